@@ -1,0 +1,68 @@
+//! The command line, every flag documented once.
+
+use crate::report::Format;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use time::OffsetDateTime;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tripline",
+    version,
+    about = "Catch the nginx, DNS and certificate mistakes that caused real outages, before they ship",
+    after_help = "Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 usage error, \
+unreadable path, invalid config or internal error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Exit 1 when a finding at or above this severity remains.
+    #[arg(long, global = true, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// Pin the clock for time-dependent rules (RFC 3339, e.g. 2026-01-31T00:00:00Z).
+    #[arg(long, global = true, value_parser = parse_now)]
+    pub now: Option<OffsetDateTime>,
+
+    /// Configuration file [default: tripline.toml in the current folder or the nearest parent].
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Print findings only: no summary line.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and folders.
+    Check {
+        /// Files or folders [default: .]. A file named here is always checked.
+        paths: Vec<PathBuf>,
+    },
+    /// List every rule: id, default severity, summary.
+    Rules,
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule id, e.g. nginx/missing-default-server.
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+fn parse_now(text: &str) -> Result<OffsetDateTime, String> {
+    OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("not an RFC 3339 time ({e}); e.g. 2026-01-31T00:00:00Z"))
+}

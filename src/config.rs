@@ -1,0 +1,331 @@
+//! `tripline.toml`: rule selection, severity overrides, per-path ignores and
+//! rule options, found in the current folder or the nearest parent.
+
+use crate::finding::Severity;
+use crate::registry::{self, Rule};
+use globset::{GlobBuilder, GlobMatcher};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "tripline.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: String, message: String },
+    #[error("{path}: unknown rule or area `{selector}` in {key}")]
+    UnknownRule {
+        path: String,
+        key: String,
+        selector: String,
+    },
+    #[error("{path}: invalid glob `{glob}` in [[per-path]]: {message}")]
+    BadGlob {
+        path: String,
+        glob: String,
+        message: String,
+    },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    rules: RawRules,
+    #[serde(default, rename = "per-path")]
+    per_path: Vec<RawPerPath>,
+    #[serde(default)]
+    nginx: NginxOptions,
+    #[serde(default)]
+    dns: DnsOptions,
+    #[serde(default)]
+    tls: TlsOptions,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    select: Option<Vec<String>>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, Severity>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPerPath {
+    path: String,
+    #[serde(default)]
+    ignore: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct NginxOptions {
+    /// The absolute prefix the configs were written for; paths under it map
+    /// onto the folder of the root nginx.conf.
+    pub prefix: PathBuf,
+}
+
+impl Default for NginxOptions {
+    fn default() -> Self {
+        NginxOptions {
+            prefix: PathBuf::from("/etc/nginx"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DnsOptions {
+    pub max_ttl: u32,
+}
+
+impl Default for DnsOptions {
+    fn default() -> Self {
+        DnsOptions { max_ttl: 3600 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TlsOptions {
+    pub warn_days: u32,
+    pub error_days: u32,
+}
+
+impl Default for TlsOptions {
+    fn default() -> Self {
+        TlsOptions {
+            warn_days: 30,
+            error_days: 7,
+        }
+    }
+}
+
+struct PerPath {
+    glob: GlobMatcher,
+    ignore: Vec<String>,
+}
+
+/// The validated configuration.
+pub struct Config {
+    /// The file it came from, if any.
+    pub source: Option<PathBuf>,
+    /// Folder that per-path globs are relative to.
+    base: PathBuf,
+    select: Option<Vec<String>>,
+    ignore: Vec<String>,
+    severity: BTreeMap<String, Severity>,
+    per_path: Vec<PerPath>,
+    pub nginx: NginxOptions,
+    pub dns: DnsOptions,
+    pub tls: TlsOptions,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            source: None,
+            base: PathBuf::from("."),
+            select: None,
+            ignore: Vec::new(),
+            severity: BTreeMap::new(),
+            per_path: Vec::new(),
+            nginx: NginxOptions::default(),
+            dns: DnsOptions::default(),
+            tls: TlsOptions::default(),
+        }
+    }
+}
+
+impl Config {
+    /// `tripline.toml` in `start` or its nearest parent, or the defaults.
+    pub fn discover(start: &Path) -> Result<Config, ConfigError> {
+        for dir in start.ancestors() {
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                return Config::load(&candidate);
+            }
+        }
+        Ok(Config::default())
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        let base = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let mut config = Config::parse(&text, &shown, base)?;
+        config.source = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    pub fn parse(text: &str, shown: &str, base: PathBuf) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: shown.to_string(),
+            message: e.to_string().trim_end().replace('\n', " "),
+        })?;
+        let check = |key: &str, selectors: &[String]| -> Result<(), ConfigError> {
+            match selectors.iter().find(|s| !registry::is_known_selector(s)) {
+                Some(bad) => Err(ConfigError::UnknownRule {
+                    path: shown.to_string(),
+                    key: key.to_string(),
+                    selector: bad.clone(),
+                }),
+                None => Ok(()),
+            }
+        };
+        if let Some(select) = &raw.rules.select {
+            check("rules.select", select)?;
+        }
+        check("rules.ignore", &raw.rules.ignore)?;
+        let severity_keys: Vec<String> = raw.rules.severity.keys().cloned().collect();
+        check("rules.severity", &severity_keys)?;
+        let mut per_path = Vec::new();
+        for entry in raw.per_path {
+            check("per-path.ignore", &entry.ignore)?;
+            let glob = GlobBuilder::new(&entry.path)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| ConfigError::BadGlob {
+                    path: shown.to_string(),
+                    glob: entry.path.clone(),
+                    message: e.kind().to_string(),
+                })?
+                .compile_matcher();
+            per_path.push(PerPath {
+                glob,
+                ignore: entry.ignore,
+            });
+        }
+        Ok(Config {
+            source: None,
+            base,
+            select: raw.rules.select,
+            ignore: raw.rules.ignore,
+            severity: raw.rules.severity,
+            per_path,
+            nginx: raw.nginx,
+            dns: raw.dns,
+            tls: raw.tls,
+        })
+    }
+
+    /// Whether the rule runs at all (select minus ignore).
+    pub fn is_selected(&self, rule: &Rule) -> bool {
+        let selected = self
+            .select
+            .as_ref()
+            .is_none_or(|select| select.iter().any(|s| registry::selector_matches(s, rule)));
+        selected
+            && !self
+                .ignore
+                .iter()
+                .any(|s| registry::selector_matches(s, rule))
+    }
+
+    /// Whether the rule applies to a file (selection and per-path ignores).
+    pub fn is_enabled_for(&self, rule: &Rule, file: &Path) -> bool {
+        if !self.is_selected(rule) {
+            return false;
+        }
+        if self.per_path.is_empty() {
+            return true;
+        }
+        let relative = relative_to(file, &self.base);
+        !self.per_path.iter().any(|p| {
+            p.glob.is_match(&relative)
+                && p.ignore.iter().any(|s| registry::selector_matches(s, rule))
+        })
+    }
+
+    pub fn severity_of(&self, rule: &Rule) -> Severity {
+        self.severity
+            .iter()
+            .find(|(selector, _)| registry::selector_matches(selector, rule))
+            .map_or(rule.default_severity, |(_, severity)| *severity)
+    }
+}
+
+/// `file` relative to `base`, comparing absolute forms so that `./x` and
+/// `/abs/x` agree.
+fn relative_to(file: &Path, base: &Path) -> PathBuf {
+    let absolute = |p: &Path| {
+        std::path::absolute(p)
+            .map(|a| crate::source::normalize(&a))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let (file_abs, base_abs) = (absolute(file), absolute(base));
+    file_abs
+        .strip_prefix(&base_abs)
+        .map(Path::to_path_buf)
+        .unwrap_or(file_abs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, "tripline.toml", PathBuf::from("/repo"))
+    }
+
+    #[test]
+    fn select_ignore_and_severity() {
+        let c = parse(
+            r#"
+            [rules]
+            select = ["nginx"]
+            ignore = ["nginx/single-upstream-server"]
+            severity = { "nginx/missing-default-server" = "error" }
+            "#,
+        )
+        .expect("valid");
+        let mds = registry::find("nginx/missing-default-server").expect("rule");
+        let sus = registry::find("nginx/single-upstream-server").expect("rule");
+        assert!(c.is_selected(mds));
+        assert!(!c.is_selected(sus));
+        assert_eq!(c.severity_of(mds), Severity::Error);
+    }
+
+    #[test]
+    fn per_path_ignores() {
+        let c = parse(
+            r#"
+            [[per-path]]
+            path = "legacy/**"
+            ignore = ["nginx"]
+            "#,
+        )
+        .expect("valid");
+        let mds = registry::find("nginx/missing-default-server").expect("rule");
+        assert!(!c.is_enabled_for(mds, Path::new("/repo/legacy/a/nginx.conf")));
+        assert!(c.is_enabled_for(mds, Path::new("/repo/current/nginx.conf")));
+    }
+
+    #[test]
+    fn unknown_ids_and_keys_are_errors() {
+        let err = parse("[rules]\nignore = [\"nginx/nope\"]")
+            .err()
+            .expect("error");
+        assert!(err
+            .to_string()
+            .contains("unknown rule or area `nginx/nope`"));
+        assert!(parse("[rulez]\n").is_err());
+        assert!(parse("[dns]\nmax-ttl = 300\n").is_ok());
+    }
+}

@@ -1,0 +1,17 @@
+//! tripline: reads the configuration an infrastructure repo holds and flags
+//! the mistakes that have caused real outages, before they ship.
+//!
+//! The pipeline runs in one direction: [`discover`] → parse ([`nginx`]) →
+//! model → [`rules`] → [`suppress`] → [`report`]; [`app`] wires it up.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod finding;
+pub mod nginx;
+pub mod registry;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod suppress;

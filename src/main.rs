@@ -1,0 +1,18 @@
+use clap::Parser;
+use std::process::ExitCode;
+use tripline::app;
+use tripline::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result =
+        app::run(&cli).and_then(|outcome| app::emit(&outcome, &mut std::io::stdout().lock()));
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            let report = miette::Report::msg(error.to_string());
+            eprintln!("tripline: {report}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,657 @@
+//! The semantic model of one nginx configuration (one entry point and all it
+//! includes): http and stream servers with their sockets and names,
+//! upstreams, `*_pass` targets, and the scopes that `ssl_certificate` and
+//! `resolver` are inherited through.
+//!
+//! The walk over directives and includes uses an explicit stack, so neither
+//! deep blocks nor long include chains can overflow the call stack.
+
+use super::include::{self, Resolved};
+use super::listen::{implicit_http_socket, parse_listen, ListenParams, Protocol, Socket};
+use super::parser::{Block, ConfFile};
+use super::Workspace;
+use crate::finding::Finding;
+use crate::rules::nginx::{include_cycle, include_not_found};
+use crate::source::{FileId, Span};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::rc::Rc;
+
+/// Include chains longer than this are reported and not followed.
+pub const MAX_INCLUDE_DEPTH: usize = 64;
+
+pub const PASS_DIRECTIVES: &[&str] = &[
+    "proxy_pass",
+    "fastcgi_pass",
+    "grpc_pass",
+    "uwsgi_pass",
+    "scgi_pass",
+];
+
+pub type ScopeId = usize;
+
+#[derive(Debug, Default)]
+pub struct Scope {
+    pub parent: Option<ScopeId>,
+    pub resolver: bool,
+    pub certificates: Vec<Span>,
+    pub reject_handshake: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Listen {
+    pub params: ListenParams,
+    /// The whole `listen ...;` statement, or the `server` keyword when implicit.
+    pub span: Span,
+    /// No `listen` directive: nginx listens on `*:80`.
+    pub implicit: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerName {
+    /// Lower-cased unless it is a regular expression.
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Server {
+    pub protocol: Protocol,
+    /// The `server` keyword.
+    pub keyword: Span,
+    pub listens: Vec<Listen>,
+    pub names: Vec<ServerName>,
+    pub scope: ScopeId,
+    /// The pre-1.25 `ssl on;`, which makes every listener of the server TLS.
+    pub ssl_on: bool,
+}
+
+impl Server {
+    /// How a message names this block: its first server name and location.
+    pub fn label(&self) -> String {
+        match self.names.iter().find(|n| !n.name.is_empty()) {
+            Some(n) => format!("the server block for {}", n.name),
+            None => "the server block without server_name".to_string(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct UpstreamServer {
+    pub span: Span,
+    pub backup: bool,
+}
+
+#[derive(Debug)]
+pub struct Upstream {
+    pub protocol: Protocol,
+    pub name: String,
+    /// `upstream NAME` (keyword to name).
+    pub span: Span,
+    pub servers: Vec<UpstreamServer>,
+}
+
+#[derive(Debug)]
+pub struct Pass {
+    pub protocol: Protocol,
+    pub directive: String,
+    pub target: String,
+    /// The target argument.
+    pub span: Span,
+    pub scope: ScopeId,
+}
+
+#[derive(Debug, Default)]
+pub struct Model {
+    pub servers: Vec<Server>,
+    pub upstreams: Vec<Upstream>,
+    pub passes: Vec<Pass>,
+    pub scopes: Vec<Scope>,
+}
+
+impl Model {
+    fn ancestors(&self, scope: ScopeId) -> impl Iterator<Item = &Scope> {
+        std::iter::successors(self.scopes.get(scope), |s| {
+            s.parent.and_then(|p| self.scopes.get(p))
+        })
+    }
+
+    pub fn resolver_in_scope(&self, scope: ScopeId) -> bool {
+        self.ancestors(scope).any(|s| s.resolver)
+    }
+
+    /// `ssl_certificate` in the scope or inherited (server, then http/stream).
+    pub fn certificates_in_scope(&self, scope: ScopeId) -> &[Span] {
+        self.ancestors(scope)
+            .find(|s| !s.certificates.is_empty())
+            .map_or(&[], |s| &s.certificates)
+    }
+
+    pub fn rejects_handshake(&self, scope: ScopeId) -> bool {
+        self.ancestors(scope).any(|s| s.reject_handshake)
+    }
+
+    /// Server blocks grouped by the socket they listen on, each block once
+    /// per socket, in the order nginx reads them.
+    pub fn listeners_by_socket(&self) -> Vec<SocketGroup<'_>> {
+        let mut groups: Vec<SocketGroup<'_>> = Vec::new();
+        for (index, server) in self.servers.iter().enumerate() {
+            for listen in &server.listens {
+                let socket = &listen.params.socket;
+                let position = groups.iter().position(|g| g.socket == *socket);
+                let group = match position {
+                    Some(p) => &mut groups[p],
+                    None => {
+                        groups.push(SocketGroup {
+                            socket: socket.clone(),
+                            servers: Vec::new(),
+                        });
+                        let last = groups.len() - 1;
+                        &mut groups[last]
+                    }
+                };
+                match group.servers.iter_mut().find(|l| l.server == index) {
+                    Some(existing) => existing.default |= listen.params.default_server,
+                    None => group.servers.push(SocketListener {
+                        server: index,
+                        listen,
+                        default: listen.params.default_server,
+                    }),
+                }
+            }
+        }
+        groups
+    }
+
+    pub fn has_upstream(&self, protocol: Protocol, name: &str) -> bool {
+        self.upstreams
+            .iter()
+            .any(|u| u.protocol == protocol && u.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// One server block's presence on a socket.
+pub struct SocketListener<'m> {
+    pub server: usize,
+    /// Its first listen directive for the socket.
+    pub listen: &'m Listen,
+    /// Any of its listen directives for the socket says `default_server`.
+    pub default: bool,
+}
+
+pub struct SocketGroup<'m> {
+    pub socket: Socket,
+    pub servers: Vec<SocketListener<'m>>,
+}
+
+/// Where the walk of an entry point starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// A full nginx.conf.
+    Main,
+    /// The inside of `http { }` (conf.d and sites files).
+    Http,
+    /// The inside of `stream { }`.
+    Stream,
+    /// The inside of a `server { }` (snippets).
+    ServerBody,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Ctx {
+    Main,
+    Http,
+    Stream,
+    Server(usize),
+    Location {
+        server: Option<usize>,
+        protocol: Protocol,
+    },
+    Upstream(usize),
+    /// Blocks whose children are data, not directives (map, types, geo),
+    /// where only `include` still means something.
+    Data,
+    Other,
+}
+
+struct Chain {
+    file: FileId,
+    parent: Option<Rc<Chain>>,
+    depth: usize,
+}
+
+impl Chain {
+    fn contains(&self, file: FileId) -> bool {
+        let mut node = Some(self);
+        while let Some(n) = node {
+            if n.file == file {
+                return true;
+            }
+            node = n.parent.as_deref();
+        }
+        false
+    }
+}
+
+struct Frame {
+    conf: Rc<ConfFile>,
+    next: usize,
+    end: usize,
+    ctx: Ctx,
+    scope: ScopeId,
+    chain: Rc<Chain>,
+}
+
+pub struct Built {
+    pub model: Model,
+    /// Every file the walk read, the entry included.
+    pub reached: BTreeSet<FileId>,
+    pub findings: Vec<Finding>,
+}
+
+struct Walker<'w, 'a> {
+    ws: &'w mut Workspace<'a>,
+    prefix_dir: &'w Path,
+    model: Model,
+    reached: BTreeSet<FileId>,
+    findings: Vec<Finding>,
+    stack: Vec<Frame>,
+}
+
+/// Walks the configuration rooted at `entry`.
+pub fn build(ws: &mut Workspace<'_>, entry: FileId, prefix_dir: &Path, start: Start) -> Built {
+    let conf = ws.parsed(entry);
+    let mut walker = Walker {
+        ws,
+        prefix_dir,
+        model: Model::default(),
+        reached: BTreeSet::from([entry]),
+        findings: Vec::new(),
+        stack: Vec::new(),
+    };
+    let root = walker.new_scope(None);
+    let ctx = match start {
+        Start::Main => Ctx::Main,
+        Start::Http => Ctx::Http,
+        Start::Stream => Ctx::Stream,
+        Start::ServerBody => Ctx::Location {
+            server: None,
+            protocol: Protocol::Http,
+        },
+    };
+    let end = conf.directives.len();
+    walker.stack.push(Frame {
+        conf,
+        next: 0,
+        end,
+        ctx,
+        scope: root,
+        chain: Rc::new(Chain {
+            file: entry,
+            parent: None,
+            depth: 1,
+        }),
+    });
+    walker.run();
+    walker.finish()
+}
+
+/// What a directive is, read out of the source before the walk acts on it.
+struct Directive {
+    name: String,
+    args: Vec<String>,
+    arg_spans: Vec<Span>,
+    name_span: Span,
+    stmt_span: Span,
+    has_children: bool,
+    index: usize,
+}
+
+impl Walker<'_, '_> {
+    fn new_scope(&mut self, parent: Option<ScopeId>) -> ScopeId {
+        self.model.scopes.push(Scope {
+            parent,
+            ..Scope::default()
+        });
+        self.model.scopes.len() - 1
+    }
+
+    fn run(&mut self) {
+        while let Some(frame) = self.stack.last_mut() {
+            if frame.next >= frame.end {
+                self.stack.pop();
+                continue;
+            }
+            let index = frame.next;
+            let conf = Rc::clone(&frame.conf);
+            frame.next = conf.directives[index].subtree_end as usize;
+            let (ctx, scope, chain) = (frame.ctx, frame.scope, Rc::clone(&frame.chain));
+            let directive = self.read_directive(&conf, chain.file, index);
+            self.visit(&conf, directive, ctx, scope, &chain);
+        }
+    }
+
+    fn read_directive(&self, conf: &ConfFile, file: FileId, index: usize) -> Directive {
+        let src = &self.ws.sources.get(file).bytes;
+        let d = &conf.directives[index];
+        let words = conf.args(d);
+        Directive {
+            name: d.name.value(src).into_owned(),
+            args: words.iter().map(|w| w.value(src).into_owned()).collect(),
+            arg_spans: words
+                .iter()
+                .map(|w| Span::new(file, w.start as usize, w.end as usize))
+                .collect(),
+            name_span: Span::new(file, d.name.start as usize, d.name.end as usize),
+            stmt_span: Span::new(file, d.name.start as usize, d.stmt_end as usize),
+            has_children: d.block == Block::Children,
+            index,
+        }
+    }
+
+    fn push_children(
+        &mut self,
+        conf: &Rc<ConfFile>,
+        d: &Directive,
+        ctx: Ctx,
+        scope: ScopeId,
+        chain: &Rc<Chain>,
+    ) {
+        if !d.has_children {
+            return;
+        }
+        self.stack.push(Frame {
+            conf: Rc::clone(conf),
+            next: d.index + 1,
+            end: conf.directives[d.index].subtree_end as usize,
+            ctx,
+            scope,
+            chain: Rc::clone(chain),
+        });
+    }
+
+    fn visit(
+        &mut self,
+        conf: &Rc<ConfFile>,
+        d: Directive,
+        ctx: Ctx,
+        scope: ScopeId,
+        chain: &Rc<Chain>,
+    ) {
+        if d.name == "include" {
+            self.include(&d, ctx, scope, chain);
+            return;
+        }
+        match ctx {
+            Ctx::Main => match d.name.as_str() {
+                "http" => {
+                    let s = self.new_scope(Some(scope));
+                    self.push_children(conf, &d, Ctx::Http, s, chain);
+                }
+                "stream" => {
+                    let s = self.new_scope(Some(scope));
+                    self.push_children(conf, &d, Ctx::Stream, s, chain);
+                }
+                _ => self.push_children(conf, &d, Ctx::Other, scope, chain),
+            },
+            Ctx::Http | Ctx::Stream => {
+                let protocol = if matches!(ctx, Ctx::Http) {
+                    Protocol::Http
+                } else {
+                    Protocol::Stream
+                };
+                match d.name.as_str() {
+                    "server" if d.has_children => {
+                        let s = self.new_scope(Some(scope));
+                        self.model.servers.push(Server {
+                            protocol,
+                            keyword: d.name_span,
+                            listens: Vec::new(),
+                            names: Vec::new(),
+                            scope: s,
+                            ssl_on: false,
+                        });
+                        let si = self.model.servers.len() - 1;
+                        self.push_children(conf, &d, Ctx::Server(si), s, chain);
+                    }
+                    "upstream" if d.has_children => {
+                        let name = d.args.first().cloned().unwrap_or_default();
+                        let span = d
+                            .arg_spans
+                            .first()
+                            .map_or(d.name_span, |a| d.name_span.to(*a));
+                        self.model.upstreams.push(Upstream {
+                            protocol,
+                            name,
+                            span,
+                            servers: Vec::new(),
+                        });
+                        let ui = self.model.upstreams.len() - 1;
+                        self.push_children(conf, &d, Ctx::Upstream(ui), scope, chain);
+                    }
+                    "map" | "geo" | "types" | "split_clients" | "match" | "charset_map" => {
+                        self.push_children(conf, &d, Ctx::Data, scope, chain)
+                    }
+                    _ => {
+                        self.scope_directive(&d, scope);
+                        self.push_children(conf, &d, Ctx::Other, scope, chain);
+                    }
+                }
+            }
+            Ctx::Server(si) => {
+                let protocol = self.model.servers[si].protocol;
+                self.server_level(&d, si, protocol);
+                self.body_directive(conf, &d, Some(si), protocol, scope, chain);
+            }
+            Ctx::Location { server, protocol } => {
+                self.body_directive(conf, &d, server, protocol, scope, chain)
+            }
+            Ctx::Upstream(ui) => {
+                if d.name == "server" && !d.has_children {
+                    let backup = d.args.iter().skip(1).any(|a| a == "backup");
+                    self.model.upstreams[ui].servers.push(UpstreamServer {
+                        span: d.stmt_span,
+                        backup,
+                    });
+                }
+            }
+            Ctx::Data => self.push_children(conf, &d, Ctx::Data, scope, chain),
+            Ctx::Other => self.push_children(conf, &d, Ctx::Other, scope, chain),
+        }
+    }
+
+    /// Directives that only mean something directly in a server block.
+    fn server_level(&mut self, d: &Directive, si: usize, protocol: Protocol) {
+        match d.name.as_str() {
+            "listen" => {
+                if let Some(params) = parse_listen(protocol, &d.args) {
+                    self.model.servers[si].listens.push(Listen {
+                        params,
+                        span: d.stmt_span,
+                        implicit: false,
+                    });
+                }
+            }
+            "server_name" => {
+                for (arg, span) in d.args.iter().zip(&d.arg_spans) {
+                    let name = if arg.starts_with('~') {
+                        arg.clone()
+                    } else {
+                        arg.to_ascii_lowercase()
+                    };
+                    self.model.servers[si]
+                        .names
+                        .push(ServerName { name, span: *span });
+                }
+            }
+            "ssl" if d.args.first().is_some_and(|a| a == "on") => {
+                self.model.servers[si].ssl_on = true;
+            }
+            _ => {}
+        }
+    }
+
+    /// Directives of server, location, if and limit_except blocks.
+    fn body_directive(
+        &mut self,
+        conf: &Rc<ConfFile>,
+        d: &Directive,
+        server: Option<usize>,
+        protocol: Protocol,
+        scope: ScopeId,
+        chain: &Rc<Chain>,
+    ) {
+        if d.has_children {
+            let s = self.new_scope(Some(scope));
+            let ctx = Ctx::Location { server, protocol };
+            self.push_children(conf, d, ctx, s, chain);
+            return;
+        }
+        self.scope_directive(d, scope);
+        if PASS_DIRECTIVES.contains(&d.name.as_str()) {
+            if let (Some(target), Some(span)) = (d.args.first(), d.arg_spans.first()) {
+                self.model.passes.push(Pass {
+                    protocol,
+                    directive: d.name.clone(),
+                    target: target.clone(),
+                    span: *span,
+                    scope,
+                });
+            }
+        }
+    }
+
+    /// Directives inherited through scopes.
+    fn scope_directive(&mut self, d: &Directive, scope: ScopeId) {
+        let s = &mut self.model.scopes[scope];
+        match d.name.as_str() {
+            "resolver" => s.resolver = true,
+            "ssl_certificate" => s.certificates.push(d.stmt_span),
+            "ssl_reject_handshake" if d.args.first().is_some_and(|a| a == "on") => {
+                s.reject_handshake = true
+            }
+            _ => {}
+        }
+    }
+
+    fn include(&mut self, d: &Directive, ctx: Ctx, scope: ScopeId, chain: &Rc<Chain>) {
+        let (Some(arg), Some(&arg_span)) = (d.args.first(), d.arg_spans.first()) else {
+            return;
+        };
+        let resolved = include::resolve(arg, self.prefix_dir, &self.ws.nginx_prefix);
+        let files = match resolved {
+            Resolved::Files(files) => files,
+            Resolved::Outside => return,
+            Resolved::Missing(path) => {
+                self.findings.push(Finding::new(
+                    &include_not_found::RULE,
+                    arg_span,
+                    format!(
+                        "include \"{arg}\" not found: {} does not exist",
+                        crate::source::display_path(&path)
+                    ),
+                    "nginx refuses to start when a plain include path is missing; fix the path, or use a glob if the file is optional",
+                ));
+                return;
+            }
+            Resolved::Directory(path) => {
+                self.findings.push(Finding::new(
+                    &include_not_found::RULE,
+                    arg_span,
+                    format!(
+                        "include \"{arg}\" names a folder ({}), not a file",
+                        crate::source::display_path(&path)
+                    ),
+                    "include the files inside it with a glob, e.g. `include dir/*.conf;`",
+                ));
+                return;
+            }
+        };
+        let mut frames = Vec::with_capacity(files.len());
+        for path in files {
+            let id = match self.ws.sources.load(&path) {
+                Ok(id) => id,
+                Err(crate::source::ReadError::IsDirectory { .. }) => {
+                    self.findings.push(Finding::new(
+                        &include_not_found::RULE,
+                        arg_span,
+                        format!(
+                            "include \"{arg}\" matches the folder {}; nginx fails to read it",
+                            crate::source::display_path(&path)
+                        ),
+                        "narrow the glob so that it matches only files, e.g. `*.conf`",
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    self.findings.push(Finding::new(
+                        &include_not_found::RULE,
+                        arg_span,
+                        format!("include \"{arg}\" cannot be read: {e}"),
+                        "make the file readable, or remove the include",
+                    ));
+                    continue;
+                }
+            };
+            if chain.contains(id) {
+                self.findings.push(Finding::new(
+                    &include_cycle::RULE,
+                    arg_span,
+                    format!(
+                        "include \"{arg}\" includes {} again, which is already being read: an include cycle",
+                        self.ws.sources.get(id).display
+                    ),
+                    "nginx recurses until it runs out of file descriptors; remove one include of the cycle",
+                ));
+                continue;
+            }
+            if chain.depth >= MAX_INCLUDE_DEPTH {
+                self.findings.push(Finding::new(
+                    &include_cycle::RULE,
+                    arg_span,
+                    format!("includes nested deeper than {MAX_INCLUDE_DEPTH} files; not followed further"),
+                    "flatten the include chain",
+                ));
+                continue;
+            }
+            self.reached.insert(id);
+            let conf = self.ws.parsed(id);
+            let end = conf.directives.len();
+            frames.push(Frame {
+                conf,
+                next: 0,
+                end,
+                ctx,
+                scope,
+                chain: Rc::new(Chain {
+                    file: id,
+                    parent: Some(Rc::clone(chain)),
+                    depth: chain.depth + 1,
+                }),
+            });
+        }
+        // The stack is last-in first-out: push in reverse to read in order.
+        self.stack.extend(frames.into_iter().rev());
+    }
+
+    fn finish(mut self) -> Built {
+        for server in &mut self.model.servers {
+            if server.listens.is_empty() && server.protocol == Protocol::Http {
+                server.listens.push(Listen {
+                    params: ListenParams {
+                        socket: implicit_http_socket(),
+                        default_server: false,
+                        ssl: false,
+                    },
+                    span: server.keyword,
+                    implicit: true,
+                });
+            }
+        }
+        Built {
+            model: self.model,
+            reached: self.reached,
+            findings: self.findings,
+        }
+    }
+}

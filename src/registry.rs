@@ -1,0 +1,104 @@
+//! The one table of rules: id, default severity, summary, user doc and check.
+
+use crate::finding::Severity;
+use crate::rules;
+use crate::rules::CheckFn;
+
+/// How a rule produces its findings.
+pub enum Check {
+    /// Reported while files are read and parsed (syntax errors, missing includes).
+    Reader,
+    /// Run over each nginx configuration model.
+    Nginx(CheckFn<crate::nginx::model::Model>),
+    /// Reported while applying suppression comments.
+    Suppressions,
+}
+
+pub struct Rule {
+    pub id: &'static str,
+    pub default_severity: Severity,
+    pub summary: &'static str,
+    /// The Markdown user doc from `rules/<area>/<name>.md`.
+    pub doc: &'static str,
+    /// Earlier ids of a renamed rule, still accepted in config and suppressions.
+    pub aliases: &'static [&'static str],
+    pub check: Check,
+}
+
+impl Rule {
+    pub fn area(&self) -> &'static str {
+        area_of(self.id)
+    }
+}
+
+pub fn area_of(id: &str) -> &str {
+    id.split_once('/').map_or(id, |(area, _)| area)
+}
+
+/// Every area a rule id may start with.
+pub const AREAS: &[&str] = &["nginx", "dns", "tls", "migration", "drift"];
+
+pub static RULES: &[&Rule] = &[
+    &rules::nginx::syntax_error::RULE,
+    &rules::nginx::include_not_found::RULE,
+    &rules::nginx::include_cycle::RULE,
+    &rules::nginx::missing_default_server::RULE,
+    &rules::nginx::duplicate_default_server::RULE,
+    &rules::nginx::conflicting_server_name::RULE,
+    &rules::nginx::ssl_without_certificate::RULE,
+    &rules::nginx::proxy_pass_static_dns::RULE,
+    &rules::nginx::single_upstream_server::RULE,
+    &rules::nginx::invalid_suppression::RULE,
+];
+
+/// Looks a rule up by id or alias.
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.id == id || r.aliases.contains(&id))
+}
+
+/// Whether `selector` (an area or an id) names something that exists.
+pub fn is_known_selector(selector: &str) -> bool {
+    AREAS.contains(&selector) || find(selector).is_some()
+}
+
+/// Whether `selector` (an area or an id or alias) covers `rule`.
+pub fn selector_matches(selector: &str, rule: &Rule) -> bool {
+    selector == rule.area() || selector == rule.id || rule.aliases.contains(&selector)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in RULES {
+            assert!(seen.insert(rule.id), "duplicate id {}", rule.id);
+            let (area, name) = rule.id.split_once('/').expect("area/name");
+            assert!(AREAS.contains(&area), "{}: unknown area", rule.id);
+            assert!(
+                !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}: not kebab-case",
+                rule.id
+            );
+            assert!(!rule.summary.is_empty());
+        }
+    }
+
+    #[test]
+    fn find_by_id_and_selector() {
+        let rule = find("nginx/missing-default-server").expect("registered");
+        assert!(selector_matches("nginx", rule));
+        assert!(selector_matches("nginx/missing-default-server", rule));
+        assert!(!selector_matches("dns", rule));
+        assert!(is_known_selector("tls"));
+        assert!(!is_known_selector("nginx/nope"));
+    }
+}

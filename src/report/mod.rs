@@ -1,0 +1,38 @@
+//! Output formats. Every renderer takes the same sorted, located findings
+//! and returns the full text, so output is byte-identical run to run.
+
+pub mod github;
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+use crate::finding::{Located, Summary};
+use crate::source::Sources;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Github,
+}
+
+pub struct Report<'a> {
+    pub findings: &'a [Located],
+    pub summary: Summary,
+    pub sources: &'a Sources,
+}
+
+pub struct TextOptions {
+    pub color: bool,
+    pub quiet: bool,
+}
+
+pub fn render(format: Format, report: &Report<'_>, text: &TextOptions) -> String {
+    match format {
+        Format::Text => text::render(report, text),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+    }
+}

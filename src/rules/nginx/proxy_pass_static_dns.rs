@@ -1,0 +1,97 @@
+//! `proxy_pass` (and the other `*_pass` directives) to a literal host name:
+//! nginx resolves it once at start-up and keeps the address until reload,
+//! so a DNS failover or provider migration is ignored.
+
+use crate::finding::{Finding, Severity};
+use crate::nginx::model::{Model, Pass};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+use std::net::IpAddr;
+
+pub const RULE: Rule = Rule {
+    id: "nginx/proxy-pass-static-dns",
+    default_severity: Severity::Warning,
+    summary: "a *_pass to a host name resolved only at start-up ignores DNS changes",
+    doc: include_str!("../../../rules/nginx/proxy-pass-static-dns.md"),
+    aliases: &[],
+    check: Check::Nginx(check),
+};
+
+/// The host part of a pass target; `None` for unix sockets.
+fn host_of(target: &str) -> Option<&str> {
+    let rest = match target.split_once("://") {
+        Some((_, rest)) => rest,
+        None => target,
+    };
+    if rest.starts_with("unix:") {
+        return None;
+    }
+    if let Some(v6) = rest.strip_prefix('[') {
+        return v6.split_once(']').map(|(h, _)| h);
+    }
+    let end = rest.find([':', '/', '?']).unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+fn is_literal_address(host: &str) -> bool {
+    host.parse::<IpAddr>().is_ok() || host.eq_ignore_ascii_case("localhost")
+}
+
+fn check(model: &Model, out: &mut Checker<'_>) {
+    for pass in &model.passes {
+        let Some(host) = host_of(&pass.target) else {
+            continue;
+        };
+        if host.is_empty() || is_literal_address(host) {
+            continue;
+        }
+        if host.contains('$') {
+            if !model.resolver_in_scope(pass.scope) {
+                out.report(variable_without_resolver(pass, host));
+            }
+            continue;
+        }
+        if model.has_upstream(pass.protocol, host) {
+            continue;
+        }
+        out.report(Finding::new(
+            &RULE,
+            pass.span,
+            format!(
+                "{} to the host name {host}: nginx resolves it once at start-up and keeps that address until reload, so a DNS failover or migration is ignored",
+                pass.directive
+            ),
+            format!(
+                "set a `resolver` and pass through a variable (`set $backend {host}; {} http://$backend;`), or use an `upstream` whose server has the `resolve` parameter",
+                pass.directive
+            ),
+        ));
+    }
+}
+
+fn variable_without_resolver(pass: &Pass, host: &str) -> Finding {
+    Finding::new(
+        &RULE,
+        pass.span,
+        format!(
+            "{} takes its host from {host} but no `resolver` is set: only upstream names work, and a host name fails every request with \"no resolver defined\"",
+            pass.directive
+        ),
+        "add a `resolver` (e.g. `resolver 127.0.0.53 valid=30s;`) to this server or to `http`",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of;
+
+    #[test]
+    fn host_extraction() {
+        assert_eq!(host_of("http://app.internal:8080/x"), Some("app.internal"));
+        assert_eq!(host_of("backend:9000"), Some("backend"));
+        assert_eq!(host_of("http://[::1]:80"), Some("::1"));
+        assert_eq!(host_of("unix:/run/php.sock"), None);
+        assert_eq!(host_of("http://unix:/run/a.sock:/"), None);
+        assert_eq!(host_of("grpc://$target"), Some("$target"));
+    }
+}

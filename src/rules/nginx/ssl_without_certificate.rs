@@ -1,0 +1,40 @@
+//! A `listen ... ssl` with no `ssl_certificate` in its server block or
+//! inherited from `http`/`stream`: nginx refuses to start.
+
+use crate::finding::{Finding, Severity};
+use crate::nginx::model::Model;
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+
+pub const RULE: Rule = Rule {
+    id: "nginx/ssl-without-certificate",
+    default_severity: Severity::Error,
+    summary: "a TLS listener with no ssl_certificate: nginx will not start",
+    doc: include_str!("../../../rules/nginx/ssl-without-certificate.md"),
+    aliases: &[],
+    check: Check::Nginx(check),
+};
+
+fn check(model: &Model, out: &mut Checker<'_>) {
+    for server in &model.servers {
+        let has_certificate = !model.certificates_in_scope(server.scope).is_empty();
+        if has_certificate || model.rejects_handshake(server.scope) {
+            continue;
+        }
+        let ssl_listens: Vec<_> = server.listens.iter().filter(|l| l.params.ssl).collect();
+        let span = match ssl_listens.first() {
+            Some(listen) => listen.span,
+            None if server.ssl_on => server.keyword,
+            None => continue,
+        };
+        out.report(Finding::new(
+            &RULE,
+            span,
+            format!(
+                "no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive of {}; nginx refuses to start",
+                server.label()
+            ),
+            "add `ssl_certificate` and `ssl_certificate_key` to this server block (or to `http`), or `ssl_reject_handshake on;` for a catch-all TLS server",
+        ));
+    }
+}

@@ -1,0 +1,200 @@
+//! Inline suppressions: `# tripline: ignore RULE[, RULE]` (`;` in zone
+//! files) on the line before a finding or at the end of its line. A comment
+//! that names an unknown rule, or suppresses nothing, is itself a finding.
+
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::registry::{self, Rule};
+use crate::source::{FileId, SourceFile, Sources, Span};
+
+const MARKER: &str = "tripline:";
+
+#[derive(Debug)]
+struct Named {
+    id: String,
+    span: Span,
+    used: bool,
+}
+
+#[derive(Debug)]
+pub struct Suppression {
+    /// 1-based line whose findings it suppresses.
+    target_line: usize,
+    names: Vec<Named>,
+}
+
+/// Suppression comments of one file.
+pub struct FileSuppressions {
+    pub file: FileId,
+    /// The rule that reports unknown or unused suppressions in this kind of file.
+    pub invalid_rule: &'static Rule,
+    items: Vec<Suppression>,
+}
+
+/// Finds suppression comments; `comment` is the comment character.
+pub fn scan(
+    source: &SourceFile,
+    file: FileId,
+    comment: char,
+    invalid_rule: &'static Rule,
+) -> FileSuppressions {
+    let text = source.text_lossy();
+    let mut items = Vec::new();
+    // Lossy text can differ in length from the bytes only where the bytes are
+    // invalid UTF-8; offsets are then approximate, which is fine for a comment.
+    for (at, _) in text.match_indices(MARKER) {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let before = text[line_start..at].trim_end();
+        let Some(code) = before.strip_suffix(comment) else {
+            continue;
+        };
+        let after = &text[at + MARKER.len()..line_end];
+        let Some(list) = after.trim_start().strip_prefix("ignore") else {
+            continue;
+        };
+        let list_offset = line_end - list.len();
+        let line = source.line_col(at).line;
+        let target_line = if code.trim().is_empty() {
+            line + 1
+        } else {
+            line
+        };
+        let mut names = Vec::new();
+        let mut offset = list_offset;
+        for part in list.split(',') {
+            let id = part.trim();
+            let lead = part.len() - part.trim_start().len();
+            if !id.is_empty() {
+                let start = offset + lead;
+                names.push(Named {
+                    id: id.to_string(),
+                    span: Span::new(file, start, start + id.len()),
+                    used: false,
+                });
+            }
+            offset += part.len() + 1;
+        }
+        items.push(Suppression { target_line, names });
+    }
+    FileSuppressions {
+        file,
+        invalid_rule,
+        items,
+    }
+}
+
+/// Drops suppressed findings, then reports unknown and unused suppressions.
+pub fn apply(
+    findings: Vec<Finding>,
+    sources: &Sources,
+    mut files: Vec<FileSuppressions>,
+    config: &Config,
+) -> Vec<Finding> {
+    let mut kept = Vec::with_capacity(findings.len());
+    'findings: for finding in findings {
+        if let Some(fs) = files.iter_mut().find(|f| f.file == finding.span.file) {
+            let line = sources
+                .get(finding.span.file)
+                .line_col(finding.span.start as usize)
+                .line;
+            let rule = registry::find(finding.rule);
+            for item in fs.items.iter_mut().filter(|s| s.target_line == line) {
+                for named in item.names.iter_mut() {
+                    let matches = rule.is_some_and(|r| {
+                        r.id == named.id || r.aliases.contains(&named.id.as_str())
+                    });
+                    if matches {
+                        named.used = true;
+                        continue 'findings;
+                    }
+                }
+            }
+        }
+        kept.push(finding);
+    }
+    for fs in &files {
+        let path = &sources.get(fs.file).path;
+        let rule = fs.invalid_rule;
+        if !config.is_enabled_for(rule, path) {
+            continue;
+        }
+        for named in fs.items.iter().flat_map(|s| &s.names) {
+            match registry::find(&named.id) {
+                None => kept.push(Finding::new(
+                    rule,
+                    named.span,
+                    format!("`{}` is not a tripline rule", named.id),
+                    "`tripline rules` lists every rule id",
+                )),
+                Some(target) if !named.used && config.is_enabled_for(target, path) => {
+                    kept.push(Finding::new(
+                        rule,
+                        named.span,
+                        format!("this suppression of `{}` matches no finding", target.id),
+                        "remove it: an unused suppression would hide a future, unrelated finding on this line",
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn setup(text: &str) -> (Sources, FileId) {
+        let mut sources = Sources::default();
+        let id = sources.add(PathBuf::from("x.conf"), "x.conf".into(), text.into());
+        (sources, id)
+    }
+
+    fn finding(file: FileId, rule: &str, at: usize) -> Finding {
+        let rule = registry::find(rule).expect("rule");
+        Finding::new(rule, Span::new(file, at, at + 1), "m", "h")
+    }
+
+    fn invalid() -> &'static Rule {
+        registry::find("nginx/invalid-suppression").expect("rule")
+    }
+
+    #[test]
+    fn line_before_and_end_of_line() {
+        let text = "# tripline: ignore nginx/syntax-error\na;\nb; # tripline: ignore nginx/syntax-error\nc;\n";
+        let (sources, id) = setup(text);
+        let supp = scan(sources.get(id), id, '#', invalid());
+        let a = text.find("a;").expect("a");
+        let b = text.find("b;").expect("b");
+        let c = text.find("c;").expect("c");
+        let findings = vec![
+            finding(id, "nginx/syntax-error", a),
+            finding(id, "nginx/syntax-error", b),
+            finding(id, "nginx/syntax-error", c),
+        ];
+        let kept = apply(findings, &sources, vec![supp], &Config::default());
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].span.start as usize, c);
+    }
+
+    #[test]
+    fn unknown_and_unused_are_reported() {
+        let text = "a; # tripline: ignore nginx/nope, nginx/syntax-error\n";
+        let (sources, id) = setup(text);
+        let supp = scan(sources.get(id), id, '#', invalid());
+        let kept = apply(Vec::new(), &sources, vec![supp], &Config::default());
+        let messages: Vec<&str> = kept.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`nginx/nope` is not a tripline rule",
+                "this suppression of `nginx/syntax-error` matches no finding"
+            ]
+        );
+        let start = kept[0].span.start as usize;
+        assert_eq!(&text[start..start + 10], "nginx/nope");
+    }
+}
