@@ -64,8 +64,40 @@ fn load_config(cli: &Cli) -> Result<Config, AppError> {
     }
 }
 
+/// Everything `tripline check` found, located and sorted.
+pub struct CheckResult {
+    pub sources: Sources,
+    pub findings: Vec<Located>,
+    pub summary: Summary,
+}
+
 fn check(cli: &Cli, paths: &[PathBuf]) -> Result<Outcome, AppError> {
     let config = load_config(cli)?;
+    let now = cli.now.unwrap_or_else(time::OffsetDateTime::now_utc);
+    let result = check_paths(paths, &config, now)?;
+    let exit_code = exit_code(cli.fail_on, &result.findings);
+    let color = cli.format == Format::Text && color_wanted();
+    let output = report::render(
+        cli.format,
+        &Report {
+            findings: &result.findings,
+            summary: result.summary,
+            sources: &result.sources,
+        },
+        &TextOptions {
+            color,
+            quiet: cli.quiet,
+        },
+    );
+    Ok(Outcome { output, exit_code })
+}
+
+/// Runs the whole pipeline over `paths` (the current folder when empty).
+pub fn check_paths(
+    paths: &[PathBuf],
+    config: &Config,
+    now: time::OffsetDateTime,
+) -> Result<CheckResult, AppError> {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -86,10 +118,9 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<Outcome, AppError> {
     let analysis = nginx::analyse(&mut ws, &nginx_inputs)?;
     drop(ws);
 
-    let now = cli.now.unwrap_or_else(time::OffsetDateTime::now_utc);
     let mut checker = Checker {
         sources: &sources,
-        config: &config,
+        config,
         now,
         findings: analysis.findings,
     };
@@ -102,6 +133,8 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<Outcome, AppError> {
     }
     let findings = checker.findings;
 
+    // Files read only for context (an nginx.conf above a file named on the
+    // command line) are reported on only where a finding involves an input.
     let reported = &analysis.reported;
     let touches_reported = |f: &Finding| {
         reported.contains(&f.span.file) || f.related.iter().any(|r| reported.contains(&r.span.file))
@@ -126,25 +159,15 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<Outcome, AppError> {
             )
         })
         .collect();
-    let findings = suppress::apply(findings, &sources, suppressions, &config);
+    let findings = suppress::apply(findings, &sources, suppressions, config);
 
-    let located = locate(findings, &sources, &config);
+    let located = locate(findings, &sources, config);
     let summary = Summary::new(reported.len(), &located);
-    let exit_code = exit_code(cli.fail_on, &located);
-    let color = cli.format == Format::Text && color_wanted();
-    let output = report::render(
-        cli.format,
-        &Report {
-            findings: &located,
-            summary,
-            sources: &sources,
-        },
-        &TextOptions {
-            color,
-            quiet: cli.quiet,
-        },
-    );
-    Ok(Outcome { output, exit_code })
+    Ok(CheckResult {
+        sources,
+        findings: located,
+        summary,
+    })
 }
 
 /// Resolves positions, applies severity overrides, sorts, and drops exact

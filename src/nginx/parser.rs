@@ -158,9 +158,14 @@ const SIMPLE_DIRECTIVES: &[&str] = &[
     "worker_processes",
 ];
 
+/// Blocks whose entries are data (`key value;`), not directives.
+const DATA_BLOCKS: &[&str] = &["map", "geo", "types", "split_clients", "charset_map"];
+
 fn is_block_directive(name: &str, parent: Option<&str>) -> bool {
-    // `server` inside an upstream is a simple directive.
-    if name == "server" && parent == Some("upstream") {
+    // `server` inside an upstream is a simple directive; map keys are data.
+    if name == "server" && parent == Some("upstream")
+        || parent.is_some_and(|p| DATA_BLOCKS.contains(&p))
+    {
         return false;
     }
     BLOCK_DIRECTIVES.contains(&name)
@@ -296,24 +301,35 @@ impl Parser<'_> {
         let mut words = std::mem::take(&mut self.pending);
         let name = self.word_text(&words[0]);
         if SIMPLE_DIRECTIVES.contains(&name.as_str()) {
-            let last = words[words.len() - 1];
-            self.error(
-                last.end,
-                last.end,
-                format!("directive \"{name}\" is not terminated by \";\""),
-            );
-            // `proxy_pass x\n location / {`: the block belongs to `location`.
+            // `root /x\n location / {`: the block belongs to `location`,
+            // and the `;` is missing after `/x`.
             let parent = self.parent_name();
             let split = words.iter().enumerate().skip(1).find(|(_, w)| {
                 w.quote == Quote::None && is_block_directive(&self.word_text(w), parent.as_deref())
             });
-            if let Some((k, _)) = split {
-                let head: Vec<Word> = words.drain(..k).collect();
-                let stmt_end = head[head.len() - 1].end;
-                self.push_directive(&head, Block::None, stmt_end);
-            }
+            let missing_at = match split {
+                Some((k, _)) => {
+                    let head: Vec<Word> = words.drain(..k).collect();
+                    let stmt_end = head[head.len() - 1].end;
+                    self.push_directive(&head, Block::None, stmt_end);
+                    stmt_end
+                }
+                None => words[words.len() - 1].end,
+            };
+            self.error(
+                missing_at,
+                missing_at,
+                format!("directive \"{name}\" is not terminated by \";\""),
+            );
         }
         let name = self.word_text(&words[0]);
+        if self
+            .parent_name()
+            .is_some_and(|p| DATA_BLOCKS.contains(&p.as_str()))
+        {
+            // map, types and friends hold `key value;` entries only.
+            self.error(at, at + 1, "unexpected \"{\"".into());
+        }
         if is_opaque_block(&name) {
             let body_start = at as usize + 1;
             match skip_lua_block(self.src, body_start) {
@@ -369,7 +385,10 @@ impl Parser<'_> {
         self.close_block();
     }
 
-    fn on_eof(&mut self, at: u32) {
+    fn on_eof(&mut self, _: u32) {
+        // Point at the end of the last content rather than past the final
+        // newline, so the snippet shows the line that is left open.
+        let at = self.src.trim_ascii_end().len() as u32;
         if !self.pending.is_empty() {
             self.error(
                 at,
@@ -447,12 +466,16 @@ mod tests {
             ["directive \"proxy_pass\" is not terminated by \";\""]
         );
         assert_eq!(names(src), ["server", "proxy_pass", "location", "root"]);
+        let f = parse(src.as_bytes());
+        assert_eq!(f.errors[0].start as usize, src.find('\n').expect("newline"));
     }
 
     #[test]
     fn block_directive_without_brace() {
         assert_eq!(errors("http;"), ["directive \"http\" has no opening \"{\""]);
         assert!(errors("upstream u { server 10.0.0.1; }").is_empty());
+        assert!(errors("map $a $b { server 1; default 0; }").is_empty());
+        assert_eq!(errors("map $a $b { x { } }"), ["unexpected \"{\""]);
     }
 
     #[test]
