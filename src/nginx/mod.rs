@@ -56,7 +56,9 @@ impl<'a> Workspace<'a> {
                     &syntax_error::RULE,
                     Span::new(id, e.start as usize, e.end as usize),
                     e.message.clone(),
-                    syntax_error::help_for(&e.message),
+                    e.hint
+                        .clone()
+                        .unwrap_or_else(|| syntax_error::help_for(&e.message).to_string()),
                 )
             })
             .collect()
@@ -74,6 +76,7 @@ fn parse_file(bytes: &[u8]) -> ConfFile {
                 message: format!(
                     "not a text file: NUL byte at offset {at}; this is not an nginx configuration"
                 ),
+                hint: None,
             }],
             ..ConfFile::default()
         };

@@ -13,7 +13,7 @@ use super::Workspace;
 use crate::finding::Finding;
 use crate::rules::nginx::{include_cycle, include_not_found};
 use crate::source::{FileId, Span};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::rc::Rc;
 
@@ -107,6 +107,8 @@ pub struct Model {
     pub upstreams: Vec<Upstream>,
     pub passes: Vec<Pass>,
     pub scopes: Vec<Scope>,
+    /// Upstream names, lower-cased, for `has_upstream` (checked per pass).
+    upstream_names: HashSet<(Protocol, String)>,
 }
 
 impl Model {
@@ -135,22 +137,21 @@ impl Model {
     /// per socket, in the order nginx reads them.
     pub fn listeners_by_socket(&self) -> Vec<SocketGroup<'_>> {
         let mut groups: Vec<SocketGroup<'_>> = Vec::new();
+        let mut index_of: HashMap<&Socket, usize> = HashMap::new();
         for (index, server) in self.servers.iter().enumerate() {
             for listen in &server.listens {
                 let socket = &listen.params.socket;
-                let position = groups.iter().position(|g| g.socket == *socket);
-                let group = match position {
-                    Some(p) => &mut groups[p],
-                    None => {
-                        groups.push(SocketGroup {
-                            socket: socket.clone(),
-                            servers: Vec::new(),
-                        });
-                        let last = groups.len() - 1;
-                        &mut groups[last]
-                    }
-                };
-                match group.servers.iter_mut().find(|l| l.server == index) {
+                let position = *index_of.entry(socket).or_insert_with(|| {
+                    groups.push(SocketGroup {
+                        socket: socket.clone(),
+                        servers: Vec::new(),
+                    });
+                    groups.len() - 1
+                });
+                let group = &mut groups[position];
+                // Servers are visited in order, so a server already in the
+                // group is its last entry.
+                match group.servers.last_mut().filter(|l| l.server == index) {
                     Some(existing) => existing.default |= listen.params.default_server,
                     None => group.servers.push(SocketListener {
                         server: index,
@@ -164,9 +165,8 @@ impl Model {
     }
 
     pub fn has_upstream(&self, protocol: Protocol, name: &str) -> bool {
-        self.upstreams
-            .iter()
-            .any(|u| u.protocol == protocol && u.name.eq_ignore_ascii_case(name))
+        self.upstream_names
+            .contains(&(protocol, name.to_ascii_lowercase()))
     }
 }
 
@@ -296,6 +296,20 @@ pub fn build(ws: &mut Workspace<'_>, entry: FileId, prefix_dir: &Path, start: St
     walker.finish()
 }
 
+/// Directives whose arguments the model reads.
+fn reads_arguments(name: &str) -> bool {
+    matches!(
+        name,
+        "include"
+            | "listen"
+            | "server_name"
+            | "ssl"
+            | "ssl_reject_handshake"
+            | "server"
+            | "upstream"
+    ) || PASS_DIRECTIVES.contains(&name)
+}
+
 /// What a directive is, read out of the source before the walk acts on it.
 struct Directive {
     name: String,
@@ -335,13 +349,23 @@ impl Walker<'_, '_> {
         let src = &self.ws.sources.get(file).bytes;
         let d = &conf.directives[index];
         let words = conf.args(d);
+        let name = d.name.value(src).into_owned();
+        // Arguments are only turned into strings where the model reads them.
+        let (args, arg_spans) = if reads_arguments(&name) {
+            (
+                words.iter().map(|w| w.value(src).into_owned()).collect(),
+                words
+                    .iter()
+                    .map(|w| Span::new(file, w.start as usize, w.end as usize))
+                    .collect(),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
         Directive {
-            name: d.name.value(src).into_owned(),
-            args: words.iter().map(|w| w.value(src).into_owned()).collect(),
-            arg_spans: words
-                .iter()
-                .map(|w| Span::new(file, w.start as usize, w.end as usize))
-                .collect(),
+            name,
+            args,
+            arg_spans,
             name_span: Span::new(file, d.name.start as usize, d.name.end as usize),
             stmt_span: Span::new(file, d.name.start as usize, d.stmt_end as usize),
             has_children: d.block == Block::Children,
@@ -416,6 +440,9 @@ impl Walker<'_, '_> {
                     }
                     "upstream" if d.has_children => {
                         let name = d.args.first().cloned().unwrap_or_default();
+                        self.model
+                            .upstream_names
+                            .insert((protocol, name.to_ascii_lowercase()));
                         let span = d
                             .arg_spans
                             .first()

@@ -41,6 +41,8 @@ pub struct SyntaxError {
     pub start: u32,
     pub end: u32,
     pub message: String,
+    /// A fix hint more specific than the message's generic one.
+    pub hint: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -196,9 +198,9 @@ pub fn parse(src: &[u8]) -> ConfFile {
     p.out
 }
 
-impl Parser<'_> {
-    fn word_text(&self, w: &Word) -> String {
-        w.value(self.src).into_owned()
+impl<'a> Parser<'a> {
+    fn word_text(&self, w: &Word) -> std::borrow::Cow<'a, str> {
+        w.value(self.src)
     }
 
     fn error(&mut self, start: u32, end: u32, message: String) {
@@ -206,10 +208,11 @@ impl Parser<'_> {
             start,
             end,
             message,
+            hint: None,
         });
     }
 
-    fn parent_name(&self) -> Option<String> {
+    fn parent_name(&self) -> Option<std::borrow::Cow<'a, str>> {
         self.open
             .last()
             .map(|&i| self.word_text(&self.out.directives[i].name))
@@ -283,7 +286,9 @@ impl Parser<'_> {
             self.error(at, at + 1, "unexpected \";\"".into());
             return;
         }
-        let words = std::mem::take(&mut self.pending);
+        // The pending buffer is handed back afterwards to keep its capacity:
+        // this is the hot path.
+        let mut words = std::mem::take(&mut self.pending);
         let name = self.word_text(&words[0]);
         let parent = self.parent_name();
         if words[0].quote == Quote::None && is_block_directive(&name, parent.as_deref()) {
@@ -294,13 +299,15 @@ impl Parser<'_> {
             );
         }
         self.push_directive(&words, Block::None, at + 1);
+        words.clear();
+        self.pending = words;
     }
 
     /// Returns false when parsing must stop (nesting too deep).
     fn on_open(&mut self, at: u32) -> bool {
         let mut words = std::mem::take(&mut self.pending);
         let name = self.word_text(&words[0]);
-        if SIMPLE_DIRECTIVES.contains(&name.as_str()) {
+        if SIMPLE_DIRECTIVES.contains(&name.as_ref()) {
             // `root /x\n location / {`: the block belongs to `location`,
             // and the `;` is missing after `/x`.
             let parent = self.parent_name();
@@ -325,7 +332,7 @@ impl Parser<'_> {
         let name = self.word_text(&words[0]);
         if self
             .parent_name()
-            .is_some_and(|p| DATA_BLOCKS.contains(&p.as_str()))
+            .is_some_and(|p| DATA_BLOCKS.contains(&p.as_ref()))
         {
             // map, types and friends hold `key value;` entries only.
             self.error(at, at + 1, "unexpected \"{\"".into());
@@ -376,6 +383,10 @@ impl Parser<'_> {
             // `root /x }`: nginx stops here; we keep the directive and close the block.
             self.error(at, at + 1, "unexpected \"}\"".into());
             let words = std::mem::take(&mut self.pending);
+            let name = self.word_text(&words[0]).into_owned();
+            if let Some(e) = self.out.errors.last_mut() {
+                e.hint = Some(format!("`{name}` before it is missing its `;`"));
+            }
             let stmt_end = words[words.len() - 1].end;
             self.push_directive(&words, Block::None, stmt_end);
         } else if self.open.is_empty() {

@@ -62,8 +62,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                 pass.directive
             ),
             format!(
-                "set a `resolver` and pass through a variable (`set $backend {host}; {} http://$backend;`), or use an `upstream` whose server has the `resolve` parameter",
-                pass.directive
+                "set a `resolver` and pass through a variable (`set $backend {host}; {} {};`), or use an `upstream` whose server has the `resolve` parameter",
+                pass.directive,
+                pass.target.replacen(host, "$backend", 1),
             ),
         ));
     }
