@@ -3,16 +3,8 @@
 //! no `nginx/syntax-error` on any file `nginx -t` accepts. Skips, saying
 //! why, when the corpus is absent.
 
+#[macro_use]
 mod common;
-
-/// Writes past the test harness's capture, so skip reasons and corpus
-/// figures show in every `cargo test` run.
-macro_rules! report {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
 
 use common::root;
 use std::path::{Path, PathBuf};

@@ -2,16 +2,8 @@
 //! SARIF validated against the SARIF 2.1.0 schema in ../shared/schemas plus
 //! the extra fields GitHub code scanning needs.
 
+#[macro_use]
 mod common;
-
-/// Writes past the test harness's capture, so skip reasons and corpus
-/// figures show in every `cargo test` run.
-macro_rules! report {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
 
 use common::{check_json, root, tripline, NOW};
 use serde_json::Value;

@@ -4,18 +4,12 @@
 //! accepts the config. `.ci/run` installs nginx; elsewhere these tests skip
 //! and say why.
 
+#[macro_use]
 mod common;
 
 use common::{check_json, root};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-macro_rules! report {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
 
 fn nginx() -> Option<PathBuf> {
     let candidates = std::env::var_os("PATH")

@@ -51,28 +51,17 @@ impl Word {
         let mut i = 0;
         while i < inner.len() {
             if inner[i] == b'\\' && i + 1 < inner.len() {
-                match inner[i + 1] {
-                    b'"' | b'\'' | b'\\' => {
-                        out.push(inner[i + 1]);
-                        i += 2;
-                        continue;
-                    }
-                    b't' => {
-                        out.push(b'\t');
-                        i += 2;
-                        continue;
-                    }
-                    b'r' => {
-                        out.push(b'\r');
-                        i += 2;
-                        continue;
-                    }
-                    b'n' => {
-                        out.push(b'\n');
-                        i += 2;
-                        continue;
-                    }
-                    _ => {}
+                let unescaped = match inner[i + 1] {
+                    quote @ (b'"' | b'\'' | b'\\') => Some(quote),
+                    b't' => Some(b'\t'),
+                    b'r' => Some(b'\r'),
+                    b'n' => Some(b'\n'),
+                    _ => None,
+                };
+                if let Some(byte) = unescaped {
+                    out.push(byte);
+                    i += 2;
+                    continue;
                 }
             }
             out.push(inner[i]);

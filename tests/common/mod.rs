@@ -1,5 +1,14 @@
 //! Helpers shared by the integration tests: run the real binary, read its JSON.
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
+
+/// Writes past the test harness's capture, so skip reasons and corpus
+/// figures show in every `cargo test` run.
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
