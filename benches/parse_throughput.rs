@@ -3,7 +3,7 @@
 //! depend on the machine.)
 
 use std::time::{Duration, Instant};
-use tripline::app::check_paths;
+use tripline::app::{check_paths, CheckOptions};
 use tripline::config::Config;
 use tripline::nginx::parser;
 
@@ -92,7 +92,7 @@ fn main() {
         let result = check_paths(
             std::slice::from_ref(&path),
             &Config::default(),
-            time::OffsetDateTime::UNIX_EPOCH,
+            &CheckOptions::at(time::OffsetDateTime::UNIX_EPOCH),
         )
         .expect("check");
         findings = result.findings.len();

@@ -4,6 +4,7 @@
 use crate::cli::{Cli, Command, FailOn};
 use crate::config::{Config, ConfigError};
 use crate::discover::{self, DiscoverError, FileKind};
+use crate::dns;
 use crate::finding::{Finding, Located, Severity, Summary};
 use crate::nginx::{self, Workspace};
 use crate::registry::{self, Check, RULES};
@@ -73,8 +74,11 @@ pub struct CheckResult {
 
 fn check(cli: &Cli, paths: &[PathBuf]) -> Result<Outcome, AppError> {
     let config = load_config(cli)?;
-    let now = cli.now.unwrap_or_else(time::OffsetDateTime::now_utc);
-    let result = check_paths(paths, &config, now)?;
+    let options = CheckOptions {
+        now: cli.now.unwrap_or_else(time::OffsetDateTime::now_utc),
+        origin: cli.origin.clone(),
+    };
+    let result = check_paths(paths, &config, &options)?;
     let exit_code = exit_code(cli.fail_on, &result.findings);
     let color = cli.format == Format::Text && color_wanted();
     let output = report::render(
@@ -92,12 +96,28 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<Outcome, AppError> {
     Ok(Outcome { output, exit_code })
 }
 
+/// What a check run takes besides paths and config.
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    /// The clock for time-dependent rules (`--now`).
+    pub now: time::OffsetDateTime,
+    /// The origin of zone files that do not name their zone (`--origin`).
+    pub origin: Option<dns::name::Name>,
+}
+
+impl CheckOptions {
+    pub fn at(now: time::OffsetDateTime) -> Self {
+        CheckOptions { now, origin: None }
+    }
+}
+
 /// Runs the whole pipeline over `paths` (the current folder when empty).
 pub fn check_paths(
     paths: &[PathBuf],
     config: &Config,
-    now: time::OffsetDateTime,
+    options: &CheckOptions,
 ) -> Result<CheckResult, AppError> {
+    let now = options.now;
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -113,29 +133,40 @@ pub fn check_paths(
         })
         .collect();
 
+    let zone_inputs: Vec<&std::path::Path> = discovered
+        .iter()
+        .filter(|d| d.kind == FileKind::Zone)
+        .map(|d| d.path.as_path())
+        .collect();
+
     let mut sources = Sources::default();
     let mut ws = Workspace::new(&mut sources, config.nginx.prefix.clone());
     let analysis = nginx::analyse(&mut ws, &nginx_inputs)?;
     drop(ws);
+    let zones = dns::analyse(&mut sources, &zone_inputs, options.origin.as_ref())?;
 
+    let mut findings = analysis.findings;
+    findings.extend(zones.findings);
     let mut checker = Checker {
         sources: &sources,
         config,
         now,
-        findings: analysis.findings,
+        findings,
     };
     for rule in RULES.iter().filter(|r| config.is_selected(r)) {
-        if let Check::Nginx(check) = rule.check {
-            for model in &analysis.models {
-                check(model, &mut checker);
-            }
+        match rule.check {
+            Check::Nginx(check) => analysis.models.iter().for_each(|m| check(m, &mut checker)),
+            Check::Dns(check) => zones.zones.iter().for_each(|z| check(z, &mut checker)),
+            Check::Reader | Check::Suppressions => {}
         }
     }
     let findings = checker.findings;
 
     // Files read only for context (an nginx.conf above a file named on the
     // command line) are reported on only where a finding involves an input.
-    let reported = &analysis.reported;
+    let mut reported = analysis.reported.clone();
+    reported.extend(zones.reported.iter().copied());
+    let reported = &reported;
     let touches_reported = |f: &Finding| {
         reported.contains(&f.span.file) || f.related.iter().any(|r| reported.contains(&r.span.file))
     };
@@ -151,12 +182,12 @@ pub fn check_paths(
     let suppressions = reported
         .iter()
         .map(|&id| {
-            suppress::scan(
-                sources.get(id),
-                id,
-                '#',
-                &crate::rules::nginx::invalid_suppression::RULE,
-            )
+            let (comment, rule) = if zones.reported.contains(&id) {
+                (';', &crate::rules::dns::invalid_suppression::RULE)
+            } else {
+                ('#', &crate::rules::nginx::invalid_suppression::RULE)
+            };
+            suppress::scan(sources.get(id), id, comment, rule)
         })
         .collect();
     let findings = suppress::apply(findings, &sources, suppressions, config);

@@ -29,6 +29,10 @@ pub struct Cli {
     #[arg(long, global = true, value_parser = parse_now)]
     pub now: Option<OffsetDateTime>,
 
+    /// The zone name for zone files that do not say it ($ORIGIN, an absolute SOA owner or the file name).
+    #[arg(long, global = true, value_parser = parse_origin)]
+    pub origin: Option<crate::dns::name::Name>,
+
     /// Configuration file [default: tripline.toml in the current folder or the nearest parent].
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
@@ -60,6 +64,15 @@ pub enum FailOn {
     Warning,
     Info,
     Never,
+}
+
+fn parse_origin(text: &str) -> Result<crate::dns::name::Name, String> {
+    let absolute = if text.ends_with('.') {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    };
+    crate::dns::name::Name::parse(&absolute, None).map_err(|e| e.to_string())
 }
 
 fn parse_now(text: &str) -> Result<OffsetDateTime, String> {

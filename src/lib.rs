@@ -8,6 +8,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod dns;
 pub mod finding;
 pub mod nginx;
 pub mod registry;

@@ -10,6 +10,8 @@ pub enum Check {
     Reader,
     /// Run over each nginx configuration model.
     Nginx(CheckFn<crate::nginx::model::Model>),
+    /// Run over each DNS zone.
+    Dns(CheckFn<crate::dns::model::Zone>),
     /// Reported while applying suppression comments.
     Suppressions,
 }
@@ -49,6 +51,22 @@ pub static RULES: &[&Rule] = &[
     &rules::nginx::proxy_pass_static_dns::RULE,
     &rules::nginx::single_upstream_server::RULE,
     &rules::nginx::invalid_suppression::RULE,
+    &rules::dns::syntax_error::RULE,
+    &rules::dns::no_default_ttl::RULE,
+    &rules::dns::out_of_zone_data::RULE,
+    &rules::dns::long_ttl::RULE,
+    &rules::dns::long_negative_ttl::RULE,
+    &rules::dns::single_dns_provider::RULE,
+    &rules::dns::too_few_nameservers::RULE,
+    &rules::dns::missing_apex_records::RULE,
+    &rules::dns::cname_conflict::RULE,
+    &rules::dns::target_is_cname::RULE,
+    &rules::dns::dangling_target::RULE,
+    &rules::dns::missing_glue::RULE,
+    &rules::dns::rrset_ttl_mismatch::RULE,
+    &rules::dns::duplicate_record::RULE,
+    &rules::dns::soa_timers::RULE,
+    &rules::dns::invalid_suppression::RULE,
 ];
 
 /// Looks a rule up by id or alias.

@@ -8,7 +8,7 @@ mod common;
 
 use common::root;
 use std::path::{Path, PathBuf};
-use tripline::app::check_paths;
+use tripline::app::{check_paths, CheckOptions};
 use tripline::config::Config;
 
 fn corpus() -> Option<PathBuf> {
@@ -32,7 +32,7 @@ fn now() -> time::OffsetDateTime {
 fn syntax_errors(path: &Path) -> Result<Vec<String>, String> {
     let path = path.to_path_buf();
     let outcome = std::panic::catch_unwind(move || {
-        check_paths(&[path], &Config::default(), now()).map(|r| {
+        check_paths(&[path], &Config::default(), &CheckOptions::at(now())).map(|r| {
             r.findings
                 .into_iter()
                 .filter(|f| f.rule == "nginx/syntax-error")

@@ -1,5 +1,6 @@
 //! Every rule, one file each, grouped by area.
 
+pub mod dns;
 pub mod nginx;
 
 use crate::config::Config;

@@ -1,0 +1,267 @@
+//! The RFC 1035 master-file lexical layer, written with nom: splits a zone
+//! file into logical entries (one per line, or several lines joined by
+//! parentheses), each a list of tokens with byte spans. Comments (`;`),
+//! quoted strings with `\X` and `\DDD` escapes, and the significance of a
+//! leading blank (the owner is inherited) are handled here, as BIND, Knot
+//! and NSD do.
+//!
+//! Parentheses are counted, never recursed into: 10 MB of `(` is one error.
+
+use nom::bytes::complete::{tag, take_till, take_while, take_while1};
+use nom::combinator::recognize;
+use nom::multi::many0_count;
+use nom::sequence::pair;
+use nom::{IResult, Parser};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub start: u32,
+    pub end: u32,
+    /// A `"..."` string: `start..end` includes the quotes.
+    pub quoted: bool,
+}
+
+impl Token {
+    pub fn raw<'a>(&self, src: &'a [u8]) -> &'a [u8] {
+        &src[self.start as usize..self.end as usize]
+    }
+
+    /// The text without quotes, escapes kept (names decode them later).
+    pub fn text<'a>(&self, src: &'a [u8]) -> std::borrow::Cow<'a, str> {
+        let raw = self.raw(src);
+        let inner = if self.quoted {
+            &raw[1..raw.len().saturating_sub(1).max(1)]
+        } else {
+            raw
+        };
+        String::from_utf8_lossy(inner)
+    }
+}
+
+/// One logical entry: a record or a `$` directive.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Entry {
+    pub tokens: Vec<Token>,
+    /// The entry's first line starts with white space: the owner is the
+    /// previous record's.
+    pub blank_owner: bool,
+    /// Byte offset of the start of its first line.
+    pub line_start: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LexError {
+    pub start: u32,
+    pub end: u32,
+    pub message: String,
+}
+
+type Res<'a, O> = IResult<&'a [u8], O>;
+
+fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t' || b == b'\r'
+}
+
+fn is_word_byte(b: u8) -> bool {
+    !matches!(
+        b,
+        b' ' | b'\t' | b'\r' | b'\n' | b'(' | b')' | b';' | b'"' | b'\\'
+    )
+}
+
+/// A bare word: plain bytes and backslash escapes (`\.`, `\032`, `\ `).
+fn word(input: &[u8]) -> Res<'_, &[u8]> {
+    let piece = |i| -> Res<'_, &[u8]> {
+        if let Ok(r) = take_while1::<_, _, nom::error::Error<&[u8]>>(is_word_byte)(i) {
+            return Ok(r);
+        }
+        recognize(pair(tag(&b"\\"[..]), nom::bytes::complete::take(1usize))).parse(i)
+    };
+    recognize(pair(piece, many0_count(piece))).parse(input)
+}
+
+/// The body of a quoted string (without the quotes); `\"` does not end it.
+fn quoted_body(input: &[u8]) -> Res<'_, &[u8]> {
+    let piece = |i| -> Res<'_, &[u8]> {
+        if let Ok(r) = take_while1::<_, _, nom::error::Error<&[u8]>>(|b| b != b'"' && b != b'\\')(i)
+        {
+            return Ok(r);
+        }
+        recognize(pair(tag(&b"\\"[..]), nom::bytes::complete::take(1usize))).parse(i)
+    };
+    recognize(many0_count(piece)).parse(input)
+}
+
+fn comment(input: &[u8]) -> Res<'_, &[u8]> {
+    recognize(pair(tag(&b";"[..]), take_till(|b| b == b'\n'))).parse(input)
+}
+
+/// Splits `src` into entries; errors are reported and lexing goes on.
+pub fn entries(src: &[u8]) -> (Vec<Entry>, Vec<LexError>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut pos = 0usize;
+    let mut current = Entry::default();
+    let mut depth = 0usize;
+    let mut open_at = 0usize;
+    let mut at_line_start = true;
+    let finish = |current: &mut Entry, out: &mut Vec<Entry>| {
+        if !current.tokens.is_empty() {
+            out.push(std::mem::take(current));
+        } else {
+            *current = Entry::default();
+        }
+    };
+    while pos < src.len() {
+        let rest = &src[pos..];
+        let b = rest[0];
+        if at_line_start && depth == 0 {
+            at_line_start = false;
+            current.line_start = pos as u32;
+            current.blank_owner = is_blank(b);
+        }
+        match b {
+            b'\n' => {
+                pos += 1;
+                // Inside parentheses a newline continues the entry.
+                if depth == 0 {
+                    at_line_start = true;
+                    finish(&mut current, &mut out);
+                }
+            }
+            b' ' | b'\t' | b'\r' => {
+                let (r, _) = take_while::<_, _, nom::error::Error<&[u8]>>(is_blank)(rest)
+                    .unwrap_or((rest, rest));
+                pos = src.len() - r.len();
+            }
+            b';' => {
+                let len = comment(rest).map_or(rest.len(), |(r, _)| rest.len() - r.len());
+                pos += len;
+            }
+            b'(' => {
+                if depth == 0 {
+                    open_at = pos;
+                }
+                depth += 1;
+                pos += 1;
+            }
+            b')' => {
+                if depth == 0 {
+                    errors.push(LexError {
+                        start: pos as u32,
+                        end: pos as u32 + 1,
+                        message: "unbalanced parentheses: `)` without `(`".into(),
+                    });
+                } else {
+                    depth -= 1;
+                }
+                pos += 1;
+            }
+            b'"' => {
+                let body = quoted_body(&rest[1..]).map_or(0, |(_, body)| body.len());
+                let close = pos + 1 + body;
+                if src.get(close) == Some(&b'"') {
+                    current.tokens.push(Token {
+                        start: pos as u32,
+                        end: close as u32 + 1,
+                        quoted: true,
+                    });
+                    pos = close + 1;
+                } else {
+                    errors.push(LexError {
+                        start: pos as u32,
+                        end: src.len() as u32,
+                        message: "unterminated quoted string".into(),
+                    });
+                    pos = src.len();
+                }
+            }
+            _ => {
+                let len = word(rest).map_or(1, |(r, _)| rest.len() - r.len());
+                current.tokens.push(Token {
+                    start: pos as u32,
+                    end: (pos + len) as u32,
+                    quoted: false,
+                });
+                pos += len;
+            }
+        }
+    }
+    if depth > 0 {
+        errors.push(LexError {
+            start: open_at as u32,
+            end: open_at as u32 + 1,
+            message: "unbalanced parentheses: `(` is never closed".into(),
+        });
+    }
+    finish(&mut current, &mut out);
+    (out, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(src: &str) -> Vec<Vec<String>> {
+        let (entries, errors) = entries(src.as_bytes());
+        assert!(errors.is_empty(), "{errors:?}");
+        entries
+            .iter()
+            .map(|e| {
+                e.tokens
+                    .iter()
+                    .map(|t| t.text(src.as_bytes()).into_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parentheses_join_lines_and_comments_go() {
+        let src = "@ IN SOA ns1 host ( 1 ; serial\n 2 3 4 5 )\nwww A 192.0.2.1 ; web\n";
+        assert_eq!(
+            texts(src),
+            vec![
+                vec!["@", "IN", "SOA", "ns1", "host", "1", "2", "3", "4", "5"],
+                vec!["www", "A", "192.0.2.1"]
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_strings_keep_semicolons_and_escapes() {
+        let src = "t TXT \"a;b\" \"c\\\"d\" ( \"x ; y\" )\n";
+        assert_eq!(texts(src), vec![vec!["t", "TXT", "a;b", "c\\\"d", "x ; y"]]);
+    }
+
+    #[test]
+    fn blank_owner_is_flagged() {
+        let (found, _) = entries(b"a A 1.2.3.4\n  A 1.2.3.5\n\n");
+        assert!(!found[0].blank_owner);
+        assert!(found[1].blank_owner);
+        assert_eq!(found.len(), 2);
+        // The continuation lines of a parenthesised entry do not count.
+        let (found, _) = entries(b"@ SOA a b (\n 1 2 3 4 5\n )  ; c\n  NS ns\n");
+        assert!(!found[0].blank_owner);
+        assert!(found[1].blank_owner);
+    }
+
+    #[test]
+    fn escapes_in_words() {
+        assert_eq!(
+            texts("a\\ b\\;c A 1.2.3.4\n"),
+            vec![vec!["a\\ b\\;c", "A", "1.2.3.4"]]
+        );
+    }
+
+    #[test]
+    fn unbalanced_parentheses_are_errors() {
+        let src = "(".repeat(100_000);
+        let (_, errors) = entries(src.as_bytes());
+        assert_eq!(errors.len(), 1);
+        let (_, errors) = entries(b"a A 1.2.3.4 )\n");
+        assert_eq!(errors[0].message, "unbalanced parentheses: `)` without `(`");
+        let (_, errors) = entries(b"a TXT \"open\n");
+        assert_eq!(errors[0].message, "unterminated quoted string");
+    }
+}

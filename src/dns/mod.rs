@@ -1,0 +1,132 @@
+//! The DNS engine: a span-aware zone-file parser of our own (nom lexer,
+//! typed RDATA), and the zone model the DNS rules check.
+
+pub mod lexer;
+pub mod model;
+pub mod name;
+pub mod rdata;
+pub mod zone;
+
+use crate::finding::Finding;
+use crate::rules::dns::{no_default_ttl, out_of_zone_data, syntax_error};
+use crate::source::{FileId, ReadError, Sources, Span};
+use model::Zone;
+use name::Name;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+pub struct Analysis {
+    pub zones: Vec<Zone>,
+    pub findings: Vec<Finding>,
+    /// The zone files and what they `$INCLUDE`.
+    pub reported: BTreeSet<FileId>,
+}
+
+/// The zone a file name suggests: `db.example.com`, `example.com.zone`,
+/// `example.com.db`.
+pub fn origin_from_file_name(path: &Path) -> Option<Name> {
+    let file_name = path.file_name()?.to_string_lossy();
+    let stem = file_name
+        .strip_prefix("db.")
+        .or_else(|| file_name.strip_suffix(".zone"))
+        .or_else(|| file_name.strip_suffix(".db"))?;
+    if stem.is_empty() || stem.contains(char::is_whitespace) {
+        return None;
+    }
+    Name::parse(&format!("{}.", stem.trim_end_matches('.')), None).ok()
+}
+
+/// Parses and models each zone file. `origin` (from `--origin`) names the
+/// zone of files that do not say it themselves.
+pub fn analyse(
+    sources: &mut Sources,
+    inputs: &[&Path],
+    origin: Option<&Name>,
+) -> Result<Analysis, ReadError> {
+    let mut zones = Vec::new();
+    let mut findings = Vec::new();
+    let mut reported = BTreeSet::new();
+    for path in inputs {
+        let file = sources.load(path)?;
+        reported.insert(file);
+        let hint = match origin {
+            Some(given) => Some(zone::OriginHint::Given(given.clone())),
+            None => origin_from_file_name(path).map(zone::OriginHint::Guessed),
+        };
+        let parsed = zone::parse_zone(sources, file, hint);
+        reported.extend(parsed.included.iter().copied());
+        let mut no_origin_reported = false;
+        for e in &parsed.errors {
+            let unresolvable = e.message.contains("the zone's origin is unknown");
+            if unresolvable && no_origin_reported {
+                continue;
+            }
+            no_origin_reported |= unresolvable;
+            let message = if unresolvable {
+                format!(
+                    "{}; no $ORIGIN, no absolute SOA owner, and the file name does not name a zone",
+                    e.message
+                )
+            } else {
+                e.message.clone()
+            };
+            findings.push(Finding::new(
+                &syntax_error::RULE,
+                e.span,
+                message,
+                syntax_error::HELP,
+            ));
+        }
+        if let Some(span) = parsed.soa_minimum_ttl {
+            findings.push(Finding::new(
+                &no_default_ttl::RULE,
+                span,
+                "no $TTL and no TTL on this record: BIND and Knot fall back to the SOA minimum, which is meant for negative caching",
+                "add `$TTL 3600` (or the TTL you mean) at the top of the file",
+            ));
+        }
+        match parsed.origin {
+            Some(origin) => {
+                let (inside, outside): (Vec<_>, Vec<_>) = parsed
+                    .records
+                    .into_iter()
+                    .partition(|r| r.owner.is_at_or_below(&origin));
+                for r in outside {
+                    findings.push(Finding::new(
+                        &out_of_zone_data::RULE,
+                        r.owner_span,
+                        format!("ignoring out-of-zone data: {} is not in zone {origin}", r.owner),
+                        "a server never serves it; move the record to the zone it belongs to, or fix the origin",
+                    ));
+                }
+                zones.push(Zone::new(origin, file, inside, false));
+            }
+            None if parsed.records.is_empty() && parsed.errors.is_empty() => {}
+            None => findings.push(Finding::new(
+                &syntax_error::RULE,
+                Span::new(file, 0, 0),
+                "cannot tell which zone this is: no $ORIGIN, no absolute SOA owner, and the file name does not name a zone",
+                "add `$ORIGIN example.com.` at the top, or name the file `db.example.com` or `example.com.zone`",
+            )),
+        }
+    }
+    Ok(Analysis {
+        zones,
+        findings,
+        reported,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_from_names() {
+        let o = |p: &str| origin_from_file_name(Path::new(p)).map(|n| n.to_string());
+        assert_eq!(o("zones/db.example.com").as_deref(), Some("example.com."));
+        assert_eq!(o("example.com.zone").as_deref(), Some("example.com."));
+        assert_eq!(o("example.net.db").as_deref(), Some("example.net."));
+        assert_eq!(o("zones/records.txt"), None);
+    }
+}

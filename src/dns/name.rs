@@ -1,0 +1,292 @@
+//! Domain names in one canonical form (lower case, absolute, escapes
+//! normalised) so that names compare equal however they were written, with
+//! the RFC 1035 limits enforced: 63 octets a label, 255 a name.
+
+use std::fmt;
+
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Name(Box<str>);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("label `{label}` is {len} octets long; the limit is 63")]
+    LabelTooLong { label: String, len: usize },
+    #[error("name is {0} octets long in wire format; the limit is 255")]
+    NameTooLong(usize),
+    #[error("empty label in `{0}`")]
+    EmptyLabel(String),
+    #[error("bad escape `\\{0}` (decimal escapes go up to \\255)")]
+    BadEscape(String),
+    #[error("relative name `{0}` but the zone's origin is unknown")]
+    NoOrigin(String),
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Name({})", self.0)
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Decodes presentation-format labels; `None` label list for `.` (the root).
+fn decode(text: &str) -> Result<(Vec<Vec<u8>>, bool), NameError> {
+    let bytes = text.as_bytes();
+    let mut labels = Vec::new();
+    let mut label = Vec::new();
+    let mut absolute = false;
+    let mut i = 0;
+    if text == "." {
+        return Ok((labels, true));
+    }
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                let digits = &bytes[i + 1..(i + 4).min(bytes.len())];
+                if digits.len() == 3 && digits.iter().all(u8::is_ascii_digit) {
+                    let value = digits
+                        .iter()
+                        .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+                    let byte = u8::try_from(value).map_err(|_| {
+                        NameError::BadEscape(String::from_utf8_lossy(digits).into_owned())
+                    })?;
+                    label.push(byte);
+                    i += 4;
+                } else if let Some(&next) = bytes.get(i + 1) {
+                    label.push(next);
+                    i += 2;
+                } else {
+                    return Err(NameError::BadEscape(String::new()));
+                }
+            }
+            b'.' => {
+                if label.is_empty() {
+                    return Err(NameError::EmptyLabel(text.to_string()));
+                }
+                labels.push(std::mem::take(&mut label));
+                i += 1;
+                if i == bytes.len() {
+                    absolute = true;
+                }
+            }
+            other => {
+                label.push(other);
+                i += 1;
+            }
+        }
+    }
+    if !label.is_empty() {
+        labels.push(label);
+    }
+    Ok((labels, absolute))
+}
+
+fn encode_label(label: &[u8], out: &mut String) {
+    for &b in label {
+        let b = b.to_ascii_lowercase();
+        match b {
+            b'.' | b'\\' | b'"' | b'(' | b')' | b';' | b'@' | b'$' => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            0x21..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\{b:03}")),
+        }
+    }
+}
+
+/// Octets of a canonical label: `\X` and `\DDD` are one octet each.
+fn decoded_len(label: &str) -> usize {
+    let bytes = label.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < bytes.len() {
+        i += match bytes[i] {
+            b'\\' if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => 4,
+            b'\\' => 2,
+            _ => 1,
+        };
+        n += 1;
+    }
+    n
+}
+
+impl Name {
+    pub fn root() -> Name {
+        Name(".".into())
+    }
+
+    /// Parses a name as written in a zone file: `@` is the origin, a name
+    /// without a trailing dot is relative to it.
+    pub fn parse(text: &str, origin: Option<&Name>) -> Result<Name, NameError> {
+        if text == "@" {
+            return origin
+                .cloned()
+                .ok_or_else(|| NameError::NoOrigin(text.to_string()));
+        }
+        let (labels, absolute) = decode(text)?;
+        let mut out = String::with_capacity(text.len() + 1);
+        for label in &labels {
+            if label.len() > 63 {
+                return Err(NameError::LabelTooLong {
+                    label: String::from_utf8_lossy(label).into_owned(),
+                    len: label.len(),
+                });
+            }
+            encode_label(label, &mut out);
+            out.push('.');
+        }
+        let mut wire = labels.iter().map(|l| l.len() + 1).sum::<usize>() + 1;
+        if !absolute {
+            let origin = origin.ok_or_else(|| NameError::NoOrigin(text.to_string()))?;
+            if origin.0.as_ref() != "." {
+                out.push_str(&origin.0);
+            }
+            wire += origin.wire_len() - 1;
+        }
+        if out.is_empty() {
+            out.push('.');
+        }
+        if wire > 255 {
+            return Err(NameError::NameTooLong(wire));
+        }
+        Ok(Name(out.into()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn labels(&self) -> impl Iterator<Item = &str> {
+        // Canonical form escapes dots inside labels, so split on unescaped ones.
+        let s: &str = &self.0;
+        let mut parts = Vec::new();
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'.' => {
+                    if i > start {
+                        parts.push(&s[start..i]);
+                    }
+                    start = i + 1;
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        parts.into_iter()
+    }
+
+    pub fn label_count(&self) -> usize {
+        self.labels().count()
+    }
+
+    fn wire_len(&self) -> usize {
+        self.labels().map(|l| decoded_len(l) + 1).sum::<usize>() + 1
+    }
+
+    /// `self` equals `other` or lies below it.
+    pub fn is_at_or_below(&self, other: &Name) -> bool {
+        if other.0.as_ref() == "." || self == other {
+            return true;
+        }
+        self.0.ends_with(other.0.as_ref())
+            && self.0.len() > other.0.len()
+            && self.0.as_bytes()[self.0.len() - other.0.len() - 1] == b'.'
+            && !self.0[..self.0.len() - other.0.len() - 1].ends_with('\\')
+    }
+
+    /// The name one label up (`None` at the root).
+    pub fn parent(&self) -> Option<Name> {
+        if self.0.as_ref() == "." {
+            return None;
+        }
+        let first = self.labels().next()?;
+        let rest = &self.0[first.len() + 1..];
+        Some(if rest.is_empty() {
+            Name::root()
+        } else {
+            Name(rest.into())
+        })
+    }
+
+    /// The first label, raw (for wildcard checks).
+    pub fn first_label(&self) -> &str {
+        self.labels().next().unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin() -> Name {
+        Name::parse("Example.COM.", None).expect("origin")
+    }
+
+    #[test]
+    fn canonical_form() {
+        let o = origin();
+        assert_eq!(o.as_str(), "example.com.");
+        assert_eq!(
+            Name::parse("WWW", Some(&o)).expect("ok").as_str(),
+            "www.example.com."
+        );
+        assert_eq!(Name::parse("@", Some(&o)).expect("ok"), o);
+        assert_eq!(
+            Name::parse("a\\046b", Some(&o)).expect("ok").as_str(),
+            "a\\.b.example.com."
+        );
+        // Zone files escape in decimal (Route 53 exports use octal: `\\052`).
+        assert_eq!(
+            Name::parse("\\042", Some(&o)).expect("ok").as_str(),
+            "*.example.com."
+        );
+        assert_eq!(Name::parse(".", None).expect("root").as_str(), ".");
+    }
+
+    #[test]
+    fn limits() {
+        let long = "a".repeat(64);
+        assert!(matches!(
+            Name::parse(&long, Some(&origin())),
+            Err(NameError::LabelTooLong { len: 64, .. })
+        ));
+        let many = vec!["abcdefghij"; 30].join(".") + ".";
+        assert!(matches!(
+            Name::parse(&many, None),
+            Err(NameError::NameTooLong(_))
+        ));
+        assert!(matches!(
+            Name::parse("a..b.", None),
+            Err(NameError::EmptyLabel(_))
+        ));
+        assert!(matches!(
+            Name::parse("www", None),
+            Err(NameError::NoOrigin(_))
+        ));
+        assert!(matches!(
+            Name::parse("\\300.", None),
+            Err(NameError::BadEscape(_))
+        ));
+    }
+
+    #[test]
+    fn hierarchy() {
+        let o = origin();
+        let www = Name::parse("www", Some(&o)).expect("ok");
+        assert!(www.is_at_or_below(&o));
+        assert!(o.is_at_or_below(&o));
+        assert!(!o.is_at_or_below(&www));
+        let other = Name::parse("notexample.com.", None).expect("ok");
+        assert!(!other.is_at_or_below(&o));
+        assert_eq!(www.parent(), Some(o));
+        assert_eq!(www.label_count(), 3);
+    }
+}

@@ -1,0 +1,479 @@
+//! Record types and typed RDATA. The types a failover or migration touches
+//! are parsed into fields; the rest are kept as validated opaque text.
+
+use super::name::Name;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RType(pub u16);
+
+const TYPES: &[(&str, u16)] = &[
+    ("A", 1),
+    ("NS", 2),
+    ("MD", 3),
+    ("MF", 4),
+    ("CNAME", 5),
+    ("SOA", 6),
+    ("MB", 7),
+    ("MG", 8),
+    ("MR", 9),
+    ("NULL", 10),
+    ("WKS", 11),
+    ("PTR", 12),
+    ("HINFO", 13),
+    ("MINFO", 14),
+    ("MX", 15),
+    ("TXT", 16),
+    ("RP", 17),
+    ("AFSDB", 18),
+    ("X25", 19),
+    ("ISDN", 20),
+    ("RT", 21),
+    ("NSAP", 22),
+    ("NSAP-PTR", 23),
+    ("SIG", 24),
+    ("KEY", 25),
+    ("PX", 26),
+    ("GPOS", 27),
+    ("AAAA", 28),
+    ("LOC", 29),
+    ("NXT", 30),
+    ("EID", 31),
+    ("NIMLOC", 32),
+    ("SRV", 33),
+    ("ATMA", 34),
+    ("NAPTR", 35),
+    ("KX", 36),
+    ("CERT", 37),
+    ("A6", 38),
+    ("DNAME", 39),
+    ("SINK", 40),
+    ("APL", 42),
+    ("DS", 43),
+    ("SSHFP", 44),
+    ("IPSECKEY", 45),
+    ("RRSIG", 46),
+    ("NSEC", 47),
+    ("DNSKEY", 48),
+    ("DHCID", 49),
+    ("NSEC3", 50),
+    ("NSEC3PARAM", 51),
+    ("TLSA", 52),
+    ("SMIMEA", 53),
+    ("HIP", 55),
+    ("NINFO", 56),
+    ("RKEY", 57),
+    ("TALINK", 58),
+    ("CDS", 59),
+    ("CDNSKEY", 60),
+    ("OPENPGPKEY", 61),
+    ("CSYNC", 62),
+    ("ZONEMD", 63),
+    ("SVCB", 64),
+    ("HTTPS", 65),
+    ("DSYNC", 66),
+    ("SPF", 99),
+    ("UINFO", 100),
+    ("UID", 101),
+    ("GID", 102),
+    ("UNSPEC", 103),
+    ("NID", 104),
+    ("L32", 105),
+    ("L64", 106),
+    ("LP", 107),
+    ("EUI48", 108),
+    ("EUI64", 109),
+    ("URI", 256),
+    ("CAA", 257),
+    ("AVC", 258),
+    ("DOA", 259),
+    ("AMTRELAY", 260),
+    ("RESINFO", 261),
+    ("WALLET", 262),
+    ("TA", 32768),
+    ("DLV", 32769),
+];
+
+impl RType {
+    pub const A: RType = RType(1);
+    pub const NS: RType = RType(2);
+    pub const CNAME: RType = RType(5);
+    pub const SOA: RType = RType(6);
+    pub const MX: RType = RType(15);
+    pub const TXT: RType = RType(16);
+    pub const AAAA: RType = RType(28);
+    pub const SRV: RType = RType(33);
+    pub const DNAME: RType = RType(39);
+
+    /// A mnemonic (`MX`) or the RFC 3597 form (`TYPE15`), case-insensitive.
+    pub fn parse(text: &str) -> Option<RType> {
+        let upper = text.to_ascii_uppercase();
+        if let Some(&(_, code)) = TYPES.iter().find(|(name, _)| *name == upper) {
+            return Some(RType(code));
+        }
+        upper
+            .strip_prefix("TYPE")
+            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|d| d.parse().ok())
+            .map(RType)
+    }
+
+    pub fn name(self) -> String {
+        TYPES.iter().find(|(_, code)| *code == self.0).map_or_else(
+            || format!("TYPE{}", self.0),
+            |(name, _)| (*name).to_string(),
+        )
+    }
+
+    /// The types a failover or cutover changes: an address behind a name.
+    pub fn is_address_like(self) -> bool {
+        matches!(self, RType::A | RType::AAAA | RType::CNAME)
+    }
+}
+
+impl std::fmt::Display for RType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Soa {
+    pub mname: Name,
+    pub rname: Name,
+    pub serial: u32,
+    pub refresh: u32,
+    pub retry: u32,
+    pub expire: u32,
+    pub minimum: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RData {
+    A(Ipv4Addr),
+    Aaaa(Ipv6Addr),
+    /// CNAME, DNAME, NS, PTR: one target name.
+    Target(Name),
+    Mx {
+        preference: u16,
+        exchange: Name,
+    },
+    Soa(Box<Soa>),
+    /// TXT and SPF: the character-strings, escapes decoded.
+    Txt(Vec<Vec<u8>>),
+    Srv {
+        priority: u16,
+        weight: u16,
+        port: u16,
+        target: Name,
+    },
+    Caa {
+        flags: u8,
+        tag: String,
+        value: Vec<u8>,
+    },
+    /// DS, CDS, TLSA, SSHFP and friends: numeric fields and hex data.
+    Fields(Vec<String>),
+    Svcb {
+        priority: u16,
+        target: Name,
+        params: Vec<String>,
+    },
+    Naptr {
+        order: u16,
+        preference: u16,
+        flags: Vec<u8>,
+        services: Vec<u8>,
+        regexp: Vec<u8>,
+        replacement: Name,
+    },
+    /// RFC 3597 `\# len hex`.
+    Generic(Vec<u8>),
+    /// Other types: the RDATA text as written.
+    Opaque(String),
+}
+
+impl RData {
+    /// The name this record points at (CNAME, NS, MX, SRV ...).
+    pub fn target(&self) -> Option<&Name> {
+        match self {
+            RData::Target(n) => Some(n),
+            RData::Mx { exchange, .. } => Some(exchange),
+            RData::Srv { target, .. } => Some(target),
+            _ => None,
+        }
+    }
+}
+
+/// One RDATA field as the parser hands it over.
+pub struct Field<'a> {
+    pub text: &'a str,
+    pub quoted: bool,
+}
+
+/// Decodes a character-string: `\X` and `\DDD` escapes.
+pub fn char_string(text: &str) -> Result<Vec<u8>, String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            let digits = &bytes[i + 1..(i + 4).min(bytes.len())];
+            if digits.len() == 3 && digits.iter().all(u8::is_ascii_digit) {
+                let v = digits
+                    .iter()
+                    .fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
+                out.push(u8::try_from(v).map_err(|_| format!("bad escape \\{v}"))?);
+                i += 4;
+                continue;
+            }
+            match bytes.get(i + 1) {
+                Some(&b) => out.push(b),
+                None => return Err("trailing backslash".into()),
+            }
+            i += 2;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    if out.len() > 255 {
+        return Err(format!(
+            "character-string is {} octets long; the limit is 255",
+            out.len()
+        ));
+    }
+    Ok(out)
+}
+
+fn num<T: std::str::FromStr>(field: Option<&Field<'_>>, what: &str) -> Result<T, String> {
+    let f = field.ok_or_else(|| format!("missing {what}"))?;
+    f.text
+        .parse()
+        .map_err(|_| format!("bad {what} `{}`", f.text))
+}
+
+fn name(field: Option<&Field<'_>>, what: &str, origin: Option<&Name>) -> Result<Name, String> {
+    let f = field.ok_or_else(|| format!("missing {what}"))?;
+    Name::parse(f.text, origin).map_err(|e| format!("bad {what} `{}`: {e}", f.text))
+}
+
+fn exactly(fields: &[Field<'_>], n: usize, rtype: RType) -> Result<(), String> {
+    if fields.len() > n {
+        return Err(format!(
+            "extra data in {rtype} record: `{}`",
+            fields[n].text
+        ));
+    }
+    if fields.len() < n {
+        return Err(format!("unexpected end of input in {rtype} record"));
+    }
+    Ok(())
+}
+
+fn hex(text: &str) -> Result<Vec<u8>, String> {
+    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if digits.len() % 2 != 0 || !digits.iter().all(u8::is_ascii_hexdigit) {
+        return Err(format!("bad hex data `{text}`"));
+    }
+    Ok(digits
+        .chunks(2)
+        .map(|pair| {
+            let hi = (pair[0] as char).to_digit(16).unwrap_or(0);
+            let lo = (pair[1] as char).to_digit(16).unwrap_or(0);
+            (hi * 16 + lo) as u8
+        })
+        .collect())
+}
+
+/// Parses the RDATA fields of a record of type `rtype`.
+pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Result<RData, String> {
+    if fields.first().is_some_and(|f| f.text == "\\#" && !f.quoted) {
+        let len: usize = num(fields.get(1), "RFC 3597 length")?;
+        let data: String = fields[2.min(fields.len())..]
+            .iter()
+            .map(|f| f.text)
+            .collect();
+        let bytes = hex(&data)?;
+        if bytes.len() != len {
+            return Err(format!(
+                "RFC 3597 data is {} octets but the length says {len}",
+                bytes.len()
+            ));
+        }
+        return Ok(RData::Generic(bytes));
+    }
+    match rtype.name().as_str() {
+        "A" => {
+            exactly(fields, 1, rtype)?;
+            fields[0]
+                .text
+                .parse()
+                .map(RData::A)
+                .map_err(|_| format!("bad IPv4 address `{}`", fields[0].text))
+        }
+        "AAAA" => {
+            exactly(fields, 1, rtype)?;
+            fields[0]
+                .text
+                .parse()
+                .map(RData::Aaaa)
+                .map_err(|_| format!("bad IPv6 address `{}`", fields[0].text))
+        }
+        "CNAME" | "DNAME" | "NS" | "PTR" => {
+            exactly(fields, 1, rtype)?;
+            Ok(RData::Target(name(fields.first(), "target name", origin)?))
+        }
+        "MX" => {
+            exactly(fields, 2, rtype)?;
+            Ok(RData::Mx {
+                preference: num(fields.first(), "MX preference")?,
+                exchange: name(fields.get(1), "mail exchange", origin)?,
+            })
+        }
+        "SOA" => {
+            exactly(fields, 7, rtype)?;
+            let ttl = |i: usize, what: &str| -> Result<u32, String> {
+                let f = &fields[i];
+                super::zone::parse_ttl(f.text).ok_or_else(|| format!("bad SOA {what} `{}`", f.text))
+            };
+            Ok(RData::Soa(Box::new(Soa {
+                mname: name(fields.first(), "SOA primary name server", origin)?,
+                rname: name(fields.get(1), "SOA mailbox", origin)?,
+                serial: num(fields.get(2), "SOA serial")?,
+                refresh: ttl(3, "refresh")?,
+                retry: ttl(4, "retry")?,
+                expire: ttl(5, "expire")?,
+                minimum: ttl(6, "minimum")?,
+            })))
+        }
+        "TXT" | "SPF" => {
+            if fields.is_empty() {
+                return Err(format!("unexpected end of input in {rtype} record"));
+            }
+            fields
+                .iter()
+                .map(|f| char_string(f.text))
+                .collect::<Result<Vec<_>, _>>()
+                .map(RData::Txt)
+        }
+        "SRV" => {
+            exactly(fields, 4, rtype)?;
+            Ok(RData::Srv {
+                priority: num(fields.first(), "SRV priority")?,
+                weight: num(fields.get(1), "SRV weight")?,
+                port: num(fields.get(2), "SRV port")?,
+                target: name(fields.get(3), "SRV target", origin)?,
+            })
+        }
+        "CAA" => {
+            exactly(fields, 3, rtype)?;
+            let tag = fields[1].text.to_string();
+            if tag.is_empty() || !tag.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(format!("bad CAA tag `{tag}`"));
+            }
+            Ok(RData::Caa {
+                flags: num(fields.first(), "CAA flags")?,
+                tag,
+                value: char_string(fields[2].text)?,
+            })
+        }
+        "DS" | "CDS" | "TLSA" | "SMIMEA" | "SSHFP" => {
+            let numeric = match rtype.name().as_str() {
+                "DS" | "CDS" | "TLSA" | "SMIMEA" => 3,
+                _ => 2,
+            };
+            if fields.len() <= numeric {
+                return Err(format!("unexpected end of input in {rtype} record"));
+            }
+            for (i, f) in fields.iter().take(numeric).enumerate() {
+                let ok = if i == 0 && matches!(rtype.name().as_str(), "DS" | "CDS") {
+                    f.text.parse::<u16>().is_ok()
+                } else {
+                    f.text.parse::<u8>().is_ok()
+                };
+                if !ok {
+                    return Err(format!("bad {rtype} field `{}`", f.text));
+                }
+            }
+            let data: String = fields[numeric..].iter().map(|f| f.text).collect();
+            hex(&data)?;
+            Ok(RData::Fields(
+                fields.iter().map(|f| f.text.to_string()).collect(),
+            ))
+        }
+        "SVCB" | "HTTPS" => {
+            if fields.len() < 2 {
+                return Err(format!("unexpected end of input in {rtype} record"));
+            }
+            Ok(RData::Svcb {
+                priority: num(fields.first(), "SvcPriority")?,
+                target: name(fields.get(1), "TargetName", origin)?,
+                params: fields[2..].iter().map(|f| f.text.to_string()).collect(),
+            })
+        }
+        "NAPTR" => {
+            exactly(fields, 6, rtype)?;
+            Ok(RData::Naptr {
+                order: num(fields.first(), "NAPTR order")?,
+                preference: num(fields.get(1), "NAPTR preference")?,
+                flags: char_string(fields[2].text)?,
+                services: char_string(fields[3].text)?,
+                regexp: char_string(fields[4].text)?,
+                replacement: name(fields.get(5), "NAPTR replacement", origin)?,
+            })
+        }
+        _ => {
+            if fields.is_empty() && rtype.0 != 10 {
+                return Err(format!("unexpected end of input in {rtype} record"));
+            }
+            Ok(RData::Opaque(
+                fields.iter().map(|f| f.text).collect::<Vec<_>>().join(" "),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(texts: &[&str]) -> Vec<Field<'static>> {
+        texts
+            .iter()
+            .map(|t| Field {
+                text: Box::leak(t.to_string().into_boxed_str()),
+                quoted: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn types() {
+        assert_eq!(RType::parse("mx"), Some(RType::MX));
+        assert_eq!(RType::parse("TYPE65280"), Some(RType(65280)));
+        assert_eq!(RType(65280).name(), "TYPE65280");
+        assert_eq!(RType::parse("BOGUS"), None);
+    }
+
+    #[test]
+    fn typed_rdata() {
+        let o = Name::parse("example.com.", None).expect("origin");
+        assert_eq!(
+            parse(RType::MX, &f(&["10", "mail"]), Some(&o)),
+            Ok(RData::Mx {
+                preference: 10,
+                exchange: Name::parse("mail.example.com.", None).expect("n")
+            })
+        );
+        assert!(parse(RType::A, &f(&["300.1.1.1"]), Some(&o)).is_err());
+        assert!(parse(RType::A, &f(&["1.1.1.1", "x"]), Some(&o)).is_err());
+        assert_eq!(
+            parse(RType(65280), &f(&["\\#", "2", "abcd"]), Some(&o)),
+            Ok(RData::Generic(vec![0xab, 0xcd]))
+        );
+        assert!(parse(RType(65280), &f(&["\\#", "3", "abcd"]), Some(&o)).is_err());
+        let long = "x".repeat(256);
+        assert!(parse(RType::TXT, &f(&[&long]), Some(&o)).is_err());
+    }
+}

@@ -1,0 +1,694 @@
+//! Zone files as BIND, Knot and NSD read them: `$ORIGIN`, `$TTL`,
+//! `$INCLUDE` (relative to the including file, cycle-safe), `$GENERATE`,
+//! owner/TTL/class inheritance, class and TTL in either order, TTL units.
+//! Every record keeps its file and byte span; a bad record is an error and
+//! parsing goes on with the next one.
+
+use super::lexer::{self, Entry, Token};
+use super::name::Name;
+use super::rdata::{self, Field, RData, RType};
+use crate::source::{FileId, Sources, Span};
+
+/// `$INCLUDE` chains deeper than this are reported, not followed.
+const MAX_INCLUDE_DEPTH: usize = 16;
+/// Records one `$GENERATE` may produce.
+const MAX_GENERATED: u64 = 65_536;
+
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub owner: Name,
+    pub ttl: u32,
+    /// The TTL was written on the record (not inherited).
+    pub ttl_explicit: bool,
+    pub class: u16,
+    pub rtype: RType,
+    pub rdata: RData,
+    /// The whole entry.
+    pub span: Span,
+    /// The owner field, or the start of the entry when inherited.
+    pub owner_span: Span,
+    /// The RDATA fields.
+    pub rdata_span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZoneError {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct ParsedZone {
+    pub origin: Option<Name>,
+    pub records: Vec<Record>,
+    pub errors: Vec<ZoneError>,
+    /// First record whose TTL fell back to the SOA minimum (no `$TTL`).
+    pub soa_minimum_ttl: Option<Span>,
+    /// Files read through `$INCLUDE`.
+    pub included: Vec<FileId>,
+}
+
+/// A TTL: seconds, or units (`1h30m`, `2W`), case-insensitive.
+pub fn parse_ttl(text: &str) -> Option<u32> {
+    if text.is_empty() {
+        return None;
+    }
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse::<u32>().ok();
+    }
+    let mut total: u64 = 0;
+    let mut number: Option<u64> = None;
+    for c in text.chars() {
+        if let Some(d) = c.to_digit(10) {
+            number = Some(
+                number
+                    .unwrap_or(0)
+                    .checked_mul(10)?
+                    .checked_add(u64::from(d))?,
+            );
+            continue;
+        }
+        let unit = match c.to_ascii_lowercase() {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 604_800,
+            _ => return None,
+        };
+        total = total.checked_add(number.take()?.checked_mul(unit)?)?;
+    }
+    if number.is_some() {
+        return None;
+    }
+    u32::try_from(total).ok()
+}
+
+fn parse_class(text: &str) -> Option<u16> {
+    match text.to_ascii_uppercase().as_str() {
+        "IN" => Some(1),
+        "CS" => Some(2),
+        "CH" => Some(3),
+        "HS" => Some(4),
+        "NONE" => Some(254),
+        "ANY" => Some(255),
+        upper => upper
+            .strip_prefix("CLASS")
+            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|d| d.parse().ok()),
+    }
+}
+
+struct State {
+    origin: Option<Name>,
+    default_ttl: Option<u32>,
+    last_owner: Option<Name>,
+    last_ttl: Option<u32>,
+    last_class: u16,
+}
+
+struct Parser<'s> {
+    sources: &'s mut Sources,
+    out: ParsedZone,
+    /// Records whose TTL waits for the SOA minimum (they came before it).
+    waiting_for_soa: Vec<usize>,
+    soa_minimum: Option<u32>,
+}
+
+/// Where the origin known before parsing came from.
+#[derive(Clone, Debug)]
+pub enum OriginHint {
+    /// Said by the user (`--origin`): it names the zone, whatever the file says.
+    Given(Name),
+    /// Guessed from the file name: `$ORIGIN` or an absolute SOA owner win.
+    Guessed(Name),
+}
+
+/// Parses a zone file and what it includes.
+pub fn parse_zone(sources: &mut Sources, file: FileId, hint: Option<OriginHint>) -> ParsedZone {
+    let (origin, given) = match hint {
+        Some(OriginHint::Given(name)) => (Some(name), true),
+        Some(OriginHint::Guessed(name)) => (Some(name), false),
+        None => (None, false),
+    };
+    let mut p = Parser {
+        sources,
+        out: ParsedZone {
+            origin: origin.clone().filter(|_| given),
+            ..ParsedZone::default()
+        },
+        waiting_for_soa: Vec::new(),
+        soa_minimum: None,
+    };
+    let mut state = State {
+        origin,
+        default_ttl: None,
+        last_owner: None,
+        last_ttl: None,
+        last_class: 1,
+    };
+    let mut chain = vec![file];
+    p.file(file, &mut state, &mut chain);
+    let minimum = p.soa_minimum.unwrap_or(0);
+    for i in std::mem::take(&mut p.waiting_for_soa) {
+        p.out.records[i].ttl = minimum;
+    }
+    if p.out.origin.is_none() {
+        p.out.origin = state.origin;
+    }
+    p.out
+}
+
+impl Parser<'_> {
+    fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.out.errors.push(ZoneError {
+            span,
+            message: message.into(),
+        });
+    }
+
+    fn file(&mut self, file: FileId, state: &mut State, chain: &mut Vec<FileId>) {
+        let bytes = self.sources.get(file).bytes.clone();
+        if let Some(at) = bytes.iter().take(8192).position(|&b| b == 0) {
+            self.error(
+                Span::new(file, at, at + 1),
+                format!("not a text file: NUL byte at offset {at}; this is not a zone file"),
+            );
+            return;
+        }
+        let (entries, lex_errors) = lexer::entries(&bytes);
+        for e in lex_errors {
+            self.error(Span::new(file, e.start as usize, e.end as usize), e.message);
+        }
+        for entry in &entries {
+            let first = entry.tokens[0].text(&bytes);
+            if !entry.blank_owner && first.starts_with('$') && !entry.tokens[0].quoted {
+                self.directive(file, &bytes, entry, state, chain);
+            } else {
+                self.record(file, &bytes, entry, &entry.tokens, state, None);
+            }
+        }
+    }
+
+    fn span(file: FileId, t: &Token) -> Span {
+        Span::new(file, t.start as usize, t.end as usize)
+    }
+
+    fn entry_span(file: FileId, entry: &Entry) -> Span {
+        let end = entry.tokens.last().map_or(entry.line_start, |t| t.end);
+        Span::new(file, entry.line_start as usize, end as usize)
+    }
+
+    fn directive(
+        &mut self,
+        file: FileId,
+        src: &[u8],
+        entry: &Entry,
+        state: &mut State,
+        chain: &mut Vec<FileId>,
+    ) {
+        let tokens = &entry.tokens;
+        let name = tokens[0].text(src).to_ascii_uppercase();
+        let arg = |i: usize| tokens.get(i).map(|t| t.text(src).into_owned());
+        let whole = Self::entry_span(file, entry);
+        match name.as_str() {
+            "$ORIGIN" => match arg(1) {
+                Some(text) => match Name::parse(&text, state.origin.as_ref()) {
+                    Ok(origin) => {
+                        if self.out.origin.is_none() {
+                            self.out.origin = Some(origin.clone());
+                        }
+                        state.origin = Some(origin);
+                    }
+                    Err(e) => self.error(Self::span(file, &tokens[1]), format!("$ORIGIN: {e}")),
+                },
+                None => self.error(whole, "$ORIGIN needs a name"),
+            },
+            "$TTL" => match arg(1).as_deref().map(parse_ttl) {
+                Some(Some(ttl)) => state.default_ttl = Some(ttl),
+                Some(None) => self.error(
+                    Self::span(file, &tokens[1]),
+                    format!("bad TTL `{}` in $TTL", arg(1).unwrap_or_default()),
+                ),
+                None => self.error(whole, "$TTL needs a value"),
+            },
+            "$INCLUDE" => self.include(file, entry, src, state, chain),
+            "$GENERATE" => self.generate(file, src, entry, state),
+            _ => self.error(
+                Self::span(file, &tokens[0]),
+                format!("unknown $ directive `{}`", tokens[0].text(src)),
+            ),
+        }
+    }
+
+    fn include(
+        &mut self,
+        file: FileId,
+        entry: &Entry,
+        src: &[u8],
+        state: &mut State,
+        chain: &mut Vec<FileId>,
+    ) {
+        let tokens = &entry.tokens;
+        let Some(target) = tokens.get(1) else {
+            self.error(Self::entry_span(file, entry), "$INCLUDE needs a file name");
+            return;
+        };
+        let target_span = Self::span(file, target);
+        let text = target.text(src).into_owned();
+        let base = self
+            .sources
+            .get(file)
+            .path
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        let path = base.join(&text);
+        let included = match self.sources.load(&path) {
+            Ok(id) => id,
+            Err(e) => {
+                self.error(target_span, format!("$INCLUDE `{text}`: {e}"));
+                return;
+            }
+        };
+        if chain.contains(&included) {
+            self.error(
+                target_span,
+                format!("$INCLUDE `{text}` includes a file already being read: an include cycle"),
+            );
+            return;
+        }
+        if chain.len() >= MAX_INCLUDE_DEPTH {
+            self.error(
+                target_span,
+                format!("$INCLUDE nested deeper than {MAX_INCLUDE_DEPTH} files; not followed"),
+            );
+            return;
+        }
+        // The included file may set its own origin; the includer's is restored.
+        let saved = state.origin.clone();
+        if let Some(origin_token) = tokens.get(2) {
+            match Name::parse(&origin_token.text(src), state.origin.as_ref()) {
+                Ok(origin) => state.origin = Some(origin),
+                Err(e) => {
+                    self.error(
+                        Self::span(file, origin_token),
+                        format!("$INCLUDE origin: {e}"),
+                    );
+                    return;
+                }
+            }
+        }
+        self.out.included.push(included);
+        chain.push(included);
+        self.file(included, state, chain);
+        chain.pop();
+        state.origin = saved;
+    }
+
+    /// One record from its tokens; `generated` replaces token texts for `$GENERATE`.
+    fn record(
+        &mut self,
+        file: FileId,
+        src: &[u8],
+        entry: &Entry,
+        tokens: &[Token],
+        state: &mut State,
+        generated: Option<&[String]>,
+    ) {
+        let text = |i: usize| -> String {
+            match generated {
+                Some(g) => g.get(i).cloned().unwrap_or_default(),
+                None => tokens[i].text(src).into_owned(),
+            }
+        };
+        let count = generated.map_or(tokens.len(), <[String]>::len);
+        // Generated records all point at their $GENERATE line.
+        let at = |i: usize| -> Span {
+            match generated {
+                Some(_) => Self::entry_span(file, entry),
+                None => Self::span(file, &tokens[i.min(tokens.len() - 1)]),
+            }
+        };
+        let whole = Self::entry_span(file, entry);
+        let mut i = 0;
+        let owner = if entry.blank_owner && generated.is_none() {
+            match &state.last_owner {
+                Some(owner) => owner.clone(),
+                None => {
+                    self.error(
+                        whole,
+                        "no current owner name: the first record has a blank owner",
+                    );
+                    return;
+                }
+            }
+        } else {
+            i = 1;
+            match Name::parse(&text(0), state.origin.as_ref()) {
+                Ok(owner) => owner,
+                Err(e) => {
+                    self.error(at(0), format!("bad owner name `{}`: {e}", text(0)));
+                    return;
+                }
+            }
+        };
+        let owner_span = if i == 1 {
+            at(0)
+        } else {
+            Span::new(file, entry.line_start as usize, entry.line_start as usize)
+        };
+        state.last_owner = Some(owner.clone());
+
+        let mut ttl: Option<u32> = None;
+        let mut class: Option<u16> = None;
+        while i < count {
+            let t = text(i);
+            if ttl.is_none() && t.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+                match parse_ttl(&t) {
+                    Some(v) => ttl = Some(v),
+                    None => {
+                        self.error(at(i), format!("bad TTL `{t}`"));
+                        return;
+                    }
+                }
+            } else if class.is_none() && parse_class(&t).is_some() {
+                class = parse_class(&t);
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        if i >= count {
+            self.error(whole, "unexpected end of input: no record type");
+            return;
+        }
+        let type_text = text(i);
+        let Some(rtype) = RType::parse(&type_text) else {
+            self.error(at(i), format!("unknown RR type `{type_text}`"));
+            return;
+        };
+        i += 1;
+        // An absolute SOA owner names the zone when nothing else did.
+        if rtype == RType::SOA && state.origin.is_none() {
+            state.origin = Some(owner.clone());
+        }
+        let class = class.unwrap_or(state.last_class);
+        state.last_class = class;
+
+        let field_texts: Vec<String> = (i..count).map(text).collect();
+        let fields: Vec<Field<'_>> = field_texts
+            .iter()
+            .enumerate()
+            .map(|(k, t)| Field {
+                text: t,
+                quoted: generated.is_none() && tokens[i + k].quoted,
+            })
+            .collect();
+        let rdata_span = if generated.is_some() || i >= tokens.len() {
+            whole
+        } else {
+            at(i).to(at(tokens.len() - 1))
+        };
+        let rdata = match rdata::parse(rtype, &fields, state.origin.as_ref()) {
+            Ok(rdata) => rdata,
+            Err(message) => {
+                self.error(rdata_span, message);
+                return;
+            }
+        };
+        if let RData::Soa(soa) = &rdata {
+            if self.soa_minimum.is_none() {
+                self.soa_minimum = Some(soa.minimum);
+            }
+            if self.out.origin.is_none() {
+                self.out.origin = Some(owner.clone());
+            }
+        }
+        let (ttl_value, explicit) = match (ttl, state.default_ttl, state.last_ttl) {
+            (Some(t), _, _) => {
+                state.last_ttl = Some(t);
+                (t, true)
+            }
+            (None, Some(default), _) => (default, false),
+            (None, None, Some(last)) => (last, false),
+            (None, None, None) => {
+                if self.out.soa_minimum_ttl.is_none() {
+                    self.out.soa_minimum_ttl = Some(owner_span.to(at(i.saturating_sub(1))));
+                }
+                match (&rdata, self.soa_minimum) {
+                    (RData::Soa(soa), _) => (soa.minimum, false),
+                    (_, Some(minimum)) => (minimum, false),
+                    (_, None) => {
+                        self.waiting_for_soa.push(self.out.records.len());
+                        (0, false)
+                    }
+                }
+            }
+        };
+        self.out.records.push(Record {
+            owner,
+            ttl: ttl_value,
+            ttl_explicit: explicit,
+            class,
+            rtype,
+            rdata,
+            span: whole,
+            owner_span,
+            rdata_span,
+        });
+    }
+
+    fn generate(&mut self, file: FileId, src: &[u8], entry: &Entry, state: &mut State) {
+        let tokens = &entry.tokens;
+        let whole = Self::entry_span(file, entry);
+        if tokens.len() < 4 {
+            self.error(whole, "$GENERATE needs a range, an owner, a type and RDATA");
+            return;
+        }
+        let range = tokens[1].text(src).into_owned();
+        let Some((start, stop, step)) = parse_range(&range) else {
+            self.error(
+                Self::span(file, &tokens[1]),
+                format!("bad $GENERATE range `{range}`"),
+            );
+            return;
+        };
+        let count = (stop - start) / step + 1;
+        if count > MAX_GENERATED {
+            self.error(
+                Self::span(file, &tokens[1]),
+                format!("$GENERATE range `{range}` makes {count} records; tripline expands at most {MAX_GENERATED}"),
+            );
+            return;
+        }
+        let templates: Vec<String> = tokens[2..]
+            .iter()
+            .map(|t| t.text(src).into_owned())
+            .collect();
+        let body = Entry {
+            tokens: tokens[2..].to_vec(),
+            blank_owner: false,
+            line_start: entry.line_start,
+        };
+        let mut n = start;
+        while n <= stop {
+            let mut texts = Vec::with_capacity(templates.len());
+            for t in &templates {
+                match substitute(t, n) {
+                    Ok(s) => texts.push(s),
+                    Err(message) => {
+                        self.error(whole, message);
+                        return;
+                    }
+                }
+            }
+            self.record(file, src, &body, &body.tokens, state, Some(&texts));
+            n += step;
+        }
+    }
+}
+
+fn parse_range(text: &str) -> Option<(u64, u64, u64)> {
+    let (range, step) = match text.split_once('/') {
+        Some((r, s)) => (r, s.parse().ok()?),
+        None => (text, 1),
+    };
+    let (start, stop) = range.split_once('-')?;
+    let (start, stop): (u64, u64) = (start.parse().ok()?, stop.parse().ok()?);
+    (start <= stop && step > 0).then_some((start, stop, step))
+}
+
+/// `$` → the number, `${offset,width,base}` → formatted, `\$` → `$`.
+fn substitute(template: &str, n: u64) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len() + 8);
+    let chars: Vec<char> = template.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' if chars.get(i + 1) == Some(&'$') => {
+                out.push('$');
+                i += 2;
+            }
+            '$' if chars.get(i + 1) == Some(&'{') => {
+                let close = chars[i..].iter().position(|&c| c == '}').ok_or_else(|| {
+                    format!("unterminated `${{` in $GENERATE template `{template}`")
+                })?;
+                let spec: String = chars[i + 2..i + close].iter().collect();
+                let mut parts = spec.split(',');
+                let offset: i64 = parts
+                    .next()
+                    .unwrap_or("0")
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("bad $GENERATE modifier `{spec}`"))?;
+                let width: usize = parts
+                    .next()
+                    .unwrap_or("0")
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("bad $GENERATE modifier `{spec}`"))?;
+                let base = parts.next().unwrap_or("d").trim().to_string();
+                let value = (n as i64)
+                    .checked_add(offset)
+                    .filter(|v| *v >= 0)
+                    .ok_or_else(|| format!("$GENERATE offset `{spec}` goes below zero"))?
+                    as u64;
+                let formatted = match base.as_str() {
+                    "d" => format!("{value:0width$}"),
+                    "o" => format!("{value:0width$o}"),
+                    "x" => format!("{value:0width$x}"),
+                    "X" => format!("{value:0width$X}"),
+                    "n" | "N" => {
+                        let hex = format!("{value:0width$x}");
+                        let nibbles: Vec<String> = hex
+                            .chars()
+                            .rev()
+                            .map(|c| {
+                                if base == "N" {
+                                    c.to_ascii_uppercase().to_string()
+                                } else {
+                                    c.to_string()
+                                }
+                            })
+                            .collect();
+                        nibbles.join(".")
+                    }
+                    _ => return Err(format!("bad $GENERATE base `{base}`")),
+                };
+                out.push_str(&formatted);
+                i += close + 1;
+            }
+            '$' => {
+                out.push_str(&n.to_string());
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn parse(text: &str) -> ParsedZone {
+        let mut sources = Sources::default();
+        let id = sources.add(PathBuf::from("t.zone"), "t.zone".into(), text.into());
+        let origin = Name::parse("example.com.", None).expect("origin");
+        parse_zone(&mut sources, id, Some(OriginHint::Guessed(origin)))
+    }
+
+    #[test]
+    fn ttls() {
+        assert_eq!(parse_ttl("3600"), Some(3600));
+        assert_eq!(parse_ttl("1h30m"), Some(5400));
+        assert_eq!(parse_ttl("2W"), Some(1_209_600));
+        assert_eq!(parse_ttl("1h30"), None);
+        assert_eq!(parse_ttl("h"), None);
+        assert_eq!(parse_ttl("99999999999"), None);
+    }
+
+    #[test]
+    fn inheritance_and_order() {
+        let z = parse(
+            "$TTL 300\n@ IN SOA ns1 host 1 2 3 4 5\n  NS ns1\nwww 60 IN A 192.0.2.1\n    IN 120 A 192.0.2.2\nmail A 192.0.2.3\n",
+        );
+        assert!(z.errors.is_empty(), "{:?}", z.errors);
+        let summary: Vec<(String, u32, String)> = z
+            .records
+            .iter()
+            .map(|r| (r.owner.to_string(), r.ttl, r.rtype.name()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("example.com.".into(), 300, "SOA".into()),
+                ("example.com.".into(), 300, "NS".into()),
+                ("www.example.com.".into(), 60, "A".into()),
+                ("www.example.com.".into(), 120, "A".into()),
+                ("mail.example.com.".into(), 300, "A".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn no_ttl_falls_back_to_soa_minimum() {
+        let z = parse("www A 192.0.2.1\n@ IN SOA ns1 host 1 2 3 4 900\n");
+        assert!(z.errors.is_empty(), "{:?}", z.errors);
+        assert_eq!(z.records[0].ttl, 900);
+        assert!(z.soa_minimum_ttl.is_some());
+    }
+
+    #[test]
+    fn errors_continue_with_next_record() {
+        let z = parse("$TTL 60\na A 300.0.0.1\nb FOO x\nc A 192.0.2.1\nd CNAME @\n");
+        let messages: Vec<&str> = z.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["bad IPv4 address `300.0.0.1`", "unknown RR type `FOO`"]
+        );
+        assert_eq!(z.records.len(), 2);
+    }
+
+    #[test]
+    fn generate() {
+        let z = parse(
+            "$TTL 60\n$GENERATE 1-3 host$ A 10.0.0.${10}\n$GENERATE 10-12/2 ${0,2,x} PTR h$\n",
+        );
+        assert!(z.errors.is_empty(), "{:?}", z.errors);
+        let owners: Vec<String> = z.records.iter().map(|r| r.owner.to_string()).collect();
+        assert_eq!(
+            owners[..3],
+            [
+                "host1.example.com.",
+                "host2.example.com.",
+                "host3.example.com."
+            ]
+        );
+        assert_eq!(
+            z.records[0].rdata,
+            RData::A("10.0.0.11".parse().expect("ip"))
+        );
+        assert_eq!(owners[3..], ["0a.example.com.", "0c.example.com."]);
+    }
+
+    #[test]
+    fn origin_from_soa_and_directive() {
+        let mut sources = Sources::default();
+        let id = sources.add(
+            PathBuf::from("t"),
+            "t".into(),
+            b"example.org. 60 IN SOA ns1 host 1 2 3 4 5\nwww 60 A 192.0.2.1\n$ORIGIN sub.example.org.\nx 60 A 192.0.2.2\n".to_vec(),
+        );
+        let z = parse_zone(&mut sources, id, None);
+        assert!(z.errors.is_empty(), "{:?}", z.errors);
+        assert_eq!(z.origin.expect("origin").as_str(), "example.org.");
+        assert_eq!(z.records[2].owner.as_str(), "x.sub.example.org.");
+    }
+}

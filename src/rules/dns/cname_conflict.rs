@@ -1,0 +1,75 @@
+//! A CNAME beside other data, several CNAMEs at one name, or a CNAME at the
+//! apex: resolvers answer inconsistently and BIND refuses the zone.
+
+use crate::dns::model::Zone;
+use crate::dns::rdata::RType;
+use crate::finding::{Finding, Severity};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+use std::collections::HashSet;
+
+pub const RULE: Rule = Rule {
+    id: "dns/cname-conflict",
+    default_severity: Severity::Error,
+    summary: "a CNAME with other data at its name, several CNAMEs, or a CNAME at the apex",
+    doc: include_str!("../../../rules/dns/cname-conflict.md"),
+    aliases: &[],
+    check: Check::Dns(check),
+};
+
+/// Types allowed beside a CNAME (DNSSEC, RFC 4035 §2.5).
+const COEXISTING: &[u16] = &[46, 47];
+
+fn check(zone: &Zone, out: &mut Checker<'_>) {
+    let mut seen = HashSet::new();
+    for record in zone.records.iter().filter(|r| r.rtype == RType::CNAME) {
+        if !seen.insert(&record.owner) {
+            continue;
+        }
+        let span = record.owner_span.to(record.rdata_span);
+        let cnames: Vec<_> = zone.at_of_type(&record.owner, RType::CNAME).collect();
+        if record.owner == zone.origin {
+            out.report(Finding::new(
+                &RULE,
+                span,
+                format!("CNAME at the zone apex {}: the apex must hold SOA and NS, which a CNAME forbids", zone.origin),
+                "use A/AAAA records at the apex, or your provider's ALIAS/flattening",
+            ));
+            continue;
+        }
+        if cnames.len() > 1 {
+            let mut f = Finding::new(
+                &RULE,
+                cnames[1].owner_span.to(cnames[1].rdata_span),
+                format!(
+                    "{} has {} CNAME records; a name can have only one",
+                    record.owner,
+                    cnames.len()
+                ),
+                "keep one CNAME",
+            );
+            f = f.related(span, "first CNAME");
+            out.report(f);
+        }
+        let others: Vec<_> = zone
+            .at(&record.owner)
+            .filter(|r| r.rtype != RType::CNAME && !COEXISTING.contains(&r.rtype.0))
+            .collect();
+        if let Some(other) = others.first() {
+            let types: Vec<String> = others.iter().map(|r| r.rtype.name()).collect();
+            out.report(
+                Finding::new(
+                    &RULE,
+                    span,
+                    format!(
+                        "{} has a CNAME and other data ({}): resolvers follow the CNAME and never see the rest",
+                        record.owner,
+                        types.join(", ")
+                    ),
+                    "remove the CNAME, or move the other records to the CNAME's target",
+                )
+                .related(other.owner_span.to(other.rdata_span), format!("{} at the same name", other.rtype)),
+            );
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! A CNAME, MX, NS or SRV target inside this zone that has no records: the
+//! name it points at does not exist.
+
+use crate::dns::model::Zone;
+use crate::dns::name::Name;
+use crate::dns::rdata::RType;
+use crate::finding::{Finding, Severity};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+
+pub const RULE: Rule = Rule {
+    id: "dns/dangling-target",
+    default_severity: Severity::Warning,
+    summary: "a CNAME, MX, NS or SRV target inside the zone that does not exist",
+    doc: include_str!("../../../rules/dns/dangling-target.md"),
+    aliases: &[],
+    check: Check::Dns(check),
+};
+
+/// A wildcard above the name that would answer for it.
+fn covered_by_wildcard(zone: &Zone, name: &Name) -> bool {
+    let mut current = name.parent();
+    while let Some(parent) = current {
+        if !parent.is_at_or_below(&zone.origin) {
+            break;
+        }
+        if let Ok(wildcard) = Name::parse("*", Some(&parent)) {
+            if zone.has_name(&wildcard) {
+                return true;
+            }
+        }
+        current = parent.parent();
+    }
+    false
+}
+
+fn check(zone: &Zone, out: &mut Checker<'_>) {
+    for record in &zone.records {
+        if ![RType::CNAME, RType::MX, RType::NS, RType::SRV].contains(&record.rtype) {
+            continue;
+        }
+        let Some(target) = record.rdata.target() else {
+            continue;
+        };
+        // "." is the RFC 7505 null MX and the SRV "no service" target.
+        if target.as_str() == "." || !zone.is_authoritative_for(target) {
+            continue;
+        }
+        if zone.has_name(target) || covered_by_wildcard(zone, target) {
+            continue;
+        }
+        // A name with children exists (empty non-terminal).
+        let has_children = zone
+            .records
+            .iter()
+            .any(|r| &r.owner != target && r.owner.is_at_or_below(target));
+        if has_children {
+            continue;
+        }
+        out.report(Finding::new(
+            &RULE,
+            record.rdata_span,
+            format!(
+                "{} {} points at {target}, which has no records in this zone",
+                record.owner, record.rtype
+            ),
+            "add the missing records, or fix the target name (a missing trailing dot makes a name relative)",
+        ));
+    }
+}

@@ -1,0 +1,35 @@
+//! The same record twice: servers serve it once, so an edit to one copy
+//! looks like it did nothing.
+
+use crate::dns::model::Zone;
+use crate::finding::{Finding, Severity};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+
+pub const RULE: Rule = Rule {
+    id: "dns/duplicate-record",
+    default_severity: Severity::Info,
+    summary: "the same record appears twice",
+    doc: include_str!("../../../rules/dns/duplicate-record.md"),
+    aliases: &[],
+    check: Check::Dns(check),
+};
+
+fn check(zone: &Zone, out: &mut Checker<'_>) {
+    for set in zone.rrsets() {
+        for (i, record) in set.records.iter().enumerate() {
+            let Some(first) = set.records[..i].iter().find(|r| r.rdata == record.rdata) else {
+                continue;
+            };
+            out.report(
+                Finding::new(
+                    &RULE,
+                    record.owner_span.to(record.rdata_span),
+                    format!("duplicate {} record at {}", set.rtype, set.owner),
+                    "remove one copy",
+                )
+                .related(first.owner_span.to(first.rdata_span), "first copy"),
+            );
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! An NS host inside the zone (apex or delegation) without A/AAAA records:
+//! resolvers cannot reach the name server without glue.
+
+use crate::dns::model::Zone;
+use crate::dns::rdata::RType;
+use crate::finding::{Finding, Severity};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+
+pub const RULE: Rule = Rule {
+    id: "dns/missing-glue",
+    default_severity: Severity::Error,
+    summary: "a name server inside the zone has no A/AAAA (glue) record",
+    doc: include_str!("../../../rules/dns/missing-glue.md"),
+    aliases: &[],
+    check: Check::Dns(check),
+};
+
+fn check(zone: &Zone, out: &mut Checker<'_>) {
+    for record in zone.records.iter().filter(|r| r.rtype == RType::NS) {
+        let Some(host) = record.rdata.target() else {
+            continue;
+        };
+        if !zone.contains(host) || zone.has_address(host) {
+            continue;
+        }
+        let place = if record.owner == zone.origin {
+            "the zone's own name server".to_string()
+        } else {
+            format!("a name server for the delegation {}", record.owner)
+        };
+        out.report(Finding::new(
+            &RULE,
+            record.rdata_span,
+            format!("{host} is {place} and lies inside {}, but has no A or AAAA record: resolvers cannot find it", zone.origin),
+            format!("add `{host} IN A <address>` (glue) to this zone"),
+        ));
+    }
+}

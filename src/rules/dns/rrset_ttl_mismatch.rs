@@ -1,0 +1,40 @@
+//! Records of one RRset with different TTLs (RFC 2181 §5.2): resolvers and
+//! servers each pick one, so the TTL you set is not the one served.
+
+use crate::dns::model::Zone;
+use crate::finding::{Finding, Severity};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+
+pub const RULE: Rule = Rule {
+    id: "dns/rrset-ttl-mismatch",
+    default_severity: Severity::Warning,
+    summary: "records of one RRset have different TTLs (RFC 2181 §5.2)",
+    doc: include_str!("../../../rules/dns/rrset-ttl-mismatch.md"),
+    aliases: &[],
+    check: Check::Dns(check),
+};
+
+fn check(zone: &Zone, out: &mut Checker<'_>) {
+    for set in zone.rrsets() {
+        let first = set.records[0];
+        let Some(other) = set.records.iter().find(|r| r.ttl != first.ttl) else {
+            continue;
+        };
+        out.report(
+            Finding::new(
+                &RULE,
+                other.owner_span.to(other.rdata_span),
+                format!(
+                    "{} {} has records with TTL {} and {}: servers serve one TTL for the whole set",
+                    set.owner, set.rtype, first.ttl, other.ttl
+                ),
+                "give every record of the set the same TTL",
+            )
+            .related(
+                first.owner_span.to(first.rdata_span),
+                format!("TTL {}", first.ttl),
+            ),
+        );
+    }
+}

@@ -1,0 +1,67 @@
+//! An MX, NS or SRV target that is a CNAME in this zone, or an IP address:
+//! RFC 2181 §10.3 forbids both, and mail servers reject them.
+
+use crate::dns::model::Zone;
+use crate::dns::rdata::RType;
+use crate::finding::{Finding, Severity};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+use std::net::IpAddr;
+
+pub const RULE: Rule = Rule {
+    id: "dns/target-is-cname",
+    default_severity: Severity::Warning,
+    summary: "an MX, NS or SRV target that is a CNAME or an IP address",
+    doc: include_str!("../../../rules/dns/target-is-cname.md"),
+    aliases: &[],
+    check: Check::Dns(check),
+};
+
+/// A target that was written as an IP address (absolute, or made relative).
+fn looks_like_ip(target: &str, origin: &str) -> bool {
+    let relative = target
+        .strip_suffix(origin)
+        .and_then(|t| t.strip_suffix('.'));
+    [Some(target.trim_end_matches('.')), relative]
+        .into_iter()
+        .flatten()
+        .any(|t| t.parse::<IpAddr>().is_ok())
+}
+
+fn check(zone: &Zone, out: &mut Checker<'_>) {
+    for record in &zone.records {
+        if ![RType::MX, RType::NS, RType::SRV].contains(&record.rtype) {
+            continue;
+        }
+        let Some(target) = record.rdata.target() else {
+            continue;
+        };
+        let span = record.owner_span.to(record.rdata_span);
+        if looks_like_ip(target.as_str(), zone.origin.as_str()) {
+            out.report(Finding::new(
+                &RULE,
+                record.rdata_span,
+                format!(
+                    "{} {} target {target} is an IP address, not a host name",
+                    record.owner, record.rtype
+                ),
+                "point it at a host name that has A/AAAA records",
+            ));
+            continue;
+        }
+        if let Some(cname) = zone.at_of_type(target, RType::CNAME).next() {
+            out.report(
+                Finding::new(
+                    &RULE,
+                    span,
+                    format!(
+                        "{} {} target {target} is a CNAME: RFC 2181 forbids it, and many mail servers and resolvers fail on it",
+                        record.owner, record.rtype
+                    ),
+                    "point the record at the CNAME's final target, a name with A/AAAA records",
+                )
+                .related(cname.owner_span.to(cname.rdata_span), "the CNAME"),
+            );
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Fewer than two NS records at the apex: one name server down and the zone
+//! is gone.
+
+use crate::dns::model::Zone;
+use crate::finding::{Finding, Severity};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+
+pub const RULE: Rule = Rule {
+    id: "dns/too-few-nameservers",
+    default_severity: Severity::Warning,
+    summary: "fewer than two name servers at the apex",
+    doc: include_str!("../../../rules/dns/too-few-nameservers.md"),
+    aliases: &[],
+    check: Check::Dns(check),
+};
+
+fn check(zone: &Zone, out: &mut Checker<'_>) {
+    let ns = zone.apex_ns();
+    if ns.len() != 1 {
+        return;
+    }
+    out.report(Finding::new(
+        &RULE,
+        ns[0].owner_span.to(ns[0].rdata_span),
+        format!(
+            "zone {} has a single name server: when it is unreachable, the whole zone is",
+            zone.origin
+        ),
+        "add at least one more NS, ideally at another provider (RFC 2182 asks for two or more)",
+    ));
+}
