@@ -77,6 +77,7 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<Outcome, AppError> {
     let options = CheckOptions {
         now: cli.now.unwrap_or_else(time::OffsetDateTime::now_utc),
         origin: cli.origin.clone(),
+        force_kind: None,
     };
     let result = check_paths(paths, &config, &options)?;
     let exit_code = exit_code(cli.fail_on, &result.findings);
@@ -103,11 +104,17 @@ pub struct CheckOptions {
     pub now: time::OffsetDateTime,
     /// The origin of zone files that do not name their zone (`--origin`).
     pub origin: Option<dns::name::Name>,
+    /// Read every file named explicitly as this kind, whatever its name.
+    pub force_kind: Option<FileKind>,
 }
 
 impl CheckOptions {
     pub fn at(now: time::OffsetDateTime) -> Self {
-        CheckOptions { now, origin: None }
+        CheckOptions {
+            now,
+            origin: None,
+            force_kind: None,
+        }
     }
 }
 
@@ -123,7 +130,12 @@ pub fn check_paths(
     } else {
         paths.to_vec()
     };
-    let discovered = discover::discover(&paths)?;
+    let mut discovered = discover::discover(&paths)?;
+    if let Some(kind) = options.force_kind {
+        for d in discovered.iter_mut().filter(|d| d.explicit) {
+            d.kind = kind;
+        }
+    }
     let nginx_inputs: Vec<nginx::Input> = discovered
         .iter()
         .filter(|d| d.kind == FileKind::Nginx)

@@ -506,3 +506,72 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out.sort();
     out
 }
+
+/// Findings of checking one zone file written into a temporary folder
+/// (other files of the folder are there for `$INCLUDE`).
+fn check_zone_files(files: &[(&str, &[u8])]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, content) in files {
+        fs::write(dir.path().join(name), content).expect("write");
+    }
+    let (code, json) = check_json_in(dir.path(), &[files[0].0]);
+    assert_eq!(code, 1, "{json}");
+    json
+}
+
+/// The first finding of `rule`: message, line, column.
+fn finding_of(json: &serde_json::Value, rule: &str) -> (String, u64, u64) {
+    let f = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap_or_else(|| panic!("a {rule} finding in {json}"));
+    (
+        f["message"].as_str().expect("message").into(),
+        f["line"].as_u64().expect("line"),
+        f["column"].as_u64().expect("column"),
+    )
+}
+
+#[test]
+fn zone_bad_input_is_a_located_finding() {
+    let json = check_zone_files(&[("random.zone", b"\x01\x00\xff\xfe garbage")]);
+    let (message, line, column) = finding_of(&json, "dns/syntax-error");
+    assert!(message.contains("NUL byte"), "{message}");
+    assert_eq!((line, column), (1, 2));
+    assert_eq!(
+        rules_of(&json),
+        ["dns/syntax-error"],
+        "a binary file is only that"
+    );
+
+    let json = check_zone_files(&[("empty.zone", b"")]);
+    let (message, line, column) = finding_of(&json, "dns/missing-apex-records");
+    assert_eq!((line, column), (1, 1));
+    assert!(message.contains("has no"), "{message}");
+
+    let parens = "(".repeat(10 * 1024 * 1024);
+    let json = check_zone_files(&[("parens.zone", parens.as_bytes())]);
+    let (message, line, column) = finding_of(&json, "dns/syntax-error");
+    assert_eq!((line, column), (1, 1));
+    assert!(message.contains("unbalanced parentheses"), "{message}");
+
+    let label = "a".repeat(300);
+    let zone = format!("$ORIGIN example.com.\n$TTL 300\n{label} IN A 192.0.2.1\n");
+    let json = check_zone_files(&[("long.zone", zone.as_bytes())]);
+    let (message, line, column) = finding_of(&json, "dns/syntax-error");
+    assert_eq!((line, column), (3, 1));
+    assert!(message.contains("300 octets"), "{message}");
+
+    let json = check_zone_files(&[
+        (
+            "a.zone",
+            b"$ORIGIN example.com.\n$TTL 300\n$INCLUDE b.inc\n",
+        ),
+        ("b.inc", b"$INCLUDE a.zone\n"),
+    ]);
+    let (message, line, _) = finding_of(&json, "dns/syntax-error");
+    assert!(message.contains("include cycle"), "{message}");
+    assert_eq!(line, 1);
+}

@@ -86,6 +86,7 @@ pub fn analyse(
             ));
         }
         match parsed.origin {
+            _ if parsed.not_text => {}
             Some(origin) => {
                 let (inside, outside): (Vec<_>, Vec<_>) = parsed
                     .records

@@ -271,6 +271,10 @@ fn exactly(fields: &[Field<'_>], n: usize, rtype: RType) -> Result<(), String> {
     Ok(())
 }
 
+pub fn is_base32hex(b: u8) -> bool {
+    b.is_ascii_digit() || (b'a'..=b'v').contains(&b.to_ascii_lowercase())
+}
+
 fn hex(text: &str) -> Result<Vec<u8>, String> {
     let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
     if digits.len() % 2 != 0 || !digits.iter().all(u8::is_ascii_hexdigit) {
@@ -284,6 +288,55 @@ fn hex(text: &str) -> Result<Vec<u8>, String> {
             (hi * 16 + lo) as u8
         })
         .collect())
+}
+
+/// Types whose presentation format tripline does not parse: written as
+/// `TYPEnnn`, they must use the RFC 3597 `\\#` form.
+fn is_typed(rtype: RType) -> bool {
+    matches!(
+        rtype.name().as_str(),
+        "A" | "AAAA"
+            | "CNAME"
+            | "DNAME"
+            | "NS"
+            | "PTR"
+            | "MX"
+            | "SOA"
+            | "TXT"
+            | "SPF"
+            | "SRV"
+            | "CAA"
+            | "DS"
+            | "CDS"
+            | "TLSA"
+            | "SMIMEA"
+            | "SSHFP"
+            | "SVCB"
+            | "HTTPS"
+            | "NAPTR"
+            | "EUI48"
+            | "EUI64"
+            | "NSAP"
+            | "NSEC3"
+    )
+}
+
+/// Parses the RDATA fields of a record of type `rtype`; `generic_type` is
+/// set when the type was written as `TYPEnnn`.
+pub fn parse_written(
+    rtype: RType,
+    generic_type: bool,
+    fields: &[Field<'_>],
+    origin: Option<&Name>,
+) -> Result<RData, String> {
+    let is_generic_data = fields.first().is_some_and(|f| f.text == "\\#" && !f.quoted);
+    if generic_type && !is_generic_data && !is_typed(rtype) {
+        return Err(format!(
+            "{rtype} written as TYPE{} needs the RFC 3597 form `\\# length hex`",
+            rtype.0
+        ));
+    }
+    parse(rtype, fields, origin)
 }
 
 /// Parses the RDATA fields of a record of type `rtype`.
@@ -406,11 +459,78 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
             if fields.len() < 2 {
                 return Err(format!("unexpected end of input in {rtype} record"));
             }
+            // `key="quoted value"` arrives as `key=` and a quoted field.
+            let mut params: Vec<String> = Vec::new();
+            for f in &fields[2..] {
+                match params.last_mut() {
+                    Some(last) if f.quoted && last.ends_with('=') => last.push_str(f.text),
+                    _ => params.push(f.text.to_string()),
+                }
+            }
+            svcb::validate(&params)?;
             Ok(RData::Svcb {
                 priority: num(fields.first(), "SvcPriority")?,
                 target: name(fields.get(1), "TargetName", origin)?,
-                params: fields[2..].iter().map(|f| f.text.to_string()).collect(),
+                params,
             })
+        }
+        "EUI48" | "EUI64" => {
+            exactly(fields, 1, rtype)?;
+            let groups = if rtype.name() == "EUI48" { 6 } else { 8 };
+            let parts: Vec<&str> = fields[0].text.split('-').collect();
+            let ok = parts.len() == groups
+                && parts
+                    .iter()
+                    .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()));
+            if !ok {
+                return Err(format!(
+                    "bad EUI `{}`: {rtype} is {groups} hex pairs joined by `-`",
+                    fields[0].text
+                ));
+            }
+            Ok(RData::Fields(vec![fields[0].text.to_string()]))
+        }
+        "NSAP" => {
+            let text: String = fields.iter().map(|f| f.text).collect();
+            let digits: String = text
+                .strip_prefix("0x")
+                .or_else(|| text.strip_prefix("0X"))
+                .ok_or_else(|| format!("bad NSAP `{text}`: it starts with 0x"))?
+                .replace('.', "");
+            if digits.is_empty() || digits.len() % 2 != 0 {
+                return Err(format!(
+                    "bad NSAP `{text}`: an even, non-zero number of hex digits"
+                ));
+            }
+            hex(&digits)?;
+            Ok(RData::Fields(vec![text]))
+        }
+        "NSEC3" => {
+            if fields.len() < 5 {
+                return Err(format!("unexpected end of input in {rtype} record"));
+            }
+            let algorithm: u8 = num(fields.first(), "NSEC3 hash algorithm")?;
+            let _: u8 = num(fields.get(1), "NSEC3 flags")?;
+            let _: u16 = num(fields.get(2), "NSEC3 iterations")?;
+            if fields[3].text != "-" {
+                hex(fields[3].text)?;
+            }
+            let next = fields[4].text;
+            if !next.bytes().all(is_base32hex) {
+                return Err(format!(
+                    "bad NSEC3 next hashed owner `{next}`: not base32hex"
+                ));
+            }
+            // SHA-1, the only algorithm defined: 20 octets, 32 characters.
+            if algorithm == 1 && next.len() != 32 {
+                return Err(format!(
+                    "NSEC3 next hashed owner `{next}` is {} characters; a SHA-1 hash is 32",
+                    next.len()
+                ));
+            }
+            Ok(RData::Fields(
+                fields.iter().map(|f| f.text.to_string()).collect(),
+            ))
         }
         "NAPTR" => {
             exactly(fields, 6, rtype)?;
@@ -475,5 +595,140 @@ mod tests {
         assert!(parse(RType(65280), &f(&["\\#", "3", "abcd"]), Some(&o)).is_err());
         let long = "x".repeat(256);
         assert!(parse(RType::TXT, &f(&[&long]), Some(&o)).is_err());
+    }
+}
+
+/// SVCB/HTTPS SvcParams (RFC 9460): known keys, no duplicates, `alpn`
+/// lists without empty entries, `mandatory` keys present.
+mod svcb {
+    use super::char_string;
+
+    /// Keys BIND 9.18 and Knot 3.2 know by name (plus `keyNNNNN`).
+    const KEYS: &[&str] = &[
+        "mandatory",
+        "alpn",
+        "no-default-alpn",
+        "port",
+        "ipv4hint",
+        "ech",
+        "ipv6hint",
+        "dohpath",
+    ];
+
+    fn key_number(key: &str) -> Option<u16> {
+        if let Some(i) = KEYS.iter().position(|k| *k == key) {
+            return u16::try_from(i).ok();
+        }
+        key.strip_prefix("key")
+            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|d| d.parse().ok())
+    }
+
+    /// Splits a value on commas not escaped by a backslash, after the
+    /// character-string escapes are decoded (RFC 9460 Appendix A.1).
+    fn value_list(value: &str) -> Result<Vec<Vec<u8>>, String> {
+        let decoded = char_string(value)?;
+        let mut items = vec![Vec::new()];
+        let mut i = 0;
+        while i < decoded.len() {
+            match decoded[i] {
+                b'\\' if i + 1 < decoded.len() => {
+                    if let Some(last) = items.last_mut() {
+                        last.push(decoded[i + 1]);
+                    }
+                    i += 2;
+                }
+                b',' => {
+                    items.push(Vec::new());
+                    i += 1;
+                }
+                b => {
+                    if let Some(last) = items.last_mut() {
+                        last.push(b);
+                    }
+                    i += 1;
+                }
+            }
+        }
+        Ok(items)
+    }
+
+    pub fn validate(params: &[String]) -> Result<(), String> {
+        let mut seen: Vec<u16> = Vec::new();
+        let mut mandatory: Vec<String> = Vec::new();
+        for param in params {
+            let (key, value) = match param.split_once('=') {
+                Some((k, v)) => (k, Some(v)),
+                None => (param.as_str(), None),
+            };
+            let number = key_number(key).ok_or_else(|| {
+                if key == "ohttp" {
+                    "SvcParamKey `ohttp` is unknown to BIND 9.18 and Knot 3.2; write it as key8 for them".to_string()
+                } else {
+                    format!("unknown SvcParamKey `{key}`")
+                }
+            })?;
+            if seen.contains(&number) {
+                return Err(format!("SvcParamKey `{key}` appears twice"));
+            }
+            seen.push(number);
+            let needs_value = !matches!(key, "no-default-alpn") && !key.starts_with("key");
+            if needs_value && value.is_none_or(str::is_empty) {
+                return Err(format!("SvcParamKey `{key}` needs a value"));
+            }
+            match key {
+                "alpn" => {
+                    let items = value_list(value.unwrap_or_default())?;
+                    if items.iter().any(Vec::is_empty) {
+                        return Err(format!("empty protocol in `{param}`"));
+                    }
+                }
+                "mandatory" => {
+                    for item in value_list(value.unwrap_or_default())? {
+                        let item = String::from_utf8_lossy(&item).into_owned();
+                        if item.is_empty() || item == "mandatory" {
+                            return Err(format!("bad mandatory list `{param}`"));
+                        }
+                        mandatory.push(item);
+                    }
+                }
+                "port" => {
+                    value
+                        .unwrap_or_default()
+                        .parse::<u16>()
+                        .map_err(|_| format!("bad port in `{param}`"))?;
+                }
+                _ => {}
+            }
+        }
+        for key in mandatory {
+            let number =
+                key_number(&key).ok_or_else(|| format!("unknown key `{key}` in mandatory"))?;
+            if !seen.contains(&number) {
+                return Err(format!("mandatory key `{key}` is not present"));
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::validate;
+
+        fn v(params: &[&str]) -> Result<(), String> {
+            validate(&params.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        }
+
+        #[test]
+        fn svc_params() {
+            assert!(v(&["alpn=h2,h3", "port=443"]).is_ok());
+            assert!(v(&["alpn=f\\\\\\\\oo\\\\,bar,h2"]).is_ok());
+            assert!(v(&["alpn=\\,abc"]).is_err());
+            assert!(v(&["alpn=abc,"]).is_err());
+            assert!(v(&["mandatory=alpn"]).is_err());
+            assert!(v(&["mandatory=alpn", "alpn=h2"]).is_ok());
+            assert!(v(&["key123=abc", "key123=def"]).is_err());
+            assert!(v(&["unknown=x"]).is_err());
+        }
     }
 }

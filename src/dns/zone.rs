@@ -46,6 +46,8 @@ pub struct ParsedZone {
     pub soa_minimum_ttl: Option<Span>,
     /// Files read through `$INCLUDE`.
     pub included: Vec<FileId>,
+    /// The file is binary: no zone to check beyond saying so.
+    pub not_text: bool,
 }
 
 /// A TTL: seconds, or units (`1h30m`, `2W`), case-insensitive.
@@ -174,6 +176,7 @@ impl Parser<'_> {
                 Span::new(file, at, at + 1),
                 format!("not a text file: NUL byte at offset {at}; this is not a zone file"),
             );
+            self.out.not_text = true;
             return;
         }
         let (entries, lex_errors) = lexer::entries(&bytes);
@@ -389,6 +392,13 @@ impl Parser<'_> {
             return;
         };
         i += 1;
+        if rtype.name() == "NSEC3" && !owner.first_label().bytes().all(rdata::is_base32hex) {
+            self.error(
+                owner_span,
+                format!("bad owner name `{}`: an NSEC3 owner's first label is an unpadded base32hex hash", owner),
+            );
+            return;
+        }
         // An absolute SOA owner names the zone when nothing else did.
         if rtype == RType::SOA && state.origin.is_none() {
             state.origin = Some(owner.clone());
@@ -410,7 +420,9 @@ impl Parser<'_> {
         } else {
             at(i).to(at(tokens.len() - 1))
         };
-        let rdata = match rdata::parse(rtype, &fields, state.origin.as_ref()) {
+        let generic_type = type_text.to_ascii_uppercase().starts_with("TYPE");
+        let rdata = match rdata::parse_written(rtype, generic_type, &fields, state.origin.as_ref())
+        {
             Ok(rdata) => rdata,
             Err(message) => {
                 self.error(rdata_span, message);
@@ -549,10 +561,11 @@ fn substitute(template: &str, n: u64) -> Result<String, String> {
                     .parse()
                     .map_err(|_| format!("bad $GENERATE modifier `{spec}`"))?;
                 let base = parts.next().unwrap_or("d").trim().to_string();
+                // BIND keeps generated values within 0..=2^31-1.
                 let value = (n as i64)
                     .checked_add(offset)
-                    .filter(|v| *v >= 0)
-                    .ok_or_else(|| format!("$GENERATE offset `{spec}` goes below zero"))?
+                    .filter(|v| (0..=i64::from(i32::MAX)).contains(v))
+                    .ok_or_else(|| format!("$GENERATE modifier `{spec}` is out of range"))?
                     as u64;
                 let formatted = match base.as_str() {
                     "d" => format!("{value:0width$}"),

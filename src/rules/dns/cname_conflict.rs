@@ -11,7 +11,7 @@ use std::collections::HashSet;
 pub const RULE: Rule = Rule {
     id: "dns/cname-conflict",
     default_severity: Severity::Error,
-    summary: "a CNAME with other data at its name, several CNAMEs, or a CNAME at the apex",
+    summary: "a CNAME with other data at its name, several CNAMEs or DNAMEs, a CNAME at the apex, or data below a DNAME",
     doc: include_str!("../../../rules/dns/cname-conflict.md"),
     aliases: &[],
     check: Check::Dns(check),
@@ -21,6 +21,57 @@ pub const RULE: Rule = Rule {
 const COEXISTING: &[u16] = &[46, 47];
 
 fn check(zone: &Zone, out: &mut Checker<'_>) {
+    check_cnames(zone, out);
+    check_dnames(zone, out);
+}
+
+/// DNAME is a singleton too, and it redirects everything below its owner,
+/// so records there are never served (RFC 6672 §2.4).
+fn check_dnames(zone: &Zone, out: &mut Checker<'_>) {
+    let mut seen = HashSet::new();
+    for record in zone.records.iter().filter(|r| r.rtype == RType::DNAME) {
+        if !seen.insert(&record.owner) {
+            continue;
+        }
+        let span = record.owner_span.to(record.rdata_span);
+        let dnames: Vec<_> = zone.at_of_type(&record.owner, RType::DNAME).collect();
+        if dnames.len() > 1 {
+            out.report(
+                Finding::new(
+                    &RULE,
+                    dnames[1].owner_span.to(dnames[1].rdata_span),
+                    format!(
+                        "{} has {} DNAME records; a name can have only one",
+                        record.owner,
+                        dnames.len()
+                    ),
+                    "keep one DNAME",
+                )
+                .related(span, "first DNAME"),
+            );
+        }
+        for below in zone
+            .records
+            .iter()
+            .filter(|r| r.owner != record.owner && r.owner.is_at_or_below(&record.owner))
+        {
+            out.report(
+                Finding::new(
+                    &RULE,
+                    below.owner_span.to(below.rdata_span),
+                    format!(
+                        "{} {} is below the DNAME at {}: the DNAME redirects every name below it, so this record is never served",
+                        below.owner, below.rtype, record.owner
+                    ),
+                    "remove the record, or the DNAME",
+                )
+                .related(span, "the DNAME"),
+            );
+        }
+    }
+}
+
+fn check_cnames(zone: &Zone, out: &mut Checker<'_>) {
     let mut seen = HashSet::new();
     for record in zone.records.iter().filter(|r| r.rtype == RType::CNAME) {
         if !seen.insert(&record.owner) {
