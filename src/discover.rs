@@ -106,6 +106,13 @@ pub fn kind_by_content(head: &[u8]) -> Option<FileKind> {
     if text.contains("-----BEGIN ") {
         return Some(FileKind::Tls);
     }
+    // cli53's Route 53 dialect.
+    if text.contains(" AWS ALIAS ")
+        || text.contains("\tAWS\tALIAS\t")
+        || text.contains("; AWS routing=")
+    {
+        return Some(FileKind::Zone);
+    }
     let is_zone = text.lines().any(|line| {
         let line = line.split(';').next().unwrap_or("");
         line.trim_start()
@@ -116,6 +123,12 @@ pub fn kind_by_content(head: &[u8]) -> Option<FileKind> {
                 .any(|w| w.eq_ignore_ascii_case("SOA"))
     });
     is_zone.then_some(FileKind::Zone)
+}
+
+/// Provider exports: Route 53 JSON, Cloud DNS and octoDNS YAML.
+fn export_by_content(path: &Path, head: &[u8]) -> Option<FileKind> {
+    let text = String::from_utf8_lossy(head);
+    crate::dns::export::detect(path, &text).map(|_| FileKind::Zone)
 }
 
 /// Files to check under `paths`, sorted and without duplicates.
@@ -163,7 +176,9 @@ fn classify_explicit(path: &Path) -> Result<Discovered, DiscoverError> {
                 path: path.display().to_string(),
                 message: e.to_string(),
             })?;
-            kind_by_content(&head).unwrap_or(FileKind::Nginx)
+            kind_by_content(&head)
+                .or_else(|| export_by_content(path, &head))
+                .unwrap_or(FileKind::Nginx)
         }
     };
     Ok(Discovered {
@@ -215,7 +230,9 @@ fn walk(root: &Path, found: &mut Vec<Discovered>) -> Result<(), DiscoverError> {
                 if is_binary(&head) {
                     None
                 } else {
-                    by_name.or_else(|| kind_by_content(&head))
+                    by_name
+                        .or_else(|| kind_by_content(&head))
+                        .or_else(|| export_by_content(path, &head))
                 }
             }
         };

@@ -47,6 +47,9 @@ pub struct Entry {
     pub blank_owner: bool,
     /// Byte offset of the start of its first line.
     pub line_start: u32,
+    /// The last comment inside the entry (provider exports put metadata
+    /// there: Cloudflare's `cf_tags`, cli53's `AWS routing`).
+    pub comment: Option<(u32, u32)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,6 +139,7 @@ pub fn entries(src: &[u8]) -> (Vec<Entry>, Vec<LexError>) {
             }
             b';' => {
                 let len = comment(rest).map_or(rest.len(), |(r, _)| rest.len() - r.len());
+                current.comment = Some((pos as u32, (pos + len) as u32));
                 pos += len;
             }
             b'(' => {

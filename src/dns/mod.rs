@@ -1,6 +1,7 @@
 //! The DNS engine: a span-aware zone-file parser of our own (nom lexer,
 //! typed RDATA), and the zone model the DNS rules check.
 
+pub mod export;
 pub mod lexer;
 pub mod model;
 pub mod name;
@@ -24,6 +25,12 @@ pub struct Analysis {
 
 /// The zone a file name suggests: `db.example.com`, `example.com.zone`,
 /// `example.com.db`.
+/// octoDNS names its files after the zone: `example.com.yaml`.
+fn export_origin_from_file_name(path: &Path) -> Option<Name> {
+    let stem = path.file_stem()?.to_string_lossy();
+    Name::parse(&format!("{}.", stem.trim_end_matches('.')), None).ok()
+}
+
 pub fn origin_from_file_name(path: &Path) -> Option<Name> {
     let file_name = path.file_name()?.to_string_lossy();
     let stem = file_name
@@ -53,7 +60,22 @@ pub fn analyse(
             Some(given) => Some(zone::OriginHint::Given(given.clone())),
             None => origin_from_file_name(path).map(zone::OriginHint::Guessed),
         };
-        let parsed = zone::parse_zone(sources, file, hint);
+        let text = sources.get(file).text_lossy().into_owned();
+        let given = origin
+            .cloned()
+            .or_else(|| export_origin_from_file_name(path));
+        let (parsed, is_export) = match export::detect(path, &text) {
+            Some(export::Format::Route53) => (export::read_route53(file, &text, origin), true),
+            Some(export::Format::GoogleCloud) => (export::read_google(file, &text, origin), true),
+            Some(export::Format::OctoDns) => {
+                (export::read_octodns(file, &text, given.as_ref()), true)
+            }
+            None => {
+                let parsed = zone::parse_zone(sources, file, hint);
+                let cloudflare = parsed.cloudflare_export;
+                (parsed, cloudflare)
+            }
+        };
         reported.extend(parsed.included.iter().copied());
         let mut no_origin_reported = false;
         for e in &parsed.errors {
@@ -100,7 +122,7 @@ pub fn analyse(
                         "a server never serves it; move the record to the zone it belongs to, or fix the origin",
                     ));
                 }
-                zones.push(Zone::new(origin, file, inside, false));
+                zones.push(Zone::new(origin, file, inside, is_export));
             }
             None if parsed.records.is_empty() && parsed.errors.is_empty() => {}
             None => findings.push(Finding::new(

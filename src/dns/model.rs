@@ -20,6 +20,8 @@ pub struct Zone {
 pub struct RRset<'z> {
     pub owner: &'z Name,
     pub rtype: RType,
+    /// The routing set (Route 53 `SetIdentifier`), if any.
+    pub set_id: Option<&'z str>,
     pub records: Vec<&'z Record>,
 }
 
@@ -68,14 +70,15 @@ impl Zone {
 
     /// RRsets in order of their first record.
     pub fn rrsets(&self) -> Vec<RRset<'_>> {
-        let mut index: HashMap<(&Name, u16, RType), usize> = HashMap::new();
+        let mut index: HashMap<(&Name, u16, RType, Option<&str>), usize> = HashMap::new();
         let mut sets: Vec<RRset<'_>> = Vec::new();
         for r in &self.records {
-            let key = (&r.owner, r.class, r.rtype);
+            let key = (&r.owner, r.class, r.rtype, r.set_id.as_deref());
             let i = *index.entry(key).or_insert_with(|| {
                 sets.push(RRset {
                     owner: &r.owner,
                     rtype: r.rtype,
+                    set_id: r.set_id.as_deref(),
                     records: Vec::new(),
                 });
                 sets.len() - 1

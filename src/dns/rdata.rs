@@ -189,11 +189,27 @@ pub enum RData {
     },
     /// RFC 3597 `\# len hex`.
     Generic(Vec<u8>),
+    /// A provider alias (Route 53 alias, ALIAS/ANAME): answers with the
+    /// target's records of the record's type.
+    Alias(Name),
     /// Other types: the RDATA text as written.
     Opaque(String),
 }
 
 impl RData {
+    /// A form that compares equal for the same data however it was written:
+    /// TXT strings joined (`"a" "b"` is `"ab"`), names and addresses
+    /// already canonical from parsing.
+    pub fn canonical(&self) -> String {
+        match self {
+            RData::Txt(strings) => {
+                let joined: Vec<u8> = strings.concat();
+                format!("Txt({:?})", String::from_utf8_lossy(&joined))
+            }
+            other => format!("{other:?}"),
+        }
+    }
+
     /// The name this record points at (CNAME, NS, MX, SRV ...).
     pub fn target(&self) -> Option<&Name> {
         match self {

@@ -14,6 +14,23 @@ const MAX_INCLUDE_DEPTH: usize = 16;
 /// Records one `$GENERATE` may produce.
 const MAX_GENERATED: u64 = 65_536;
 
+/// What a provider does with a record beyond plain DNS. Never dropped: a
+/// migration has to carry it over or replace it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pseudo {
+    /// Route 53 alias (`AliasTarget`, cli53's `AWS ALIAS`).
+    Route53Alias {
+        hosted_zone_id: String,
+        evaluate_target_health: bool,
+    },
+    /// Cloudflare proxied: clients get Cloudflare's addresses, not this value.
+    CloudflareProxied,
+    /// A CNAME at the apex that the provider answers as A/AAAA (Cloudflare flattening).
+    FlattenedCname,
+    /// ALIAS/ANAME (octoDNS `ALIAS`): resolved by the provider.
+    Alias,
+}
+
 #[derive(Clone, Debug)]
 pub struct Record {
     pub owner: Name,
@@ -29,6 +46,10 @@ pub struct Record {
     pub owner_span: Span,
     /// The RDATA fields.
     pub rdata_span: Span,
+    /// Routing set identifier (Route 53 `SetIdentifier`): records of one
+    /// name and type in different sets are different RRsets.
+    pub set_id: Option<String>,
+    pub pseudo: Option<Pseudo>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +69,18 @@ pub struct ParsedZone {
     pub included: Vec<FileId>,
     /// The file is binary: no zone to check beyond saying so.
     pub not_text: bool,
+    /// A Cloudflare export (its `;; Exported:` header): the provider owns SOA and NS.
+    pub cloudflare_export: bool,
+}
+
+/// Cloudflare's automatic TTL, written as `1` in its exports.
+const CLOUDFLARE_AUTO_TTL: u32 = 300;
+
+/// `key="value"` from a provider comment.
+fn comment_value<'c>(comment: &'c str, key: &str) -> Option<&'c str> {
+    let start = comment.find(&format!("{key}=\""))? + key.len() + 2;
+    let len = comment[start..].find('"')?;
+    Some(&comment[start..start + len])
 }
 
 /// A TTL: seconds, or units (`1h30m`, `2W`), case-insensitive.
@@ -111,6 +144,9 @@ struct State {
 
 struct Parser<'s> {
     sources: &'s mut Sources,
+    /// The `;; Domain:` of a Cloudflare export, whose names are always
+    /// fully qualified even where the trailing dot is missing.
+    cloudflare_domain: Option<String>,
     out: ParsedZone,
     /// Records whose TTL waits for the SOA minimum (they came before it).
     waiting_for_soa: Vec<usize>,
@@ -135,6 +171,7 @@ pub fn parse_zone(sources: &mut Sources, file: FileId, hint: Option<OriginHint>)
     };
     let mut p = Parser {
         sources,
+        cloudflare_domain: None,
         out: ParsedZone {
             origin: origin.clone().filter(|_| given),
             ..ParsedZone::default()
@@ -178,6 +215,20 @@ impl Parser<'_> {
             );
             self.out.not_text = true;
             return;
+        }
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
+        if head.contains(";; Exported:") && head.contains(";; Domain:") {
+            self.out.cloudflare_export = true;
+            self.cloudflare_domain = head
+                .lines()
+                .find_map(|l| l.strip_prefix(";; Domain:"))
+                .map(|d| d.trim().trim_end_matches('.').to_ascii_lowercase());
+            if state.origin.is_none() {
+                state.origin = self
+                    .cloudflare_domain
+                    .as_ref()
+                    .and_then(|d| Name::parse(&format!("{d}."), None).ok());
+            }
         }
         let (entries, lex_errors) = lexer::entries(&bytes);
         for e in lex_errors {
@@ -348,7 +399,17 @@ impl Parser<'_> {
             }
         } else {
             i = 1;
-            match Name::parse(&text(0), state.origin.as_ref()) {
+            let written = text(0);
+            let fully_qualified = self.cloudflare_domain.as_deref().is_some_and(|d| {
+                let lower = written.to_ascii_lowercase();
+                lower == d || lower.ends_with(&format!(".{d}"))
+            });
+            let written = if fully_qualified && !written.ends_with('.') {
+                format!("{written}.")
+            } else {
+                written
+            };
+            match Name::parse(&written, state.origin.as_ref()) {
                 Ok(owner) => owner,
                 Err(e) => {
                     self.error(at(0), format!("bad owner name `{}`: {e}", text(0)));
@@ -384,6 +445,20 @@ impl Parser<'_> {
         }
         if i >= count {
             self.error(whole, "unexpected end of input: no record type");
+            return;
+        }
+        if text(i) == "AWS" && i + 1 < count && text(i + 1) == "ALIAS" {
+            self.cli53_alias(
+                file,
+                src,
+                entry,
+                &text,
+                i + 2,
+                count,
+                owner,
+                owner_span,
+                ttl,
+            );
             return;
         }
         let type_text = text(i);
@@ -437,6 +512,16 @@ impl Parser<'_> {
                 self.out.origin = Some(owner.clone());
             }
         }
+        let pseudo_comment = entry
+            .comment
+            .filter(|_| generated.is_none())
+            .map(|(start, end)| {
+                String::from_utf8_lossy(&src[start as usize..end as usize]).into_owned()
+            });
+        let ttl = match ttl {
+            Some(1) if self.out.cloudflare_export => Some(CLOUDFLARE_AUTO_TTL),
+            other => other,
+        };
         let (ttl_value, explicit) = match (ttl, state.default_ttl, state.last_ttl) {
             (Some(t), _, _) => {
                 state.last_ttl = Some(t);
@@ -458,6 +543,8 @@ impl Parser<'_> {
                 }
             }
         };
+        let comment = pseudo_comment;
+        let pseudo = self.pseudo_of(comment.as_deref(), rtype, &owner, state);
         self.out.records.push(Record {
             owner,
             ttl: ttl_value,
@@ -468,6 +555,101 @@ impl Parser<'_> {
             span: whole,
             owner_span,
             rdata_span,
+            set_id: comment
+                .as_deref()
+                .filter(|c| c.contains("AWS routing="))
+                .and_then(|c| comment_value(c, "identifier"))
+                .map(str::to_string),
+            pseudo,
+        });
+    }
+
+    /// Cloudflare marks proxied records in a comment, and flattens a CNAME
+    /// at the apex.
+    fn pseudo_of(
+        &self,
+        comment: Option<&str>,
+        rtype: RType,
+        owner: &Name,
+        state: &State,
+    ) -> Option<Pseudo> {
+        let cloudflare =
+            self.out.cloudflare_export || comment.is_some_and(|c| c.contains("cf_tags="));
+        if !cloudflare {
+            return None;
+        }
+        if rtype == RType::CNAME
+            && Some(owner) == self.out.origin.as_ref().or(state.origin.as_ref())
+        {
+            return Some(Pseudo::FlattenedCname);
+        }
+        comment
+            .filter(|c| c.contains("cf-proxied:true"))
+            .map(|_| Pseudo::CloudflareProxied)
+    }
+
+    /// cli53's `owner ttl AWS ALIAS type target zone-id evaluate-health`.
+    #[allow(clippy::too_many_arguments)]
+    fn cli53_alias(
+        &mut self,
+        file: FileId,
+        src: &[u8],
+        entry: &Entry,
+        text: &dyn Fn(usize) -> String,
+        at: usize,
+        count: usize,
+        owner: Name,
+        owner_span: Span,
+        ttl: Option<u32>,
+    ) {
+        let whole = Self::entry_span(file, entry);
+        if at + 4 > count {
+            self.error(
+                whole,
+                "AWS ALIAS needs a type, a target, a hosted zone id and true/false",
+            );
+            return;
+        }
+        let Some(rtype) = RType::parse(&text(at)) else {
+            self.error(
+                whole,
+                format!("unknown RR type `{}` in AWS ALIAS", text(at)),
+            );
+            return;
+        };
+        let origin = self.out.origin.clone();
+        let target = match Name::parse(&text(at + 1), origin.as_ref()) {
+            Ok(t) => t,
+            Err(e) => {
+                self.error(
+                    whole,
+                    format!("bad AWS ALIAS target `{}`: {e}", text(at + 1)),
+                );
+                return;
+            }
+        };
+        let comment = entry
+            .comment
+            .map(|(s, e)| String::from_utf8_lossy(&src[s as usize..e as usize]).into_owned());
+        self.out.records.push(Record {
+            owner,
+            // Route 53 answers an alias with the target's TTL.
+            ttl: ttl.unwrap_or(0),
+            ttl_explicit: false,
+            class: 1,
+            rtype,
+            rdata: RData::Alias(target),
+            span: whole,
+            owner_span,
+            rdata_span: whole,
+            set_id: comment
+                .as_deref()
+                .and_then(|c| comment_value(c, "identifier"))
+                .map(str::to_string),
+            pseudo: Some(Pseudo::Route53Alias {
+                hosted_zone_id: text(at + 2),
+                evaluate_target_health: text(at + 3).eq_ignore_ascii_case("true"),
+            }),
         });
     }
 
@@ -502,6 +684,7 @@ impl Parser<'_> {
             tokens: tokens[2..].to_vec(),
             blank_owner: false,
             line_start: entry.line_start,
+            comment: None,
         };
         let mut n = start;
         while n <= stop {

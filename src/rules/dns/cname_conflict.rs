@@ -3,6 +3,7 @@
 
 use crate::dns::model::Zone;
 use crate::dns::rdata::RType;
+use crate::dns::zone::Pseudo;
 use crate::finding::{Finding, Severity};
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
@@ -73,7 +74,12 @@ fn check_dnames(zone: &Zone, out: &mut Checker<'_>) {
 
 fn check_cnames(zone: &Zone, out: &mut Checker<'_>) {
     let mut seen = HashSet::new();
-    for record in zone.records.iter().filter(|r| r.rtype == RType::CNAME) {
+    // A flattened apex CNAME (Cloudflare) is answered as A/AAAA: no conflict.
+    let cnames = zone
+        .records
+        .iter()
+        .filter(|r| r.rtype == RType::CNAME && r.pseudo != Some(Pseudo::FlattenedCname));
+    for record in cnames {
         if !seen.insert(&record.owner) {
             continue;
         }
