@@ -87,6 +87,15 @@ impl SourceFile {
         }
     }
 
+    /// Byte offset where a 1-based line starts (the file's end past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        let starts = self.line_starts();
+        starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.bytes.len())
+    }
+
     /// The text of a 1-based line without its line break (lossy for invalid UTF-8).
     pub fn line_text(&self, line: usize) -> String {
         let starts = self.line_starts();

@@ -5,7 +5,7 @@ use super::name::Name;
 use super::rdata::{RData, RType, Soa};
 use super::zone::Record;
 use crate::source::FileId;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub struct Zone {
     pub origin: Name,
@@ -14,6 +14,9 @@ pub struct Zone {
     /// A provider export (Route 53, Cloudflare ...): the provider owns SOA and NS.
     pub is_export: bool,
     by_owner: HashMap<Name, Vec<usize>>,
+    /// Names with records below them (every ancestor of an owner, down to
+    /// the origin): they exist even without records of their own.
+    with_descendants: HashSet<Name>,
 }
 
 /// Records sharing owner, class and type.
@@ -31,12 +34,23 @@ impl Zone {
         for (i, r) in records.iter().enumerate() {
             by_owner.entry(r.owner.clone()).or_default().push(i);
         }
+        let mut with_descendants = HashSet::new();
+        for owner in by_owner.keys() {
+            let mut current = owner.parent();
+            while let Some(parent) = current {
+                if !parent.is_at_or_below(&origin) || !with_descendants.insert(parent.clone()) {
+                    break;
+                }
+                current = parent.parent();
+            }
+        }
         Zone {
             origin,
             file,
             records,
             is_export,
             by_owner,
+            with_descendants,
         }
     }
 
@@ -51,6 +65,11 @@ impl Zone {
 
     pub fn has_name(&self, name: &Name) -> bool {
         self.by_owner.contains_key(name)
+    }
+
+    /// Some record lies below `name` (an empty non-terminal exists).
+    pub fn has_descendants(&self, name: &Name) -> bool {
+        self.with_descendants.contains(name)
     }
 
     pub fn at_of_type(&self, name: &Name, rtype: RType) -> impl Iterator<Item = &Record> {

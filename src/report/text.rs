@@ -67,24 +67,11 @@ fn header(f: &Located, color: bool) -> String {
     }
 }
 
-/// Byte offset of the start of 1-based `line`.
-fn line_start(bytes: &[u8], line: usize) -> usize {
-    if line <= 1 {
-        return 0;
-    }
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .nth(line - 2)
-        .map_or(bytes.len(), |(i, _)| i + 1)
-}
-
 fn snippet(f: &Located, source: &SourceFile, handler: &GraphicalReportHandler) -> String {
     let first_line = f.start.line.saturating_sub(1).max(1);
     let last_line = f.end.line + 1;
-    let excerpt_start = line_start(&source.bytes, first_line);
-    let excerpt_end = line_start(&source.bytes, last_line + 1);
+    let excerpt_start = source.line_start(first_line);
+    let excerpt_end = source.line_start(last_line + 1);
     let text = String::from_utf8_lossy(&source.bytes[excerpt_start..excerpt_end]).into_owned();
     let raw_len = excerpt_end - excerpt_start;
     // Offsets into the lossy text: identical unless the excerpt holds

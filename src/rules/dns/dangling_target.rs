@@ -50,11 +50,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
             continue;
         }
         // A name with children exists (empty non-terminal).
-        let has_children = zone
-            .records
-            .iter()
-            .any(|r| &r.owner != target && r.owner.is_at_or_below(target));
-        if has_children {
+        if zone.has_descendants(target) {
             continue;
         }
         out.report(Finding::new(
