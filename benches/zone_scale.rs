@@ -15,7 +15,9 @@ const RECORDS: usize = 1_000_000;
 fn generate(path: &Path) -> usize {
     let mut text = String::with_capacity(RECORDS * 48);
     text.push_str("$ORIGIN bench.example.\n$TTL 3600\n");
-    text.push_str("@ IN SOA ns1.dns-one.net. hostmaster.bench.example. ( 1 7200 3600 1209600 300 )\n");
+    text.push_str(
+        "@ IN SOA ns1.dns-one.net. hostmaster.bench.example. ( 1 7200 3600 1209600 300 )\n",
+    );
     text.push_str("@ IN NS ns1.dns-one.net.\n@ IN NS ns2.dns-two.org.\n");
     let mut count = 4;
     let mut i = 0usize;
@@ -26,7 +28,12 @@ fn generate(path: &Path) -> usize {
                 let _ = writeln!(text, "host{i} IN A 10.{}.{a}.{b}", i / 62_500 % 250);
             }
             4 => {
-                let _ = writeln!(text, "host{i} IN AAAA 2001:db8::{:x}:{:x}", i >> 16, (i & 0xffff) + 1);
+                let _ = writeln!(
+                    text,
+                    "host{i} IN AAAA 2001:db8::{:x}:{:x}",
+                    i >> 16,
+                    (i & 0xffff) + 1
+                );
             }
             5 => {
                 let _ = writeln!(text, "www{i} IN CNAME host{} ", i - 5);
@@ -35,13 +42,19 @@ fn generate(path: &Path) -> usize {
                 let _ = writeln!(text, "mail{i} IN MX 10 host{}", i - 6);
             }
             7 => {
-                let _ = writeln!(text, "txt{i} IN TXT \"v=spf1 ip4:10.0.{a}.{b} -all\" \"k={i}\"");
+                let _ = writeln!(
+                    text,
+                    "txt{i} IN TXT \"v=spf1 ip4:10.0.{a}.{b} -all\" \"k={i}\""
+                );
             }
             8 => {
                 let _ = writeln!(text, "_svc{i}._tcp IN SRV 10 20 443 host{}", i - 8);
             }
             _ => {
-                let _ = writeln!(text, "sub{i} IN NS ns.sub{i}\nns.sub{i} IN A 10.200.{a}.{b}");
+                let _ = writeln!(
+                    text,
+                    "sub{i} IN NS ns.sub{i}\nns.sub{i} IN A 10.200.{a}.{b}"
+                );
                 count += 1;
             }
         }
@@ -121,7 +134,9 @@ fn main() {
     ];
     for (name, program, args) in runs {
         let Some(program) = program else {
-            println!("{name:16} skipped: not installed (apt-get install bind9-utils knot-dnssecutils)");
+            println!(
+                "{name:16} skipped: not installed (apt-get install bind9-utils knot-dnssecutils)"
+            );
             continue;
         };
         let (seconds, peak, code) = measure(&program, &args);

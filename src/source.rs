@@ -52,7 +52,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The path as the user would type it from the current folder, `/`-separated.
     pub display: String,
-    pub bytes: Vec<u8>,
+    /// Shared so that a parser can hold a file while reading its includes.
+    pub bytes: std::sync::Arc<[u8]>,
     line_starts: OnceCell<Vec<usize>>,
 }
 
@@ -183,7 +184,7 @@ impl Sources {
         self.files.push(SourceFile {
             path,
             display,
-            bytes,
+            bytes: bytes.into(),
             line_starts: OnceCell::new(),
         });
         id
@@ -236,7 +237,7 @@ mod tests {
         SourceFile {
             path: PathBuf::from("t"),
             display: "t".into(),
-            bytes: text.as_bytes().to_vec(),
+            bytes: text.as_bytes().into(),
             line_starts: OnceCell::new(),
         }
     }

@@ -87,13 +87,13 @@ fn pseudo_records_are_kept_as_their_own_kind() {
         .iter()
         .any(|r| r.owner.as_str() == "*.example.com."));
     // Two routing sets of one name and type are two RRsets.
-    let api: Vec<_> = zone
+    let mut api: Vec<_> = zone
         .rrsets()
-        .into_iter()
         .filter(|s| s.owner.as_str() == "api.example.com.")
         .map(|s| s.set_id.map(str::to_string))
         .collect();
-    assert_eq!(api, [Some("use1".to_string()), Some("euw1".to_string())]);
+    api.sort();
+    assert_eq!(api, [Some("euw1".to_string()), Some("use1".to_string())]);
 }
 
 #[test]
@@ -122,7 +122,7 @@ fn cloudflare_proxied_and_cli53_alias() {
     let r53 = &analysis.zones[1];
     assert!(matches!(
         r53.records[1].pseudo,
-        Some(Pseudo::Route53Alias { .. })
+        Some(Pseudo::Route53Alias(_))
     ));
     assert_eq!(r53.records[2].set_id.as_deref(), Some("fo-primary"));
 }

@@ -10,7 +10,7 @@
 use super::lexer;
 use super::name::Name;
 use super::rdata::{self, Field, RData, RType};
-use super::zone::{ParsedZone, Pseudo, Record, ZoneError};
+use super::zone::{ParsedZone, Pseudo, Record, Route53Alias as AliasDetails, ZoneError};
 use crate::source::{FileId, Span};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -145,7 +145,7 @@ fn record(
         span,
         owner_span: span,
         rdata_span: span,
-        set_id,
+        set_id: set_id.map(Box::from),
         pseudo,
     }
 }
@@ -259,10 +259,10 @@ pub fn read_route53(file: FileId, text: &str, origin: Option<&Name>) -> ParsedZo
                     RData::Alias(target),
                     span,
                     set.set_identifier.clone(),
-                    Some(Pseudo::Route53Alias {
+                    Some(Pseudo::Route53Alias(Box::new(AliasDetails {
                         hosted_zone_id: alias.hosted_zone_id.clone(),
                         evaluate_target_health: alias.evaluate_target_health,
-                    }),
+                    }))),
                 )),
                 Err(e) => reader.error(span, format!("bad alias target `{}`: {e}", alias.dns_name)),
             }

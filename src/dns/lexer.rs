@@ -101,105 +101,143 @@ fn comment(input: &[u8]) -> Res<'_, &[u8]> {
 
 /// Splits `src` into entries; errors are reported and lexing goes on.
 pub fn entries(src: &[u8]) -> (Vec<Entry>, Vec<LexError>) {
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    let mut pos = 0usize;
-    let mut current = Entry::default();
-    let mut depth = 0usize;
-    let mut open_at = 0usize;
-    let mut at_line_start = true;
-    let finish = |current: &mut Entry, out: &mut Vec<Entry>| {
-        if !current.tokens.is_empty() {
-            out.push(std::mem::take(current));
-        } else {
-            *current = Entry::default();
-        }
-    };
-    while pos < src.len() {
-        let rest = &src[pos..];
-        let b = rest[0];
-        if at_line_start && depth == 0 {
-            at_line_start = false;
-            current.line_start = pos as u32;
-            current.blank_owner = is_blank(b);
-        }
-        match b {
-            b'\n' => {
-                pos += 1;
-                // Inside parentheses a newline continues the entry.
-                if depth == 0 {
-                    at_line_start = true;
-                    finish(&mut current, &mut out);
-                }
-            }
-            b' ' | b'\t' | b'\r' => {
-                let (r, _) = take_while::<_, _, nom::error::Error<&[u8]>>(is_blank)(rest)
-                    .unwrap_or((rest, rest));
-                pos = src.len() - r.len();
-            }
-            b';' => {
-                let len = comment(rest).map_or(rest.len(), |(r, _)| rest.len() - r.len());
-                current.comment = Some((pos as u32, (pos + len) as u32));
-                pos += len;
-            }
-            b'(' => {
-                if depth == 0 {
-                    open_at = pos;
-                }
-                depth += 1;
-                pos += 1;
-            }
-            b')' => {
-                if depth == 0 {
-                    errors.push(LexError {
-                        start: pos as u32,
-                        end: pos as u32 + 1,
-                        message: "unbalanced parentheses: `)` without `(`".into(),
-                    });
-                } else {
-                    depth -= 1;
-                }
-                pos += 1;
-            }
-            b'"' => {
-                let body = quoted_body(&rest[1..]).map_or(0, |(_, body)| body.len());
-                let close = pos + 1 + body;
-                if src.get(close) == Some(&b'"') {
-                    current.tokens.push(Token {
-                        start: pos as u32,
-                        end: close as u32 + 1,
-                        quoted: true,
-                    });
-                    pos = close + 1;
-                } else {
-                    errors.push(LexError {
-                        start: pos as u32,
-                        end: src.len() as u32,
-                        message: "unterminated quoted string".into(),
-                    });
-                    pos = src.len();
-                }
-            }
-            _ => {
-                let len = word(rest).map_or(1, |(r, _)| rest.len() - r.len());
-                current.tokens.push(Token {
-                    start: pos as u32,
-                    end: (pos + len) as u32,
-                    quoted: false,
-                });
-                pos += len;
-            }
+    let mut lexer = Entries::new(src);
+    let found: Vec<Entry> = lexer.by_ref().collect();
+    (found, lexer.errors)
+}
+
+/// The entries of a zone file, one at a time: a million-record file is
+/// never held as a million token lists.
+pub struct Entries<'a> {
+    src: &'a [u8],
+    pos: usize,
+    current: Entry,
+    depth: usize,
+    open_at: usize,
+    at_line_start: bool,
+    done: bool,
+    /// Errors so far; complete once the iterator is exhausted.
+    pub errors: Vec<LexError>,
+}
+
+impl<'a> Entries<'a> {
+    pub fn new(src: &'a [u8]) -> Self {
+        Entries {
+            src,
+            pos: 0,
+            current: Entry::default(),
+            depth: 0,
+            open_at: 0,
+            at_line_start: true,
+            done: false,
+            errors: Vec::new(),
         }
     }
-    if depth > 0 {
-        errors.push(LexError {
-            start: open_at as u32,
-            end: open_at as u32 + 1,
-            message: "unbalanced parentheses: `(` is never closed".into(),
-        });
+
+    /// The finished entry, if it has tokens.
+    fn finish(&mut self) -> Option<Entry> {
+        let entry = std::mem::take(&mut self.current);
+        (!entry.tokens.is_empty()).then_some(entry)
     }
-    finish(&mut current, &mut out);
-    (out, errors)
+}
+
+impl Iterator for Entries<'_> {
+    type Item = Entry;
+
+    fn next(&mut self) -> Option<Entry> {
+        let src = self.src;
+        while self.pos < src.len() {
+            let pos = self.pos;
+            let rest = &src[pos..];
+            let b = rest[0];
+            if self.at_line_start && self.depth == 0 {
+                self.at_line_start = false;
+                self.current.line_start = pos as u32;
+                self.current.blank_owner = is_blank(b);
+            }
+            match b {
+                b'\n' => {
+                    self.pos += 1;
+                    // Inside parentheses a newline continues the entry.
+                    if self.depth == 0 {
+                        self.at_line_start = true;
+                        if let Some(entry) = self.finish() {
+                            return Some(entry);
+                        }
+                    }
+                }
+                b' ' | b'\t' | b'\r' => {
+                    let (r, _) = take_while::<_, _, nom::error::Error<&[u8]>>(is_blank)(rest)
+                        .unwrap_or((rest, rest));
+                    self.pos = src.len() - r.len();
+                }
+                b';' => {
+                    let len = comment(rest).map_or(rest.len(), |(r, _)| rest.len() - r.len());
+                    self.current.comment = Some((pos as u32, (pos + len) as u32));
+                    self.pos += len;
+                }
+                b'(' => {
+                    if self.depth == 0 {
+                        self.open_at = pos;
+                    }
+                    self.depth += 1;
+                    self.pos += 1;
+                }
+                b')' => {
+                    if self.depth == 0 {
+                        self.errors.push(LexError {
+                            start: pos as u32,
+                            end: pos as u32 + 1,
+                            message: "unbalanced parentheses: `)` without `(`".into(),
+                        });
+                    } else {
+                        self.depth -= 1;
+                    }
+                    self.pos += 1;
+                }
+                b'"' => {
+                    let body = quoted_body(&rest[1..]).map_or(0, |(_, body)| body.len());
+                    let close = pos + 1 + body;
+                    if src.get(close) == Some(&b'"') {
+                        self.current.tokens.push(Token {
+                            start: pos as u32,
+                            end: close as u32 + 1,
+                            quoted: true,
+                        });
+                        self.pos = close + 1;
+                    } else {
+                        self.errors.push(LexError {
+                            start: pos as u32,
+                            end: src.len() as u32,
+                            message: "unterminated quoted string".into(),
+                        });
+                        self.pos = src.len();
+                    }
+                }
+                _ => {
+                    let len = word(rest).map_or(1, |(r, _)| rest.len() - r.len());
+                    self.current.tokens.push(Token {
+                        start: pos as u32,
+                        end: (pos + len) as u32,
+                        quoted: false,
+                    });
+                    self.pos += len;
+                }
+            }
+        }
+        if self.done {
+            return None;
+        }
+        self.done = true;
+        if self.depth > 0 {
+            self.errors.push(LexError {
+                start: self.open_at as u32,
+                end: self.open_at as u32 + 1,
+                message: "unbalanced parentheses: `(` is never closed".into(),
+            });
+        }
+        self.finish()
+    }
 }
 
 #[cfg(test)]

@@ -13,13 +13,18 @@ pub struct Zone {
     pub records: Vec<Record>,
     /// A provider export (Route 53, Cloudflare ...): the provider owns SOA and NS.
     pub is_export: bool,
-    by_owner: HashMap<Name, Vec<usize>>,
+    /// Record indexes ordered by owner (file order within one owner) ...
+    by_owner_order: Vec<u32>,
+    /// ... and each owner's range in it: one allocation, not one per name.
+    by_owner: HashMap<Name, (u32, u32)>,
+    /// Each RRset's range in the same order.
+    rrset_ranges: Vec<(u32, u32)>,
     /// Names with records below them (every ancestor of an owner, down to
     /// the origin): they exist even without records of their own.
     with_descendants: HashSet<Name>,
 }
 
-/// Records sharing owner, class and type.
+/// Records sharing owner, class, type and routing set.
 pub struct RRset<'z> {
     pub owner: &'z Name,
     pub rtype: RType,
@@ -29,10 +34,40 @@ pub struct RRset<'z> {
 }
 
 impl Zone {
-    pub fn new(origin: Name, file: FileId, records: Vec<Record>, is_export: bool) -> Zone {
-        let mut by_owner: HashMap<Name, Vec<usize>> = HashMap::new();
-        for (i, r) in records.iter().enumerate() {
-            by_owner.entry(r.owner.clone()).or_default().push(i);
+    pub fn new(origin: Name, file: FileId, mut records: Vec<Record>, is_export: bool) -> Zone {
+        records.shrink_to_fit();
+        // Grouped by owner, then by RRset key; file order within each.
+        let key = |r: &Record| (r.class, r.rtype, r.set_id.clone());
+        let mut order: Vec<u32> = (0..records.len() as u32).collect();
+        order.sort_by(|&a, &b| {
+            let (ra, rb) = (&records[a as usize], &records[b as usize]);
+            ra.owner.cmp(&rb.owner).then_with(|| {
+                (ra.class, ra.rtype, &ra.set_id).cmp(&(rb.class, rb.rtype, &rb.set_id))
+            })
+        });
+        let mut rrset_ranges: Vec<(u32, u32)> = Vec::new();
+        let mut set_start = 0usize;
+        for i in 1..=order.len() {
+            let boundary = i == order.len() || {
+                let (prev, this) = (&records[order[i - 1] as usize], &records[order[i] as usize]);
+                prev.owner != this.owner || key(prev) != key(this)
+            };
+            if boundary {
+                rrset_ranges.push((set_start as u32, i as u32));
+                set_start = i;
+            }
+        }
+        let mut by_owner: HashMap<Name, (u32, u32)> = HashMap::with_capacity(records.len());
+        let mut start = 0usize;
+        while start < order.len() {
+            let owner = &records[order[start] as usize].owner;
+            let end = start
+                + order[start..]
+                    .iter()
+                    .take_while(|&&i| &records[i as usize].owner == owner)
+                    .count();
+            by_owner.insert(owner.clone(), (start as u32, end as u32));
+            start = end;
         }
         let mut with_descendants = HashSet::new();
         for owner in by_owner.keys() {
@@ -49,6 +84,8 @@ impl Zone {
             file,
             records,
             is_export,
+            by_owner_order: order,
+            rrset_ranges,
             by_owner,
             with_descendants,
         }
@@ -56,11 +93,10 @@ impl Zone {
 
     /// Records at one name, in file order.
     pub fn at(&self, name: &Name) -> impl Iterator<Item = &Record> {
-        self.by_owner
-            .get(name)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.records[i])
+        let (start, end) = self.by_owner.get(name).copied().unwrap_or((0, 0));
+        self.by_owner_order[start as usize..end as usize]
+            .iter()
+            .map(|&i| &self.records[i as usize])
     }
 
     pub fn has_name(&self, name: &Name) -> bool {
@@ -87,24 +123,22 @@ impl Zone {
         self.at_of_type(&self.origin, RType::NS).collect()
     }
 
-    /// RRsets in order of their first record.
-    pub fn rrsets(&self) -> Vec<RRset<'_>> {
-        let mut index: HashMap<(&Name, u16, RType, Option<&str>), usize> = HashMap::new();
-        let mut sets: Vec<RRset<'_>> = Vec::new();
-        for r in &self.records {
-            let key = (&r.owner, r.class, r.rtype, r.set_id.as_deref());
-            let i = *index.entry(key).or_insert_with(|| {
-                sets.push(RRset {
-                    owner: &r.owner,
-                    rtype: r.rtype,
-                    set_id: r.set_id.as_deref(),
-                    records: Vec::new(),
-                });
-                sets.len() - 1
-            });
-            sets[i].records.push(r);
-        }
-        sets
+    /// The RRsets, made one at a time from a precomputed index: rules that
+    /// walk every set of a million-record zone allocate one set at a time.
+    pub fn rrsets(&self) -> impl Iterator<Item = RRset<'_>> {
+        self.rrset_ranges.iter().map(move |&(start, end)| {
+            let records: Vec<&Record> = self.by_owner_order[start as usize..end as usize]
+                .iter()
+                .map(|&i| &self.records[i as usize])
+                .collect();
+            let first = records[0];
+            RRset {
+                owner: &first.owner,
+                rtype: first.rtype,
+                set_id: first.set_id.as_deref(),
+                records,
+            }
+        })
     }
 
     /// Names below the apex with NS records: delegation points.

@@ -149,6 +149,30 @@ pub struct Soa {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caa {
+    pub flags: u8,
+    pub tag: String,
+    pub value: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Svcb {
+    pub priority: u16,
+    pub target: Name,
+    pub params: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Naptr {
+    pub order: u16,
+    pub preference: u16,
+    pub flags: Vec<u8>,
+    pub services: Vec<u8>,
+    pub regexp: Vec<u8>,
+    pub replacement: Name,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RData {
     A(Ipv4Addr),
     Aaaa(Ipv6Addr),
@@ -167,26 +191,13 @@ pub enum RData {
         port: u16,
         target: Name,
     },
-    Caa {
-        flags: u8,
-        tag: String,
-        value: Vec<u8>,
-    },
+    /// CAA, SVCB/HTTPS and NAPTR are rare and large: boxed, so that every
+    /// other record stays small (a million-record zone is the target).
+    Caa(Box<Caa>),
     /// DS, CDS, TLSA, SSHFP and friends: numeric fields and hex data.
     Fields(Vec<String>),
-    Svcb {
-        priority: u16,
-        target: Name,
-        params: Vec<String>,
-    },
-    Naptr {
-        order: u16,
-        preference: u16,
-        flags: Vec<u8>,
-        services: Vec<u8>,
-        regexp: Vec<u8>,
-        replacement: Name,
-    },
+    Svcb(Box<Svcb>),
+    Naptr(Box<Naptr>),
     /// RFC 3597 `\# len hex`.
     Generic(Vec<u8>),
     /// A provider alias (Route 53 alias, ALIAS/ANAME): answers with the
@@ -441,11 +452,11 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
             if tag.is_empty() || !tag.bytes().all(|b| b.is_ascii_alphanumeric()) {
                 return Err(format!("bad CAA tag `{tag}`"));
             }
-            Ok(RData::Caa {
+            Ok(RData::Caa(Box::new(Caa {
                 flags: num(fields.first(), "CAA flags")?,
                 tag,
                 value: char_string(fields[2].text)?,
-            })
+            })))
         }
         "DS" | "CDS" | "TLSA" | "SMIMEA" | "SSHFP" => {
             let numeric = match rtype.name().as_str() {
@@ -484,11 +495,11 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
                 }
             }
             svcb::validate(&params)?;
-            Ok(RData::Svcb {
+            Ok(RData::Svcb(Box::new(Svcb {
                 priority: num(fields.first(), "SvcPriority")?,
                 target: name(fields.get(1), "TargetName", origin)?,
                 params,
-            })
+            })))
         }
         "EUI48" | "EUI64" => {
             exactly(fields, 1, rtype)?;
@@ -550,14 +561,14 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
         }
         "NAPTR" => {
             exactly(fields, 6, rtype)?;
-            Ok(RData::Naptr {
+            Ok(RData::Naptr(Box::new(Naptr {
                 order: num(fields.first(), "NAPTR order")?,
                 preference: num(fields.get(1), "NAPTR preference")?,
                 flags: char_string(fields[2].text)?,
                 services: char_string(fields[3].text)?,
                 regexp: char_string(fields[4].text)?,
                 replacement: name(fields.get(5), "NAPTR replacement", origin)?,
-            })
+            })))
         }
         _ => {
             if fields.is_empty() && rtype.0 != 10 {

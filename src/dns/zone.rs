@@ -19,16 +19,19 @@ const MAX_GENERATED: u64 = 65_536;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Pseudo {
     /// Route 53 alias (`AliasTarget`, cli53's `AWS ALIAS`).
-    Route53Alias {
-        hosted_zone_id: String,
-        evaluate_target_health: bool,
-    },
+    Route53Alias(Box<Route53Alias>),
     /// Cloudflare proxied: clients get Cloudflare's addresses, not this value.
     CloudflareProxied,
     /// A CNAME at the apex that the provider answers as A/AAAA (Cloudflare flattening).
     FlattenedCname,
     /// ALIAS/ANAME (octoDNS `ALIAS`): resolved by the provider.
     Alias,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route53Alias {
+    pub hosted_zone_id: String,
+    pub evaluate_target_health: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -48,7 +51,7 @@ pub struct Record {
     pub rdata_span: Span,
     /// Routing set identifier (Route 53 `SetIdentifier`): records of one
     /// name and type in different sets are different RRsets.
-    pub set_id: Option<String>,
+    pub set_id: Option<Box<str>>,
     pub pseudo: Option<Pseudo>,
 }
 
@@ -207,7 +210,8 @@ impl Parser<'_> {
     }
 
     fn file(&mut self, file: FileId, state: &mut State, chain: &mut Vec<FileId>) {
-        let bytes = self.sources.get(file).bytes.clone();
+        // Shared, not copied: `$INCLUDE` needs the sources mutably meanwhile.
+        let bytes = std::sync::Arc::clone(&self.sources.get(file).bytes);
         if let Some(at) = bytes.iter().take(8192).position(|&b| b == 0) {
             self.error(
                 Span::new(file, at, at + 1),
@@ -230,17 +234,17 @@ impl Parser<'_> {
                     .and_then(|d| Name::parse(&format!("{d}."), None).ok());
             }
         }
-        let (entries, lex_errors) = lexer::entries(&bytes);
-        for e in lex_errors {
-            self.error(Span::new(file, e.start as usize, e.end as usize), e.message);
-        }
-        for entry in &entries {
+        let mut entries = lexer::Entries::new(&bytes);
+        for entry in entries.by_ref() {
             let first = entry.tokens[0].text(&bytes);
             if !entry.blank_owner && first.starts_with('$') && !entry.tokens[0].quoted {
-                self.directive(file, &bytes, entry, state, chain);
+                self.directive(file, &bytes, &entry, state, chain);
             } else {
-                self.record(file, &bytes, entry, &entry.tokens, state, None);
+                self.record(file, &bytes, &entry, &entry.tokens, state, None);
             }
+        }
+        for e in std::mem::take(&mut entries.errors) {
+            self.error(Span::new(file, e.start as usize, e.end as usize), e.message);
         }
     }
 
@@ -559,7 +563,7 @@ impl Parser<'_> {
                 .as_deref()
                 .filter(|c| c.contains("AWS routing="))
                 .and_then(|c| comment_value(c, "identifier"))
-                .map(str::to_string),
+                .map(Box::from),
             pseudo,
         });
     }
@@ -645,11 +649,11 @@ impl Parser<'_> {
             set_id: comment
                 .as_deref()
                 .and_then(|c| comment_value(c, "identifier"))
-                .map(str::to_string),
-            pseudo: Some(Pseudo::Route53Alias {
+                .map(Box::from),
+            pseudo: Some(Pseudo::Route53Alias(Box::new(Route53Alias {
                 hosted_zone_id: text(at + 2),
                 evaluate_target_health: text(at + 3).eq_ignore_ascii_case("true"),
-            }),
+            }))),
         });
     }
 
