@@ -304,7 +304,7 @@ pub fn is_base32hex(b: u8) -> bool {
 
 fn hex(text: &str) -> Result<Vec<u8>, String> {
     let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 || !digits.iter().all(u8::is_ascii_hexdigit) {
+    if !digits.len().is_multiple_of(2) || !digits.iter().all(u8::is_ascii_hexdigit) {
         return Err(format!("bad hex data `{text}`"));
     }
     Ok(digits
@@ -524,7 +524,7 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
                 .or_else(|| text.strip_prefix("0X"))
                 .ok_or_else(|| format!("bad NSAP `{text}`: it starts with 0x"))?
                 .replace('.', "");
-            if digits.is_empty() || digits.len() % 2 != 0 {
+            if digits.is_empty() || !digits.len().is_multiple_of(2) {
                 return Err(format!(
                     "bad NSAP `{text}`: an even, non-zero number of hex digits"
                 ));
