@@ -19,7 +19,7 @@ fn generate(target_bytes: usize) -> String {
     );
     let mut i = 0usize;
     while text.len() < target_bytes {
-        if i % 50 == 0 {
+        if i.is_multiple_of(50) {
             text.push_str(&format!(
                 "    upstream pool{i} {{\n        server 10.0.{}.1:8080;\n        server 10.0.{}.2:8080 backup;\n    }}\n",
                 i % 250,
