@@ -46,22 +46,10 @@ fn decode(text: &str) -> Result<(Vec<Vec<u8>>, bool), NameError> {
     while i < bytes.len() {
         match bytes[i] {
             b'\\' => {
-                let digits = &bytes[i + 1..(i + 4).min(bytes.len())];
-                if digits.len() == 3 && digits.iter().all(u8::is_ascii_digit) {
-                    let value = digits
-                        .iter()
-                        .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
-                    let byte = u8::try_from(value).map_err(|_| {
-                        NameError::BadEscape(String::from_utf8_lossy(digits).into_owned())
-                    })?;
-                    label.push(byte);
-                    i += 4;
-                } else if let Some(&next) = bytes.get(i + 1) {
-                    label.push(next);
-                    i += 2;
-                } else {
-                    return Err(NameError::BadEscape(String::new()));
-                }
+                let (byte, len) =
+                    super::rdata::decode_escape(bytes, i).map_err(NameError::BadEscape)?;
+                label.push(byte);
+                i += len;
             }
             b'.' => {
                 if label.is_empty() {

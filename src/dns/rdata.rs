@@ -238,27 +238,39 @@ pub struct Field<'a> {
     pub quoted: bool,
 }
 
-/// Decodes a character-string: `\X` and `\DDD` escapes.
+/// Decodes the escape starting at `bytes[i]` (a backslash): `\\DDD`
+/// (decimal, at most 255) or `\\X`. Returns the byte and the escape's length.
+pub fn decode_escape(bytes: &[u8], i: usize) -> Result<(u8, usize), String> {
+    let digits = &bytes[i + 1..(i + 4).min(bytes.len())];
+    if digits.len() == 3 && digits.iter().all(u8::is_ascii_digit) {
+        let value = digits
+            .iter()
+            .fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
+        let byte = u8::try_from(value).map_err(|_| String::from_utf8_lossy(digits).into_owned())?;
+        return Ok((byte, 4));
+    }
+    match bytes.get(i + 1) {
+        Some(&b) => Ok((b, 2)),
+        None => Err(String::new()),
+    }
+}
+
+/// Decodes a character-string: `\\X` and `\\DDD` escapes.
 pub fn char_string(text: &str) -> Result<Vec<u8>, String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'\\' {
-            let digits = &bytes[i + 1..(i + 4).min(bytes.len())];
-            if digits.len() == 3 && digits.iter().all(u8::is_ascii_digit) {
-                let v = digits
-                    .iter()
-                    .fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
-                out.push(u8::try_from(v).map_err(|_| format!("bad escape \\{v}"))?);
-                i += 4;
-                continue;
-            }
-            match bytes.get(i + 1) {
-                Some(&b) => out.push(b),
-                None => return Err("trailing backslash".into()),
-            }
-            i += 2;
+            let (byte, len) = decode_escape(bytes, i).map_err(|digits| {
+                if digits.is_empty() {
+                    "trailing backslash".to_string()
+                } else {
+                    format!("bad escape \\{digits}")
+                }
+            })?;
+            out.push(byte);
+            i += len;
             continue;
         }
         out.push(bytes[i]);
