@@ -60,11 +60,19 @@ pub fn analyse(
             Some(given) => Some(zone::OriginHint::Given(given.clone())),
             None => origin_from_file_name(path).map(zone::OriginHint::Guessed),
         };
-        let text = sources.get(file).text_lossy().into_owned();
+        // The format shows in the head; only exports need the whole text
+        // as a string (zone files are lexed from the bytes).
+        let bytes = &sources.get(file).bytes;
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(8192)]).into_owned();
+        let format = export::detect(path, &head);
+        let text = match format {
+            Some(_) => sources.get(file).text_lossy().into_owned(),
+            None => String::new(),
+        };
         let given = origin
             .cloned()
             .or_else(|| export_origin_from_file_name(path));
-        let (parsed, is_export) = match export::detect(path, &text) {
+        let (parsed, is_export) = match format {
             Some(export::Format::Route53) => (export::read_route53(file, &text, origin), true),
             Some(export::Format::GoogleCloud) => (export::read_google(file, &text, origin), true),
             Some(export::Format::OctoDns) => {
