@@ -79,6 +79,13 @@ pub struct ParsedZone {
 /// Cloudflare's automatic TTL, written as `1` in its exports.
 const CLOUDFLARE_AUTO_TTL: u32 = 300;
 
+/// An entry's trailing comment, borrowed from the file (no copy per record).
+fn entry_comment<'a>(entry: &Entry, src: &'a [u8]) -> Option<std::borrow::Cow<'a, str>> {
+    entry
+        .comment
+        .map(|(start, end)| String::from_utf8_lossy(&src[start as usize..end as usize]))
+}
+
 /// `key="value"` from a provider comment.
 fn comment_value<'c>(comment: &'c str, key: &str) -> Option<&'c str> {
     let start = comment.find(&format!("{key}=\""))? + key.len() + 2;
@@ -516,12 +523,7 @@ impl Parser<'_> {
                 self.out.origin = Some(owner.clone());
             }
         }
-        let pseudo_comment = entry
-            .comment
-            .filter(|_| generated.is_none())
-            .map(|(start, end)| {
-                String::from_utf8_lossy(&src[start as usize..end as usize]).into_owned()
-            });
+        let comment = entry_comment(entry, src).filter(|_| generated.is_none());
         let ttl = match ttl {
             Some(1) if self.out.cloudflare_export => Some(CLOUDFLARE_AUTO_TTL),
             other => other,
@@ -547,7 +549,6 @@ impl Parser<'_> {
                 }
             }
         };
-        let comment = pseudo_comment;
         let pseudo = self.pseudo_of(comment.as_deref(), rtype, &owner, state);
         self.out.records.push(Record {
             owner,
@@ -632,9 +633,7 @@ impl Parser<'_> {
                 return;
             }
         };
-        let comment = entry
-            .comment
-            .map(|(s, e)| String::from_utf8_lossy(&src[s as usize..e as usize]).into_owned());
+        let comment = entry_comment(entry, src);
         self.out.records.push(Record {
             owner,
             // Route 53 answers an alias with the target's TTL.
