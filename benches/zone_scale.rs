@@ -2,7 +2,8 @@
 //! tripline, named-checkzone and kzonecheck in the same run: wall time and
 //! peak memory (via GNU time, when installed). Run with
 //! `cargo bench --bench zone_scale`. The checkers are optional: each one
-//! missing is skipped with the reason printed.
+//! missing is skipped with the reason printed. `ZONE_SCALE_KEEP=/some/path`
+//! writes the zone there (and leaves it) instead of a temporary folder.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -103,7 +104,11 @@ fn measure(program: &Path, args: &[&str]) -> (f64, Option<f64>, i32) {
 
 fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let zone = dir.path().join("bench.example.zone");
+    // ZONE_SCALE_KEEP=path keeps the generated zone for profiling by hand.
+    let zone = match std::env::var_os("ZONE_SCALE_KEEP") {
+        Some(path) => PathBuf::from(path),
+        None => dir.path().join("bench.example.zone"),
+    };
     let bytes = generate(&zone);
     let zone_arg = zone.to_string_lossy().into_owned();
     println!(
