@@ -10,7 +10,9 @@
 use super::lexer;
 use super::name::Name;
 use super::rdata::{self, Field, RData, RType};
-use super::zone::{ParsedZone, Pseudo, Record, Route53Alias as AliasDetails, ZoneError};
+use super::zone::{
+    ParsedZone, ProviderData, Pseudo, Record, Route53Alias as AliasDetails, ZoneError,
+};
 use crate::source::{FileId, Span};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -143,10 +145,9 @@ fn record(
         rtype,
         rdata,
         span,
-        owner_span: span,
-        rdata_span: span,
-        set_id: set_id.map(Box::from),
-        pseudo,
+        owner_end: span.end,
+        rdata_start: span.start,
+        provider: ProviderData::boxed(set_id.map(Box::from), pseudo),
     }
 }
 

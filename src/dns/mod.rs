@@ -126,7 +126,7 @@ pub fn analyse(
                 for r in outside {
                     findings.push(Finding::new(
                         &out_of_zone_data::RULE,
-                        r.owner_span,
+                        r.owner_span(),
                         format!("ignoring out-of-zone data: {} is not in zone {origin}", r.owner),
                         "a server never serves it; move the record to the zone it belongs to, or fix the origin",
                     ));

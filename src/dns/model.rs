@@ -5,7 +5,7 @@ use super::name::Name;
 use super::rdata::{RData, RType, Soa};
 use super::zone::Record;
 use crate::source::FileId;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 pub struct Zone {
     pub origin: Name,
@@ -13,11 +13,9 @@ pub struct Zone {
     pub records: Vec<Record>,
     /// A provider export (Route 53, Cloudflare ...): the provider owns SOA and NS.
     pub is_export: bool,
-    /// Record indexes ordered by owner (file order within one owner) ...
+    /// Record indexes ordered by owner, then RRset (file order within one).
     by_owner_order: Vec<u32>,
-    /// ... and each owner's range in it: one allocation, not one per name.
-    by_owner: HashMap<Name, (u32, u32)>,
-    /// Each RRset's range in the same order.
+    /// Each RRset's range in that order.
     rrset_ranges: Vec<(u32, u32)>,
     /// Names with records below them (every ancestor of an owner, down to
     /// the origin): they exist even without records of their own.
@@ -33,44 +31,44 @@ pub struct RRset<'z> {
     pub records: Vec<&'z Record>,
 }
 
+/// What makes records one RRset, besides their owner.
+fn rrset_key(r: &Record) -> (u16, RType, Option<&str>) {
+    (r.class, r.rtype, r.set_id())
+}
+
 impl Zone {
     pub fn new(origin: Name, file: FileId, mut records: Vec<Record>, is_export: bool) -> Zone {
         records.shrink_to_fit();
-        // Grouped by owner, then by RRset key; file order within each.
-        let key = |r: &Record| (r.class, r.rtype, r.set_id.clone());
+        // Grouped by owner, then by RRset key; file order within each. A
+        // lookup by name is a binary search of this order: no hash map of a
+        // million names beside the records.
         let mut order: Vec<u32> = (0..records.len() as u32).collect();
         order.sort_by(|&a, &b| {
             let (ra, rb) = (&records[a as usize], &records[b as usize]);
-            ra.owner.cmp(&rb.owner).then_with(|| {
-                (ra.class, ra.rtype, &ra.set_id).cmp(&(rb.class, rb.rtype, &rb.set_id))
-            })
+            ra.owner
+                .cmp(&rb.owner)
+                .then_with(|| rrset_key(ra).cmp(&rrset_key(rb)))
         });
         let mut rrset_ranges: Vec<(u32, u32)> = Vec::new();
         let mut set_start = 0usize;
         for i in 1..=order.len() {
             let boundary = i == order.len() || {
                 let (prev, this) = (&records[order[i - 1] as usize], &records[order[i] as usize]);
-                prev.owner != this.owner || key(prev) != key(this)
+                prev.owner != this.owner || rrset_key(prev) != rrset_key(this)
             };
             if boundary {
                 rrset_ranges.push((set_start as u32, i as u32));
                 set_start = i;
             }
         }
-        let mut by_owner: HashMap<Name, (u32, u32)> = HashMap::with_capacity(records.len());
-        let mut start = 0usize;
-        while start < order.len() {
-            let owner = &records[order[start] as usize].owner;
-            let end = start
-                + order[start..]
-                    .iter()
-                    .take_while(|&&i| &records[i as usize].owner == owner)
-                    .count();
-            by_owner.insert(owner.clone(), (start as u32, end as u32));
-            start = end;
-        }
         let mut with_descendants = HashSet::new();
-        for owner in by_owner.keys() {
+        let mut previous: Option<&Name> = None;
+        for &i in &order {
+            let owner = &records[i as usize].owner;
+            if previous == Some(owner) {
+                continue;
+            }
+            previous = Some(owner);
             let mut current = owner.parent();
             while let Some(parent) = current {
                 if !parent.is_at_or_below(&origin) || !with_descendants.insert(parent.clone()) {
@@ -86,21 +84,27 @@ impl Zone {
             is_export,
             by_owner_order: order,
             rrset_ranges,
-            by_owner,
             with_descendants,
         }
     }
 
+    /// The range of `by_owner_order` holding the records at `name`.
+    fn owner_range(&self, name: &Name) -> std::ops::Range<usize> {
+        let owner_of = |&i: &u32| &self.records[i as usize].owner;
+        let start = self.by_owner_order.partition_point(|i| owner_of(i) < name);
+        let len = self.by_owner_order[start..].partition_point(|i| owner_of(i) == name);
+        start..start + len
+    }
+
     /// Records at one name, in file order.
     pub fn at(&self, name: &Name) -> impl Iterator<Item = &Record> {
-        let (start, end) = self.by_owner.get(name).copied().unwrap_or((0, 0));
-        self.by_owner_order[start as usize..end as usize]
+        self.by_owner_order[self.owner_range(name)]
             .iter()
             .map(|&i| &self.records[i as usize])
     }
 
     pub fn has_name(&self, name: &Name) -> bool {
-        self.by_owner.contains_key(name)
+        !self.owner_range(name).is_empty()
     }
 
     /// Some record lies below `name` (an empty non-terminal exists).
@@ -135,7 +139,7 @@ impl Zone {
             RRset {
                 owner: &first.owner,
                 rtype: first.rtype,
-                set_id: first.set_id.as_deref(),
+                set_id: first.set_id(),
                 records,
             }
         })

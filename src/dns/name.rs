@@ -3,9 +3,12 @@
 //! the RFC 1035 limits enforced: 63 octets a label, 255 a name.
 
 use std::fmt;
+use std::sync::Arc;
 
+/// Shared (`Arc`), because a million-record zone clones every owner into
+/// its indexes: a clone is a reference count, not a copy of the text.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Name(Box<str>);
+pub struct Name(Arc<str>);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {

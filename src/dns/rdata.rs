@@ -184,7 +184,7 @@ pub enum RData {
     },
     Soa(Box<Soa>),
     /// TXT and SPF: the character-strings, escapes decoded.
-    Txt(Vec<Vec<u8>>),
+    Txt(Box<[Box<[u8]>]>),
     Srv {
         priority: u16,
         weight: u16,
@@ -195,16 +195,16 @@ pub enum RData {
     /// other record stays small (a million-record zone is the target).
     Caa(Box<Caa>),
     /// DS, CDS, TLSA, SSHFP and friends: numeric fields and hex data.
-    Fields(Vec<String>),
+    Fields(Box<[Box<str>]>),
     Svcb(Box<Svcb>),
     Naptr(Box<Naptr>),
     /// RFC 3597 `\# len hex`.
-    Generic(Vec<u8>),
+    Generic(Box<[u8]>),
     /// A provider alias (Route 53 alias, ALIAS/ANAME): answers with the
     /// target's records of the record's type.
     Alias(Name),
     /// Other types: the RDATA text as written.
-    Opaque(String),
+    Opaque(Box<str>),
 }
 
 impl RData {
@@ -393,7 +393,7 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
                 bytes.len()
             ));
         }
-        return Ok(RData::Generic(bytes));
+        return Ok(RData::Generic(bytes.into()));
     }
     match rtype.name().as_str() {
         "A" => {
@@ -445,8 +445,8 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
             }
             fields
                 .iter()
-                .map(|f| char_string(f.text))
-                .collect::<Result<Vec<_>, _>>()
+                .map(|f| char_string(f.text).map(Vec::into_boxed_slice))
+                .collect::<Result<Box<[_]>, _>>()
                 .map(RData::Txt)
         }
         "SRV" => {
@@ -491,7 +491,7 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
             let data: String = fields[numeric..].iter().map(|f| f.text).collect();
             hex(&data)?;
             Ok(RData::Fields(
-                fields.iter().map(|f| f.text.to_string()).collect(),
+                fields.iter().map(|f| f.text.into()).collect(),
             ))
         }
         "SVCB" | "HTTPS" => {
@@ -527,7 +527,7 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
                     fields[0].text
                 ));
             }
-            Ok(RData::Fields(vec![fields[0].text.to_string()]))
+            Ok(RData::Fields(Box::new([fields[0].text.into()])))
         }
         "NSAP" => {
             let text: String = fields.iter().map(|f| f.text).collect();
@@ -542,7 +542,7 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
                 ));
             }
             hex(&digits)?;
-            Ok(RData::Fields(vec![text]))
+            Ok(RData::Fields(Box::new([text.into()])))
         }
         "NSEC3" => {
             if fields.len() < 5 {
@@ -568,7 +568,7 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
                 ));
             }
             Ok(RData::Fields(
-                fields.iter().map(|f| f.text.to_string()).collect(),
+                fields.iter().map(|f| f.text.into()).collect(),
             ))
         }
         "NAPTR" => {
@@ -587,7 +587,12 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
                 return Err(format!("unexpected end of input in {rtype} record"));
             }
             Ok(RData::Opaque(
-                fields.iter().map(|f| f.text).collect::<Vec<_>>().join(" "),
+                fields
+                    .iter()
+                    .map(|f| f.text)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .into(),
             ))
         }
     }
@@ -629,7 +634,7 @@ mod tests {
         assert!(parse(RType::A, &f(&["1.1.1.1", "x"]), Some(&o)).is_err());
         assert_eq!(
             parse(RType(65280), &f(&["\\#", "2", "abcd"]), Some(&o)),
-            Ok(RData::Generic(vec![0xab, 0xcd]))
+            Ok(RData::Generic(Box::new([0xab, 0xcd])))
         );
         assert!(parse(RType(65280), &f(&["\\#", "3", "abcd"]), Some(&o)).is_err());
         let long = "x".repeat(256);

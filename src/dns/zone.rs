@@ -43,16 +43,58 @@ pub struct Record {
     pub class: u16,
     pub rtype: RType,
     pub rdata: RData,
-    /// The whole entry.
+    /// The whole entry, from the start of its line.
     pub span: Span,
-    /// The owner field, or the start of the entry when inherited.
-    pub owner_span: Span,
-    /// The RDATA fields.
-    pub rdata_span: Span,
+    /// Where the owner field ends (the start of the entry when inherited)
+    /// and the RDATA begins: two offsets instead of two more spans, since a
+    /// million-record zone pays for every byte of a record.
+    pub owner_end: u32,
+    pub rdata_start: u32,
+    /// What only provider exports carry: one pointer, empty for the plain
+    /// records that make up nearly every zone.
+    pub provider: Option<Box<ProviderData>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderData {
     /// Routing set identifier (Route 53 `SetIdentifier`): records of one
     /// name and type in different sets are different RRsets.
     pub set_id: Option<Box<str>>,
     pub pseudo: Option<Pseudo>,
+}
+
+impl ProviderData {
+    /// `None` when there is nothing provider-specific to keep.
+    pub fn boxed(set_id: Option<Box<str>>, pseudo: Option<Pseudo>) -> Option<Box<ProviderData>> {
+        (set_id.is_some() || pseudo.is_some()).then(|| Box::new(ProviderData { set_id, pseudo }))
+    }
+}
+
+impl Record {
+    pub fn set_id(&self) -> Option<&str> {
+        self.provider.as_ref().and_then(|p| p.set_id.as_deref())
+    }
+
+    pub fn pseudo(&self) -> Option<&Pseudo> {
+        self.provider.as_ref().and_then(|p| p.pseudo.as_ref())
+    }
+
+    /// The owner field, or an empty span at the start of the entry when the
+    /// owner is inherited.
+    pub fn owner_span(&self) -> Span {
+        Span {
+            end: self.owner_end,
+            ..self.span
+        }
+    }
+
+    /// The RDATA fields (the whole entry when they have no place of their own).
+    pub fn rdata_span(&self) -> Span {
+        Span {
+            start: self.rdata_start,
+            ..self.span
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -558,14 +600,16 @@ impl Parser<'_> {
             rtype,
             rdata,
             span: whole,
-            owner_span,
-            rdata_span,
-            set_id: comment
-                .as_deref()
-                .filter(|c| c.contains("AWS routing="))
-                .and_then(|c| comment_value(c, "identifier"))
-                .map(Box::from),
-            pseudo,
+            owner_end: owner_span.end,
+            rdata_start: rdata_span.start,
+            provider: ProviderData::boxed(
+                comment
+                    .as_deref()
+                    .filter(|c| c.contains("AWS routing="))
+                    .and_then(|c| comment_value(c, "identifier"))
+                    .map(Box::from),
+                pseudo,
+            ),
         });
     }
 
@@ -643,16 +687,18 @@ impl Parser<'_> {
             rtype,
             rdata: RData::Alias(target),
             span: whole,
-            owner_span,
-            rdata_span: whole,
-            set_id: comment
-                .as_deref()
-                .and_then(|c| comment_value(c, "identifier"))
-                .map(Box::from),
-            pseudo: Some(Pseudo::Route53Alias(Box::new(Route53Alias {
-                hosted_zone_id: text(at + 2),
-                evaluate_target_health: text(at + 3).eq_ignore_ascii_case("true"),
-            }))),
+            owner_end: owner_span.end,
+            rdata_start: whole.start,
+            provider: ProviderData::boxed(
+                comment
+                    .as_deref()
+                    .and_then(|c| comment_value(c, "identifier"))
+                    .map(Box::from),
+                Some(Pseudo::Route53Alias(Box::new(Route53Alias {
+                    hosted_zone_id: text(at + 2),
+                    evaluate_target_health: text(at + 3).eq_ignore_ascii_case("true"),
+                }))),
+            ),
         });
     }
 
@@ -889,5 +935,21 @@ mod tests {
         assert!(z.errors.is_empty(), "{:?}", z.errors);
         assert_eq!(z.origin.expect("origin").as_str(), "example.org.");
         assert_eq!(z.records[2].owner.as_str(), "x.sub.example.org.");
+    }
+}
+#[cfg(test)]
+mod layout {
+    /// A million-record zone holds a million of these: a field that makes
+    /// every record bigger should be a decision, not an accident
+    /// (`cargo bench --bench zone_scale` measures the whole).
+    #[test]
+    fn records_stay_small() {
+        use std::mem::size_of;
+        assert!(size_of::<crate::dns::rdata::RData>() <= 24);
+        assert!(
+            size_of::<super::Record>() <= 80,
+            "{}",
+            size_of::<super::Record>()
+        );
     }
 }

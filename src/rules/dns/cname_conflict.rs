@@ -34,13 +34,13 @@ fn check_dnames(zone: &Zone, out: &mut Checker<'_>) {
         if !seen.insert(&record.owner) {
             continue;
         }
-        let span = record.owner_span.to(record.rdata_span);
+        let span = record.span;
         let dnames: Vec<_> = zone.at_of_type(&record.owner, RType::DNAME).collect();
         if dnames.len() > 1 {
             out.report(
                 Finding::new(
                     &RULE,
-                    dnames[1].owner_span.to(dnames[1].rdata_span),
+                    dnames[1].span,
                     format!(
                         "{} has {} DNAME records; a name can have only one",
                         record.owner,
@@ -59,7 +59,7 @@ fn check_dnames(zone: &Zone, out: &mut Checker<'_>) {
             out.report(
                 Finding::new(
                     &RULE,
-                    below.owner_span.to(below.rdata_span),
+                    below.span,
                     format!(
                         "{} {} is below the DNAME at {}: the DNAME redirects every name below it, so this record is never served",
                         below.owner, below.rtype, record.owner
@@ -78,12 +78,12 @@ fn check_cnames(zone: &Zone, out: &mut Checker<'_>) {
     let cnames = zone
         .records
         .iter()
-        .filter(|r| r.rtype == RType::CNAME && r.pseudo != Some(Pseudo::FlattenedCname));
+        .filter(|r| r.rtype == RType::CNAME && r.pseudo() != Some(&Pseudo::FlattenedCname));
     for record in cnames {
         if !seen.insert(&record.owner) {
             continue;
         }
-        let span = record.owner_span.to(record.rdata_span);
+        let span = record.span;
         let cnames: Vec<_> = zone.at_of_type(&record.owner, RType::CNAME).collect();
         if record.owner == zone.origin {
             out.report(Finding::new(
@@ -97,7 +97,7 @@ fn check_cnames(zone: &Zone, out: &mut Checker<'_>) {
         if cnames.len() > 1 {
             let mut f = Finding::new(
                 &RULE,
-                cnames[1].owner_span.to(cnames[1].rdata_span),
+                cnames[1].span,
                 format!(
                     "{} has {} CNAME records; a name can have only one",
                     record.owner,
@@ -125,7 +125,7 @@ fn check_cnames(zone: &Zone, out: &mut Checker<'_>) {
                     ),
                     "remove the CNAME, or move the other records to the CNAME's target",
                 )
-                .related(other.owner_span.to(other.rdata_span), format!("{} at the same name", other.rtype)),
+                .related(other.span, format!("{} at the same name", other.rtype)),
             );
         }
     }

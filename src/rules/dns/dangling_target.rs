@@ -55,7 +55,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         }
         out.report(Finding::new(
             &RULE,
-            record.rdata_span,
+            record.rdata_span(),
             format!(
                 "{} {} points at {target}, which has no records in this zone",
                 record.owner, record.rtype

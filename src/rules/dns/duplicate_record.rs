@@ -24,11 +24,11 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
             out.report(
                 Finding::new(
                     &RULE,
-                    record.owner_span.to(record.rdata_span),
+                    record.span,
                     format!("duplicate {} record at {}", set.rtype, set.owner),
                     "remove one copy",
                 )
-                .related(first.owner_span.to(first.rdata_span), "first copy"),
+                .related(first.span, "first copy"),
             );
         }
     }

@@ -28,7 +28,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
     }
     out.report(Finding::new(
         &RULE,
-        record.rdata_span,
+        record.rdata_span(),
         format!(
             "negative answers are cached for {negative} s ({}): a name added after a lookup failed stays missing that long",
             human_duration(negative)

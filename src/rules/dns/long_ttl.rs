@@ -30,7 +30,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         }
         out.report(Finding::new(
             &RULE,
-            longest.owner_span.to(longest.rdata_span),
+            longest.span,
             format!(
                 "{} {} has a TTL of {} s ({}): after a change, resolvers keep serving the old answer for up to {}",
                 set.owner,

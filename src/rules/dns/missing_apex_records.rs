@@ -23,7 +23,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         return;
     }
     let start = Span::new(zone.file, 0, 0);
-    let at = zone.records.first().map_or(start, |r| r.owner_span);
+    let at = zone.records.first().map_or(start, |r| r.owner_span());
     if zone.soa().is_none() {
         out.report(Finding::new(
             &RULE,

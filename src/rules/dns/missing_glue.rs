@@ -31,7 +31,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         };
         out.report(Finding::new(
             &RULE,
-            record.rdata_span,
+            record.rdata_span(),
             format!("{host} is {place} and lies inside {}, but has no A or AAAA record: resolvers cannot find it", zone.origin),
             format!("add `{host} IN A <address>` (glue) to this zone"),
         ));

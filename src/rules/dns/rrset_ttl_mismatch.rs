@@ -24,17 +24,14 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         out.report(
             Finding::new(
                 &RULE,
-                other.owner_span.to(other.rdata_span),
+                other.span,
                 format!(
                     "{} {} has records with TTL {} and {}: servers serve one TTL for the whole set",
                     set.owner, set.rtype, first.ttl, other.ttl
                 ),
                 "give every record of the set the same TTL",
             )
-            .related(
-                first.owner_span.to(first.rdata_span),
-                format!("TTL {}", first.ttl),
-            ),
+            .related(first.span, format!("TTL {}", first.ttl)),
         );
     }
 }

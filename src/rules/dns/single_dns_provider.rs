@@ -73,7 +73,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
     let first_ns = ns[0];
     out.report(Finding::new(
         &RULE,
-        first_ns.owner_span.to(first_ns.rdata_span),
+        first_ns.span,
         format!(
             "all {} name servers of {} are at one provider ({provider}): an outage or DDoS there takes the whole zone down",
             hosts.len(),

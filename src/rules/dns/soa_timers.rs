@@ -51,7 +51,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
     }
     out.report(Finding::new(
         &RULE,
-        record.rdata_span,
+        record.rdata_span(),
         format!("SOA timers: {}", problems.join("; ")),
         "RFC 1912 suggests refresh 1200–43200, retry below refresh, expire 1209600–2419200, minimum 300–86400",
     ));

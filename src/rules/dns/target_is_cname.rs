@@ -36,11 +36,11 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         let Some(target) = record.rdata.target() else {
             continue;
         };
-        let span = record.owner_span.to(record.rdata_span);
+        let span = record.span;
         if looks_like_ip(target.as_str(), zone.origin.as_str()) {
             out.report(Finding::new(
                 &RULE,
-                record.rdata_span,
+                record.rdata_span(),
                 format!(
                     "{} {} target {target} is an IP address, not a host name",
                     record.owner, record.rtype
@@ -60,7 +60,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
                     ),
                     "point the record at the CNAME's final target, a name with A/AAAA records",
                 )
-                .related(cname.owner_span.to(cname.rdata_span), "the CNAME"),
+                .related(cname.span, "the CNAME"),
             );
         }
     }

@@ -22,7 +22,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
     }
     out.report(Finding::new(
         &RULE,
-        ns[0].owner_span.to(ns[0].rdata_span),
+        ns[0].span,
         format!(
             "zone {} has a single name server: when it is unreachable, the whole zone is",
             zone.origin
