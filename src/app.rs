@@ -155,7 +155,12 @@ pub fn check_paths(
     let mut ws = Workspace::new(&mut sources, config.nginx.prefix.clone());
     let analysis = nginx::analyse(&mut ws, &nginx_inputs)?;
     drop(ws);
-    let zones = dns::analyse(&mut sources, &zone_inputs, options.origin.as_ref())?;
+    let origin_for = |path: &std::path::Path| {
+        (options.origin.as_ref())
+            .or_else(|| config.origin_for(path))
+            .cloned()
+    };
+    let zones = dns::analyse(&mut sources, &zone_inputs, &origin_for)?;
 
     let mut findings = analysis.findings;
     findings.extend(zones.findings);

@@ -1,6 +1,7 @@
 //! `tripline.toml`: rule selection, severity overrides, per-path ignores and
 //! rule options, found in the current folder or the nearest parent.
 
+use crate::dns::name::Name;
 use crate::finding::Severity;
 use crate::registry::{self, Rule};
 use globset::{GlobBuilder, GlobMatcher};
@@ -25,6 +26,12 @@ pub enum ConfigError {
         path: String,
         key: String,
         selector: String,
+    },
+    #[error("{path}: invalid origin `{origin}` in [[per-path]]: {message}")]
+    BadOrigin {
+        path: String,
+        origin: String,
+        message: String,
     },
     #[error("{path}: invalid glob `{glob}` in [[per-path]]: {message}")]
     BadGlob {
@@ -65,6 +72,8 @@ struct RawPerPath {
     path: String,
     #[serde(default)]
     ignore: Vec<String>,
+    /// The zone of the matching zone files that do not name it themselves.
+    origin: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -114,6 +123,7 @@ impl Default for TlsOptions {
 struct PerPath {
     glob: GlobMatcher,
     ignore: Vec<String>,
+    origin: Option<Name>,
 }
 
 /// The validated configuration.
@@ -207,9 +217,24 @@ impl Config {
                     message: e.kind().to_string(),
                 })?
                 .compile_matcher();
+            let origin = match entry.origin {
+                None => None,
+                Some(text) => {
+                    // Relative to the root: `example.com` and `example.com.` agree.
+                    let name = Name::parse(&text, Some(&Name::root())).map_err(|e| {
+                        ConfigError::BadOrigin {
+                            path: shown.to_string(),
+                            origin: text.clone(),
+                            message: e.to_string(),
+                        }
+                    })?;
+                    Some(name)
+                }
+            };
             per_path.push(PerPath {
                 glob,
                 ignore: entry.ignore,
+                origin,
             });
         }
         Ok(Config {
@@ -251,6 +276,18 @@ impl Config {
             p.glob.is_match(&relative)
                 && p.ignore.iter().any(|s| registry::selector_matches(s, rule))
         })
+    }
+
+    /// The origin `[[per-path]]` gives a zone file: the first match wins.
+    pub fn origin_for(&self, file: &Path) -> Option<&Name> {
+        if self.per_path.iter().all(|p| p.origin.is_none()) {
+            return None;
+        }
+        let relative = relative_to(file, &self.base);
+        self.per_path
+            .iter()
+            .filter(|p| p.glob.is_match(&relative))
+            .find_map(|p| p.origin.as_ref())
     }
 
     pub fn severity_of(&self, rule: &Rule) -> Severity {
@@ -315,6 +352,35 @@ mod tests {
         let mds = registry::find("nginx/missing-default-server").expect("rule");
         assert!(!c.is_enabled_for(mds, Path::new("/repo/legacy/a/nginx.conf")));
         assert!(c.is_enabled_for(mds, Path::new("/repo/current/nginx.conf")));
+    }
+
+    #[test]
+    fn per_path_origin_first_match_wins() {
+        let c = parse(
+            r#"
+            [[per-path]]
+            path = "zones/legacy/**"
+            ignore = ["dns/long-ttl"]
+            [[per-path]]
+            path = "zones/*.txt"
+            origin = "Example.COM"
+            [[per-path]]
+            path = "zones/**"
+            origin = "other.example."
+            "#,
+        )
+        .expect("valid");
+        let origin = |p: &str| c.origin_for(Path::new(p)).map(|n| n.to_string());
+        assert_eq!(origin("/repo/zones/a.txt").as_deref(), Some("example.com."));
+        assert_eq!(
+            origin("/repo/zones/b.zone").as_deref(),
+            Some("other.example.")
+        );
+        assert_eq!(
+            origin("/repo/zones/legacy/c").as_deref(),
+            Some("other.example.")
+        );
+        assert_eq!(origin("/repo/elsewhere.txt"), None);
     }
 
     #[test]

@@ -575,3 +575,73 @@ fn zone_bad_input_is_a_located_finding() {
     assert!(message.contains("include cycle"), "{message}");
     assert_eq!(line, 1);
 }
+
+/// A zone file that names its zone nowhere: relative names cannot resolve
+/// until `--origin` or `[[per-path]] origin` says which zone it is.
+#[test]
+fn origin_comes_from_the_command_line_or_the_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("zones")).expect("mkdir");
+    // Both NS at one provider: the rule needs the apex, so it only fires
+    // once the origin is known.
+    let zone = "$TTL 300\n\
+        @ IN SOA ns1.dns-one.net. hostmaster ( 1 7200 3600 1209600 300 )\n\
+        @ IN NS ns1.dns-one.net.\n\
+        @ IN NS ns2.dns-one.net.\n\
+        www IN A 192.0.2.1\n";
+    std::fs::write(dir.path().join("zones/records.txt"), zone).expect("write");
+    let ids = |json: &serde_json::Value| -> Vec<String> {
+        json["findings"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+
+    let (_, unknown) = check_json_in(dir.path(), &["zones/records.txt"]);
+    assert_eq!(ids(&unknown), ["dns/syntax-error"], "{unknown}");
+    assert!(unknown["findings"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("origin is unknown")));
+
+    let run = tripline_in(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--now",
+            NOW,
+            "--origin",
+            "example.com",
+            "zones/records.txt",
+        ],
+    );
+    let given: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(ids(&given), ["dns/single-dns-provider"], "{given}");
+
+    std::fs::write(
+        dir.path().join("tripline.toml"),
+        "[[per-path]]\npath = \"zones/records.txt\"\norigin = \"example.com.\"\n",
+    )
+    .expect("write");
+    let (_, configured) = check_json_in(dir.path(), &["zones/records.txt"]);
+    assert_eq!(
+        configured, given,
+        "the config names the same zone as --origin"
+    );
+
+    std::fs::write(
+        dir.path().join("tripline.toml"),
+        "[[per-path]]\npath = \"zones/**\"\norigin = \"bad..name\"\n",
+    )
+    .expect("write");
+    let run = tripline_in(dir.path(), &["check", "zones/records.txt"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("invalid origin `bad..name`"),
+        "{}",
+        run.stderr
+    );
+}

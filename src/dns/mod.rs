@@ -43,18 +43,22 @@ pub fn origin_from_file_name(path: &Path) -> Option<Name> {
     Name::parse(&format!("{}.", stem.trim_end_matches('.')), None).ok()
 }
 
-/// Parses and models each zone file. `origin` (from `--origin`) names the
-/// zone of files that do not say it themselves.
+const NAME_THE_ZONE: &str = "add `$ORIGIN example.com.` at the top, pass `--origin example.com`, set `origin` in a [[per-path]] table of tripline.toml, or name the file `db.example.com` or `example.com.zone`";
+
+/// Parses and models each zone file. `origin_for` names the zone of a file
+/// for files that do not say it themselves (`--origin`, `[[per-path]]`).
 pub fn analyse(
     sources: &mut Sources,
     inputs: &[&Path],
-    origin: Option<&Name>,
+    origin_for: &dyn Fn(&Path) -> Option<Name>,
 ) -> Result<Analysis, ReadError> {
     let mut zones = Vec::new();
     let mut findings = Vec::new();
     let mut reported = BTreeSet::new();
     for path in inputs {
         let file = sources.load(path)?;
+        let origin = origin_for(path);
+        let origin = origin.as_ref();
         reported.insert(file);
         let hint = match origin {
             Some(given) => Some(zone::OriginHint::Given(given.clone())),
@@ -92,20 +96,18 @@ pub fn analyse(
                 continue;
             }
             no_origin_reported |= unresolvable;
-            let message = if unresolvable {
-                format!(
-                    "{}; no $ORIGIN, no absolute SOA owner, and the file name does not name a zone",
-                    e.message
+            let (message, help) = if unresolvable {
+                (
+                    format!(
+                        "{}; no $ORIGIN, no absolute SOA owner, and the file name does not name a zone",
+                        e.message
+                    ),
+                    NAME_THE_ZONE,
                 )
             } else {
-                e.message.clone()
+                (e.message.clone(), syntax_error::HELP)
             };
-            findings.push(Finding::new(
-                &syntax_error::RULE,
-                e.span,
-                message,
-                syntax_error::HELP,
-            ));
+            findings.push(Finding::new(&syntax_error::RULE, e.span, message, help));
         }
         if let Some(span) = parsed.soa_minimum_ttl {
             findings.push(Finding::new(
@@ -134,11 +136,13 @@ pub fn analyse(
                 zones.push(Zone::new(origin, file, inside, is_export));
             }
             None if parsed.records.is_empty() && parsed.errors.is_empty() => {}
+            // The first relative name already said so, where it stands.
+            None if no_origin_reported => {}
             None => findings.push(Finding::new(
                 &syntax_error::RULE,
                 Span::new(file, 0, 0),
                 "cannot tell which zone this is: no $ORIGIN, no absolute SOA owner, and the file name does not name a zone",
-                "add `$ORIGIN example.com.` at the top, or name the file `db.example.com` or `example.com.zone`",
+                NAME_THE_ZONE,
             )),
         }
     }
