@@ -6,15 +6,16 @@ use crate::config::{Config, ConfigError};
 use crate::discover::{self, DiscoverError, FileKind};
 use crate::dns;
 use crate::finding::{Finding, Located, Severity, Summary};
+use crate::migration::{self, DiffOptions};
 use crate::nginx::{self, Workspace};
 use crate::registry::{self, Check, RULES};
 use crate::report::{self, Format, Report, TextOptions};
 use crate::rules::Checker;
-use crate::source::{ReadError, Sources};
+use crate::source::{FileId, ReadError, Sources};
 use crate::suppress;
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -28,6 +29,8 @@ pub enum AppError {
     UnknownRule(String),
     #[error("cannot determine the current folder: {0}")]
     CurrentDir(std::io::Error),
+    #[error("{0}: no zone file or provider export found")]
+    NoZones(String),
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -52,6 +55,11 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
             })
         }
         Command::Check { paths } => check(cli, paths),
+        Command::Diff {
+            old,
+            new,
+            include_ns_soa,
+        } => diff(cli, old, new, *include_ns_soa),
     }
 }
 
@@ -174,16 +182,36 @@ pub fn check_paths(
         match rule.check {
             Check::Nginx(check) => analysis.models.iter().for_each(|m| check(m, &mut checker)),
             Check::Dns(check) => zones.zones.iter().for_each(|z| check(z, &mut checker)),
-            Check::Reader | Check::Suppressions => {}
+            Check::Reader | Check::Suppressions | Check::Migration(_) => {}
         }
     }
     let findings = checker.findings;
 
-    // Files read only for context (an nginx.conf above a file named on the
-    // command line) are reported on only where a finding involves an input.
     let mut reported = analysis.reported.clone();
     reported.extend(zones.reported.iter().copied());
-    let reported = &reported;
+    let ran = |rule: &registry::Rule| !matches!(rule.check, Check::Migration(_));
+    let located = finish(findings, &sources, &reported, &zones.reported, config, &ran);
+    let summary = Summary::new(reported.len(), &located);
+    Ok(CheckResult {
+        sources,
+        findings: located,
+        summary,
+    })
+}
+
+/// From raw findings to what is reported: only findings that touch a
+/// reported file, rules enabled for the file, inline suppressions applied,
+/// then located and sorted. `zone_files` take `;` suppression comments.
+fn finish(
+    findings: Vec<Finding>,
+    sources: &Sources,
+    reported: &BTreeSet<FileId>,
+    zone_files: &BTreeSet<FileId>,
+    config: &Config,
+    ran: &dyn Fn(&registry::Rule) -> bool,
+) -> Vec<Located> {
+    // Files read only for context (an nginx.conf above a file named on the
+    // command line) are reported on only where a finding involves an input.
     let touches_reported = |f: &Finding| {
         reported.contains(&f.span.file) || f.related.iter().any(|r| reported.contains(&r.span.file))
     };
@@ -199,7 +227,7 @@ pub fn check_paths(
     let suppressions = reported
         .iter()
         .map(|&id| {
-            let (comment, rule) = if zones.reported.contains(&id) {
+            let (comment, rule) = if zone_files.contains(&id) {
                 (';', &crate::rules::dns::invalid_suppression::RULE)
             } else {
                 ('#', &crate::rules::nginx::invalid_suppression::RULE)
@@ -207,14 +235,114 @@ pub fn check_paths(
             suppress::scan(sources.get(id), id, comment, rule)
         })
         .collect();
-    let findings = suppress::apply(findings, &sources, suppressions, config);
+    let findings = suppress::apply(findings, sources, suppressions, config, ran);
+    locate(findings, sources, config)
+}
 
-    let located = locate(findings, &sources, config);
+fn diff(cli: &Cli, old: &Path, new: &Path, include_ns_soa: bool) -> Result<Outcome, AppError> {
+    let config = load_config(cli)?;
+    let options = CheckOptions {
+        now: cli.now.unwrap_or_else(time::OffsetDateTime::now_utc),
+        origin: cli.origin.clone(),
+        force_kind: None,
+    };
+    let result = diff_paths(old, new, &config, &options, &DiffOptions { include_ns_soa })?;
+    let exit_code = exit_code(cli.fail_on, &result.check.findings);
+    let output = match cli.format {
+        Format::Markdown => report::markdown::render_diff(&result, options.now),
+        format => report::render(
+            format,
+            &Report {
+                findings: &result.check.findings,
+                summary: result.check.summary,
+                sources: &result.check.sources,
+            },
+            &TextOptions {
+                color: format == Format::Text && color_wanted(),
+                quiet: cli.quiet,
+            },
+        ),
+    };
+    Ok(Outcome { output, exit_code })
+}
+
+/// What `tripline diff` found: the findings, and per zone pair what the
+/// markdown report sums up.
+pub struct DiffResult {
+    pub check: CheckResult,
+    pub old: String,
+    pub new: String,
+    pub zones: Vec<migration::PairReport>,
+}
+
+/// The zone files of one side: a file as given, or the zones in a folder.
+fn zone_inputs(path: &Path) -> Result<Vec<PathBuf>, AppError> {
+    let found: Vec<PathBuf> = discover::discover(&[path.to_path_buf()])?
+        .into_iter()
+        .filter(|d| d.explicit || d.kind == FileKind::Zone)
+        .map(|d| d.path)
+        .collect();
+    if found.is_empty() {
+        return Err(AppError::NoZones(path.display().to_string()));
+    }
+    Ok(found)
+}
+
+/// Compares the zones of OLD and NEW (files or folders, any format).
+pub fn diff_paths(
+    old: &Path,
+    new: &Path,
+    config: &Config,
+    options: &CheckOptions,
+    diff_options: &DiffOptions,
+) -> Result<DiffResult, AppError> {
+    let (old_inputs, new_inputs) = (zone_inputs(old)?, zone_inputs(new)?);
+    let origin_for = |path: &Path| {
+        (options.origin.as_ref())
+            .or_else(|| config.origin_for(path))
+            .cloned()
+    };
+    let mut sources = Sources::default();
+    let old_paths: Vec<&Path> = old_inputs.iter().map(PathBuf::as_path).collect();
+    let new_paths: Vec<&Path> = new_inputs.iter().map(PathBuf::as_path).collect();
+    let old_zones = dns::analyse(&mut sources, &old_paths, &origin_for)?;
+    let new_zones = dns::analyse(&mut sources, &new_paths, &origin_for)?;
+
+    let pairs = migration::pair_zones(&old_zones.zones, &new_zones.zones, diff_options);
+    let mut findings = old_zones.findings.clone();
+    findings.extend(new_zones.findings.iter().cloned());
+    let mut checker = Checker {
+        sources: &sources,
+        config,
+        now: options.now,
+        findings,
+    };
+    for rule in RULES.iter().filter(|r| config.is_selected(r)) {
+        if let Check::Migration(check) = rule.check {
+            pairs.iter().for_each(|pair| check(pair, &mut checker));
+        }
+    }
+    let findings = checker.findings;
+    let reports: Vec<migration::PairReport> = pairs
+        .iter()
+        .map(|pair| migration::PairReport::new(pair, &sources, config.migration.cutover_ttl))
+        .collect();
+    drop(pairs);
+
+    let mut reported = old_zones.reported.clone();
+    reported.extend(new_zones.reported.iter().copied());
+    let ran = |rule: &registry::Rule| matches!(rule.check, Check::Migration(_));
+    let located = finish(findings, &sources, &reported, &reported, config, &ran);
     let summary = Summary::new(reported.len(), &located);
-    Ok(CheckResult {
-        sources,
-        findings: located,
-        summary,
+    Ok(DiffResult {
+        check: CheckResult {
+            sources,
+            findings: located,
+            summary,
+        },
+        old: crate::source::display_path(old),
+        new: crate::source::display_path(new),
+        zones: reports,
     })
 }
 

@@ -49,6 +49,17 @@ pub enum Command {
         /// Files or folders [default: .]. A file named here is always checked.
         paths: Vec<PathBuf>,
     },
+    /// Compare two zones (files or folders of zones, any supported format)
+    /// before a DNS provider migration.
+    Diff {
+        /// The zone(s) served today: a zone file, a provider export, or a folder.
+        old: PathBuf,
+        /// The zone(s) at the new provider, in the same or another format.
+        new: PathBuf,
+        /// Compare the apex SOA and NS too (normally each provider's own).
+        #[arg(long)]
+        include_ns_soa: bool,
+    },
     /// List every rule: id, default severity, summary.
     Rules,
     /// Print a rule's documentation.

@@ -54,6 +54,8 @@ struct RawConfig {
     dns: DnsOptions,
     #[serde(default)]
     tls: TlsOptions,
+    #[serde(default)]
+    migration: MigrationOptions,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -120,6 +122,19 @@ impl Default for TlsOptions {
     }
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MigrationOptions {
+    /// The TTL records should have at the old provider before the NS switch.
+    pub cutover_ttl: u32,
+}
+
+impl Default for MigrationOptions {
+    fn default() -> Self {
+        MigrationOptions { cutover_ttl: 300 }
+    }
+}
+
 struct PerPath {
     glob: GlobMatcher,
     ignore: Vec<String>,
@@ -139,6 +154,7 @@ pub struct Config {
     pub nginx: NginxOptions,
     pub dns: DnsOptions,
     pub tls: TlsOptions,
+    pub migration: MigrationOptions,
 }
 
 impl Default for Config {
@@ -153,6 +169,7 @@ impl Default for Config {
             nginx: NginxOptions::default(),
             dns: DnsOptions::default(),
             tls: TlsOptions::default(),
+            migration: MigrationOptions::default(),
         }
     }
 }
@@ -247,6 +264,7 @@ impl Config {
             nginx: raw.nginx,
             dns: raw.dns,
             tls: raw.tls,
+            migration: raw.migration,
         })
     }
 

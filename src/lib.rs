@@ -10,6 +10,7 @@ pub mod config;
 pub mod discover;
 pub mod dns;
 pub mod finding;
+pub mod migration;
 pub mod nginx;
 pub mod registry;
 pub mod report;

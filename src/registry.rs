@@ -12,6 +12,8 @@ pub enum Check {
     Nginx(CheckFn<crate::nginx::model::Model>),
     /// Run over each DNS zone.
     Dns(CheckFn<crate::dns::model::Zone>),
+    /// Run by `tripline diff` over each pair of zones.
+    Migration(fn(&crate::migration::ZonePair<'_>, &mut crate::rules::Checker<'_>)),
     /// Reported while applying suppression comments.
     Suppressions,
 }
@@ -67,6 +69,15 @@ pub static RULES: &[&Rule] = &[
     &rules::dns::duplicate_record::RULE,
     &rules::dns::soa_timers::RULE,
     &rules::dns::invalid_suppression::RULE,
+    &rules::migration::missing_record::RULE,
+    &rules::migration::changed_record::RULE,
+    &rules::migration::extra_record::RULE,
+    &rules::migration::ttl_changed::RULE,
+    &rules::migration::non_portable_record::RULE,
+    &rules::migration::ttl_not_lowered::RULE,
+    &rules::migration::mass_deletion::RULE,
+    &rules::migration::missing_zone::RULE,
+    &rules::migration::extra_zone::RULE,
 ];
 
 /// Looks a rule up by id or alias.

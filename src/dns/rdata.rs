@@ -221,6 +221,73 @@ impl RData {
         }
     }
 
+    /// The RDATA as a zone file would write it, for messages and reports.
+    pub fn presentation(&self) -> String {
+        fn quoted(bytes: &[u8]) -> String {
+            let mut out = String::from("\"");
+            for &b in bytes {
+                match b {
+                    b'"' | b'\\' => {
+                        out.push('\\');
+                        out.push(b as char);
+                    }
+                    0x20..=0x7e => out.push(b as char),
+                    _ => out.push_str(&format!("\\{b:03}")),
+                }
+            }
+            out.push('"');
+            out
+        }
+        match self {
+            RData::A(ip) => ip.to_string(),
+            RData::Aaaa(ip) => ip.to_string(),
+            RData::Target(name) | RData::Alias(name) => name.to_string(),
+            RData::Mx {
+                preference,
+                exchange,
+            } => format!("{preference} {exchange}"),
+            RData::Soa(soa) => format!(
+                "{} {} {} {} {} {} {}",
+                soa.mname, soa.rname, soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum
+            ),
+            RData::Txt(strings) => strings
+                .iter()
+                .map(|s| quoted(s))
+                .collect::<Vec<_>>()
+                .join(" "),
+            RData::Srv {
+                priority,
+                weight,
+                port,
+                target,
+            } => format!("{priority} {weight} {port} {target}"),
+            RData::Caa(caa) => format!("{} {} {}", caa.flags, caa.tag, quoted(&caa.value)),
+            RData::Fields(fields) => fields.join(" "),
+            RData::Svcb(svcb) => {
+                let mut text = format!("{} {}", svcb.priority, svcb.target);
+                for param in &svcb.params {
+                    text.push(' ');
+                    text.push_str(param);
+                }
+                text
+            }
+            RData::Naptr(n) => format!(
+                "{} {} {} {} {} {}",
+                n.order,
+                n.preference,
+                quoted(&n.flags),
+                quoted(&n.services),
+                quoted(&n.regexp),
+                n.replacement
+            ),
+            RData::Generic(bytes) => {
+                let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                format!("\\# {} {hex}", bytes.len())
+            }
+            RData::Opaque(text) => text.to_string(),
+        }
+    }
+
     /// The name this record points at (CNAME, NS, MX, SRV ...).
     pub fn target(&self) -> Option<&Name> {
         match self {
@@ -637,6 +704,8 @@ mod tests {
             Ok(RData::Generic(Box::new([0xab, 0xcd])))
         );
         assert!(parse(RType(65280), &f(&["\\#", "3", "abcd"]), Some(&o)).is_err());
+        let txt = parse(RType::TXT, &f(&[r#"v=spf1\" x"#, "tail"]), Some(&o)).expect("txt");
+        assert_eq!(txt.presentation(), r#""v=spf1\" x" "tail""#);
         let long = "x".repeat(256);
         assert!(parse(RType::TXT, &f(&[&long]), Some(&o)).is_err());
     }

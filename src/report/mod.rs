@@ -3,6 +3,7 @@
 
 pub mod github;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
 pub mod text;
 
@@ -15,6 +16,8 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    /// An audit report (`diff`) or a findings table (`check`).
+    Markdown,
 }
 
 pub struct Report<'a> {
@@ -34,5 +37,6 @@ pub fn render(format: Format, report: &Report<'_>, text: &TextOptions) -> String
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report),
         Format::Github => github::render(report),
+        Format::Markdown => markdown::render(report),
     }
 }

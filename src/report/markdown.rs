@@ -1,0 +1,291 @@
+//! Markdown: for `tripline diff`, an audit report for a change ticket (a
+//! summary per zone, a table per category, the cutover plan); for `check`,
+//! a table of findings.
+
+use super::Report;
+use crate::app::DiffResult;
+use crate::finding::Located;
+use crate::migration::{earliest_switch, rfc3339, Outcome, PairReport, Row};
+use crate::rules::dns::human_duration;
+use std::fmt::Write as _;
+
+/// A table cell: pipes escaped, one line.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// A code span in a table cell (falls back to plain text around backticks).
+fn code(text: &str) -> String {
+    if text.contains('`') {
+        cell(text)
+    } else {
+        format!("`{}`", cell(text))
+    }
+}
+
+fn opt(text: &Option<String>) -> String {
+    text.as_deref().map_or_else(|| "—".to_string(), code)
+}
+
+fn ttl(ttl: Option<u32>) -> String {
+    ttl.map_or_else(|| "—".to_string(), |t| t.to_string())
+}
+
+/// `check --format markdown`: every finding in one table.
+pub fn render(report: &Report<'_>) -> String {
+    let mut out = String::from("# tripline findings\n\n");
+    findings_table(&mut out, report.findings);
+    let s = report.summary;
+    let _ = writeln!(
+        out,
+        "\n{} errors, {} warnings, {} infos in {} files.",
+        s.errors, s.warnings, s.infos, s.files_checked
+    );
+    out
+}
+
+fn findings_table(out: &mut String, findings: &[Located]) {
+    if findings.is_empty() {
+        out.push_str("No findings.\n");
+        return;
+    }
+    out.push_str("| Location | Severity | Rule | Message |\n|---|---|---|---|\n");
+    for f in findings {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            code(&format!("{}:{}:{}", f.file, f.start.line, f.start.column)),
+            f.severity.as_str(),
+            code(f.rule),
+            cell(&f.message)
+        );
+    }
+}
+
+/// `diff --format markdown`.
+pub fn render_diff(result: &DiffResult, now: time::OffsetDateTime) -> String {
+    let mut out = String::from("# DNS migration audit\n\n");
+    let blocking: usize = result
+        .zones
+        .iter()
+        .map(|z| z.counts.missing + z.counts.changed + z.counts.non_portable)
+        .sum();
+    let zones_missing = result.zones.iter().filter(|z| z.new_file.is_none()).count();
+    let longest = result
+        .zones
+        .iter()
+        .filter_map(PairReport::longest_ttl_to_lower)
+        .max();
+    let verdict = match (blocking + zones_missing, longest) {
+        (0, None) => "**Ready**: NEW serves everything OLD serves, and no TTL has to come down first.".to_string(),
+        (0, Some(ttl)) => format!(
+            "**Ready after the TTLs come down**: NEW serves everything OLD serves; lower the TTLs listed below, then switch NS no earlier than {}.",
+            rfc3339(earliest_switch(now, ttl))
+        ),
+        (n, _) => format!(
+            "**Not ready**: {n} RRsets or zones of OLD are missing, changed or not portable in NEW."
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "| | |\n|---|---|\n| OLD | {} |\n| NEW | {} |\n| Checked at | {} |\n| Verdict | {verdict} |\n",
+        code(&result.old),
+        code(&result.new),
+        rfc3339(now)
+    );
+    for zone in &result.zones {
+        render_zone(&mut out, zone, now);
+    }
+    let others: Vec<Located> = result
+        .check
+        .findings
+        .iter()
+        .filter(|f| !f.rule.starts_with("migration/"))
+        .cloned()
+        .collect();
+    if !others.is_empty() {
+        out.push_str("## Other findings\n\nProblems reading the inputs; records they affect are not compared.\n\n");
+        findings_table(&mut out, &others);
+        out.push('\n');
+    }
+    out
+}
+
+fn render_zone(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
+    let _ = writeln!(out, "## {}\n", cell(&zone.origin));
+    let _ = writeln!(
+        out,
+        "OLD {} · NEW {}\n",
+        opt(&zone.old_file),
+        opt(&zone.new_file)
+    );
+    if zone.new_file.is_none() {
+        let _ = writeln!(
+            out,
+            "**NEW has no zone {}**: all {} RRsets of OLD would be lost.\n",
+            cell(&zone.origin),
+            zone.counts.compared
+        );
+        return;
+    }
+    if zone.old_file.is_none() {
+        let _ = writeln!(
+            out,
+            "Only NEW has this zone ({} RRsets): nothing to compare.\n",
+            zone.counts.extra
+        );
+        return;
+    }
+    let c = zone.counts;
+    let _ = writeln!(
+        out,
+        "| RRsets in OLD | Identical | TTL only | Missing in NEW | Changed | Non-portable | Extra in NEW |\n\
+         |---:|---:|---:|---:|---:|---:|---:|\n\
+         | {} | {} | {} | {} | {} | {} | {} |\n",
+        c.compared, c.identical, c.ttl_changed, c.missing, c.changed, c.non_portable, c.extra
+    );
+    let _ = writeln!(
+        out,
+        "Identical + TTL only + missing + changed + non-portable = the {} RRsets of OLD; extra RRsets are NEW's own. The apex SOA and NS are each provider's and not compared unless `--include-ns-soa`.\n",
+        c.compared
+    );
+    let section = |out: &mut String,
+                   outcome: Outcome,
+                   title: &str,
+                   head: &str,
+                   row: &dyn Fn(&Row) -> String| {
+        let rows: Vec<&Row> = zone.rows.iter().filter(|r| r.outcome == outcome).collect();
+        if rows.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "### {title} ({})\n\n{head}", rows.len());
+        for r in rows {
+            out.push_str(&row(r));
+            out.push('\n');
+        }
+        out.push('\n');
+    };
+    section(
+        out,
+        Outcome::Missing,
+        "Missing in NEW",
+        "| RRset | OLD values | TTL | OLD location |\n|---|---|---:|---|",
+        &|r| {
+            format!(
+                "| {} | {} | {} | {} |",
+                code(&r.name),
+                opt(&r.old_values),
+                ttl(r.old_ttl),
+                opt(&r.old_at)
+            )
+        },
+    );
+    section(
+        out,
+        Outcome::Changed,
+        "Changed",
+        "| RRset | OLD values | NEW values | OLD location | NEW location |\n|---|---|---|---|---|",
+        &|r| {
+            format!(
+                "| {} | {} | {} | {} | {} |",
+                code(&r.name),
+                opt(&r.old_values),
+                opt(&r.new_values),
+                opt(&r.old_at),
+                opt(&r.new_at)
+            )
+        },
+    );
+    section(
+        out,
+        Outcome::NonPortable,
+        "Non-portable (provider pseudo-records)",
+        "| RRset | OLD | NEW | OLD location | NEW location |\n|---|---|---|---|---|",
+        &|r| {
+            format!(
+                "| {} | {} | {} | {} | {} |",
+                code(&r.name),
+                opt(&r.old_values),
+                opt(&r.new_values),
+                opt(&r.old_at),
+                opt(&r.new_at)
+            )
+        },
+    );
+    section(
+        out,
+        Outcome::TtlChanged,
+        "TTL changed, values identical",
+        "| RRset | Values | OLD TTL | NEW TTL |\n|---|---|---:|---:|",
+        &|r| {
+            format!(
+                "| {} | {} | {} | {} |",
+                code(&r.name),
+                opt(&r.old_values),
+                ttl(r.old_ttl),
+                ttl(r.new_ttl)
+            )
+        },
+    );
+    section(
+        out,
+        Outcome::Extra,
+        "Extra in NEW",
+        "| RRset | NEW values | TTL | NEW location |\n|---|---|---:|---|",
+        &|r| {
+            format!(
+                "| {} | {} | {} | {} |",
+                code(&r.name),
+                opt(&r.new_values),
+                ttl(r.new_ttl),
+                opt(&r.new_at)
+            )
+        },
+    );
+    render_plan(out, zone, now);
+}
+
+fn render_plan(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
+    out.push_str("### Cutover plan\n\n");
+    let c = zone.counts;
+    let mut step = 1;
+    if c.missing + c.changed + c.non_portable > 0 {
+        let _ = writeln!(
+            out,
+            "{step}. Fix NEW: add the {} missing, correct the {} changed and re-express the {} non-portable RRsets above, then run `tripline diff` again.",
+            c.missing, c.changed, c.non_portable
+        );
+        step += 1;
+    }
+    match zone.longest_ttl_to_lower() {
+        None => {
+            let _ = writeln!(
+                out,
+                "{step}. TTLs: nothing to lower — every record that matters for the switch already has a short TTL."
+            );
+        }
+        Some(longest) => {
+            let _ = writeln!(
+                out,
+                "{step}. Lower these TTLs at the old provider now (to the cutover TTL or below):\n"
+            );
+            out.push_str("   | RRset | OLD TTL | OLD location |\n   |---|---:|---|\n");
+            for (name, ttl, at) in &zone.to_lower {
+                let _ = writeln!(out, "   | {} | {ttl} | {} |", code(name), code(at));
+            }
+            out.push('\n');
+            step += 1;
+            let _ = writeln!(
+                out,
+                "{step}. Wait out the longest old TTL ({}): switch NS no earlier than **{}**.",
+                human_duration(longest),
+                rfc3339(earliest_switch(now, longest))
+            );
+        }
+    }
+    step += 1;
+    let _ = writeln!(
+        out,
+        "{step}. After the switch, keep the OLD zone served and unchanged until resolvers have dropped the old NS records (the parent zone's NS TTL, often one to two days).\n"
+    );
+}
