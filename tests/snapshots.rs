@@ -3,14 +3,17 @@
 
 mod common;
 
-use common::{fixture_entries, tripline, NOW};
+use common::{fixture_command, fixture_entries, tripline, NOW};
 use tripline::registry::RULES;
 
 #[test]
 fn text_output_of_bad_fixtures() {
     for rule in RULES {
         for entry in fixture_entries(rule.id, "bad") {
-            let run = tripline(&["check", "--now", NOW, "--fail-on", "info", &entry]);
+            let command = fixture_command(rule.id, &entry);
+            let mut args: Vec<&str> = command.iter().map(String::as_str).collect();
+            args.extend(["--now", NOW, "--fail-on", "info"]);
+            let run = tripline(&args);
             let name = entry
                 .trim_start_matches("fixtures/")
                 .replace(['/', '.'], "__");

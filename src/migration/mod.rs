@@ -242,6 +242,7 @@ fn compare<'z>(
 ) -> ZonePair<'z> {
     let old_sets = collect(old, options);
     let mut new_sets = collect(new, options);
+    let in_old: std::collections::BTreeSet<SetKey> = old_sets.keys().cloned().collect();
     let mut sets = Vec::new();
     for (key, records) in old_sets {
         let old_side = Side::new(records);
@@ -253,12 +254,16 @@ fn compare<'z>(
             None => {
                 // A pseudo-record NEW carries as something else at the same
                 // name (a CNAME that became an alias A) is one change, not a
-                // missing record and an extra one.
+                // missing record and an extra one. Only address-like sets
+                // stand in for each other, and only ones OLD does not have.
                 let replacement = new_sets
                     .iter()
                     .find(|(k, records)| {
                         k.owner == key.owner
                             && k.set_id == key.set_id
+                            && k.rtype.is_address_like()
+                            && key.rtype.is_address_like()
+                            && !in_old.contains(k)
                             && (old_side.flavour != Flavour::Plain
                                 || Flavour::of(records) != Flavour::Plain)
                     })
@@ -349,6 +354,8 @@ pub struct PairReport {
     pub rows: Vec<Row>,
     /// RRsets whose TTL must be lowered first: name, OLD TTL, `file:line`.
     pub to_lower: Vec<(String, u32, String)>,
+    /// How long resolvers keep OLD's own NS records after the switch.
+    pub old_ns_ttl: Option<u32>,
 }
 
 impl PairReport {
@@ -396,6 +403,9 @@ impl PairReport {
             counts: pair.counts(),
             rows,
             to_lower,
+            old_ns_ttl: pair
+                .old
+                .and_then(|z| z.apex_ns().iter().map(|r| r.ttl).max()),
         }
     }
 

@@ -65,26 +65,34 @@ fn findings_table(out: &mut String, findings: &[Located]) {
 /// `diff --format markdown`.
 pub fn render_diff(result: &DiffResult, now: time::OffsetDateTime) -> String {
     let mut out = String::from("# DNS migration audit\n\n");
-    let blocking: usize = result
-        .zones
-        .iter()
-        .map(|z| z.counts.missing + z.counts.changed + z.counts.non_portable)
-        .sum();
+    let total = |count: fn(&PairReport) -> usize| result.zones.iter().map(count).sum::<usize>();
+    let blockers = to_fix(&[
+        (total(|z| z.counts.missing), "missing"),
+        (total(|z| z.counts.changed), "changed"),
+        (total(|z| z.counts.non_portable), "non-portable"),
+    ]);
     let zones_missing = result.zones.iter().filter(|z| z.new_file.is_none()).count();
     let longest = result
         .zones
         .iter()
         .filter_map(PairReport::longest_ttl_to_lower)
         .max();
-    let verdict = match (blocking + zones_missing, longest) {
-        (0, None) => "**Ready**: NEW serves everything OLD serves, and no TTL has to come down first.".to_string(),
-        (0, Some(ttl)) => format!(
+    let verdict = match (blockers.is_empty() && zones_missing == 0, longest) {
+        (true, None) => "**Ready**: NEW serves everything OLD serves, and no TTL has to come down first.".to_string(),
+        (true, Some(ttl)) => format!(
             "**Ready after the TTLs come down**: NEW serves everything OLD serves; lower the TTLs listed below, then switch NS no earlier than {}.",
             rfc3339(earliest_switch(now, ttl))
         ),
-        (n, _) => format!(
-            "**Not ready**: {n} RRsets or zones of OLD are missing, changed or not portable in NEW."
-        ),
+        (false, _) => {
+            let mut parts = Vec::new();
+            if zones_missing > 0 {
+                parts.push(format!("{zones_missing} zone(s) missing"));
+            }
+            if !blockers.is_empty() {
+                parts.push(blockers);
+            }
+            format!("**Not ready**: NEW has {} compared with OLD.", parts.join(" and "))
+        }
     };
     let _ = writeln!(
         out,
@@ -109,6 +117,21 @@ pub fn render_diff(result: &DiffResult, now: time::OffsetDateTime) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `1 missing, 2 changed RRsets` — the non-zero counts only; empty if none.
+fn to_fix(counts: &[(usize, &str)]) -> String {
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+    let total: usize = counts.iter().map(|(n, _)| n).sum();
+    match total {
+        0 => String::new(),
+        1 => format!("{} RRset", parts.join(", ")),
+        _ => format!("{} RRsets", parts.join(", ")),
+    }
 }
 
 fn render_zone(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
@@ -199,7 +222,7 @@ fn render_zone(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
     section(
         out,
         Outcome::NonPortable,
-        "Non-portable (provider pseudo-records)",
+        "Non-portable: provider pseudo-records",
         "| RRset | OLD | NEW | OLD location | NEW location |\n|---|---|---|---|---|",
         &|r| {
             format!(
@@ -249,11 +272,15 @@ fn render_plan(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
     out.push_str("### Cutover plan\n\n");
     let c = zone.counts;
     let mut step = 1;
-    if c.missing + c.changed + c.non_portable > 0 {
+    let fixes = to_fix(&[
+        (c.missing, "missing"),
+        (c.changed, "changed"),
+        (c.non_portable, "non-portable"),
+    ]);
+    if !fixes.is_empty() {
         let _ = writeln!(
             out,
-            "{step}. Fix NEW: add the {} missing, correct the {} changed and re-express the {} non-portable RRsets above, then run `tripline diff` again.",
-            c.missing, c.changed, c.non_portable
+            "{step}. Resolve the differences listed above ({fixes}): fix NEW, or confirm each is intended, then run `tripline diff` again."
         );
         step += 1;
     }
@@ -284,8 +311,15 @@ fn render_plan(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
         }
     }
     step += 1;
+    let ns_ttl = match zone.old_ns_ttl {
+        Some(ttl) => format!(
+            "at least {} (OLD's apex NS TTL), or the parent zone's NS TTL if longer (often two days)",
+            human_duration(ttl)
+        ),
+        None => "the parent zone's NS TTL (often two days)".to_string(),
+    };
     let _ = writeln!(
         out,
-        "{step}. After the switch, keep the OLD zone served and unchanged until resolvers have dropped the old NS records (the parent zone's NS TTL, often one to two days).\n"
+        "{step}. After the switch, keep the OLD zone served and unchanged while resolvers still hold the old NS records: {ns_ttl}.\n"
     );
 }

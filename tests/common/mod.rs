@@ -68,6 +68,25 @@ pub fn check_json(paths: &[&str]) -> (i32, serde_json::Value) {
     check_json_in(&root(), paths)
 }
 
+/// `diff --format json --now NOW` with the arguments; the parsed output.
+pub fn diff_json(args: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = vec!["diff", "--format", "json", "--now", NOW];
+    all.extend_from_slice(args);
+    let run = tripline(&all);
+    assert!(
+        !run.stderr.contains("panicked"),
+        "tripline panicked: {}",
+        run.stderr
+    );
+    let value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            run.stdout, run.stderr
+        )
+    });
+    (run.code, value)
+}
+
 /// The rule ids of the findings, in output order.
 pub fn rules_of(json: &serde_json::Value) -> Vec<String> {
     json["findings"]
@@ -92,4 +111,29 @@ pub fn fixture_entries(rule_id: &str, prefix: &str) -> Vec<String> {
         .unwrap_or_default();
     entries.sort();
     entries
+}
+
+/// The command a fixture runs: `check ENTRY`, or for `migration/*` rules,
+/// whose fixture is a folder holding one `old*` and one `new*` (files or
+/// folders), `diff OLD NEW`.
+pub fn fixture_command(rule_id: &str, entry: &str) -> Vec<String> {
+    if !rule_id.starts_with("migration/") {
+        return vec!["check".into(), entry.into()];
+    }
+    let side = |prefix: &str| -> String {
+        let mut names: Vec<String> = std::fs::read_dir(root().join(entry))
+            .unwrap_or_else(|e| panic!("{entry}: {e}"))
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(prefix))
+            .collect();
+        names.sort();
+        assert_eq!(
+            names.len(),
+            1,
+            "{entry}: want one {prefix}*, found {names:?}"
+        );
+        format!("{entry}/{}", names[0])
+    };
+    vec!["diff".into(), side("old"), side("new")]
 }
