@@ -291,9 +291,8 @@ fn section_rows(markdown: &str, title: &str) -> Option<(usize, usize)> {
     Some((stated, rows))
 }
 
-#[test]
-fn markdown_report_adds_up() {
-    let run = tripline(&[
+fn realistic_markdown() -> common::Run {
+    tripline(&[
         "diff",
         "--format",
         "markdown",
@@ -301,7 +300,12 @@ fn markdown_report_adds_up() {
         NOW,
         &format!("{REALISTIC}/old"),
         &format!("{REALISTIC}/new"),
-    ]);
+    ])
+}
+
+#[test]
+fn markdown_report_adds_up() {
+    let run = realistic_markdown();
     assert_eq!(run.code, 1, "{}", run.stderr);
     let md = &run.stdout;
     assert!(md.starts_with("# DNS migration audit\n"));
@@ -327,15 +331,7 @@ fn markdown_report_adds_up() {
     );
     assert!(md.contains("at least 1 day (OLD's apex NS TTL)"), "{md}");
     // Byte-identical on a second run.
-    let again = tripline(&[
-        "diff",
-        "--format",
-        "markdown",
-        "--now",
-        NOW,
-        &format!("{REALISTIC}/old"),
-        &format!("{REALISTIC}/new"),
-    ]);
+    let again = realistic_markdown();
     assert_eq!(&again.stdout, md);
 }
 

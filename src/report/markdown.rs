@@ -208,32 +208,14 @@ fn render_zone(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
         Outcome::Changed,
         "Changed",
         "| RRset | OLD values | NEW values | OLD location | NEW location |\n|---|---|---|---|---|",
-        &|r| {
-            format!(
-                "| {} | {} | {} | {} | {} |",
-                code(&r.name),
-                opt(&r.old_values),
-                opt(&r.new_values),
-                opt(&r.old_at),
-                opt(&r.new_at)
-            )
-        },
+        &both_sides,
     );
     section(
         out,
         Outcome::NonPortable,
         "Non-portable: provider pseudo-records",
         "| RRset | OLD | NEW | OLD location | NEW location |\n|---|---|---|---|---|",
-        &|r| {
-            format!(
-                "| {} | {} | {} | {} | {} |",
-                code(&r.name),
-                opt(&r.old_values),
-                opt(&r.new_values),
-                opt(&r.old_at),
-                opt(&r.new_at)
-            )
-        },
+        &both_sides,
     );
     section(
         out,
@@ -266,6 +248,18 @@ fn render_zone(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
         },
     );
     render_plan(out, zone, now);
+}
+
+/// A row showing a set on both sides and where each is.
+fn both_sides(r: &Row) -> String {
+    format!(
+        "| {} | {} | {} | {} | {} |",
+        code(&r.name),
+        opt(&r.old_values),
+        opt(&r.new_values),
+        opt(&r.old_at),
+        opt(&r.new_at)
+    )
 }
 
 fn render_plan(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {

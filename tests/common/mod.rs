@@ -49,19 +49,7 @@ pub fn tripline(args: &[&str]) -> Run {
 pub fn check_json_in(dir: &Path, paths: &[&str]) -> (i32, serde_json::Value) {
     let mut args = vec!["check", "--format", "json", "--now", NOW];
     args.extend_from_slice(paths);
-    let run = tripline_in(dir, &args);
-    assert!(
-        !run.stderr.contains("panicked"),
-        "tripline panicked: {}",
-        run.stderr
-    );
-    let value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            run.stdout, run.stderr
-        )
-    });
-    (run.code, value)
+    parse_json(tripline_in(dir, &args))
 }
 
 pub fn check_json(paths: &[&str]) -> (i32, serde_json::Value) {
@@ -72,7 +60,11 @@ pub fn check_json(paths: &[&str]) -> (i32, serde_json::Value) {
 pub fn diff_json(args: &[&str]) -> (i32, serde_json::Value) {
     let mut all = vec!["diff", "--format", "json", "--now", NOW];
     all.extend_from_slice(args);
-    let run = tripline(&all);
+    parse_json(tripline(&all))
+}
+
+/// Exit code and JSON stdout of a run that must not have panicked.
+fn parse_json(run: Run) -> (i32, serde_json::Value) {
     assert!(
         !run.stderr.contains("panicked"),
         "tripline panicked: {}",
