@@ -13,6 +13,7 @@ use crate::report::{self, Format, Report, TextOptions};
 use crate::rules::Checker;
 use crate::source::{FileId, ReadError, Sources};
 use crate::suppress;
+use crate::tls;
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -169,9 +170,16 @@ pub fn check_paths(
             .cloned()
     };
     let zones = dns::analyse(&mut sources, &zone_inputs, &origin_for)?;
+    let tls_inputs: Vec<&std::path::Path> = discovered
+        .iter()
+        .filter(|d| d.kind == FileKind::Tls)
+        .map(|d| d.path.as_path())
+        .collect();
+    let certificates = tls::analyse(&mut sources, &tls_inputs)?;
 
     let mut findings = analysis.findings;
     findings.extend(zones.findings);
+    findings.extend(certificates.findings);
     let mut checker = Checker {
         sources: &sources,
         config,
@@ -182,6 +190,10 @@ pub fn check_paths(
         match rule.check {
             Check::Nginx(check) => analysis.models.iter().for_each(|m| check(m, &mut checker)),
             Check::Dns(check) => zones.zones.iter().for_each(|z| check(z, &mut checker)),
+            Check::Tls(check) => certificates
+                .bundles
+                .iter()
+                .for_each(|b| check(b, &mut checker)),
             Check::Reader | Check::Suppressions | Check::Migration(_) => {}
         }
     }
@@ -189,6 +201,7 @@ pub fn check_paths(
 
     let mut reported = analysis.reported.clone();
     reported.extend(zones.reported.iter().copied());
+    reported.extend(certificates.reported.iter().copied());
     let ran = |rule: &registry::Rule| !matches!(rule.check, Check::Migration(_));
     let located = finish(findings, &sources, &reported, &zones.reported, config, &ran);
     let summary = Summary::new(reported.len(), &located);
@@ -353,7 +366,11 @@ fn locate(findings: Vec<Finding>, sources: &Sources, config: &Config) -> Vec<Loc
         .into_iter()
         .map(|mut f| {
             if let Some(rule) = registry::find(f.rule) {
-                f.severity = config.severity_of(rule);
+                // A rule may raise its own default (tls/expiring-soon inside
+                // tls.error-days); the config's word is final.
+                if let Some(severity) = config.severity_override(rule) {
+                    f.severity = severity;
+                }
             }
             Located::resolve(f, sources)
         })

@@ -309,10 +309,16 @@ impl Config {
     }
 
     pub fn severity_of(&self, rule: &Rule) -> Severity {
+        self.severity_override(rule)
+            .unwrap_or(rule.default_severity)
+    }
+
+    /// The severity `[rules] severity` sets for the rule, if any.
+    pub fn severity_override(&self, rule: &Rule) -> Option<Severity> {
         self.severity
             .iter()
             .find(|(selector, _)| registry::selector_matches(selector, rule))
-            .map_or(rule.default_severity, |(_, severity)| *severity)
+            .map(|(_, severity)| *severity)
     }
 }
 

@@ -12,6 +12,8 @@ pub enum Check {
     Nginx(CheckFn<crate::nginx::model::Model>),
     /// Run over each DNS zone.
     Dns(CheckFn<crate::dns::model::Zone>),
+    /// Run over each certificate or key file.
+    Tls(CheckFn<crate::tls::Bundle>),
     /// Run by `tripline diff` over each pair of zones.
     Migration(fn(&crate::migration::ZonePair<'_>, &mut crate::rules::Checker<'_>)),
     /// Reported while applying suppression comments.
@@ -69,6 +71,18 @@ pub static RULES: &[&Rule] = &[
     &rules::dns::duplicate_record::RULE,
     &rules::dns::soa_timers::RULE,
     &rules::dns::invalid_suppression::RULE,
+    &rules::tls::parse_error::RULE,
+    &rules::tls::unverifiable::RULE,
+    &rules::tls::expired::RULE,
+    &rules::tls::not_yet_valid::RULE,
+    &rules::tls::expiring_soon::RULE,
+    &rules::tls::chain_expires_before_leaf::RULE,
+    &rules::tls::chain_order::RULE,
+    &rules::tls::incomplete_chain::RULE,
+    &rules::tls::key_mismatch::RULE,
+    &rules::tls::weak_key::RULE,
+    &rules::tls::weak_signature::RULE,
+    &rules::tls::expired_in_ca_bundle::RULE,
     &rules::migration::missing_record::RULE,
     &rules::migration::changed_record::RULE,
     &rules::migration::extra_record::RULE,

@@ -3,6 +3,7 @@
 pub mod dns;
 pub mod migration;
 pub mod nginx;
+pub mod tls;
 
 use crate::config::Config;
 use crate::finding::Finding;

@@ -1,0 +1,56 @@
+//! A served leaf whose issuer is neither in the file nor a root clients
+//! trust: desktop browsers fetch the missing intermediate, Android, curl
+//! and API clients fail.
+
+use crate::finding::{Finding, Severity};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+use crate::tls::{Bundle, Role};
+use x509_parser::asn1_rs::{Any, FromDer};
+
+pub const RULE: Rule = Rule {
+    id: "tls/incomplete-chain",
+    default_severity: Severity::Warning,
+    summary: "the leaf's issuer is neither in the file nor a trusted root: clients without AIA fetching fail",
+    doc: include_str!("../../../rules/tls/incomplete-chain.md"),
+    aliases: &[],
+    check: Check::Tls(check),
+};
+
+fn check(bundle: &Bundle, out: &mut Checker<'_>) {
+    if bundle.role() != Role::Chain {
+        return;
+    }
+    let Some((leaf, span)) = bundle.leaf() else {
+        return;
+    };
+    if leaf.is_self_issued() {
+        return; // a self-signed leaf has no chain to complete
+    }
+    let in_file = bundle
+        .certs
+        .iter()
+        .any(|(c, _)| c.subject_raw == leaf.issuer_raw);
+    if in_file || is_trusted_root(&leaf.issuer_raw) {
+        return;
+    }
+    out.report(Finding::new(
+        &RULE,
+        *span,
+        format!(
+            "the issuer {} is not in this file and is not a root clients trust: {}",
+            leaf.issuer,
+            leaf.describe(out.now.unix_timestamp())
+        ),
+        "serve the full chain: append the intermediate certificate(s) after the leaf (certbot: fullchain.pem, not cert.pem)",
+    ));
+}
+
+/// The Mozilla roots (webpki-roots) hold the name's contents, without the
+/// outer SEQUENCE header that the certificate's issuer field has.
+fn is_trusted_root(issuer_raw: &[u8]) -> bool {
+    let contents = Any::from_der(issuer_raw).map_or(issuer_raw, |(_, any)| any.data);
+    webpki_roots::TLS_SERVER_ROOTS
+        .iter()
+        .any(|root| root.subject.as_ref() == contents || root.subject.as_ref() == issuer_raw)
+}

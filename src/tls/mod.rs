@@ -1,0 +1,176 @@
+//! Certificate bundles and keys: PEM (any mix of certificates and keys,
+//! with text around them) or DER, read into certificates and the public
+//! halves of private keys, each with the span of its block.
+
+pub mod cert;
+pub mod key;
+pub mod pem;
+
+use crate::finding::Finding;
+use crate::rules::tls::{parse_error, unverifiable};
+use crate::source::{FileId, ReadError, SourceFile, Sources, Span};
+use cert::Cert;
+use key::PrivateKey;
+use rustls_pki_types::pem::SectionKind;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// One file's certificates and keys, in file order.
+pub struct Bundle {
+    pub file: FileId,
+    pub certs: Vec<(Cert, Span)>,
+    pub keys: Vec<(PrivateKey, Span)>,
+}
+
+/// What a bundle is for, which decides the rules that apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A served chain: it holds a leaf (an end-entity certificate).
+    Chain,
+    /// CA certificates only, none self-signed (certbot's `chain.pem`).
+    Intermediates,
+    /// CA certificates with a root among them: a trust bundle.
+    TrustStore,
+    /// Keys only, or nothing readable.
+    NoCertificates,
+}
+
+impl Bundle {
+    pub fn role(&self) -> Role {
+        if self.certs.is_empty() {
+            Role::NoCertificates
+        } else if self.certs.iter().any(|(c, _)| !c.is_ca) {
+            Role::Chain
+        } else if self.certs.iter().any(|(c, _)| c.is_self_signed()) {
+            Role::TrustStore
+        } else {
+            Role::Intermediates
+        }
+    }
+
+    /// The end-entity certificate: the first that is not a CA.
+    pub fn leaf(&self) -> Option<&(Cert, Span)> {
+        self.certs.iter().find(|(c, _)| !c.is_ca)
+    }
+}
+
+pub struct Analysis {
+    pub bundles: Vec<Bundle>,
+    pub findings: Vec<Finding>,
+    pub reported: BTreeSet<FileId>,
+}
+
+/// Reads each file into a bundle; unreadable blocks become findings.
+pub fn analyse(sources: &mut Sources, inputs: &[&Path]) -> Result<Analysis, ReadError> {
+    let mut bundles = Vec::new();
+    let mut findings = Vec::new();
+    let mut reported = BTreeSet::new();
+    for path in inputs {
+        let file = sources.load(path)?;
+        reported.insert(file);
+        bundles.push(read(sources.get(file), file, &mut findings));
+    }
+    Ok(Analysis {
+        bundles,
+        findings,
+        reported,
+    })
+}
+
+/// Reads one file: PEM blocks wherever they stand, else one DER object.
+pub fn read(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) -> Bundle {
+    let bytes: &[u8] = &source.bytes;
+    let mut bundle = Bundle {
+        file,
+        certs: Vec::new(),
+        keys: Vec::new(),
+    };
+    let whole = Span::new(file, 0, 0);
+    let (blocks, unterminated) = pem::blocks(bytes);
+    if blocks.is_empty() && unterminated.is_none() {
+        read_der(bytes, whole, &mut bundle, findings);
+        return bundle;
+    }
+    for block in &blocks {
+        // Findings underline the BEGIN line: the base64 below it says nothing.
+        let begin_line = Span::new(file, block.start, block.start + 11 + block.label.len() + 5);
+        let span = begin_line;
+        match pem::decode(block) {
+            pem::Decoded::Known(SectionKind::Certificate, der) => match Cert::from_der(der) {
+                Ok(cert) => bundle.certs.push((cert, span)),
+                Err(reason) => findings.push(parse_error::finding(
+                    begin_line,
+                    format!("this CERTIFICATE block is not an X.509 certificate: {reason}"),
+                )),
+            },
+            pem::Decoded::Known(kind, der) => {
+                let key = match kind {
+                    SectionKind::RsaPrivateKey => key::from_pkcs1(&der).map(PrivateKey::Known),
+                    SectionKind::EcPrivateKey => key::from_sec1(&der, None),
+                    SectionKind::PrivateKey => key::from_pkcs8(&der),
+                    _ => None,
+                };
+                match key {
+                    Some(key) => bundle.keys.push((key, span)),
+                    None => findings.push(parse_error::finding(
+                        begin_line,
+                        format!("this {} block does not hold a readable key", block.label),
+                    )),
+                }
+            }
+            pem::Decoded::Encrypted => findings.push(unverifiable::finding(
+                begin_line,
+                "this private key is encrypted: tripline cannot tell which certificate it belongs to",
+            )),
+            pem::Decoded::Skipped => {}
+            pem::Decoded::Broken(reason) => findings.push(parse_error::finding(
+                begin_line,
+                format!("this {} block does not decode: {reason}", block.label),
+            )),
+        }
+    }
+    if let Some(open) = unterminated {
+        findings.push(parse_error::finding(
+            Span::new(file, open.start, open.end),
+            format!(
+                "this {} block has no `-----END {}-----` line",
+                open.label, open.label
+            ),
+        ));
+    }
+    bundle
+}
+
+/// A file without PEM blocks: one DER certificate or key, or garbage.
+fn read_der(bytes: &[u8], whole: Span, bundle: &mut Bundle, findings: &mut Vec<Finding>) {
+    let span = Span::new(whole.file, 0, bytes.len().min(1));
+    if bytes.first() != Some(&0x30) {
+        findings.push(parse_error::finding(
+            whole,
+            if bytes.is_empty() {
+                "the file is empty: no certificate or key".to_string()
+            } else {
+                "no certificate or key here: no `-----BEGIN` line, and not DER".to_string()
+            },
+        ));
+        return;
+    }
+    match Cert::from_der(bytes.to_vec()) {
+        Ok(cert) => bundle.certs.push((cert, span)),
+        Err(cert_error) => {
+            // PKCS#8, PKCS#1 or SEC1: whichever reads as a key.
+            let key = key::from_pkcs8(bytes)
+                .or_else(|| key::from_pkcs1(bytes).map(PrivateKey::Known))
+                .or_else(|| key::from_sec1(bytes, None));
+            match key {
+                Some(key) => bundle.keys.push((key, span)),
+                None => findings.push(parse_error::finding(
+                    whole,
+                    format!(
+                        "DER data that is neither a certificate ({cert_error}) nor a private key"
+                    ),
+                )),
+            }
+        }
+    }
+}
