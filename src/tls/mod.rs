@@ -20,6 +20,8 @@ pub struct Bundle {
     pub file: FileId,
     pub certs: Vec<(Cert, Span)>,
     pub keys: Vec<(PrivateKey, Span)>,
+    /// Decided once when read: it verifies signatures, and every rule asks.
+    pub role: Role,
 }
 
 /// What a bundle is for, which decides the rules that apply.
@@ -36,12 +38,12 @@ pub enum Role {
 }
 
 impl Bundle {
-    pub fn role(&self) -> Role {
-        if self.certs.is_empty() {
+    fn role_of(certs: &[(Cert, Span)]) -> Role {
+        if certs.is_empty() {
             Role::NoCertificates
-        } else if self.certs.iter().any(|(c, _)| !c.is_ca) {
+        } else if certs.iter().any(|(c, _)| !c.is_ca) {
             Role::Chain
-        } else if self.certs.iter().any(|(c, _)| c.is_self_signed()) {
+        } else if certs.iter().any(|(c, _)| c.is_self_signed()) {
             Role::TrustStore
         } else {
             Role::Intermediates
@@ -84,11 +86,13 @@ pub fn read(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) -> B
         file,
         certs: Vec::new(),
         keys: Vec::new(),
+        role: Role::NoCertificates,
     };
     let whole = Span::new(file, 0, 0);
     let (blocks, unterminated) = pem::blocks(bytes);
     if blocks.is_empty() && unterminated.is_none() {
         read_der(bytes, whole, &mut bundle, findings);
+        bundle.role = Bundle::role_of(&bundle.certs);
         return bundle;
     }
     for block in &blocks {
@@ -138,6 +142,7 @@ pub fn read(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) -> B
             ),
         ));
     }
+    bundle.role = Bundle::role_of(&bundle.certs);
     bundle
 }
 

@@ -18,7 +18,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(bundle: &Bundle, out: &mut Checker<'_>) {
-    if bundle.role() != Role::Chain {
+    if bundle.role != Role::Chain {
         return;
     }
     let Some((leaf, leaf_span)) = bundle.certs.first() else {

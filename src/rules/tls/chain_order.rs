@@ -22,7 +22,7 @@ pub const RULE: Rule = Rule {
 const HELP: &str = "order the file leaf first, then each issuer in turn (the root may be left out): `cat cert.pem intermediate.pem > fullchain.pem`";
 
 fn check(bundle: &Bundle, out: &mut Checker<'_>) {
-    if bundle.role() != Role::Chain {
+    if bundle.role != Role::Chain {
         return;
     }
     let now = out.now.unix_timestamp();

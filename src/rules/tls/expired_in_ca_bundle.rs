@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(bundle: &Bundle, out: &mut Checker<'_>) {
-    if bundle.role() != Role::TrustStore {
+    if bundle.role != Role::TrustStore {
         return;
     }
     let now = out.now.unix_timestamp();

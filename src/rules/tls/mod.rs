@@ -18,7 +18,7 @@ use crate::tls::{Bundle, Role};
 /// The certificates that are served to clients: every certificate of a
 /// chain file or an intermediates file, none of a trust bundle's.
 pub fn served(bundle: &Bundle) -> &[(crate::tls::cert::Cert, crate::source::Span)] {
-    match bundle.role() {
+    match bundle.role {
         Role::Chain | Role::Intermediates => &bundle.certs,
         Role::TrustStore | Role::NoCertificates => &[],
     }
