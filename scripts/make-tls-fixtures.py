@@ -195,3 +195,57 @@ other_root = cert("Tripline Other Root CA", other_key, name("Tripline Other Root
                   "2020-01-01", "2045-01-01", True)
 write("expired-in-ca-bundle/bad-expired-root.pem", pem(root, old_root), "two roots, one expired 2021-09-30")
 write("expired-in-ca-bundle/good-valid-roots.pem", pem(root, other_root), "two valid roots")
+
+
+# nginx trees: the cross-checks between what nginx loads and the files.
+def nginx_tree(rel, server_names, files, certificate="certs/fullchain.pem", key="certs/privkey.pem", comment=""):
+    conf = f"""# {comment}
+events {{}}
+http {{
+    server {{
+        listen 443 ssl default_server;
+        server_name {server_names};
+        ssl_certificate     {certificate};
+        ssl_certificate_key {key};
+    }}
+}}
+"""
+    write(rel + "/nginx.conf", conf.encode())
+    for path, data in files.items():
+        write(rel + "/" + path, data)
+
+
+chain_files = {"certs/fullchain.pem": pem(good, inter), "certs/privkey.pem": pem(good_key)}
+nginx_tree("hostname-mismatch/bad-api-not-covered", "www.example.test api.example.test", chain_files,
+           comment="the certificate covers www.example.test and example.test, not api.example.test")
+nginx_tree("hostname-mismatch/good-names-covered", "www.example.test example.test .example.test _", chain_files,
+           comment="every checkable name is covered (.example.test stands for example.test)")
+wild, wild_key = cert("*.example.test", (k := ec_key()), inter.subject, inter_key, "2025-12-01", "2026-03-01",
+                      False, ("*.example.test",), issuer_cert=inter), None
+nginx_tree("hostname-mismatch/bad-wildcard-does-not-cover-apex", "example.test a.b.example.test",
+           {"certs/fullchain.pem": pem(wild, inter), "certs/privkey.pem": pem(k)},
+           comment="*.example.test covers one label: not the apex, not a.b.example.test")
+nginx_tree("hostname-mismatch/good-wildcard", "www.example.test api.example.test *.example.test",
+           {"certs/fullchain.pem": pem(wild, inter), "certs/privkey.pem": pem(k)},
+           comment="*.example.test covers each single-label name and the same wildcard")
+
+nginx_tree("key-mismatch/bad-nginx-renewed-cert-old-key", "www.example.test",
+           {"certs/fullchain.pem": pem(good, inter), "certs/privkey.pem": pem(ec_key())},
+           comment="the certificate was renewed with a new key; privkey.pem is still the old one")
+
+self_key = ec_key()
+self_cert = cert("www.example.test", self_key, name("www.example.test"), self_key, "2025-12-01", "2026-03-01",
+                 False, DNS)
+nginx_tree("self-signed/bad-placeholder-certificate", "www.example.test",
+           {"certs/fullchain.pem": pem(self_cert), "certs/privkey.pem": pem(self_key)},
+           comment="a self-signed placeholder left in a production server block")
+nginx_tree("self-signed/good-ca-issued", "www.example.test", chain_files, comment="issued by a CA")
+
+nginx_tree("file-not-found/bad-renamed-certificate", "www.example.test", chain_files,
+           certificate="certs/site.crt", comment="the file is certs/fullchain.pem; certs/site.crt does not exist")
+nginx_tree("file-not-found/good-paths-exist", "www.example.test", chain_files,
+           certificate="/etc/nginx/certs/fullchain.pem", comment="an absolute path under the nginx prefix maps onto this folder")
+
+nginx_tree("unverifiable/bad-certificate-per-name", "www.example.test", chain_files,
+           certificate="certs/$ssl_server_name.pem", key="certs/$ssl_server_name.key",
+           comment="the certificate is chosen per request: not checkable")

@@ -175,7 +175,10 @@ pub fn check_paths(
         .filter(|d| d.kind == FileKind::Tls)
         .map(|d| d.path.as_path())
         .collect();
-    let certificates = tls::analyse(&mut sources, &tls_inputs)?;
+    let models: Vec<&nginx::model::Model> = analysis.models.iter().collect();
+    let served_files = tls::served::referenced_paths(&models);
+    let certificates = tls::analyse(&mut sources, &tls_inputs, &served_files)?;
+    let by_path = tls::served::index(&certificates.bundles, &sources);
 
     let mut findings = analysis.findings;
     findings.extend(zones.findings);
@@ -194,10 +197,22 @@ pub fn check_paths(
                 .bundles
                 .iter()
                 .for_each(|b| check(b, &mut checker)),
+            Check::Served(served) => models
+                .iter()
+                .for_each(|m| served(&tls::served::Served::new(m, &by_path), &mut checker)),
+            Check::TlsAndServed(file, served) => {
+                certificates
+                    .bundles
+                    .iter()
+                    .for_each(|b| file(b, &mut checker));
+                models
+                    .iter()
+                    .for_each(|m| served(&tls::served::Served::new(m, &by_path), &mut checker));
+            }
             Check::Reader | Check::Suppressions | Check::Migration(_) => {}
         }
     }
-    let findings = checker.findings;
+    let findings = tls::served::point_at_directives(checker.findings, &models, &by_path);
 
     let mut reported = analysis.reported.clone();
     reported.extend(zones.reported.iter().copied());

@@ -4,6 +4,8 @@ use crate::finding::Severity;
 use crate::rules;
 use crate::rules::CheckFn;
 
+pub type ServedFn = fn(&crate::tls::served::Served<'_>, &mut crate::rules::Checker<'_>);
+
 /// How a rule produces its findings.
 pub enum Check {
     /// Reported while files are read and parsed (syntax errors, missing includes).
@@ -14,6 +16,10 @@ pub enum Check {
     Dns(CheckFn<crate::dns::model::Zone>),
     /// Run over each certificate or key file.
     Tls(CheckFn<crate::tls::Bundle>),
+    /// Run over each nginx model with the certificate files it names.
+    Served(ServedFn),
+    /// Both: each file on its own, and what nginx pairs and serves.
+    TlsAndServed(CheckFn<crate::tls::Bundle>, ServedFn),
     /// Run by `tripline diff` over each pair of zones.
     Migration(fn(&crate::migration::ZonePair<'_>, &mut crate::rules::Checker<'_>)),
     /// Reported while applying suppression comments.
@@ -83,6 +89,9 @@ pub static RULES: &[&Rule] = &[
     &rules::tls::weak_key::RULE,
     &rules::tls::weak_signature::RULE,
     &rules::tls::expired_in_ca_bundle::RULE,
+    &rules::tls::hostname_mismatch::RULE,
+    &rules::tls::self_signed::RULE,
+    &rules::tls::file_not_found::RULE,
     &rules::migration::missing_record::RULE,
     &rules::migration::changed_record::RULE,
     &rules::migration::extra_record::RULE,

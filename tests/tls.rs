@@ -295,3 +295,82 @@ fn corpus_key_match_agrees_with_the_manifest() {
     assert!(wrong.is_empty(), "{wrong:#?}");
     assert!(agree * 10 >= total * 9, "{agree}/{total}");
 }
+
+/// The cross-checks point at the nginx directive and relate to the files.
+#[test]
+fn nginx_pairs_are_checked_at_the_directive() {
+    let (code, json) = check_json(&["fixtures/tls/key-mismatch/bad-nginx-renewed-cert-old-key"]);
+    assert_eq!(code, 1);
+    assert_eq!(rules_of(&json), ["tls/key-mismatch"]);
+    let f = &json["findings"][0];
+    assert_eq!(
+        f["file"],
+        "fixtures/tls/key-mismatch/bad-nginx-renewed-cert-old-key/nginx.conf"
+    );
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(8), Some(29))
+    );
+    let related: Vec<&str> = f["related"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .filter_map(|r| r["file"].as_str())
+        .collect();
+    assert!(
+        related.iter().any(|r| r.ends_with("certs/privkey.pem")),
+        "{related:?}"
+    );
+    assert!(
+        related.iter().any(|r| r.ends_with("certs/fullchain.pem")),
+        "{related:?}"
+    );
+
+    let (_, json) = check_json(&["fixtures/tls/hostname-mismatch/bad-api-not-covered"]);
+    assert_eq!(rules_of(&json), ["tls/hostname-mismatch"]);
+    let f = &json["findings"][0];
+    assert!(f["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("server_name api.example.test is not covered")));
+    assert_eq!(f["line"], 6);
+}
+
+/// A certificate finding moves to the directive that loads the file, even
+/// when the file lies outside the folder being checked.
+#[test]
+fn served_certificate_findings_point_at_nginx() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let conf = dir.path().join("nginx");
+    std::fs::create_dir_all(&conf).expect("mkdir");
+    let tree = root().join("fixtures/tls/self-signed/good-ca-issued");
+    let nginx = std::fs::read_to_string(tree.join("nginx.conf"))
+        .expect("read")
+        .replace("certs/", "../certs/");
+    std::fs::write(conf.join("nginx.conf"), nginx).expect("write");
+    std::fs::create_dir_all(dir.path().join("certs")).expect("mkdir");
+    for name in ["fullchain.pem", "privkey.pem"] {
+        std::fs::copy(
+            tree.join("certs").join(name),
+            dir.path().join("certs").join(name),
+        )
+        .expect("copy");
+    }
+    let run = common::tripline_in(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--now",
+            "2026-03-15T00:00:00Z",
+            "nginx",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(rules_of(&json), ["tls/expired"], "{json}");
+    assert_eq!(json["findings"][0]["file"], "nginx/nginx.conf");
+    assert_eq!(
+        json["findings"][0]["related"][0]["file"],
+        "certs/fullchain.pem"
+    );
+}

@@ -36,6 +36,38 @@ pub struct Scope {
     pub resolver: bool,
     pub certificates: Vec<Span>,
     pub reject_handshake: bool,
+    /// Certificate, key and trust-bundle paths set in this scope.
+    pub tls_files: Vec<TlsFile>,
+}
+
+/// The directives that name certificate, key and trust-bundle files.
+pub const TLS_FILE_DIRECTIVES: &[&str] = &[
+    "ssl_certificate",
+    "ssl_certificate_key",
+    "ssl_trusted_certificate",
+    "ssl_client_certificate",
+    "proxy_ssl_trusted_certificate",
+];
+
+/// A file a TLS directive names, and where it is in this tree.
+#[derive(Debug, Clone)]
+pub struct TlsFile {
+    pub directive: &'static str,
+    pub arg: String,
+    /// The argument's span.
+    pub span: Span,
+    pub place: TlsPlace,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsPlace {
+    /// Mapped into this tree (it may or may not exist).
+    Tree(std::path::PathBuf),
+    /// An absolute path outside the nginx prefix: it lives on the server.
+    Outside,
+    /// Named through a variable (`$ssl_server_name`) or inline `data:`:
+    /// known only when a request arrives.
+    Dynamic,
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +159,20 @@ impl Model {
         self.ancestors(scope)
             .find(|s| !s.certificates.is_empty())
             .map_or(&[], |s| &s.certificates)
+    }
+
+    /// The files one TLS directive gives a scope: the nearest scope that
+    /// sets the directive at all wins (nginx inherits the whole list).
+    pub fn tls_files_in_scope(&self, scope: ScopeId, directive: &str) -> Vec<&TlsFile> {
+        self.ancestors(scope)
+            .map(|s| {
+                s.tls_files
+                    .iter()
+                    .filter(|f| f.directive == directive)
+                    .collect::<Vec<_>>()
+            })
+            .find(|files| !files.is_empty())
+            .unwrap_or_default()
     }
 
     pub fn rejects_handshake(&self, scope: ScopeId) -> bool {
@@ -305,6 +351,11 @@ fn reads_arguments(name: &str) -> bool {
             | "server_name"
             | "ssl"
             | "ssl_reject_handshake"
+            | "ssl_certificate"
+            | "ssl_certificate_key"
+            | "ssl_trusted_certificate"
+            | "ssl_client_certificate"
+            | "proxy_ssl_trusted_certificate"
             | "server"
             | "upstream"
     ) || PASS_DIRECTIVES.contains(&name)
@@ -550,6 +601,16 @@ impl Walker<'_, '_> {
 
     /// Directives inherited through scopes.
     fn scope_directive(&mut self, d: &Directive, scope: ScopeId) {
+        let tls_file = TLS_FILE_DIRECTIVES
+            .iter()
+            .find(|&&n| n == d.name)
+            .zip(d.args.first().zip(d.arg_spans.first()))
+            .map(|(&directive, (arg, &span))| TlsFile {
+                directive,
+                arg: arg.clone(),
+                span,
+                place: self.tls_place(arg),
+            });
         let s = &mut self.model.scopes[scope];
         match d.name.as_str() {
             "resolver" => s.resolver = true,
@@ -559,6 +620,17 @@ impl Walker<'_, '_> {
             }
             _ => {}
         }
+        s.tls_files.extend(tls_file);
+    }
+
+    /// Where a certificate or key path points: like an include, mapped
+    /// through the prefix; variables are known only at request time.
+    fn tls_place(&self, arg: &str) -> TlsPlace {
+        if arg.contains('$') || arg.starts_with("data:") {
+            return TlsPlace::Dynamic;
+        }
+        include::locate(arg, self.prefix_dir, &self.ws.nginx_prefix)
+            .map_or(TlsPlace::Outside, TlsPlace::Tree)
     }
 
     fn include(&mut self, d: &Directive, ctx: Ctx, scope: ScopeId, chain: &Rc<Chain>) {

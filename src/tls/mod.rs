@@ -5,6 +5,7 @@
 pub mod cert;
 pub mod key;
 pub mod pem;
+pub mod served;
 
 use crate::finding::Finding;
 use crate::rules::tls::{parse_error, unverifiable};
@@ -13,7 +14,7 @@ use cert::Cert;
 use key::PrivateKey;
 use rustls_pki_types::pem::SectionKind;
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One file's certificates and keys, in file order.
 pub struct Bundle {
@@ -63,14 +64,30 @@ pub struct Analysis {
 }
 
 /// Reads each file into a bundle; unreadable blocks become findings.
-pub fn analyse(sources: &mut Sources, inputs: &[&Path]) -> Result<Analysis, ReadError> {
+/// `context` files (named by nginx, not by the user) are read too, once,
+/// but are not reported on by themselves.
+pub fn analyse(
+    sources: &mut Sources,
+    inputs: &[&Path],
+    context: &[PathBuf],
+) -> Result<Analysis, ReadError> {
     let mut bundles = Vec::new();
     let mut findings = Vec::new();
     let mut reported = BTreeSet::new();
-    for path in inputs {
+    let mut seen = BTreeSet::new();
+    let context = context.iter().map(PathBuf::as_path);
+    for (path, is_input) in inputs
+        .iter()
+        .map(|p| (*p, true))
+        .chain(context.map(|p| (p, false)))
+    {
         let file = sources.load(path)?;
-        reported.insert(file);
-        bundles.push(read(sources.get(file), file, &mut findings));
+        if is_input {
+            reported.insert(file);
+        }
+        if seen.insert(file) {
+            bundles.push(read(sources.get(file), file, &mut findings));
+        }
     }
     Ok(Analysis {
         bundles,

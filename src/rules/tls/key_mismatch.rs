@@ -8,6 +8,7 @@ use crate::rules::Checker;
 use crate::source::Span;
 use crate::tls::cert::Cert;
 use crate::tls::key::PrivateKey;
+use crate::tls::served::Served;
 use crate::tls::Bundle;
 
 pub const RULE: Rule = Rule {
@@ -16,7 +17,7 @@ pub const RULE: Rule = Rule {
     summary: "the private key does not belong to the certificate: nginx refuses to load the pair",
     doc: include_str!("../../../rules/tls/key-mismatch.md"),
     aliases: &[],
-    check: Check::Tls(check),
+    check: Check::TlsAndServed(check, check_served),
 };
 
 /// A file holding both certificates and a key (HAProxy style, or a
@@ -29,6 +30,39 @@ fn check(bundle: &Bundle, out: &mut Checker<'_>) {
         if let Some(finding) = mismatch(leaf, *leaf_span, key, *key_span, out.now.unix_timestamp())
         {
             out.report(finding);
+        }
+    }
+}
+
+/// Each certificate nginx loads with the key at the same position: nginx
+/// pairs the key with the first certificate of the file.
+fn check_served(served: &Served<'_>, out: &mut Checker<'_>) {
+    let now = out.now.unix_timestamp();
+    for server in served.tls_servers() {
+        for pair in served.pairs(server) {
+            let Some(key_file) = pair.key else { continue };
+            let (Some(certs), Some(keys)) =
+                (served.bundle(pair.certificate), served.bundle(key_file))
+            else {
+                continue;
+            };
+            let (Some((cert, cert_span)), Some((key, key_span))) =
+                (certs.certs.first(), keys.keys.first())
+            else {
+                continue;
+            };
+            if let Some(finding) = mismatch(cert, *cert_span, key, *key_span, now) {
+                out.report(
+                    Finding {
+                        span: key_file.span,
+                        related: Vec::new(),
+                        ..finding
+                    }
+                    .related(pair.certificate.span, "the certificate nginx pairs it with")
+                    .related(*key_span, "the key")
+                    .related(*cert_span, "the certificate"),
+                );
+            }
         }
     }
 }

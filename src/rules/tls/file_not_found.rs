@@ -1,0 +1,41 @@
+//! An `ssl_certificate`, `ssl_certificate_key` or trust-bundle path that
+//! does not exist once mapped through the nginx prefix: nginx fails to
+//! start (`cannot load certificate ... No such file or directory`).
+
+use crate::finding::{Finding, Severity};
+use crate::nginx::model::TlsPlace;
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+use crate::tls::served::Served;
+
+pub const RULE: Rule = Rule {
+    id: "tls/file-not-found",
+    default_severity: Severity::Error,
+    summary:
+        "an nginx certificate, key or trust-bundle path that does not exist: nginx will not start",
+    doc: include_str!("../../../rules/tls/file-not-found.md"),
+    aliases: &[],
+    check: Check::Served(check),
+};
+
+fn check(served: &Served<'_>, out: &mut Checker<'_>) {
+    for file in served.files() {
+        let TlsPlace::Tree(path) = &file.place else {
+            continue; // on the server only, or named through a variable
+        };
+        if path.exists() {
+            continue;
+        }
+        out.report(Finding::new(
+            &RULE,
+            file.span,
+            format!(
+                "{} \"{}\" does not exist (looked for {}): nginx fails to start",
+                file.directive,
+                file.arg,
+                crate::source::display_path(path)
+            ),
+            "fix the path, or add the file; paths under the nginx prefix map onto the folder of nginx.conf",
+        ));
+    }
+}
