@@ -249,3 +249,21 @@ nginx_tree("file-not-found/good-paths-exist", "www.example.test", chain_files,
 nginx_tree("unverifiable/bad-certificate-per-name", "www.example.test", chain_files,
            certificate="certs/$ssl_server_name.pem", key="certs/$ssl_server_name.key",
            comment="the certificate is chosen per request: not checkable")
+
+
+def k8s_secret(crt, key):
+    import base64
+    b64 = lambda data: base64.b64encode(data).decode()
+    return f"""apiVersion: v1
+kind: Secret
+metadata:
+  name: www-example-test
+type: kubernetes.io/tls
+data:
+  tls.crt: {b64(crt)}
+  tls.key: {b64(key)}
+""".encode()
+
+
+write("key-mismatch/bad-k8s-secret.yaml", k8s_secret(pem(good, inter), pem(ec_key())))
+write("key-mismatch/good-k8s-secret.yaml", k8s_secret(pem(good, inter), pem(good_key)))

@@ -103,7 +103,7 @@ pub fn kind_by_content(head: &[u8]) -> Option<FileKind> {
         return None;
     }
     let text = String::from_utf8_lossy(head);
-    if text.contains("-----BEGIN ") {
+    if text.contains("-----BEGIN ") || crate::tls::secret::is_tls_secret(head) {
         return Some(FileKind::Tls);
     }
     // cli53's Route 53 dialect.

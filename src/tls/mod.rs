@@ -5,6 +5,7 @@
 pub mod cert;
 pub mod key;
 pub mod pem;
+pub mod secret;
 pub mod served;
 
 use crate::finding::Finding;
@@ -96,7 +97,8 @@ pub fn analyse(
     })
 }
 
-/// Reads one file: PEM blocks wherever they stand, else one DER object.
+/// Reads one file: a Kubernetes TLS Secret, PEM blocks wherever they
+/// stand, or one DER object.
 pub fn read(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) -> Bundle {
     let bytes: &[u8] = &source.bytes;
     let mut bundle = Bundle {
@@ -105,22 +107,40 @@ pub fn read(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) -> B
         keys: Vec::new(),
         role: Role::NoCertificates,
     };
-    let whole = Span::new(file, 0, 0);
+    if secret::is_tls_secret(bytes) {
+        secret::read(bytes, file, &mut bundle, findings);
+    } else if !read_pem(
+        bytes,
+        &|start, end| Span::new(file, start, end),
+        &mut bundle,
+        findings,
+    ) {
+        read_der(bytes, Span::new(file, 0, 0), &mut bundle, findings);
+    }
+    bundle.role = Bundle::role_of(&bundle.certs);
+    bundle
+}
+
+/// Reads the PEM blocks of `bytes` into the bundle; `locate` turns a byte
+/// range of `bytes` into a span of the file. `false`: no PEM block at all.
+pub fn read_pem(
+    bytes: &[u8],
+    locate: &dyn Fn(usize, usize) -> Span,
+    bundle: &mut Bundle,
+    findings: &mut Vec<Finding>,
+) -> bool {
     let (blocks, unterminated) = pem::blocks(bytes);
     if blocks.is_empty() && unterminated.is_none() {
-        read_der(bytes, whole, &mut bundle, findings);
-        bundle.role = Bundle::role_of(&bundle.certs);
-        return bundle;
+        return false;
     }
     for block in &blocks {
         // Findings underline the BEGIN line: the base64 below it says nothing.
-        let begin_line = Span::new(file, block.start, block.start + 11 + block.label.len() + 5);
-        let span = begin_line;
+        let span = locate(block.start, block.start + 11 + block.label.len() + 5);
         match pem::decode(block) {
             pem::Decoded::Known(SectionKind::Certificate, der) => match Cert::from_der(der) {
                 Ok(cert) => bundle.certs.push((cert, span)),
                 Err(reason) => findings.push(parse_error::finding(
-                    begin_line,
+                    span,
                     format!("this CERTIFICATE block is not an X.509 certificate: {reason}"),
                 )),
             },
@@ -134,33 +154,32 @@ pub fn read(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) -> B
                 match key {
                     Some(key) => bundle.keys.push((key, span)),
                     None => findings.push(parse_error::finding(
-                        begin_line,
+                        span,
                         format!("this {} block does not hold a readable key", block.label),
                     )),
                 }
             }
             pem::Decoded::Encrypted => findings.push(unverifiable::finding(
-                begin_line,
+                span,
                 "this private key is encrypted: tripline cannot tell which certificate it belongs to",
             )),
             pem::Decoded::Skipped => {}
             pem::Decoded::Broken(reason) => findings.push(parse_error::finding(
-                begin_line,
+                span,
                 format!("this {} block does not decode: {reason}", block.label),
             )),
         }
     }
     if let Some(open) = unterminated {
         findings.push(parse_error::finding(
-            Span::new(file, open.start, open.end),
+            locate(open.start, open.end),
             format!(
                 "this {} block has no `-----END {}-----` line",
                 open.label, open.label
             ),
         ));
     }
-    bundle.role = Bundle::role_of(&bundle.certs);
-    bundle
+    true
 }
 
 /// A file without PEM blocks: one DER certificate or key, or garbage.
