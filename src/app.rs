@@ -87,6 +87,7 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<Outcome, AppError> {
         now: cli.now.unwrap_or_else(time::OffsetDateTime::now_utc),
         origin: cli.origin.clone(),
         force_kind: None,
+        ca_file: cli.ca_file.clone(),
     };
     let result = check_paths(paths, &config, &options)?;
     let exit_code = exit_code(cli.fail_on, &result.findings);
@@ -115,6 +116,8 @@ pub struct CheckOptions {
     pub origin: Option<dns::name::Name>,
     /// Read every file named explicitly as this kind, whatever its name.
     pub force_kind: Option<FileKind>,
+    /// Extra trusted roots (`--ca-file`); `[tls] ca-file` when unset.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl CheckOptions {
@@ -123,6 +126,7 @@ impl CheckOptions {
             now,
             origin: None,
             force_kind: None,
+            ca_file: None,
         }
     }
 }
@@ -179,6 +183,17 @@ pub fn check_paths(
     let served_files = tls::served::referenced_paths(&models);
     let certificates = tls::analyse(&mut sources, &tls_inputs, &served_files)?;
     let by_path = tls::served::index(&certificates.bundles, &sources);
+    let ca_file = (options.ca_file.clone()).or_else(|| {
+        config
+            .tls
+            .ca_file
+            .as_ref()
+            .map(|p| config.path_from_config(p))
+    });
+    let extra_roots = match ca_file {
+        Some(path) => tls::root_subjects(&mut sources, &path)?,
+        None => Vec::new(),
+    };
 
     let mut findings = analysis.findings;
     findings.extend(zones.findings);
@@ -187,6 +202,7 @@ pub fn check_paths(
         sources: &sources,
         config,
         now,
+        extra_roots: &extra_roots,
         findings,
     };
     for rule in RULES.iter().filter(|r| config.is_selected(r)) {
@@ -270,9 +286,8 @@ fn finish(
 fn diff(cli: &Cli, old: &Path, new: &Path, include_ns_soa: bool) -> Result<Outcome, AppError> {
     let config = load_config(cli)?;
     let options = CheckOptions {
-        now: cli.now.unwrap_or_else(time::OffsetDateTime::now_utc),
         origin: cli.origin.clone(),
-        force_kind: None,
+        ..CheckOptions::at(cli.now.unwrap_or_else(time::OffsetDateTime::now_utc))
     };
     let result = diff_paths(old, new, &config, &options, &DiffOptions { include_ns_soa })?;
     let exit_code = exit_code(cli.fail_on, &result.check.findings);
@@ -343,6 +358,7 @@ pub fn diff_paths(
         sources: &sources,
         config,
         now: options.now,
+        extra_roots: &[],
         findings,
     };
     for rule in RULES.iter().filter(|r| config.is_selected(r)) {

@@ -33,6 +33,10 @@ pub struct Cli {
     #[arg(long, global = true, value_parser = parse_origin)]
     pub origin: Option<crate::dns::name::Name>,
 
+    /// Extra trusted root certificates (PEM), e.g. a private CA [default: `[tls] ca-file`].
+    #[arg(long, global = true)]
+    pub ca_file: Option<PathBuf>,
+
     /// Configuration file [default: tripline.toml in the current folder or the nearest parent].
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,

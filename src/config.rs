@@ -79,7 +79,7 @@ struct RawPerPath {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct NginxOptions {
     /// The absolute prefix the configs were written for; paths under it map
     /// onto the folder of the root nginx.conf.
@@ -95,7 +95,7 @@ impl Default for NginxOptions {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DnsOptions {
     pub max_ttl: u32,
 }
@@ -107,10 +107,13 @@ impl Default for DnsOptions {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct TlsOptions {
     pub warn_days: u32,
     pub error_days: u32,
+    /// Extra trusted roots (a private CA), relative to tripline.toml.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Default for TlsOptions {
@@ -118,12 +121,13 @@ impl Default for TlsOptions {
         TlsOptions {
             warn_days: 30,
             error_days: 7,
+            ca_file: None,
         }
     }
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct MigrationOptions {
     /// The TTL records should have at the old provider before the NS switch.
     pub cutover_ttl: u32,
@@ -268,6 +272,11 @@ impl Config {
         })
     }
 
+    /// A path written in tripline.toml, as seen from the current folder.
+    pub fn path_from_config(&self, path: &Path) -> PathBuf {
+        self.base.join(path)
+    }
+
     /// Whether the rule runs at all (select minus ignore).
     pub fn is_selected(&self, rule: &Rule) -> bool {
         let selected = self
@@ -376,6 +385,14 @@ mod tests {
         let mds = registry::find("nginx/missing-default-server").expect("rule");
         assert!(!c.is_enabled_for(mds, Path::new("/repo/legacy/a/nginx.conf")));
         assert!(c.is_enabled_for(mds, Path::new("/repo/current/nginx.conf")));
+    }
+
+    #[test]
+    fn option_tables_may_set_one_key() {
+        let c = parse("[tls]\nerror-days = 3\n[migration]\n[dns]\n[nginx]\n").expect("valid");
+        assert_eq!((c.tls.warn_days, c.tls.error_days), (30, 3));
+        assert_eq!(c.migration.cutover_ttl, 300);
+        assert_eq!(c.dns.max_ttl, 3600);
     }
 
     #[test]

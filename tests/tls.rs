@@ -200,6 +200,7 @@ fn corpus_chain_order_agrees_with_the_manifest() {
             sources: &sources,
             config: &config,
             now: time::OffsetDateTime::UNIX_EPOCH,
+            extra_roots: &[],
             findings: Vec::new(),
         };
         if let tripline::registry::Check::Tls(check) = tripline::rules::tls::chain_order::RULE.check
@@ -373,4 +374,41 @@ fn served_certificate_findings_point_at_nginx() {
         json["findings"][0]["related"][0]["file"],
         "certs/fullchain.pem"
     );
+}
+
+/// A private CA's root named with --ca-file or `[tls] ca-file` completes
+/// the chain of a leaf issued directly by it.
+#[test]
+fn private_ca_from_ca_file_or_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bundle = std::fs::read_to_string(root().join(CHAIN)).expect("read");
+    let (leaf, intermediate) = bundle
+        .split_once("-----END CERTIFICATE-----\n")
+        .map(|(a, b)| (format!("{a}-----END CERTIFICATE-----\n"), b.to_string()))
+        .expect("two certificates");
+    let leaf_path = dir.path().join("leaf.pem");
+    std::fs::write(&leaf_path, leaf).expect("write");
+    let ca_path = dir.path().join("private-ca.pem");
+    std::fs::write(&ca_path, intermediate).expect("write");
+    let leaf_arg = leaf_path.to_string_lossy().into_owned();
+
+    let (_, json) = check_json(&[&leaf_arg]);
+    assert_eq!(rules_of(&json), ["tls/incomplete-chain"]);
+    let (_, json) = check_json(&["--ca-file", &ca_path.to_string_lossy(), &leaf_arg]);
+    assert_eq!(rules_of(&json), Vec::<String>::new());
+
+    std::fs::write(
+        dir.path().join("tripline.toml"),
+        "[tls]\nca-file = \"private-ca.pem\"\n",
+    )
+    .expect("write");
+    let (_, json) = common::check_json_in(dir.path(), &["leaf.pem"]);
+    assert_eq!(
+        rules_of(&json),
+        Vec::<String>::new(),
+        "ca-file relative to tripline.toml"
+    );
+
+    let run = common::tripline(&["check", "--ca-file", "no/such/ca.pem", &leaf_arg]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
 }

@@ -16,6 +16,9 @@ pub struct Checker<'a> {
     pub config: &'a Config,
     /// `--now`, so that time-dependent rules never read the real clock.
     pub now: time::OffsetDateTime,
+    /// Subjects (DER) of roots trusted besides the built-in store
+    /// (`--ca-file`, `[tls] ca-file`).
+    pub extra_roots: &'a [Vec<u8>],
     pub findings: Vec<Finding>,
 }
 

@@ -97,6 +97,19 @@ pub fn analyse(
     })
 }
 
+/// The subjects of the certificates in a CA file, as DER: roots to trust
+/// besides the built-in store.
+pub fn root_subjects(sources: &mut Sources, path: &Path) -> Result<Vec<Vec<u8>>, ReadError> {
+    let file = sources.load(path)?;
+    let mut ignored = Vec::new();
+    let bundle = read(sources.get(file), file, &mut ignored);
+    Ok(bundle
+        .certs
+        .into_iter()
+        .map(|(c, _)| c.subject_raw)
+        .collect())
+}
+
 /// Reads one file: a Kubernetes TLS Secret, PEM blocks wherever they
 /// stand, or one DER object.
 pub fn read(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) -> Bundle {

@@ -31,7 +31,8 @@ fn check(bundle: &Bundle, out: &mut Checker<'_>) {
         .certs
         .iter()
         .any(|(c, _)| c.subject_raw == leaf.issuer_raw);
-    if in_file || is_trusted_root(&leaf.issuer_raw) {
+    let extra_root = out.extra_roots.contains(&leaf.issuer_raw);
+    if in_file || extra_root || is_trusted_root(&leaf.issuer_raw) {
         return;
     }
     out.report(Finding::new(
@@ -42,7 +43,7 @@ fn check(bundle: &Bundle, out: &mut Checker<'_>) {
             leaf.issuer,
             leaf.describe(out.now.unix_timestamp())
         ),
-        "serve the full chain: append the intermediate certificate(s) after the leaf (certbot: fullchain.pem, not cert.pem)",
+        "serve the full chain: append the intermediate certificate(s) after the leaf (certbot: fullchain.pem, not cert.pem); for a private CA, name its root with --ca-file or `[tls] ca-file`",
     ));
 }
 
