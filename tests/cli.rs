@@ -645,3 +645,26 @@ fn origin_comes_from_the_command_line_or_the_config() {
         run.stderr
     );
 }
+
+#[test]
+fn check_markdown_is_a_findings_table() {
+    let run = tripline(&[
+        "check",
+        "--format",
+        "markdown",
+        "--now",
+        NOW,
+        "fixtures/tls/expired/bad-expired-leaf.pem",
+    ]);
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "# tripline findings");
+    assert_eq!(lines[2], "| Location | Severity | Rule | Message |");
+    assert!(lines[4].starts_with(
+        "| `fixtures/tls/expired/bad-expired-leaf.pem:2:1` | error | `tls/expired` |"
+    ));
+    assert_eq!(
+        lines.last().copied(),
+        Some("Files checked: 1 · errors: 1 · warnings: 0 · infos: 0")
+    );
+}

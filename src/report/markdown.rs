@@ -38,7 +38,7 @@ pub fn render(report: &Report<'_>) -> String {
     let s = report.summary;
     let _ = writeln!(
         out,
-        "\n{} errors, {} warnings, {} infos in {} files.",
+        "\nFiles checked: {3} · errors: {0} · warnings: {1} · infos: {2}",
         s.errors, s.warnings, s.infos, s.files_checked
     );
     out
@@ -51,14 +51,14 @@ fn findings_table(out: &mut String, findings: &[Located]) {
     }
     out.push_str("| Location | Severity | Rule | Message |\n|---|---|---|---|\n");
     for f in findings {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} |",
-            code(&format!("{}:{}:{}", f.file, f.start.line, f.start.column)),
-            f.severity.as_str(),
+        let location = format!("{}:{}:{}", f.file, f.start.line, f.start.column);
+        let cells = [
+            code(&location),
+            f.severity.as_str().to_string(),
             code(f.rule),
-            cell(&f.message)
-        );
+            cell(&f.message),
+        ];
+        let _ = writeln!(out, "{}", table_row(&cells));
     }
 }
 
@@ -194,13 +194,12 @@ fn render_zone(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
         "Missing in NEW",
         "| RRset | OLD values | TTL | OLD location |\n|---|---|---:|---|",
         &|r| {
-            format!(
-                "| {} | {} | {} | {} |",
+            table_row(&[
                 code(&r.name),
                 opt(&r.old_values),
                 ttl(r.old_ttl),
-                opt(&r.old_at)
-            )
+                opt(&r.old_at),
+            ])
         },
     );
     section(
@@ -223,13 +222,12 @@ fn render_zone(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
         "TTL changed, values identical",
         "| RRset | Values | OLD TTL | NEW TTL |\n|---|---|---:|---:|",
         &|r| {
-            format!(
-                "| {} | {} | {} | {} |",
+            table_row(&[
                 code(&r.name),
                 opt(&r.old_values),
                 ttl(r.old_ttl),
-                ttl(r.new_ttl)
-            )
+                ttl(r.new_ttl),
+            ])
         },
     );
     section(
@@ -238,28 +236,31 @@ fn render_zone(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
         "Extra in NEW",
         "| RRset | NEW values | TTL | NEW location |\n|---|---|---:|---|",
         &|r| {
-            format!(
-                "| {} | {} | {} | {} |",
+            table_row(&[
                 code(&r.name),
                 opt(&r.new_values),
                 ttl(r.new_ttl),
-                opt(&r.new_at)
-            )
+                opt(&r.new_at),
+            ])
         },
     );
     render_plan(out, zone, now);
 }
 
+/// `| a | b | c |`
+fn table_row(cells: &[String]) -> String {
+    format!("| {} |", cells.join(" | "))
+}
+
 /// A row showing a set on both sides and where each is.
 fn both_sides(r: &Row) -> String {
-    format!(
-        "| {} | {} | {} | {} | {} |",
+    table_row(&[
         code(&r.name),
         opt(&r.old_values),
         opt(&r.new_values),
         opt(&r.old_at),
-        opt(&r.new_at)
-    )
+        opt(&r.new_at),
+    ])
 }
 
 fn render_plan(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
@@ -292,7 +293,8 @@ fn render_plan(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
             );
             out.push_str("   | RRset | OLD TTL | OLD location |\n   |---|---:|---|\n");
             for (name, ttl, at) in &zone.to_lower {
-                let _ = writeln!(out, "   | {} | {ttl} | {} |", code(name), code(at));
+                let cells = [code(name), ttl.to_string(), code(at)];
+                let _ = writeln!(out, "   {}", table_row(&cells));
             }
             out.push('\n');
             step += 1;
