@@ -91,20 +91,24 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<Outcome, AppError> {
     };
     let result = check_paths(paths, &config, &options)?;
     let exit_code = exit_code(cli.fail_on, &result.findings);
-    let color = cli.format == Format::Text && color_wanted();
-    let output = report::render(
-        cli.format,
+    let output = render(cli, cli.format, &result);
+    Ok(Outcome { output, exit_code })
+}
+
+/// The findings in a format every command shares.
+fn render(cli: &Cli, format: Format, result: &CheckResult) -> String {
+    report::render(
+        format,
         &Report {
             findings: &result.findings,
             summary: result.summary,
             sources: &result.sources,
         },
         &TextOptions {
-            color,
+            color: format == Format::Text && color_wanted(),
             quiet: cli.quiet,
         },
-    );
-    Ok(Outcome { output, exit_code })
+    )
 }
 
 /// What a check run takes besides paths and config.
@@ -121,6 +125,14 @@ pub struct CheckOptions {
 }
 
 impl CheckOptions {
+    /// The origin of a zone file that does not name its zone: `--origin`,
+    /// else a `[[per-path]] origin`.
+    fn origin_for(&self, config: &Config, path: &Path) -> Option<dns::name::Name> {
+        (self.origin.as_ref())
+            .or_else(|| config.origin_for(path))
+            .cloned()
+    }
+
     pub fn at(now: time::OffsetDateTime) -> Self {
         CheckOptions {
             now,
@@ -158,31 +170,29 @@ pub fn check_paths(
         })
         .collect();
 
-    let zone_inputs: Vec<&std::path::Path> = discovered
-        .iter()
-        .filter(|d| d.kind == FileKind::Zone)
-        .map(|d| d.path.as_path())
-        .collect();
+    let inputs_of = |kind: FileKind| -> Vec<&Path> {
+        (discovered.iter())
+            .filter(|d| d.kind == kind)
+            .map(|d| d.path.as_path())
+            .collect()
+    };
+    let zone_inputs = inputs_of(FileKind::Zone);
 
     let mut sources = Sources::default();
     let mut ws = Workspace::new(&mut sources, config.nginx.prefix.clone());
     let analysis = nginx::analyse(&mut ws, &nginx_inputs)?;
     drop(ws);
-    let origin_for = |path: &std::path::Path| {
-        (options.origin.as_ref())
-            .or_else(|| config.origin_for(path))
-            .cloned()
-    };
-    let zones = dns::analyse(&mut sources, &zone_inputs, &origin_for)?;
-    let tls_inputs: Vec<&std::path::Path> = discovered
-        .iter()
-        .filter(|d| d.kind == FileKind::Tls)
-        .map(|d| d.path.as_path())
-        .collect();
+    let zones = dns::analyse(&mut sources, &zone_inputs, &|p| {
+        options.origin_for(config, p)
+    })?;
+    let tls_inputs = inputs_of(FileKind::Tls);
     let models: Vec<&nginx::model::Model> = analysis.models.iter().collect();
     let served_files = tls::served::referenced_paths(&models);
     let certificates = tls::analyse(&mut sources, &tls_inputs, &served_files)?;
     let by_path = tls::served::index(&certificates.bundles, &sources);
+    let served: Vec<tls::served::Served<'_>> = (models.iter())
+        .map(|m| tls::served::Served::new(m, &by_path))
+        .collect();
     let ca_file = (options.ca_file.clone()).or_else(|| {
         config
             .tls
@@ -213,17 +223,10 @@ pub fn check_paths(
                 .bundles
                 .iter()
                 .for_each(|b| check(b, &mut checker)),
-            Check::Served(served) => models
-                .iter()
-                .for_each(|m| served(&tls::served::Served::new(m, &by_path), &mut checker)),
-            Check::TlsAndServed(file, served) => {
-                certificates
-                    .bundles
-                    .iter()
-                    .for_each(|b| file(b, &mut checker));
-                models
-                    .iter()
-                    .for_each(|m| served(&tls::served::Served::new(m, &by_path), &mut checker));
+            Check::Served(check) => served.iter().for_each(|s| check(s, &mut checker)),
+            Check::TlsAndServed(file, check) => {
+                (certificates.bundles.iter()).for_each(|b| file(b, &mut checker));
+                served.iter().for_each(|s| check(s, &mut checker));
             }
             Check::Reader | Check::Suppressions | Check::Migration(_) => {}
         }
@@ -293,18 +296,7 @@ fn diff(cli: &Cli, old: &Path, new: &Path, include_ns_soa: bool) -> Result<Outco
     let exit_code = exit_code(cli.fail_on, &result.check.findings);
     let output = match cli.format {
         Format::Markdown => report::markdown::render_diff(&result, options.now),
-        format => report::render(
-            format,
-            &Report {
-                findings: &result.check.findings,
-                summary: result.check.summary,
-                sources: &result.check.sources,
-            },
-            &TextOptions {
-                color: format == Format::Text && color_wanted(),
-                quiet: cli.quiet,
-            },
-        ),
+        format => render(cli, format, &result.check),
     };
     Ok(Outcome { output, exit_code })
 }
@@ -340,11 +332,7 @@ pub fn diff_paths(
     diff_options: &DiffOptions,
 ) -> Result<DiffResult, AppError> {
     let (old_inputs, new_inputs) = (zone_inputs(old)?, zone_inputs(new)?);
-    let origin_for = |path: &Path| {
-        (options.origin.as_ref())
-            .or_else(|| config.origin_for(path))
-            .cloned()
-    };
+    let origin_for = |path: &Path| options.origin_for(config, path);
     let mut sources = Sources::default();
     let old_paths: Vec<&Path> = old_inputs.iter().map(PathBuf::as_path).collect();
     let new_paths: Vec<&Path> = new_inputs.iter().map(PathBuf::as_path).collect();
@@ -352,8 +340,8 @@ pub fn diff_paths(
     let new_zones = dns::analyse(&mut sources, &new_paths, &origin_for)?;
 
     let pairs = migration::pair_zones(&old_zones.zones, &new_zones.zones, diff_options);
-    let mut findings = old_zones.findings.clone();
-    findings.extend(new_zones.findings.iter().cloned());
+    let mut findings = old_zones.findings;
+    findings.extend(new_zones.findings);
     let mut checker = Checker {
         sources: &sources,
         config,
@@ -371,7 +359,6 @@ pub fn diff_paths(
         .iter()
         .map(|pair| migration::PairReport::new(pair, &sources, config.migration.cutover_ttl))
         .collect();
-    drop(pairs);
 
     let mut reported = old_zones.reported.clone();
     reported.extend(new_zones.reported.iter().copied());

@@ -12,7 +12,7 @@ use super::parser::{Block, ConfFile};
 use super::Workspace;
 use crate::finding::Finding;
 use crate::rules::nginx::{include_cycle, include_not_found};
-use crate::source::{FileId, Span};
+use crate::source::{normalize, FileId, Span};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::rc::Rc;
@@ -61,7 +61,7 @@ pub struct TlsFile {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TlsPlace {
-    /// Mapped into this tree (it may or may not exist).
+    /// Mapped into this tree, normalised (it may or may not exist).
     Tree(std::path::PathBuf),
     /// An absolute path outside the nginx prefix: it lives on the server.
     Outside,
@@ -624,13 +624,14 @@ impl Walker<'_, '_> {
     }
 
     /// Where a certificate or key path points: like an include, mapped
-    /// through the prefix; variables are known only at request time.
+    /// through the prefix (normalised, as `Sources` keys files); variables
+    /// are known only at request time.
     fn tls_place(&self, arg: &str) -> TlsPlace {
         if arg.contains('$') || arg.starts_with("data:") {
             return TlsPlace::Dynamic;
         }
         include::locate(arg, self.prefix_dir, &self.ws.nginx_prefix)
-            .map_or(TlsPlace::Outside, TlsPlace::Tree)
+            .map_or(TlsPlace::Outside, |path| TlsPlace::Tree(normalize(&path)))
     }
 
     fn include(&mut self, d: &Directive, ctx: Ctx, scope: ScopeId, chain: &Rc<Chain>) {

@@ -3,8 +3,9 @@
 //! tree.
 
 use super::Bundle;
+use crate::finding::Finding;
 use crate::nginx::model::{Model, Server, TlsFile, TlsPlace};
-use crate::source::{normalize, Sources};
+use crate::source::{FileId, Sources};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -29,7 +30,7 @@ impl<'a> Served<'a> {
     /// The bundle read from the file a directive names, if it is in this tree.
     pub fn bundle(&self, file: &TlsFile) -> Option<&'a Bundle> {
         match &file.place {
-            TlsPlace::Tree(path) => self.bundles.get(&normalize(path)).copied(),
+            TlsPlace::Tree(path) => self.bundles.get(path).copied(),
             _ => None,
         }
     }
@@ -63,9 +64,12 @@ impl<'a> Served<'a> {
 
     /// Every TLS file any scope names, in model order.
     pub fn files(&self) -> impl Iterator<Item = &'a TlsFile> {
-        let model = self.model;
-        model.scopes.iter().flat_map(|s| s.tls_files.iter())
+        tls_files(self.model)
     }
+}
+
+fn tls_files(model: &Model) -> impl Iterator<Item = &TlsFile> {
+    model.scopes.iter().flat_map(|s| s.tls_files.iter())
 }
 
 /// The files in this tree that the models' TLS directives name and that
@@ -73,9 +77,9 @@ impl<'a> Served<'a> {
 pub fn referenced_paths(models: &[&Model]) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = models
         .iter()
-        .flat_map(|m| m.scopes.iter().flat_map(|s| s.tls_files.iter()))
+        .flat_map(|m| tls_files(m))
         .filter_map(|f| match &f.place {
-            TlsPlace::Tree(path) if path.is_file() => Some(normalize(path)),
+            TlsPlace::Tree(path) if path.is_file() => Some(path.clone()),
             _ => None,
         })
         .collect();
@@ -84,7 +88,7 @@ pub fn referenced_paths(models: &[&Model]) -> Vec<PathBuf> {
     paths
 }
 
-/// Bundles by normalised path, for `Served::bundle`.
+/// Bundles by path (normalised by `Sources`), for `Served::bundle`.
 pub fn index<'a>(bundles: &'a [Bundle], sources: &Sources) -> HashMap<PathBuf, &'a Bundle> {
     bundles
         .iter()
@@ -97,48 +101,41 @@ pub fn index<'a>(bundles: &'a [Bundle], sources: &Sources) -> HashMap<PathBuf, &
 /// the directive is what a reader of the config can act on, and a file
 /// outside the checked folders is reported at all only this way.
 pub fn point_at_directives(
-    findings: Vec<crate::finding::Finding>,
+    findings: Vec<Finding>,
     models: &[&Model],
     bundles: &HashMap<PathBuf, &Bundle>,
-) -> Vec<crate::finding::Finding> {
-    let mut directives: HashMap<crate::source::FileId, Vec<&TlsFile>> = HashMap::new();
-    for file in models
-        .iter()
-        .flat_map(|m| m.scopes.iter().flat_map(|s| &s.tls_files))
-    {
+) -> Vec<Finding> {
+    let mut directives: HashMap<FileId, Vec<&TlsFile>> = HashMap::new();
+    for file in models.iter().flat_map(|m| tls_files(m)) {
         if let TlsPlace::Tree(path) = &file.place {
-            if let Some(bundle) = bundles.get(&normalize(path)) {
+            if let Some(bundle) = bundles.get(path) {
                 directives.entry(bundle.file).or_default().push(file);
             }
         }
     }
+    for loaders in directives.values_mut() {
+        loaders.sort_by_key(|f| (f.span.file, f.span.start));
+    }
     findings
         .into_iter()
-        .map(|finding| {
-            let served_by = directives
+        .map(|mut finding| {
+            let loaders = directives
                 .get(&finding.span.file)
                 .filter(|_| finding.rule.starts_with("tls/"));
-            let Some(served_by) = served_by else {
-                return finding;
-            };
-            let mut ordered = served_by.clone();
-            ordered.sort_by_key(|f| (f.span.file, f.span.start));
-            let Some((first, others)) = ordered.split_first() else {
+            let Some((first, others)) = loaders.and_then(|l| l.split_first()) else {
                 return finding;
             };
             let original = finding.span;
-            let mut moved = crate::finding::Finding {
+            let related = std::mem::take(&mut finding.related);
+            let mut moved = Finding {
                 span: first.span,
-                related: Vec::new(),
-                ..finding.clone()
-            };
-            moved = moved.related(original, format!("in {}", first.arg));
+                ..finding
+            }
+            .related(original, format!("in {}", first.arg));
             for other in others {
                 moved = moved.related(other.span, format!("also loaded by {}", other.directive));
             }
-            for related in finding.related {
-                moved.related.push(related);
-            }
+            moved.related.extend(related);
             moved
         })
         .collect()
