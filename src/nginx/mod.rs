@@ -2,6 +2,7 @@
 //! semantic model the nginx rules check. [`analyse`] turns the nginx files
 //! discovery found into one model per nginx instance.
 
+pub mod directives;
 pub mod include;
 pub mod lexer;
 pub mod listen;
