@@ -14,6 +14,7 @@ use crate::rules::Checker;
 use crate::source::{FileId, ReadError, Sources};
 use crate::suppress;
 use crate::tls;
+use crate::tree::{checked_roots, Tree};
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -40,6 +41,8 @@ pub enum AppError {
 pub struct Outcome {
     pub output: String,
     pub exit_code: u8,
+    /// One line each for stderr: files skipped and why.
+    pub notes: Vec<String>,
 }
 
 pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
@@ -47,15 +50,21 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
         Command::Rules => Ok(Outcome {
             output: list_rules(cli.format),
             exit_code: 0,
+            notes: Vec::new(),
         }),
         Command::Explain { rule } => {
             let rule = registry::find(rule).ok_or_else(|| AppError::UnknownRule(rule.clone()))?;
             Ok(Outcome {
                 output: format!("{}\n", rule.doc.trim_end()),
                 exit_code: 0,
+                notes: Vec::new(),
             })
         }
-        Command::Check { paths } => check(cli, paths),
+        Command::Check {
+            paths,
+            kind,
+            no_ignore,
+        } => check(cli, paths, *kind, *no_ignore),
         Command::Diff {
             old,
             new,
@@ -79,20 +88,34 @@ pub struct CheckResult {
     pub sources: Sources,
     pub findings: Vec<Located>,
     pub summary: Summary,
+    /// Files skipped and why (for stderr).
+    pub notes: Vec<String>,
+    /// Stock files read in place of files the tree lacks.
+    pub stock_assumed: Vec<String>,
 }
 
-fn check(cli: &Cli, paths: &[PathBuf]) -> Result<Outcome, AppError> {
+fn check(
+    cli: &Cli,
+    paths: &[PathBuf],
+    kind: Option<FileKind>,
+    no_ignore: bool,
+) -> Result<Outcome, AppError> {
     let config = load_config(cli)?;
     let options = CheckOptions {
         now: cli.now.unwrap_or_else(time::OffsetDateTime::now_utc),
         origin: cli.origin.clone(),
-        force_kind: None,
+        force_kind: kind,
         ca_file: cli.ca_file.clone(),
+        no_ignore,
     };
     let result = check_paths(paths, &config, &options)?;
     let exit_code = exit_code(cli.fail_on, &result.findings);
     let output = render(cli, cli.format, &result);
-    Ok(Outcome { output, exit_code })
+    Ok(Outcome {
+        output,
+        exit_code,
+        notes: result.notes,
+    })
 }
 
 /// The findings in a format every command shares.
@@ -103,6 +126,7 @@ fn render(cli: &Cli, format: Format, result: &CheckResult) -> String {
             findings: &result.findings,
             summary: result.summary,
             sources: &result.sources,
+            stock_assumed: &result.stock_assumed,
         },
         &TextOptions {
             color: format == Format::Text && color_wanted(),
@@ -122,6 +146,8 @@ pub struct CheckOptions {
     pub force_kind: Option<FileKind>,
     /// Extra trusted roots (`--ca-file`); `[tls] ca-file` when unset.
     pub ca_file: Option<PathBuf>,
+    /// `--no-ignore`: walk files that ignore files would hide.
+    pub no_ignore: bool,
 }
 
 impl CheckOptions {
@@ -139,6 +165,7 @@ impl CheckOptions {
             origin: None,
             force_kind: None,
             ca_file: None,
+            no_ignore: false,
         }
     }
 }
@@ -155,12 +182,21 @@ pub fn check_paths(
     } else {
         paths.to_vec()
     };
-    let mut discovered = discover::discover(&paths)?;
-    if let Some(kind) = options.force_kind {
-        for d in discovered.iter_mut().filter(|d| d.explicit) {
-            d.kind = kind;
-        }
-    }
+    // A CA file named on the command line is the user's own: readable
+    // wherever it is. One named in tripline.toml is confined like the rest.
+    let mut roots = checked_roots(&paths);
+    roots.extend(options.ca_file.iter().cloned());
+    let tree = Tree::new(&roots).with_mappings(config.nginx_mappings());
+    let discovery = discover::discover(
+        &paths,
+        &tree,
+        &discover::Options {
+            force_kind: options.force_kind,
+            origin_given: options.origin.is_some(),
+            no_ignore: options.no_ignore,
+        },
+    )?;
+    let discovered = discovery.files;
     let nginx_inputs: Vec<nginx::Input> = discovered
         .iter()
         .filter(|d| d.kind == FileKind::Nginx)
@@ -178,7 +214,7 @@ pub fn check_paths(
     };
     let zone_inputs = inputs_of(FileKind::Zone);
 
-    let mut sources = Sources::default();
+    let mut sources = Sources::new(tree);
     let mut ws = Workspace::new(&mut sources, config.nginx.prefix.clone());
     let analysis = nginx::analyse(&mut ws, &nginx_inputs)?;
     drop(ws);
@@ -187,10 +223,12 @@ pub fn check_paths(
     })?;
     let tls_inputs = inputs_of(FileKind::Tls);
     let models: Vec<&nginx::model::Model> = analysis.models.iter().collect();
-    let served_files = tls::served::referenced_paths(&models);
+    let served_files = tls::served::referenced_paths(&models, sources.tree());
     let certificates = tls::analyse(&mut sources, &tls_inputs, &served_files)?;
     let by_path = tls::served::index(&certificates.bundles, &sources);
+    // What nginx serves is known only for configurations it loads.
     let served: Vec<tls::served::Served<'_>> = (models.iter())
+        .filter(|m| m.loaded)
         .map(|m| tls::served::Served::new(m, &by_path))
         .collect();
     let ca_file = (options.ca_file.clone()).or_else(|| {
@@ -218,6 +256,9 @@ pub fn check_paths(
     for rule in RULES.iter().filter(|r| config.is_selected(r)) {
         match rule.check {
             Check::Nginx(check) => analysis.models.iter().for_each(|m| check(m, &mut checker)),
+            Check::LoadedNginx(check) => (analysis.models.iter())
+                .filter(|m| m.loaded)
+                .for_each(|m| check(m, &mut checker)),
             Check::Dns(check) => zones.zones.iter().for_each(|z| check(z, &mut checker)),
             Check::Tls(check) => certificates
                 .bundles
@@ -243,6 +284,8 @@ pub fn check_paths(
         sources,
         findings: located,
         summary,
+        notes: discovery.notes,
+        stock_assumed: analysis.stock_used.iter().map(|s| s.to_string()).collect(),
     })
 }
 
@@ -292,13 +335,17 @@ fn diff(cli: &Cli, old: &Path, new: &Path, include_ns_soa: bool) -> Result<Outco
         origin: cli.origin.clone(),
         ..CheckOptions::at(cli.now.unwrap_or_else(time::OffsetDateTime::now_utc))
     };
-    let result = diff_paths(old, new, &config, &options, &DiffOptions { include_ns_soa })?;
+    let mut result = diff_paths(old, new, &config, &options, &DiffOptions { include_ns_soa })?;
     let exit_code = exit_code(cli.fail_on, &result.check.findings);
     let output = match cli.format {
         Format::Markdown => report::markdown::render_diff(&result, options.now),
         format => render(cli, format, &result.check),
     };
-    Ok(Outcome { output, exit_code })
+    Ok(Outcome {
+        output,
+        exit_code,
+        notes: std::mem::take(&mut result.check.notes),
+    })
 }
 
 /// What `tripline diff` found: the findings, and per zone pair what the
@@ -310,11 +357,17 @@ pub struct DiffResult {
     pub zones: Vec<migration::PairReport>,
 }
 
-/// The zone files of one side: a file as given, or the zones in a folder.
-fn zone_inputs(path: &Path) -> Result<Vec<PathBuf>, AppError> {
-    let found: Vec<PathBuf> = discover::discover(&[path.to_path_buf()])?
+/// The zone files of one side: a file as given (whatever its name), or the
+/// zones in a folder.
+fn zone_inputs(path: &Path, tree: &Tree) -> Result<Vec<PathBuf>, AppError> {
+    let options = discover::Options {
+        force_kind: Some(FileKind::Zone),
+        ..discover::Options::default()
+    };
+    let found: Vec<PathBuf> = discover::discover(&[path.to_path_buf()], tree, &options)?
+        .files
         .into_iter()
-        .filter(|d| d.explicit || d.kind == FileKind::Zone)
+        .filter(|d| d.kind == FileKind::Zone)
         .map(|d| d.path)
         .collect();
     if found.is_empty() {
@@ -331,9 +384,10 @@ pub fn diff_paths(
     options: &CheckOptions,
     diff_options: &DiffOptions,
 ) -> Result<DiffResult, AppError> {
-    let (old_inputs, new_inputs) = (zone_inputs(old)?, zone_inputs(new)?);
+    let tree = Tree::new(&checked_roots(&[old.to_path_buf(), new.to_path_buf()]));
+    let (old_inputs, new_inputs) = (zone_inputs(old, &tree)?, zone_inputs(new, &tree)?);
     let origin_for = |path: &Path| options.origin_for(config, path);
-    let mut sources = Sources::default();
+    let mut sources = Sources::new(tree);
     let old_paths: Vec<&Path> = old_inputs.iter().map(PathBuf::as_path).collect();
     let new_paths: Vec<&Path> = new_inputs.iter().map(PathBuf::as_path).collect();
     let old_zones = dns::analyse(&mut sources, &old_paths, &origin_for)?;
@@ -370,6 +424,8 @@ pub fn diff_paths(
             sources,
             findings: located,
             summary,
+            notes: Vec::new(),
+            stock_assumed: Vec::new(),
         },
         old: crate::source::display_path(old),
         new: crate::source::display_path(new),
@@ -448,14 +504,16 @@ fn list_rules(format: Format) -> String {
     out
 }
 
-/// Writes the outcome; a closed pipe (`tripline check | head`) is not an error.
+/// Writes the outcome. A closed pipe (`tripline check | head -c1`) is not
+/// an error, but it does not change the verdict either: the exit code stays
+/// what the findings call for, so a pipeline cannot turn a failing gate green.
 pub fn emit(outcome: &Outcome, out: &mut dyn Write) -> Result<u8, AppError> {
     match out
         .write_all(outcome.output.as_bytes())
         .and_then(|()| out.flush())
     {
         Ok(()) => Ok(outcome.exit_code),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(outcome.exit_code),
         Err(e) => Err(AppError::Output(e)),
     }
 }

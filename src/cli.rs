@@ -1,5 +1,6 @@
 //! The command line, every flag documented once.
 
+use crate::discover::FileKind;
 use crate::report::Format;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -50,8 +51,16 @@ pub struct Cli {
 pub enum Command {
     /// Lint files and folders.
     Check {
-        /// Files or folders [default: .]. A file named here is always checked.
+        /// Files or folders [default: .]. A file named here is checked when it
+        /// is an nginx config, a zone or a certificate (else skipped with a note).
         paths: Vec<PathBuf>,
+        /// Read every file named on the command line as this kind, whatever it looks like.
+        #[arg(long, value_enum)]
+        kind: Option<FileKind>,
+        /// Walk every file of the folders given, even those .gitignore or .ignore
+        /// would hide (files git tracks are always walked).
+        #[arg(long)]
+        no_ignore: bool,
     },
     /// Compare two zones (files or folders of zones, any supported format)
     /// before a DNS provider migration.

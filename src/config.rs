@@ -33,6 +33,8 @@ pub enum ConfigError {
         origin: String,
         message: String,
     },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
     #[error("{path}: invalid glob `{glob}` in [[per-path]]: {message}")]
     BadGlob {
         path: String,
@@ -84,12 +86,23 @@ pub struct NginxOptions {
     /// The absolute prefix the configs were written for; paths under it map
     /// onto the folder of the root nginx.conf.
     pub prefix: PathBuf,
+    /// Absolute server prefixes and the repository folders (relative to
+    /// tripline.toml) that hold them: `"/config" = "root/defaults"`.
+    pub paths: BTreeMap<PathBuf, PathBuf>,
+    /// The nginx version the configuration targets (`1.22`).
+    pub version: Option<String>,
+    /// Third-party modules the target nginx loads (`lua`, `headers-more`,
+    /// or `openresty` for OpenResty's bundle).
+    pub modules: Vec<String>,
 }
 
 impl Default for NginxOptions {
     fn default() -> Self {
         NginxOptions {
             prefix: PathBuf::from("/etc/nginx"),
+            paths: BTreeMap::new(),
+            version: None,
+            modules: Vec::new(),
         }
     }
 }
@@ -258,6 +271,30 @@ impl Config {
                 origin,
             });
         }
+        if let Some(version) = &raw.nginx.version {
+            if crate::nginx::directives::Version::parse(version).is_none() {
+                return Err(ConfigError::Invalid {
+                    path: shown.to_string(),
+                    message: format!(
+                        "[nginx] version `{version}` is not a version like `1.22` or `1.24.0`"
+                    ),
+                });
+            }
+        }
+        for module in &raw.nginx.modules {
+            if !crate::nginx::modules::is_known(module) {
+                let hint = crate::nginx::modules::suggest(module)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                return Err(ConfigError::Invalid {
+                    path: shown.to_string(),
+                    message: format!(
+                        "unknown module `{module}` in [nginx] modules{hint} (known: {})",
+                        crate::nginx::modules::known().join(", ")
+                    ),
+                });
+            }
+        }
         Ok(Config {
             source: None,
             base,
@@ -275,6 +312,20 @@ impl Config {
     /// A path written in tripline.toml, as seen from the current folder.
     pub fn path_from_config(&self, path: &Path) -> PathBuf {
         self.base.join(path)
+    }
+
+    /// `[nginx] paths`, the folders as seen from the current folder.
+    pub fn nginx_mappings(&self) -> Vec<(PathBuf, PathBuf)> {
+        (self.nginx.paths.iter())
+            .map(|(server, folder)| (server.clone(), self.path_from_config(folder)))
+            .collect()
+    }
+
+    /// `[nginx] version`, or the newest stable nginx the table knows.
+    pub fn nginx_version(&self) -> crate::nginx::directives::Version {
+        (self.nginx.version.as_deref())
+            .and_then(crate::nginx::directives::Version::parse)
+            .unwrap_or(crate::nginx::directives::Version::NEWEST_STABLE)
     }
 
     /// Whether the rule runs at all (select minus ignore).

@@ -1,18 +1,20 @@
-//! Finding the files to check: walks folders with the `ignore` crate
-//! (honouring .gitignore, skipping VCS folders, surviving symlink loops)
-//! and classifies each file as nginx, zone or certificate, by name first,
-//! then by content.
+//! Finding the files to check: the paths given, and the files of the
+//! folders given (walked with the `ignore` crate), each classified by its
+//! content (see [`crate::classify`]).
+//!
+//! Ignore files (`.gitignore`, `.ignore`) decide only which *untracked*
+//! files a walk skips: a pull request that adds `*` to `.gitignore` cannot
+//! hide the files git tracks. Symlinks are resolved through the [`Tree`]:
+//! one that points out of the tree or nowhere is skipped with a note, never
+//! followed and never fatal.
 
+use crate::tree::{Place, Tree};
 use ignore::WalkBuilder;
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FileKind {
-    Nginx,
-    Zone,
-    Tls,
-}
+pub use crate::classify::FileKind;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Discovered {
@@ -22,140 +24,102 @@ pub struct Discovered {
     pub explicit: bool,
 }
 
+/// The files to check, and what was skipped that the user should hear of.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<Discovered>,
+    /// One line each, for stderr: `path: why it was skipped`.
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// `--kind`: read every explicitly named file as this kind.
+    pub force_kind: Option<FileKind>,
+    /// `--origin` was given: an explicitly named file that is nothing
+    /// recognisable is a zone.
+    pub origin_given: bool,
+    /// `--no-ignore`: walk every file, ignore files or not.
+    pub no_ignore: bool,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
     #[error("{path}: no such file or folder")]
     NotFound { path: String },
+    #[error("{path}: is a {kind}, not a file or folder tripline can check")]
+    Special { path: String, kind: &'static str },
     #[error("{path}: {message}")]
     Unreadable { path: String, message: String },
 }
 
 const VCS_DIRS: &[&str] = &[".git", ".hg", ".svn", ".jj"];
 
-/// How much of a file content classification reads.
-const SNIFF_BYTES: usize = 8192;
-
-fn is_nginx_folder(name: &str) -> bool {
-    name.contains("nginx") || name == "conf.d" || name.starts_with("sites-") || name == "snippets"
+fn shown(path: &Path) -> String {
+    crate::source::display_path(&crate::source::normalize(path))
 }
 
-/// Classifies by file name and the folders it sits in.
-pub fn kind_by_name(path: &Path) -> Option<FileKind> {
-    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
-    let extension = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    let parent_name = path
-        .parent()
-        .and_then(Path::file_name)
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if name == "nginx.conf" {
-        return Some(FileKind::Nginx);
-    }
-    // Debian's site files have no extension at all.
-    if parent_name == "sites-enabled" || parent_name == "sites-available" {
-        return Some(FileKind::Nginx);
-    }
-    match extension.as_deref() {
-        Some("conf") => {
-            let in_nginx_folder = path
-                .ancestors()
-                .skip(1)
-                .filter_map(Path::file_name)
-                .any(|n| is_nginx_folder(&n.to_string_lossy()));
-            if in_nginx_folder {
-                return Some(FileKind::Nginx);
-            }
-        }
-        Some("zone" | "db") => return Some(FileKind::Zone),
-        Some("pem" | "crt" | "cer" | "der" | "key") => return Some(FileKind::Tls),
-        _ => {}
-    }
-    if name.starts_with("db.") {
-        return Some(FileKind::Zone);
-    }
-    if ["fullchain", "chain", "privkey"]
-        .iter()
-        .any(|p| name.starts_with(p))
-    {
-        return Some(FileKind::Tls);
-    }
-    None
-}
-
-fn sniff(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut head = Vec::with_capacity(SNIFF_BYTES);
-    std::fs::File::open(path)?
-        .take(SNIFF_BYTES as u64)
-        .read_to_end(&mut head)?;
-    Ok(head)
-}
-
-fn is_binary(head: &[u8]) -> bool {
-    head.contains(&0)
-}
-
-/// Classifies by content: a zone has a SOA record or an `$ORIGIN`; a PEM
-/// file has a `-----BEGIN` line.
-pub fn kind_by_content(head: &[u8]) -> Option<FileKind> {
-    if is_binary(head) {
+/// The first [`crate::classify::HEAD_BYTES`] of a file inside the tree.
+fn head(tree: &Tree, path: &Path) -> Option<Vec<u8>> {
+    let Place::File(real) = tree.resolve(path) else {
         return None;
-    }
-    let text = String::from_utf8_lossy(head);
-    if text.contains("-----BEGIN ") || crate::tls::secret::is_tls_secret(head) {
-        return Some(FileKind::Tls);
-    }
-    // cli53's Route 53 dialect.
-    if text.contains(" AWS ALIAS ")
-        || text.contains("\tAWS\tALIAS\t")
-        || text.contains("; AWS routing=")
-    {
-        return Some(FileKind::Zone);
-    }
-    let is_zone = text.lines().any(|line| {
-        let line = line.split(';').next().unwrap_or("");
-        line.trim_start()
-            .to_ascii_uppercase()
-            .starts_with("$ORIGIN")
-            || line
-                .split_whitespace()
-                .any(|w| w.eq_ignore_ascii_case("SOA"))
-    });
-    is_zone.then_some(FileKind::Zone)
-}
-
-/// Provider exports: Route 53 JSON, Cloud DNS and octoDNS YAML.
-fn export_by_content(path: &Path, head: &[u8]) -> Option<FileKind> {
-    let text = String::from_utf8_lossy(head);
-    crate::dns::export::detect(path, &text).map(|_| FileKind::Zone)
+    };
+    let mut head = Vec::with_capacity(crate::classify::HEAD_BYTES);
+    std::fs::File::open(real)
+        .ok()?
+        .take(crate::classify::HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    Some(head)
 }
 
 /// Files to check under `paths`, sorted and without duplicates.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<Discovered>, DiscoverError> {
-    let mut found = Vec::new();
+pub fn discover(
+    paths: &[PathBuf],
+    tree: &Tree,
+    options: &Options,
+) -> Result<Discovery, DiscoverError> {
+    let mut out = Discovery::default();
     for root in paths {
-        let shown = root.display().to_string();
-        let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => DiscoverError::NotFound {
-                path: shown.clone(),
-            },
+        let meta = std::fs::symlink_metadata(root).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => DiscoverError::NotFound { path: shown(root) },
             _ => DiscoverError::Unreadable {
-                path: shown.clone(),
+                path: shown(root),
                 message: e.to_string(),
             },
         })?;
-        if meta.is_file() {
-            found.push(classify_explicit(root)?);
+        let place = if meta.file_type().is_symlink() {
+            tree.resolve(root)
+        } else if meta.is_dir() {
+            Place::Dir(root.clone())
+        } else if meta.is_file() {
+            Place::File(root.clone())
         } else {
-            walk(root, &mut found)?;
+            Place::Special(root.clone(), special_kind(&meta))
+        };
+        match place {
+            Place::Dir(_) => walk(root, tree, options, &mut out),
+            Place::File(_) => explicit(root, tree, options, &mut out)?,
+            Place::Special(_, kind) => {
+                return Err(DiscoverError::Special {
+                    path: shown(root),
+                    kind,
+                })
+            }
+            Place::Missing(_) | Place::Loop => out
+                .notes
+                .push(format!("{}: a symlink to nothing; skipped", shown(root))),
+            Place::Outside => out.notes.push(format!(
+                "{}: a symlink out of the checked tree; skipped",
+                shown(root)
+            )),
         }
     }
-    for d in &mut found {
+    for d in &mut out.files {
         d.path = crate::source::normalize(&d.path);
     }
-    found.sort_by(|a, b| a.path.cmp(&b.path));
-    found.dedup_by(|a, b| {
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    out.files.dedup_by(|a, b| {
         if a.path == b.path {
             b.explicit |= a.explicit;
             true
@@ -163,132 +127,183 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Discovered>, DiscoverError> {
             false
         }
     });
-    Ok(found)
+    Ok(out)
 }
 
-/// A file named on the command line is always checked: by its name, its
-/// content, or else as nginx (site files have no fixed name).
-fn classify_explicit(path: &Path) -> Result<Discovered, DiscoverError> {
-    let kind = match kind_by_name(path) {
-        Some(kind) => kind,
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "FIFO";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "device";
+        }
+    }
+    let _ = meta;
+    "special file"
+}
+
+/// A file named on the command line: checked if it is nginx, a zone or a
+/// certificate (or `--kind` says what it is); anything else is skipped with
+/// a note, so that a hook given every changed file stays green on a README.
+fn explicit(
+    path: &Path,
+    tree: &Tree,
+    options: &Options,
+    out: &mut Discovery,
+) -> Result<(), DiscoverError> {
+    let kind = match options.force_kind {
+        Some(kind) => Some(kind),
         None => {
-            let head = sniff(path).map_err(|e| DiscoverError::Unreadable {
-                path: path.display().to_string(),
-                message: e.to_string(),
+            let head = head(tree, path).ok_or_else(|| DiscoverError::Unreadable {
+                path: shown(path),
+                message: "cannot be read".into(),
             })?;
-            kind_by_content(&head)
-                .or_else(|| export_by_content(path, &head))
-                .unwrap_or(FileKind::Nginx)
+            crate::classify::classify(path, &head)
+                .or_else(|| crate::classify::kind_by_unmistakable_name(path))
+                .or(options.origin_given.then_some(FileKind::Zone))
         }
     };
-    Ok(Discovered {
-        path: path.to_path_buf(),
-        kind,
-        explicit: true,
-    })
-}
-
-fn walk(root: &Path, found: &mut Vec<Discovered>) -> Result<(), DiscoverError> {
-    let walker = WalkBuilder::new(root)
-        .hidden(false)
-        .require_git(false)
-        .follow_links(true)
-        .sort_by_file_name(|a, b| a.cmp(b))
-        .filter_entry(|e| {
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && VCS_DIRS.iter().any(|v| e.file_name() == *v))
-        })
-        .build();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            // A symlink loop is not an error in the tree being checked.
-            Err(e) if is_loop(&e) => continue,
-            Err(e) => {
-                return Err(DiscoverError::Unreadable {
-                    path: root.display().to_string(),
-                    message: e.to_string(),
-                })
-            }
-        };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let path = entry.path();
-        let by_name = kind_by_name(path);
-        // Binary files are skipped silently in folders (DER certificates
-        // are binary by nature, and are classified by name).
-        let kind = match by_name {
-            Some(FileKind::Tls) => Some(FileKind::Tls),
-            _ => {
-                let Ok(head) = sniff(path) else {
-                    return Err(DiscoverError::Unreadable {
-                        path: path.display().to_string(),
-                        message: "cannot be read".into(),
-                    });
-                };
-                if is_binary(&head) {
-                    None
-                } else {
-                    by_name
-                        .or_else(|| kind_by_content(&head))
-                        .or_else(|| export_by_content(path, &head))
-                }
-            }
-        };
-        if let Some(kind) = kind {
-            found.push(Discovered {
-                path: path.to_path_buf(),
-                kind,
-                explicit: false,
-            });
-        }
+    match kind {
+        Some(kind) => out.files.push(Discovered {
+            path: path.to_path_buf(),
+            kind,
+            explicit: true,
+        }),
+        None => out.notes.push(format!(
+            "{}: not an nginx config, zone file or certificate; skipped (use --kind to force)",
+            shown(path)
+        )),
     }
     Ok(())
 }
 
-fn is_loop(error: &ignore::Error) -> bool {
-    match error {
-        ignore::Error::Loop { .. } => true,
-        ignore::Error::WithPath { err, .. }
-        | ignore::Error::WithDepth { err, .. }
-        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
-        _ => false,
+fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Discovery) {
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && VCS_DIRS.iter().any(|v| e.file_name() == *v))
+        });
+    if options.no_ignore {
+        builder.standard_filters(false).hidden(false);
+    } else {
+        builder.require_git(false);
+    }
+    let mut seen = BTreeSet::new();
+    for entry in builder.build() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                out.notes.push(format!("{}: {e}; skipped", shown(root)));
+                continue;
+            }
+        };
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
+        let path = entry.path();
+        if file_type.is_dir() {
+            continue;
+        }
+        if !file_type.is_file() && !file_type.is_symlink() {
+            out.notes
+                .push(format!("{}: not a regular file; skipped", shown(path)));
+            continue;
+        }
+        seen.insert(crate::source::normalize(path));
+        candidate(path, tree, out);
+    }
+    if !options.no_ignore {
+        for path in git_tracked(root) {
+            if !seen.contains(&crate::source::normalize(&path)) {
+                candidate(&path, tree, out);
+            }
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        let k = |p: &str| kind_by_name(Path::new(p));
-        assert_eq!(k("etc/nginx/nginx.conf"), Some(FileKind::Nginx));
-        assert_eq!(k("etc/nginx/sites-enabled/default"), Some(FileKind::Nginx));
-        assert_eq!(k("nginx/conf.d/app.conf"), Some(FileKind::Nginx));
-        assert_eq!(k("etc/supervisor/app.conf"), None);
-        assert_eq!(k("zones/example.com.zone"), Some(FileKind::Zone));
-        assert_eq!(k("bind/db.example.com"), Some(FileKind::Zone));
-        assert_eq!(k("certs/fullchain1.pem"), Some(FileKind::Tls));
-        assert_eq!(k("live/privkey"), Some(FileKind::Tls));
+/// A file met in a walk: kept when its content makes it one of ours.
+fn candidate(path: &Path, tree: &Tree, out: &mut Discovery) {
+    match tree.resolve(path) {
+        Place::File(_) => {}
+        Place::Dir(_) => return, // a linked folder is walked where it really is
+        Place::Missing(_) | Place::Loop => {
+            out.notes
+                .push(format!("{}: a symlink to nothing; skipped", shown(path)));
+            return;
+        }
+        Place::Outside => {
+            out.notes.push(format!(
+                "{}: a symlink out of the checked tree; not followed",
+                shown(path)
+            ));
+            return;
+        }
+        Place::Special(_, kind) => {
+            out.notes.push(format!(
+                "{}: a {kind}, not a regular file; skipped",
+                shown(path)
+            ));
+            return;
+        }
     }
-
-    #[test]
-    fn content() {
-        assert_eq!(
-            kind_by_content(b"$ORIGIN example.com.\n"),
-            Some(FileKind::Zone)
-        );
-        assert_eq!(
-            kind_by_content(b"@ IN SOA ns1 host 1 2 3 4 5\n"),
-            Some(FileKind::Zone)
-        );
-        assert_eq!(
-            kind_by_content(b"-----BEGIN CERTIFICATE-----\n"),
-            Some(FileKind::Tls)
-        );
-        assert_eq!(kind_by_content(b"\0\x01binary"), None);
-        assert_eq!(kind_by_content(b"server { listen 80; }"), None);
+    let Some(head) = head(tree, path) else {
+        out.notes
+            .push(format!("{}: cannot be read; skipped", shown(path)));
+        return;
+    };
+    if let Some(kind) = crate::classify::classify(path, &head) {
+        out.files.push(Discovered {
+            path: path.to_path_buf(),
+            kind,
+            explicit: false,
+        });
     }
+}
+
+/// The files git tracks under `root` (none outside a work tree, or when git
+/// cannot be run): ignore files never hide them.
+fn git_tracked(root: &Path) -> Vec<PathBuf> {
+    let Ok(absolute) = std::path::absolute(root) else {
+        return Vec::new();
+    };
+    if !absolute.ancestors().any(|a| a.join(".git").exists()) {
+        return Vec::new();
+    }
+    let output = std::process::Command::new("git")
+        .args(["-c", "core.fsmonitor=false", "-C"])
+        .arg(root)
+        .args(["ls-files", "-z", "--cached", "--", "."])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output();
+    let Ok(output) = output else {
+        return Vec::new();
+    };
+    if !output.status.success() {
+        return Vec::new();
+    }
+    output
+        .stdout
+        .split(|&b| b == 0)
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| std::str::from_utf8(p).ok())
+        .map(|p| root.join(p))
+        // Tracked but deleted in the work tree: nothing to check.
+        .filter(|p| std::fs::symlink_metadata(p).is_ok())
+        .filter(|p| {
+            !p.components()
+                .any(|c| VCS_DIRS.iter().any(|v| c.as_os_str() == *v))
+        })
+        .collect()
 }

@@ -5,6 +5,7 @@
 //! model → [`rules`] → [`suppress`] → [`report`]; [`app`] wires it up.
 
 pub mod app;
+pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -18,3 +19,4 @@ pub mod rules;
 pub mod source;
 pub mod suppress;
 pub mod tls;
+pub mod tree;

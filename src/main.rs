@@ -5,8 +5,14 @@ use tripline::cli::Cli;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result =
-        app::run(&cli).and_then(|outcome| app::emit(&outcome, &mut std::io::stdout().lock()));
+    let result = app::run(&cli).and_then(|outcome| {
+        if !cli.quiet {
+            for note in &outcome.notes {
+                eprintln!("tripline: {note}");
+            }
+        }
+        app::emit(&outcome, &mut std::io::stdout().lock())
+    });
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {

@@ -10,13 +10,17 @@ pub type ServedFn = fn(&crate::tls::served::Served<'_>, &mut crate::rules::Check
 pub enum Check {
     /// Reported while files are read and parsed (syntax errors, missing includes).
     Reader,
-    /// Run over each nginx configuration model.
+    /// Run over each nginx configuration model, fragments included.
     Nginx(CheckFn<crate::nginx::model::Model>),
+    /// Run over the configurations nginx loads only: the rule needs the
+    /// whole context (inherited directives, other servers, upstreams), which
+    /// a fragment nothing includes does not have.
+    LoadedNginx(CheckFn<crate::nginx::model::Model>),
     /// Run over each DNS zone.
     Dns(CheckFn<crate::dns::model::Zone>),
     /// Run over each certificate or key file.
     Tls(CheckFn<crate::tls::Bundle>),
-    /// Run over each nginx model with the certificate files it names.
+    /// Run over each loaded nginx model with the certificate files it names.
     Served(ServedFn),
     /// Both: each file on its own, and what nginx pairs and serves.
     TlsAndServed(CheckFn<crate::tls::Bundle>, ServedFn),
@@ -54,6 +58,7 @@ pub static RULES: &[&Rule] = &[
     &rules::nginx::syntax_error::RULE,
     &rules::nginx::include_not_found::RULE,
     &rules::nginx::include_cycle::RULE,
+    &rules::nginx::include_outside_tree::RULE,
     &rules::nginx::missing_default_server::RULE,
     &rules::nginx::duplicate_default_server::RULE,
     &rules::nginx::conflicting_server_name::RULE,

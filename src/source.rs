@@ -1,14 +1,10 @@
 //! The files tripline has read, and the mapping from byte offsets to the
 //! 1-based line and character column that every output format reports.
 
+use crate::tree::Tree;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-
-/// Files above this size are reported instead of read: no real config is
-/// anywhere near it, and reading a multi-gigabyte file into memory is how a
-/// linter gets killed in CI.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
@@ -108,33 +104,43 @@ impl SourceFile {
         text.trim_end_matches(['\n', '\r']).to_string()
     }
 
+    /// A stock file nginx packages install, embedded in tripline: read for
+    /// context, never reported on.
+    pub fn is_stock(&self) -> bool {
+        self.path.to_str().is_some_and(|p| p.starts_with("stock:"))
+    }
+
     pub fn text_lossy(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.bytes)
     }
 }
 
-/// Every file read during one run, each read once.
+/// Every file read during one run, each read once, all through one
+/// [`Tree`] (so nothing outside the checked roots is ever read).
 #[derive(Default)]
 pub struct Sources {
     files: Vec<SourceFile>,
+    /// Paths as asked for and real paths, both normalised.
     by_path: HashMap<PathBuf, FileId>,
+    tree: Tree,
+    /// Files whose display path is the one nginx includes them by.
+    shown_as_loaded: Vec<bool>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    #[error("{path}: is a directory")]
-    IsDirectory { path: String },
-    #[error("{path}: file is {size} bytes, larger than the {limit} bytes tripline reads")]
-    TooLarge { path: String, size: u64, limit: u64 },
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-}
+pub use crate::tree::ReadError;
 
 impl Sources {
+    pub fn new(tree: Tree) -> Self {
+        Sources {
+            tree,
+            ..Sources::default()
+        }
+    }
+
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
@@ -147,37 +153,64 @@ impl Sources {
         self.files.is_empty()
     }
 
+    /// The file already read at `path` (by any spelling or symlink).
     pub fn id_of(&self, path: &Path) -> Option<FileId> {
-        self.by_path.get(&normalize(path)).copied()
+        if let Some(id) = self.by_path.get(&normalize(path)) {
+            return Some(*id);
+        }
+        match self.tree.resolve(path) {
+            crate::tree::Place::File(real) => self.by_path.get(&real).copied(),
+            _ => None,
+        }
     }
 
-    /// Reads a file once; later calls for the same path return the same id.
+    /// Reads a file once; later calls for the same file (by any path that
+    /// leads to it) return the same id.
     pub fn load(&mut self, path: &Path) -> Result<FileId, ReadError> {
         let path = normalize(path);
         if let Some(id) = self.by_path.get(&path) {
             return Ok(*id);
         }
         let display = display_path(&path);
-        let io_err = |source| ReadError::Io {
-            path: display.clone(),
-            source,
-        };
-        let meta = std::fs::metadata(&path).map_err(io_err)?;
-        if meta.is_dir() {
-            return Err(ReadError::IsDirectory { path: display });
+        let (real, bytes) = self.tree.read(&path, &display)?;
+        if let Some(&id) = self.by_path.get(&real) {
+            self.by_path.insert(path, id);
+            return Ok(id);
         }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(ReadError::TooLarge {
-                path: display,
-                size: meta.len(),
-                limit: MAX_FILE_BYTES,
-            });
-        }
-        let bytes = std::fs::read(&path).map_err(io_err)?;
-        Ok(self.add(path, display, bytes))
+        let id = self.add(path.clone(), display, bytes);
+        self.by_path.insert(real, id);
+        Ok(id)
     }
 
-    /// Adds in-memory content (tests, benchmarks).
+    /// Shows a file at the path nginx includes it by (`sites-enabled/x`
+    /// rather than the `sites-available/x` it links to), once.
+    pub fn show_as_loaded(&mut self, id: FileId, path: &Path) {
+        let index = id.0 as usize;
+        if self.shown_as_loaded[index] {
+            return;
+        }
+        self.shown_as_loaded[index] = true;
+        let path = normalize(path);
+        self.files[index].display = display_path(&path);
+        self.by_path.insert(path, id);
+    }
+
+    /// A stock file nginx packages install, read once, shown as
+    /// `stock:<origin>/<name>`.
+    pub fn load_stock(&mut self, stock: &crate::nginx::stock::StockFile) -> FileId {
+        let shown = format!(
+            "stock:{}/{}",
+            stock.origin.replace(' ', "-").to_ascii_lowercase(),
+            stock.name
+        );
+        let key = PathBuf::from(&shown);
+        if let Some(&id) = self.by_path.get(&key) {
+            return id;
+        }
+        self.add(key, shown, stock.text.as_bytes().to_vec())
+    }
+
+    /// Adds in-memory content (stock files, tests, benchmarks).
     pub fn add(&mut self, path: PathBuf, display: String, bytes: Vec<u8>) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.by_path.insert(path.clone(), id);
@@ -187,6 +220,7 @@ impl Sources {
             bytes: bytes.into(),
             line_starts: OnceCell::new(),
         });
+        self.shown_as_loaded.push(false);
         id
     }
 }

@@ -300,13 +300,13 @@ fn readme_rule_table_matches_the_registry() {
 }
 
 #[test]
-fn broken_pipe_is_not_an_error() {
+fn broken_pipe_keeps_the_exit_code() {
     // Enough findings that the output cannot fit in a pipe buffer.
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("many.conf");
     fs::write(&file, ";\n".repeat(5000)).expect("write");
     let mut child = Command::new(env!("CARGO_BIN_EXE_tripline"))
-        .args(["check", "--now", NOW])
+        .args(["check", "--kind", "nginx", "--now", NOW])
         .arg(&file)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -321,15 +321,16 @@ fn broken_pipe_is_not_an_error() {
         .read_to_string(&mut stderr)
         .expect("read stderr");
     let status = child.wait().expect("wait");
-    assert_eq!(status.code(), Some(0), "stderr: {stderr}");
+    // `tripline check | head -c1` must not turn a failing gate green.
+    assert_eq!(status.code(), Some(1), "stderr: {stderr}");
     assert!(stderr.is_empty(), "{stderr}");
 }
 
-/// Writes `content` to a file and checks it explicitly.
+/// Writes `content` to a file and checks it explicitly as nginx.
 fn check_bytes(name: &str, content: &[u8]) -> (i32, serde_json::Value) {
     let dir = tempfile::tempdir().expect("tempdir");
     fs::write(dir.path().join(name), content).expect("write");
-    check_json_in(dir.path(), &[name])
+    check_json_in(dir.path(), &["--kind", "nginx", name])
 }
 
 #[test]

@@ -1,8 +1,13 @@
-//! Resolving `include` the way nginx does: relative to the prefix (the
-//! folder of the root nginx.conf), globs expanded in sorted order with no
-//! match being fine, and absolute paths under the nginx prefix mapped onto
-//! the folder of the root nginx.conf.
+//! Resolving `include` (and certificate paths) the way nginx does: relative
+//! to the prefix (the folder of the root nginx.conf), globs expanded in
+//! sorted order with no match being fine, absolute paths mapped into the
+//! tree. Everything goes through the [`Tree`], so a path that leaves the
+//! checked tree is never followed, and a stock file nginx packages install
+//! stands in for one the tree does not carry.
 
+use super::stock::{self, StockFile};
+use crate::source::normalize;
+use crate::tree::{Place, Tree};
 use globset::GlobBuilder;
 use std::path::{Component, Path, PathBuf};
 
@@ -10,12 +15,16 @@ use std::path::{Component, Path, PathBuf};
 pub enum Resolved {
     /// Files to read, in the order nginx reads them.
     Files(Vec<PathBuf>),
-    /// A plain path that does not exist.
+    /// A plain path that does not exist, and no stock file stands in.
     Missing(PathBuf),
+    /// A plain path the tree lacks, which every nginx package installs.
+    Stock(&'static StockFile),
     /// A plain path that is a folder.
     Directory(PathBuf),
-    /// An absolute path outside the nginx prefix: it lives on the server,
-    /// not in this tree, so it cannot be checked here.
+    /// A FIFO, socket or device.
+    Special(PathBuf, &'static str),
+    /// Not inside the checked tree: a path on the server (`/config/...`),
+    /// or one that climbs out of the tree. Never looked at.
     Outside,
 }
 
@@ -23,35 +32,73 @@ fn has_glob(text: &str) -> bool {
     text.contains(['*', '?', '['])
 }
 
-/// Where an `include` argument points in this tree.
-pub fn locate(arg: &str, prefix_dir: &Path, nginx_prefix: &Path) -> Option<PathBuf> {
-    let path = Path::new(arg);
-    if path.is_absolute() {
-        let rest = path.strip_prefix(nginx_prefix).ok()?;
-        Some(prefix_dir.join(rest))
-    } else {
-        Some(prefix_dir.join(path))
-    }
+/// Where paths of one nginx configuration point in the tree.
+pub struct Locator<'a> {
+    pub tree: &'a Tree,
+    /// The folder of the root nginx.conf: nginx's prefix in this tree.
+    pub prefix_dir: &'a Path,
+    /// The absolute prefix the configuration was written for (`/etc/nginx`).
+    pub nginx_prefix: &'a Path,
 }
 
-pub fn resolve(arg: &str, prefix_dir: &Path, nginx_prefix: &Path) -> Resolved {
-    let Some(path) = locate(arg, prefix_dir, nginx_prefix) else {
-        return Resolved::Outside;
-    };
-    if has_glob(arg) {
-        return Resolved::Files(expand_glob(&path));
+impl Locator<'_> {
+    /// Where a path argument points in this tree, or `None` when it is
+    /// outside it.
+    pub fn locate(&self, arg: &str) -> Option<PathBuf> {
+        let path = Path::new(arg);
+        let located = if path.is_absolute() {
+            let near = self.prefix_dir.join("nginx.conf");
+            match self.tree.map_absolute(path, &near) {
+                Some(mapped) => mapped,
+                None => self
+                    .prefix_dir
+                    .join(path.strip_prefix(self.nginx_prefix).ok()?),
+            }
+        } else {
+            self.prefix_dir.join(path)
+        };
+        let located = normalize(&located);
+        let absolute = normalize(&std::path::absolute(&located).ok()?);
+        self.tree.contains(&absolute).then_some(located)
     }
-    match std::fs::metadata(&path) {
-        Ok(meta) if meta.is_dir() => Resolved::Directory(path),
-        Ok(_) => Resolved::Files(vec![path]),
-        Err(_) => Resolved::Missing(path),
+
+    pub fn resolve(&self, arg: &str) -> Resolved {
+        let Some(path) = self.locate(arg) else {
+            return Resolved::Outside;
+        };
+        if has_glob(arg) {
+            return Resolved::Files(expand_glob(self.tree, &path));
+        }
+        match self.tree.resolve(&path) {
+            Place::File(_) => Resolved::Files(vec![path]),
+            Place::Dir(_) => Resolved::Directory(path),
+            Place::Special(_, kind) => Resolved::Special(path, kind),
+            Place::Outside => Resolved::Outside,
+            Place::Missing(_) | Place::Loop => match self.stock_file(arg) {
+                Some(stock) => Resolved::Stock(stock),
+                None => Resolved::Missing(path),
+            },
+        }
+    }
+
+    /// The stock file a missing path stands for: one every nginx package
+    /// installs under its prefix, named relative to it or absolutely.
+    fn stock_file(&self, arg: &str) -> Option<&'static StockFile> {
+        let path = Path::new(arg);
+        let relative = if path.is_absolute() {
+            path.strip_prefix(self.nginx_prefix).ok()?
+        } else {
+            path
+        };
+        stock::find(&normalize(relative))
     }
 }
 
 /// Expands a glob component by component, like glob(3): sorted, and a `*`
-/// does not match a leading dot.
-pub fn expand_glob(pattern: &Path) -> Vec<PathBuf> {
+/// does not match a leading dot. Only folders inside the tree are listed.
+pub fn expand_glob(tree: &Tree, pattern: &Path) -> Vec<PathBuf> {
     let mut current: Vec<PathBuf> = vec![PathBuf::new()];
+    let mut listed = false;
     for component in pattern.components() {
         let text = component.as_os_str().to_string_lossy();
         let is_pattern = matches!(component, Component::Normal(_)) && has_glob(&text);
@@ -59,7 +106,10 @@ pub fn expand_glob(pattern: &Path) -> Vec<PathBuf> {
             for path in current.iter_mut() {
                 path.push(component.as_os_str());
             }
-            current.retain(|p| p.exists() || p.as_os_str().is_empty());
+            // Below a listed folder, a plain name matches only what exists.
+            if listed {
+                current.retain(|p| !matches!(tree.resolve(p), Place::Missing(_) | Place::Outside));
+            }
             continue;
         }
         let Ok(glob) = GlobBuilder::new(&text).literal_separator(true).build() else {
@@ -73,20 +123,19 @@ pub fn expand_glob(pattern: &Path) -> Vec<PathBuf> {
             } else {
                 dir.as_path()
             };
-            let Ok(entries) = std::fs::read_dir(listing) else {
-                continue;
-            };
-            let mut names: Vec<String> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|name| text.starts_with('.') || !name.starts_with('.'))
-                .filter(|name| matcher.is_match(name))
-                .collect();
-            names.sort();
-            next.extend(names.into_iter().map(|n| dir.join(n)));
+            let names = tree.list(listing).into_iter();
+            next.extend(
+                names
+                    .filter(|name| text.starts_with('.') || !name.starts_with('.'))
+                    .filter(|name| matcher.is_match(name))
+                    .map(|n| dir.join(n)),
+            );
         }
         current = next;
+        listed = true;
     }
+    // Like glob(3), every listed entry is returned, a dangling symlink or a
+    // folder included: nginx then fails to open it, and so does the reader.
     current.retain(|p| !p.as_os_str().is_empty());
     current
 }
@@ -96,17 +145,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn absolute_paths_map_onto_the_prefix() {
-        let prefix = Path::new("repo/etc/nginx");
-        let etc = Path::new("/etc/nginx");
+    fn absolute_paths_map_onto_the_prefix_and_others_are_outside() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let prefix = dir.path().join("repo/etc/nginx");
+        std::fs::create_dir_all(prefix.join("sites-enabled")).expect("mkdir");
+        let tree = Tree::new(&[dir.path().join("repo")]);
+        let locator = Locator {
+            tree: &tree,
+            prefix_dir: &prefix,
+            nginx_prefix: Path::new("/etc/nginx"),
+        };
         assert_eq!(
-            locate("/etc/nginx/sites-enabled/*", prefix, etc),
-            Some(PathBuf::from("repo/etc/nginx/sites-enabled/*"))
+            locator.locate("/etc/nginx/sites-enabled/*"),
+            Some(prefix.join("sites-enabled/*"))
         );
-        assert_eq!(locate("/usr/share/nginx/x.conf", prefix, etc), None);
+        assert_eq!(locator.locate("/usr/share/nginx/x.conf"), None);
+        assert_eq!(locator.locate("../../../../../../proc/self/environ"), None);
         assert_eq!(
-            locate("mime.types", prefix, etc),
-            Some(PathBuf::from("repo/etc/nginx/mime.types"))
+            locator.locate("mime.types"),
+            Some(prefix.join("mime.types"))
+        );
+        assert!(
+            matches!(locator.resolve("mime.types"), Resolved::Stock(f) if f.name == "mime.types")
+        );
+        assert!(matches!(
+            locator.resolve("missing.conf"),
+            Resolved::Missing(_)
+        ));
+        assert_eq!(
+            locator.resolve("../../../../../../etc/passw[d]"),
+            Resolved::Outside
         );
     }
 
@@ -116,12 +184,13 @@ mod tests {
         for name in ["b.conf", "a.conf", ".hidden.conf", "c.txt"] {
             std::fs::write(dir.path().join(name), "").expect("write");
         }
-        let found = expand_glob(&dir.path().join("*.conf"));
+        let tree = Tree::new(&[dir.path().to_path_buf()]);
+        let found = expand_glob(&tree, &dir.path().join("*.conf"));
         let names: Vec<String> = found
             .iter()
             .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["a.conf", "b.conf"]);
-        assert!(expand_glob(&dir.path().join("none/*.conf")).is_empty());
+        assert!(expand_glob(&tree, &dir.path().join("none/*.conf")).is_empty());
     }
 }

@@ -7,7 +7,9 @@ pub mod include;
 pub mod lexer;
 pub mod listen;
 pub mod model;
+pub mod modules;
 pub mod parser;
+pub mod stock;
 
 use crate::finding::Finding;
 use crate::rules::nginx::syntax_error;
@@ -97,6 +99,8 @@ pub struct Analysis {
     pub models: Vec<Model>,
     /// Include problems and syntax errors.
     pub findings: Vec<Finding>,
+    /// Stock files read because the tree lacks them (`mime.types`).
+    pub stock_used: BTreeSet<&'static str>,
     /// Files whose findings are reported: the inputs and what their entry
     /// points include.
     pub reported: BTreeSet<FileId>,
@@ -106,16 +110,28 @@ fn is_main_conf(path: &Path) -> bool {
     path.file_name().is_some_and(|n| n == "nginx.conf")
 }
 
-/// The nearest `nginx.conf` in a parent folder of an explicitly named file,
-/// so that a hook given one changed site file checks it in context.
-fn ancestor_main_conf(path: &Path) -> Option<PathBuf> {
+/// An example or a backup of a configuration (`nginx.conf.sample`,
+/// `site.conf.dist`): nginx does not load it under that name.
+fn is_example(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        let e = e.to_string_lossy().to_ascii_lowercase();
+        matches!(
+            e.as_str(),
+            "sample" | "example" | "dist" | "default" | "bak" | "orig"
+        )
+    })
+}
+
+/// The nearest `nginx.conf` in a folder above `path` (inside the checked
+/// tree): the configuration a site file or snippet belongs to.
+fn ancestor_main_conf(path: &Path, tree: &crate::tree::Tree) -> Option<PathBuf> {
     let absolute = std::path::absolute(path).ok()?;
     absolute
         .ancestors()
         .skip(1)
         .take(4)
         .map(|dir| dir.join("nginx.conf"))
-        .find(|candidate| candidate.is_file())
+        .find(|candidate| matches!(tree.resolve(candidate), crate::tree::Place::File(_)))
         .map(|c| relative_if_below_cwd(&c))
 }
 
@@ -188,28 +204,37 @@ fn infer_start(conf: &ConfFile, src: &[u8], path: &Path) -> Start {
     }
 }
 
-/// Builds a model per nginx instance: every `nginx.conf` that no other
-/// includes, then every input no entry point reaches, on its own.
+/// Builds a model per nginx instance and decides what nginx loads.
+///
+/// Entry points are the `nginx.conf` files (and other files that are a whole
+/// configuration: `events`/`http` at their top level) that no other entry
+/// includes; what they reach through includes is *loaded* and checked in
+/// that context. A file nothing loads (a template, an example, a
+/// `sites-available` entry that is not enabled) is a *fragment*: its
+/// relative includes resolve from the prefix of the nginx.conf above it, and
+/// it gets syntax and self-contained checks only. A file named on the
+/// command line with no nginx.conf above it is checked as if loaded.
 pub fn analyse(ws: &mut Workspace<'_>, inputs: &[Input]) -> Result<Analysis, ReadError> {
     let mut input_ids = Vec::new();
     for input in inputs {
         input_ids.push(ws.sources.load(&input.path)?);
     }
 
-    // Entry candidates: nginx.conf files found, and for each explicitly
+    // Entry candidates: whole configurations found, and for each explicitly
     // named file the nginx.conf above it (read for context only).
-    let mut candidates: Vec<(PathBuf, bool)> = inputs
-        .iter()
-        .filter(|i| is_main_conf(&i.path))
-        .map(|i| (i.path.clone(), false))
-        .collect();
-    for input in inputs
-        .iter()
-        .filter(|i| i.explicit && !is_main_conf(&i.path))
-    {
-        if let Some(found) = ancestor_main_conf(&input.path) {
-            if !candidates.iter().any(|(p, _)| same_file(p, &found)) {
-                candidates.push((found, true));
+    let mut candidates: Vec<(PathBuf, bool)> = Vec::new();
+    for (input, &id) in inputs.iter().zip(&input_ids) {
+        let conf = ws.parsed(id);
+        let whole = is_main_conf(&input.path)
+            || !is_example(&input.path)
+                && infer_start(&conf, &ws.sources.get(id).bytes, &input.path) == Start::Main;
+        if whole {
+            candidates.push((input.path.clone(), false));
+        } else if input.explicit {
+            if let Some(found) = ancestor_main_conf(&input.path, ws.sources.tree()) {
+                if !candidates.iter().any(|(p, _)| same_file(p, &found)) {
+                    candidates.push((found, true));
+                }
             }
         }
     }
@@ -224,7 +249,7 @@ pub fn analyse(ws: &mut Workspace<'_>, inputs: &[Input]) -> Result<Analysis, Rea
         if built.iter().any(|(b, _, _)| *b == id) {
             continue;
         }
-        let result = model::build(ws, id, &prefix_of(path), Start::Main);
+        let result = model::build(ws, id, &prefix_of(path), Start::Main, true);
         built.push((id, *context_only, result));
     }
     // An nginx.conf included by another one is not an entry point.
@@ -255,32 +280,40 @@ pub fn analyse(ws: &mut Workspace<'_>, inputs: &[Input]) -> Result<Analysis, Rea
 
     let mut models = Vec::new();
     let mut findings = Vec::new();
+    let mut stock_used = BTreeSet::new();
     for (_, _, b) in built {
         models.push(b.model);
         findings.extend(b.findings);
+        stock_used.extend(b.stock_used);
     }
+    let mut fragments_done = BTreeSet::new();
     for (input, &id) in inputs.iter().zip(&input_ids) {
-        if reached_any.contains(&id) {
+        if reached_any.contains(&id) || !fragments_done.insert(id) {
             continue;
         }
         let conf = ws.parsed(id);
         let start = infer_start(&conf, &ws.sources.get(id).bytes, &input.path);
-        let prefix = if start == Start::Main {
-            prefix_of(&input.path)
-        } else {
-            standalone_prefix(&input.path)
+        let above = ancestor_main_conf(&input.path, ws.sources.tree());
+        let prefix = match (&above, start) {
+            (_, Start::Main) => prefix_of(&input.path),
+            (Some(main), _) => prefix_of(main),
+            (None, _) => standalone_prefix(&input.path),
         };
-        let b = model::build(ws, id, &prefix, start);
+        let loaded = input.explicit && above.is_none();
+        let b = model::build(ws, id, &prefix, start, loaded);
         reported.extend(b.reached.iter().copied());
         models.push(b.model);
         findings.extend(b.findings);
+        stock_used.extend(b.stock_used);
     }
+    reported.retain(|&id| !ws.sources.get(id).is_stock());
     for &id in &reported {
         findings.extend(ws.syntax_findings(id));
     }
     Ok(Analysis {
         models,
         findings,
+        stock_used,
         reported,
     })
 }

@@ -6,19 +6,25 @@
 //! The walk over directives and includes uses an explicit stack, so neither
 //! deep blocks nor long include chains can overflow the call stack.
 
-use super::include::{self, Resolved};
+use super::include::{Locator, Resolved};
 use super::listen::{implicit_http_socket, parse_listen, ListenParams, Protocol, Socket};
 use super::parser::{Block, ConfFile};
 use super::Workspace;
 use crate::finding::Finding;
-use crate::rules::nginx::{include_cycle, include_not_found};
-use crate::source::{normalize, FileId, Span};
+use crate::rules::nginx::{include_cycle, include_not_found, include_outside_tree};
+use crate::source::{FileId, ReadError, Span};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::rc::Rc;
 
 /// Include chains longer than this are reported and not followed.
 pub const MAX_INCLUDE_DEPTH: usize = 64;
+
+/// Bytes of configuration one entry point may read through includes,
+/// counting a file each time it is included: files that include each other
+/// twice per level grow exponentially, and a real nginx.conf with all its
+/// sites is well under a megabyte.
+pub const MAX_INCLUDED_BYTES: u64 = 64 << 20;
 
 pub const PASS_DIRECTIVES: &[&str] = &[
     "proxy_pass",
@@ -38,6 +44,9 @@ pub struct Scope {
     pub reject_handshake: bool,
     /// Certificate, key and trust-bundle paths set in this scope.
     pub tls_files: Vec<TlsFile>,
+    /// An `include` here could not be read (outside the tree): what it
+    /// adds is unknown, so no rule may conclude that something is missing.
+    pub opaque: bool,
 }
 
 /// The directives that name certificate, key and trust-bundle files.
@@ -135,6 +144,11 @@ pub struct Pass {
 
 #[derive(Debug, Default)]
 pub struct Model {
+    /// nginx loads this configuration (an nginx.conf and what it includes).
+    /// `false` for a fragment nothing loads: only self-contained checks
+    /// apply, since its context (inherited certificates, resolvers,
+    /// upstreams, other servers) is unknown.
+    pub loaded: bool,
     pub servers: Vec<Server>,
     pub upstreams: Vec<Upstream>,
     pub passes: Vec<Pass>,
@@ -152,6 +166,12 @@ impl Model {
 
     pub fn resolver_in_scope(&self, scope: ScopeId) -> bool {
         self.ancestors(scope).any(|s| s.resolver)
+    }
+
+    /// Whether an include that could not be read may add to this scope
+    /// (in it or in a scope it inherits from).
+    pub fn scope_is_opaque(&self, scope: ScopeId) -> bool {
+        self.ancestors(scope).any(|s| s.opaque)
     }
 
     /// `ssl_certificate` in the scope or inherited (server, then http/stream).
@@ -293,6 +313,8 @@ pub struct Built {
     /// Every file the walk read, the entry included.
     pub reached: BTreeSet<FileId>,
     pub findings: Vec<Finding>,
+    /// Stock files (`mime.types`, ...) read because the tree lacks them.
+    pub stock_used: BTreeSet<&'static str>,
 }
 
 struct Walker<'w, 'a> {
@@ -302,18 +324,35 @@ struct Walker<'w, 'a> {
     reached: BTreeSet<FileId>,
     findings: Vec<Finding>,
     stack: Vec<Frame>,
+    included_bytes: u64,
+    budget_reported: bool,
+    /// Stock files read in place of missing ones.
+    stock_used: BTreeSet<&'static str>,
 }
 
-/// Walks the configuration rooted at `entry`.
-pub fn build(ws: &mut Workspace<'_>, entry: FileId, prefix_dir: &Path, start: Start) -> Built {
+/// Walks the configuration rooted at `entry`; `loaded`: nginx loads it
+/// (rather than it being a fragment nothing includes).
+pub fn build(
+    ws: &mut Workspace<'_>,
+    entry: FileId,
+    prefix_dir: &Path,
+    start: Start,
+    loaded: bool,
+) -> Built {
     let conf = ws.parsed(entry);
     let mut walker = Walker {
         ws,
         prefix_dir,
-        model: Model::default(),
+        model: Model {
+            loaded,
+            ..Model::default()
+        },
         reached: BTreeSet::from([entry]),
         findings: Vec::new(),
         stack: Vec::new(),
+        included_bytes: 0,
+        budget_reported: false,
+        stock_used: BTreeSet::new(),
     };
     let root = walker.new_scope(None);
     let ctx = match start {
@@ -624,28 +663,62 @@ impl Walker<'_, '_> {
     }
 
     /// Where a certificate or key path points: like an include, mapped
-    /// through the prefix (normalised, as `Sources` keys files); variables
-    /// are known only at request time.
+    /// into the tree (normalised, as `Sources` keys files); variables are
+    /// known only at request time.
     fn tls_place(&self, arg: &str) -> TlsPlace {
         if arg.contains('$') || arg.starts_with("data:") {
             return TlsPlace::Dynamic;
         }
-        include::locate(arg, self.prefix_dir, &self.ws.nginx_prefix)
-            .map_or(TlsPlace::Outside, |path| TlsPlace::Tree(normalize(&path)))
+        self.locator()
+            .locate(arg)
+            .map_or(TlsPlace::Outside, TlsPlace::Tree)
+    }
+
+    fn locator(&self) -> Locator<'_> {
+        Locator {
+            tree: self.ws.sources.tree(),
+            prefix_dir: self.prefix_dir,
+            nginx_prefix: &self.ws.nginx_prefix,
+        }
     }
 
     fn include(&mut self, d: &Directive, ctx: Ctx, scope: ScopeId, chain: &Rc<Chain>) {
         let (Some(arg), Some(&arg_span)) = (d.args.first(), d.arg_spans.first()) else {
             return;
         };
-        let resolved = include::resolve(arg, self.prefix_dir, &self.ws.nginx_prefix);
-        let files = match resolved {
+        let not_found = |message: String, help: &str| {
+            Finding::new(&include_not_found::RULE, arg_span, message, help)
+        };
+        let files = match self.locator().resolve(arg) {
             Resolved::Files(files) => files,
-            Resolved::Outside => return,
-            Resolved::Missing(path) => {
+            Resolved::Outside => {
+                self.model.scopes[scope].opaque = true;
+                let help = if std::path::Path::new(arg).is_absolute() {
+                    "map the server path onto a folder of the repository with `[nginx] paths` in tripline.toml (e.g. `\"/config\" = \"config\"`), or check from a folder that holds it"
+                } else {
+                    "nginx resolves a relative include from its prefix (the folder of nginx.conf), and this one climbs out of the repository; keep included files inside it"
+                };
                 self.findings.push(Finding::new(
-                    &include_not_found::RULE,
+                    &include_outside_tree::RULE,
                     arg_span,
+                    format!(
+                        "include \"{arg}\" is outside the checked tree: not read, and checks that depend on what it adds are skipped for this block"
+                    ),
+                    help,
+                ));
+                return;
+            }
+            Resolved::Stock(stock) => {
+                self.stock_used.insert(stock.name);
+                let id = self.ws.sources.load_stock(stock);
+                self.enter_file(id, arg, arg_span, ctx, scope, chain);
+                return;
+            }
+            // A fragment nothing loads cannot fail a reload: what it
+            // includes is read where it exists, and not asked for otherwise.
+            Resolved::Missing(_) if !self.model.loaded => return,
+            Resolved::Missing(path) => {
+                self.findings.push(not_found(
                     format!(
                         "include \"{arg}\" not found: {} does not exist",
                         crate::source::display_path(&path)
@@ -655,9 +728,7 @@ impl Walker<'_, '_> {
                 return;
             }
             Resolved::Directory(path) => {
-                self.findings.push(Finding::new(
-                    &include_not_found::RULE,
-                    arg_span,
+                self.findings.push(not_found(
                     format!(
                         "include \"{arg}\" names a folder ({}), not a file",
                         crate::source::display_path(&path)
@@ -666,72 +737,131 @@ impl Walker<'_, '_> {
                 ));
                 return;
             }
+            Resolved::Special(path, kind) => {
+                self.findings.push(not_found(
+                    format!(
+                        "include \"{arg}\" names a {kind} ({}), not a regular file; not read",
+                        crate::source::display_path(&path)
+                    ),
+                    "include regular files only",
+                ));
+                return;
+            }
         };
-        let mut frames = Vec::with_capacity(files.len());
+        let mut ids = Vec::with_capacity(files.len());
         for path in files {
+            let shown = crate::source::display_path(&path);
             let id = match self.ws.sources.load(&path) {
                 Ok(id) => id,
-                Err(crate::source::ReadError::IsDirectory { .. }) => {
-                    self.findings.push(Finding::new(
-                        &include_not_found::RULE,
-                        arg_span,
+                Err(ReadError::IsDirectory { .. }) => {
+                    self.findings.push(not_found(
                         format!(
-                            "include \"{arg}\" matches the folder {}; nginx fails to read it",
-                            crate::source::display_path(&path)
+                            "include \"{arg}\" matches the folder {shown}; nginx fails to read it"
                         ),
                         "narrow the glob so that it matches only files, e.g. `*.conf`",
                     ));
                     continue;
                 }
-                Err(e) => {
+                Err(ReadError::Outside { .. }) => {
+                    self.model.scopes[scope].opaque = true;
                     self.findings.push(Finding::new(
-                        &include_not_found::RULE,
+                        &include_outside_tree::RULE,
                         arg_span,
+                        format!("include \"{arg}\" reaches {shown}, a link out of the checked tree; not read"),
+                        "keep included files inside the repository",
+                    ));
+                    continue;
+                }
+                Err(ReadError::Missing { .. }) => {
+                    self.findings.push(not_found(
+                        format!("include \"{arg}\" matches {shown}, a symlink to nothing: nginx fails to open it"),
+                        "remove the dangling symlink, or restore the file it points to",
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    self.findings.push(not_found(
                         format!("include \"{arg}\" cannot be read: {e}"),
                         "make the file readable, or remove the include",
                     ));
                     continue;
                 }
             };
-            if chain.contains(id) {
+            self.ws.sources.show_as_loaded(id, &path);
+            ids.push(id);
+        }
+        // The stack is last-in first-out: push in reverse to read in order.
+        for id in ids.into_iter().rev() {
+            self.enter_file(id, arg, arg_span, ctx, scope, chain);
+        }
+    }
+
+    /// Pushes an included file onto the walk, unless it closes a cycle, the
+    /// chain is too deep, or the entry point's include budget is spent.
+    fn enter_file(
+        &mut self,
+        id: FileId,
+        arg: &str,
+        arg_span: Span,
+        ctx: Ctx,
+        scope: ScopeId,
+        chain: &Rc<Chain>,
+    ) {
+        if chain.contains(id) {
+            self.findings.push(Finding::new(
+                &include_cycle::RULE,
+                arg_span,
+                format!(
+                    "include \"{arg}\" includes {} again, which is already being read: an include cycle",
+                    self.ws.sources.get(id).display
+                ),
+                "nginx recurses until it runs out of file descriptors; remove one include of the cycle",
+            ));
+            return;
+        }
+        if chain.depth >= MAX_INCLUDE_DEPTH {
+            self.findings.push(Finding::new(
+                &include_cycle::RULE,
+                arg_span,
+                format!(
+                    "includes nested deeper than {MAX_INCLUDE_DEPTH} files; not followed further"
+                ),
+                "flatten the include chain",
+            ));
+            return;
+        }
+        let size = self.ws.sources.get(id).bytes.len() as u64;
+        self.included_bytes = self.included_bytes.saturating_add(size.max(1));
+        if self.included_bytes > MAX_INCLUDED_BYTES {
+            if !self.budget_reported {
+                self.budget_reported = true;
                 self.findings.push(Finding::new(
                     &include_cycle::RULE,
                     arg_span,
                     format!(
-                        "include \"{arg}\" includes {} again, which is already being read: an include cycle",
-                        self.ws.sources.get(id).display
+                        "includes expand to more than {} MB of configuration from one nginx.conf; not followed further",
+                        MAX_INCLUDED_BYTES >> 20
                     ),
-                    "nginx recurses until it runs out of file descriptors; remove one include of the cycle",
+                    "files that include each other several times grow exponentially; include each file once",
                 ));
-                continue;
             }
-            if chain.depth >= MAX_INCLUDE_DEPTH {
-                self.findings.push(Finding::new(
-                    &include_cycle::RULE,
-                    arg_span,
-                    format!("includes nested deeper than {MAX_INCLUDE_DEPTH} files; not followed further"),
-                    "flatten the include chain",
-                ));
-                continue;
-            }
-            self.reached.insert(id);
-            let conf = self.ws.parsed(id);
-            let end = conf.directives.len();
-            frames.push(Frame {
-                conf,
-                next: 0,
-                end,
-                ctx,
-                scope,
-                chain: Rc::new(Chain {
-                    file: id,
-                    parent: Some(Rc::clone(chain)),
-                    depth: chain.depth + 1,
-                }),
-            });
+            return;
         }
-        // The stack is last-in first-out: push in reverse to read in order.
-        self.stack.extend(frames.into_iter().rev());
+        self.reached.insert(id);
+        let conf = self.ws.parsed(id);
+        let end = conf.directives.len();
+        self.stack.push(Frame {
+            conf,
+            next: 0,
+            end,
+            ctx,
+            scope,
+            chain: Rc::new(Chain {
+                file: id,
+                parent: Some(Rc::clone(chain)),
+                depth: chain.depth + 1,
+            }),
+        });
     }
 
     fn finish(mut self) -> Built {
@@ -752,6 +882,7 @@ impl Walker<'_, '_> {
             model: self.model,
             reached: self.reached,
             findings: self.findings,
+            stock_used: self.stock_used,
         }
     }
 }

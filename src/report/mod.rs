@@ -24,6 +24,8 @@ pub struct Report<'a> {
     pub findings: &'a [Located],
     pub summary: Summary,
     pub sources: &'a Sources,
+    /// Stock files nginx packages install, read because the tree lacks them.
+    pub stock_assumed: &'a [String],
 }
 
 pub struct TextOptions {

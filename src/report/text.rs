@@ -142,6 +142,12 @@ pub fn render(report: &Report<'_>, options: &TextOptions) -> String {
         }
         out.push('\n');
     }
+    if !options.quiet && !report.stock_assumed.is_empty() {
+        out.push_str(&format!(
+            "note: not in the tree, so nginx's stock files were assumed: {}\n",
+            report.stock_assumed.join(", ")
+        ));
+    }
     if !options.quiet {
         let s = report.summary;
         let files = plural(s.files_checked, "file");

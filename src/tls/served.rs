@@ -74,12 +74,14 @@ fn tls_files(model: &Model) -> impl Iterator<Item = &TlsFile> {
 
 /// The files in this tree that the models' TLS directives name and that
 /// exist: read with the discovered ones.
-pub fn referenced_paths(models: &[&Model]) -> Vec<PathBuf> {
+pub fn referenced_paths(models: &[&Model], tree: &crate::tree::Tree) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = models
         .iter()
         .flat_map(|m| tls_files(m))
         .filter_map(|f| match &f.place {
-            TlsPlace::Tree(path) if path.is_file() => Some(path.clone()),
+            TlsPlace::Tree(path) if matches!(tree.resolve(path), crate::tree::Place::File(_)) => {
+                Some(path.clone())
+            }
             _ => None,
         })
         .collect();

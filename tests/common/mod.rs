@@ -107,9 +107,19 @@ pub fn fixture_entries(rule_id: &str, prefix: &str) -> Vec<String> {
 
 /// The command a fixture runs: `check ENTRY`, or for `migration/*` rules,
 /// whose fixture is a folder holding one `old*` and one `new*` (files or
-/// folders), `diff OLD NEW`.
+/// folders), `diff OLD NEW`. A fixture folder holding a `tripline.toml`
+/// runs with it (`--config`).
 pub fn fixture_command(rule_id: &str, entry: &str) -> Vec<String> {
     if !rule_id.starts_with("migration/") {
+        let config = root().join(entry).join("tripline.toml");
+        if config.is_file() {
+            return vec![
+                "check".into(),
+                "--config".into(),
+                format!("{entry}/tripline.toml"),
+                entry.into(),
+            ];
+        }
         return vec!["check".into(), entry.into()];
     }
     let side = |prefix: &str| -> String {

@@ -331,7 +331,10 @@ mod tests {
         assert!(!http2.is_empty());
         assert!(http2[0].since > Version::new(1, 22, 1));
         let ssl = lookup("ssl");
-        assert!(ssl.iter().any(|s| s.until.is_some()), "`ssl on` was dropped");
+        assert!(
+            ssl.iter().any(|s| s.until.is_some()),
+            "`ssl on` was dropped"
+        );
         let lua = lookup("content_by_lua_block");
         assert!(lua.iter().all(|s| s.module().third_party.is_some()));
         assert_eq!(

@@ -13,12 +13,16 @@ pub const RULE: Rule = Rule {
     summary: "several server blocks share a socket and none is default_server",
     doc: include_str!("../../../rules/nginx/missing-default-server.md"),
     aliases: &[],
-    check: Check::Nginx(check),
+    check: Check::LoadedNginx(check),
 };
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     for group in model.listeners_by_socket() {
         if group.servers.len() < 2 || group.servers.iter().any(|s| s.default) {
+            continue;
+        }
+        // An include tripline could not read may add the default server.
+        if (group.servers.iter()).any(|s| model.scope_is_opaque(model.servers[s.server].scope)) {
             continue;
         }
         let chosen = &group.servers[0];

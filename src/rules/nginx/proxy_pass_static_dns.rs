@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
     summary: "a *_pass to a host name resolved only at start-up ignores DNS changes",
     doc: include_str!("../../../rules/nginx/proxy-pass-static-dns.md"),
     aliases: &[],
-    check: Check::Nginx(check),
+    check: Check::LoadedNginx(check),
 };
 
 /// The host part of a pass target; `None` for unix sockets.
@@ -42,7 +42,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         let Some(host) = host_of(&pass.target) else {
             continue;
         };
-        if host.is_empty() || is_literal_address(host) {
+        // An include tripline could not read may define the resolver or
+        // an upstream of that name.
+        if host.is_empty() || is_literal_address(host) || model.scope_is_opaque(pass.scope) {
             continue;
         }
         if host.contains('$') {

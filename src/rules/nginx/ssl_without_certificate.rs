@@ -12,13 +12,17 @@ pub const RULE: Rule = Rule {
     summary: "a TLS listener with no ssl_certificate: nginx will not start",
     doc: include_str!("../../../rules/nginx/ssl-without-certificate.md"),
     aliases: &[],
-    check: Check::Nginx(check),
+    check: Check::LoadedNginx(check),
 };
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     for server in &model.servers {
         let has_certificate = !model.certificates_in_scope(server.scope).is_empty();
-        if has_certificate || model.rejects_handshake(server.scope) {
+        // An include tripline could not read may hold the certificate.
+        if has_certificate
+            || model.rejects_handshake(server.scope)
+            || model.scope_is_opaque(server.scope)
+        {
             continue;
         }
         let ssl_listens: Vec<_> = server.listens.iter().filter(|l| l.params.ssl).collect();

@@ -23,7 +23,22 @@ fn check(served: &Served<'_>, out: &mut Checker<'_>) {
         let TlsPlace::Tree(path) = &file.place else {
             continue; // on the server only, or named through a variable
         };
-        if path.exists() {
+        let tree = out.sources.tree();
+        if !matches!(tree.resolve(path), crate::tree::Place::Missing(_)) {
+            continue;
+        }
+        // Keys are secrets that most repositories keep out of git: a path
+        // into a folder holding no certificate or key of the tree is
+        // deployed separately, and nginx on the server has it.
+        let manages_certificates = path.parent().is_some_and(|dir| {
+            tree.list(dir).iter().any(|name| {
+                let lower = name.to_ascii_lowercase();
+                [".pem", ".crt", ".cer", ".der", ".key"]
+                    .iter()
+                    .any(|ext| lower.ends_with(ext))
+            })
+        });
+        if !manages_certificates {
             continue;
         }
         out.report(Finding::new(

@@ -1,0 +1,115 @@
+//! Which modules the target nginx has. nginx's own modules (stream, mail,
+//! geoip, ...) are assumed: any build may carry them. Third-party modules
+//! (lua, headers-more, njs, ...) count only when `[nginx] modules` lists
+//! them, a `load_module` line in the tree loads them, or the tree is an
+//! OpenResty one, whose bundle carries lua and its companions.
+
+use super::directives::{Module, MODULES};
+use std::collections::BTreeSet;
+
+/// The modules OpenResty builds in.
+const OPENRESTY: &[&str] = &[
+    "lua",
+    "stream-lua",
+    "ndk",
+    "headers-more",
+    "echo",
+    "set-misc",
+    "memc",
+    "redis2",
+    "srcache",
+    "lua-upstream",
+    "encrypted-session",
+];
+
+/// Every id `[nginx] modules` accepts.
+pub fn known() -> Vec<&'static str> {
+    let mut ids: BTreeSet<&'static str> = MODULES.iter().filter_map(|m| m.third_party).collect();
+    ids.insert("openresty");
+    ids.into_iter().collect()
+}
+
+pub fn is_known(id: &str) -> bool {
+    known().contains(&id)
+}
+
+/// The known id closest to a misspelt one.
+pub fn suggest(id: &str) -> Option<&'static str> {
+    known()
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(id, k), k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// The third-party modules one nginx instance loads.
+#[derive(Clone, Debug, Default)]
+pub struct Loaded {
+    ids: BTreeSet<String>,
+    /// The main context has an include tripline could not read: it may
+    /// load any module.
+    pub unknown: bool,
+}
+
+impl Loaded {
+    /// From `[nginx] modules` (with `openresty` expanded).
+    pub fn configured(ids: &[String]) -> Loaded {
+        let mut loaded = Loaded::default();
+        for id in ids {
+            loaded.add(id);
+        }
+        loaded
+    }
+
+    pub fn add(&mut self, id: &str) {
+        if id == "openresty" {
+            self.ids.extend(OPENRESTY.iter().map(|s| s.to_string()));
+        } else {
+            self.ids.insert(id.to_string());
+        }
+    }
+
+    /// A `load_module` argument; `false` when it names no module tripline knows.
+    pub fn load(&mut self, path: &str) -> bool {
+        match super::directives::module_of_shared_object(path).and_then(|m| m.third_party) {
+            Some(id) => {
+                self.add(id);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether directives of `module` are available.
+    pub fn has(&self, module: &Module) -> bool {
+        match module.third_party {
+            None => true,
+            Some(id) => self.unknown || self.ids.contains(id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_bundles_and_load_module() {
+        assert!(is_known("lua") && is_known("openresty") && !is_known("luaa"));
+        assert_eq!(suggest("headers_more"), Some("headers-more"));
+        let mut loaded = Loaded::configured(&["openresty".into()]);
+        let lua = MODULES
+            .iter()
+            .find(|m| m.name == "ngx_http_lua_module")
+            .expect("lua");
+        let njs = MODULES
+            .iter()
+            .find(|m| m.name == "ngx_http_js_module")
+            .expect("njs");
+        assert!(loaded.has(lua) && !loaded.has(njs));
+        assert!(loaded.load("modules/ngx_http_js_module.so"));
+        assert!(loaded.has(njs));
+        assert!(!loaded.load("modules/ngx_stream_module.so"));
+    }
+}

@@ -1,0 +1,534 @@
+//! The checked tree: the only place tripline reads files from.
+//!
+//! tripline runs on untrusted pull requests, so every path it reads (the
+//! folder walk, nginx `include`, zone `$INCLUDE`, certificate paths, paths in
+//! tripline.toml) goes through [`Tree`]: it resolves symlinks one hop at a
+//! time without ever touching anything outside the checked roots (so that
+//! not even the existence of a file on the runner leaks), reads regular
+//! files only (a FIFO would block, `/dev/zero` never ends), and caps a
+//! file's size while reading the stream rather than trusting its metadata.
+
+use crate::source::normalize;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+/// Files above this size are refused: no real config is anywhere near it,
+/// and reading a multi-gigabyte file into memory is how a linter gets
+/// killed in CI.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Symlink hops followed before a path is called a loop (Linux's limit).
+const MAX_HOPS: usize = 40;
+
+/// A file whose whole content is one path is a symlink that lost its
+/// link-ness (git's `core.symlinks=false`, archive downloads, Windows
+/// checkouts); stubs are short.
+const MAX_STUB_BYTES: u64 = 512;
+
+/// One folder (or file) the user asked to check.
+#[derive(Clone, Debug)]
+struct Root {
+    /// Absolute, as the user gave it (lexically normalised).
+    given: PathBuf,
+    /// With symlinks resolved.
+    real: PathBuf,
+}
+
+/// What a path is, seen from inside the tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// A regular file, at this real (symlink-free, absolute) path.
+    File(PathBuf),
+    Dir(PathBuf),
+    /// Inside the tree, but nothing is there (or a symlink points nowhere).
+    Missing(PathBuf),
+    /// A FIFO, socket or device: never opened.
+    Special(PathBuf, &'static str),
+    /// Outside every root: not looked at, not even for existence.
+    Outside,
+    /// Too many symlink hops.
+    Loop,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{path}: is a directory")]
+    IsDirectory { path: String },
+    #[error("{path}: file is larger than the {limit} bytes tripline reads")]
+    TooLarge { path: String, limit: u64 },
+    #[error("{path}: outside the checked tree; not read")]
+    Outside { path: String },
+    #[error("{path}: is a {kind}, not a regular file; not read")]
+    Special { path: String, kind: &'static str },
+    #[error("{path}: no such file")]
+    Missing { path: String },
+    #[error("{path}: symlink loop")]
+    Loop { path: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The roots tripline may read below, and how absolute server paths map
+/// onto folders of the tree.
+#[derive(Clone, Debug, Default)]
+pub struct Tree {
+    /// `None`: unconfined (tests and benchmarks that build sources by hand).
+    roots: Option<Vec<Root>>,
+    /// `[nginx] paths`: absolute prefix on the server → folder in the tree.
+    mappings: Vec<(PathBuf, PathBuf)>,
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+impl Tree {
+    /// A tree that reads anything (tests, benchmarks).
+    pub fn unconfined() -> Tree {
+        Tree::default()
+    }
+
+    /// The tree below `roots` (folders, or files whose folder is then the root).
+    pub fn new(roots: &[PathBuf]) -> Tree {
+        let roots = roots
+            .iter()
+            .map(|r| {
+                let given = absolute(r);
+                let real = std::fs::canonicalize(&given).unwrap_or_else(|_| given.clone());
+                Root { given, real }
+            })
+            .collect();
+        Tree {
+            roots: Some(roots),
+            mappings: Vec::new(),
+        }
+    }
+
+    /// Adds `[nginx] paths` mappings (absolute server prefix → tree folder).
+    pub fn with_mappings(mut self, mappings: Vec<(PathBuf, PathBuf)>) -> Tree {
+        for (server, folder) in mappings {
+            self.mappings.push((normalize(&server), absolute(&folder)));
+        }
+        // Longest prefix first.
+        self.mappings
+            .sort_by_key(|(p, _)| std::cmp::Reverse(p.components().count()));
+        self
+    }
+
+    pub fn is_confined(&self) -> bool {
+        self.roots.is_some()
+    }
+
+    /// Whether an absolute, normalised path is below a root.
+    pub fn contains(&self, path: &Path) -> bool {
+        match &self.roots {
+            None => true,
+            Some(roots) => roots
+                .iter()
+                .any(|r| path.starts_with(&r.given) || path.starts_with(&r.real)),
+        }
+    }
+
+    /// Whether stat'ing `path` reveals nothing about the runner: it is in
+    /// the tree, or a folder on the way down to a root.
+    fn may_stat(&self, path: &Path) -> bool {
+        match &self.roots {
+            None => true,
+            Some(roots) => roots.iter().any(|r| {
+                path.starts_with(&r.given)
+                    || path.starts_with(&r.real)
+                    || r.given.starts_with(path)
+                    || r.real.starts_with(path)
+            }),
+        }
+    }
+
+    /// Maps an absolute server path into the tree: `[nginx] paths` first,
+    /// then a folder of the tree (an ancestor of `near`) that holds the
+    /// path's folder as a filesystem fragment (`root/etc/nginx/...` for
+    /// `/etc/nginx/...`). `None`: it lives on the server only.
+    pub fn map_absolute(&self, server_path: &Path, near: &Path) -> Option<PathBuf> {
+        let server_path = normalize(server_path);
+        for (prefix, folder) in &self.mappings {
+            if let Ok(rest) = server_path.strip_prefix(prefix) {
+                return Some(normalize(&folder.join(rest)));
+            }
+        }
+        let relative: PathBuf = server_path
+            .components()
+            .filter(|c| matches!(c, Component::Normal(_)))
+            .collect();
+        // `/x.conf` names no folder that could anchor it in the tree.
+        if relative.components().count() < 2 {
+            return None;
+        }
+        let near = absolute(near);
+        for ancestor in near.ancestors().skip(1) {
+            if !self.contains(ancestor) {
+                break;
+            }
+            let candidate = ancestor.join(&relative);
+            if candidate.parent().is_some_and(Path::is_dir) {
+                return Some(candidate);
+            }
+        }
+        None
+    }
+
+    /// Where `path` leads, following symlinks (and symlink stubs) hop by
+    /// hop; nothing outside the roots is ever looked at.
+    pub fn resolve(&self, path: &Path) -> Place {
+        let mut pending = absolute(path);
+        for _ in 0..MAX_HOPS {
+            match self.walk_components(&pending) {
+                Step::Done(place) => {
+                    if let Place::File(real) = &place {
+                        if let Some(target) = self.stub_target(real) {
+                            pending = target;
+                            continue;
+                        }
+                    }
+                    return place;
+                }
+                Step::Link(next) => pending = next,
+            }
+        }
+        Place::Loop
+    }
+
+    /// Resolves `path` up to its first symlink; the link's target (mapped
+    /// into the tree when absolute) with the rest appended is the next step.
+    fn walk_components(&self, path: &Path) -> Step {
+        if !self.contains(path) {
+            return Step::Done(Place::Outside);
+        }
+        let mut current = PathBuf::new();
+        let mut components = path.components();
+        for component in components.by_ref() {
+            current.push(component);
+            if !matches!(component, Component::Normal(_)) {
+                continue;
+            }
+            if !self.may_stat(&current) {
+                return Step::Done(Place::Outside);
+            }
+            let meta = match std::fs::symlink_metadata(&current) {
+                Ok(meta) => meta,
+                Err(_) => return Step::Done(Place::Missing(path.to_path_buf())),
+            };
+            if meta.file_type().is_symlink() {
+                let Ok(target) = std::fs::read_link(&current) else {
+                    return Step::Done(Place::Missing(path.to_path_buf()));
+                };
+                let parent = current.parent().unwrap_or(Path::new("/"));
+                let Some(mut next) = self.link_target(&target, parent) else {
+                    return Step::Done(Place::Outside);
+                };
+                next.extend(components);
+                return Step::Link(normalize(&next));
+            }
+        }
+        let place = match std::fs::metadata(&current) {
+            Err(_) => Place::Missing(current),
+            Ok(meta) if meta.is_file() => Place::File(current),
+            Ok(meta) if meta.is_dir() => Place::Dir(current),
+            Ok(meta) => Place::Special(current, special_kind(&meta)),
+        };
+        Step::Done(place)
+    }
+
+    /// Where a symlink's target is in the tree: relative to the link's
+    /// folder, or an absolute path inside a root or mapped into the tree.
+    fn link_target(&self, target: &Path, link_dir: &Path) -> Option<PathBuf> {
+        if target.is_absolute() {
+            let target = normalize(target);
+            if self.contains(&target) {
+                return Some(target);
+            }
+            return self.map_absolute(&target, &link_dir.join("x"));
+        }
+        Some(normalize(&link_dir.join(target)))
+    }
+
+    /// The file a symlink stub names, when `real` is one and its target is
+    /// a file inside the tree.
+    fn stub_target(&self, real: &Path) -> Option<PathBuf> {
+        let meta = std::fs::metadata(real).ok()?;
+        if meta.len() > MAX_STUB_BYTES || meta.len() < 2 {
+            return None;
+        }
+        let bytes = std::fs::read(real).ok()?;
+        let text = std::str::from_utf8(&bytes).ok()?;
+        let target = text.strip_suffix('\n').unwrap_or(text);
+        let looks_like_path = target.contains('/')
+            && !target.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || matches!(c, ';' | '{' | '}' | '#' | '"')
+            })
+            && !target.contains("://");
+        if !looks_like_path {
+            return None;
+        }
+        let next = self.link_target(Path::new(target), real.parent()?)?;
+        match self.walk_components(&next) {
+            Step::Done(Place::File(_)) | Step::Link(_) => Some(next),
+            _ => None,
+        }
+    }
+
+    /// Reads a regular file inside the tree, at most [`MAX_FILE_BYTES`].
+    /// Returns its real path (the identity of the file) and content.
+    pub fn read(&self, path: &Path, shown: &str) -> Result<(PathBuf, Vec<u8>), ReadError> {
+        let real = match self.resolve(path) {
+            Place::File(real) => real,
+            Place::Dir(_) => {
+                return Err(ReadError::IsDirectory {
+                    path: shown.to_string(),
+                })
+            }
+            Place::Missing(_) => {
+                return Err(ReadError::Missing {
+                    path: shown.to_string(),
+                })
+            }
+            Place::Special(_, kind) => {
+                return Err(ReadError::Special {
+                    path: shown.to_string(),
+                    kind,
+                })
+            }
+            Place::Outside => {
+                return Err(ReadError::Outside {
+                    path: shown.to_string(),
+                })
+            }
+            Place::Loop => {
+                return Err(ReadError::Loop {
+                    path: shown.to_string(),
+                })
+            }
+        };
+        let io = |source| ReadError::Io {
+            path: shown.to_string(),
+            source,
+        };
+        let file = std::fs::File::open(&real).map_err(io)?;
+        // The path was a regular file a moment ago; make sure what was
+        // opened still is one before reading from it.
+        let meta = file.metadata().map_err(io)?;
+        if !meta.is_file() {
+            return Err(ReadError::Special {
+                path: shown.to_string(),
+                kind: special_kind(&meta),
+            });
+        }
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(ReadError::TooLarge {
+                path: shown.to_string(),
+                limit: MAX_FILE_BYTES,
+            });
+        }
+        Ok((real, bytes))
+    }
+
+    /// The names in a folder inside the tree, sorted (empty outside it).
+    pub fn list(&self, dir: &Path) -> Vec<String> {
+        let real = match self.resolve(dir) {
+            Place::Dir(real) => real,
+            _ => return Vec::new(),
+        };
+        let Ok(entries) = std::fs::read_dir(real) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// The roots a run may read below: each folder given, and for each file
+/// given the repository it belongs to (the nearest folder above it with
+/// `.git` or `tripline.toml`, else the current folder when the file is
+/// below it, else the file's own folder), so that a site file named by a
+/// hook is checked with the nginx.conf above it.
+pub fn checked_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let cwd = std::env::current_dir().ok().map(|c| absolute(&c));
+    paths
+        .iter()
+        .map(|p| {
+            let given = absolute(p);
+            if given.is_dir() {
+                return given;
+            }
+            let parent = given
+                .parent()
+                .map_or_else(|| given.clone(), Path::to_path_buf);
+            let repository = parent
+                .ancestors()
+                .find(|a| a.join(".git").exists() || a.join(crate::config::FILE_NAME).is_file());
+            match (repository, &cwd) {
+                (Some(repo), _) => repo.to_path_buf(),
+                (None, Some(cwd)) if given.starts_with(cwd) => cwd.clone(),
+                _ => parent,
+            }
+        })
+        .collect()
+}
+
+enum Step {
+    Done(Place),
+    Link(PathBuf),
+}
+
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "FIFO";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "device";
+        }
+    }
+    let _ = meta;
+    "special file"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree_in(dir: &Path) -> Tree {
+        Tree::new(&[dir.to_path_buf()])
+    }
+
+    #[test]
+    fn paths_outside_the_roots_are_never_resolved() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let tree = tree_in(dir.path());
+        assert_eq!(tree.resolve(Path::new("/etc/passwd")), Place::Outside);
+        assert_eq!(
+            tree.resolve(&dir.path().join("../../../proc/self/environ")),
+            Place::Outside
+        );
+        assert!(matches!(
+            tree.read(Path::new("/proc/self/environ"), "x"),
+            Err(ReadError::Outside { .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_tree_are_refused_whether_or_not_the_target_exists() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let link = |name: &str, target: &str| {
+            std::os::unix::fs::symlink(target, dir.path().join(name)).expect("symlink")
+        };
+        link("leak.pem", "/proc/self/environ");
+        link("nothing.pem", "/no/such/file/anywhere");
+        link("up.conf", "../../../../../../etc/passwd");
+        std::fs::write(dir.path().join("real.conf"), "x").expect("write");
+        link("ok.conf", "real.conf");
+        link("dangling.conf", "gone.conf");
+        let tree = tree_in(dir.path());
+        assert_eq!(tree.resolve(&dir.path().join("leak.pem")), Place::Outside);
+        assert_eq!(
+            tree.resolve(&dir.path().join("nothing.pem")),
+            Place::Outside
+        );
+        assert_eq!(tree.resolve(&dir.path().join("up.conf")), Place::Outside);
+        assert!(matches!(
+            tree.resolve(&dir.path().join("ok.conf")),
+            Place::File(p) if p.ends_with("real.conf")
+        ));
+        assert!(matches!(
+            tree.resolve(&dir.path().join("dangling.conf")),
+            Place::Missing(_)
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_are_never_opened() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("pipe.conf");
+        let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !status.is_ok_and(|s| s.success()) {
+            eprintln!("SKIPPED fifo test: mkfifo is not available");
+            return;
+        }
+        let tree = tree_in(dir.path());
+        assert!(matches!(tree.resolve(&fifo), Place::Special(_, "FIFO")));
+        assert!(matches!(
+            tree.read(&fifo, "pipe.conf"),
+            Err(ReadError::Special { kind: "FIFO", .. })
+        ));
+    }
+
+    #[test]
+    fn stubs_of_symlinks_lead_to_their_target() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let nginx = dir.path().join("root/etc/nginx");
+        std::fs::create_dir_all(nginx.join("sites-available")).expect("mkdir");
+        std::fs::create_dir_all(nginx.join("sites-enabled")).expect("mkdir");
+        std::fs::write(nginx.join("sites-available/site"), "server {}\n").expect("write");
+        std::fs::write(nginx.join("sites-enabled/rel"), "../sites-available/site").expect("write");
+        std::fs::write(
+            nginx.join("sites-enabled/abs"),
+            "/etc/nginx/sites-available/site\n",
+        )
+        .expect("write");
+        std::fs::write(nginx.join("sites-enabled/gone"), "../sites-available/gone").expect("write");
+        let tree = tree_in(dir.path());
+        for name in ["rel", "abs"] {
+            assert!(
+                matches!(tree.resolve(&nginx.join("sites-enabled").join(name)),
+                    Place::File(p) if p.ends_with("sites-available/site")),
+                "{name}"
+            );
+        }
+        // A stub whose target does not exist is just a small file.
+        assert!(matches!(
+            tree.resolve(&nginx.join("sites-enabled/gone")),
+            Place::File(p) if p.ends_with("sites-enabled/gone")
+        ));
+    }
+
+    #[test]
+    fn absolute_server_paths_map_onto_filesystem_fragments() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fragment = dir.path().join("tree/root");
+        std::fs::create_dir_all(fragment.join("etc/nginx/conf.d")).expect("mkdir");
+        std::fs::create_dir_all(fragment.join("usr/local/openresty/nginx/conf")).expect("mkdir");
+        let tree = tree_in(dir.path());
+        let near = fragment.join("usr/local/openresty/nginx/conf/nginx.conf");
+        assert_eq!(
+            tree.map_absolute(Path::new("/etc/nginx/conf.d/x.conf"), &near),
+            Some(fragment.join("etc/nginx/conf.d/x.conf"))
+        );
+        assert_eq!(tree.map_absolute(Path::new("/var/lib/x.conf"), &near), None);
+        let mapped = tree_in(dir.path()).with_mappings(vec![(
+            PathBuf::from("/config"),
+            dir.path().join("tree/defaults"),
+        )]);
+        assert_eq!(
+            mapped.map_absolute(Path::new("/config/nginx/ssl.conf"), &near),
+            Some(dir.path().join("tree/defaults/nginx/ssl.conf"))
+        );
+    }
+}
