@@ -341,8 +341,15 @@ pub fn looks_like_nginx(head: &[u8]) -> bool {
 
 /// What a file's name alone says, when it says it unmistakably: used for
 /// files named on the command line whose content is too broken to tell
-/// (an unreadable `.pem` is a finding, not a skipped file).
-pub fn kind_by_unmistakable_name(path: &Path) -> Option<FileKind> {
+/// (an unreadable `.pem` is a finding, not a skipped file). Never for a
+/// file whose content shows it is something else (a template named
+/// `nginx.conf` is a template).
+pub fn kind_by_unmistakable_name(path: &Path, head: &[u8]) -> Option<FileKind> {
+    if lower_extension(path).is_some_and(|e| NOT_INFRA.contains(&e.as_str()))
+        || !is_binary(head) && foreign_syntax(&String::from_utf8_lossy(head))
+    {
+        return None;
+    }
     let name = lower_name(path);
     match lower_extension(path).as_deref() {
         _ if name == "nginx.conf" => Some(FileKind::Nginx),

@@ -166,7 +166,7 @@ fn explicit(
                 message: "cannot be read".into(),
             })?;
             crate::classify::classify(path, &head)
-                .or_else(|| crate::classify::kind_by_unmistakable_name(path))
+                .or_else(|| crate::classify::kind_by_unmistakable_name(path, &head))
                 .or(options.origin_given.then_some(FileKind::Zone))
         }
     };
