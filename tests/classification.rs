@@ -17,7 +17,10 @@ const NOT_INFRA: &[(&str, &str)] = &[
     ("deploy/apache/sites-available/site.conf", "an Apache vhost"),
     ("deploy/php/fpm/pool.d/www.conf", "a php-fpm pool"),
     ("deploy/supervisor/conf.d/app.conf", "a supervisord program"),
-    ("templates/nginx/nginx.conf", "a Jinja template of an nginx config"),
+    (
+        "templates/nginx/nginx.conf",
+        "a Jinja template of an nginx config",
+    ),
     ("templates/nginx/site.conf.j2", "a Jinja template"),
     ("docs/nginx-notes.md", "documentation"),
     ("roles/nginx/tasks/main.yml", "an Ansible role"),
@@ -27,8 +30,9 @@ const NOT_INFRA: &[(&str, &str)] = &[
 fn a_folder_walk_reads_only_infra() {
     let dir = root().join(MIXED);
     let tree = tripline::tree::Tree::new(std::slice::from_ref(&dir));
-    let found = tripline::discover::discover(std::slice::from_ref(&dir), &tree, &Default::default())
-        .expect("discover");
+    let found =
+        tripline::discover::discover(std::slice::from_ref(&dir), &tree, &Default::default())
+            .expect("discover");
     let mut kinds: Vec<(String, &str)> = found
         .files
         .iter()
@@ -55,7 +59,11 @@ fn a_file_named_explicitly_that_is_not_infra_is_skipped_with_a_note() {
     for (file, what) in NOT_INFRA {
         let path = format!("{MIXED}/{file}");
         let run = tripline_in(&root(), &["check", "--format", "json", "--now", NOW, &path]);
-        assert_eq!(run.code, 0, "{what} ({file}) changes the exit code: {}", run.stderr);
+        assert_eq!(
+            run.code, 0,
+            "{what} ({file}) changes the exit code: {}",
+            run.stderr
+        );
         let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
         assert!(rules_of(&json).is_empty(), "{what}: {json}");
         assert!(
@@ -69,7 +77,13 @@ fn a_file_named_explicitly_that_is_not_infra_is_skipped_with_a_note() {
     // --kind forces a reading, --quiet silences the note.
     let run = tripline_in(
         &root(),
-        &["check", "--quiet", "--kind", "nginx", &format!("{MIXED}/app/db.py")],
+        &[
+            "check",
+            "--quiet",
+            "--kind",
+            "nginx",
+            &format!("{MIXED}/app/db.py"),
+        ],
     );
     assert_eq!(run.code, 1, "read as nginx, Python is a syntax error");
     assert!(run.stderr.is_empty(), "{}", run.stderr);
@@ -118,7 +132,14 @@ fn a_debian_site_and_its_symlink_are_one_file() {
     for (cwd, path, prefix) in [
         (dir.path(), ".", "etc/nginx/"),
         (nginx.as_path(), ".", ""),
-        (dir.path().parent().expect("parent"), dir.path().file_name().and_then(|n| n.to_str()).expect("name"), ""),
+        (
+            dir.path().parent().expect("parent"),
+            dir.path()
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("name"),
+            "",
+        ),
     ] {
         let (code, json) = check_json_in(cwd, &[path]);
         assert_eq!(code, 1, "{json}");
@@ -137,7 +158,10 @@ fn a_debian_site_and_its_symlink_are_one_file() {
         // Once each: the literal host name, and the two sites on *:80.
         assert_eq!(
             rules,
-            ["nginx/missing-default-server", "nginx/proxy-pass-static-dns"],
+            [
+                "nginx/missing-default-server",
+                "nginx/proxy-pass-static-dns"
+            ],
             "from {}: {json}",
             cwd.display()
         );
@@ -152,7 +176,10 @@ fn a_debian_site_and_its_symlink_are_one_file() {
     let (_, json) = check_json_in(dir.path(), &["etc/nginx/sites-available/shop"]);
     assert_eq!(
         rules_of(&json),
-        ["nginx/missing-default-server", "nginx/proxy-pass-static-dns"]
+        [
+            "nginx/missing-default-server",
+            "nginx/proxy-pass-static-dns"
+        ]
     );
 }
 
@@ -161,15 +188,22 @@ fn a_dangling_symlink_is_skipped_with_a_note_not_an_exit_2() {
     let dir = tempfile::tempdir().expect("tempdir");
     let sites = dir.path().join("sites-enabled");
     fs::create_dir_all(&sites).expect("mkdir");
-    fs::write(sites.join("ok"), "server { listen 80; server_name a.example.com; }\n")
-        .expect("write");
+    fs::write(
+        sites.join("ok"),
+        "server { listen 80; server_name a.example.com; }\n",
+    )
+    .expect("write");
     #[cfg(unix)]
     std::os::unix::fs::symlink("../sites-available/gone", sites.join("gone")).expect("symlink");
-    let run = tripline_in(dir.path(), &["check", "--format", "json", "--now", NOW, "."]);
+    let run = tripline_in(
+        dir.path(),
+        &["check", "--format", "json", "--now", NOW, "."],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     #[cfg(unix)]
     assert!(
-        run.stderr.contains("sites-enabled/gone: a symlink to nothing; skipped"),
+        run.stderr
+            .contains("sites-enabled/gone: a symlink to nothing; skipped"),
         "{}",
         run.stderr
     );

@@ -669,3 +669,31 @@ fn check_markdown_is_a_findings_table() {
         Some("Files checked: 1 · errors: 1 · warnings: 0 · infos: 0")
     );
 }
+
+/// Two sites sharing a socket without a default is the outage (warning);
+/// one site's halves (apex + www., or redirects) is worth knowing (info).
+#[test]
+fn missing_default_server_severity_follows_the_sites() {
+    let severity = |entry: &str| -> String {
+        let (_, json) = common::check_json(&["--fail-on", "info", entry]);
+        let f = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["rule"] == "nginx/missing-default-server")
+            .unwrap_or_else(|| panic!("{entry}: {json}"))
+            .clone();
+        f["severity"].as_str().expect("severity").to_string()
+    };
+    let dir = "fixtures/nginx/missing-default-server";
+    assert_eq!(severity(&format!("{dir}/bad-debian")), "warning");
+    assert_eq!(severity(&format!("{dir}/bad-same-file.conf")), "warning");
+    assert_eq!(
+        severity(&format!("{dir}/bad-one-site-apex-and-www.conf")),
+        "info"
+    );
+    assert_eq!(
+        severity(&format!("{dir}/bad-one-site-redirect.conf")),
+        "info"
+    );
+}

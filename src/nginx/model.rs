@@ -105,6 +105,13 @@ pub struct Server {
     pub scope: ScopeId,
     /// The pre-1.25 `ssl on;`, which makes every listener of the server TLS.
     pub ssl_on: bool,
+    /// It only redirects or refuses (`return` and no location, root or
+    /// `*_pass`): the `www.` to apex or http to https half of a site.
+    pub redirect_only: bool,
+    /// Whether it has a `return`, and whether it serves anything, while the
+    /// walk is inside it.
+    has_return: bool,
+    serves_content: bool,
 }
 
 impl Server {
@@ -120,7 +127,12 @@ impl Server {
 #[derive(Debug)]
 pub struct UpstreamServer {
     pub span: Span,
+    /// The address as written (`app:9000`, `10.0.0.1`, `unix:/run/a.sock`).
+    pub address: String,
+    pub address_span: Span,
     pub backup: bool,
+    /// The `resolve` parameter: re-resolved while running (nginx ≥ 1.27.3).
+    pub resolve: bool,
 }
 
 #[derive(Debug)]
@@ -524,6 +536,9 @@ impl Walker<'_, '_> {
                             names: Vec::new(),
                             scope: s,
                             ssl_on: false,
+                            redirect_only: false,
+                            has_return: false,
+                            serves_content: false,
                         });
                         let si = self.model.servers.len() - 1;
                         self.push_children(conf, &d, Ctx::Server(si), s, chain);
@@ -565,10 +580,13 @@ impl Walker<'_, '_> {
             }
             Ctx::Upstream(ui) => {
                 if d.name == "server" && !d.has_children {
-                    let backup = d.args.iter().skip(1).any(|a| a == "backup");
+                    let has = |p: &str| d.args.iter().skip(1).any(|a| a == p);
                     self.model.upstreams[ui].servers.push(UpstreamServer {
                         span: d.stmt_span,
-                        backup,
+                        address: d.args.first().cloned().unwrap_or_default(),
+                        address_span: d.arg_spans.first().copied().unwrap_or(d.name_span),
+                        backup: has("backup"),
+                        resolve: has("resolve"),
                     });
                 }
             }
@@ -618,6 +636,22 @@ impl Walker<'_, '_> {
         scope: ScopeId,
         chain: &Rc<Chain>,
     ) {
+        if let Some(si) = server {
+            let s = &mut self.model.servers[si];
+            match d.name.as_str() {
+                "return" => s.has_return = true,
+                "location"
+                | "root"
+                | "alias"
+                | "try_files"
+                | "index"
+                | "autoindex"
+                | "content_by_lua_block"
+                | "echo" => s.serves_content = true,
+                name if PASS_DIRECTIVES.contains(&name) => s.serves_content = true,
+                _ => {}
+            }
+        }
         if d.has_children {
             let s = self.new_scope(Some(scope));
             let ctx = Ctx::Location { server, protocol };
@@ -866,6 +900,7 @@ impl Walker<'_, '_> {
 
     fn finish(mut self) -> Built {
         for server in &mut self.model.servers {
+            server.redirect_only = server.has_return && !server.serves_content;
             if server.listens.is_empty() && server.protocol == Protocol::Http {
                 server.listens.push(Listen {
                     params: ListenParams {

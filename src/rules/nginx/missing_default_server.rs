@@ -3,7 +3,7 @@
 //! it read.
 
 use crate::finding::{Finding, Severity};
-use crate::nginx::model::Model;
+use crate::nginx::model::{Model, Server, SocketGroup};
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
 
@@ -27,6 +27,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         }
         let chosen = &group.servers[0];
         let server = &model.servers[chosen.server];
+        let one_site = is_one_site(model, &group);
         let mut finding = Finding::new(
             &RULE,
             chosen.listen.span,
@@ -39,6 +40,15 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             ),
             "add `default_server` to the listen directive of the server that should catch unknown hosts; `server_name _;` does not make a server the default",
         );
+        if one_site {
+            // The blocks are one site's halves (apex and www., or a
+            // redirect beside the site): whichever is first, unknown hosts
+            // land on that site. Worth knowing, not an outage.
+            finding.severity = Severity::Info;
+            finding.message.push_str(
+                "; they are one site (one file, one host name or a redirect), so unknown hosts still reach it",
+            );
+        }
         for other in &group.servers[1..] {
             finding = finding.related(
                 other.listen.span,
@@ -47,4 +57,32 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         }
         out.report(finding);
     }
+}
+
+/// Whether the servers of a socket are one site: one file, and either one
+/// host name (with or without `www.`) or every server but one a redirect.
+/// Two sites in two files — the outage this rule exists for — never are.
+fn is_one_site(model: &Model, group: &SocketGroup<'_>) -> bool {
+    let servers: Vec<&Server> = group
+        .servers
+        .iter()
+        .map(|s| &model.servers[s.server])
+        .collect();
+    let file = servers[0].keyword.file;
+    if servers.iter().any(|s| s.keyword.file != file) {
+        return false;
+    }
+    let content_servers = servers.iter().filter(|s| !s.redirect_only).count();
+    if content_servers <= 1 {
+        return true;
+    }
+    let mut hosts = servers.iter().flat_map(|s| s.names.iter()).map(|n| {
+        let name = n.name.trim_end_matches('.');
+        name.strip_prefix("www.").unwrap_or(name).to_string()
+    });
+    let Some(first) = hosts.next() else {
+        return false;
+    };
+    let valid = !first.is_empty() && first != "_" && !first.starts_with('~');
+    valid && hosts.all(|h| h == first) && servers.iter().all(|s| !s.names.is_empty())
 }

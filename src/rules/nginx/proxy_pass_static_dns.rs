@@ -3,6 +3,7 @@
 //! so a DNS failover or provider migration is ignored.
 
 use crate::finding::{Finding, Severity};
+use crate::nginx::directives::Version;
 use crate::nginx::model::{Model, Pass};
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
@@ -37,7 +38,51 @@ fn is_literal_address(host: &str) -> bool {
     host.parse::<IpAddr>().is_ok() || host.eq_ignore_ascii_case("localhost")
 }
 
+/// The first nginx release whose open-source `upstream` re-resolves a
+/// server name (`server name resolve;`).
+const UPSTREAM_RESOLVE_SINCE: Version = Version::new(1, 27, 3);
+
 fn check(model: &Model, out: &mut Checker<'_>) {
+    check_passes(model, out);
+    check_upstreams(model, out);
+}
+
+/// `upstream { server app:9000; }` resolves `app` once at start-up, exactly
+/// like a `proxy_pass` to it.
+fn check_upstreams(model: &Model, out: &mut Checker<'_>) {
+    let version = out.config.nginx_version();
+    for upstream in &model.upstreams {
+        for server in &upstream.servers {
+            let Some(host) = host_of(&server.address) else {
+                continue;
+            };
+            if server.resolve || host.is_empty() || is_literal_address(host) {
+                continue;
+            }
+            let help = if version >= UPSTREAM_RESOLVE_SINCE {
+                format!(
+                    "add the `resolve` parameter (`server {} resolve;`) with a `zone` in the upstream and a `resolver` in scope, so that nginx follows DNS changes",
+                    server.address
+                )
+            } else {
+                format!(
+                    "nginx {version} cannot re-resolve an upstream server (open-source nginx can since {UPSTREAM_RESOLVE_SINCE}, with `resolve`); set `[nginx] version` if you run a newer one, or pass through a variable with a `resolver` instead"
+                )
+            };
+            out.report(Finding::new(
+                &RULE,
+                server.address_span,
+                format!(
+                    "upstream \"{}\" server {host}: nginx resolves it once at start-up and keeps that address until reload, so a DNS failover or migration is ignored",
+                    upstream.name
+                ),
+                help,
+            ));
+        }
+    }
+}
+
+fn check_passes(model: &Model, out: &mut Checker<'_>) {
     for pass in &model.passes {
         let Some(host) = host_of(&pass.target) else {
             continue;
