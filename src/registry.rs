@@ -74,6 +74,7 @@ pub static RULES: &[&Rule] = &[
     &rules::dns::single_dns_provider::RULE,
     &rules::dns::too_few_nameservers::RULE,
     &rules::dns::missing_apex_records::RULE,
+    &rules::dns::multiple_soa::RULE,
     &rules::dns::cname_conflict::RULE,
     &rules::dns::target_is_cname::RULE,
     &rules::dns::dangling_target::RULE,

@@ -141,6 +141,7 @@ fn record(
         owner,
         ttl,
         ttl_explicit: true,
+        ttl_directive: 0,
         class: 1,
         rtype,
         rdata,

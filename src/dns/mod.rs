@@ -117,7 +117,20 @@ pub fn analyse(
                 "add `$TTL 3600` (or the TTL you mean) at the top of the file",
             ));
         }
-        match parsed.origin {
+        for w in &parsed.warnings {
+            let mut finding = Finding::new(
+                &syntax_error::RULE,
+                w.span,
+                w.message.clone(),
+                "write the TTL you mean: at most 2147483647 seconds, and usually far less",
+            );
+            finding.severity = crate::finding::Severity::Warning;
+            findings.push(finding);
+        }
+        let inferred = infer_origin(&parsed, path);
+        let origin_inferred = inferred.as_ref().map(|(_, source)| *source);
+        let origin = inferred.map(|(name, _)| name).or(parsed.origin);
+        match origin {
             _ if parsed.not_text => {}
             Some(origin) => {
                 // In place: a million-record zone is not copied.
@@ -133,7 +146,10 @@ pub fn analyse(
                         "a server never serves it; move the record to the zone it belongs to, or fix the origin",
                     ));
                 }
-                zones.push(Zone::new(origin, file, inside, is_export));
+                let mut zone = Zone::new(origin, file, inside, is_export);
+                zone.origin_inferred = origin_inferred;
+                zone.ttl_directives = parsed.ttl_directives;
+                zones.push(zone);
             }
             None if parsed.records.is_empty() && parsed.errors.is_empty() => {}
             // The first relative name already said so, where it stands.
@@ -150,6 +166,25 @@ pub fn analyse(
         zones,
         findings,
         reported,
+    })
+}
+
+/// The zone of an export that says `$ORIGIN .` (GoDaddy writes every name
+/// fully qualified below it): from its `; Domain:` header, else its file
+/// name, when records lie below that name. Root-zone and hint files keep
+/// the root.
+fn infer_origin(parsed: &zone::ParsedZone, path: &Path) -> Option<(Name, &'static str)> {
+    if parsed.origin.as_ref().is_none_or(|o| *o != Name::root()) {
+        return None;
+    }
+    let candidates = [
+        (parsed.domain_header.clone(), "its `; Domain:` header"),
+        (export_origin_from_file_name(path), "the file name"),
+    ];
+    candidates.into_iter().find_map(|(name, source)| {
+        let name = name.filter(|n| n.label_count() >= 2)?;
+        let below = parsed.records.iter().any(|r| r.owner.is_at_or_below(&name));
+        below.then_some((name, source))
     })
 }
 

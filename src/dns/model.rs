@@ -9,10 +9,16 @@ use std::collections::HashSet;
 
 pub struct Zone {
     pub origin: Name,
+    /// Where the origin came from when the file did not say it: the
+    /// `; Domain:` header, the file name. Messages about the apex say so.
+    pub origin_inferred: Option<&'static str>,
     pub file: FileId,
     pub records: Vec<Record>,
     /// A provider export (Route 53, Cloudflare ...): the provider owns SOA and NS.
     pub is_export: bool,
+    /// Each `$TTL` directive and the TTL it set (`Record::ttl_directive`
+    /// indexes this, plus one).
+    pub ttl_directives: Vec<(crate::source::Span, u32)>,
     /// Record indexes ordered by owner, then RRset (file order within one).
     by_owner_order: Vec<u32>,
     /// Each RRset's range in that order.
@@ -79,9 +85,11 @@ impl Zone {
         }
         Zone {
             origin,
+            origin_inferred: None,
             file,
             records,
             is_export,
+            ttl_directives: Vec::new(),
             by_owner_order: order,
             rrset_ranges,
             with_descendants,
@@ -125,6 +133,24 @@ impl Zone {
 
     pub fn apex_ns(&self) -> Vec<&Record> {
         self.at_of_type(&self.origin, RType::NS).collect()
+    }
+
+    /// The zone's name as messages show it, with where it was inferred from.
+    pub fn described(&self) -> String {
+        match self.origin_inferred {
+            Some(source) => format!("{} (the zone name is inferred from {source})", self.origin),
+            None => self.origin.to_string(),
+        }
+    }
+
+    /// The names NS records point to, anywhere in the zone.
+    pub fn name_server_hosts(&self) -> HashSet<&Name> {
+        (self.records.iter())
+            .filter_map(|r| match &r.rdata {
+                RData::Target(host) if r.rtype == RType::NS => Some(host),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The RRsets, made one at a time from a precomputed index: rules that

@@ -40,6 +40,9 @@ pub struct Record {
     pub ttl: u32,
     /// The TTL was written on the record (not inherited).
     pub ttl_explicit: bool,
+    /// For an inherited TTL: which `$TTL` set it (index + 1 into
+    /// `ParsedZone::ttl_directives`; 0 when none did).
+    pub ttl_directive: u16,
     pub class: u16,
     pub rtype: RType,
     pub rdata: RData,
@@ -116,7 +119,16 @@ pub struct ParsedZone {
     pub not_text: bool,
     /// A Cloudflare export (its `;; Exported:` header): the provider owns SOA and NS.
     pub cloudflare_export: bool,
+    /// Each `$TTL` directive (the whole entry) and the TTL it set.
+    pub ttl_directives: Vec<(Span, u32)>,
+    /// The zone a `; Domain:` header names (GoDaddy, Cloudflare exports).
+    pub domain_header: Option<Name>,
+    /// Problems a server loads the zone despite (a TTL above 2^31−1).
+    pub warnings: Vec<ZoneError>,
 }
+
+/// RFC 2181 §8: a TTL is 31 bits; BIND loads a larger one as 0.
+pub const MAX_TTL: u32 = i32::MAX as u32;
 
 /// Cloudflare's automatic TTL, written as `1` in its exports.
 const CLOUDFLARE_AUTO_TTL: u32 = 300;
@@ -189,6 +201,8 @@ fn parse_class(text: &str) -> Option<u16> {
 struct State {
     origin: Option<Name>,
     default_ttl: Option<u32>,
+    /// Index + 1 of the `$TTL` that set `default_ttl`.
+    default_ttl_directive: u16,
     last_owner: Option<Name>,
     last_ttl: Option<u32>,
     last_class: u16,
@@ -234,6 +248,7 @@ pub fn parse_zone(sources: &mut Sources, file: FileId, hint: Option<OriginHint>)
     let mut state = State {
         origin,
         default_ttl: None,
+        default_ttl_directive: 0,
         last_owner: None,
         last_ttl: None,
         last_class: 1,
@@ -251,6 +266,21 @@ pub fn parse_zone(sources: &mut Sources, file: FileId, hint: Option<OriginHint>)
 }
 
 impl Parser<'_> {
+    /// A TTL as servers load it: above 2^31−1, BIND logs a warning and
+    /// uses 0 (RFC 2181 §8), and so does tripline.
+    fn within_max_ttl(&mut self, ttl: u32, span: Span) -> u32 {
+        if ttl <= MAX_TTL {
+            return ttl;
+        }
+        self.out.warnings.push(ZoneError {
+            span,
+            message: format!(
+                "TTL {ttl} is above the largest TTL, {MAX_TTL} (2^31 - 1, RFC 2181 section 8): BIND loads it as 0"
+            ),
+        });
+        0
+    }
+
     fn error(&mut self, span: Span, message: impl Into<String>) {
         self.out.errors.push(ZoneError {
             span,
@@ -270,6 +300,14 @@ impl Parser<'_> {
             return;
         }
         let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
+        if self.out.domain_header.is_none() {
+            self.out.domain_header = head
+                .lines()
+                .find_map(|l| l.trim_start_matches(';').trim().strip_prefix("Domain:"))
+                .and_then(|d| {
+                    Name::parse(&format!("{}.", d.trim().trim_end_matches('.')), None).ok()
+                });
+        }
         if head.contains(";; Exported:") && head.contains(";; Domain:") {
             self.out.cloudflare_export = true;
             self.cloudflare_domain = head
@@ -332,7 +370,13 @@ impl Parser<'_> {
                 None => self.error(whole, "$ORIGIN needs a name"),
             },
             "$TTL" => match arg(1).as_deref().map(parse_ttl) {
-                Some(Some(ttl)) => state.default_ttl = Some(ttl),
+                Some(Some(ttl)) => {
+                    let ttl = self.within_max_ttl(ttl, Self::span(file, &tokens[1]));
+                    self.out.ttl_directives.push((whole, ttl));
+                    state.default_ttl = Some(ttl);
+                    state.default_ttl_directive =
+                        u16::try_from(self.out.ttl_directives.len()).unwrap_or(u16::MAX);
+                }
                 Some(None) => self.error(
                     Self::span(file, &tokens[1]),
                     format!("bad TTL `{}` in $TTL", arg(1).unwrap_or_default()),
@@ -483,7 +527,7 @@ impl Parser<'_> {
             let t = text(i);
             if ttl.is_none() && t.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
                 match parse_ttl(&t) {
-                    Some(v) => ttl = Some(v),
+                    Some(v) => ttl = Some(self.within_max_ttl(v, at(i))),
                     None => {
                         self.error(at(i), format!("bad TTL `{t}`"));
                         return;
@@ -570,12 +614,16 @@ impl Parser<'_> {
             Some(1) if self.out.cloudflare_export => Some(CLOUDFLARE_AUTO_TTL),
             other => other,
         };
+        let mut ttl_directive = 0;
         let (ttl_value, explicit) = match (ttl, state.default_ttl, state.last_ttl) {
             (Some(t), _, _) => {
                 state.last_ttl = Some(t);
                 (t, true)
             }
-            (None, Some(default), _) => (default, false),
+            (None, Some(default), _) => {
+                ttl_directive = state.default_ttl_directive;
+                (default, false)
+            }
             (None, None, Some(last)) => (last, false),
             (None, None, None) => {
                 if self.out.soa_minimum_ttl.is_none() {
@@ -596,6 +644,7 @@ impl Parser<'_> {
             owner,
             ttl: ttl_value,
             ttl_explicit: explicit,
+            ttl_directive,
             class,
             rtype,
             rdata,
@@ -683,6 +732,7 @@ impl Parser<'_> {
             // Route 53 answers an alias with the target's TTL.
             ttl: ttl.unwrap_or(0),
             ttl_explicit: false,
+            ttl_directive: 0,
             class: 1,
             rtype,
             rdata: RData::Alias(target),

@@ -1,5 +1,6 @@
-//! The negative-caching TTL, min(SOA TTL, SOA minimum) (RFC 2308), above an
-//! hour: a name added to fix an outage stays "nonexistent" in caches.
+//! The negative-caching TTL, min(SOA TTL, SOA minimum) (RFC 2308), above
+//! three hours, the top of RFC 2308's recommended 1–3 hours: a name added to
+//! fix an outage stays "nonexistent" in caches.
 
 use super::human_duration;
 use crate::dns::model::Zone;
@@ -10,13 +11,14 @@ use crate::rules::Checker;
 pub const RULE: Rule = Rule {
     id: "dns/long-negative-ttl",
     default_severity: Severity::Warning,
-    summary: "NXDOMAIN answers are cached for more than an hour (SOA minimum, RFC 2308)",
+    summary: "NXDOMAIN answers are cached for more than three hours (SOA minimum, RFC 2308)",
     doc: include_str!("../../../rules/dns/long-negative-ttl.md"),
     aliases: &[],
     check: Check::Dns(check),
 };
 
-const LIMIT: u32 = 3600;
+/// RFC 2308 §5 recommends 1 to 3 hours.
+const LIMIT: u32 = 3 * 3600;
 
 fn check(zone: &Zone, out: &mut Checker<'_>) {
     let Some((record, soa)) = zone.soa() else {
@@ -33,6 +35,6 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
             "negative answers are cached for {negative} s ({}): a name added after a lookup failed stays missing that long",
             human_duration(negative)
         ),
-        "set the SOA minimum (last field) to 3600 or less",
+        "set the SOA minimum (last field) to 10800 or less; RFC 2308 recommends 1 to 3 hours",
     ));
 }

@@ -1,11 +1,16 @@
 //! Address records (A, AAAA, CNAME) with a TTL above `dns.max-ttl`: after a
-//! change, resolvers keep the old answer that long.
+//! change, resolvers keep the old answer that long. Reported once per place
+//! that sets the TTL (a `$TTL` directive, or a record's own TTL), with the
+//! number of records it affects. The name servers' own addresses are
+//! exempt: they change rarely, and long TTLs there spare the servers.
 
 use super::human_duration;
 use crate::dns::model::Zone;
+use crate::dns::zone::Record;
 use crate::finding::{Finding, Severity};
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use std::collections::BTreeMap;
 
 pub const RULE: Rule = Rule {
     id: "dns/long-ttl",
@@ -16,32 +21,74 @@ pub const RULE: Rule = Rule {
     check: Check::Dns(check),
 };
 
+/// Where a record's TTL is set.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Source {
+    /// The `$TTL` directive with this index + 1.
+    Directive(u16),
+    /// On the record itself (or inherited from the record before it when
+    /// there is no `$TTL`): the record is its own source.
+    Record(usize),
+}
+
 fn check(zone: &Zone, out: &mut Checker<'_>) {
     let max = out.config.dns.max_ttl;
-    for set in zone.rrsets() {
-        if !set.rtype.is_address_like() {
+    let name_servers = zone.name_server_hosts();
+    let mut groups: BTreeMap<Source, Vec<&Record>> = BTreeMap::new();
+    for (index, record) in zone.records.iter().enumerate() {
+        if !record.rtype.is_address_like() || record.ttl <= max {
             continue;
         }
-        let Some(longest) = set.records.iter().max_by_key(|r| r.ttl) else {
+        if name_servers.contains(&record.owner) {
             continue;
+        }
+        let source = match record.ttl_directive {
+            0 => Source::Record(index),
+            d if !record.ttl_explicit => Source::Directive(d),
+            _ => Source::Record(index),
         };
-        if longest.ttl <= max {
-            continue;
-        }
-        out.report(Finding::new(
-            &RULE,
-            longest.span,
-            format!(
-                "{} {} has a TTL of {} s ({}): after a change, resolvers keep serving the old answer for up to {}",
-                set.owner,
-                set.rtype,
-                longest.ttl,
-                human_duration(longest.ttl),
-                human_duration(longest.ttl)
+        groups.entry(source).or_default().push(record);
+    }
+    for (source, records) in groups {
+        let first = records[0];
+        let ttl = first.ttl;
+        let help = format!(
+            "lower the TTL to at most {max} s (`[dns] max-ttl`), and well before a planned change"
+        );
+        let finding = match source {
+            Source::Directive(d) => {
+                let (span, _) = zone.ttl_directives[usize::from(d) - 1];
+                let count = records.len();
+                let affected = if count == 1 {
+                    format!("{} {}", first.owner, first.rtype)
+                } else {
+                    format!("{count} address records")
+                };
+                Finding::new(
+                    &RULE,
+                    span,
+                    format!(
+                        "$TTL {ttl} gives {affected} a TTL of {ttl} s ({}): after a change, resolvers keep serving the old answer for up to {}",
+                        human_duration(ttl),
+                        human_duration(ttl)
+                    ),
+                    help,
+                )
+                .related(first.span, format!("first of them: {} {}", first.owner, first.rtype))
+            }
+            Source::Record(_) => Finding::new(
+                &RULE,
+                first.span,
+                format!(
+                    "{} {} has a TTL of {ttl} s ({}): after a change, resolvers keep serving the old answer for up to {}",
+                    first.owner,
+                    first.rtype,
+                    human_duration(ttl),
+                    human_duration(ttl)
+                ),
+                help,
             ),
-            format!(
-                "lower the TTL to at most {max} s (`[dns] max-ttl`), and well before a planned change"
-            ),
-        ));
+        };
+        out.report(finding);
     }
 }

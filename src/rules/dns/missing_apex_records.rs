@@ -28,7 +28,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         out.report(Finding::new(
             &RULE,
             at,
-            format!("zone {} has no SOA record at its apex; it will not load", zone.origin),
+            format!("zone {} has no SOA record at its apex; it will not load", zone.described()),
             "add `@ IN SOA ns1.example.com. hostmaster.example.com. (serial refresh retry expire minimum)`",
         ));
     }
@@ -38,7 +38,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
             at,
             format!(
                 "zone {} has no NS records at its apex; it will not load",
-                zone.origin
+                zone.described()
             ),
             "add at least two `@ IN NS` records, at different providers",
         ));

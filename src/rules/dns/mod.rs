@@ -8,6 +8,7 @@ pub mod long_negative_ttl;
 pub mod long_ttl;
 pub mod missing_apex_records;
 pub mod missing_glue;
+pub mod multiple_soa;
 pub mod no_default_ttl;
 pub mod out_of_zone_data;
 pub mod rrset_ttl_mismatch;

@@ -24,8 +24,8 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         &RULE,
         ns[0].span,
         format!(
-            "zone {} has a single name server: when it is unreachable, the whole zone is",
-            zone.origin
+            "zone {} has a single name server: when it is unreachable, the whole zone is unreachable",
+            zone.described()
         ),
         "add at least one more NS, ideally at another provider (RFC 2182 asks for two or more)",
     ));
