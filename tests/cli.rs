@@ -697,3 +697,30 @@ fn missing_default_server_severity_follows_the_sites() {
         "info"
     );
 }
+
+/// A file every nginx package installs is not reported missing; the text
+/// output says which stock files stood in.
+#[test]
+fn stock_files_stand_in_and_are_named() {
+    let run = common::tripline(&[
+        "check",
+        "--now",
+        NOW,
+        "fixtures/nginx/include-not-found/good",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("note: not in the tree, so nginx's stock files were assumed: mime.types"),
+        "{}",
+        run.stdout
+    );
+    let quiet = common::tripline(&[
+        "check",
+        "--quiet",
+        "--now",
+        NOW,
+        "fixtures/nginx/include-not-found/good",
+    ]);
+    assert!(!quiet.stdout.contains("stock files"), "{}", quiet.stdout);
+}
