@@ -5,7 +5,7 @@ use crate::cli::{Cli, Command, FailOn};
 use crate::config::{Config, ConfigError};
 use crate::discover::{self, DiscoverError, FileKind};
 use crate::dns;
-use crate::finding::{Finding, Located, Severity, Summary};
+use crate::finding::{Finding, Located, Severity, Summary, MAX_PER_RULE_AND_FILE};
 use crate::migration::{self, DiffOptions};
 use crate::nginx::{self, Workspace};
 use crate::registry::{self, Check, RULES};
@@ -326,7 +326,52 @@ fn finish(
         })
         .collect();
     let findings = suppress::apply(findings, sources, suppressions, config, ran);
-    locate(findings, sources, config)
+    locate(cap_per_rule_and_file(findings), sources, config)
+}
+
+/// Keeps the first [`MAX_PER_RULE_AND_FILE`] findings of each rule in each
+/// file (by position) and sums up the rest in one more finding at the first
+/// one left out: the output of a hostile or badly broken file stays
+/// readable, and bounded.
+fn cap_per_rule_and_file(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by_key(|f| (f.rule, f.span.file, f.span.start, f.span.end));
+    let mut kept = Vec::with_capacity(findings.len().min(1 << 16));
+    let mut findings = findings.into_iter().peekable();
+    while let Some(first) = findings.next() {
+        let (rule, file) = (first.rule, first.span.file);
+        let mut not_shown = first.hidden;
+        let mut summary_at = None;
+        let group_start = kept.len();
+        kept.push(first);
+        while let Some(f) = findings.next_if(|f| f.rule == rule && f.span.file == file) {
+            not_shown += f.hidden;
+            if kept.len() - group_start < MAX_PER_RULE_AND_FILE {
+                kept.push(f);
+            } else {
+                not_shown += 1;
+                summary_at.get_or_insert((f.span, f.severity));
+            }
+        }
+        if not_shown == 0 {
+            continue;
+        }
+        let last = &kept[kept.len() - 1];
+        let (span, severity) = summary_at.unwrap_or((last.span, last.severity));
+        let Some(rule_meta) = registry::find(rule) else {
+            continue;
+        };
+        let mut summary = Finding::new(
+            rule_meta,
+            span,
+            format!(
+                "{not_shown} more {rule} findings in this file are not shown (tripline reports at most {MAX_PER_RULE_AND_FILE} per rule and file)"
+            ),
+            "fix the ones shown first: one cause often makes many findings",
+        );
+        summary.severity = severity;
+        kept.push(summary);
+    }
+    kept
 }
 
 fn diff(cli: &Cli, old: &Path, new: &Path, include_ns_soa: bool) -> Result<Outcome, AppError> {

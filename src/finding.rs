@@ -35,6 +35,31 @@ pub struct Related {
     pub message: String,
 }
 
+/// Findings of one rule in one file beyond this many are summed up in one
+/// more: a 2 MB file can hold a million problems, and nobody reads them.
+pub const MAX_PER_RULE_AND_FILE: usize = 100;
+
+/// Errors a parser records per file; the rest are only counted, so that a
+/// hostile file cannot make tripline hold a million messages.
+pub const MAX_RECORDED_ERRORS: usize = 1000;
+
+/// Names a message lists before it says "and N more".
+pub const MAX_LISTED: usize = 10;
+
+/// `a, b, c` or `a, b, c and 7 more`: messages that list names stay short
+/// whatever the input holds.
+pub fn listed<T: std::fmt::Display>(items: &[T]) -> String {
+    let shown: Vec<String> = items
+        .iter()
+        .take(MAX_LISTED)
+        .map(|i| i.to_string())
+        .collect();
+    match items.len().saturating_sub(MAX_LISTED) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
 /// What a rule reports, located by byte span; resolved to lines and
 /// columns only when reported.
 #[derive(Clone, Debug)]
@@ -45,6 +70,9 @@ pub struct Finding {
     pub span: Span,
     pub help: String,
     pub related: Vec<Related>,
+    /// Further findings like this one that were counted but not recorded
+    /// (a parser keeps [`MAX_RECORDED_ERRORS`] per file).
+    pub hidden: usize,
 }
 
 impl Finding {
@@ -61,6 +89,7 @@ impl Finding {
             span,
             help: help.into(),
             related: Vec::new(),
+            hidden: 0,
         }
     }
 

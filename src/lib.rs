@@ -20,3 +20,4 @@ pub mod source;
 pub mod suppress;
 pub mod tls;
 pub mod tree;
+pub mod yaml;

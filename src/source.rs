@@ -43,6 +43,15 @@ pub struct LineCol {
     pub column: usize,
 }
 
+/// Bytes between the character-count checkpoints of a file.
+const CHAR_BLOCK: usize = 4096;
+
+/// Characters in UTF-8 bytes: bytes that do not continue a character
+/// (an invalid byte counts as one, as a lossy decode shows it).
+fn chars_in(bytes: &[u8]) -> u32 {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32
+}
+
 pub struct SourceFile {
     /// Where the file is on disk.
     pub path: PathBuf,
@@ -51,6 +60,7 @@ pub struct SourceFile {
     /// Shared so that a parser can hold a file while reading its includes.
     pub bytes: std::sync::Arc<[u8]>,
     line_starts: OnceCell<Vec<usize>>,
+    char_checkpoints: OnceCell<Vec<u32>>,
 }
 
 impl SourceFile {
@@ -68,20 +78,42 @@ impl SourceFile {
         })
     }
 
+    /// The 1-based line of a byte offset (clamped to the file): a binary search.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.bytes.len());
+        self.line_starts().partition_point(|&s| s <= offset)
+    }
+
+    /// Characters before each [`CHAR_BLOCK`]-byte boundary, so that a
+    /// column costs at most one block's scan however long its line is.
+    fn char_checkpoints(&self) -> &[u32] {
+        self.char_checkpoints.get_or_init(|| {
+            let mut counts = Vec::with_capacity(self.bytes.len() / CHAR_BLOCK + 1);
+            let mut total = 0u32;
+            for block in self.bytes.chunks(CHAR_BLOCK) {
+                counts.push(total);
+                total += chars_in(block);
+            }
+            counts
+        })
+    }
+
+    /// Characters in the file before a byte offset.
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / CHAR_BLOCK;
+        let Some(&base) = self.char_checkpoints().get(block) else {
+            return chars_in(&self.bytes[..offset]) as usize;
+        };
+        base as usize + chars_in(&self.bytes[block * CHAR_BLOCK..offset]) as usize
+    }
+
     /// Line and character column of a byte offset (clamped to the file).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.bytes.len());
-        let starts = self.line_starts();
-        let line_index = starts.partition_point(|&s| s <= offset) - 1;
-        let line_start = starts[line_index];
-        let column = String::from_utf8_lossy(&self.bytes[line_start..offset])
-            .chars()
-            .count()
-            + 1;
-        LineCol {
-            line: line_index + 1,
-            column,
-        }
+        let line = self.line_of(offset);
+        let line_start = self.line_starts()[line - 1];
+        let column = self.chars_before(offset) - self.chars_before(line_start) + 1;
+        LineCol { line, column }
     }
 
     /// Byte offset where a 1-based line starts (the file's end past the last line).
@@ -219,6 +251,7 @@ impl Sources {
             display,
             bytes: bytes.into(),
             line_starts: OnceCell::new(),
+            char_checkpoints: OnceCell::new(),
         });
         self.shown_as_loaded.push(false);
         id
@@ -273,6 +306,7 @@ mod tests {
             display: "t".into(),
             bytes: text.as_bytes().into(),
             line_starts: OnceCell::new(),
+            char_checkpoints: OnceCell::new(),
         }
     }
 
@@ -284,6 +318,21 @@ mod tests {
         assert_eq!(f.line_col(7), LineCol { line: 2, column: 4 });
         assert_eq!(f.line_text(2), "жж x");
         assert_eq!(f.line_text(9), "");
+    }
+
+    #[test]
+    fn columns_on_a_long_line_use_checkpoints() {
+        let line = "é".repeat(10_000) + "x";
+        let f = file(&format!("a\n{line}\n"));
+        let x = 2 + 20_000;
+        assert_eq!(
+            f.line_col(x),
+            LineCol {
+                line: 2,
+                column: 10_001
+            }
+        );
+        assert_eq!(f.line_col(f.bytes.len()), LineCol { line: 3, column: 1 });
     }
 
     #[test]

@@ -31,7 +31,16 @@ pub struct FileSuppressions {
     items: Vec<Suppression>,
 }
 
-/// Finds suppression comments; `comment` is the comment character.
+/// Suppression comments one line may hold; more are ignored (a hostile
+/// line can hold ten thousand).
+const MAX_PER_LINE: usize = 32;
+/// Rule ids one suppression comment may name.
+const MAX_NAMES: usize = 32;
+
+/// Finds suppression comments; `comment` is the comment character. One
+/// pass over the text: each comment's list ends at the next comment
+/// character, and what a line holds before its first comment is looked at
+/// once per line, so a line of ten thousand comments costs its length.
 pub fn scan(
     source: &SourceFile,
     file: FileId,
@@ -40,29 +49,49 @@ pub fn scan(
 ) -> FileSuppressions {
     let text = source.text_lossy();
     let mut items = Vec::new();
+    // The line of the last marker, as offsets into `text`; `counted` is how
+    // far newlines have been counted.
+    let (mut line, mut counted) = (1usize, 0usize);
+    let (mut line_start, mut line_end, mut first_code) = (0usize, 0usize, 0usize);
+    let mut on_line = 0usize;
     // Lossy text can differ in length from the bytes only where the bytes are
     // invalid UTF-8; offsets are then approximate, which is fine for a comment.
     for (at, _) in text.match_indices(MARKER) {
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-        let before = text[line_start..at].trim_end();
-        let Some(code) = before.strip_suffix(comment) else {
+        if at >= line_end {
+            line += text[counted..at].matches('\n').count();
+            counted = at;
+            line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            let rest = &text[line_start..line_end];
+            first_code = line_start + rest.len() - rest.trim_start().len();
+            on_line = 0;
+        }
+        on_line += 1;
+        if on_line > MAX_PER_LINE {
             continue;
-        };
-        let after = &text[at + MARKER.len()..line_end];
+        }
+        // Only white space may stand between the comment character and the marker.
+        let before = text[line_start..at].trim_end();
+        if !before.ends_with(comment) {
+            continue;
+        }
+        let comment_at = line_start + before.len() - comment.len_utf8();
+        let list_end = text[at + MARKER.len()..line_end]
+            .find(comment)
+            .map_or(line_end, |i| at + MARKER.len() + i);
+        let after = &text[at + MARKER.len()..list_end];
         let Some(list) = after.trim_start().strip_prefix("ignore") else {
             continue;
         };
-        let list_offset = line_end - list.len();
-        let line = source.line_col(at).line;
-        let target_line = if code.trim().is_empty() {
+        let list_offset = list_end - list.len();
+        let target_line = if comment_at == first_code {
             line + 1
         } else {
             line
         };
         let mut names = Vec::new();
         let mut offset = list_offset;
-        for part in list.split(',') {
+        for part in list.split(',').take(MAX_NAMES) {
             let id = part.trim();
             let lead = part.len() - part.trim_start().len();
             if !id.is_empty() {
@@ -77,6 +106,7 @@ pub fn scan(
         }
         items.push(Suppression { target_line, names });
     }
+    items.sort_by_key(|s| s.target_line);
     FileSuppressions {
         file,
         invalid_rule,
@@ -94,15 +124,21 @@ pub fn apply(
     config: &Config,
     ran: &dyn Fn(&Rule) -> bool,
 ) -> Vec<Finding> {
+    let by_file: std::collections::HashMap<FileId, usize> =
+        files.iter().enumerate().map(|(i, f)| (f.file, i)).collect();
     let mut kept = Vec::with_capacity(findings.len());
     'findings: for finding in findings {
-        if let Some(fs) = files.iter_mut().find(|f| f.file == finding.span.file) {
+        if let Some(&index) = by_file.get(&finding.span.file) {
+            let fs = &mut files[index];
             let line = sources
                 .get(finding.span.file)
-                .line_col(finding.span.start as usize)
-                .line;
+                .line_of(finding.span.start as usize);
             let rule = registry::find(finding.rule);
-            for item in fs.items.iter_mut().filter(|s| s.target_line == line) {
+            let first = fs.items.partition_point(|s| s.target_line < line);
+            for item in fs.items[first..]
+                .iter_mut()
+                .take_while(|s| s.target_line == line)
+            {
                 for named in item.names.iter_mut() {
                     let matches = rule.is_some_and(|r| {
                         r.id == named.id || r.aliases.contains(&named.id.as_str())

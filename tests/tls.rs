@@ -336,8 +336,9 @@ fn nginx_pairs_are_checked_at_the_directive() {
     assert_eq!(f["line"], 6);
 }
 
-/// A certificate finding moves to the directive that loads the file, even
-/// when the file lies outside the folder being checked.
+/// A certificate finding moves to the directive that loads the file; a file
+/// outside the folder being checked is never read (a pull request must not
+/// make tripline read the runner's files).
 #[test]
 fn served_certificate_findings_point_at_nginx() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -356,18 +357,23 @@ fn served_certificate_findings_point_at_nginx() {
         )
         .expect("copy");
     }
-    let run = common::tripline_in(
-        dir.path(),
-        &[
-            "check",
-            "--format",
-            "json",
-            "--now",
-            "2026-03-15T00:00:00Z",
-            "nginx",
-        ],
-    );
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let run = |path: &str| {
+        let run = common::tripline_in(
+            dir.path(),
+            &[
+                "check",
+                "--format",
+                "json",
+                "--now",
+                "2026-03-15T00:00:00Z",
+                path,
+            ],
+        );
+        serde_json::from_str::<serde_json::Value>(&run.stdout).expect("json")
+    };
+    let json = run("nginx");
+    assert_eq!(rules_of(&json), Vec::<String>::new(), "not read: {json}");
+    let json = run(".");
     assert_eq!(rules_of(&json), ["tls/expired"], "{json}");
     assert_eq!(json["findings"][0]["file"], "nginx/nginx.conf");
     assert_eq!(

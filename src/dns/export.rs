@@ -82,6 +82,10 @@ impl<'t> Reader<'t> {
     }
 
     fn error(&mut self, span: Span, message: String) {
+        if self.out.errors.len() >= crate::finding::MAX_RECORDED_ERRORS {
+            self.out.more_errors += 1;
+            return;
+        }
         self.out.errors.push(ZoneError { span, message });
     }
 
@@ -308,6 +312,10 @@ struct GoogleSet {
 
 pub fn read_google(file: FileId, text: &str, origin: Option<&Name>) -> ParsedZone {
     let mut reader = Reader::new(file, text);
+    if let Err((message, at)) = crate::yaml::guard(text) {
+        reader.error(Span::new(file, at, at), message);
+        return reader.out;
+    }
     let root = Name::root();
     let mut sets = Vec::new();
     for document in serde_norway::Deserializer::from_str(text) {
@@ -448,6 +456,10 @@ fn octo_value(rtype: &str, value: &serde_norway::Value) -> Option<String> {
 
 pub fn read_octodns(file: FileId, text: &str, origin: Option<&Name>) -> ParsedZone {
     let mut reader = Reader::new(file, text);
+    if let Err((message, at)) = crate::yaml::guard(text) {
+        reader.error(Span::new(file, at, at), message);
+        return reader.out;
+    }
     let entries: BTreeMap<String, OctoEntry> = match serde_norway::from_str(text) {
         Ok(e) => e,
         Err(e) => {

@@ -109,6 +109,9 @@ pub fn analyse(
             };
             findings.push(Finding::new(&syntax_error::RULE, e.span, message, help));
         }
+        if let Some(last) = findings.last_mut().filter(|_| !parsed.errors.is_empty()) {
+            last.hidden = parsed.more_errors;
+        }
         if let Some(span) = parsed.soa_minimum_ttl {
             findings.push(Finding::new(
                 &no_default_ttl::RULE,

@@ -11,8 +11,17 @@ use crate::source::{FileId, Sources, Span};
 
 /// `$INCLUDE` chains deeper than this are reported, not followed.
 const MAX_INCLUDE_DEPTH: usize = 16;
-/// Records one `$GENERATE` may produce.
+/// Records the `$GENERATE` lines of one zone may produce together.
 const MAX_GENERATED: u64 = 65_536;
+/// Text the `$GENERATE` lines of one zone may produce together: a 41-byte
+/// line asking for 65,536 owners of 65,535 characters is 4 GB otherwise.
+const MAX_GENERATED_BYTES: usize = 16 << 20;
+/// The widest `${offset,width,base}` field: names are at most 255 octets.
+const MAX_GENERATE_WIDTH: usize = 255;
+/// Bytes one zone file may read through `$INCLUDE`, counting a file each
+/// time it is included (files that include each other twice per level
+/// grow exponentially).
+const MAX_INCLUDED_BYTES: usize = 256 << 20;
 
 /// What a provider does with a record beyond plain DNS. Never dropped: a
 /// migration has to carry it over or replace it.
@@ -125,6 +134,8 @@ pub struct ParsedZone {
     pub domain_header: Option<Name>,
     /// Problems a server loads the zone despite (a TTL above 2^31−1).
     pub warnings: Vec<ZoneError>,
+    /// Errors beyond [`crate::finding::MAX_RECORDED_ERRORS`], counted only.
+    pub more_errors: usize,
 }
 
 /// RFC 2181 §8: a TTL is 31 bits; BIND loads a larger one as 0.
@@ -217,6 +228,12 @@ struct Parser<'s> {
     /// Records whose TTL waits for the SOA minimum (they came before it).
     waiting_for_soa: Vec<usize>,
     soa_minimum: Option<u32>,
+    /// Records and bytes `$GENERATE` made so far, against the budgets.
+    generated_records: u64,
+    generated_bytes: usize,
+    generate_budget_reported: bool,
+    /// Bytes read through `$INCLUDE` so far.
+    included_bytes: usize,
 }
 
 /// Where the origin known before parsing came from.
@@ -244,6 +261,10 @@ pub fn parse_zone(sources: &mut Sources, file: FileId, hint: Option<OriginHint>)
         },
         waiting_for_soa: Vec::new(),
         soa_minimum: None,
+        generated_records: 0,
+        generated_bytes: 0,
+        generate_budget_reported: false,
+        included_bytes: 0,
     };
     let mut state = State {
         origin,
@@ -272,6 +293,9 @@ impl Parser<'_> {
         if ttl <= MAX_TTL {
             return ttl;
         }
+        if self.out.warnings.len() >= crate::finding::MAX_RECORDED_ERRORS {
+            return 0;
+        }
         self.out.warnings.push(ZoneError {
             span,
             message: format!(
@@ -282,6 +306,10 @@ impl Parser<'_> {
     }
 
     fn error(&mut self, span: Span, message: impl Into<String>) {
+        if self.out.errors.len() >= crate::finding::MAX_RECORDED_ERRORS {
+            self.out.more_errors += 1;
+            return;
+        }
         self.out.errors.push(ZoneError {
             span,
             message: message.into(),
@@ -433,6 +461,18 @@ impl Parser<'_> {
             self.error(
                 target_span,
                 format!("$INCLUDE nested deeper than {MAX_INCLUDE_DEPTH} files; not followed"),
+            );
+            return;
+        }
+        let size = self.sources.get(included).bytes.len().max(1);
+        self.included_bytes = self.included_bytes.saturating_add(size);
+        if self.included_bytes > MAX_INCLUDED_BYTES {
+            self.error(
+                target_span,
+                format!(
+                    "$INCLUDE reads more than {} MB into one zone; not followed (files that include each other several times grow exponentially)",
+                    MAX_INCLUDED_BYTES >> 20
+                ),
             );
             return;
         }
@@ -763,18 +803,19 @@ impl Parser<'_> {
         let Some((start, stop, step)) = parse_range(&range) else {
             self.error(
                 Self::span(file, &tokens[1]),
-                format!("bad $GENERATE range `{range}`"),
+                format!("bad $GENERATE range `{range}`: start-stop[/step], start <= stop < 2^32, step >= 1"),
             );
             return;
         };
         let count = (stop - start) / step + 1;
-        if count > MAX_GENERATED {
+        if self.generated_records.saturating_add(count) > MAX_GENERATED {
             self.error(
                 Self::span(file, &tokens[1]),
-                format!("$GENERATE range `{range}` makes {count} records; tripline expands at most {MAX_GENERATED}"),
+                format!("$GENERATE range `{range}` makes {count} records; tripline expands at most {MAX_GENERATED} per zone"),
             );
             return;
         }
+        self.generated_records += count;
         let templates: Vec<String> = tokens[2..]
             .iter()
             .map(|t| t.text(src).into_owned())
@@ -786,31 +827,51 @@ impl Parser<'_> {
             comment: None,
         };
         let mut n = start;
-        while n <= stop {
+        loop {
             let mut texts = Vec::with_capacity(templates.len());
             for t in &templates {
                 match substitute(t, n) {
-                    Ok(s) => texts.push(s),
+                    Ok(s) => {
+                        self.generated_bytes = self.generated_bytes.saturating_add(s.len());
+                        texts.push(s);
+                    }
                     Err(message) => {
                         self.error(whole, message);
                         return;
                     }
                 }
             }
+            if self.generated_bytes > MAX_GENERATED_BYTES {
+                if !self.generate_budget_reported {
+                    self.generate_budget_reported = true;
+                    self.error(
+                        whole,
+                        format!(
+                            "$GENERATE makes more than {} MB of records in one zone; the rest is not expanded",
+                            MAX_GENERATED_BYTES >> 20
+                        ),
+                    );
+                }
+                return;
+            }
             self.record(file, src, &body, &body.tokens, state, Some(&texts));
-            n += step;
+            match n.checked_add(step) {
+                Some(next) if next <= stop => n = next,
+                _ => break,
+            }
         }
     }
 }
 
+/// `start-stop[/step]`; like BIND, start and stop fit in 32 bits.
 fn parse_range(text: &str) -> Option<(u64, u64, u64)> {
     let (range, step) = match text.split_once('/') {
-        Some((r, s)) => (r, s.parse().ok()?),
+        Some((r, s)) => (r, s.parse::<u32>().ok()?),
         None => (text, 1),
     };
     let (start, stop) = range.split_once('-')?;
-    let (start, stop): (u64, u64) = (start.parse().ok()?, stop.parse().ok()?);
-    (start <= stop && step > 0).then_some((start, stop, step))
+    let (start, stop): (u32, u32) = (start.parse().ok()?, stop.parse().ok()?);
+    (start <= stop && step > 0).then_some((start.into(), stop.into(), step.into()))
 }
 
 /// `$` → the number, `${offset,width,base}` → formatted, `\$` → `$`.
@@ -842,6 +903,11 @@ fn substitute(template: &str, n: u64) -> Result<String, String> {
                     .trim()
                     .parse()
                     .map_err(|_| format!("bad $GENERATE modifier `{spec}`"))?;
+                if width > MAX_GENERATE_WIDTH {
+                    return Err(format!(
+                        "$GENERATE modifier `{spec}`: width {width} is above {MAX_GENERATE_WIDTH} (a name is at most 255 octets)"
+                    ));
+                }
                 let base = parts.next().unwrap_or("d").trim().to_string();
                 // BIND keeps generated values within 0..=2^31-1.
                 let value = (n as i64)

@@ -120,7 +120,7 @@ impl<'z> Side<'z> {
     pub fn shown_values(&self) -> String {
         match &self.flavour {
             Flavour::Alias { target, .. } => format!("alias to {target}"),
-            _ => self.shown.join(", "),
+            _ => crate::finding::listed(&self.shown),
         }
     }
 }

@@ -52,7 +52,8 @@ impl<'a> Workspace<'a> {
         let Some(conf) = self.parsed.get(&id) else {
             return Vec::new();
         };
-        conf.errors
+        let mut findings: Vec<Finding> = conf
+            .errors
             .iter()
             .map(|e| {
                 Finding::new(
@@ -64,7 +65,11 @@ impl<'a> Workspace<'a> {
                         .unwrap_or_else(|| syntax_error::help_for(&e.message).to_string()),
                 )
             })
-            .collect()
+            .collect();
+        if let Some(last) = findings.last_mut() {
+            last.hidden = conf.more_errors;
+        }
+        findings
     }
 }
 

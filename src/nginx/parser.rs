@@ -49,7 +49,9 @@ pub struct SyntaxError {
 pub struct ConfFile {
     pub directives: Vec<Directive>,
     pub words: Vec<Word>,
+    /// At most [`crate::finding::MAX_RECORDED_ERRORS`]; `more_errors` counts the rest.
     pub errors: Vec<SyntaxError>,
+    pub more_errors: usize,
 }
 
 impl ConfFile {
@@ -204,6 +206,10 @@ impl<'a> Parser<'a> {
     }
 
     fn error(&mut self, start: u32, end: u32, message: String) {
+        if self.out.errors.len() >= crate::finding::MAX_RECORDED_ERRORS {
+            self.out.more_errors += 1;
+            return;
+        }
         self.out.errors.push(SyntaxError {
             start,
             end,

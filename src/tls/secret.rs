@@ -25,10 +25,24 @@ struct Secret {
 
 pub fn read(bytes: &[u8], file: FileId, bundle: &mut Bundle, findings: &mut Vec<Finding>) {
     let text = String::from_utf8_lossy(bytes);
+    if let Err((message, at)) = crate::yaml::guard(&text) {
+        findings.push(parse_error::finding(Span::new(file, at, at), message));
+        return;
+    }
     let mut any = false;
     for document in serde_norway::Deserializer::from_str(&text) {
-        let Ok(secret) = Secret::deserialize(document) else {
-            continue;
+        // A document that does not parse ends the stream: the parser cannot
+        // get past it, and asking again yields the same error forever.
+        let secret = match Secret::deserialize(document) {
+            Ok(secret) => secret,
+            Err(e) => {
+                let at = e.location().map_or(0, |l| l.index());
+                findings.push(parse_error::finding(
+                    Span::new(file, at, at),
+                    format!("not a readable Kubernetes Secret: {e}"),
+                ));
+                return;
+            }
         };
         for entry in ["tls.crt", "tls.key"] {
             let at = key_line(&text, file, entry);
