@@ -3,7 +3,18 @@
 use super::Report;
 use crate::finding::Severity;
 
+/// GitHub's escaping of a workflow command's data, after other control
+/// characters (ESC, BEL) are made visible: `%0A` is the one newline GitHub
+/// shows in an annotation, and no line break reaches the log.
 fn escape_data(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' => c.to_string(),
+            c if super::escape::needs_escape(c) => super::escape::escaped(c),
+            c => c.to_string(),
+        })
+        .collect();
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
@@ -43,5 +54,9 @@ mod tests {
     fn escaping() {
         assert_eq!(escape_data("50% a\nb"), "50%25 a%0Ab");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(
+            escape_data("x\u{1b}[2J\n::error::y"),
+            "x\\x1b[2J%0A::error::y"
+        );
     }
 }

@@ -9,9 +9,9 @@ use crate::migration::{earliest_switch, rfc3339, Outcome, PairReport, Row};
 use crate::rules::dns::human_duration;
 use std::fmt::Write as _;
 
-/// A table cell: pipes escaped, one line.
+/// A table cell: pipes escaped, control characters visible, one line.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+    super::escape::visible(text).replace('|', "\\|")
 }
 
 /// A code span in a table cell (falls back to plain text around backticks).

@@ -1,6 +1,8 @@
 //! Output formats. Every renderer takes the same sorted, located findings
 //! and returns the full text, so output is byte-identical run to run.
 
+pub mod escape;
+pub mod excerpt;
 pub mod github;
 pub mod json;
 pub mod markdown;

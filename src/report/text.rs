@@ -3,7 +3,8 @@
 //! help, rendered by miette. Colour only when asked for (a terminal, and
 //! `NO_COLOR` unset).
 
-use super::{Report, TextOptions};
+use super::escape::visible;
+use super::{excerpt, Report, TextOptions};
 use crate::finding::{Located, Severity};
 use crate::source::SourceFile;
 use miette::{
@@ -11,13 +12,18 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-/// The lines around a finding, so rendering costs the same in a 50 MB file
-/// as in a small one; line numbers are shifted back to the file's.
+/// The lines around a finding (see [`excerpt`]), so rendering costs the
+/// same in a 50 MB file as in a small one; line numbers are shifted back to
+/// the file's, and the header shows the finding's true column even where
+/// the excerpt shows a window of a long line.
 struct Excerpt {
     name: String,
     text: String,
     /// Lines before the excerpt's first line.
     line_offset: usize,
+    /// The finding's span in `text`, and its 1-based column in the file.
+    primary: (usize, usize),
+    column: usize,
 }
 
 impl SourceCode for Excerpt {
@@ -30,12 +36,20 @@ impl SourceCode for Excerpt {
         let inner = self
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
+        let is_primary = (span.offset(), span.len()) == self.primary
+            && context_lines_before == 0
+            && context_lines_after == 0;
+        let column = if is_primary {
+            self.column.saturating_sub(1)
+        } else {
+            inner.column()
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             *inner.span(),
             inner.line() + self.line_offset,
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }
@@ -53,64 +67,73 @@ const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
 fn header(f: &Located, color: bool) -> String {
-    let place = format!("{}:{}:{}", f.file, f.start.line, f.start.column);
+    let place = format!("{}:{}:{}", visible(&f.file), f.start.line, f.start.column);
+    let message = visible(&f.message);
     if color {
         format!(
-            "{BOLD}{place}{RESET}: {}{}[{}]{RESET}: {BOLD}{}{RESET}\n",
+            "{BOLD}{place}{RESET}: {}{}[{}]{RESET}: {BOLD}{message}{RESET}\n",
             severity_colour(f.severity),
             f.severity,
             f.rule,
-            f.message
         )
     } else {
-        format!("{place}: {}[{}]: {}\n", f.severity, f.rule, f.message)
+        format!("{place}: {}[{}]: {message}\n", f.severity, f.rule)
     }
 }
 
 fn snippet(f: &Located, source: &SourceFile, handler: &GraphicalReportHandler) -> String {
     let first_line = f.start.line.saturating_sub(1).max(1);
     let last_line = f.end.line + 1;
-    let excerpt_start = source.line_start(first_line);
-    let excerpt_end = source.line_start(last_line + 1);
-    let text = String::from_utf8_lossy(&source.bytes[excerpt_start..excerpt_end]).into_owned();
-    let raw_len = excerpt_end - excerpt_start;
-    // Offsets into the lossy text: identical unless the excerpt holds
-    // invalid UTF-8, where clamping keeps the underline on the right line.
-    let start = (f.span.start as usize)
-        .saturating_sub(excerpt_start)
-        .min(raw_len)
-        .min(text.len());
-    let end = (f.span.end as usize)
-        .saturating_sub(excerpt_start)
-        .clamp(start, text.len());
-    let start = floor_char_boundary(&text, start);
-    let end = floor_char_boundary(&text, end).max(start);
+    let excerpt = excerpt::build(
+        source,
+        first_line,
+        last_line,
+        f.span.start as usize,
+        f.span.end as usize,
+    );
+    let (start, end) = (excerpt.start, excerpt.end);
     let diagnostic = MietteDiagnostic::new("")
         .with_label(LabeledSpan::new_with_span(None, start..end))
-        .with_help(f.help.clone());
+        .with_help(visible(&f.help).into_owned());
     let report = miette::Report::new(diagnostic).with_source_code(Excerpt {
-        name: f.file.clone(),
-        text,
+        name: visible(&f.file).into_owned(),
+        text: excerpt.text,
         line_offset: first_line - 1,
+        primary: (start, end - start),
+        column: f.start.column,
     });
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         return String::new();
     }
-    // Drop miette's own message line: the header above already says it.
+    // Drop miette's own message line (a lone `×`, coloured on a terminal):
+    // the header above already says it.
     let mut lines: Vec<&str> = out.lines().collect();
-    if lines.first().is_some_and(|l| l.trim().chars().count() <= 1) {
+    if lines
+        .first()
+        .is_some_and(|l| strip_ansi(l).trim().chars().count() <= 1)
+    {
         lines.remove(0);
     }
     lines.join("\n") + "\n"
 }
 
-fn floor_char_boundary(text: &str, mut index: usize) -> usize {
-    index = index.min(text.len());
-    while !text.is_char_boundary(index) {
-        index -= 1;
+/// A line without its ANSI colour sequences.
+fn strip_ansi(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
     }
-    index
+    out
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -127,8 +150,10 @@ pub fn render(report: &Report<'_>, options: &TextOptions) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Words are never broken: a timestamp or a path stays on one line.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
+        .with_break_words(false)
         .with_context_lines(1);
     let mut out = String::new();
     for f in report.findings {
@@ -137,7 +162,10 @@ pub fn render(report: &Report<'_>, options: &TextOptions) -> String {
         for r in &f.related {
             out.push_str(&format!(
                 "  note: {}:{}:{}: {}\n",
-                r.file, r.start.line, r.start.column, r.message
+                visible(&r.file),
+                r.start.line,
+                r.start.column,
+                visible(&r.message)
             ));
         }
         out.push('\n');
