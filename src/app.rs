@@ -246,13 +246,7 @@ pub fn check_paths(
     let mut findings = analysis.findings;
     findings.extend(zones.findings);
     findings.extend(certificates.findings);
-    let mut checker = Checker {
-        sources: &sources,
-        config,
-        now,
-        extra_roots: &extra_roots,
-        findings,
-    };
+    let mut checker = Checker::new(&sources, config, now, &extra_roots, findings);
     for rule in RULES.iter().filter(|r| config.is_selected(r)) {
         match rule.check {
             Check::Nginx(check) => analysis.models.iter().for_each(|m| check(m, &mut checker)),
@@ -441,13 +435,7 @@ pub fn diff_paths(
     let pairs = migration::pair_zones(&old_zones.zones, &new_zones.zones, diff_options);
     let mut findings = old_zones.findings;
     findings.extend(new_zones.findings);
-    let mut checker = Checker {
-        sources: &sources,
-        config,
-        now: options.now,
-        extra_roots: &[],
-        findings,
-    };
+    let mut checker = Checker::new(&sources, config, options.now, &[], findings);
     for rule in RULES.iter().filter(|r| config.is_selected(r)) {
         if let Check::Migration(check) = rule.check {
             pairs.iter().for_each(|pair| check(pair, &mut checker));

@@ -196,13 +196,13 @@ fn corpus_chain_order_agrees_with_the_manifest() {
         let config = tripline::config::Config::default();
         let mut sources = Sources::default();
         let _ = sources.load(&dir.join(file));
-        let mut checker = tripline::rules::Checker {
-            sources: &sources,
-            config: &config,
-            now: time::OffsetDateTime::UNIX_EPOCH,
-            extra_roots: &[],
-            findings: Vec::new(),
-        };
+        let mut checker = tripline::rules::Checker::new(
+            &sources,
+            &config,
+            time::OffsetDateTime::UNIX_EPOCH,
+            &[],
+            Vec::new(),
+        );
         if let tripline::registry::Check::Tls(check) = tripline::rules::tls::chain_order::RULE.check
         {
             check(&bundle, &mut checker);

@@ -15,13 +15,13 @@ const MAX_INCLUDE_DEPTH: usize = 16;
 const MAX_GENERATED: u64 = 65_536;
 /// Text the `$GENERATE` lines of one zone may produce together: a 41-byte
 /// line asking for 65,536 owners of 65,535 characters is 4 GB otherwise.
-const MAX_GENERATED_BYTES: usize = 16 << 20;
+const MAX_GENERATED_BYTES: usize = 4 << 20;
 /// The widest `${offset,width,base}` field: names are at most 255 octets.
 const MAX_GENERATE_WIDTH: usize = 255;
-/// Bytes one zone file may read through `$INCLUDE`, counting a file each
-/// time it is included (files that include each other twice per level
-/// grow exponentially).
-const MAX_INCLUDED_BYTES: usize = 256 << 20;
+/// Bytes one zone may read again through `$INCLUDE` (a file included a
+/// second time, and every time after): a real zone includes each file once,
+/// while files that include each other twice per level grow exponentially.
+const MAX_REPEATED_INCLUDE_BYTES: usize = 8 << 20;
 
 /// What a provider does with a record beyond plain DNS. Never dropped: a
 /// migration has to carry it over or replace it.
@@ -232,8 +232,10 @@ struct Parser<'s> {
     generated_records: u64,
     generated_bytes: usize,
     generate_budget_reported: bool,
-    /// Bytes read through `$INCLUDE` so far.
-    included_bytes: usize,
+    /// Bytes read again through `$INCLUDE` so far, and the files read once.
+    repeated_include_bytes: usize,
+    included_once: std::collections::HashSet<FileId>,
+    include_budget_reported: bool,
 }
 
 /// Where the origin known before parsing came from.
@@ -264,7 +266,9 @@ pub fn parse_zone(sources: &mut Sources, file: FileId, hint: Option<OriginHint>)
         generated_records: 0,
         generated_bytes: 0,
         generate_budget_reported: false,
-        included_bytes: 0,
+        repeated_include_bytes: 0,
+        included_once: std::collections::HashSet::new(),
+        include_budget_reported: false,
     };
     let mut state = State {
         origin,
@@ -464,17 +468,23 @@ impl Parser<'_> {
             );
             return;
         }
-        let size = self.sources.get(included).bytes.len().max(1);
-        self.included_bytes = self.included_bytes.saturating_add(size);
-        if self.included_bytes > MAX_INCLUDED_BYTES {
-            self.error(
-                target_span,
-                format!(
-                    "$INCLUDE reads more than {} MB into one zone; not followed (files that include each other several times grow exponentially)",
-                    MAX_INCLUDED_BYTES >> 20
-                ),
-            );
-            return;
+        if !self.included_once.insert(included) {
+            let size = self.sources.get(included).bytes.len().max(1);
+            self.repeated_include_bytes = self.repeated_include_bytes.saturating_add(size);
+            if self.repeated_include_bytes > MAX_REPEATED_INCLUDE_BYTES {
+                if self.include_budget_reported {
+                    return;
+                }
+                self.include_budget_reported = true;
+                self.error(
+                    target_span,
+                    format!(
+                        "$INCLUDE reads the same files again for more than {} MB in one zone; not followed (files that include each other several times grow exponentially)",
+                        MAX_REPEATED_INCLUDE_BYTES >> 20
+                    ),
+                );
+                return;
+            }
         }
         // The included file may set its own origin; the includer's is restored.
         let saved = state.origin.clone();

@@ -429,10 +429,12 @@ pub fn rfc3339(at: time::OffsetDateTime) -> String {
     )
 }
 
-/// The earliest safe NS switch: every OLD answer a resolver may hold has
-/// expired once the longest TTL that must be lowered has passed.
-pub fn earliest_switch(now: time::OffsetDateTime, longest_ttl: u32) -> time::OffsetDateTime {
-    now + time::Duration::seconds(i64::from(longest_ttl))
+/// The earliest safe NS switch, as RFC 3339: every OLD answer a resolver
+/// may hold has expired once the longest TTL that must be lowered has
+/// passed. Past the calendar's end (`--now 9999-12-31T23:59:59Z`) it says so.
+pub fn earliest_switch(now: time::OffsetDateTime, longest_ttl: u32) -> String {
+    now.checked_add(time::Duration::seconds(i64::from(longest_ttl)))
+        .map_or_else(|| "after 9999-12-31T23:59:59Z".to_string(), rfc3339)
 }
 
 #[cfg(test)]
@@ -443,6 +445,12 @@ mod tests {
     fn switch_time_is_now_plus_the_old_ttl() {
         let now = time::OffsetDateTime::from_unix_timestamp(1_768_478_400).expect("ts");
         assert_eq!(rfc3339(now), "2026-01-15T12:00:00Z");
-        assert_eq!(rfc3339(earliest_switch(now, 3600)), "2026-01-15T13:00:00Z");
+        assert_eq!(earliest_switch(now, 3600), "2026-01-15T13:00:00Z");
+        let end = time::OffsetDateTime::parse(
+            "9999-12-31T23:59:59Z",
+            &time::format_description::well_known::Rfc3339,
+        )
+        .expect("end of time");
+        assert_eq!(earliest_switch(end, 3600), "after 9999-12-31T23:59:59Z");
     }
 }

@@ -24,7 +24,10 @@ pub const MAX_INCLUDE_DEPTH: usize = 64;
 /// counting a file each time it is included: files that include each other
 /// twice per level grow exponentially, and a real nginx.conf with all its
 /// sites is well under a megabyte.
-pub const MAX_INCLUDED_BYTES: u64 = 64 << 20;
+pub const MAX_INCLUDED_BYTES: u64 = 16 << 20;
+/// Files one entry point may include, counting repeats: the biggest real
+/// trees include a few hundred.
+pub const MAX_INCLUDED_FILES: usize = 50_000;
 
 pub const PASS_DIRECTIVES: &[&str] = &[
     "proxy_pass",
@@ -337,9 +340,21 @@ struct Walker<'w, 'a> {
     findings: Vec<Finding>,
     stack: Vec<Frame>,
     included_bytes: u64,
+    included_files: usize,
     budget_reported: bool,
     /// Stock files read in place of missing ones.
     stock_used: BTreeSet<&'static str>,
+    /// What each `include` directive (by its argument's span) resolved to:
+    /// a file included many times resolves its own includes once.
+    includes: HashMap<Span, Included>,
+}
+
+/// What an `include` led to, remembered for its next visit.
+#[derive(Clone)]
+enum Included {
+    Files(Rc<[FileId]>),
+    /// Outside the tree: every scope it is visited in becomes opaque.
+    Opaque,
 }
 
 /// Walks the configuration rooted at `entry`; `loaded`: nginx loads it
@@ -363,8 +378,10 @@ pub fn build(
         findings: Vec::new(),
         stack: Vec::new(),
         included_bytes: 0,
+        included_files: 0,
         budget_reported: false,
         stock_used: BTreeSet::new(),
+        includes: HashMap::new(),
     };
     let root = walker.new_scope(None);
     let ctx = match start {
@@ -720,13 +737,35 @@ impl Walker<'_, '_> {
         let (Some(arg), Some(&arg_span)) = (d.args.first(), d.arg_spans.first()) else {
             return;
         };
+        let included = match self.includes.get(&arg_span) {
+            Some(known) => known.clone(),
+            None => {
+                let resolved = self.resolve_include(arg, arg_span);
+                self.includes.insert(arg_span, resolved.clone());
+                resolved
+            }
+        };
+        match included {
+            Included::Opaque => self.model.scopes[scope].opaque = true,
+            // The stack is last-in first-out: push in reverse to read in order.
+            Included::Files(ids) => {
+                for &id in ids.iter().rev() {
+                    self.enter_file(id, arg, arg_span, ctx, scope, chain);
+                }
+            }
+        }
+    }
+
+    /// Resolves an include once: the files it reads (loaded, and shown at
+    /// the path nginx includes them by), or why not, as findings.
+    fn resolve_include(&mut self, arg: &str, arg_span: Span) -> Included {
+        let no_files = || Included::Files(Rc::from(Vec::new()));
         let not_found = |message: String, help: &str| {
             Finding::new(&include_not_found::RULE, arg_span, message, help)
         };
         let files = match self.locator().resolve(arg) {
             Resolved::Files(files) => files,
             Resolved::Outside => {
-                self.model.scopes[scope].opaque = true;
                 let help = if std::path::Path::new(arg).is_absolute() {
                     "map the server path onto a folder of the repository with `[nginx] paths` in tripline.toml (e.g. `\"/config\" = \"config\"`), or check from a folder that holds it"
                 } else {
@@ -740,17 +779,16 @@ impl Walker<'_, '_> {
                     ),
                     help,
                 ));
-                return;
+                return Included::Opaque;
             }
             Resolved::Stock(stock) => {
                 self.stock_used.insert(stock.name);
                 let id = self.ws.sources.load_stock(stock);
-                self.enter_file(id, arg, arg_span, ctx, scope, chain);
-                return;
+                return Included::Files(Rc::from(vec![id]));
             }
             // A fragment nothing loads cannot fail a reload: what it
             // includes is read where it exists, and not asked for otherwise.
-            Resolved::Missing(_) if !self.model.loaded => return,
+            Resolved::Missing(_) if !self.model.loaded => return no_files(),
             Resolved::Missing(path) => {
                 self.findings.push(not_found(
                     format!(
@@ -759,7 +797,7 @@ impl Walker<'_, '_> {
                     ),
                     "nginx refuses to start when a plain include path is missing; fix the path, or use a glob if the file is optional",
                 ));
-                return;
+                return no_files();
             }
             Resolved::Directory(path) => {
                 self.findings.push(not_found(
@@ -769,7 +807,7 @@ impl Walker<'_, '_> {
                     ),
                     "include the files inside it with a glob, e.g. `include dir/*.conf;`",
                 ));
-                return;
+                return no_files();
             }
             Resolved::Special(path, kind) => {
                 self.findings.push(not_found(
@@ -779,10 +817,11 @@ impl Walker<'_, '_> {
                     ),
                     "include regular files only",
                 ));
-                return;
+                return no_files();
             }
         };
         let mut ids = Vec::with_capacity(files.len());
+        let mut opaque = false;
         for path in files {
             let shown = crate::source::display_path(&path);
             let id = match self.ws.sources.load(&path) {
@@ -797,7 +836,7 @@ impl Walker<'_, '_> {
                     continue;
                 }
                 Err(ReadError::Outside { .. }) => {
-                    self.model.scopes[scope].opaque = true;
+                    opaque = true;
                     self.findings.push(Finding::new(
                         &include_outside_tree::RULE,
                         arg_span,
@@ -824,10 +863,10 @@ impl Walker<'_, '_> {
             self.ws.sources.show_as_loaded(id, &path);
             ids.push(id);
         }
-        // The stack is last-in first-out: push in reverse to read in order.
-        for id in ids.into_iter().rev() {
-            self.enter_file(id, arg, arg_span, ctx, scope, chain);
+        if opaque && ids.is_empty() {
+            return Included::Opaque;
         }
+        Included::Files(Rc::from(ids))
     }
 
     /// Pushes an included file onto the walk, unless it closes a cycle, the
@@ -866,14 +905,15 @@ impl Walker<'_, '_> {
         }
         let size = self.ws.sources.get(id).bytes.len() as u64;
         self.included_bytes = self.included_bytes.saturating_add(size.max(1));
-        if self.included_bytes > MAX_INCLUDED_BYTES {
+        self.included_files += 1;
+        if self.included_bytes > MAX_INCLUDED_BYTES || self.included_files > MAX_INCLUDED_FILES {
             if !self.budget_reported {
                 self.budget_reported = true;
                 self.findings.push(Finding::new(
                     &include_cycle::RULE,
                     arg_span,
                     format!(
-                        "includes expand to more than {} MB of configuration from one nginx.conf; not followed further",
+                        "includes expand to more than {} MB or {MAX_INCLUDED_FILES} files of configuration from one nginx.conf; not followed further",
                         MAX_INCLUDED_BYTES >> 20
                     ),
                     "files that include each other several times grow exponentially; include each file once",

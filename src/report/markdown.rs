@@ -81,7 +81,7 @@ pub fn render_diff(result: &DiffResult, now: time::OffsetDateTime) -> String {
         (true, None) => "**Ready**: NEW serves everything OLD serves, and no TTL has to come down first.".to_string(),
         (true, Some(ttl)) => format!(
             "**Ready after the TTLs come down**: NEW serves everything OLD serves; lower the TTLs listed below, then switch NS no earlier than {}.",
-            rfc3339(earliest_switch(now, ttl))
+            earliest_switch(now, ttl)
         ),
         (false, _) => {
             let mut parts = Vec::new();
@@ -302,7 +302,7 @@ fn render_plan(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
                 out,
                 "{step}. Wait out the longest old TTL ({}): switch NS no earlier than **{}**.",
                 human_duration(longest),
-                rfc3339(earliest_switch(now, longest))
+                earliest_switch(now, longest)
             );
         }
     }

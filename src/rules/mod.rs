@@ -6,8 +6,9 @@ pub mod nginx;
 pub mod tls;
 
 use crate::config::Config;
-use crate::finding::Finding;
-use crate::source::Sources;
+use crate::finding::{Finding, MAX_RECORDED_ERRORS};
+use crate::source::{FileId, Sources};
+use std::collections::HashMap;
 
 /// What a rule's check gets: the files (for messages that cite a location),
 /// the configuration (for rule options), the clock, and where to report.
@@ -20,10 +21,40 @@ pub struct Checker<'a> {
     /// (`--ca-file`, `[tls] ca-file`).
     pub extra_roots: &'a [Vec<u8>],
     pub findings: Vec<Finding>,
+    /// Per rule and file: findings recorded, and the index of the last one.
+    recorded: HashMap<(&'static str, FileId), (usize, usize)>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    pub fn new(
+        sources: &'a Sources,
+        config: &'a Config,
+        now: time::OffsetDateTime,
+        extra_roots: &'a [Vec<u8>],
+        findings: Vec<Finding>,
+    ) -> Self {
+        Checker {
+            sources,
+            config,
+            now,
+            extra_roots,
+            findings,
+            recorded: HashMap::new(),
+        }
+    }
+
+    /// Records a finding; past [`MAX_RECORDED_ERRORS`] of one rule in one
+    /// file, only counts it (on the last one recorded), so that a zone of a
+    /// million duplicates does not hold a million messages.
     pub fn report(&mut self, finding: Finding) {
+        let key = (finding.rule, finding.span.file);
+        let next = self.findings.len();
+        let entry = self.recorded.entry(key).or_insert((0, next));
+        if entry.0 >= MAX_RECORDED_ERRORS {
+            self.findings[entry.1].hidden += 1 + finding.hidden;
+            return;
+        }
+        *entry = (entry.0 + 1, next);
         self.findings.push(finding);
     }
 

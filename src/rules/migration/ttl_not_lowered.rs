@@ -3,7 +3,7 @@
 //! answer that long after the NS switch, so the TTL must come down first.
 
 use crate::finding::{Finding, Severity};
-use crate::migration::{earliest_switch, needs_lowering, rfc3339, set_name, ZonePair};
+use crate::migration::{earliest_switch, needs_lowering, set_name, ZonePair};
 use crate::registry::{Check, Rule};
 use crate::rules::dns::human_duration;
 use crate::rules::Checker;
@@ -37,7 +37,7 @@ fn check(pair: &ZonePair<'_>, out: &mut Checker<'_>) {
             ),
             format!(
                 "lower it to {cutover} s at the old provider now, then switch NS no earlier than {} (now + {})",
-                rfc3339(switch),
+                switch,
                 human_duration(old.ttl())
             ),
         ));
