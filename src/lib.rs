@@ -11,6 +11,7 @@ pub mod config;
 pub mod discover;
 pub mod dns;
 pub mod finding;
+pub mod fuzzing;
 pub mod migration;
 pub mod nginx;
 pub mod registry;
