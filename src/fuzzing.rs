@@ -131,7 +131,7 @@ pub fn diff(name: &str, data: &[u8]) -> usize {
     };
     let options = CheckOptions::at(now());
     let diff_options = DiffOptions {
-        include_ns_soa: data.len() % 2 == 0,
+        include_ns_soa: data.len().is_multiple_of(2),
     };
     match app::diff_paths(
         Path::new(&old),
