@@ -338,7 +338,7 @@ fn mutated_inputs_never_panic_hang_or_explode() {
         }
         execs += 1;
         *per_target.entry(target).or_default() += 1;
-        if execs % 200 == 0 {
+        if execs.is_multiple_of(200) {
             if let Some(rss) = peak_rss_kb() {
                 assert!(rss < MAX_RSS_KB, "fuzz: peak memory {} MB", rss / 1024);
             }
