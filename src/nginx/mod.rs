@@ -10,15 +10,17 @@ pub mod model;
 pub mod modules;
 pub mod parser;
 pub mod stock;
+pub mod walk;
 
 use crate::finding::Finding;
 use crate::rules::nginx::syntax_error;
 use crate::source::{FileId, ReadError, Sources, Span};
-use model::{Built, Model, Start};
+use model::Model;
 use parser::ConfFile;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use walk::{Built, Start};
 
 /// Files read and parsed during one run; each file is parsed once however
 /// often it is included.
@@ -254,7 +256,7 @@ pub fn analyse(ws: &mut Workspace<'_>, inputs: &[Input]) -> Result<Analysis, Rea
         if built.iter().any(|(b, _, _)| *b == id) {
             continue;
         }
-        let result = model::build(ws, id, &prefix_of(path), Start::Main, true);
+        let result = walk::build(ws, id, &prefix_of(path), Start::Main, true);
         built.push((id, *context_only, result));
     }
     // An nginx.conf included by another one is not an entry point.
@@ -305,7 +307,7 @@ pub fn analyse(ws: &mut Workspace<'_>, inputs: &[Input]) -> Result<Analysis, Rea
             (None, _) => standalone_prefix(&input.path),
         };
         let loaded = input.explicit && above.is_none();
-        let b = model::build(ws, id, &prefix, start, loaded);
+        let b = walk::build(ws, id, &prefix, start, loaded);
         reported.extend(b.reached.iter().copied());
         models.push(b.model);
         findings.extend(b.findings);

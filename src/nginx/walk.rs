@@ -1,0 +1,727 @@
+//! The walk over one nginx configuration: from an entry point through its
+//! includes (resolved once per directive, within budgets), building the
+//! [`Model`] the rules check.
+//!
+//! The walk uses an explicit stack, so neither deep blocks nor long include
+//! chains can overflow the call stack.
+
+use super::include::{Locator, Resolved};
+use super::listen::{implicit_http_socket, parse_listen, ListenParams, Protocol};
+use super::model::*;
+use super::parser::{Block, ConfFile};
+use super::Workspace;
+use crate::finding::Finding;
+use crate::rules::nginx::{include_cycle, include_not_found, include_outside_tree};
+use crate::source::{FileId, ReadError, Span};
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::rc::Rc;
+
+/// Include chains longer than this are reported and not followed.
+pub const MAX_INCLUDE_DEPTH: usize = 64;
+
+/// Bytes of configuration one entry point may read through includes,
+/// counting a file each time it is included: files that include each other
+/// twice per level grow exponentially, and a real nginx.conf with all its
+/// sites is well under a megabyte.
+pub const MAX_INCLUDED_BYTES: u64 = 16 << 20;
+/// Files one entry point may include, counting repeats: the biggest real
+/// trees include a few hundred.
+pub const MAX_INCLUDED_FILES: usize = 50_000;
+
+/// Where the walk of an entry point starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// A full nginx.conf.
+    Main,
+    /// The inside of `http { }` (conf.d and sites files).
+    Http,
+    /// The inside of `stream { }`.
+    Stream,
+    /// The inside of a `server { }` (snippets).
+    ServerBody,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Ctx {
+    Main,
+    Http,
+    Stream,
+    Server(usize),
+    Location {
+        server: Option<usize>,
+        protocol: Protocol,
+    },
+    Upstream(usize),
+    /// Blocks whose children are data, not directives (map, types, geo),
+    /// where only `include` still means something.
+    Data,
+    Other,
+}
+
+struct Chain {
+    file: FileId,
+    parent: Option<Rc<Chain>>,
+    depth: usize,
+}
+
+impl Chain {
+    fn contains(&self, file: FileId) -> bool {
+        let mut node = Some(self);
+        while let Some(n) = node {
+            if n.file == file {
+                return true;
+            }
+            node = n.parent.as_deref();
+        }
+        false
+    }
+}
+
+struct Frame {
+    conf: Rc<ConfFile>,
+    next: usize,
+    end: usize,
+    ctx: Ctx,
+    scope: ScopeId,
+    chain: Rc<Chain>,
+}
+
+pub struct Built {
+    pub model: Model,
+    /// Every file the walk read, the entry included.
+    pub reached: BTreeSet<FileId>,
+    pub findings: Vec<Finding>,
+    /// Stock files (`mime.types`, ...) read because the tree lacks them.
+    pub stock_used: BTreeSet<&'static str>,
+}
+
+struct Walker<'w, 'a> {
+    ws: &'w mut Workspace<'a>,
+    prefix_dir: &'w Path,
+    model: Model,
+    reached: BTreeSet<FileId>,
+    findings: Vec<Finding>,
+    stack: Vec<Frame>,
+    included_bytes: u64,
+    included_files: usize,
+    budget_reported: bool,
+    /// Stock files read in place of missing ones.
+    stock_used: BTreeSet<&'static str>,
+    /// What each `include` directive (by its argument's span) resolved to:
+    /// a file included many times resolves its own includes once.
+    includes: HashMap<Span, Included>,
+}
+
+/// What an `include` led to, remembered for its next visit.
+#[derive(Clone)]
+enum Included {
+    Files(Rc<[FileId]>),
+    /// Outside the tree: every scope it is visited in becomes opaque.
+    Opaque,
+}
+
+/// Walks the configuration rooted at `entry`; `loaded`: nginx loads it
+/// (rather than it being a fragment nothing includes).
+pub fn build(
+    ws: &mut Workspace<'_>,
+    entry: FileId,
+    prefix_dir: &Path,
+    start: Start,
+    loaded: bool,
+) -> Built {
+    let conf = ws.parsed(entry);
+    let mut walker = Walker {
+        ws,
+        prefix_dir,
+        model: Model {
+            loaded,
+            ..Model::default()
+        },
+        reached: BTreeSet::from([entry]),
+        findings: Vec::new(),
+        stack: Vec::new(),
+        included_bytes: 0,
+        included_files: 0,
+        budget_reported: false,
+        stock_used: BTreeSet::new(),
+        includes: HashMap::new(),
+    };
+    let root = walker.new_scope(None);
+    let ctx = match start {
+        Start::Main => Ctx::Main,
+        Start::Http => Ctx::Http,
+        Start::Stream => Ctx::Stream,
+        Start::ServerBody => Ctx::Location {
+            server: None,
+            protocol: Protocol::Http,
+        },
+    };
+    let end = conf.directives.len();
+    walker.stack.push(Frame {
+        conf,
+        next: 0,
+        end,
+        ctx,
+        scope: root,
+        chain: Rc::new(Chain {
+            file: entry,
+            parent: None,
+            depth: 1,
+        }),
+    });
+    walker.run();
+    walker.finish()
+}
+
+/// Directives whose arguments the model reads.
+fn reads_arguments(name: &str) -> bool {
+    matches!(
+        name,
+        "include"
+            | "listen"
+            | "server_name"
+            | "ssl"
+            | "ssl_reject_handshake"
+            | "ssl_certificate"
+            | "ssl_certificate_key"
+            | "ssl_trusted_certificate"
+            | "ssl_client_certificate"
+            | "proxy_ssl_trusted_certificate"
+            | "server"
+            | "upstream"
+    ) || PASS_DIRECTIVES.contains(&name)
+}
+
+/// What a directive is, read out of the source before the walk acts on it.
+struct Directive {
+    name: String,
+    args: Vec<String>,
+    arg_spans: Vec<Span>,
+    name_span: Span,
+    stmt_span: Span,
+    has_children: bool,
+    index: usize,
+}
+
+impl Walker<'_, '_> {
+    fn new_scope(&mut self, parent: Option<ScopeId>) -> ScopeId {
+        self.model.scopes.push(Scope {
+            parent,
+            ..Scope::default()
+        });
+        self.model.scopes.len() - 1
+    }
+
+    fn run(&mut self) {
+        while let Some(frame) = self.stack.last_mut() {
+            if frame.next >= frame.end {
+                self.stack.pop();
+                continue;
+            }
+            let index = frame.next;
+            let conf = Rc::clone(&frame.conf);
+            frame.next = conf.directives[index].subtree_end as usize;
+            let (ctx, scope, chain) = (frame.ctx, frame.scope, Rc::clone(&frame.chain));
+            let directive = self.read_directive(&conf, chain.file, index);
+            self.visit(&conf, directive, ctx, scope, &chain);
+        }
+    }
+
+    fn read_directive(&self, conf: &ConfFile, file: FileId, index: usize) -> Directive {
+        let src = &self.ws.sources.get(file).bytes;
+        let d = &conf.directives[index];
+        let words = conf.args(d);
+        let name = d.name.value(src).into_owned();
+        // Arguments are only turned into strings where the model reads them.
+        let (args, arg_spans) = if reads_arguments(&name) {
+            (
+                words.iter().map(|w| w.value(src).into_owned()).collect(),
+                words
+                    .iter()
+                    .map(|w| Span::new(file, w.start as usize, w.end as usize))
+                    .collect(),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Directive {
+            name,
+            args,
+            arg_spans,
+            name_span: Span::new(file, d.name.start as usize, d.name.end as usize),
+            stmt_span: Span::new(file, d.name.start as usize, d.stmt_end as usize),
+            has_children: d.block == Block::Children,
+            index,
+        }
+    }
+
+    fn push_children(
+        &mut self,
+        conf: &Rc<ConfFile>,
+        d: &Directive,
+        ctx: Ctx,
+        scope: ScopeId,
+        chain: &Rc<Chain>,
+    ) {
+        if !d.has_children {
+            return;
+        }
+        self.stack.push(Frame {
+            conf: Rc::clone(conf),
+            next: d.index + 1,
+            end: conf.directives[d.index].subtree_end as usize,
+            ctx,
+            scope,
+            chain: Rc::clone(chain),
+        });
+    }
+
+    fn visit(
+        &mut self,
+        conf: &Rc<ConfFile>,
+        d: Directive,
+        ctx: Ctx,
+        scope: ScopeId,
+        chain: &Rc<Chain>,
+    ) {
+        if d.name == "include" {
+            self.include(&d, ctx, scope, chain);
+            return;
+        }
+        match ctx {
+            Ctx::Main => match d.name.as_str() {
+                "http" => {
+                    let s = self.new_scope(Some(scope));
+                    self.push_children(conf, &d, Ctx::Http, s, chain);
+                }
+                "stream" => {
+                    let s = self.new_scope(Some(scope));
+                    self.push_children(conf, &d, Ctx::Stream, s, chain);
+                }
+                _ => self.push_children(conf, &d, Ctx::Other, scope, chain),
+            },
+            Ctx::Http | Ctx::Stream => {
+                let protocol = if matches!(ctx, Ctx::Http) {
+                    Protocol::Http
+                } else {
+                    Protocol::Stream
+                };
+                match d.name.as_str() {
+                    "server" if d.has_children => {
+                        let s = self.new_scope(Some(scope));
+                        self.model.servers.push(Server {
+                            protocol,
+                            keyword: d.name_span,
+                            listens: Vec::new(),
+                            names: Vec::new(),
+                            scope: s,
+                            ssl_on: false,
+                            redirect_only: false,
+                            has_return: false,
+                            serves_content: false,
+                        });
+                        let si = self.model.servers.len() - 1;
+                        self.push_children(conf, &d, Ctx::Server(si), s, chain);
+                    }
+                    "upstream" if d.has_children => {
+                        let name = d.args.first().cloned().unwrap_or_default();
+                        self.model
+                            .upstream_names
+                            .insert((protocol, name.to_ascii_lowercase()));
+                        let span = d
+                            .arg_spans
+                            .first()
+                            .map_or(d.name_span, |a| d.name_span.to(*a));
+                        self.model.upstreams.push(Upstream {
+                            protocol,
+                            name,
+                            span,
+                            servers: Vec::new(),
+                        });
+                        let ui = self.model.upstreams.len() - 1;
+                        self.push_children(conf, &d, Ctx::Upstream(ui), scope, chain);
+                    }
+                    "map" | "geo" | "types" | "split_clients" | "match" | "charset_map" => {
+                        self.push_children(conf, &d, Ctx::Data, scope, chain)
+                    }
+                    _ => {
+                        self.scope_directive(&d, scope);
+                        self.push_children(conf, &d, Ctx::Other, scope, chain);
+                    }
+                }
+            }
+            Ctx::Server(si) => {
+                let protocol = self.model.servers[si].protocol;
+                self.server_level(&d, si, protocol);
+                self.body_directive(conf, &d, Some(si), protocol, scope, chain);
+            }
+            Ctx::Location { server, protocol } => {
+                self.body_directive(conf, &d, server, protocol, scope, chain)
+            }
+            Ctx::Upstream(ui) => {
+                if d.name == "server" && !d.has_children {
+                    let has = |p: &str| d.args.iter().skip(1).any(|a| a == p);
+                    self.model.upstreams[ui].servers.push(UpstreamServer {
+                        span: d.stmt_span,
+                        address: d.args.first().cloned().unwrap_or_default(),
+                        address_span: d.arg_spans.first().copied().unwrap_or(d.name_span),
+                        backup: has("backup"),
+                        resolve: has("resolve"),
+                    });
+                }
+            }
+            Ctx::Data => self.push_children(conf, &d, Ctx::Data, scope, chain),
+            Ctx::Other => self.push_children(conf, &d, Ctx::Other, scope, chain),
+        }
+    }
+
+    /// Directives that only mean something directly in a server block.
+    fn server_level(&mut self, d: &Directive, si: usize, protocol: Protocol) {
+        match d.name.as_str() {
+            "listen" => {
+                if let Some(params) = parse_listen(protocol, &d.args) {
+                    self.model.servers[si].listens.push(Listen {
+                        params,
+                        span: d.stmt_span,
+                        implicit: false,
+                    });
+                }
+            }
+            "server_name" => {
+                for (arg, span) in d.args.iter().zip(&d.arg_spans) {
+                    let name = if arg.starts_with('~') {
+                        arg.clone()
+                    } else {
+                        arg.to_ascii_lowercase()
+                    };
+                    self.model.servers[si]
+                        .names
+                        .push(ServerName { name, span: *span });
+                }
+            }
+            "ssl" if d.args.first().is_some_and(|a| a == "on") => {
+                self.model.servers[si].ssl_on = true;
+            }
+            _ => {}
+        }
+    }
+
+    /// Directives of server, location, if and limit_except blocks.
+    fn body_directive(
+        &mut self,
+        conf: &Rc<ConfFile>,
+        d: &Directive,
+        server: Option<usize>,
+        protocol: Protocol,
+        scope: ScopeId,
+        chain: &Rc<Chain>,
+    ) {
+        if let Some(si) = server {
+            let s = &mut self.model.servers[si];
+            match d.name.as_str() {
+                "return" => s.has_return = true,
+                "location"
+                | "root"
+                | "alias"
+                | "try_files"
+                | "index"
+                | "autoindex"
+                | "content_by_lua_block"
+                | "echo" => s.serves_content = true,
+                name if PASS_DIRECTIVES.contains(&name) => s.serves_content = true,
+                _ => {}
+            }
+        }
+        if d.has_children {
+            let s = self.new_scope(Some(scope));
+            let ctx = Ctx::Location { server, protocol };
+            self.push_children(conf, d, ctx, s, chain);
+            return;
+        }
+        self.scope_directive(d, scope);
+        if PASS_DIRECTIVES.contains(&d.name.as_str()) {
+            if let (Some(target), Some(span)) = (d.args.first(), d.arg_spans.first()) {
+                self.model.passes.push(Pass {
+                    protocol,
+                    directive: d.name.clone(),
+                    target: target.clone(),
+                    span: *span,
+                    scope,
+                });
+            }
+        }
+    }
+
+    /// Directives inherited through scopes.
+    fn scope_directive(&mut self, d: &Directive, scope: ScopeId) {
+        let tls_file = TLS_FILE_DIRECTIVES
+            .iter()
+            .find(|&&n| n == d.name)
+            .zip(d.args.first().zip(d.arg_spans.first()))
+            .map(|(&directive, (arg, &span))| TlsFile {
+                directive,
+                arg: arg.clone(),
+                span,
+                place: self.tls_place(arg),
+            });
+        let s = &mut self.model.scopes[scope];
+        match d.name.as_str() {
+            "resolver" => s.resolver = true,
+            "ssl_certificate" => s.certificates.push(d.stmt_span),
+            "ssl_reject_handshake" if d.args.first().is_some_and(|a| a == "on") => {
+                s.reject_handshake = true
+            }
+            _ => {}
+        }
+        s.tls_files.extend(tls_file);
+    }
+
+    /// Where a certificate or key path points: like an include, mapped
+    /// into the tree (normalised, as `Sources` keys files); variables are
+    /// known only at request time.
+    fn tls_place(&self, arg: &str) -> TlsPlace {
+        if arg.contains('$') || arg.starts_with("data:") {
+            return TlsPlace::Dynamic;
+        }
+        self.locator()
+            .locate(arg)
+            .map_or(TlsPlace::Outside, TlsPlace::Tree)
+    }
+
+    fn locator(&self) -> Locator<'_> {
+        Locator {
+            tree: self.ws.sources.tree(),
+            prefix_dir: self.prefix_dir,
+            nginx_prefix: &self.ws.nginx_prefix,
+        }
+    }
+
+    fn include(&mut self, d: &Directive, ctx: Ctx, scope: ScopeId, chain: &Rc<Chain>) {
+        let (Some(arg), Some(&arg_span)) = (d.args.first(), d.arg_spans.first()) else {
+            return;
+        };
+        let included = match self.includes.get(&arg_span) {
+            Some(known) => known.clone(),
+            None => {
+                let resolved = self.resolve_include(arg, arg_span);
+                self.includes.insert(arg_span, resolved.clone());
+                resolved
+            }
+        };
+        match included {
+            Included::Opaque => self.model.scopes[scope].opaque = true,
+            // The stack is last-in first-out: push in reverse to read in order.
+            Included::Files(ids) => {
+                for &id in ids.iter().rev() {
+                    self.enter_file(id, arg, arg_span, ctx, scope, chain);
+                }
+            }
+        }
+    }
+
+    /// Resolves an include once: the files it reads (loaded, and shown at
+    /// the path nginx includes them by), or why not, as findings.
+    fn resolve_include(&mut self, arg: &str, arg_span: Span) -> Included {
+        let no_files = || Included::Files(Rc::from(Vec::new()));
+        let not_found = |message: String, help: &str| {
+            Finding::new(&include_not_found::RULE, arg_span, message, help)
+        };
+        let files = match self.locator().resolve(arg) {
+            Resolved::Files(files) => files,
+            Resolved::Outside => {
+                let help = if std::path::Path::new(arg).is_absolute() {
+                    "map the server path onto a folder of the repository with `[nginx] paths` in tripline.toml (e.g. `\"/config\" = \"config\"`), or check from a folder that holds it"
+                } else {
+                    "nginx resolves a relative include from its prefix (the folder of nginx.conf), and this one climbs out of the repository; keep included files inside it"
+                };
+                self.findings.push(Finding::new(
+                    &include_outside_tree::RULE,
+                    arg_span,
+                    format!(
+                        "include \"{arg}\" is outside the checked tree: not read, and checks that depend on what it adds are skipped for this block"
+                    ),
+                    help,
+                ));
+                return Included::Opaque;
+            }
+            Resolved::Stock(stock) => {
+                self.stock_used.insert(stock.name);
+                let id = self.ws.sources.load_stock(stock);
+                return Included::Files(Rc::from(vec![id]));
+            }
+            // A fragment nothing loads cannot fail a reload: what it
+            // includes is read where it exists, and not asked for otherwise.
+            Resolved::Missing(_) if !self.model.loaded => return no_files(),
+            Resolved::Missing(path) => {
+                self.findings.push(not_found(
+                    format!(
+                        "include \"{arg}\" not found: {} does not exist",
+                        crate::source::display_path(&path)
+                    ),
+                    "nginx refuses to start when a plain include path is missing; fix the path, or use a glob if the file is optional",
+                ));
+                return no_files();
+            }
+            Resolved::Directory(path) => {
+                self.findings.push(not_found(
+                    format!(
+                        "include \"{arg}\" names a folder ({}), not a file",
+                        crate::source::display_path(&path)
+                    ),
+                    "include the files inside it with a glob, e.g. `include dir/*.conf;`",
+                ));
+                return no_files();
+            }
+            Resolved::Special(path, kind) => {
+                self.findings.push(not_found(
+                    format!(
+                        "include \"{arg}\" names a {kind} ({}), not a regular file; not read",
+                        crate::source::display_path(&path)
+                    ),
+                    "include regular files only",
+                ));
+                return no_files();
+            }
+        };
+        let mut ids = Vec::with_capacity(files.len());
+        let mut opaque = false;
+        for path in files {
+            let shown = crate::source::display_path(&path);
+            let id = match self.ws.sources.load(&path) {
+                Ok(id) => id,
+                Err(ReadError::IsDirectory { .. }) => {
+                    self.findings.push(not_found(
+                        format!(
+                            "include \"{arg}\" matches the folder {shown}; nginx fails to read it"
+                        ),
+                        "narrow the glob so that it matches only files, e.g. `*.conf`",
+                    ));
+                    continue;
+                }
+                Err(ReadError::Outside { .. }) => {
+                    opaque = true;
+                    self.findings.push(Finding::new(
+                        &include_outside_tree::RULE,
+                        arg_span,
+                        format!("include \"{arg}\" reaches {shown}, a link out of the checked tree; not read"),
+                        "keep included files inside the repository",
+                    ));
+                    continue;
+                }
+                Err(ReadError::Missing { .. }) => {
+                    self.findings.push(not_found(
+                        format!("include \"{arg}\" matches {shown}, a symlink to nothing: nginx fails to open it"),
+                        "remove the dangling symlink, or restore the file it points to",
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    self.findings.push(not_found(
+                        format!("include \"{arg}\" cannot be read: {e}"),
+                        "make the file readable, or remove the include",
+                    ));
+                    continue;
+                }
+            };
+            self.ws.sources.show_as_loaded(id, &path);
+            ids.push(id);
+        }
+        if opaque && ids.is_empty() {
+            return Included::Opaque;
+        }
+        Included::Files(Rc::from(ids))
+    }
+
+    /// Pushes an included file onto the walk, unless it closes a cycle, the
+    /// chain is too deep, or the entry point's include budget is spent.
+    fn enter_file(
+        &mut self,
+        id: FileId,
+        arg: &str,
+        arg_span: Span,
+        ctx: Ctx,
+        scope: ScopeId,
+        chain: &Rc<Chain>,
+    ) {
+        if chain.contains(id) {
+            self.findings.push(Finding::new(
+                &include_cycle::RULE,
+                arg_span,
+                format!(
+                    "include \"{arg}\" includes {} again, which is already being read: an include cycle",
+                    self.ws.sources.get(id).display
+                ),
+                "nginx recurses until it runs out of file descriptors; remove one include of the cycle",
+            ));
+            return;
+        }
+        if chain.depth >= MAX_INCLUDE_DEPTH {
+            self.findings.push(Finding::new(
+                &include_cycle::RULE,
+                arg_span,
+                format!(
+                    "includes nested deeper than {MAX_INCLUDE_DEPTH} files; not followed further"
+                ),
+                "flatten the include chain",
+            ));
+            return;
+        }
+        let size = self.ws.sources.get(id).bytes.len() as u64;
+        self.included_bytes = self.included_bytes.saturating_add(size.max(1));
+        self.included_files += 1;
+        if self.included_bytes > MAX_INCLUDED_BYTES || self.included_files > MAX_INCLUDED_FILES {
+            if !self.budget_reported {
+                self.budget_reported = true;
+                self.findings.push(Finding::new(
+                    &include_cycle::RULE,
+                    arg_span,
+                    format!(
+                        "includes expand to more than {} MB or {MAX_INCLUDED_FILES} files of configuration from one nginx.conf; not followed further",
+                        MAX_INCLUDED_BYTES >> 20
+                    ),
+                    "files that include each other several times grow exponentially; include each file once",
+                ));
+            }
+            return;
+        }
+        self.reached.insert(id);
+        let conf = self.ws.parsed(id);
+        let end = conf.directives.len();
+        self.stack.push(Frame {
+            conf,
+            next: 0,
+            end,
+            ctx,
+            scope,
+            chain: Rc::new(Chain {
+                file: id,
+                parent: Some(Rc::clone(chain)),
+                depth: chain.depth + 1,
+            }),
+        });
+    }
+
+    fn finish(mut self) -> Built {
+        for server in &mut self.model.servers {
+            server.redirect_only = server.has_return && !server.serves_content;
+            if server.listens.is_empty() && server.protocol == Protocol::Http {
+                server.listens.push(Listen {
+                    params: ListenParams {
+                        socket: implicit_http_socket(),
+                        default_server: false,
+                        ssl: false,
+                    },
+                    span: server.keyword,
+                    implicit: true,
+                });
+            }
+        }
+        Built {
+            model: self.model,
+            reached: self.reached,
+            findings: self.findings,
+            stock_used: self.stock_used,
+        }
+    }
+}
