@@ -114,6 +114,15 @@ DUPLICATE_SLOTS = {
     "ngx_conf_set_path_slot",
 }
 
+# Directives whose handler returns "is duplicate" only for some values, so
+# they may repeat in a block: limit_req/limit_conn refuse the same zone twice,
+# mirror and the proxy_redirect/proxy_cookie_* families refuse `off` beside
+# other values. Read from their handlers in nginx 1.31.5.
+REPEATABLE = {
+    "limit_req", "limit_conn", "mirror", "proxy_redirect", "proxy_cookie_domain",
+    "proxy_cookie_path", "proxy_cookie_flags",
+}
+
 # Third-party modules: the module variable (also the .so name load_module
 # uses) -> (id for [nginx] modules, label naming where it comes from).
 THIRD_PARTY = {
@@ -235,10 +244,20 @@ def split_fields(group):
 
 
 ARRAY = re.compile(
-    r"\b(ngx_command_t|ngx_conf_enum_t|ngx_conf_bitmask_t)\s+(\w+)\s*\[\s*\]\s*=\s*\{")
+    r"\b(ngx_command_t|ngx_conf_enum_t|ngx_conf_bitmask_t|ngx_http_variable_t|ngx_stream_variable_t)"
+    r"\s+(\w+)\s*\[\s*\]\s*=\s*\{")
+# A variable a module adds by name rather than from an array.
+ADDED_VARIABLE = re.compile(r"ngx_(http|stream)_add_variable\(\s*cf\s*,\s*&(\w+)")
+NAMED_STRING = re.compile(r"\bngx_str_t\s+(\w+)\s*=\s*ngx_string\(\s*\"([^\"]+)\"\s*\)")
 MODULE = re.compile(r"\bngx_module_t\s+(\w+)\s*=\s*\{")
 DEFINE = re.compile(r"^\s*#\s*define\s+(\w+)\s+(.+?)\s*$", re.M)
 FUNCTION = re.compile(r"^(\w+)\s*\(\s*ngx_conf_t\s*\*\s*cf\s*,", re.M)
+# A parameter a handler compares an argument with: `ngx_strcmp(value[n].data,
+# "default_server")`, `ngx_strncmp(value[i].data, "weight=", 7)`.
+PARAM = re.compile(r'ngx_strn?cmp\(\s*value\[\w+\]\.data\s*,\s*(?:\(u_char \*\)\s*)?"([a-z_0-9=]+)"')
+# Directives whose parameters are checked (nginx says `invalid parameter "quic"`).
+PARAM_DIRECTIVES = {"listen", "server"}
+
 NGX_STRING = re.compile(r'ngx_string\s*\(\s*"((?:[^"\\]|\\.)*)"\s*\)')
 
 
@@ -251,6 +270,8 @@ class Source:
         self.modules = {}    # commands array name -> (module var, type)
         self.defines = {}
         self.duplicate_handlers = set()
+        self.handler_params = {}  # handler -> parameter names it compares
+        self.variables = set()     # (name, "http"|"stream", is_prefix)
 
     def read(self, text):
         for name, value in DEFINE.findall(text):
@@ -267,13 +288,25 @@ class Source:
             body = text[body_start:body_end]
             if re.search(r'return\s+"is duplicate"', body):
                 self.duplicate_handlers.add(m.group(1))
+            params = PARAM.findall(body)
+            if params:
+                self.handler_params[m.group(1)] = sorted(
+                    {p.split("=")[0] for p in params if p and not p.startswith("=")})
         code = without_preprocessor(text)
         for m in ARRAY.finditer(code):
             kind, name = m.group(1), m.group(2)
             open_at = m.end() - 1
             body = code[open_at + 1:matching_brace(code, open_at)]
             groups = top_level_groups(body)
-            if kind == "ngx_command_t":
+            if kind in ("ngx_http_variable_t", "ngx_stream_variable_t"):
+                protocol = "http" if kind.startswith("ngx_http") else "stream"
+                for g in groups:
+                    fields = split_fields(g)
+                    name = NGX_STRING.match(fields[0])
+                    if name:
+                        prefix = len(fields) > 4 and "VAR_PREFIX" in fields[4]
+                        self.variables.add((name.group(1), protocol, prefix))
+            elif kind == "ngx_command_t":
                 entries = []
                 for g in groups:
                     fields = split_fields(g)
@@ -286,6 +319,10 @@ class Source:
             else:
                 self.values[name] = [s.group(1) for g in groups
                                      for s in [NGX_STRING.search(g)] if s]
+        named = dict(NAMED_STRING.findall(code))
+        for protocol, var in ADDED_VARIABLE.findall(code):
+            if var in named:
+                self.variables.add((named[var], protocol, False))
         for m in MODULE.finditer(code):
             open_at = m.end() - 1
             fields = split_fields(code[open_at + 1:matching_brace(code, open_at)])
@@ -317,11 +354,14 @@ def module_kind(module_type):
     }.get(module_type)
 
 
-def extract(files):
-    """Directive specs from an iterable of (path, text) C files."""
+def extract(files, variables=None):
+    """Directive specs from an iterable of (path, text) C files; the
+    variables they declare are added to `variables` when given."""
     src = Source()
     for _, text in files:
         src.read(text)
+    if variables is not None:
+        variables.update(src.variables)
     specs = []
     for array, entries in src.commands.items():
         if array not in src.modules:
@@ -338,13 +378,17 @@ def extract(files):
                     contexts.add(CONTEXT_MACROS[m])
             if "any" in contexts:
                 contexts = set(CONTEXTS)
-            once = handler in DUPLICATE_SLOTS or handler in src.duplicate_handlers
+            once = (handler in DUPLICATE_SLOTS or handler in src.duplicate_handlers) \
+                and name not in REPEATABLE
             values = []
             post_array = post.lstrip("&").strip()
             if handler in ("ngx_conf_set_enum_slot", "ngx_conf_set_bitmask_slot"):
                 values = src.values.get(post_array, [])
             kind = "bitmask" if handler == "ngx_conf_set_bitmask_slot" else (
                 "enum" if values else "")
+            params = []
+            if name in PARAM_DIRECTIVES and "block" not in [a[len("NGX_CONF_"):].lower() for a in args]:
+                params = src.handler_params.get(handler.strip(), [])
             specs.append({
                 "name": name,
                 "module": module,
@@ -353,6 +397,7 @@ def extract(files):
                 "once": once,
                 "values": values,
                 "value_kind": kind,
+                "params": params,
             })
     return specs
 
@@ -380,21 +425,22 @@ def tree_files(root):
 # --------------------------------------------------------------------------
 # TSV interchange (third-party.tsv)
 
-TSV_HEADER = "name\tmodule\tcontexts\targs\tonce\tvalue_kind\tvalues"
+TSV_HEADER = "name\tmodule\tcontexts\targs\tonce\tvalue_kind\tvalues\tparams"
 
 
 def spec_to_tsv(s):
     return "\t".join([s["name"], s["module"], ",".join(s["contexts"]),
                       ",".join(s["args"]), "1" if s["once"] else "0",
-                      s["value_kind"], ",".join(s["values"])])
+                      s["value_kind"], ",".join(s["values"]), ",".join(s["params"])])
 
 
 def tsv_to_spec(line):
-    name, module, contexts, args, once, kind, values = line.split("\t")
+    name, module, contexts, args, once, kind, values, params = line.split("\t")
     return {"name": name, "module": module,
             "contexts": [c for c in contexts.split(",") if c],
             "args": [a for a in args.split(",") if a], "once": once == "1",
-            "value_kind": kind, "values": [v for v in values.split(",") if v]}
+            "value_kind": kind, "values": [v for v in values.split(",") if v],
+            "params": [p for p in params.split(",") if p]}
 
 
 def read_tsv(path):
@@ -442,6 +488,19 @@ def version_of(tag):
     return tuple(int(x) for x in tag[len("release-"):].split("."))
 
 
+def history_items(spec):
+    """What history tracks of a spec: the directive itself, each enumerated
+    value, each parameter."""
+    yield (spec["name"], spec["module"], "")
+    # A flag takes on and off: when a flag later becomes an enum
+    # (proxy_protocol on|off|v2), its old values are as old as the flag.
+    values = spec["values"] + (["on", "off"] if "flag" in spec["args"] else [])
+    for v in values:
+        yield (spec["name"], spec["module"], "=" + v)
+    for p in spec["params"]:
+        yield (spec["name"], spec["module"], "+" + p)
+
+
 def write_history(git_dir):
     tags = [t for t in subprocess.check_output(
         ["git", "-C", git_dir, "tag"], text=True).split()
@@ -453,24 +512,28 @@ def write_history(git_dir):
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             files = [(m.name, tar.extractfile(m).read().decode("utf-8", "replace"))
                      for m in tar.getmembers() if m.isfile() and m.name.endswith(".c")]
-        names = {s["name"] for s in extract(files)}
+        variables = set()
+        items = {i for s in extract(files, variables) for i in history_items(s)}
+        items |= {(name, protocol, "$" + ("*" if prefix else "")) for name, protocol, prefix in variables}
         v = version_of(tag)
-        for n in names:
-            first.setdefault(n, v)
-            last[n] = v
-        print(tag, len(names), file=sys.stderr)
+        for i in items:
+            first.setdefault(i, v)
+            last[i] = v
+        print(tag, len(items), file=sys.stderr)
     newest = version_of(tags[-1])
     path = os.path.join(DATA, "history.tsv")
     with open(path, "w", encoding="utf-8") as f:
         f.write("# First and last nginx release (tags release-%d.%d.%d to %s) whose source\n"
                 % (HISTORY_FROM + (tags[-1],)))
-        f.write("# declares each directive; `-` as last: still there. Derived by\n")
-        f.write("# `scripts/gen_nginx_directives.py --history` from nginx's git tags.\n")
-        f.write("name\tsince\tuntil\n")
-        for n in sorted(first):
-            until = "-" if last[n] == newest else ".".join(map(str, last[n]))
-            f.write(f"{n}\t{'.'.join(map(str, first[n]))}\t{until}\n")
-    print(f"wrote {len(first)} names to {path}")
+        f.write("# declares each directive of each module, each enumerated value (=value)\n")
+        f.write("# and each listen/server parameter (+param), and each variable ($, or $* for a\n")
+        f.write("# prefix such as http_) by protocol; `-` as last: still there.\n")
+        f.write("# Derived by `scripts/gen_nginx_directives.py --history` from nginx's git tags.\n")
+        f.write("name\tmodule\titem\tsince\tuntil\n")
+        for i in sorted(first):
+            until = "-" if last[i] == newest else ".".join(map(str, last[i]))
+            f.write(f"{i[0]}\t{i[1]}\t{i[2]}\t{'.'.join(map(str, first[i]))}\t{until}\n")
+    print(f"wrote {len(first)} items to {path}")
 
 
 def read_history():
@@ -479,8 +542,8 @@ def read_history():
         for line in f:
             if line.startswith("#") or line.startswith("name\t"):
                 continue
-            name, since, until = line.rstrip("\n").split("\t")
-            history[name] = (since, None if until == "-" else until)
+            name, module, item, since, until = line.rstrip("\n").split("\t")
+            history[(name, module, item)] = (since, None if until == "-" else until)
     return history
 
 
@@ -498,8 +561,9 @@ def rust_version(v):
 
 
 def generate():
-    master = extract(tar_files(os.path.join(VENDOR, "nginx-master-src.tar.gz")))
-    old = extract(tar_files(os.path.join(VENDOR, "nginx-1.22.1.tar.gz")))
+    variables = set()
+    master = extract(tar_files(os.path.join(VENDOR, "nginx-master-src.tar.gz")), variables)
+    old = extract(tar_files(os.path.join(VENDOR, "nginx-1.22.1.tar.gz")), variables)
     third = read_tsv(os.path.join(DATA, "third-party.tsv"))
     history = read_history()
 
@@ -518,7 +582,7 @@ def generate():
         "// (../shared/vendor) and scripts/nginx-directives/*.tsv. Do not edit:",
         "// change the script or its inputs and run it again.",
         "",
-        "use super::{Args, Ctx, Module, Spec, ValueKind, Version};",
+        "use super::{Args, Ctx, Item, Module, Spec, ValueKind, Variable, Version};",
         "",
         "pub static MODULES: &[Module] = &[",
     ]
@@ -535,20 +599,39 @@ def generate():
     lines.append("")
     lines.append("pub static DIRECTIVES: &[Spec] = &[")
     for (name, module), s in sorted(specs.items()):
-        if third_party_id(module):
-            since, until = "Version::new(0, 0, 0)", "None"
-        else:
+        third = third_party_id(module) is not None
+
+        def since_until(item):
+            if third:
+                return "Version::new(0, 0, 0)", "None"
             # Newer than the last release tag: only master has it.
-            h = history.get(name, (MASTER_VERSION, None))
-            since = rust_version(h[0])
+            h = history.get((name, module, item), (MASTER_VERSION, None))
             until = f"Some({rust_version(h[1])})" if h[1] else "None"
+            return rust_version(h[0]), until
+
+        since, until = since_until("")
         kind = {"": "ValueKind::Free", "enum": "ValueKind::Enum", "bitmask": "ValueKind::Bitmask"}[s["value_kind"]]
-        values = ", ".join(rust_str(v) for v in s["values"])
+
+        def items(prefix, names):
+            return ", ".join(
+                f"Item {{ name: {rust_str(n)}, since: {since_until(prefix + n)[0]} }}" for n in names)
+
         lines.append(
             f"    Spec {{ name: {rust_str(name)}, module: {module_index[module]}, "
             f"contexts: Ctx({ctx_bits(s['contexts'])}), args: Args({args_bits(s['args'])}), "
-            f"once: {'true' if s['once'] else 'false'}, value_kind: {kind}, values: &[{values}], "
+            f"once: {'true' if s['once'] else 'false'}, value_kind: {kind}, "
+            f"values: &[{items('=', s['values'])}], params: &[{items('+', s['params'])}], "
             f"since: {since}, until: {until} }},")
+    lines.append("];")
+    lines.append("")
+    lines.append("pub static VARIABLES: &[Variable] = &[")
+    for name, protocol, prefix in sorted(variables):
+        item = "$" + ("*" if prefix else "")
+        h = history.get((name, protocol, item), (MASTER_VERSION, None))
+        until = f"Some({rust_version(h[1])})" if h[1] else "None"
+        lines.append(
+            f"    Variable {{ name: {rust_str(name)}, stream: {'true' if protocol == 'stream' else 'false'}, "
+            f"prefix: {'true' if prefix else 'false'}, since: {rust_version(h[0])}, until: {until} }},")
     lines.append("];")
     return "\n".join(lines) + "\n"
 

@@ -321,6 +321,11 @@ impl Config {
             .collect()
     }
 
+    /// `[nginx] version` as written, or the newest stable nginx: for messages.
+    pub fn nginx_version_text(&self) -> String {
+        (self.nginx.version.clone()).unwrap_or_else(|| self.nginx_version().to_string())
+    }
+
     /// `[nginx] version`, or the newest stable nginx the table knows.
     pub fn nginx_version(&self) -> crate::nginx::directives::Version {
         (self.nginx.version.as_deref())

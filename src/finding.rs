@@ -60,6 +60,18 @@ pub fn listed<T: std::fmt::Display>(items: &[T]) -> String {
     }
 }
 
+/// Characters of a quoted value a message shows before it says `…`.
+pub const MAX_QUOTED: usize = 60;
+
+/// `text`, or its first [`MAX_QUOTED`] characters and `…`: a message that
+/// quotes input stays short whatever the input holds.
+pub fn shortened(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_QUOTED) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..cut])),
+    }
+}
+
 /// What a rule reports, located by byte span; resolved to lines and
 /// columns only when reported.
 #[derive(Clone, Debug)]

@@ -167,3 +167,169 @@ fn errors_nginx_refuses_and_the_outage_it_accepts() {
         verdict.output
     );
 }
+
+/// `nginx -t` on a whole tree fixture (`etc/nginx/...`), installed into a
+/// temporary prefix: `/etc/nginx` rewritten to it, and the stock files every
+/// Debian nginx has (mime.types, snippets/fastcgi-php.conf) added where the
+/// fixture lacks them, as they are on a real host.
+fn nginx_t_tree(nginx: &Path, tree: &Path) -> Verdict {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let prefix = dir.path().join("etc/nginx");
+    std::fs::create_dir_all(&prefix).expect("mkdir");
+    for stock in tripline::nginx::stock::STOCK {
+        let path = prefix.join(stock.name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, stock.text).expect("stock");
+    }
+    copy_rewritten(
+        &tree.join("etc/nginx"),
+        &prefix,
+        &prefix.display().to_string(),
+    );
+    let out = Command::new(nginx)
+        .args(["-t", "-q", "-g", "error_log stderr;", "-c"])
+        .arg(prefix.join("nginx.conf"))
+        .arg("-p")
+        .arg(dir.path())
+        .output()
+        .expect("nginx runs");
+    Verdict {
+        ok: out.status.success(),
+        output: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn copy_rewritten(from: &Path, to: &Path, prefix: &str) {
+    for entry in std::fs::read_dir(from)
+        .expect("read_dir")
+        .filter_map(Result::ok)
+    {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_rewritten(&entry.path(), &target, prefix);
+        } else {
+            let text = std::fs::read_to_string(entry.path()).expect("read");
+            let text = text
+                .replace("/etc/nginx", prefix)
+                .replace("pid /run/nginx.pid;", "")
+                .replace("error_log /var/log/nginx/error.log;", "");
+            std::fs::write(target, text).expect("write");
+        }
+    }
+}
+
+/// The seven reload refusals that motivated the directive rules, each from
+/// a real layout: nginx refuses with these words at the line tripline reports.
+#[test]
+fn the_reload_refusals_match_nginx() {
+    let Some(nginx) = nginx() else { return };
+    let single_files = [
+        (
+            "fixtures/nginx/unknown-directive/bad-typo.conf",
+            "nginx/unknown-directive",
+            "unknown directive \"ssl_protocol\"",
+        ),
+        (
+            "fixtures/nginx/invalid-number-of-arguments/bad-rewrite.conf",
+            "nginx/invalid-number-of-arguments",
+            "invalid number of arguments in \"rewrite\" directive",
+        ),
+        (
+            "fixtures/nginx/invalid-number-of-arguments/bad-unquoted-header.conf",
+            "nginx/invalid-number-of-arguments",
+            "invalid number of arguments in \"add_header\" directive",
+        ),
+        (
+            "fixtures/nginx/unknown-log-format/bad.conf",
+            "nginx/unknown-log-format",
+            "unknown log format \"default\"",
+        ),
+        (
+            "fixtures/nginx/duplicate-listen-options/bad.conf",
+            "nginx/duplicate-listen-options",
+            "duplicate listen options for [::]:80",
+        ),
+        (
+            "fixtures/nginx/no-port-in-upstream/bad.conf",
+            "nginx/no-port-in-upstream",
+            "no port in upstream \"php\"",
+        ),
+        (
+            "fixtures/nginx/invalid-value/bad-flag.conf",
+            "nginx/invalid-value",
+            "invalid value \"yes\" in \"gzip\" directive, it must be \"on\" or \"off\"",
+        ),
+        (
+            "fixtures/nginx/invalid-value/bad-protocol.conf",
+            "nginx/invalid-value",
+            "invalid value \"TLSv1.4\"",
+        ),
+        (
+            "fixtures/nginx/directive-not-allowed-here/bad.conf",
+            "nginx/directive-not-allowed-here",
+            "\"proxy_pass\" directive is not allowed here",
+        ),
+        (
+            "fixtures/nginx/unknown-directive/bad-module-not-loaded.conf",
+            "nginx/unknown-directive",
+            "unknown directive \"content_by_lua_block\"",
+        ),
+    ];
+    for (rel, rule, words) in single_files {
+        let path = fixture(rel);
+        let verdict = nginx_t(&nginx, &path);
+        assert!(!verdict.ok, "{rel}: nginx accepted it");
+        let (message, line) = first_finding(rel, rule);
+        assert!(
+            message.starts_with(words),
+            "{rel}: tripline said {message:?}"
+        );
+        // nginx reports a duplicate listen and a missing port after reading
+        // everything, at the file's end or without a line.
+        let at_line = !matches!(
+            rule,
+            "nginx/no-port-in-upstream" | "nginx/duplicate-listen-options"
+        );
+        let expected = if at_line {
+            format!("{words} in {}:{line}", path.display())
+        } else {
+            words.to_string()
+        };
+        assert!(
+            verdict.output.contains(&expected),
+            "{rel}: nginx said {:?}, expected {expected:?}",
+            verdict.output
+        );
+    }
+    let trees = [
+        (
+            "fixtures/nginx/duplicate-directive/bad-debian-gzip",
+            "etc/nginx/sites-enabled/shop",
+            "\"gzip\" directive is duplicate",
+        ),
+        (
+            "fixtures/nginx/duplicate-directive/bad-fastcgi-php-try-files",
+            "etc/nginx/sites-enabled/blog",
+            "\"try_files\" directive is duplicate",
+        ),
+    ];
+    for (rel, file, words) in trees {
+        let verdict = nginx_t_tree(&nginx, &fixture(rel));
+        assert!(!verdict.ok, "{rel}: nginx accepted it");
+        let (message, line) = first_finding(rel, "nginx/duplicate-directive");
+        assert!(message.starts_with(words), "{rel}: {message}");
+        let expected = format!("{words} in ");
+        let place = format!("{file}:{line}");
+        assert!(
+            verdict.output.contains(&expected) && verdict.output.contains(&place),
+            "{rel}: nginx said {}, tripline {place}",
+            verdict.output
+        );
+    }
+    let verdict = nginx_t_tree(
+        &nginx,
+        &fixture("fixtures/nginx/duplicate-directive/good-debian"),
+    );
+    assert!(verdict.ok, "{}", verdict.output);
+}

@@ -54,6 +54,8 @@ pub struct ListenParams {
     pub socket: Socket,
     pub default_server: bool,
     pub ssl: bool,
+    /// Sets options of the socket itself (`ipv6only`, `backlog`, `reuseport`...).
+    pub socket_options: bool,
 }
 
 /// The socket of a server block without any `listen` (nginx's `*:80` as root).
@@ -72,6 +74,10 @@ pub fn parse_listen(protocol: Protocol, args: &[String]) -> Option<ListenParams>
     let flag = |name: &str| params.iter().any(|p| p == name);
     let udp = flag("udp") || flag("quic");
     let (address, port) = parse_address(first);
+    let socket_options = params.iter().any(|p| {
+        let name = p.split_once('=').map_or(p.as_str(), |(name, _)| name);
+        SOCKET_OPTIONS.contains(&name)
+    });
     Some(ListenParams {
         socket: Socket {
             protocol,
@@ -81,8 +87,26 @@ pub fn parse_listen(protocol: Protocol, args: &[String]) -> Option<ListenParams>
         },
         default_server: flag("default_server") || flag("default"),
         ssl: flag("ssl"),
+        socket_options,
     })
 }
+
+/// `listen` parameters that configure the socket itself (nginx's
+/// `lsopt.set`): one `listen` per address:port may carry them.
+pub const SOCKET_OPTIONS: &[&str] = &[
+    "bind",
+    "setfib",
+    "fastopen",
+    "backlog",
+    "rcvbuf",
+    "sndbuf",
+    "accept_filter",
+    "deferred",
+    "ipv6only",
+    "reuseport",
+    "multipath",
+    "so_keepalive",
+];
 
 fn parse_address(text: &str) -> (Address, Option<String>) {
     if let Some(path) = text.strip_prefix("unix:") {

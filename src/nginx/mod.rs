@@ -10,6 +10,7 @@ pub mod model;
 pub mod modules;
 pub mod parser;
 pub mod stock;
+pub mod variables;
 pub mod walk;
 
 use crate::finding::Finding;
@@ -179,16 +180,19 @@ fn standalone_prefix(path: &Path) -> PathBuf {
     }
 }
 
-/// What a file checked on its own most likely is, from its top level.
+/// What a file checked on its own most likely is, from its top level: a
+/// whole configuration, the inside of `http` or `stream` (site files), or
+/// a snippet that a server or location may include.
 fn infer_start(conf: &ConfFile, src: &[u8], path: &Path) -> Start {
     let names: Vec<String> = conf
         .children(None)
         .map(|i| conf.directives[i].name.value(src).into_owned())
         .collect();
     let has = |list: &[&str]| names.iter().any(|n| list.contains(&n.as_str()));
-    let in_stream_folder = path
-        .components()
-        .any(|c| c.as_os_str().to_string_lossy().contains("stream"));
+    let in_stream_folder = path.parent().is_some_and(|dir| {
+        dir.components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with("stream"))
+    });
     if has(&[
         "http",
         "events",
@@ -204,10 +208,8 @@ fn infer_start(conf: &ConfFile, src: &[u8], path: &Path) -> Start {
         } else {
             Start::Http
         }
-    } else if has(&["listen", "server_name", "location"]) {
-        Start::ServerBody
     } else {
-        Start::Http
+        Start::Snippet
     }
 }
 

@@ -3,9 +3,11 @@
 //! upstreams, `*_pass` targets, and the scopes that `ssl_certificate` and
 //! `resolver` are inherited through. [`super::walk`] builds it.
 
+use super::directives::Ctx;
 use super::listen::{ListenParams, Protocol, Socket};
 use crate::source::Span;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 pub const PASS_DIRECTIVES: &[&str] = &[
     "proxy_pass",
@@ -13,6 +15,7 @@ pub const PASS_DIRECTIVES: &[&str] = &[
     "grpc_pass",
     "uwsgi_pass",
     "scgi_pass",
+    "memcached_pass",
 ];
 
 pub type ScopeId = usize;
@@ -135,6 +138,91 @@ pub struct Pass {
     pub scope: ScopeId,
 }
 
+/// Where a directive stands, as far as nginx's directive table goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placed {
+    /// In this one context.
+    In(Ctx),
+    /// In one of these: a snippet checked on its own, which a server or a
+    /// location may include.
+    AnyOf(Ctx),
+}
+
+impl Placed {
+    /// The context a block directive opens here; `None` when its body is
+    /// not made of directives tripline checks (a module's own syntax).
+    pub fn enter(self, directive: &str) -> Option<Placed> {
+        match self {
+            Placed::In(ctx) => ctx.enter(directive).map(Placed::In),
+            Placed::AnyOf(set) => Ctx::ALL
+                .iter()
+                .filter(|c| set.intersects(**c))
+                .find_map(|c| c.enter(directive))
+                .map(Placed::In),
+        }
+    }
+
+    /// Every context it may be.
+    pub fn contexts(self) -> Ctx {
+        match self {
+            Placed::In(ctx) | Placed::AnyOf(ctx) => ctx,
+        }
+    }
+}
+
+/// One directive as written, for the rules that check directives against
+/// nginx's table (names, contexts, argument counts, duplicates, values).
+#[derive(Debug)]
+pub struct Occurrence {
+    /// The name as nginx reads it (quotes removed), shared between repeats.
+    pub name: Rc<str>,
+    pub name_span: Span,
+    /// From the name to the `;` or `{` that ends it.
+    pub stmt_span: Span,
+    pub placed: Placed,
+    /// The block it is in (includes are part of the block that includes
+    /// them): a directive that may appear once is a duplicate within one.
+    pub block: u32,
+    /// Its arguments' values, where a rule reads them: a range of
+    /// [`Model::words`] (empty for directives whose values no rule reads).
+    pub args: std::ops::Range<u32>,
+    pub arg_count: u32,
+    /// Followed by `{ ... }` (or a module's own block).
+    pub has_block: bool,
+}
+
+/// A `geo` block: its entries, in order (`ranges;` changes how the ones
+/// after it read).
+#[derive(Debug)]
+pub struct GeoBlock {
+    pub stream: bool,
+    pub entries: Vec<GeoEntry>,
+}
+
+/// One entry of a `geo` block: its words (`192.0.2.0/24 1`, `ranges`).
+#[derive(Debug)]
+pub struct GeoEntry {
+    pub span: Span,
+    pub words: Vec<Arg>,
+}
+
+/// A variable used in an argument.
+#[derive(Debug)]
+pub struct VariableUse {
+    pub name: Box<str>,
+    /// The argument it is in.
+    pub span: Span,
+    /// In a stream context (else http).
+    pub stream: bool,
+}
+
+/// An argument of an [`Occurrence`]: where it is, and its value.
+#[derive(Debug)]
+pub struct Arg {
+    pub span: Span,
+    pub value: Box<str>,
+}
+
 #[derive(Debug, Default)]
 pub struct Model {
     /// nginx loads this configuration (an nginx.conf and what it includes).
@@ -148,9 +236,32 @@ pub struct Model {
     pub scopes: Vec<Scope>,
     /// Upstream names, lower-cased, for `has_upstream` (checked per pass).
     pub(super) upstream_names: HashSet<(Protocol, String)>,
+    /// Every directive outside data blocks (map, types, ...) and modules'
+    /// own block syntax, in the order nginx reads them.
+    pub directives: Vec<Occurrence>,
+    pub words: Vec<Arg>,
+    /// Third-party modules `load_module` lines load (by `[nginx] modules` id).
+    pub loaded_modules: Vec<&'static str>,
+    /// An OpenResty tree (its nginx.conf lives under an `openresty` folder).
+    pub openresty: bool,
+    /// The main context includes what tripline could not read (a folder of
+    /// `load_module` lines on the server): any module may be loaded.
+    pub modules_unknown: bool,
+    /// Every file the configuration reads (the entry included).
+    pub files: Vec<crate::source::FileId>,
+    /// Variables the configuration uses (`$host`), outside regexes.
+    pub variable_uses: Vec<VariableUse>,
+    /// Variables it defines (`set $x`, `map ... $x`, `geo $x`, ...).
+    pub variable_definitions: HashSet<Rc<str>>,
+    pub geo_blocks: Vec<GeoBlock>,
 }
 
 impl Model {
+    /// The arguments of a directive.
+    pub fn args(&self, d: &Occurrence) -> &[Arg] {
+        &self.words[d.args.start as usize..d.args.end as usize]
+    }
+
     fn ancestors(&self, scope: ScopeId) -> impl Iterator<Item = &Scope> {
         std::iter::successors(self.scopes.get(scope), |s| {
             s.parent.and_then(|p| self.scopes.get(p))

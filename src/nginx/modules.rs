@@ -81,6 +81,11 @@ impl Loaded {
         }
     }
 
+    /// Whether any third-party module is loaded.
+    pub fn any_third_party(&self) -> bool {
+        !self.ids.is_empty()
+    }
+
     /// Whether directives of `module` are available.
     pub fn has(&self, module: &Module) -> bool {
         match module.third_party {

@@ -5,10 +5,12 @@
 //! The walk uses an explicit stack, so neither deep blocks nor long include
 //! chains can overflow the call stack.
 
+use super::directives::{self, Ctx as DirectiveCtx};
 use super::include::{Locator, Resolved};
 use super::listen::{implicit_http_socket, parse_listen, ListenParams, Protocol};
 use super::model::*;
 use super::parser::{Block, ConfFile};
+use super::variables;
 use super::Workspace;
 use crate::finding::Finding;
 use crate::rules::nginx::{include_cycle, include_not_found, include_outside_tree};
@@ -38,8 +40,8 @@ pub enum Start {
     Http,
     /// The inside of `stream { }`.
     Stream,
-    /// The inside of a `server { }` (snippets).
-    ServerBody,
+    /// A snippet: what `http`, a server or a location may include.
+    Snippet,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -56,6 +58,12 @@ enum Ctx {
     /// Blocks whose children are data, not directives (map, types, geo),
     /// where only `include` still means something.
     Data,
+    /// The entries of a `geo` block (an index of `Model::geo_blocks`).
+    Geo(usize),
+    /// The entries of a `map` block, whose values may use variables.
+    Map {
+        stream: bool,
+    },
     Other,
 }
 
@@ -85,6 +93,12 @@ struct Frame {
     ctx: Ctx,
     scope: ScopeId,
     chain: Rc<Chain>,
+    /// Where its directives stand in nginx's table; `None` inside a data
+    /// block or a module's own block syntax, where nothing is checked.
+    placed: Option<Placed>,
+    /// The block its directives belong to (an included file's belong to
+    /// the block of the include).
+    block: u32,
 }
 
 pub struct Built {
@@ -111,6 +125,11 @@ struct Walker<'w, 'a> {
     /// What each `include` directive (by its argument's span) resolved to:
     /// a file included many times resolves its own includes once.
     includes: HashMap<Span, Included>,
+    /// The frame of the directive being visited: where it stands, its block.
+    here: (Option<Placed>, u32),
+    blocks: u32,
+    /// Directive names, shared between their occurrences.
+    names: HashMap<String, Rc<str>>,
 }
 
 /// What an `include` led to, remembered for its next visit.
@@ -146,16 +165,27 @@ pub fn build(
         budget_reported: false,
         stock_used: BTreeSet::new(),
         includes: HashMap::new(),
+        here: (None, 0),
+        blocks: 0,
+        names: HashMap::new(),
     };
+    walker.model.openresty = (walker.ws.sources.get(entry).path.components())
+        .any(|c| c.as_os_str().to_string_lossy().contains("openresty"));
     let root = walker.new_scope(None);
     let ctx = match start {
         Start::Main => Ctx::Main,
         Start::Http => Ctx::Http,
         Start::Stream => Ctx::Stream,
-        Start::ServerBody => Ctx::Location {
+        Start::Snippet => Ctx::Location {
             server: None,
             protocol: Protocol::Http,
         },
+    };
+    let placed = match start {
+        Start::Main => Placed::In(DirectiveCtx::MAIN),
+        Start::Http => Placed::In(DirectiveCtx::HTTP),
+        Start::Stream => Placed::In(DirectiveCtx::STREAM),
+        Start::Snippet => Placed::AnyOf(SNIPPET_CONTEXTS),
     };
     let end = conf.directives.len();
     walker.stack.push(Frame {
@@ -169,6 +199,8 @@ pub fn build(
             parent: None,
             depth: 1,
         }),
+        placed: Some(placed),
+        block: 0,
     });
     walker.run();
     walker.finish()
@@ -191,6 +223,31 @@ fn reads_arguments(name: &str) -> bool {
             | "server"
             | "upstream"
     ) || PASS_DIRECTIVES.contains(&name)
+}
+
+/// The contexts of the stream module, whose variables are its own.
+const STREAM_CONTEXTS: DirectiveCtx = DirectiveCtx(
+    DirectiveCtx::STREAM.0 | DirectiveCtx::STREAM_SERVER.0 | DirectiveCtx::STREAM_UPSTREAM.0,
+);
+
+/// Where a snippet checked on its own may be included.
+const SNIPPET_CONTEXTS: DirectiveCtx = DirectiveCtx(
+    DirectiveCtx::HTTP.0
+        | DirectiveCtx::SERVER.0
+        | DirectiveCtx::LOCATION.0
+        | DirectiveCtx::IF_IN_SERVER.0
+        | DirectiveCtx::IF_IN_LOCATION.0,
+);
+
+/// Directives whose argument values the table rules read: on/off flags,
+/// enumerated values, log formats, loaded modules.
+fn records_values(name: &str) -> bool {
+    matches!(
+        name,
+        "access_log" | "log_format" | "load_module" | "listen" | "server" | "if"
+    ) || directives::lookup(name)
+        .iter()
+        .any(|s| s.args.is_flag() || s.value_kind != directives::ValueKind::Free)
 }
 
 /// What a directive is, read out of the source before the walk acts on it.
@@ -223,7 +280,11 @@ impl Walker<'_, '_> {
             let conf = Rc::clone(&frame.conf);
             frame.next = conf.directives[index].subtree_end as usize;
             let (ctx, scope, chain) = (frame.ctx, frame.scope, Rc::clone(&frame.chain));
+            self.here = (frame.placed, frame.block);
             let directive = self.read_directive(&conf, chain.file, index);
+            if !matches!(ctx, Ctx::Data | Ctx::Geo(_) | Ctx::Map { .. }) {
+                self.record(&conf, &directive, chain.file);
+            }
             self.visit(&conf, directive, ctx, scope, &chain);
         }
     }
@@ -267,6 +328,8 @@ impl Walker<'_, '_> {
         if !d.has_children {
             return;
         }
+        self.blocks += 1;
+        let placed = self.here.0.and_then(|p| p.enter(&d.name));
         self.stack.push(Frame {
             conf: Rc::clone(conf),
             next: d.index + 1,
@@ -274,6 +337,73 @@ impl Walker<'_, '_> {
             ctx,
             scope,
             chain: Rc::clone(chain),
+            placed: if matches!(ctx, Ctx::Data | Ctx::Geo(_) | Ctx::Map { .. }) {
+                None
+            } else {
+                placed
+            },
+            block: self.blocks,
+        });
+    }
+
+    /// Records a directive for the rules that check it against nginx's
+    /// table; the values of its arguments only where a rule reads them.
+    fn record(&mut self, conf: &ConfFile, d: &Directive, file: FileId) {
+        let Some(placed) = self.here.0 else {
+            return;
+        };
+        let name = match self.names.get(d.name.as_str()) {
+            Some(name) => Rc::clone(name),
+            None => {
+                let name: Rc<str> = Rc::from(d.name.as_str());
+                self.names.insert(d.name.clone(), Rc::clone(&name));
+                name
+            }
+        };
+        let src = &self.ws.sources.get(file).bytes;
+        let words = conf.args(&conf.directives[d.index]);
+        let start = self.model.words.len() as u32;
+        if records_values(&name) {
+            self.model.words.extend(words.iter().map(|w| Arg {
+                span: Span::new(file, w.start as usize, w.end as usize),
+                value: w.value(src).into(),
+            }));
+        }
+        if words
+            .iter()
+            .any(|w| src[w.start as usize..w.end as usize].contains(&b'$'))
+        {
+            let values: Vec<std::borrow::Cow<'_, str>> =
+                words.iter().map(|w| w.value(src)).collect();
+            let values: Vec<&str> = values.iter().map(|v| &**v).collect();
+            let stream = placed.contexts().intersects(STREAM_CONTEXTS);
+            for (i, used) in variables::uses(&name, &values) {
+                let w = &words[i];
+                self.model.variable_uses.push(VariableUse {
+                    name: used.into(),
+                    span: Span::new(file, w.start as usize, w.end as usize),
+                    stream,
+                });
+            }
+            if let Some(defined) = variables::defined_by(&name, &values) {
+                self.model.variable_definitions.insert(Rc::from(defined));
+            }
+        }
+        if &*name == "load_module" && placed == Placed::In(DirectiveCtx::MAIN) {
+            let module = (self.model.words.get(start as usize))
+                .and_then(|a| directives::module_of_shared_object(&a.value))
+                .and_then(|m| m.third_party);
+            self.model.loaded_modules.extend(module);
+        }
+        self.model.directives.push(Occurrence {
+            name,
+            name_span: d.name_span,
+            stmt_span: d.stmt_span,
+            placed,
+            block: self.here.1,
+            args: start..self.model.words.len() as u32,
+            arg_count: words.len() as u32,
+            has_block: !matches!(conf.directives[d.index].block, Block::None),
         });
     }
 
@@ -342,6 +472,20 @@ impl Walker<'_, '_> {
                         let ui = self.model.upstreams.len() - 1;
                         self.push_children(conf, &d, Ctx::Upstream(ui), scope, chain);
                     }
+                    "geo" if d.has_children => {
+                        self.model.geo_blocks.push(GeoBlock {
+                            stream: protocol == Protocol::Stream,
+                            entries: Vec::new(),
+                        });
+                        let gi = self.model.geo_blocks.len() - 1;
+                        self.push_children(conf, &d, Ctx::Geo(gi), scope, chain)
+                    }
+                    "map" if d.has_children => {
+                        let ctx = Ctx::Map {
+                            stream: protocol == Protocol::Stream,
+                        };
+                        self.push_children(conf, &d, ctx, scope, chain)
+                    }
                     "map" | "geo" | "types" | "split_clients" | "match" | "charset_map" => {
                         self.push_children(conf, &d, Ctx::Data, scope, chain)
                     }
@@ -372,6 +516,37 @@ impl Walker<'_, '_> {
                 }
             }
             Ctx::Data => self.push_children(conf, &d, Ctx::Data, scope, chain),
+            Ctx::Map { stream } => {
+                // `key value;`: the value may use variables (the key is a
+                // string or a regex).
+                let directive = &conf.directives[d.index];
+                if let [value] = conf.args(directive) {
+                    let src = &self.ws.sources.get(chain.file).bytes;
+                    let text = value.value(src);
+                    for name in variables::names_in(&text) {
+                        self.model.variable_uses.push(VariableUse {
+                            name: name.into(),
+                            span: Span::new(chain.file, value.start as usize, value.end as usize),
+                            stream,
+                        });
+                    }
+                }
+            }
+            Ctx::Geo(gi) => {
+                let src = &self.ws.sources.get(chain.file).bytes;
+                let directive = &conf.directives[d.index];
+                let words = std::iter::once(&directive.name).chain(conf.args(directive));
+                let values = words
+                    .map(|w| Arg {
+                        span: Span::new(chain.file, w.start as usize, w.end as usize),
+                        value: w.value(src).into(),
+                    })
+                    .collect();
+                self.model.geo_blocks[gi].entries.push(GeoEntry {
+                    span: d.stmt_span,
+                    words: values,
+                });
+            }
             Ctx::Other => self.push_children(conf, &d, Ctx::Other, scope, chain),
         }
     }
@@ -509,7 +684,17 @@ impl Walker<'_, '_> {
                 resolved
             }
         };
+        let in_main = self.here.0 == Some(Placed::In(DirectiveCtx::MAIN));
         match included {
+            Included::Opaque if in_main => {
+                self.model.scopes[scope].opaque = true;
+                self.model.modules_unknown = true;
+            }
+            // `include /etc/nginx/modules-enabled/*.conf;` with no such folder
+            // in the tree: the modules it loads are on the server.
+            Included::Files(ids) if in_main && ids.is_empty() && self.names_missing_folder(arg) => {
+                self.model.modules_unknown = true;
+            }
             Included::Opaque => self.model.scopes[scope].opaque = true,
             // The stack is last-in first-out: push in reverse to read in order.
             Included::Files(ids) => {
@@ -518,6 +703,18 @@ impl Walker<'_, '_> {
                 }
             }
         }
+    }
+
+    /// Whether a glob's folder is missing from the tree.
+    fn names_missing_folder(&self, arg: &str) -> bool {
+        let Some(located) = self.locator().locate(arg) else {
+            return true;
+        };
+        let folder = located.parent().unwrap_or(&located);
+        !matches!(
+            self.ws.sources.tree().resolve(folder),
+            crate::tree::Place::Dir(_)
+        )
     }
 
     /// Resolves an include once: the files it reads (loaded, and shown at
@@ -699,6 +896,8 @@ impl Walker<'_, '_> {
                 parent: Some(Rc::clone(chain)),
                 depth: chain.depth + 1,
             }),
+            placed: self.here.0,
+            block: self.here.1,
         });
     }
 
@@ -711,12 +910,14 @@ impl Walker<'_, '_> {
                         socket: implicit_http_socket(),
                         default_server: false,
                         ssl: false,
+                        socket_options: false,
                     },
                     span: server.keyword,
                     implicit: true,
                 });
             }
         }
+        self.model.files = self.reached.iter().copied().collect();
         Built {
             model: self.model,
             reached: self.reached,

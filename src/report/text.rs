@@ -154,6 +154,7 @@ pub fn render(report: &Report<'_>, options: &TextOptions) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_context_lines(1);
     let mut out = String::new();
     for f in report.findings {

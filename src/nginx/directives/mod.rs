@@ -6,7 +6,7 @@
 #[rustfmt::skip]
 mod table;
 
-pub use table::{DIRECTIVES, MODULES};
+pub use table::{DIRECTIVES, MODULES, VARIABLES};
 
 /// An nginx version, `1.22.1`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,6 +67,8 @@ macro_rules! contexts {
             $(pub const $name: Ctx = Ctx(1 << $bit);)*
             pub const NONE: Ctx = Ctx(0);
             const NAMES: &'static [(Ctx, &'static str)] = &[$((Ctx::$name, $text)),*];
+            /// Every single context, in nginx's order.
+            pub const ALL: &'static [Ctx] = &[$(Ctx::$name),*];
         }
     };
 }
@@ -93,6 +95,10 @@ contexts! {
 }
 
 impl Ctx {
+    pub fn union(self, other: Ctx) -> Ctx {
+        Ctx(self.0 | other.0)
+    }
+
     pub fn intersects(self, other: Ctx) -> bool {
         self.0 & other.0 != 0
     }
@@ -238,6 +244,37 @@ pub struct Module {
     pub label: &'static str,
 }
 
+/// A value or parameter a directive accepts, and the first nginx release
+/// that accepts it (0.0.0 for third-party modules).
+#[derive(Debug)]
+pub struct Item {
+    pub name: &'static str,
+    pub since: Version,
+}
+
+/// A variable nginx's modules declare.
+#[derive(Debug)]
+pub struct Variable {
+    pub name: &'static str,
+    /// A stream variable (else http).
+    pub stream: bool,
+    /// A family: `http_` stands for every `$http_NAME`.
+    pub prefix: bool,
+    pub since: Version,
+    pub until: Option<Version>,
+}
+
+/// The declared variable a name refers to (exactly, or by its prefix).
+pub fn variable(name: &str, stream: bool) -> Option<&'static Variable> {
+    let of_protocol = || VARIABLES.iter().filter(move |v| v.stream == stream);
+    of_protocol()
+        .find(|v| !v.prefix && v.name == name)
+        .or_else(|| {
+            of_protocol()
+                .find(|v| v.prefix && name.starts_with(v.name) && name.len() > v.name.len())
+        })
+}
+
 /// One directive as one module declares it.
 #[derive(Debug)]
 pub struct Spec {
@@ -249,7 +286,11 @@ pub struct Spec {
     /// A second one in the same block is refused: `"x" directive is duplicate`.
     pub once: bool,
     pub value_kind: ValueKind,
-    pub values: &'static [&'static str],
+    /// The values of an enum or bitmask directive.
+    pub values: &'static [Item],
+    /// The parameters `listen` and upstream `server` accept
+    /// (`default_server`, `weight`, ...): `name` or `name=value`.
+    pub params: &'static [Item],
     /// The first nginx release that has it (0.0.0 for third-party modules).
     pub since: Version,
     /// The last release that had it, when nginx has dropped it since.

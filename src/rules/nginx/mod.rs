@@ -1,13 +1,25 @@
 //! nginx rules.
 
 pub mod conflicting_server_name;
+pub mod directive_not_allowed_here;
 pub mod duplicate_default_server;
+pub mod duplicate_directive;
+pub mod duplicate_listen_options;
 pub mod include_cycle;
 pub mod include_not_found;
 pub mod include_outside_tree;
+pub mod invalid_condition;
+pub mod invalid_number_of_arguments;
+pub mod invalid_parameter;
 pub mod invalid_suppression;
+pub mod invalid_value;
 pub mod missing_default_server;
+pub mod no_port_in_upstream;
 pub mod proxy_pass_static_dns;
 pub mod single_upstream_server;
 pub mod ssl_without_certificate;
 pub mod syntax_error;
+pub mod table;
+pub mod unknown_directive;
+pub mod unknown_log_format;
+pub mod unknown_variable;

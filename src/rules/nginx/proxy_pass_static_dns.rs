@@ -66,7 +66,8 @@ fn check_upstreams(model: &Model, out: &mut Checker<'_>) {
                 )
             } else {
                 format!(
-                    "nginx {version} cannot re-resolve an upstream server (open-source nginx can since {UPSTREAM_RESOLVE_SINCE}, with `resolve`); set `[nginx] version` if you run a newer one, or pass through a variable with a `resolver` instead"
+                    "nginx {} cannot re-resolve an upstream server (open-source nginx can since {UPSTREAM_RESOLVE_SINCE}, with `resolve`); set `[nginx] version` if you run a newer one, or pass through a variable with a `resolver` instead",
+                    out.config.nginx_version_text()
                 )
             };
             out.report(Finding::new(
@@ -98,7 +99,11 @@ fn check_passes(model: &Model, out: &mut Checker<'_>) {
             }
             continue;
         }
-        if model.has_upstream(pass.protocol, host) {
+        // A name with no port is an upstream or nothing: nginx-refuses-to-start
+        // is nginx/no-port-in-upstream's to say, not a DNS lookup.
+        if model.has_upstream(pass.protocol, host)
+            || super::no_port_in_upstream::portless_host(pass).is_some()
+        {
             continue;
         }
         out.report(Finding::new(

@@ -25,20 +25,23 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         {
             continue;
         }
-        let ssl_listens: Vec<_> = server.listens.iter().filter(|l| l.params.ssl).collect();
-        let span = match ssl_listens.first() {
-            Some(listen) => listen.span,
-            None if server.ssl_on => server.keyword,
-            None => continue,
-        };
-        out.report(Finding::new(
+        let ssl_listen = server.listens.iter().find(|l| l.params.ssl);
+        if ssl_listen.is_none() && !server.ssl_on {
+            continue;
+        }
+        // At the server block, as nginx reports it; the TLS listen beside it.
+        let mut finding = Finding::new(
             &RULE,
-            span,
+            server.keyword,
             format!(
                 "no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive of {}; nginx refuses to start",
                 server.label()
             ),
             "add `ssl_certificate` and `ssl_certificate_key` to this server block (or to `http`), or `ssl_reject_handshake on;` for a catch-all TLS server",
-        ));
+        );
+        if let Some(listen) = ssl_listen {
+            finding = finding.related(listen.span, "the TLS listener");
+        }
+        out.report(finding);
     }
 }

@@ -1,0 +1,96 @@
+//! A directive the targeted nginx does not know: a typo, a directive of a
+//! newer (or older) nginx than the one configured, or one of a module the
+//! configuration does not load. nginx refuses to start or reload:
+//! `unknown directive "ssl_protocol"`.
+
+use super::table::{Build, Lookup};
+use crate::finding::{Finding, Severity};
+use crate::nginx::directives::{self, Spec};
+use crate::nginx::model::Model;
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+
+pub const RULE: Rule = Rule {
+    id: "nginx/unknown-directive",
+    default_severity: Severity::Error,
+    summary: "a directive the targeted nginx does not know: nginx will not start",
+    doc: include_str!("../../../rules/nginx/unknown-directive.md"),
+    aliases: &[],
+    check: Check::Nginx(check),
+};
+
+fn check(model: &Model, out: &mut Checker<'_>) {
+    let build = Build::of(model, out.config);
+    for d in &model.directives {
+        let found = Lookup::of(d, &build);
+        if !found.available.is_empty() {
+            continue;
+        }
+        let name = &*d.name;
+        let why = why_unknown(found.all, &build);
+        let (reason, help) = match why {
+            Some(why) => why,
+            None => {
+                let here = d.placed.contexts();
+                let suggestion = directives::suggest(name, &|s: &Spec| {
+                    s.contexts.intersects(here)
+                        && build.modules.has(s.module())
+                        && s.exists_in(build.version)
+                });
+                match suggestion {
+                    Some(s) => (
+                        format!("; did you mean \"{s}\"?"),
+                        format!("replace it with `{s}` if that is what you meant"),
+                    ),
+                    None => (
+                        String::new(),
+                        "check the spelling against the nginx documentation, or the module that provides it".to_string(),
+                    ),
+                }
+            }
+        };
+        out.report(Finding::new(
+            &RULE,
+            d.stmt_span,
+            format!("unknown directive \"{name}\"{reason}"),
+            help,
+        ));
+    }
+}
+
+/// Why a directive nginx has somewhere is not in this build: its version,
+/// or a module it does not load. `None` for a name no nginx knows.
+fn why_unknown(all: &[Spec], build: &Build) -> Option<(String, String)> {
+    let spec = all.first()?;
+    if let Some(spec) = all.iter().find(|s| build.modules.has(s.module())) {
+        let (version, text) = (build.version, &build.version_text);
+        if spec.since > version {
+            return Some((
+                format!(
+                    ": it needs nginx {} or newer; this configuration targets {text}",
+                    spec.since
+                ),
+                "upgrade nginx, or set `[nginx] version` in tripline.toml to the version you run"
+                    .to_string(),
+            ));
+        }
+        if let Some(last) = spec.until {
+            return Some((
+                format!(": nginx removed it after {last}; this configuration targets {text}"),
+                "see nginx's CHANGES for its replacement (`ssl on;` became `listen ... ssl;`), or set `[nginx] version` to the version you run".to_string(),
+            ));
+        }
+    }
+    let module = spec.module();
+    let id = module.third_party.unwrap_or(module.name);
+    Some((
+        format!(
+            ": it comes from {}, which this configuration does not load",
+            module.label
+        ),
+        format!(
+            "load the module (`load_module modules/{}.so;`), or list `{id}` in `[nginx] modules` of tripline.toml if your nginx has it built in",
+            module.name
+        ),
+    ))
+}

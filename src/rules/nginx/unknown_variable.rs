@@ -1,0 +1,92 @@
+//! A variable no module declares and the configuration does not define:
+//! a typo (`$reqeust_uri`), or one newer than the targeted nginx
+//! (`$is_request_port` before 1.29). nginx refuses to start or reload:
+//! `unknown "reqeust_uri" variable`.
+
+use super::table::Build;
+use crate::finding::{Finding, Severity};
+use crate::nginx::directives::{self, VARIABLES};
+use crate::nginx::model::Model;
+use crate::nginx::variables;
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+use std::collections::HashSet;
+
+pub const RULE: Rule = Rule {
+    id: "nginx/unknown-variable",
+    default_severity: Severity::Error,
+    summary: "a variable no module declares and nothing defines: nginx will not start",
+    doc: include_str!("../../../rules/nginx/unknown-variable.md"),
+    aliases: &[],
+    check: Check::LoadedNginx(check),
+};
+
+fn check(model: &Model, out: &mut Checker<'_>) {
+    let build = Build::of(model, out.config);
+    // Third-party modules declare variables of their own, and an include
+    // tripline could not read may define any: only a fully known
+    // configuration is checked.
+    if build.modules.unknown
+        || build.modules.any_third_party()
+        || model.scopes.iter().any(|s| s.opaque)
+    {
+        return;
+    }
+    let mut defined: HashSet<String> = model
+        .variable_definitions
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+    for &file in &model.files {
+        defined.extend(variables::named_captures(&out.sources.get(file).bytes));
+    }
+    let mut reported = HashSet::new();
+    for used in &model.variable_uses {
+        let name = &*used.name;
+        if defined.contains(name) {
+            continue;
+        }
+        let known = directives::variable(name, used.stream);
+        let reason = match known {
+            Some(v) if v.since <= build.version && v.until.is_none_or(|u| build.version <= u) => {
+                continue
+            }
+            Some(v) if v.since > build.version => format!(
+                ": it needs nginx {} or newer; this configuration targets {}",
+                v.since, build.version_text
+            ),
+            Some(_) => format!(
+                ": the targeted nginx {} no longer has it",
+                build.version_text
+            ),
+            None => {
+                let suggestion = VARIABLES
+                    .iter()
+                    .filter(|v| v.stream == used.stream && !v.prefix && v.since <= build.version)
+                    .map(|v| v.name)
+                    .chain(defined.iter().map(String::as_str))
+                    .map(|n| (strsim::jaro_winkler(name, n), n))
+                    .filter(|(score, _)| *score >= 0.88)
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                match suggestion {
+                    Some((_, n)) => format!("; did you mean \"${n}\"?"),
+                    None => String::new(),
+                }
+            }
+        };
+        // Once per name and place: a variable used twice in one argument
+        // is one mistake.
+        if !reported.insert((name.to_string(), used.span)) {
+            continue;
+        }
+        out.report(Finding::new(
+            &RULE,
+            used.span,
+            format!(
+                "unknown \"{}\" variable{reason}",
+                crate::finding::shortened(name)
+            ),
+            "fix the name, or define it (`set`, `map`, `geo`) before nginx needs it",
+        ));
+    }
+}
