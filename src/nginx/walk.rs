@@ -128,8 +128,9 @@ struct Walker<'w, 'a> {
     /// The frame of the directive being visited: where it stands, its block.
     here: (Option<Placed>, u32),
     blocks: u32,
-    /// Directive names, shared between their occurrences.
-    names: HashMap<String, Rc<str>>,
+    /// Directive names, shared between their occurrences, and whether the
+    /// rules read their values (looked up once per name).
+    names: HashMap<String, (Rc<str>, bool)>,
 }
 
 /// What an `include` led to, remembered for its next visit.
@@ -352,18 +353,19 @@ impl Walker<'_, '_> {
         let Some(placed) = self.here.0 else {
             return;
         };
-        let name = match self.names.get(d.name.as_str()) {
-            Some(name) => Rc::clone(name),
+        let (name, keep_values) = match self.names.get(d.name.as_str()) {
+            Some((name, keep)) => (Rc::clone(name), *keep),
             None => {
                 let name: Rc<str> = Rc::from(d.name.as_str());
-                self.names.insert(d.name.clone(), Rc::clone(&name));
-                name
+                let keep = records_values(&name);
+                self.names.insert(d.name.clone(), (Rc::clone(&name), keep));
+                (name, keep)
             }
         };
         let src = &self.ws.sources.get(file).bytes;
         let words = conf.args(&conf.directives[d.index]);
         let start = self.model.words.len() as u32;
-        if records_values(&name) {
+        if keep_values {
             self.model.words.extend(words.iter().map(|w| Arg {
                 span: Span::new(file, w.start as usize, w.end as usize),
                 value: w.value(src).into(),

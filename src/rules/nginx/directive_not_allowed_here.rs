@@ -2,7 +2,7 @@
 //! directive is not allowed here` (at the server level), `"server" directive
 //! is not allowed here` (outside http). nginx refuses to start or reload.
 
-use super::table::{Build, Lookup};
+use super::table::{Build, Lookups};
 use crate::finding::{Finding, Severity};
 use crate::nginx::directives::Ctx;
 use crate::nginx::model::{Model, Placed};
@@ -20,8 +20,9 @@ pub const RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     let build = Build::of(model, out.config);
+    let mut lookups = Lookups::new(&build);
     for d in &model.directives {
-        let found = Lookup::of(d, &build);
+        let found = lookups.get(d);
         if found.available.is_empty() || !found.allowed.is_empty() {
             continue;
         }

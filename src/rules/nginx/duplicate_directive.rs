@@ -5,7 +5,7 @@
 //! is duplicate` (Debian's nginx.conf sets `gzip on;`, and so did a site).
 //! nginx refuses to start or reload.
 
-use super::table::{Build, Lookup};
+use super::table::{Build, Lookups};
 use crate::finding::{Finding, Severity};
 use crate::nginx::model::{Model, Occurrence};
 use crate::registry::{Check, Rule};
@@ -32,9 +32,10 @@ fn slot(name: &str) -> &str {
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     let build = Build::of(model, out.config);
+    let mut lookups = Lookups::new(&build);
     let mut first_in_block: HashMap<(u32, &str), &Occurrence> = HashMap::new();
     for d in &model.directives {
-        let found = Lookup::of(d, &build);
+        let found = lookups.get(d);
         if found.allowed.is_empty() || !found.allowed.iter().all(|s| s.once) {
             continue;
         }

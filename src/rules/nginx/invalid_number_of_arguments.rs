@@ -2,7 +2,7 @@
 //! `invalid number of arguments in "rewrite" directive`. nginx refuses to
 //! start or reload.
 
-use super::table::{Build, Lookup};
+use super::table::{Build, Lookups};
 use crate::finding::{Finding, Severity};
 use crate::nginx::model::Model;
 use crate::registry::{Check, Rule};
@@ -19,8 +19,9 @@ pub const RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     let build = Build::of(model, out.config);
+    let mut lookups = Lookups::new(&build);
     for d in &model.directives {
-        let found = Lookup::of(d, &build);
+        let found = lookups.get(d);
         let count = d.arg_count as usize;
         let Some(first) = found.allowed.first() else {
             continue;

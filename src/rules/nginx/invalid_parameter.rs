@@ -3,7 +3,7 @@
 //! `server app:9000 resolve;` before 1.27.3, a typo (`defualt_server`).
 //! nginx refuses to start or reload: `invalid parameter "quic"`.
 
-use super::table::{Build, Lookup};
+use super::table::{Build, Lookups};
 use crate::finding::{Finding, Severity};
 use crate::nginx::model::Model;
 use crate::registry::{Check, Rule};
@@ -20,11 +20,12 @@ pub const RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     let build = Build::of(model, out.config);
+    let mut lookups = Lookups::new(&build);
     for d in &model.directives {
         if &*d.name != "listen" && &*d.name != "server" {
             continue;
         }
-        let found = Lookup::of(d, &build);
+        let found = lookups.get(d);
         let [spec] = found.allowed.as_slice() else {
             continue;
         };

@@ -3,7 +3,7 @@
 //! `invalid value "TLSv1.4"` in `ssl_protocols`. nginx refuses to start or
 //! reload.
 
-use super::table::{Build, Lookup};
+use super::table::{Build, Lookups};
 use crate::finding::{Finding, Severity};
 use crate::nginx::directives::{ValueKind, Version};
 use crate::nginx::model::Model;
@@ -21,9 +21,10 @@ pub const RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     let build = Build::of(model, out.config);
+    let mut lookups = Lookups::new(&build);
     check_geo(model, &build, out);
     for d in &model.directives {
-        let found = Lookup::of(d, &build);
+        let found = lookups.get(d);
         // One form only: a name with several declarations may accept more.
         let [spec] = found.allowed.as_slice() else {
             continue;

@@ -3,7 +3,7 @@
 //! configuration does not load. nginx refuses to start or reload:
 //! `unknown directive "ssl_protocol"`.
 
-use super::table::{Build, Lookup};
+use super::table::{Build, Lookups};
 use crate::finding::{Finding, Severity};
 use crate::nginx::directives::{self, Spec};
 use crate::nginx::model::Model;
@@ -21,8 +21,9 @@ pub const RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     let build = Build::of(model, out.config);
+    let mut lookups = Lookups::new(&build);
     for d in &model.directives {
-        let found = Lookup::of(d, &build);
+        let found = lookups.get(d);
         if !found.available.is_empty() {
             continue;
         }
