@@ -78,19 +78,23 @@ fn ttl_plan_prints_the_earliest_switch_time() {
         .map(|f| f["message"].as_str().expect("message"))
         .map(|m| m.split(" has TTL").next().unwrap_or(m))
         .collect();
-    // The apex records (TTL 4 h); `api` (300 s) is already low, and records
-    // identical on both sides below the apex do not block the switch.
-    assert_eq!(
-        names,
-        ["example.com. A", "example.com. MX", "example.com. TXT"]
+    // What changes at the switch: the apex NS (1 day) and the apex A that
+    // becomes an alias (4 h). The MX and TXT are identical on both sides
+    // (whatever their TTL, either provider gives the same answer) and `api`
+    // (300 s) is already low.
+    assert_eq!(names, ["example.com. NS", "example.com. A"]);
+    let helps: Vec<&str> = lowered
+        .iter()
+        .map(|f| f["help"].as_str().expect("help"))
+        .collect();
+    assert!(
+        helps[0].contains("no earlier than 2026-01-16T12:00:00Z"),
+        "{helps:?}"
     );
-    for f in lowered {
-        let help = f["help"].as_str().expect("help");
-        assert!(
-            help.contains("no earlier than 2026-01-15T16:00:00Z"),
-            "{help}"
-        );
-    }
+    assert!(
+        helps[1].contains("no earlier than 2026-01-15T16:00:00Z"),
+        "{helps:?}"
+    );
 }
 
 #[test]
@@ -120,9 +124,16 @@ fn every_format_diffs_clean_against_every_other() {
         .collect();
     files.sort();
     assert!(files.len() >= 5, "{files:?}");
+    // The files name different name servers (each provider's own), whose
+    // 1- and 2-day TTLs rightly ask to be lowered before a real switch; the
+    // records are what this compares.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("tripline.toml");
+    std::fs::write(&config, "[migration]\ncutover-ttl = 172800\n").expect("write");
+    let config = config.to_string_lossy();
     for old in &files {
         for new in &files {
-            let (code, json) = diff_json(&["--fail-on", "info", old, new]);
+            let (code, json) = diff_json(&["--config", &config, "--fail-on", "info", old, new]);
             assert_eq!(rules_of(&json), Vec::<String>::new(), "{old} vs {new}");
             assert_eq!(code, 0, "{old} vs {new}");
         }
@@ -321,14 +332,16 @@ fn markdown_report_adds_up() {
     assert_eq!((compared, missing, non_portable, extra), (8, 1, 1, 0));
     assert_eq!(section_rows(md, "Missing in NEW"), Some((missing, missing)));
     assert_eq!(
-        section_rows(md, "Non-portable: provider pseudo-records"),
+        section_rows(md, "Non-portable: served in another form"),
         Some((non_portable, non_portable))
     );
     assert_eq!(section_rows(md, "Changed"), None, "no empty sections");
+    // OLD's NS (1 day) change for Route 53's: the longest TTL to wait out.
     assert!(
-        md.contains("switch NS no earlier than **2026-01-15T16:00:00Z**"),
+        md.contains("switch NS no earlier than **2026-01-16T12:00:00Z**"),
         "{md}"
     );
+    assert!(md.contains("| `example.com. NS` | 86400 |"), "{md}");
     assert!(md.contains("at least 1 day (OLD's apex NS TTL)"), "{md}");
     // Byte-identical on a second run.
     let again = realistic_markdown();
@@ -354,4 +367,149 @@ fn sarif_and_github_formats_work_for_diff() {
         "{}",
         github.stdout
     );
+}
+
+#[test]
+fn a_bind_zone_and_octodns_dump_of_it_diff_clean() {
+    let dir = "fixtures/dns/exports/octodns-dump";
+    let (code, json) = diff_json(&[
+        "--fail-on",
+        "info",
+        &format!("{dir}/example.com.zone"),
+        &format!("{dir}/example.com.yaml"),
+    ]);
+    assert_eq!(rules_of(&json), Vec::<String>::new(), "{json}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn route53_cleanup_of_two_thirds_is_a_mass_deletion() {
+    let dir = "fixtures/migration/mass-deletion/bad-route53-cleanup";
+    let (old, new) = (format!("{dir}/old.json"), format!("{dir}/new.json"));
+    let (code, json) = diff_json(&["--fail-on", "error", &old, &new]);
+    assert_eq!(code, 1, "fails at --fail-on error");
+    let mass = findings_of(&json, "migration/mass-deletion");
+    assert_eq!(mass.len(), 1, "{json}");
+    assert!(
+        mass[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("NEW lacks 167 of the 236 RRsets")),
+        "{}",
+        mass[0]["message"]
+    );
+    // Deleted aliases are losses like any other RRset, never non-portable.
+    assert!(findings_of(&json, "migration/non-portable-record").is_empty());
+    let md = tripline(&["diff", "--format", "markdown", "--now", NOW, &old, &new]).stdout;
+    assert_eq!(summary_counts(&md), [236, 69, 0, 167, 0, 0, 0], "{md}");
+    assert!(
+        md.contains("| `pr-9.preview.example.com. A` | `alias to dualstack.preview-9.us-east-1.elb.amazonaws.com.` | — |"),
+        "a deleted alias is listed under Missing, with no TTL of its own"
+    );
+}
+
+#[test]
+fn routing_alias_and_proxy_changes_are_changed_records() {
+    let cases = [
+        ("bad-weight-to-zero", "routing: weight 90 → 0"),
+        (
+            "bad-health-check-removed",
+            "routing: healthcheckid 6bb57c41-879a-42d0-acdd-ed6472f08eb9 → none",
+        ),
+        (
+            "bad-alias-retargeted",
+            "OLD has alias to dualstack.app-prod-1.us-east-1.elb.amazonaws.com., NEW has alias to dualstack.app-staging-1.us-east-1.elb.amazonaws.com.",
+        ),
+        ("bad-proxied-turned-off", "proxied by Cloudflare in OLD, not in NEW"),
+        ("bad-octodns-proxied-off", "proxied by Cloudflare in OLD, not in NEW"),
+    ];
+    for (case, expected) in cases {
+        let dir = format!("fixtures/migration/changed-record/{case}");
+        let args = common::fixture_command("migration/changed-record", &dir);
+        let (code, json) = diff_json(&[&args[1], &args[2]]);
+        let changed = findings_of(&json, "migration/changed-record");
+        assert_eq!(changed.len(), 1, "{case}: {json}");
+        let message = changed[0]["message"].as_str().expect("message");
+        assert!(message.contains(expected), "{case}: {message}");
+        assert_eq!(code, 1, "{case}");
+    }
+}
+
+#[test]
+fn a_routing_set_collapsed_into_a_plain_rrset_is_not_missing() {
+    let dir = "fixtures/migration/non-portable-record/bad-weighted-set-collapsed";
+    let (_, json) = diff_json(&[&format!("{dir}/old.json"), &format!("{dir}/new.json")]);
+    assert_eq!(
+        findings_of(&json, "migration/non-portable-record").len(),
+        2,
+        "blue and green: {json}"
+    );
+    for rule in ["migration/missing-record", "migration/extra-record"] {
+        assert!(findings_of(&json, rule).is_empty(), "{rule}: {json}");
+    }
+    // The other way round: one plain RRset split into weighted sets.
+    let (_, json) = diff_json(&[&format!("{dir}/new.json"), &format!("{dir}/old.json")]);
+    assert_eq!(rules_of(&json), ["migration/non-portable-record"], "{json}");
+}
+
+#[test]
+fn tables_shorten_long_values_and_json_keeps_them_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA".repeat(8);
+    let zone = |dkim: bool| {
+        let mut text = String::from(
+            "$ORIGIN example.com.\n$TTL 300\n@ IN SOA ns1.example.net. h.example.com. 1 2 3 4 5\n@ IN A 192.0.2.1\n",
+        );
+        if dkim {
+            let chunks: Vec<String> = key
+                .as_bytes()
+                .chunks(200)
+                .map(|c| format!("\"{}\"", String::from_utf8_lossy(c)))
+                .collect();
+            text.push_str(&format!(
+                "s1._domainkey IN TXT \"v=DKIM1; k=rsa; p=\" {}\n",
+                chunks.join(" ")
+            ));
+        }
+        text
+    };
+    let (old, new) = (dir.path().join("old.zone"), dir.path().join("new.zone"));
+    std::fs::write(&old, zone(true)).expect("write");
+    std::fs::write(&new, zone(false)).expect("write");
+    let (old, new) = (old.to_string_lossy(), new.to_string_lossy());
+    let (_, json) = diff_json(&[&old, &new]);
+    let missing = findings_of(&json, "migration/missing-record");
+    assert!(
+        missing[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(&key[key.len() - 40..])),
+        "the JSON message has the whole key"
+    );
+    let md = tripline(&["diff", "--format", "markdown", "--now", NOW, &old, &new]).stdout;
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| `s1._domainkey.example.com. TXT`"))
+        .expect("missing row");
+    assert!(row.contains('…'), "{row}");
+    assert!(row.chars().count() < 250, "{row}");
+    // Identical records do not need a lowered TTL; the apex A is identical.
+    assert!(!md.contains("Lower these TTLs"), "{md}");
+}
+
+#[test]
+fn unreadable_records_are_said_to_be_absent_not_uncompared() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let zone = |mx: &str| {
+        format!("$ORIGIN example.com.\n$TTL 300\n@ IN SOA ns1.example.net. h.example.com. 1 2 3 4 5\n@ IN MX {mx}\n")
+    };
+    let (old, new) = (dir.path().join("old.zone"), dir.path().join("new.zone"));
+    std::fs::write(&old, zone("10 mx1.example.net.")).expect("write");
+    std::fs::write(&new, zone("ten mx1.example.net.")).expect("write");
+    let (old, new) = (old.to_string_lossy(), new.to_string_lossy());
+    let md = tripline(&["diff", "--format", "markdown", "--now", NOW, &old, &new]).stdout;
+    assert_eq!(section_rows(&md, "Missing in NEW"), Some((1, 1)), "{md}");
+    assert!(
+        md.contains("A record that could not be read is absent from its side above"),
+        "{md}"
+    );
+    assert!(!md.contains("are not compared"), "{md}");
 }

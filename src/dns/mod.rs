@@ -1,11 +1,14 @@
 //! The DNS engine: a span-aware zone-file parser of our own (nom lexer,
 //! typed RDATA), and the zone model the DNS rules check.
 
+pub mod canonical;
 pub mod export;
 pub mod lexer;
 pub mod model;
 pub mod name;
+pub mod provider;
 pub mod rdata;
+pub mod svcb;
 pub mod zone;
 
 use crate::finding::Finding;

@@ -22,6 +22,20 @@ pub enum NameError {
     BadEscape(String),
     #[error("relative name `{0}` but the zone's origin is unknown")]
     NoOrigin(String),
+    #[error("`{0}` is not a valid internationalised domain name")]
+    BadIdn(String),
+}
+
+/// An internationalised name in the ASCII (punycode) form DNS carries:
+/// `☃.example.com.` is `xn--n3h.example.com.`. ASCII text is returned as
+/// is, escapes and all; a trailing dot is kept.
+pub fn idna_to_ascii(text: &str) -> Result<std::borrow::Cow<'_, str>, NameError> {
+    if text.is_ascii() {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
+    idna::domain_to_ascii(text)
+        .map(std::borrow::Cow::Owned)
+        .map_err(|_| NameError::BadIdn(text.to_string()))
 }
 
 impl fmt::Debug for Name {
@@ -147,6 +161,30 @@ impl Name {
         Ok(Name(out.into()))
     }
 
+    /// A name in uncompressed wire form at the start of `bytes`, and the
+    /// octets it took; `None` for a truncated, compressed or oversized name.
+    pub fn from_wire(bytes: &[u8]) -> Option<(Name, usize)> {
+        let mut text = String::new();
+        let mut at = 0;
+        loop {
+            let len = usize::from(*bytes.get(at)?);
+            at += 1;
+            if len == 0 {
+                break;
+            }
+            if len > 63 {
+                return None; // a compression pointer or a bad label
+            }
+            encode_label(bytes.get(at..at + len)?, &mut text);
+            text.push('.');
+            at += len;
+        }
+        if text.is_empty() {
+            text.push('.');
+        }
+        Name::parse(&text, None).ok().map(|name| (name, at))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -219,6 +257,22 @@ mod tests {
 
     fn origin() -> Name {
         Name::parse("Example.COM.", None).expect("origin")
+    }
+
+    #[test]
+    fn idn_names_become_punycode() {
+        assert_eq!(
+            idna_to_ascii("☃.example.com.").expect("idn").as_ref(),
+            "xn--n3h.example.com."
+        );
+        assert_eq!(
+            idna_to_ascii("Bücher").expect("idn").as_ref(),
+            "xn--bcher-kva"
+        );
+        assert!(matches!(
+            idna_to_ascii("_dmarc.example.com."),
+            Ok(std::borrow::Cow::Borrowed(_))
+        ));
     }
 
     #[test]

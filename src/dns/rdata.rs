@@ -208,17 +208,10 @@ pub enum RData {
 }
 
 impl RData {
-    /// A form that compares equal for the same data however it was written:
-    /// TXT strings joined (`"a" "b"` is `"ab"`), names and addresses
-    /// already canonical from parsing.
-    pub fn canonical(&self) -> String {
-        match self {
-            RData::Txt(strings) => {
-                let joined: Vec<u8> = strings.concat();
-                format!("Txt({:?})", String::from_utf8_lossy(&joined))
-            }
-            other => format!("{other:?}"),
-        }
+    /// A form that compares equal for the same data however it was written
+    /// (see [`super::canonical`]).
+    pub fn canonical(&self, rtype: RType) -> String {
+        super::canonical::canonical(rtype, self)
     }
 
     /// The RDATA as a zone file would write it, for messages and reports.
@@ -573,7 +566,7 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
                     _ => params.push(f.text.to_string()),
                 }
             }
-            svcb::validate(&params)?;
+            super::svcb::validate(&params)?;
             Ok(RData::Svcb(Box::new(Svcb {
                 priority: num(fields.first(), "SvcPriority")?,
                 target: name(fields.get(1), "TargetName", origin)?,
@@ -708,140 +701,5 @@ mod tests {
         assert_eq!(txt.presentation(), r#""v=spf1\" x" "tail""#);
         let long = "x".repeat(256);
         assert!(parse(RType::TXT, &f(&[&long]), Some(&o)).is_err());
-    }
-}
-
-/// SVCB/HTTPS SvcParams (RFC 9460): known keys, no duplicates, `alpn`
-/// lists without empty entries, `mandatory` keys present.
-mod svcb {
-    use super::char_string;
-
-    /// Keys BIND 9.18 and Knot 3.2 know by name (plus `keyNNNNN`).
-    const KEYS: &[&str] = &[
-        "mandatory",
-        "alpn",
-        "no-default-alpn",
-        "port",
-        "ipv4hint",
-        "ech",
-        "ipv6hint",
-        "dohpath",
-    ];
-
-    fn key_number(key: &str) -> Option<u16> {
-        if let Some(i) = KEYS.iter().position(|k| *k == key) {
-            return u16::try_from(i).ok();
-        }
-        key.strip_prefix("key")
-            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|d| d.parse().ok())
-    }
-
-    /// Splits a value on commas not escaped by a backslash, after the
-    /// character-string escapes are decoded (RFC 9460 Appendix A.1).
-    fn value_list(value: &str) -> Result<Vec<Vec<u8>>, String> {
-        let decoded = char_string(value)?;
-        let mut items = vec![Vec::new()];
-        let mut i = 0;
-        while i < decoded.len() {
-            match decoded[i] {
-                b'\\' if i + 1 < decoded.len() => {
-                    if let Some(last) = items.last_mut() {
-                        last.push(decoded[i + 1]);
-                    }
-                    i += 2;
-                }
-                b',' => {
-                    items.push(Vec::new());
-                    i += 1;
-                }
-                b => {
-                    if let Some(last) = items.last_mut() {
-                        last.push(b);
-                    }
-                    i += 1;
-                }
-            }
-        }
-        Ok(items)
-    }
-
-    pub fn validate(params: &[String]) -> Result<(), String> {
-        let mut seen: Vec<u16> = Vec::new();
-        let mut mandatory: Vec<String> = Vec::new();
-        for param in params {
-            let (key, value) = match param.split_once('=') {
-                Some((k, v)) => (k, Some(v)),
-                None => (param.as_str(), None),
-            };
-            let number = key_number(key).ok_or_else(|| {
-                if key == "ohttp" {
-                    "SvcParamKey `ohttp` is unknown to BIND 9.18 and Knot 3.2; write it as key8 for them".to_string()
-                } else {
-                    format!("unknown SvcParamKey `{key}`")
-                }
-            })?;
-            if seen.contains(&number) {
-                return Err(format!("SvcParamKey `{key}` appears twice"));
-            }
-            seen.push(number);
-            let needs_value = !matches!(key, "no-default-alpn") && !key.starts_with("key");
-            if needs_value && value.is_none_or(str::is_empty) {
-                return Err(format!("SvcParamKey `{key}` needs a value"));
-            }
-            match key {
-                "alpn" => {
-                    let items = value_list(value.unwrap_or_default())?;
-                    if items.iter().any(Vec::is_empty) {
-                        return Err(format!("empty protocol in `{param}`"));
-                    }
-                }
-                "mandatory" => {
-                    for item in value_list(value.unwrap_or_default())? {
-                        let item = String::from_utf8_lossy(&item).into_owned();
-                        if item.is_empty() || item == "mandatory" {
-                            return Err(format!("bad mandatory list `{param}`"));
-                        }
-                        mandatory.push(item);
-                    }
-                }
-                "port" => {
-                    value
-                        .unwrap_or_default()
-                        .parse::<u16>()
-                        .map_err(|_| format!("bad port in `{param}`"))?;
-                }
-                _ => {}
-            }
-        }
-        for key in mandatory {
-            let number =
-                key_number(&key).ok_or_else(|| format!("unknown key `{key}` in mandatory"))?;
-            if !seen.contains(&number) {
-                return Err(format!("mandatory key `{key}` is not present"));
-            }
-        }
-        Ok(())
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::validate;
-
-        fn v(params: &[&str]) -> Result<(), String> {
-            validate(&params.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-        }
-
-        #[test]
-        fn svc_params() {
-            assert!(v(&["alpn=h2,h3", "port=443"]).is_ok());
-            assert!(v(&["alpn=f\\\\\\\\oo\\\\,bar,h2"]).is_ok());
-            assert!(v(&["alpn=\\,abc"]).is_err());
-            assert!(v(&["alpn=abc,"]).is_err());
-            assert!(v(&["mandatory=alpn"]).is_err());
-            assert!(v(&["mandatory=alpn", "alpn=h2"]).is_ok());
-            assert!(v(&["key123=abc", "key123=def"]).is_err());
-            assert!(v(&["unknown=x"]).is_err());
-        }
     }
 }

@@ -6,42 +6,18 @@
 
 use super::lexer::{self, Entry, Token};
 use super::name::Name;
+pub use super::provider::{ProviderData, Pseudo, Route53Alias};
 use super::rdata::{self, Field, RData, RType};
 use crate::source::{FileId, Sources, Span};
 
+mod generate;
+
 /// `$INCLUDE` chains deeper than this are reported, not followed.
 const MAX_INCLUDE_DEPTH: usize = 16;
-/// Records the `$GENERATE` lines of one zone may produce together.
-const MAX_GENERATED: u64 = 65_536;
-/// Text the `$GENERATE` lines of one zone may produce together: a 41-byte
-/// line asking for 65,536 owners of 65,535 characters is 4 GB otherwise.
-const MAX_GENERATED_BYTES: usize = 4 << 20;
-/// The widest `${offset,width,base}` field: names are at most 255 octets.
-const MAX_GENERATE_WIDTH: usize = 255;
 /// Bytes one zone may read again through `$INCLUDE` (a file included a
 /// second time, and every time after): a real zone includes each file once,
 /// while files that include each other twice per level grow exponentially.
 const MAX_REPEATED_INCLUDE_BYTES: usize = 8 << 20;
-
-/// What a provider does with a record beyond plain DNS. Never dropped: a
-/// migration has to carry it over or replace it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Pseudo {
-    /// Route 53 alias (`AliasTarget`, cli53's `AWS ALIAS`).
-    Route53Alias(Box<Route53Alias>),
-    /// Cloudflare proxied: clients get Cloudflare's addresses, not this value.
-    CloudflareProxied,
-    /// A CNAME at the apex that the provider answers as A/AAAA (Cloudflare flattening).
-    FlattenedCname,
-    /// ALIAS/ANAME (octoDNS `ALIAS`): resolved by the provider.
-    Alias,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Route53Alias {
-    pub hosted_zone_id: String,
-    pub evaluate_target_health: bool,
-}
 
 #[derive(Clone, Debug)]
 pub struct Record {
@@ -67,21 +43,6 @@ pub struct Record {
     pub provider: Option<Box<ProviderData>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProviderData {
-    /// Routing set identifier (Route 53 `SetIdentifier`): records of one
-    /// name and type in different sets are different RRsets.
-    pub set_id: Option<Box<str>>,
-    pub pseudo: Option<Pseudo>,
-}
-
-impl ProviderData {
-    /// `None` when there is nothing provider-specific to keep.
-    pub fn boxed(set_id: Option<Box<str>>, pseudo: Option<Pseudo>) -> Option<Box<ProviderData>> {
-        (set_id.is_some() || pseudo.is_some()).then(|| Box::new(ProviderData { set_id, pseudo }))
-    }
-}
-
 impl Record {
     pub fn set_id(&self) -> Option<&str> {
         self.provider.as_ref().and_then(|p| p.set_id.as_deref())
@@ -89,6 +50,10 @@ impl Record {
 
     pub fn pseudo(&self) -> Option<&Pseudo> {
         self.provider.as_ref().and_then(|p| p.pseudo.as_ref())
+    }
+
+    pub fn routing(&self) -> Option<&super::provider::Routing> {
+        self.provider.as_ref().and_then(|p| p.routing.as_ref())
     }
 
     /// The owner field, or an empty span at the start of the entry when the
@@ -149,13 +114,6 @@ fn entry_comment<'a>(entry: &Entry, src: &'a [u8]) -> Option<std::borrow::Cow<'a
     entry
         .comment
         .map(|(start, end)| String::from_utf8_lossy(&src[start as usize..end as usize]))
-}
-
-/// `key="value"` from a provider comment.
-fn comment_value<'c>(comment: &'c str, key: &str) -> Option<&'c str> {
-    let start = comment.find(&format!("{key}=\""))? + key.len() + 2;
-    let len = comment[start..].find('"')?;
-    Some(&comment[start..start + len])
 }
 
 /// A TTL: seconds, or units (`1h30m`, `2W`), case-insensitive.
@@ -701,14 +659,7 @@ impl Parser<'_> {
             span: whole,
             owner_end: owner_span.end,
             rdata_start: rdata_span.start,
-            provider: ProviderData::boxed(
-                comment
-                    .as_deref()
-                    .filter(|c| c.contains("AWS routing="))
-                    .and_then(|c| comment_value(c, "identifier"))
-                    .map(Box::from),
-                pseudo,
-            ),
+            provider: ProviderData::from_comment(comment.as_deref(), pseudo),
         });
     }
 
@@ -789,11 +740,8 @@ impl Parser<'_> {
             span: whole,
             owner_end: owner_span.end,
             rdata_start: whole.start,
-            provider: ProviderData::boxed(
-                comment
-                    .as_deref()
-                    .and_then(|c| comment_value(c, "identifier"))
-                    .map(Box::from),
+            provider: ProviderData::from_comment(
+                comment.as_deref(),
                 Some(Pseudo::Route53Alias(Box::new(Route53Alias {
                     hosted_zone_id: text(at + 2),
                     evaluate_target_health: text(at + 3).eq_ignore_ascii_case("true"),
@@ -801,166 +749,6 @@ impl Parser<'_> {
             ),
         });
     }
-
-    fn generate(&mut self, file: FileId, src: &[u8], entry: &Entry, state: &mut State) {
-        let tokens = &entry.tokens;
-        let whole = Self::entry_span(file, entry);
-        if tokens.len() < 4 {
-            self.error(whole, "$GENERATE needs a range, an owner, a type and RDATA");
-            return;
-        }
-        let range = tokens[1].text(src).into_owned();
-        let Some((start, stop, step)) = parse_range(&range) else {
-            self.error(
-                Self::span(file, &tokens[1]),
-                format!("bad $GENERATE range `{range}`: start-stop[/step], start <= stop < 2^32, step >= 1"),
-            );
-            return;
-        };
-        let count = (stop - start) / step + 1;
-        if self.generated_records.saturating_add(count) > MAX_GENERATED {
-            self.error(
-                Self::span(file, &tokens[1]),
-                format!("$GENERATE range `{range}` makes {count} records; tripline expands at most {MAX_GENERATED} per zone"),
-            );
-            return;
-        }
-        self.generated_records += count;
-        let templates: Vec<String> = tokens[2..]
-            .iter()
-            .map(|t| t.text(src).into_owned())
-            .collect();
-        let body = Entry {
-            tokens: tokens[2..].to_vec(),
-            blank_owner: false,
-            line_start: entry.line_start,
-            comment: None,
-        };
-        let mut n = start;
-        loop {
-            let mut texts = Vec::with_capacity(templates.len());
-            for t in &templates {
-                match substitute(t, n) {
-                    Ok(s) => {
-                        self.generated_bytes = self.generated_bytes.saturating_add(s.len());
-                        texts.push(s);
-                    }
-                    Err(message) => {
-                        self.error(whole, message);
-                        return;
-                    }
-                }
-            }
-            if self.generated_bytes > MAX_GENERATED_BYTES {
-                if !self.generate_budget_reported {
-                    self.generate_budget_reported = true;
-                    self.error(
-                        whole,
-                        format!(
-                            "$GENERATE makes more than {} MB of records in one zone; the rest is not expanded",
-                            MAX_GENERATED_BYTES >> 20
-                        ),
-                    );
-                }
-                return;
-            }
-            self.record(file, src, &body, &body.tokens, state, Some(&texts));
-            match n.checked_add(step) {
-                Some(next) if next <= stop => n = next,
-                _ => break,
-            }
-        }
-    }
-}
-
-/// `start-stop[/step]`; like BIND, start and stop fit in 32 bits.
-fn parse_range(text: &str) -> Option<(u64, u64, u64)> {
-    let (range, step) = match text.split_once('/') {
-        Some((r, s)) => (r, s.parse::<u32>().ok()?),
-        None => (text, 1),
-    };
-    let (start, stop) = range.split_once('-')?;
-    let (start, stop): (u32, u32) = (start.parse().ok()?, stop.parse().ok()?);
-    (start <= stop && step > 0).then_some((start.into(), stop.into(), step.into()))
-}
-
-/// `$` → the number, `${offset,width,base}` → formatted, `\$` → `$`.
-fn substitute(template: &str, n: u64) -> Result<String, String> {
-    let mut out = String::with_capacity(template.len() + 8);
-    let chars: Vec<char> = template.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '\\' if chars.get(i + 1) == Some(&'$') => {
-                out.push('$');
-                i += 2;
-            }
-            '$' if chars.get(i + 1) == Some(&'{') => {
-                let close = chars[i..].iter().position(|&c| c == '}').ok_or_else(|| {
-                    format!("unterminated `${{` in $GENERATE template `{template}`")
-                })?;
-                let spec: String = chars[i + 2..i + close].iter().collect();
-                let mut parts = spec.split(',');
-                let offset: i64 = parts
-                    .next()
-                    .unwrap_or("0")
-                    .trim()
-                    .parse()
-                    .map_err(|_| format!("bad $GENERATE modifier `{spec}`"))?;
-                let width: usize = parts
-                    .next()
-                    .unwrap_or("0")
-                    .trim()
-                    .parse()
-                    .map_err(|_| format!("bad $GENERATE modifier `{spec}`"))?;
-                if width > MAX_GENERATE_WIDTH {
-                    return Err(format!(
-                        "$GENERATE modifier `{spec}`: width {width} is above {MAX_GENERATE_WIDTH} (a name is at most 255 octets)"
-                    ));
-                }
-                let base = parts.next().unwrap_or("d").trim().to_string();
-                // BIND keeps generated values within 0..=2^31-1.
-                let value = (n as i64)
-                    .checked_add(offset)
-                    .filter(|v| (0..=i64::from(i32::MAX)).contains(v))
-                    .ok_or_else(|| format!("$GENERATE modifier `{spec}` is out of range"))?
-                    as u64;
-                let formatted = match base.as_str() {
-                    "d" => format!("{value:0width$}"),
-                    "o" => format!("{value:0width$o}"),
-                    "x" => format!("{value:0width$x}"),
-                    "X" => format!("{value:0width$X}"),
-                    "n" | "N" => {
-                        let hex = format!("{value:0width$x}");
-                        let nibbles: Vec<String> = hex
-                            .chars()
-                            .rev()
-                            .map(|c| {
-                                if base == "N" {
-                                    c.to_ascii_uppercase().to_string()
-                                } else {
-                                    c.to_string()
-                                }
-                            })
-                            .collect();
-                        nibbles.join(".")
-                    }
-                    _ => return Err(format!("bad $GENERATE base `{base}`")),
-                };
-                out.push_str(&formatted);
-                i += close + 1;
-            }
-            '$' => {
-                out.push_str(&n.to_string());
-                i += 1;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -5,10 +5,14 @@
 
 use crate::dns::model::Zone;
 use crate::dns::name::Name;
+use crate::dns::provider::Routing;
 use crate::dns::rdata::{RData, RType};
 use crate::dns::zone::{Pseudo, Record};
-use crate::source::Sources;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+mod summary;
+
+pub use summary::{earliest_switch, rfc3339, ttls_to_lower, PairReport, Row, ToLower};
 
 /// How the two sides are compared.
 #[derive(Clone, Debug, Default)]
@@ -62,6 +66,16 @@ impl Flavour {
         }
     }
 
+    /// Whether two flavours are the same kind of record, whatever their
+    /// targets (an alias retargeted is a change, not another kind).
+    fn same_kind(&self, other: &Flavour) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+            && match (self, other) {
+                (Flavour::Alias { route53: a, .. }, Flavour::Alias { route53: b, .. }) => a == b,
+                _ => true,
+            }
+    }
+
     /// How a report names it.
     pub fn describe(&self) -> &'static str {
         match self {
@@ -82,24 +96,38 @@ pub struct Side<'z> {
     /// How a zone file would write them, in the same order.
     pub shown: Vec<String>,
     pub flavour: Flavour,
+    /// Routing policy of a routing set (weight, failover role, health
+    /// check, region) or octoDNS metadata.
+    pub routing: Option<Routing>,
 }
 
 impl<'z> Side<'z> {
     fn new(records: Vec<&'z Record>) -> Side<'z> {
         let mut pairs: Vec<(String, String)> = records
             .iter()
-            .map(|r| (r.rdata.canonical(), r.rdata.presentation()))
+            .map(|r| (r.rdata.canonical(r.rtype), r.rdata.presentation()))
             .collect();
         pairs.sort();
         pairs.dedup_by(|a, b| a.0 == b.0);
         let flavour = Flavour::of(&records);
+        let routing = records.first().and_then(|r| r.routing()).cloned();
         let (values, shown) = pairs.into_iter().unzip();
         Side {
             records,
             values,
             shown,
             flavour,
+            routing,
         }
+    }
+
+    /// Whether this set answers every value of `other` (a routing set that
+    /// became one plain set still serves its addresses).
+    fn covers(&self, other: &Side<'_>) -> bool {
+        other
+            .values
+            .iter()
+            .all(|v| self.values.binary_search(v).is_ok())
     }
 
     /// The set's TTL: the longest, which is how long a resolver may keep it.
@@ -122,6 +150,27 @@ impl<'z> Side<'z> {
             Flavour::Alias { target, .. } => format!("alias to {target}"),
             _ => crate::finding::listed(&self.shown),
         }
+    }
+
+    /// The values as one line, each shortened with `…` past
+    /// [`crate::finding::MAX_QUOTED`] characters: for tables.
+    pub fn shown_values_short(&self) -> String {
+        match &self.flavour {
+            Flavour::Alias { .. } => self.shown_values(),
+            _ => {
+                let short: Vec<_> = self
+                    .shown
+                    .iter()
+                    .map(|v| crate::finding::shortened(v))
+                    .collect();
+                crate::finding::listed(&short)
+            }
+        }
+    }
+
+    /// Whether the set belongs to a routing set (Route 53 `SetIdentifier`).
+    pub fn is_routing_set(&self) -> bool {
+        self.records.first().is_some_and(|r| r.set_id().is_some())
     }
 }
 
@@ -242,7 +291,10 @@ fn compare<'z>(
 ) -> ZonePair<'z> {
     let old_sets = collect(old, options);
     let mut new_sets = collect(new, options);
-    let in_old: std::collections::BTreeSet<SetKey> = old_sets.keys().cloned().collect();
+    let in_old: BTreeSet<SetKey> = old_sets.keys().cloned().collect();
+    // Sets of NEW that stand in for a set of OLD under another key: compared
+    // with it, so not extra.
+    let mut stood_in = BTreeSet::new();
     let mut sets = Vec::new();
     for (key, records) in old_sets {
         let old_side = Side::new(records);
@@ -252,26 +304,21 @@ fn compare<'z>(
                 (outcome_of(&old_side, &new_side), Some(new_side))
             }
             None => {
-                // A pseudo-record NEW carries as something else at the same
-                // name (a CNAME that became an alias A) is one change, not a
-                // missing record and an extra one. Only address-like sets
-                // stand in for each other, and only ones OLD does not have.
-                let replacement = new_sets
-                    .iter()
-                    .find(|(k, records)| {
-                        k.owner == key.owner
-                            && k.set_id == key.set_id
-                            && k.rtype.is_address_like()
-                            && key.rtype.is_address_like()
-                            && !in_old.contains(k)
-                            && (old_side.flavour != Flavour::Plain
-                                || Flavour::of(records) != Flavour::Plain)
-                    })
-                    .map(|(k, _)| k.clone());
-                match replacement.and_then(|k| new_sets.remove(&k)) {
-                    Some(records) => (Outcome::NonPortable, Some(Side::new(records))),
-                    None if old_side.flavour != Flavour::Plain => (Outcome::NonPortable, None),
-                    None => (Outcome::Missing, None),
+                let keys = stand_ins(&key, &old_side, &new_sets, &in_old);
+                if keys.is_empty() {
+                    // A record that is gone is missing, whatever kind it
+                    // was: an alias deleted is a loss, not a portability
+                    // question.
+                    (Outcome::Missing, None)
+                } else {
+                    let records: Vec<&Record> = keys
+                        .iter()
+                        .filter_map(|k| new_sets.get(k))
+                        .flatten()
+                        .copied()
+                        .collect();
+                    stood_in.extend(keys);
+                    (Outcome::NonPortable, Some(Side::new(records)))
                 }
             }
         };
@@ -283,6 +330,9 @@ fn compare<'z>(
         });
     }
     for (key, records) in new_sets {
+        if stood_in.contains(&key) {
+            continue;
+        }
         sets.push(Compared {
             key,
             old: None,
@@ -299,10 +349,65 @@ fn compare<'z>(
     }
 }
 
+/// The sets of NEW that serve an OLD set NEW has no exact counterpart of,
+/// in another form: what clients get may change, but nothing is lost.
+///
+/// - a pseudo-record carried as something else at the same name (a CNAME
+///   that became an alias A): only address-like sets stand in for each
+///   other, and only ones OLD does not have itself;
+/// - a routing set that collapsed into a plain set still serving its values;
+/// - a plain set split into routing sets that together serve its values.
+fn stand_ins(
+    key: &SetKey,
+    old: &Side<'_>,
+    new_sets: &BTreeMap<SetKey, Vec<&Record>>,
+    in_old: &BTreeSet<SetKey>,
+) -> Vec<SetKey> {
+    let unclaimed = |k: &&SetKey| !in_old.contains(*k);
+    let same_name_and_type =
+        |k: &&SetKey| k.owner == key.owner && k.class == key.class && k.rtype == key.rtype;
+    let replacement = new_sets.iter().find(|(k, records)| {
+        k.owner == key.owner
+            && k.set_id == key.set_id
+            && k.rtype.is_address_like()
+            && key.rtype.is_address_like()
+            && !in_old.contains(*k)
+            && (old.flavour != Flavour::Plain || Flavour::of(records) != Flavour::Plain)
+    });
+    if let Some((k, _)) = replacement {
+        return vec![k.clone()];
+    }
+    let candidates: Vec<&SetKey> = new_sets
+        .keys()
+        .filter(same_name_and_type)
+        .filter(unclaimed)
+        .filter(|k| k.set_id.is_some() != key.set_id.is_some())
+        .collect();
+    let serving: Vec<&Record> = candidates
+        .iter()
+        .filter_map(|k| new_sets.get(*k))
+        .flatten()
+        .copied()
+        .collect();
+    if !candidates.is_empty() && Side::new(serving).covers(old) {
+        candidates.into_iter().cloned().collect()
+    } else {
+        Vec::new()
+    }
+}
+
 fn outcome_of(old: &Side<'_>, new: &Side<'_>) -> Outcome {
-    if old.flavour != new.flavour {
+    // Proxied on or off changes what clients get (Cloudflare's addresses or
+    // the origin's): a change of the record, not of its kind.
+    let proxy_switched = matches!(
+        (&old.flavour, &new.flavour),
+        (Flavour::Proxied, Flavour::Plain) | (Flavour::Plain, Flavour::Proxied)
+    );
+    if proxy_switched {
+        Outcome::Changed
+    } else if !old.flavour.same_kind(&new.flavour) {
         Outcome::NonPortable
-    } else if old.values != new.values {
+    } else if old.flavour != new.flavour || old.values != new.values || old.routing != new.routing {
         Outcome::Changed
     } else if old.has_own_ttl() && old.ttl() != new.ttl() {
         Outcome::TtlChanged
@@ -316,141 +421,5 @@ pub fn set_name(key: &SetKey) -> String {
     match &key.set_id {
         Some(id) => format!("{} {} (routing set `{id}`)", key.owner, key.rtype),
         None => format!("{} {}", key.owner, key.rtype),
-    }
-}
-
-/// Whether a set's OLD TTL must come down before the NS switch: it differs
-/// between the sides, or it is at the apex or an address, and its TTL is
-/// above the cutover TTL.
-pub fn needs_lowering(pair: &ZonePair<'_>, set: &Compared<'_>, cutover_ttl: u32) -> bool {
-    let (Some(old), Some(_)) = (&set.old, pair.new) else {
-        return false;
-    };
-    let differs = set.outcome != Outcome::Identical;
-    let apex_or_address =
-        set.key.owner == pair.origin || matches!(set.key.rtype, RType::A | RType::AAAA);
-    (differs || apex_or_address) && old.has_own_ttl() && old.ttl() > cutover_ttl
-}
-
-/// One RRset that is not identical, as the markdown report lists it.
-pub struct Row {
-    pub outcome: Outcome,
-    pub name: String,
-    pub old_values: Option<String>,
-    pub new_values: Option<String>,
-    pub old_ttl: Option<u32>,
-    pub new_ttl: Option<u32>,
-    /// `file:line` on each side.
-    pub old_at: Option<String>,
-    pub new_at: Option<String>,
-}
-
-/// A zone pair, owned: what a report needs after the zones are gone.
-pub struct PairReport {
-    pub origin: String,
-    pub old_file: Option<String>,
-    pub new_file: Option<String>,
-    pub counts: Counts,
-    pub rows: Vec<Row>,
-    /// RRsets whose TTL must be lowered first: name, OLD TTL, `file:line`.
-    pub to_lower: Vec<(String, u32, String)>,
-    /// How long resolvers keep OLD's own NS records after the switch.
-    pub old_ns_ttl: Option<u32>,
-}
-
-impl PairReport {
-    pub fn new(pair: &ZonePair<'_>, sources: &Sources, cutover_ttl: u32) -> PairReport {
-        let at = |side: &Option<Side<'_>>| {
-            side.as_ref().map(|s| {
-                let span = s.first().span;
-                let file = sources.get(span.file);
-                format!(
-                    "{}:{}",
-                    file.display,
-                    file.line_col(span.start as usize).line
-                )
-            })
-        };
-        let rows = pair
-            .sets
-            .iter()
-            .filter(|s| s.outcome != Outcome::Identical)
-            .map(|s| Row {
-                outcome: s.outcome,
-                name: set_name(&s.key),
-                old_values: s.old.as_ref().map(Side::shown_values),
-                new_values: s.new.as_ref().map(Side::shown_values),
-                old_ttl: s.old.as_ref().filter(|o| o.has_own_ttl()).map(Side::ttl),
-                new_ttl: s.new.as_ref().filter(|n| n.has_own_ttl()).map(Side::ttl),
-                old_at: at(&s.old),
-                new_at: at(&s.new),
-            })
-            .collect();
-        let to_lower = pair
-            .sets
-            .iter()
-            .filter(|s| needs_lowering(pair, s, cutover_ttl))
-            .filter_map(|s| {
-                let old = s.old.as_ref()?;
-                Some((set_name(&s.key), old.ttl(), at(&s.old).unwrap_or_default()))
-            })
-            .collect();
-        let file = |zone: Option<&Zone>| zone.map(|z| sources.get(z.file).display.clone());
-        PairReport {
-            origin: pair.origin.to_string(),
-            old_file: file(pair.old),
-            new_file: file(pair.new),
-            counts: pair.counts(),
-            rows,
-            to_lower,
-            old_ns_ttl: pair
-                .old
-                .and_then(|z| z.apex_ns().iter().map(|r| r.ttl).max()),
-        }
-    }
-
-    /// The longest OLD TTL that must be waited out before the NS switch.
-    pub fn longest_ttl_to_lower(&self) -> Option<u32> {
-        self.to_lower.iter().map(|(_, ttl, _)| *ttl).max()
-    }
-}
-
-/// RFC 3339, seconds precision, UTC: what the cutover plan prints.
-pub fn rfc3339(at: time::OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
-}
-
-/// The earliest safe NS switch, as RFC 3339: every OLD answer a resolver
-/// may hold has expired once the longest TTL that must be lowered has
-/// passed. Past the calendar's end (`--now 9999-12-31T23:59:59Z`) it says so.
-pub fn earliest_switch(now: time::OffsetDateTime, longest_ttl: u32) -> String {
-    now.checked_add(time::Duration::seconds(i64::from(longest_ttl)))
-        .map_or_else(|| "after 9999-12-31T23:59:59Z".to_string(), rfc3339)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn switch_time_is_now_plus_the_old_ttl() {
-        let now = time::OffsetDateTime::from_unix_timestamp(1_768_478_400).expect("ts");
-        assert_eq!(rfc3339(now), "2026-01-15T12:00:00Z");
-        assert_eq!(earliest_switch(now, 3600), "2026-01-15T13:00:00Z");
-        let end = time::OffsetDateTime::parse(
-            "9999-12-31T23:59:59Z",
-            &time::format_description::well_known::Rfc3339,
-        )
-        .expect("end of time");
-        assert_eq!(earliest_switch(end, 3600), "after 9999-12-31T23:59:59Z");
     }
 }

@@ -112,7 +112,7 @@ pub fn render_diff(result: &DiffResult, now: time::OffsetDateTime) -> String {
         .cloned()
         .collect();
     if !others.is_empty() {
-        out.push_str("## Other findings\n\nProblems reading the inputs; records they affect are not compared.\n\n");
+        out.push_str("## Other findings\n\nProblems reading OLD or NEW. A record that could not be read is absent from its side above: a missing or extra RRset next to one of these may only be unreadable.\n\n");
         findings_table(&mut out, &others);
         out.push('\n');
     }
@@ -212,7 +212,7 @@ fn render_zone(out: &mut String, zone: &PairReport, now: time::OffsetDateTime) {
     section(
         out,
         Outcome::NonPortable,
-        "Non-portable: provider pseudo-records",
+        "Non-portable: served in another form",
         "| RRset | OLD | NEW | OLD location | NEW location |\n|---|---|---|---|---|",
         &both_sides,
     );

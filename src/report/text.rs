@@ -155,6 +155,8 @@ pub fn render(report: &Report<'_>, options: &TextOptions) -> String {
         .with_width(100)
         .with_break_words(false)
         .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        // Never split at a hyphen: timestamps and names stay whole.
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_context_lines(1);
     let mut out = String::new();
     for f in report.findings {

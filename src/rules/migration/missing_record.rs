@@ -20,14 +20,18 @@ fn check(pair: &ZonePair<'_>, out: &mut Checker<'_>) {
     }
     for set in pair.with_outcome(Outcome::Missing) {
         let Some(old) = &set.old else { continue };
+        let ttl = if old.has_own_ttl() {
+            format!("TTL {}", old.ttl())
+        } else {
+            old.flavour.describe().to_string()
+        };
         out.report(Finding::new(
             &RULE,
             old.first().span,
             format!(
-                "{} is missing from NEW: {} (TTL {})",
+                "{} is missing from NEW: {} ({ttl})",
                 set_name(&set.key),
                 old.shown_values(),
-                old.ttl()
             ),
             "create it at the new provider before switching NS: after the switch, resolvers get no answer for it",
         ));

@@ -1,6 +1,8 @@
-//! A provider pseudo-record (Route 53 alias, Cloudflare proxied or
-//! flattened CNAME, ALIAS/ANAME) that the other side does not carry the same
-//! way: what clients get changes although both files "have the record".
+//! A record both sides serve in different forms: a provider pseudo-record
+//! (Route 53 alias, Cloudflare flattened CNAME, ALIAS/ANAME) the other side
+//! carries as something else, or a routing set that became a plain RRset
+//! (or the reverse). Nothing is lost, but what clients get may change
+//! although both files "have the record".
 
 use crate::finding::{Finding, Severity};
 use crate::migration::{set_name, Flavour, Outcome, Side, ZonePair};
@@ -19,49 +21,73 @@ pub const RULE: Rule = Rule {
 
 fn check(pair: &ZonePair<'_>, out: &mut Checker<'_>) {
     for set in pair.with_outcome(Outcome::NonPortable) {
-        let Some(old) = &set.old else { continue };
-        let name = set_name(&set.key);
-        let in_new = match &set.new {
-            None => "NEW has nothing at this name".to_string(),
-            Some(new) => format!(
-                "NEW has {} ({} {})",
-                new.flavour.describe(),
-                new.first().rtype,
-                new.shown_values()
-            ),
+        let (Some(old), Some(new)) = (&set.old, &set.new) else {
+            continue;
         };
-        let (message, help) = match (&old.flavour, set.new.as_ref().map(|n| &n.flavour)) {
-            (Flavour::Plain, Some(new_flavour)) => (
+        let name = set_name(&set.key);
+        let (message, help) = if old.is_routing_set() != new.is_routing_set() {
+            routing_reshaped(&name, old, new)
+        } else if old.flavour == Flavour::Plain {
+            (
                 format!(
                     "{name} is {} in OLD, but NEW makes it {}: {}",
                     old.shown_values(),
-                    new_flavour.describe(),
-                    resolves_to(set.new.as_ref())
+                    new.flavour.describe(),
+                    resolves_to(new)
                 ),
                 "check that the new answers are what OLD served (an alias follows its target's addresses and TTL)".to_string(),
-            ),
-            (flavour, _) => (
+            )
+        } else {
+            (
                 format!(
-                    "{name} is {} in OLD: {}; {in_new}",
-                    flavour.describe(),
-                    resolves_to(Some(old))
+                    "{name} is {} in OLD: {}; NEW has {} ({} {})",
+                    old.flavour.describe(),
+                    resolves_to(old),
+                    new.flavour.describe(),
+                    new.first().rtype,
+                    new.shown_values()
                 ),
-                how_to_carry(flavour),
-            ),
+                how_to_carry(&old.flavour),
+            )
         };
-        let mut finding = Finding::new(&RULE, old.first().span, message, help);
-        if let Some(new) = &set.new {
-            finding = finding.related(new.first().span, "the NEW record");
-        }
-        out.report(finding);
+        out.report(
+            Finding::new(&RULE, old.first().span, message, help)
+                .related(new.first().span, "the NEW record"),
+        );
+    }
+}
+
+/// A routing set that became a plain set, or a plain set split into routing
+/// sets: the values are all still served, but not routed the same way.
+fn routing_reshaped(name: &str, old: &Side<'_>, new: &Side<'_>) -> (String, String) {
+    let policy = |side: &Side<'_>| {
+        side.routing
+            .as_ref()
+            .map_or_else(|| "no policy".to_string(), |r| format!("`{r}`"))
+    };
+    if old.is_routing_set() {
+        (
+            format!(
+                "{name}, routed by {}, became part of a plain RRset in NEW: {} is still served, but to every client, with no weight, failover or health check",
+                policy(old),
+                old.shown_values()
+            ),
+            "if the routing mattered (failover, a canary weight), recreate the routing sets at the new provider; if not, this is the intended simplification".to_string(),
+        )
+    } else {
+        (
+            format!(
+                "{name} is one plain RRset in OLD ({}); NEW serves those values through routing sets ({}): which client gets which answer now depends on the policy",
+                old.shown_values(),
+                policy(new)
+            ),
+            "check the new routing policy serves every client what OLD served".to_string(),
+        )
     }
 }
 
 /// What clients actually get from a set.
-fn resolves_to(side: Option<&Side<'_>>) -> String {
-    let Some(side) = side else {
-        return "nothing".to_string();
-    };
+fn resolves_to(side: &Side<'_>) -> String {
     match &side.flavour {
         Flavour::Plain => format!("clients get {}", side.shown_values()),
         Flavour::Alias { target, .. } => format!(

@@ -1,9 +1,10 @@
-//! A record that changes at the cutover, or an apex or address record,
-//! whose OLD TTL is longer than the cutover TTL: resolvers keep OLD's
-//! answer that long after the NS switch, so the TTL must come down first.
+//! A record whose answer changes at the cutover (missing, changed or
+//! non-portable in NEW), or the apex NS, whose OLD TTL is longer than the
+//! cutover TTL: resolvers keep OLD's answer that long after the NS switch,
+//! so the TTL must come down first.
 
 use crate::finding::{Finding, Severity};
-use crate::migration::{earliest_switch, needs_lowering, set_name, ZonePair};
+use crate::migration::{earliest_switch, ttls_to_lower, ZonePair};
 use crate::registry::{Check, Rule};
 use crate::rules::dns::human_duration;
 use crate::rules::Checker;
@@ -19,26 +20,25 @@ pub const RULE: Rule = Rule {
 
 fn check(pair: &ZonePair<'_>, out: &mut Checker<'_>) {
     let cutover = out.config.migration.cutover_ttl;
-    for set in pair
-        .sets
-        .iter()
-        .filter(|s| needs_lowering(pair, s, cutover))
-    {
-        let Some(old) = &set.old else { continue };
-        let switch = earliest_switch(out.now, old.ttl());
+    for lower in ttls_to_lower(pair, cutover) {
+        let switch = earliest_switch(out.now, lower.ttl);
+        let why = if lower.is_apex_ns {
+            "resolvers that got OLD's NS records keep asking the old provider that long after the switch"
+        } else {
+            "resolvers may serve OLD's answer that long after the NS switch"
+        };
         out.report(Finding::new(
             &RULE,
-            old.first().span,
+            lower.record.span,
             format!(
-                "{} has TTL {} s ({}) at the old provider: resolvers may serve OLD's answer that long after the NS switch",
-                set_name(&set.key),
-                old.ttl(),
-                human_duration(old.ttl())
+                "{} has TTL {} s ({}) at the old provider: {why}",
+                lower.name,
+                lower.ttl,
+                human_duration(lower.ttl)
             ),
             format!(
-                "lower it to {cutover} s at the old provider now, then switch NS no earlier than {} (now + {})",
-                switch,
-                human_duration(old.ttl())
+                "lower it to {cutover} s at the old provider now, then switch NS no earlier than {switch} (now + {})",
+                human_duration(lower.ttl)
             ),
         ));
     }

@@ -1,0 +1,186 @@
+//! Provider exports read into the same records as zone files: AWS Route 53
+//! `list-resource-record-sets` JSON, Google Cloud DNS `record-sets export`
+//! YAML and octoDNS YAML. Values go through the zone-file RDATA parser, so
+//! a value means the same whichever format carried it. Provider
+//! pseudo-records (aliases) become records of their own kind, never dropped.
+//!
+//! JSON and YAML parsers do not keep positions, so each record set is
+//! located by finding its name in the text, in order (octoDNS: by one scan
+//! of the file's top-level keys), never by a search per record that would
+//! make reading quadratic.
+
+mod google;
+mod octodns;
+mod route53;
+mod yaml_keys;
+
+pub use google::read_google;
+pub use octodns::read_octodns;
+pub use route53::read_route53;
+
+use super::lexer;
+use super::name::Name;
+use super::provider::ProviderData;
+use super::rdata::{self, Field, RData, RType};
+use super::zone::{ParsedZone, Record, ZoneError};
+use crate::source::{FileId, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Route53,
+    GoogleCloud,
+    OctoDns,
+}
+
+/// Which export a file is, from its content and name.
+pub fn detect(path: &std::path::Path, text: &str) -> Option<Format> {
+    let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    if text.trim_start().starts_with('{') && text.contains("\"ResourceRecordSets\"") {
+        Some(Format::Route53)
+    } else if yaml && text.contains("dns#resourceRecordSet") {
+        Some(Format::GoogleCloud)
+    } else if yaml && looks_like_octodns(text) {
+        Some(Format::OctoDns)
+    } else {
+        None
+    }
+}
+
+/// octoDNS record files: `type: MX`-style lines and `value:`/`values:`.
+pub fn looks_like_octodns(text: &str) -> bool {
+    let has_type = text.lines().any(|l| {
+        let l = l.trim_start().trim_start_matches("- ");
+        l.strip_prefix("type: ").is_some_and(|t| {
+            RType::parse(t.trim().trim_matches('\'')).is_some() || t.trim() == "ALIAS"
+        })
+    });
+    has_type && (text.contains("value:") || text.contains("values:"))
+}
+
+/// Collects records and errors; finds spans for names in order.
+pub(super) struct Reader<'t> {
+    file: FileId,
+    text: &'t str,
+    cursor: usize,
+    /// A name was not found where expected: later searches would each scan
+    /// to the end of the file (quadratic on hostile input), so they stop.
+    lost: bool,
+    pub(super) out: ParsedZone,
+}
+
+impl<'t> Reader<'t> {
+    pub(super) fn new(file: FileId, text: &'t str) -> Self {
+        Reader {
+            file,
+            text,
+            cursor: 0,
+            lost: false,
+            out: ParsedZone::default(),
+        }
+    }
+
+    /// The next occurrence of `needle` at or after the cursor; after one
+    /// miss, the cursor (every later span points there).
+    pub(super) fn locate(&mut self, needle: &str) -> Span {
+        let found = (!self.lost && !needle.is_empty())
+            .then(|| self.text[self.cursor..].find(needle))
+            .flatten();
+        match found {
+            Some(offset) => {
+                let start = self.cursor + offset;
+                self.cursor = start + needle.len();
+                Span::new(self.file, start, start + needle.len())
+            }
+            None => {
+                self.lost = true;
+                Span::new(self.file, self.cursor, self.cursor)
+            }
+        }
+    }
+
+    pub(super) fn error(&mut self, span: Span, message: String) {
+        if self.out.errors.len() >= crate::finding::MAX_RECORDED_ERRORS {
+            self.out.more_errors += 1;
+            return;
+        }
+        self.out.errors.push(ZoneError { span, message });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn push(
+        &mut self,
+        owner: &Name,
+        ttl: u32,
+        rtype: RType,
+        value: &str,
+        span: Span,
+        provider: &ProviderData,
+        origin: &Name,
+    ) {
+        let (entries, lex_errors) = lexer::entries(value.as_bytes());
+        if let Some(e) = lex_errors.first() {
+            self.error(
+                span,
+                format!("{} {rtype} value `{value}`: {}", owner, e.message),
+            );
+            return;
+        }
+        let tokens: Vec<lexer::Token> = entries.into_iter().flat_map(|e| e.tokens).collect();
+        let texts: Vec<String> = tokens
+            .iter()
+            .map(|t| t.text(value.as_bytes()).into_owned())
+            .collect();
+        let fields: Vec<Field<'_>> = texts
+            .iter()
+            .zip(&tokens)
+            .map(|(text, t)| Field {
+                text,
+                quoted: t.quoted,
+            })
+            .collect();
+        match rdata::parse(rtype, &fields, Some(origin)) {
+            Ok(rdata) => self.out.records.push(record(
+                owner.clone(),
+                ttl,
+                rtype,
+                rdata,
+                span,
+                provider.clone(),
+            )),
+            Err(message) => self.error(span, format!("{owner} {rtype}: {message}")),
+        }
+    }
+}
+
+pub(super) fn record(
+    owner: Name,
+    ttl: u32,
+    rtype: RType,
+    rdata: RData,
+    span: Span,
+    provider: ProviderData,
+) -> Record {
+    Record {
+        owner,
+        ttl,
+        ttl_explicit: true,
+        ttl_directive: 0,
+        class: 1,
+        rtype,
+        rdata,
+        span,
+        owner_end: span.end,
+        rdata_start: span.start,
+        provider: provider.into_box(),
+    }
+}
+
+/// A byte offset from serde's 1-based line and column.
+pub(super) fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (line_start + column.saturating_sub(1)).min(text.len())
+}

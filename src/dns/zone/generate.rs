@@ -1,0 +1,177 @@
+//! `$GENERATE` as BIND expands it: `start-stop[/step]` ranges of 32 bits,
+//! `$` and `${offset,width,base}` in the owner and RDATA, within budgets of
+//! records and bytes per zone so that one line cannot ask for gigabytes.
+
+use super::{Parser, State};
+use crate::dns::lexer::Entry;
+use crate::source::FileId;
+
+/// Records the `$GENERATE` lines of one zone may produce together.
+const MAX_GENERATED: u64 = 65_536;
+/// Text the `$GENERATE` lines of one zone may produce together: a 41-byte
+/// line asking for 65,536 owners of 65,535 characters is 4 GB otherwise.
+const MAX_GENERATED_BYTES: usize = 4 << 20;
+/// The widest `${offset,width,base}` field: names are at most 255 octets.
+const MAX_GENERATE_WIDTH: usize = 255;
+
+impl Parser<'_> {
+    pub(super) fn generate(&mut self, file: FileId, src: &[u8], entry: &Entry, state: &mut State) {
+        let tokens = &entry.tokens;
+        let whole = Self::entry_span(file, entry);
+        if tokens.len() < 4 {
+            self.error(whole, "$GENERATE needs a range, an owner, a type and RDATA");
+            return;
+        }
+        let range = tokens[1].text(src).into_owned();
+        let Some((start, stop, step)) = parse_range(&range) else {
+            self.error(
+                Self::span(file, &tokens[1]),
+                format!("bad $GENERATE range `{range}`: start-stop[/step], start <= stop < 2^32, step >= 1"),
+            );
+            return;
+        };
+        let count = (stop - start) / step + 1;
+        if self.generated_records.saturating_add(count) > MAX_GENERATED {
+            self.error(
+                Self::span(file, &tokens[1]),
+                format!("$GENERATE range `{range}` makes {count} records; tripline expands at most {MAX_GENERATED} per zone"),
+            );
+            return;
+        }
+        self.generated_records += count;
+        let templates: Vec<String> = tokens[2..]
+            .iter()
+            .map(|t| t.text(src).into_owned())
+            .collect();
+        let body = Entry {
+            tokens: tokens[2..].to_vec(),
+            blank_owner: false,
+            line_start: entry.line_start,
+            comment: None,
+        };
+        let mut n = start;
+        loop {
+            let mut texts = Vec::with_capacity(templates.len());
+            for t in &templates {
+                match substitute(t, n) {
+                    Ok(s) => {
+                        self.generated_bytes = self.generated_bytes.saturating_add(s.len());
+                        texts.push(s);
+                    }
+                    Err(message) => {
+                        self.error(whole, message);
+                        return;
+                    }
+                }
+            }
+            if self.generated_bytes > MAX_GENERATED_BYTES {
+                if !self.generate_budget_reported {
+                    self.generate_budget_reported = true;
+                    self.error(
+                        whole,
+                        format!(
+                            "$GENERATE makes more than {} MB of records in one zone; the rest is not expanded",
+                            MAX_GENERATED_BYTES >> 20
+                        ),
+                    );
+                }
+                return;
+            }
+            self.record(file, src, &body, &body.tokens, state, Some(&texts));
+            match n.checked_add(step) {
+                Some(next) if next <= stop => n = next,
+                _ => break,
+            }
+        }
+    }
+}
+
+/// `start-stop[/step]`; like BIND, start and stop fit in 32 bits.
+fn parse_range(text: &str) -> Option<(u64, u64, u64)> {
+    let (range, step) = match text.split_once('/') {
+        Some((r, s)) => (r, s.parse::<u32>().ok()?),
+        None => (text, 1),
+    };
+    let (start, stop) = range.split_once('-')?;
+    let (start, stop): (u32, u32) = (start.parse().ok()?, stop.parse().ok()?);
+    (start <= stop && step > 0).then_some((start.into(), stop.into(), step.into()))
+}
+
+/// `$` → the number, `${offset,width,base}` → formatted, `\$` → `$`.
+fn substitute(template: &str, n: u64) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len() + 8);
+    let chars: Vec<char> = template.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' if chars.get(i + 1) == Some(&'$') => {
+                out.push('$');
+                i += 2;
+            }
+            '$' if chars.get(i + 1) == Some(&'{') => {
+                let close = chars[i..].iter().position(|&c| c == '}').ok_or_else(|| {
+                    format!("unterminated `${{` in $GENERATE template `{template}`")
+                })?;
+                let spec: String = chars[i + 2..i + close].iter().collect();
+                let mut parts = spec.split(',');
+                let offset: i64 = parts
+                    .next()
+                    .unwrap_or("0")
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("bad $GENERATE modifier `{spec}`"))?;
+                let width: usize = parts
+                    .next()
+                    .unwrap_or("0")
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("bad $GENERATE modifier `{spec}`"))?;
+                if width > MAX_GENERATE_WIDTH {
+                    return Err(format!(
+                        "$GENERATE modifier `{spec}`: width {width} is above {MAX_GENERATE_WIDTH} (a name is at most 255 octets)"
+                    ));
+                }
+                let base = parts.next().unwrap_or("d").trim().to_string();
+                // BIND keeps generated values within 0..=2^31-1.
+                let value = (n as i64)
+                    .checked_add(offset)
+                    .filter(|v| (0..=i64::from(i32::MAX)).contains(v))
+                    .ok_or_else(|| format!("$GENERATE modifier `{spec}` is out of range"))?
+                    as u64;
+                let formatted = match base.as_str() {
+                    "d" => format!("{value:0width$}"),
+                    "o" => format!("{value:0width$o}"),
+                    "x" => format!("{value:0width$x}"),
+                    "X" => format!("{value:0width$X}"),
+                    "n" | "N" => {
+                        let hex = format!("{value:0width$x}");
+                        let nibbles: Vec<String> = hex
+                            .chars()
+                            .rev()
+                            .map(|c| {
+                                if base == "N" {
+                                    c.to_ascii_uppercase().to_string()
+                                } else {
+                                    c.to_string()
+                                }
+                            })
+                            .collect();
+                        nibbles.join(".")
+                    }
+                    _ => return Err(format!("bad $GENERATE base `{base}`")),
+                };
+                out.push_str(&formatted);
+                i += close + 1;
+            }
+            '$' => {
+                out.push_str(&n.to_string());
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    Ok(out)
+}
