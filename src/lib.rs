@@ -18,6 +18,7 @@ pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suggest;
 pub mod suppress;
 pub mod tls;
 pub mod tree;

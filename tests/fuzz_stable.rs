@@ -308,6 +308,8 @@ fn mutated_inputs_never_panic_hang_or_explode() {
     let mut execs = 0usize;
     let mut per_target: BTreeMap<&str, usize> = BTreeMap::new();
     let mut slowest = Duration::ZERO;
+    // The slowest input, kept for profiling: the time limit is a budget.
+    let mut slowest_input: (String, Vec<u8>) = (String::new(), Vec::new());
     loop {
         let done = match budget {
             Some(budget) => start.elapsed() >= budget,
@@ -322,7 +324,12 @@ fn mutated_inputs_never_panic_hang_or_explode() {
         let data = mutate(&mut rng, seed);
         let as_diff = target == "zone" && rng.below(5) == 0;
         match run_one(target, &data, as_diff) {
-            Ok(elapsed) => slowest = slowest.max(elapsed),
+            Ok(elapsed) if elapsed > slowest => {
+                slowest = elapsed;
+                let name = if as_diff { "zone-diff" } else { target };
+                slowest_input = (name.to_string(), data.clone());
+            }
+            Ok(_) => {}
             Err(why) => {
                 let saved = save(
                     if as_diff { "zone-diff" } else { target },
@@ -344,10 +351,15 @@ fn mutated_inputs_never_panic_hang_or_explode() {
             }
         }
     }
+    let slowest_saved = common::root().join(format!("target/fuzz-slowest-{}.bin", slowest_input.0));
+    let _ = std::fs::write(&slowest_saved, &slowest_input.1);
     report!(
-        "fuzz: {execs} executions in {:?} ({} regression inputs first); per target {per_target:?}; slowest {slowest:?}; peak {} MB; {} failures",
+        "fuzz: {execs} executions in {:?} ({} regression inputs first); per target {per_target:?}; slowest {slowest:?} ({} bytes of {}, saved as {}); peak {} MB; {} failures",
         start.elapsed(),
         regressions.len(),
+        slowest_input.1.len(),
+        slowest_input.0,
+        slowest_saved.display(),
         peak_rss_kb().unwrap_or(0) / 1024,
         failures.len()
     );

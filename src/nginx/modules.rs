@@ -35,12 +35,7 @@ pub fn is_known(id: &str) -> bool {
 
 /// The known id closest to a misspelt one.
 pub fn suggest(id: &str) -> Option<&'static str> {
-    known()
-        .into_iter()
-        .map(|k| (strsim::jaro_winkler(id, k), k))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
+    crate::suggest::closest(id, known(), 0.8)
 }
 
 /// The third-party modules one nginx instance loads.

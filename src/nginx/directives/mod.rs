@@ -318,14 +318,8 @@ pub fn lookup(name: &str) -> &'static [Spec] {
 
 /// The known directive closest to a misspelt `name`, for "did you mean".
 pub fn suggest(name: &str, allowed: &dyn Fn(&Spec) -> bool) -> Option<&'static str> {
-    let mut best: Option<(f64, &'static str)> = None;
-    for spec in DIRECTIVES.iter().filter(|s| allowed(s)) {
-        let score = strsim::jaro_winkler(name, spec.name);
-        if score >= 0.85 && best.is_none_or(|(b, _)| score > b) {
-            best = Some((score, spec.name));
-        }
-    }
-    best.map(|(_, n)| n)
+    let candidates = DIRECTIVES.iter().filter(|s| allowed(s)).map(|s| s.name);
+    crate::suggest::closest(name, candidates, 0.85)
 }
 
 /// The module a `load_module modules/ngx_http_lua_module.so;` line loads,

@@ -47,13 +47,8 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                         .filter(|p| p.since <= build.version)
                         .map(|p| p.name)
                         .collect();
-                    match names
-                        .iter()
-                        .map(|n| (strsim::jaro_winkler(name, n), *n))
-                        .filter(|(score, _)| *score >= 0.85)
-                        .max_by(|a, b| a.0.total_cmp(&b.0))
-                    {
-                        Some((_, n)) => format!("; did you mean \"{n}\"?"),
+                    match crate::suggest::closest(name, names, 0.85) {
+                        Some(n) => format!("; did you mean \"{n}\"?"),
                         None => String::new(),
                     }
                 }

@@ -22,6 +22,9 @@ pub const RULE: Rule = Rule {
 fn check(model: &Model, out: &mut Checker<'_>) {
     let build = Build::of(model, out.config);
     let mut lookups = Lookups::new(&build);
+    // Suggestions for as many findings as a file shows: each compares the
+    // name with the whole table.
+    let mut suggestions_left = crate::finding::MAX_PER_RULE_AND_FILE;
     for d in &model.directives {
         let found = lookups.get(d);
         if !found.available.is_empty() {
@@ -33,11 +36,16 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             Some(why) => why,
             None => {
                 let here = d.placed.contexts();
-                let suggestion = directives::suggest(name, &|s: &Spec| {
-                    s.contexts.intersects(here)
-                        && build.modules.has(s.module())
-                        && s.exists_in(build.version)
-                });
+                suggestions_left = suggestions_left.saturating_sub(1);
+                let suggestion = (suggestions_left > 0)
+                    .then(|| {
+                        directives::suggest(name, &|s: &Spec| {
+                            s.contexts.intersects(here)
+                                && build.modules.has(s.module())
+                                && s.exists_in(build.version)
+                        })
+                    })
+                    .flatten();
                 match suggestion {
                     Some(s) => (
                         format!("; did you mean \"{s}\"?"),

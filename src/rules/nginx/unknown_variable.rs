@@ -41,6 +41,8 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         defined.extend(variables::named_captures(&out.sources.get(file).bytes));
     }
     let mut reported = HashSet::new();
+    // Suggestions for as many findings as a file shows (see unknown-directive).
+    let mut suggestions_left = crate::finding::MAX_PER_RULE_AND_FILE;
     for used in &model.variable_uses {
         let name = &*used.name;
         if defined.contains(name) {
@@ -60,16 +62,17 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                 build.version_text
             ),
             None => {
-                let suggestion = VARIABLES
+                let candidates = VARIABLES
                     .iter()
                     .filter(|v| v.stream == used.stream && !v.prefix && v.since <= build.version)
                     .map(|v| v.name)
-                    .chain(defined.iter().map(String::as_str))
-                    .map(|n| (strsim::jaro_winkler(name, n), n))
-                    .filter(|(score, _)| *score >= 0.88)
-                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                    .chain(defined.iter().map(String::as_str));
+                suggestions_left = suggestions_left.saturating_sub(1);
+                let suggestion = (suggestions_left > 0)
+                    .then(|| crate::suggest::closest(name, candidates, 0.88))
+                    .flatten();
                 match suggestion {
-                    Some((_, n)) => format!("; did you mean \"${n}\"?"),
+                    Some(n) => format!("; did you mean \"${n}\"?"),
                     None => String::new(),
                 }
             }
