@@ -43,6 +43,12 @@ pub fn canonical(rtype: RType, rdata: &RData) -> String {
                 None => format!("{rdata:?}"),
             }
         }
+        // `\# len hex` of a type zone files write typed: the typed form's
+        // canonical, so that both spellings compare equal.
+        RData::Generic(bytes) => super::wire::presentation(rtype, bytes)
+            .and_then(|text| super::rdata::parse_text(rtype, &text, None).ok())
+            .filter(|typed| !matches!(typed, RData::Generic(_)))
+            .map_or_else(|| format!("{rdata:?}"), |typed| canonical(rtype, &typed)),
         RData::Fields(fields) => fields_canonical(rtype, fields),
         RData::Opaque(text) => opaque_canonical(rtype, text),
         other => format!("{other:?}"),
@@ -256,6 +262,13 @@ mod tests {
             canon("HTTPS", "1 . port=443 alpn=h2,h3")
         );
         assert_ne!(canon("HTTPS", "1 . alpn=h2"), canon("HTTPS", "1 . alpn=h3"));
+        assert_eq!(canon("A", "\\# 4 C0000201"), canon("A", "192.0.2.1"));
+        assert_eq!(canon("MX", "\\# 6 000A026D7800"), canon("MX", "10 mx."));
+        assert_eq!(
+            canon("DS", "\\# 6 3039 0D 02 AABB"),
+            canon("DS", "12345 13 2 aabb")
+        );
+        assert_ne!(canon("A", "\\# 4 C0000202"), canon("A", "192.0.2.1"));
         // RFC 9460 Appendix D.2, figure 4, in both forms.
         assert_eq!(
             canon("SVCB", "16 foo.example.com. port=53"),

@@ -9,6 +9,7 @@ pub mod name;
 pub mod provider;
 pub mod rdata;
 pub mod svcb;
+pub mod wire;
 pub mod zone;
 
 use crate::finding::Finding;

@@ -438,6 +438,36 @@ pub fn parse_written(
     parse(rtype, fields, origin)
 }
 
+/// Why RDATA text did not parse: its tokens, or their meaning.
+#[derive(Debug)]
+pub enum TextError {
+    Lex(String),
+    Data(String),
+}
+
+/// Parses RDATA written as zone-file text (`10 mx.example.com.`): tokens
+/// as the zone lexer reads them, then [`parse`].
+pub fn parse_text(rtype: RType, text: &str, origin: Option<&Name>) -> Result<RData, TextError> {
+    let (entries, errors) = super::lexer::entries(text.as_bytes());
+    if let Some(e) = errors.first() {
+        return Err(TextError::Lex(e.message.clone()));
+    }
+    let tokens: Vec<super::lexer::Token> = entries.into_iter().flat_map(|e| e.tokens).collect();
+    let texts: Vec<String> = tokens
+        .iter()
+        .map(|t| t.text(text.as_bytes()).into_owned())
+        .collect();
+    let fields: Vec<Field<'_>> = texts
+        .iter()
+        .zip(&tokens)
+        .map(|(text, t)| Field {
+            text,
+            quoted: t.quoted,
+        })
+        .collect();
+    parse(rtype, &fields, origin).map_err(TextError::Data)
+}
+
 /// Parses the RDATA fields of a record of type `rtype`.
 pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Result<RData, String> {
     if fields.first().is_some_and(|f| f.text == "\\#" && !f.quoted) {

@@ -18,10 +18,9 @@ pub use google::read_google;
 pub use octodns::read_octodns;
 pub use route53::read_route53;
 
-use super::lexer;
 use super::name::Name;
 use super::provider::ProviderData;
-use super::rdata::{self, Field, RData, RType};
+use super::rdata::{self, RData, RType, TextError};
 use super::zone::{ParsedZone, Record, ZoneError};
 use crate::source::{FileId, Span};
 
@@ -117,28 +116,7 @@ impl<'t> Reader<'t> {
         provider: &ProviderData,
         origin: &Name,
     ) {
-        let (entries, lex_errors) = lexer::entries(value.as_bytes());
-        if let Some(e) = lex_errors.first() {
-            self.error(
-                span,
-                format!("{} {rtype} value `{value}`: {}", owner, e.message),
-            );
-            return;
-        }
-        let tokens: Vec<lexer::Token> = entries.into_iter().flat_map(|e| e.tokens).collect();
-        let texts: Vec<String> = tokens
-            .iter()
-            .map(|t| t.text(value.as_bytes()).into_owned())
-            .collect();
-        let fields: Vec<Field<'_>> = texts
-            .iter()
-            .zip(&tokens)
-            .map(|(text, t)| Field {
-                text,
-                quoted: t.quoted,
-            })
-            .collect();
-        match rdata::parse(rtype, &fields, Some(origin)) {
+        match rdata::parse_text(rtype, value, Some(origin)) {
             Ok(rdata) => self.out.records.push(record(
                 owner.clone(),
                 ttl,
@@ -147,7 +125,12 @@ impl<'t> Reader<'t> {
                 span,
                 provider.clone(),
             )),
-            Err(message) => self.error(span, format!("{owner} {rtype}: {message}")),
+            Err(TextError::Lex(message)) => {
+                self.error(span, format!("{owner} {rtype} value `{value}`: {message}"))
+            }
+            Err(TextError::Data(message)) => {
+                self.error(span, format!("{owner} {rtype}: {message}"))
+            }
         }
     }
 }
