@@ -7,7 +7,7 @@ use crate::discover::{self, DiscoverError, FileKind};
 use crate::dns;
 use crate::finding::{Finding, Located, Severity, Summary, MAX_PER_RULE_AND_FILE};
 use crate::migration::{self, DiffOptions};
-use crate::nginx::{self, Workspace};
+use crate::nginx;
 use crate::registry::{self, Check, RULES};
 use crate::report::{self, Format, Report, TextOptions};
 use crate::rules::Checker;
@@ -35,6 +35,10 @@ pub enum AppError {
     NoZones(String),
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
+    #[error("drift: {0}")]
+    Drift(String),
+    #[error("interrupted")]
+    Interrupted,
 }
 
 /// What a run produced, before it is written out.
@@ -70,6 +74,37 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
             new,
             include_ns_soa,
         } => diff(cli, old, new, *include_ns_soa),
+        Command::Drift {
+            paths,
+            dns,
+            tls,
+            servers,
+            parent_servers,
+            resolver,
+            connect,
+            axfr,
+            timeout,
+            retries,
+            concurrency,
+            rate,
+            deadline,
+        } => {
+            let flags = crate::drift::config::Flags {
+                dns: *dns,
+                tls: *tls,
+                servers: servers.clone(),
+                parent_servers: parent_servers.clone(),
+                resolver: *resolver,
+                connect: connect.clone(),
+                axfr: *axfr,
+                timeout: *timeout,
+                retries: *retries,
+                concurrency: *concurrency,
+                rate: *rate,
+                deadline: *deadline,
+            };
+            drift(cli, paths, &flags)
+        }
     }
 }
 
@@ -135,6 +170,62 @@ fn render(cli: &Cli, format: Format, result: &CheckResult) -> String {
     )
 }
 
+fn drift(
+    cli: &Cli,
+    paths: &[PathBuf],
+    flags: &crate::drift::config::Flags,
+) -> Result<Outcome, AppError> {
+    let config = load_config(cli)?;
+    let settings = config.drift.settings(flags).map_err(AppError::Drift)?;
+    let now = cli.now.unwrap_or_else(time::OffsetDateTime::now_utc);
+    let options = CheckOptions {
+        origin: cli.origin.clone(),
+        ca_file: cli.ca_file.clone(),
+        ..CheckOptions::at(now)
+    };
+    let repo = crate::repo::read(paths, &config, &options)?;
+    let progress = !cli.quiet && std::io::stderr().is_terminal();
+    let outcome = crate::drift::compare(&repo, &config, settings, now, progress)?;
+    // Reading problems come first: a record that does not parse is not compared.
+    let mut findings = repo.zones.findings;
+    findings.extend(repo.nginx.findings);
+    findings.extend(repo.certificates.findings);
+    findings.extend(outcome.findings);
+    let mut reported = repo.nginx.reported.clone();
+    reported.extend(repo.zones.reported.iter().copied());
+    reported.extend(repo.certificates.reported.iter().copied());
+    let ran = |rule: &registry::Rule| matches!(rule.check, Check::Drift(_) | Check::Reader);
+    let located = finish(
+        findings,
+        &repo.sources,
+        &reported,
+        &repo.zones.reported,
+        &config,
+        &ran,
+    );
+    let summary = Summary::new(reported.len(), &located);
+    let mut notes = repo.notes;
+    notes.extend(outcome.notes);
+    notes.push(format!("drift: {}", outcome.stats.describe()));
+    let result = CheckResult {
+        sources: repo.sources,
+        findings: located,
+        summary,
+        notes,
+        stock_assumed: repo
+            .nginx
+            .stock_used
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    };
+    Ok(Outcome {
+        output: render(cli, cli.format, &result),
+        exit_code: exit_code(cli.fail_on, &result.findings),
+        notes: result.notes,
+    })
+}
+
 /// What a check run takes besides paths and config.
 #[derive(Clone, Debug)]
 pub struct CheckOptions {
@@ -153,7 +244,7 @@ pub struct CheckOptions {
 impl CheckOptions {
     /// The origin of a zone file that does not name its zone: `--origin`,
     /// else a `[[per-path]] origin`.
-    fn origin_for(&self, config: &Config, path: &Path) -> Option<dns::name::Name> {
+    pub(crate) fn origin_for(&self, config: &Config, path: &Path) -> Option<dns::name::Name> {
         (self.origin.as_ref())
             .or_else(|| config.origin_for(path))
             .cloned()
@@ -177,71 +268,22 @@ pub fn check_paths(
     options: &CheckOptions,
 ) -> Result<CheckResult, AppError> {
     let now = options.now;
-    let paths = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    // A CA file named on the command line is the user's own: readable
-    // wherever it is. One named in tripline.toml is confined like the rest.
-    let mut roots = checked_roots(&paths);
-    roots.extend(options.ca_file.iter().cloned());
-    let tree = Tree::new(&roots).with_mappings(config.nginx_mappings());
-    let discovery = discover::discover(
-        &paths,
-        &tree,
-        &discover::Options {
-            force_kind: options.force_kind,
-            origin_given: options.origin.is_some(),
-            no_ignore: options.no_ignore,
-        },
-    )?;
-    let discovered = discovery.files;
-    let nginx_inputs: Vec<nginx::Input> = discovered
-        .iter()
-        .filter(|d| d.kind == FileKind::Nginx)
-        .map(|d| nginx::Input {
-            path: d.path.clone(),
-            explicit: d.explicit,
-        })
-        .collect();
-
-    let inputs_of = |kind: FileKind| -> Vec<&Path> {
-        (discovered.iter())
-            .filter(|d| d.kind == kind)
-            .map(|d| d.path.as_path())
-            .collect()
-    };
-    let zone_inputs = inputs_of(FileKind::Zone);
-
-    let mut sources = Sources::new(tree);
-    let mut ws = Workspace::new(&mut sources, config.nginx.prefix.clone());
-    let analysis = nginx::analyse(&mut ws, &nginx_inputs)?;
-    drop(ws);
-    let zones = dns::analyse(&mut sources, &zone_inputs, &|p| {
-        options.origin_for(config, p)
-    })?;
-    let tls_inputs = inputs_of(FileKind::Tls);
+    let repo = crate::repo::read(paths, config, options)?;
+    let crate::repo::Repo {
+        sources,
+        nginx: analysis,
+        zones,
+        certificates,
+        extra_roots,
+        notes,
+    } = repo;
     let models: Vec<&nginx::model::Model> = analysis.models.iter().collect();
-    let served_files = tls::served::referenced_paths(&models, sources.tree());
-    let certificates = tls::analyse(&mut sources, &tls_inputs, &served_files)?;
     let by_path = tls::served::index(&certificates.bundles, &sources);
     // What nginx serves is known only for configurations it loads.
     let served: Vec<tls::served::Served<'_>> = (models.iter())
         .filter(|m| m.loaded)
         .map(|m| tls::served::Served::new(m, &by_path))
         .collect();
-    let ca_file = (options.ca_file.clone()).or_else(|| {
-        config
-            .tls
-            .ca_file
-            .as_ref()
-            .map(|p| config.path_from_config(p))
-    });
-    let extra_roots = match ca_file {
-        Some(path) => tls::root_subjects(&mut sources, &path)?,
-        None => Vec::new(),
-    };
 
     let mut findings = analysis.findings;
     findings.extend(zones.findings);
@@ -263,7 +305,7 @@ pub fn check_paths(
                 (certificates.bundles.iter()).for_each(|b| file(b, &mut checker));
                 served.iter().for_each(|s| check(s, &mut checker));
             }
-            Check::Reader | Check::Suppressions | Check::Migration(_) => {}
+            Check::Reader | Check::Suppressions | Check::Migration(_) | Check::Drift(_) => {}
         }
     }
     let findings = tls::served::point_at_directives(checker.findings, &models, &by_path);
@@ -271,14 +313,14 @@ pub fn check_paths(
     let mut reported = analysis.reported.clone();
     reported.extend(zones.reported.iter().copied());
     reported.extend(certificates.reported.iter().copied());
-    let ran = |rule: &registry::Rule| !matches!(rule.check, Check::Migration(_));
+    let ran = |rule: &registry::Rule| !matches!(rule.check, Check::Migration(_) | Check::Drift(_));
     let located = finish(findings, &sources, &reported, &zones.reported, config, &ran);
     let summary = Summary::new(reported.len(), &located);
     Ok(CheckResult {
         sources,
         findings: located,
         summary,
-        notes: discovery.notes,
+        notes,
         stock_assumed: analysis.stock_used.iter().map(|s| s.to_string()).collect(),
     })
 }

@@ -58,6 +58,8 @@ struct RawConfig {
     tls: TlsOptions,
     #[serde(default)]
     migration: MigrationOptions,
+    #[serde(default)]
+    drift: crate::drift::config::DriftConfig,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -172,6 +174,7 @@ pub struct Config {
     pub dns: DnsOptions,
     pub tls: TlsOptions,
     pub migration: MigrationOptions,
+    pub drift: crate::drift::config::DriftConfig,
 }
 
 impl Default for Config {
@@ -187,6 +190,7 @@ impl Default for Config {
             dns: DnsOptions::default(),
             tls: TlsOptions::default(),
             migration: MigrationOptions::default(),
+            drift: crate::drift::config::DriftConfig::default(),
         }
     }
 }
@@ -306,6 +310,7 @@ impl Config {
             dns: raw.dns,
             tls: raw.tls,
             migration: raw.migration,
+            drift: raw.drift,
         })
     }
 

@@ -16,6 +16,10 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(code) => ExitCode::from(code),
+        Err(app::AppError::Interrupted) => {
+            eprintln!("tripline: interrupted");
+            ExitCode::from(130)
+        }
         Err(error) => {
             let report = miette::Report::msg(visible(&error.to_string()).into_owned());
             eprintln!("tripline: {report}");

@@ -26,6 +26,8 @@ pub enum Check {
     TlsAndServed(CheckFn<crate::tls::Bundle>, ServedFn),
     /// Run by `tripline diff` over each pair of zones.
     Migration(fn(&crate::migration::ZonePair<'_>, &mut crate::rules::Checker<'_>)),
+    /// Run by `tripline drift` over what the live servers answered.
+    Drift(fn(&crate::drift::report::DriftReport<'_>, &mut crate::rules::Checker<'_>)),
     /// Reported while applying suppression comments.
     Suppressions,
 }
@@ -118,6 +120,24 @@ pub static RULES: &[&Rule] = &[
     &rules::migration::mass_deletion::RULE,
     &rules::migration::missing_zone::RULE,
     &rules::migration::extra_zone::RULE,
+    &rules::drift::record_missing::RULE,
+    &rules::drift::record_changed::RULE,
+    &rules::drift::record_extra::RULE,
+    &rules::drift::ttl_changed::RULE,
+    &rules::drift::not_comparable::RULE,
+    &rules::drift::serial_not_deployed::RULE,
+    &rules::drift::serial_ahead::RULE,
+    &rules::drift::servers_disagree::RULE,
+    &rules::drift::delegation_mismatch::RULE,
+    &rules::drift::lame_server::RULE,
+    &rules::drift::unreachable::RULE,
+    &rules::drift::certificate_not_deployed::RULE,
+    &rules::drift::served_chain_incomplete::RULE,
+    &rules::drift::served_expiring::RULE,
+    &rules::drift::served_name_mismatch::RULE,
+    &rules::drift::inconsistent_across_ips::RULE,
+    &rules::drift::key_type_not_served::RULE,
+    &rules::drift::handshake_failed::RULE,
 ];
 
 /// Looks a rule up by id or alias.

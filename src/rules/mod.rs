@@ -1,6 +1,7 @@
 //! Every rule, one file each, grouped by area.
 
 pub mod dns;
+pub mod drift;
 pub mod migration;
 pub mod nginx;
 pub mod tls;

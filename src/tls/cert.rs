@@ -101,6 +101,21 @@ impl Cert {
         Ok(Cert { der, ..cert })
     }
 
+    /// Whether a DNS name of the certificate covers `host` (RFC 6125: a
+    /// `*.` wildcard covers exactly one leftmost label; case-insensitive).
+    pub fn covers(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.');
+        self.dns_names.iter().any(|san| {
+            let san = san.trim_end_matches('.');
+            san.eq_ignore_ascii_case(host)
+                || san.strip_prefix("*.").is_some_and(|suffix| {
+                    host.split_once('.').is_some_and(|(label, rest)| {
+                        !label.is_empty() && label != "*" && rest.eq_ignore_ascii_case(suffix)
+                    })
+                })
+        })
+    }
+
     pub fn is_self_issued(&self) -> bool {
         self.subject_raw == self.issuer_raw
     }

@@ -4,6 +4,7 @@
 
 pub mod cert;
 pub mod key;
+pub mod path;
 pub mod pem;
 pub mod secret;
 pub mod served;

@@ -10,6 +10,8 @@ macro_rules! report {
     }};
 }
 
+pub mod live;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -6,7 +6,6 @@ use crate::finding::{Finding, Severity};
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
 use crate::tls::{Bundle, Role};
-use x509_parser::asn1_rs::{Any, FromDer};
 
 pub const RULE: Rule = Rule {
     id: "tls/incomplete-chain",
@@ -31,8 +30,7 @@ fn check(bundle: &Bundle, out: &mut Checker<'_>) {
         .certs
         .iter()
         .any(|(c, _)| c.subject_raw == leaf.issuer_raw);
-    let extra_root = out.extra_roots.contains(&leaf.issuer_raw);
-    if in_file || extra_root || is_trusted_root(&leaf.issuer_raw) {
+    if in_file || crate::tls::path::is_trusted_root(&leaf.issuer_raw, out.extra_roots) {
         return;
     }
     out.report(Finding::new(
@@ -45,13 +43,4 @@ fn check(bundle: &Bundle, out: &mut Checker<'_>) {
         ),
         "serve the full chain: append the intermediate certificate(s) after the leaf (certbot: fullchain.pem, not cert.pem); for a private CA, name its root with --ca-file or `[tls] ca-file`",
     ));
-}
-
-/// The Mozilla roots (webpki-roots) hold the name's contents, without the
-/// outer SEQUENCE header that the certificate's issuer field has.
-fn is_trusted_root(issuer_raw: &[u8]) -> bool {
-    let contents = Any::from_der(issuer_raw).map_or(issuer_raw, |(_, any)| any.data);
-    webpki_roots::TLS_SERVER_ROOTS
-        .iter()
-        .any(|root| root.subject.as_ref() == contents || root.subject.as_ref() == issuer_raw)
 }

@@ -1,0 +1,79 @@
+//! Live answers in tripline's own types: owners as [`Name`], data read from
+//! its wire form through the zone-file parser, so that a live record and a
+//! repository record compare by one canonical form.
+
+use super::query::{Answer, QueryError, Transport};
+use crate::dns::name::Name;
+use crate::dns::rdata::{self, RData, RType};
+use crate::dns::wire;
+use hickory_proto::op::DnsResponse;
+use hickory_proto::rr::Record;
+use hickory_proto::serialize::binary::{BinEncodable, BinEncoder, NameEncoding};
+
+/// A transfer longer than this is not compared record by record (a live
+/// zone is not the place to spend unbounded memory).
+pub const MAX_TRANSFER_RECORDS: usize = 2_000_000;
+
+/// One live resource record.
+#[derive(Clone, Debug)]
+pub struct LiveRecord {
+    pub owner: Name,
+    pub rtype: RType,
+    pub ttl: u32,
+    pub rdata: RData,
+}
+
+impl LiveRecord {
+    pub fn canonical(&self) -> String {
+        self.rdata.canonical(self.rtype)
+    }
+}
+
+/// Our name as hickory's.
+pub fn hickory_name(name: &Name) -> Result<hickory_proto::rr::Name, QueryError> {
+    hickory_proto::rr::Name::from_ascii(name.as_str())
+        .map_err(|e| QueryError::Failed(format!("`{name}`: {e}")))
+}
+
+/// The response code as DNS tools print it.
+pub fn rcode(response: &DnsResponse) -> String {
+    format!("{:?}", response.metadata.response_code).to_ascii_uppercase()
+}
+
+/// A hickory record as ours; `None` for a record whose owner or data does
+/// not read (it is then not compared, rather than compared wrongly).
+pub fn record(record: &Record) -> Option<LiveRecord> {
+    let owner = Name::parse(&record.name.to_ascii(), None).ok()?;
+    let rtype = RType(u16::from(record.record_type()));
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = BinEncoder::new(&mut bytes);
+        encoder.set_name_encoding(NameEncoding::UncompressedLowercase);
+        record.data.emit(&mut encoder).ok()?;
+    }
+    let rdata = match wire::presentation(rtype, &bytes) {
+        Some(text) => rdata::parse_text(rtype, &text, None).ok()?,
+        None => RData::Generic(bytes.into_boxed_slice()),
+    };
+    Some(LiveRecord {
+        owner,
+        rtype,
+        ttl: record.ttl,
+        rdata,
+    })
+}
+
+fn records(records: &[Record]) -> Vec<LiveRecord> {
+    records.iter().filter_map(record).collect()
+}
+
+pub fn answer(response: &DnsResponse, transport: Transport) -> Result<Answer, QueryError> {
+    Ok(Answer {
+        rcode: rcode(response),
+        authoritative: response.metadata.authoritative,
+        transport,
+        answers: records(&response.answers),
+        authority: records(&response.authorities),
+        additional: records(&response.additionals),
+    })
+}

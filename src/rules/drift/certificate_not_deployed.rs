@@ -1,0 +1,62 @@
+//! A server name whose live certificate is not the one the repository says
+//! nginx serves: most often a certificate renewed on disk while nginx was
+//! never reloaded — it serves the old one until that expires.
+
+use super::expected_for;
+use crate::drift::report::DriftReport;
+use crate::finding::{Finding, Severity};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+
+pub const RULE: Rule = Rule {
+    id: "drift/certificate-not-deployed",
+    default_severity: Severity::Error,
+    summary: "a server serves another certificate than the one its ssl_certificate names (renewed, not reloaded)",
+    doc: include_str!("../../../rules/drift/certificate-not-deployed.md"),
+    aliases: &[],
+    check: Check::Drift(check),
+};
+
+fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
+    let now = out.now.unix_timestamp();
+    for endpoint in &report.endpoints {
+        for probe in &endpoint.probes {
+            let Ok(served) = &probe.result else { continue };
+            let Some(live) = served.leaf() else { continue };
+            let Some(expected) = expected_for(endpoint, probe.key, live) else {
+                continue;
+            };
+            let Some(file) = expected.leaf() else {
+                continue;
+            };
+            if file.der == live.der {
+                continue;
+            }
+            let (what, help) = if file.not_before > live.not_before {
+                (
+                    "renewed but not loaded",
+                    "reload nginx (`nginx -s reload`, or the renewal's deploy hook) so that it reads the renewed file",
+                )
+            } else {
+                (
+                    "not the file's certificate",
+                    "deploy the repository's certificate and reload nginx, or find which server answers at this address",
+                )
+            };
+            out.report(Finding::new(
+                &RULE,
+                expected.at,
+                format!(
+                    "{}:{} at {} serves {} , but the file has {}: {what}",
+                    endpoint.name,
+                    endpoint.port,
+                    probe.addr,
+                    live.describe(now),
+                    file.describe(now)
+                )
+                .replace(" , ", ", "),
+                help,
+            ));
+        }
+    }
+}

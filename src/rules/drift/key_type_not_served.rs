@@ -1,0 +1,63 @@
+//! The configuration serves an RSA and an ECDSA certificate for a name,
+//! but a server shows only one of them: clients that offer only the other
+//! key type's signatures (older or constrained clients for RSA, hardened
+//! ones for ECDSA) fail, or get a certificate nobody renews.
+
+use crate::drift::handshake::KeyType;
+use crate::drift::key_type;
+use crate::drift::report::DriftReport;
+use crate::finding::{Finding, Severity};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+
+pub const RULE: Rule = Rule {
+    id: "drift/key-type-not-served",
+    default_severity: Severity::Warning,
+    summary: "RSA and ECDSA certificates are configured, but a server serves only one of them",
+    doc: include_str!("../../../rules/drift/key-type-not-served.md"),
+    aliases: &[],
+    check: Check::Drift(check),
+};
+
+fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
+    for endpoint in &report.endpoints {
+        for probe in &endpoint.probes {
+            if probe.key == KeyType::Any {
+                continue;
+            }
+            let Some(expected) = endpoint.expected.iter().find(|e| e.key == probe.key) else {
+                continue;
+            };
+            let got = match &probe.result {
+                Ok(served) => match served.leaf() {
+                    Some(leaf) if key_type(leaf) != probe.key => {
+                        format!("an {} certificate", key_type(leaf).as_str())
+                    }
+                    _ => continue,
+                },
+                // Another key type worked at this address: this one is missing.
+                Err(why)
+                    if endpoint.probes.iter().any(|p| {
+                        p.addr == probe.addr && p.key != probe.key && p.result.is_ok()
+                    }) =>
+                {
+                    format!("no handshake ({why})")
+                }
+                Err(_) => continue, // drift/handshake-failed
+            };
+            out.report(Finding::new(
+                &RULE,
+                expected.at,
+                format!(
+                    "{}:{} at {}: a client offering only {} signatures gets {got}, though this {} certificate is configured",
+                    endpoint.name,
+                    endpoint.port,
+                    probe.addr,
+                    probe.key.as_str(),
+                    probe.key.as_str()
+                ),
+                "reload nginx so that it loads both certificates, and check both ssl_certificate/ssl_certificate_key pairs on the server",
+            ));
+        }
+    }
+}

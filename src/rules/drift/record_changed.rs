@@ -1,0 +1,46 @@
+//! An RRset that a live server serves with other values than the
+//! repository's: changed by hand in a provider console, or a deploy that
+//! is behind. Either the repository or the server is wrong, and the next
+//! deploy decides which one wins.
+
+use super::{comparable, present};
+use crate::drift::report::DriftReport;
+use crate::finding::{listed, Finding, Severity};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+
+pub const RULE: Rule = Rule {
+    id: "drift/record-changed",
+    default_severity: Severity::Warning,
+    summary: "a live server serves a record with other values than the repository",
+    doc: include_str!("../../../rules/drift/record-changed.md"),
+    aliases: &[],
+    check: Check::Drift(check),
+};
+
+fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
+    for zone in &report.zones {
+        for set in zone.sets.iter().filter(|s| comparable(s)) {
+            let Some(repo) = &set.repo else { continue };
+            let Some(span) = repo.span() else { continue };
+            for (server, values, shown, _, how) in present(set) {
+                if values == repo.values.as_slice() {
+                    continue;
+                }
+                let label = zone.servers.get(server).map_or("?", |s| s.label.as_str());
+                out.report(Finding::new(
+                    &RULE,
+                    span,
+                    format!(
+                        "{} {} differs on {label} ({how}): the repository has {}, the server serves {}",
+                        set.owner,
+                        set.rtype,
+                        listed(&repo.shown),
+                        listed(shown)
+                    ),
+                    "if the live change is right, put it in the repository before the next deploy overwrites it; if not, deploy the repository",
+                ));
+            }
+        }
+    }
+}

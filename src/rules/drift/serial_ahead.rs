@@ -1,0 +1,46 @@
+//! A server serves a newer serial than the repository's zone: the zone was
+//! changed somewhere else (by hand on the server, by another tool), and the
+//! next deploy from the repository throws those changes away.
+
+use super::{serial_cmp, serial_distance};
+use crate::drift::report::DriftReport;
+use crate::finding::{Finding, Severity};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+use std::cmp::Ordering;
+
+pub const RULE: Rule = Rule {
+    id: "drift/serial-ahead",
+    default_severity: Severity::Warning,
+    summary:
+        "a live server serves a newer SOA serial than the repository: the zone was edited elsewhere",
+    doc: include_str!("../../../rules/drift/serial-ahead.md"),
+    aliases: &[],
+    check: Check::Drift(check),
+};
+
+fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
+    for zone in &report.zones {
+        let Some(repo) = zone.serial else { continue };
+        for server in &zone.servers {
+            let Some(live) = server.serial() else {
+                continue;
+            };
+            if serial_cmp(live, repo) != Some(Ordering::Greater)
+                || serial_distance(live, repo) <= zone.serial_tolerance
+            {
+                continue;
+            }
+            out.report(Finding::new(
+                &RULE,
+                zone.at,
+                format!(
+                    "{} serves serial {live} of {}, newer than the repository's {repo}: the zone was changed outside the repository",
+                    server.label,
+                    zone.zone.origin
+                ),
+                "bring the live changes into the repository (a zone transfer shows them), then bump the serial past the live one; a signer that bumps serials on its own: set `serial-tolerance` under [drift]",
+            ));
+        }
+    }
+}

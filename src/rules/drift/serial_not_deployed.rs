@@ -1,0 +1,46 @@
+//! A server serves an older serial than the repository's zone: the last
+//! change was never deployed there (a reload that did not happen, a
+//! secondary that stopped transferring). RFC 1982 serial arithmetic.
+
+use super::{serial_cmp, serial_distance};
+use crate::drift::report::DriftReport;
+use crate::finding::{Finding, Severity};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+use std::cmp::Ordering;
+
+pub const RULE: Rule = Rule {
+    id: "drift/serial-not-deployed",
+    default_severity: Severity::Warning,
+    summary:
+        "a live server serves an older SOA serial than the repository: the change is not deployed",
+    doc: include_str!("../../../rules/drift/serial-not-deployed.md"),
+    aliases: &[],
+    check: Check::Drift(check),
+};
+
+fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
+    for zone in &report.zones {
+        let Some(repo) = zone.serial else { continue };
+        for server in &zone.servers {
+            let Some(live) = server.serial() else {
+                continue;
+            };
+            if serial_cmp(live, repo) != Some(Ordering::Less)
+                || serial_distance(live, repo) <= zone.serial_tolerance
+            {
+                continue;
+            }
+            out.report(Finding::new(
+                &RULE,
+                zone.at,
+                format!(
+                    "{} serves serial {live} of {}, the repository has {repo}: the repository's changes are not live there",
+                    server.label,
+                    zone.zone.origin
+                ),
+                "deploy the zone (reload the primary; for a secondary, check that it transfers: NOTIFY, allow-transfer, its refresh timer)",
+            ));
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! A certificate a server serves — its leaf or an intermediate of the
+//! verified path — expires soon, or has expired: the same windows as
+//! `tls/expiring-soon`, on what is live rather than on the file. Extra
+//! roots a server sends are not on the path and are ignored.
+
+use crate::drift::report::DriftReport;
+use crate::finding::{Finding, Severity};
+use crate::registry::{Check, Rule};
+use crate::rules::Checker;
+
+pub const RULE: Rule = Rule {
+    id: "drift/served-expiring",
+    default_severity: Severity::Warning,
+    summary: "a served certificate (leaf or intermediate) expires soon or has expired",
+    doc: include_str!("../../../rules/drift/served-expiring.md"),
+    aliases: &[],
+    check: Check::Drift(check),
+};
+
+const DAY: i64 = 86_400;
+
+fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
+    let now = out.now.unix_timestamp();
+    let (warn_days, error_days) = (
+        i64::from(out.config.tls.warn_days),
+        i64::from(out.config.tls.error_days),
+    );
+    for endpoint in &report.endpoints {
+        let at = endpoint.expected.first().map_or(endpoint.at, |e| e.at);
+        for probe in &endpoint.probes {
+            let Ok(served) = &probe.result else { continue };
+            // The leaf, and the intermediates of the path when it builds.
+            let on_path: Vec<usize> = if served.path.is_empty() {
+                vec![0]
+            } else {
+                served.path.clone()
+            };
+            for i in on_path {
+                let Some(cert) = served.chain.get(i) else {
+                    continue;
+                };
+                let left = cert.not_after - now;
+                let lifetime = cert.not_after - cert.not_before;
+                let warn_window = (warn_days * DAY).min(lifetime / 3);
+                let (severity, when) = if left < 0 {
+                    (Severity::Error, "has expired".to_string())
+                } else if left < error_days * DAY {
+                    (
+                        Severity::Error,
+                        format!("expires in under {error_days} days (`tls.error-days`)"),
+                    )
+                } else if left < warn_window {
+                    (
+                        Severity::Warning,
+                        format!(
+                            "expires inside its renewal window of {} days",
+                            warn_window / DAY
+                        ),
+                    )
+                } else {
+                    continue;
+                };
+                let role = if i == 0 {
+                    "a certificate"
+                } else {
+                    "an intermediate"
+                };
+                let mut finding = Finding::new(
+                    &RULE,
+                    at,
+                    format!(
+                        "{}:{} at {} serves {role} that {when}: {}",
+                        endpoint.name,
+                        endpoint.port,
+                        probe.addr,
+                        cert.describe(now)
+                    ),
+                    "renew it and reload nginx; if the file is already renewed, nginx was not reloaded",
+                );
+                finding.severity = severity;
+                out.report(finding);
+            }
+        }
+    }
+}
