@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes fixtures/drift/: for each drift rule, folders holding `repo/` (what
+"""Writes fixtures/drift/ (and fixtures/drift-debian/, the certificates of
+tests/drift_debian.rs): for each drift rule, folders holding `repo/` (what
 tripline reads) and `live.toml` plus `live/` (what tests/common/live.rs serves
 on loopback). Certificates have fixed validity around --now
 2026-01-15T12:00:00Z; keys are fresh on every run (the files change, the
@@ -298,8 +299,22 @@ def tls():
             comment="something answers on the port, but not TLS")
     fixture("handshake-failed", "good-tls", current, [{"certs": [current]}])
 
+    # For tests/drift_debian.rs: nginx serving an RSA and an ECDSA
+    # certificate, each renewed once.
+    rsa_new, _ = leaf(start="2026-01-10", end="2026-04-10", key=rsa_key)
+    for file, chain, key in [
+        ("rsa-old", (rsa_leaf, inter), rsa_key),
+        ("rsa-new", (rsa_new, inter), rsa_key),
+        ("ecdsa-old", (old, inter), old_key),
+        ("ecdsa-new", (new, inter), new_key),
+    ]:
+        write(f"../drift-debian/{file}.pem", pem(*chain))
+        write(f"../drift-debian/{file}.key", pem(key))
+    write("../drift-debian/ca.pem", pem(root))
+
 
 if __name__ == "__main__":
     shutil.rmtree(OUT, ignore_errors=True)
+    shutil.rmtree("fixtures/drift-debian", ignore_errors=True)
     dns()
     tls()

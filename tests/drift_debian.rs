@@ -1,0 +1,564 @@
+//! `tripline drift` against Debian's own servers on loopback high ports,
+//! run as a non-root user: BIND `named` as primary of example.test, `knotd`
+//! and `nsd` as secondaries transferring from it, a second `named` serving
+//! the parent zone test., and nginx serving an RSA and an ECDSA certificate.
+//!
+//! Scenarios: a clean run; the parent's glue for ns1 goes stale
+//! (delegation-mismatch); the primary's file gets a new serial and one
+//! changed record and `named` is sent HUP (the secondaries are stale:
+//! servers-disagree; the repository's file is older: serial-ahead); the
+//! certificates are renewed on disk without reloading nginx
+//! (certificate-not-deployed), then `nginx -s reload` (clean).
+//!
+//! Slow (the daemons start and transfer), so gated: `.ci/run` sets
+//! TRIPLINE_DEBIAN_SERVERS=1 after installing bind9, knot, nsd and
+//! nginx-light. Elsewhere it prints why it skips.
+
+#[macro_use]
+mod common;
+
+use common::{root, NOW};
+use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The user the daemons run as when the tests run as root.
+const USER: &str = "nobody";
+const GROUP: &str = "nogroup";
+
+fn program(name: &str) -> Option<PathBuf> {
+    ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+        .iter()
+        .map(|d| Path::new(d).join(name))
+        .find(|p| p.is_file())
+}
+
+/// A port free for both UDP and TCP on 127.0.0.1.
+fn free_port() -> u16 {
+    loop {
+        let udp = UdpSocket::bind("127.0.0.1:0").expect("udp");
+        let port = udp.local_addr().expect("addr").port();
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Runs `program` as a non-root user (itself, or `nobody` under root).
+fn unprivileged(program: &Path) -> Command {
+    if is_root() {
+        let mut command = Command::new("setpriv");
+        command
+            .args(["--reuid", USER, "--regid", GROUP, "--clear-groups", "--"])
+            .arg(program);
+        command
+    } else {
+        Command::new(program)
+    }
+}
+
+/// Daemons, killed when the scenario ends.
+struct Daemons(Vec<(String, Child)>);
+
+impl Drop for Daemons {
+    fn drop(&mut self) {
+        for (_, child) in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+/// Everything under `dir` readable and writable by the daemons' user.
+fn open_up(dir: &Path) {
+    let status = Command::new("chmod")
+        .args(["-R", "a+rwX"])
+        .arg(dir)
+        .status()
+        .expect("chmod");
+    assert!(status.success());
+}
+
+fn zone(serial: u32, apex: &str) -> String {
+    format!(
+        "$ORIGIN example.test.\n$TTL 300\n\
+         @ IN SOA ns1.example.test. hostmaster.example.test. {serial} 3600 600 1209600 300\n\
+         @ IN NS ns1.example.test.\n@ IN NS ns2.example.test.\n\
+         ns1 IN A 127.0.0.1\nns2 IN A 127.0.0.1\n\
+         @ IN A {apex}\n@ IN MX 10 mx1.example.test.\nmx1 IN A 192.0.2.25\n\
+         @ IN TXT \"v=spf1 mx -all\"\nwww IN A 127.0.0.1\n"
+    )
+}
+
+fn parent(glue: &str) -> String {
+    format!(
+        "$ORIGIN test.\n$TTL 3600\n\
+         @ IN SOA a.nic.test. hostmaster.nic.test. 1 3600 600 1209600 300\n\
+         @ IN NS a.nic.test.\na.nic IN A 127.0.0.1\n\
+         example IN NS ns1.example.test.\nexample IN NS ns2.example.test.\n\
+         ns1.example IN A {glue}\nns2.example IN A 127.0.0.1\n"
+    )
+}
+
+fn named_conf(dir: &Path, port: u16, zones: &[(&str, &str)]) -> String {
+    let d = dir.display();
+    let mut conf = format!(
+        "options {{\n  directory \"{d}\";\n  pid-file \"{d}/named.pid\";\n  session-keyfile \"{d}/session.key\";\n  \
+         listen-on port {port} {{ 127.0.0.1; }};\n  listen-on-v6 {{ none; }};\n  recursion no;\n  \
+         allow-transfer {{ 127.0.0.1; }};\n  notify no;\n  dnssec-validation no;\n}};\ncontrols {{ }};\n"
+    );
+    for (name, file) in zones {
+        conf.push_str(&format!(
+            "zone \"{name}\" {{ type primary; file \"{d}/{file}\"; }};\n"
+        ));
+    }
+    conf
+}
+
+fn knot_conf(dir: &Path, port: u16, primary: u16) -> String {
+    let d = dir.display();
+    format!(
+        "server:\n  listen: 127.0.0.1@{port}\n  rundir: \"{d}\"\n\
+         database:\n  storage: \"{d}/db\"\n\
+         log:\n  - target: stderr\n    any: info\n\
+         remote:\n  - id: primary\n    address: 127.0.0.1@{primary}\n\
+         template:\n  - id: default\n    storage: \"{d}/zones\"\n    zonefile-load: none\n    journal-content: all\n\
+         zone:\n  - domain: example.test\n    master: primary\n"
+    )
+}
+
+fn nsd_conf(dir: &Path, port: u16, primary: u16) -> String {
+    let d = dir.display();
+    format!(
+        "server:\n  ip-address: 127.0.0.1@{port}\n  port: {port}\n  username: \"\"\n  chroot: \"\"\n  \
+         zonesdir: \"{d}\"\n  pidfile: \"{d}/nsd.pid\"\n  xfrdfile: \"{d}/xfrd.state\"\n  \
+         zonelistfile: \"{d}/zone.list\"\n  database: \"\"\n  verbosity: 1\n\
+         remote-control:\n  control-enable: no\n\
+         zone:\n  name: example.test\n  zonefile: \"{d}/example.test.zone\"\n  \
+         request-xfr: 127.0.0.1@{primary} NOKEY\n  allow-notify: 127.0.0.1 NOKEY\n"
+    )
+}
+
+fn nginx_conf(prefix: &Path, port: u16, certs: &str) -> String {
+    let p = prefix.display();
+    format!(
+        "daemon off;\nmaster_process on;\npid {p}/nginx.pid;\nerror_log {p}/error.log;\n\
+         events {{}}\nhttp {{\n  access_log off;\n  client_body_temp_path {p}/tmp/body;\n  \
+         proxy_temp_path {p}/tmp/proxy;\n  fastcgi_temp_path {p}/tmp/fastcgi;\n  \
+         uwsgi_temp_path {p}/tmp/uwsgi;\n  scgi_temp_path {p}/tmp/scgi;\n  \
+         server {{\n    listen 127.0.0.1:{port} ssl;\n    server_name www.example.test;\n{certs}    return 204;\n  }}\n}}\n"
+    )
+}
+
+/// The repository's nginx.conf: what it says nginx serves.
+fn repo_nginx(certs: &str) -> String {
+    format!(
+        "events {{}}\nhttp {{\n  server {{\n    listen 443 ssl;\n    server_name www.example.test;\n{certs}    return 204;\n  }}\n}}\n"
+    )
+}
+
+const CERT_LINES: &str =
+    "    ssl_certificate certs/rsa.pem;\n    ssl_certificate_key certs/rsa.key;\n    \
+ssl_certificate certs/ecdsa.pem;\n    ssl_certificate_key certs/ecdsa.key;\n";
+
+/// The SOA serial one server serves, asked with tripline's own client.
+fn serial(addr: SocketAddr) -> Option<u32> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    runtime.block_on(async {
+        let server = tripline::drift::query::Server::new(
+            addr,
+            tripline::drift::query::Limits {
+                timeout: Duration::from_millis(500),
+                retries: 0,
+                concurrency: 1,
+                rate: None,
+                deadline: tokio::time::Instant::now() + Duration::from_secs(2),
+            },
+        );
+        let origin = tripline::dns::name::Name::parse("example.test.", None).ok()?;
+        let answer = server
+            .query(&origin, tripline::dns::rdata::RType::SOA)
+            .await
+            .ok()?;
+        answer.answers.iter().find_map(|r| match &r.rdata {
+            tripline::dns::rdata::RData::Soa(soa) => Some(soa.serial),
+            _ => None,
+        })
+    })
+}
+
+fn wait_for(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool, daemons: &Daemons) {
+    let started = Instant::now();
+    while started.elapsed() < timeout {
+        if ready() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let names: Vec<&str> = daemons.0.iter().map(|(n, _)| n.as_str()).collect();
+    panic!("{what}: not ready after {timeout:?} (daemons: {names:?})");
+}
+
+fn spawn(daemons: &mut Daemons, name: &str, mut command: Command, log: &Path) {
+    let out = std::fs::File::create(log).expect("log file");
+    let err = out.try_clone().expect("log file");
+    let child = command
+        .stdout(Stdio::from(out))
+        .stderr(Stdio::from(err))
+        .spawn()
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    daemons.0.push((name.to_string(), child));
+}
+
+fn drift(args: &[String], repo: &Path) -> (i32, Vec<(String, String)>) {
+    let mut all: Vec<String> = ["drift", "--format", "json", "--now", NOW]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    all.extend(args.iter().cloned());
+    all.push(repo.to_string_lossy().into_owned());
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    let run = common::tripline(&refs);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
+    let findings = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_string(),
+                f["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    (run.code, findings)
+}
+
+fn rules(findings: &[(String, String)]) -> Vec<&str> {
+    let mut rules: Vec<&str> = findings.iter().map(|(r, _)| r.as_str()).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    rules
+}
+
+#[test]
+fn drift_against_bind_knot_nsd_and_nginx() {
+    if std::env::var_os("TRIPLINE_DEBIAN_SERVERS").is_none() {
+        report!(
+            "skipping the Debian-server drift test: TRIPLINE_DEBIAN_SERVERS is not set (.ci/run sets it after installing bind9, knot, nsd and nginx-light)"
+        );
+        return;
+    }
+    let [named, knotd, nsd, nginx] = ["named", "knotd", "nsd", "nginx"].map(|p| {
+        program(p)
+            .unwrap_or_else(|| panic!("TRIPLINE_DEBIAN_SERVERS is set but {p} is not installed"))
+    });
+    let work = tempfile::tempdir().expect("tempdir");
+    let base = work.path();
+    let (primary_dir, parent_dir, knot_dir, nsd_dir, nginx_dir, repo) = (
+        base.join("named"),
+        base.join("parent"),
+        base.join("knot"),
+        base.join("nsd"),
+        base.join("nginx"),
+        base.join("repo"),
+    );
+    for d in [
+        &primary_dir,
+        &parent_dir,
+        &knot_dir,
+        &nsd_dir,
+        &nginx_dir,
+        &repo,
+    ] {
+        std::fs::create_dir_all(d).expect("mkdir");
+    }
+    for d in ["db", "zones"] {
+        std::fs::create_dir_all(knot_dir.join(d)).expect("mkdir");
+    }
+    for d in ["tmp", "certs"] {
+        std::fs::create_dir_all(nginx_dir.join(d)).expect("mkdir");
+    }
+    std::fs::create_dir_all(repo.join("zones")).expect("mkdir");
+    std::fs::create_dir_all(repo.join("etc/nginx/certs")).expect("mkdir");
+    let [p_primary, p_parent, p_knot, p_nsd, p_https] = [(); 5].map(|_| free_port());
+
+    // The zone, in the repository and at the primary; the parent zone.
+    write(
+        &repo.join("zones/example.test.zone"),
+        &zone(2026011501, "192.0.2.10"),
+    );
+    write(
+        &primary_dir.join("example.test.zone"),
+        &zone(2026011501, "192.0.2.10"),
+    );
+    write(&parent_dir.join("test.zone"), &parent("127.0.0.1"));
+    write(
+        &primary_dir.join("named.conf"),
+        &named_conf(
+            &primary_dir,
+            p_primary,
+            &[("example.test", "example.test.zone")],
+        ),
+    );
+    write(
+        &parent_dir.join("named.conf"),
+        &named_conf(&parent_dir, p_parent, &[("test", "test.zone")]),
+    );
+    write(
+        &knot_dir.join("knot.conf"),
+        &knot_conf(&knot_dir, p_knot, p_primary),
+    );
+    write(
+        &nsd_dir.join("nsd.conf"),
+        &nsd_conf(&nsd_dir, p_nsd, p_primary),
+    );
+
+    // Certificates: the old pair on disk and in the repository.
+    let certs = root().join("fixtures/drift-debian");
+    let install = |kind: &str, age: &str, dir: &Path| {
+        for ext in ["pem", "key"] {
+            std::fs::copy(
+                certs.join(format!("{kind}-{age}.{ext}")),
+                dir.join(format!("{kind}.{ext}")),
+            )
+            .expect("copy certificate");
+        }
+    };
+    for kind in ["rsa", "ecdsa"] {
+        install(kind, "old", &nginx_dir.join("certs"));
+        install(kind, "old", &repo.join("etc/nginx/certs"));
+    }
+    let live_certs = CERT_LINES.replace("certs/", &format!("{}/certs/", nginx_dir.display()));
+    write(
+        &nginx_dir.join("nginx.conf"),
+        &nginx_conf(&nginx_dir, p_https, &live_certs),
+    );
+    write(&repo.join("etc/nginx/nginx.conf"), &repo_nginx(CERT_LINES));
+    open_up(base);
+
+    let mut daemons = Daemons(Vec::new());
+    for (name, dir) in [("named", &primary_dir), ("named (parent)", &parent_dir)] {
+        let mut command = unprivileged(&named);
+        command.arg("-g").arg("-c").arg(dir.join("named.conf"));
+        spawn(&mut daemons, name, command, &dir.join("log"));
+    }
+    let primary: SocketAddr = ([127, 0, 0, 1], p_primary).into();
+    wait_for(
+        "named",
+        Duration::from_secs(20),
+        || serial(primary) == Some(2026011501),
+        &daemons,
+    );
+    let mut command = unprivileged(&knotd);
+    command.arg("-c").arg(knot_dir.join("knot.conf"));
+    spawn(&mut daemons, "knotd", command, &knot_dir.join("log"));
+    let mut command = unprivileged(&nsd);
+    command.arg("-d").arg("-c").arg(nsd_dir.join("nsd.conf"));
+    spawn(&mut daemons, "nsd", command, &nsd_dir.join("log"));
+    let mut command = unprivileged(&nginx);
+    command
+        .arg("-p")
+        .arg(&nginx_dir)
+        .arg("-e")
+        .arg(nginx_dir.join("error.log"))
+        .arg("-c")
+        .arg(nginx_dir.join("nginx.conf"));
+    spawn(&mut daemons, "nginx", command, &nginx_dir.join("log"));
+    let (knot, nsd_addr): (SocketAddr, SocketAddr) = (
+        ([127, 0, 0, 1], p_knot).into(),
+        ([127, 0, 0, 1], p_nsd).into(),
+    );
+    wait_for(
+        "knotd and nsd transferring from named",
+        Duration::from_secs(30),
+        || serial(knot) == Some(2026011501) && serial(nsd_addr) == Some(2026011501),
+        &daemons,
+    );
+    wait_for(
+        "nginx",
+        Duration::from_secs(10),
+        || std::net::TcpStream::connect(("127.0.0.1", p_https)).is_ok(),
+        &daemons,
+    );
+
+    let args: Vec<String> = [
+        format!("--server=example.test={primary}"),
+        format!("--server=example.test={knot}"),
+        format!("--server=example.test={nsd_addr}"),
+        format!("--parent-server=127.0.0.1:{p_parent}"),
+        // Lookups (none are needed) go to the parent server, never out.
+        format!("--resolver=127.0.0.1:{p_parent}"),
+        format!("--connect=www.example.test:443=127.0.0.1:{p_https}"),
+        format!("--ca-file={}", certs.join("ca.pem").display()),
+    ]
+    .into();
+
+    // 1. Faithful servers: clean.
+    let (code, findings) = drift(&args, &repo);
+    assert_eq!(findings, Vec::<(String, String)>::new());
+    assert_eq!(code, 0);
+
+    // 2. The parent's glue for ns1 goes stale.
+    write(
+        &parent_dir.join("test.zone"),
+        &parent("127.0.0.2").replace(" 1 3600", " 2 3600"),
+    );
+    open_up(&parent_dir);
+    signal(&daemons, "named (parent)", libc::SIGHUP);
+    let parent_addr: SocketAddr = ([127, 0, 0, 1], p_parent).into();
+    let (_, findings) = wait_for_findings(&args, &repo, "drift/delegation-mismatch", &daemons);
+    report!("stale glue at the parent: {:?}", rules(&findings));
+    assert!(
+        findings
+            .iter()
+            .any(|(r, m)| r == "drift/delegation-mismatch"
+                && m.contains(&format!("{parent_addr}"))
+                && m.contains("ns1.example.test. 127.0.0.2")),
+        "{findings:?}"
+    );
+    write(
+        &parent_dir.join("test.zone"),
+        &parent("127.0.0.1").replace(" 1 3600", " 3 3600"),
+    );
+    open_up(&parent_dir);
+    signal(&daemons, "named (parent)", libc::SIGHUP);
+
+    // 3. A new serial and one changed record at the primary only.
+    write(
+        &primary_dir.join("example.test.zone"),
+        &zone(2026011502, "192.0.2.99"),
+    );
+    open_up(&primary_dir);
+    signal(&daemons, "named", libc::SIGHUP);
+    wait_for(
+        "named's new serial",
+        Duration::from_secs(20),
+        || serial(primary) == Some(2026011502),
+        &daemons,
+    );
+    let (code, findings) = drift(&args, &repo);
+    assert_eq!(code, 1);
+    let fired = rules(&findings);
+    report!("primary changed, secondaries stale: {fired:?}");
+    for rule in [
+        "drift/servers-disagree",
+        "drift/serial-ahead",
+        "drift/record-changed",
+    ] {
+        assert!(fired.contains(&rule), "{rule} in {findings:#?}");
+    }
+    assert!(
+        findings
+            .iter()
+            .any(|(r, m)| r == "drift/serial-ahead" && m.contains(&primary.to_string())),
+        "{findings:?}"
+    );
+    assert!(
+        !fired.contains(&"drift/delegation-mismatch"),
+        "{findings:?}"
+    );
+    // The repository catches up: only the secondaries lag.
+    write(
+        &repo.join("zones/example.test.zone"),
+        &zone(2026011502, "192.0.2.99"),
+    );
+
+    // 4. Certificates renewed on disk, nginx not reloaded.
+    for kind in ["rsa", "ecdsa"] {
+        install(kind, "new", &nginx_dir.join("certs"));
+        install(kind, "new", &repo.join("etc/nginx/certs"));
+    }
+    open_up(&nginx_dir);
+    let (_, findings) = drift(&[args.clone(), vec!["--tls".into()]].concat(), &repo);
+    let not_deployed: Vec<&String> = findings
+        .iter()
+        .filter(|(r, _)| r == "drift/certificate-not-deployed")
+        .map(|(_, m)| m)
+        .collect();
+    assert_eq!(not_deployed.len(), 2, "RSA and ECDSA: {findings:#?}");
+    report!("renewed, not reloaded: {:?}", rules(&findings));
+    assert!(not_deployed
+        .iter()
+        .all(|m| m.contains("renewed but not loaded")));
+
+    // 5. nginx -s reload: clean again.
+    let status = unprivileged(&nginx)
+        .arg("-p")
+        .arg(&nginx_dir)
+        .arg("-e")
+        .arg(nginx_dir.join("error.log"))
+        .arg("-c")
+        .arg(nginx_dir.join("nginx.conf"))
+        .args(["-s", "reload"])
+        .status()
+        .expect("nginx -s reload");
+    assert!(status.success());
+    let (code, findings) =
+        wait_for_findings_gone(&[args, vec!["--tls".into()]].concat(), &repo, &daemons);
+    assert_eq!(findings, Vec::<(String, String)>::new());
+    assert_eq!(code, 0);
+    report!("Debian-server drift test: named, knotd, nsd and nginx on ports {p_primary}, {p_knot}, {p_nsd}, {p_https}: every scenario as expected");
+}
+
+fn signal(daemons: &Daemons, name: &str, signal: i32) {
+    let (_, child) = daemons.0.iter().find(|(n, _)| n == name).expect("daemon");
+    let pid = i32::try_from(child.id()).expect("pid");
+    // setpriv execs the daemon: the child's pid is the daemon's.
+    // SAFETY: signalling a child process this test started.
+    unsafe {
+        libc::kill(pid, signal);
+    }
+}
+
+/// Runs drift until `rule` fires (a reload takes a moment).
+fn wait_for_findings(
+    args: &[String],
+    repo: &Path,
+    rule: &str,
+    daemons: &Daemons,
+) -> (i32, Vec<(String, String)>) {
+    let mut last = (0, Vec::new());
+    wait_for(
+        rule,
+        Duration::from_secs(20),
+        || {
+            last = drift(args, repo);
+            last.1.iter().any(|(r, _)| r == rule)
+        },
+        daemons,
+    );
+    last
+}
+
+fn wait_for_findings_gone(
+    args: &[String],
+    repo: &Path,
+    daemons: &Daemons,
+) -> (i32, Vec<(String, String)>) {
+    let mut last = (0, Vec::new());
+    wait_for(
+        "a clean run",
+        Duration::from_secs(20),
+        || {
+            last = drift(args, repo);
+            last.1.is_empty()
+        },
+        daemons,
+    );
+    last
+}
