@@ -110,7 +110,7 @@ pub enum Command {
         /// Queries in flight per server [default: 8].
         #[arg(long)]
         concurrency: Option<usize>,
-        /// Queries per second per server; 0 for no limit [default: 500].
+        /// Queries per second per server; 0 for no limit [default: 5000].
         #[arg(long, value_name = "PER_SECOND")]
         rate: Option<u32>,
         /// Seconds the whole run may take [default: 300].

@@ -100,6 +100,30 @@ fn zone(serial: u32, apex: &str) -> String {
     )
 }
 
+/// A zone of 10,000 records: its transfer takes many messages.
+fn scale_zone() -> String {
+    let mut text = String::from(
+        "$ORIGIN scale.test.\n$TTL 300\n@ IN SOA ns1.scale.test. hostmaster.scale.test. 1 3600 600 1209600 300\n@ IN NS ns1.scale.test.\nns1 IN A 127.0.0.1\n",
+    );
+    for i in 0..9_997u32 {
+        text.push_str(&match i % 3 {
+            0 => format!(
+                "h{i} IN A 10.{}.{}.{}\n",
+                i >> 16 & 255,
+                i >> 8 & 255,
+                i & 255
+            ),
+            1 => format!(
+                "h{i} IN TXT \"v=spf1 ip4:10.0.{}.{} -all\"\n",
+                i >> 8 & 255,
+                i & 255
+            ),
+            _ => format!("h{i} IN MX 10 h{}.scale.test.\n", i - 1),
+        });
+    }
+    text
+}
+
 fn parent(glue: &str) -> String {
     format!(
         "$ORIGIN test.\n$TTL 3600\n\
@@ -307,12 +331,19 @@ fn drift_against_bind_knot_nsd_and_nginx() {
         &zone(2026011501, "192.0.2.10"),
     );
     write(&parent_dir.join("test.zone"), &parent("127.0.0.1"));
+    write(&primary_dir.join("scale.test.zone"), &scale_zone());
+    let scale_repo = base.join("scale-repo");
+    std::fs::create_dir_all(&scale_repo).expect("mkdir");
+    write(&scale_repo.join("scale.test.zone"), &scale_zone());
     write(
         &primary_dir.join("named.conf"),
         &named_conf(
             &primary_dir,
             p_primary,
-            &[("example.test", "example.test.zone")],
+            &[
+                ("example.test", "example.test.zone"),
+                ("scale.test", "scale.test.zone"),
+            ],
         ),
     );
     write(
@@ -412,6 +443,31 @@ fn drift_against_bind_knot_nsd_and_nginx() {
     let (code, findings) = drift(&args, &repo);
     assert_eq!(findings, Vec::<(String, String)>::new());
     assert_eq!(code, 0);
+
+    // 1b. A 10,000-record zone, by one transfer of many messages.
+    let run = common::tripline(&[
+        "drift",
+        "--dns",
+        "--now",
+        NOW,
+        "--axfr",
+        "always",
+        &format!("--server=scale.test={primary}"),
+        &format!("--resolver=127.0.0.1:{p_parent}"),
+        &format!("--parent-server=127.0.0.1:{p_parent}"),
+        &scale_repo.to_string_lossy(),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let stats = run
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("tripline: drift: "))
+        .expect("the stats line");
+    assert!(
+        stats.starts_with("3 DNS queries"),
+        "SOA, AXFR, the parent's NS: {stats}"
+    );
+    report!("10,000 records transferred from BIND and compared: {stats}");
 
     // 2. The parent's glue for ns1 goes stale.
     write(

@@ -224,6 +224,21 @@ fn probeable(name: &str) -> bool {
         && name.contains('.')
 }
 
+/// The name a chain of CNAMEs in the repository's zones ends at (at most 8).
+fn follow_cnames(zones: &[Zone], mut host: Name) -> Name {
+    for _ in 0..8 {
+        let target = zones.iter().find_map(|z| {
+            z.at_of_type(&host, crate::dns::rdata::RType::CNAME)
+                .find_map(|r| r.rdata.target().cloned())
+        });
+        match target {
+            Some(next) if next != host => host = next,
+            _ => break,
+        }
+    }
+    host
+}
+
 /// Where `name` is reached on `port`: `--connect`, else the repository's
 /// own address records for the name, else the resolver.
 async fn addresses(
@@ -242,6 +257,7 @@ async fn addresses(
     let Ok(host) = Name::parse(&format!("{}.", name.trim_end_matches('.')), None) else {
         return (Vec::new(), Some(format!("`{name}` is not a host name")));
     };
+    let host = follow_cnames(zones, host);
     let in_zones: Vec<(SocketAddr, String)> = zones
         .iter()
         .flat_map(|z| z.at(&host).map(move |r| (z, r)))

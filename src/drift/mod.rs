@@ -47,9 +47,13 @@ impl Stats {
         } else {
             0.0
         };
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
-            "{} DNS queries and {} TLS handshakes in {:.1} s ({rate:.0} queries/s)",
-            self.queries, self.handshakes, self.seconds
+            "{} and {} in {:.1} s ({rate:.0} queries/s)",
+            plural(self.queries, "DNS query", "DNS queries"),
+            plural(self.handshakes, "TLS handshake", "TLS handshakes"),
+            self.seconds
         )
     }
 }

@@ -8,16 +8,18 @@ use super::live::{self, LiveRecord};
 use crate::dns::name::Name;
 use crate::dns::rdata::RType;
 use futures_util::StreamExt;
-use hickory_net::client::{Client, ClientHandle};
+use hickory_net::client::Client;
 use hickory_net::runtime::TokioRuntimeProvider;
 use hickory_net::tcp::TcpClientStream;
 use hickory_net::udp::UdpClientStream;
 use hickory_net::xfer::DnsHandle;
-use hickory_proto::op::{DnsRequestOptions, DnsResponse, Query};
+use hickory_proto::op::{DnsRequestOptions, DnsResponse, Message, MessageType, OpCode, Query};
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use tokio::sync::{Mutex, OnceCell, Semaphore};
 use tokio::time::Instant;
 
@@ -267,8 +269,11 @@ impl Server {
         }
     }
 
-    /// The whole zone by AXFR over TCP, once per zone, server and run. `Err` says
-    /// why not (refused, not authoritative, timed out).
+    /// The whole zone by AXFR over a TCP connection of its own, once per
+    /// zone, server and run. `Err` says why not (refused, not
+    /// authoritative, stalled). Read here rather than through hickory's
+    /// client, whose per-request channel holds 8 messages and drops the
+    /// rest of a transfer that arrives faster than it is read.
     pub async fn axfr(&self, zone: &Name) -> Result<Vec<LiveRecord>, String> {
         let first = match self.axfr_asked.lock() {
             Ok(mut asked) => asked.insert(zone.clone()),
@@ -285,49 +290,84 @@ impl Server {
         self.pace().await;
         self.sent.fetch_add(1, Ordering::Relaxed);
         let origin = live::hickory_name(zone).map_err(|e| e.to_string())?;
-        let mut client = self.tcp().await.map_err(|e| e.to_string())?.clone();
-        let mut stream = client.zone_transfer(origin, None);
-        let mut records = Vec::new();
-        let deadline = self.limits.deadline;
-        loop {
-            // Each message of the transfer within the timeout; the whole
-            // transfer within the run's deadline.
-            let wait = self
-                .limits
+        let id = transfer_id(zone);
+        let mut request = Message::new(id, MessageType::Query, OpCode::Query);
+        request.metadata.recursion_desired = false;
+        request.add_query(Query::query(origin, hickory_proto::rr::RecordType::AXFR));
+        let bytes = request.to_vec().map_err(|e| e.to_string())?;
+        let wait = |limits: &Limits| {
+            limits
                 .timeout
-                .min(deadline.saturating_duration_since(Instant::now()));
-            let next = tokio::time::timeout(wait, stream.next())
+                .min(limits.deadline.saturating_duration_since(Instant::now()))
+        };
+        let mut tcp = tokio::time::timeout(wait(&self.limits), TcpStream::connect(self.addr))
+            .await
+            .map_err(|_| "no TCP connection within the timeout".to_string())?
+            .map_err(|e| format!("TCP connection failed: {e}"))?;
+        let length = u16::try_from(bytes.len()).map_err(|_| "query too long".to_string())?;
+        let mut framed = length.to_be_bytes().to_vec();
+        framed.extend(bytes);
+        tcp.write_all(&framed).await.map_err(|e| e.to_string())?;
+        let mut records = Vec::new();
+        let mut soas = 0;
+        while soas < 2 {
+            let stalled = || {
+                format!(
+                    "the transfer stalled for {:.1} s",
+                    self.limits.timeout.as_secs_f64()
+                )
+            };
+            let mut length = [0u8; 2];
+            tokio::time::timeout(wait(&self.limits), tcp.read_exact(&mut length))
                 .await
-                .map_err(|_| format!("the transfer stalled for {wait:?}"))?;
-            match next {
-                None => break,
-                Some(Err(e)) => return Err(e.to_string()),
-                Some(Ok(response)) => {
-                    let code = live::rcode(&response);
-                    if code != "NOERROR" {
-                        return Err(format!("refused ({code})"));
-                    }
-                    for record in &response.answers {
-                        if let Some(r) = live::record(record) {
-                            records.push(r);
-                        }
-                    }
-                    if records.len() > live::MAX_TRANSFER_RECORDS {
-                        return Err(format!(
-                            "more than {} records: not compared record by record",
-                            live::MAX_TRANSFER_RECORDS
-                        ));
-                    }
+                .map_err(|_| stalled())?
+                .map_err(|e| format!("the transfer ended early: {e}"))?;
+            let mut body = vec![0u8; usize::from(u16::from_be_bytes(length))];
+            tokio::time::timeout(wait(&self.limits), tcp.read_exact(&mut body))
+                .await
+                .map_err(|_| stalled())?
+                .map_err(|e| format!("the transfer ended early: {e}"))?;
+            let response = Message::from_vec(&body).map_err(|e| format!("a bad message: {e}"))?;
+            if response.metadata.id != id {
+                continue;
+            }
+            let code = format!("{:?}", response.metadata.response_code).to_ascii_uppercase();
+            if code != "NOERROR" {
+                return Err(format!("refused ({code})"));
+            }
+            if response.answers.is_empty() {
+                return Err("an empty transfer".into());
+            }
+            for record in &response.answers {
+                if record.record_type() == hickory_proto::rr::RecordType::SOA {
+                    soas += 1;
                 }
+                if let Some(r) = live::record(record) {
+                    records.push(r);
+                }
+            }
+            if records.first().is_none_or(|r| r.rtype != RType::SOA) {
+                return Err("the transfer does not start with the SOA".into());
+            }
+            if records.len() > live::MAX_TRANSFER_RECORDS {
+                return Err(format!(
+                    "more than {} records: not compared record by record",
+                    live::MAX_TRANSFER_RECORDS
+                ));
             }
         }
         // A transfer starts and ends with the SOA; drop the closing copy.
         if records.len() >= 2 && records.last().is_some_and(|r| r.rtype == RType::SOA) {
             records.pop();
         }
-        if records.is_empty() {
-            return Err("the transfer was empty".into());
-        }
         Ok(records)
     }
+}
+
+/// A query id for a transfer: not guessable from outside, different per zone and run.
+fn transfer_id(zone: &Name) -> u16 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write(zone.as_str().as_bytes());
+    (hasher.finish() & 0xffff) as u16
 }

@@ -158,6 +158,27 @@ impl Cert {
             )
     }
 
+    /// `CN=www.example.test valid 2025-12-01 to 2026-03-01, serial 7d:68:cd:dc…`:
+    /// enough to tell two certificates of one name apart.
+    pub fn brief(&self) -> String {
+        let cn = self
+            .subject
+            .split(", ")
+            .find(|part| part.starts_with("CN="))
+            .unwrap_or(&self.subject);
+        let serial: String = self.serial.chars().take(11).collect();
+        let more = if self.serial.chars().count() > 11 {
+            "…"
+        } else {
+            ""
+        };
+        format!(
+            "{cn} valid {} to {}, serial {serial}{more}",
+            date(self.not_before),
+            date(self.not_after)
+        )
+    }
+
     /// `CN=www.example.com, issuer CN=R3, serial 03:a1…, expires 2026-03-01 (45 days left)`
     pub fn describe(&self, now: i64) -> String {
         format!(

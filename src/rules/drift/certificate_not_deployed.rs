@@ -18,7 +18,6 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
-    let now = out.now.unix_timestamp();
     for endpoint in &report.endpoints {
         for probe in &endpoint.probes {
             let Ok(served) = &probe.result else { continue };
@@ -47,14 +46,13 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
                 &RULE,
                 expected.at,
                 format!(
-                    "{}:{} at {} serves {} , but the file has {}: {what}",
+                    "{}:{} at {} serves {}, but the file holds {}: {what}",
                     endpoint.name,
                     endpoint.port,
                     probe.addr,
-                    live.describe(now),
-                    file.describe(now)
-                )
-                .replace(" , ", ", "),
+                    live.brief(),
+                    file.brief()
+                ),
                 help,
             ));
         }

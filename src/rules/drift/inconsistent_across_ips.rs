@@ -18,7 +18,6 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
-    let now = out.now.unix_timestamp();
     for endpoint in &report.endpoints {
         let mut by_key: BTreeMap<_, Vec<(&std::net::SocketAddr, &crate::tls::cert::Cert)>> =
             BTreeMap::new();
@@ -39,7 +38,7 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
             }
             let said: Vec<String> = served
                 .iter()
-                .map(|(addr, c)| format!("{addr} serves {}", c.describe(now)))
+                .map(|(addr, c)| format!("{addr} serves {}", c.brief()))
                 .collect();
             out.report(Finding::new(
                 &RULE,
