@@ -168,6 +168,18 @@ cdn  60 IN A   192.0.2.80
     dns_fixture("not-comparable", "bad-route53-alias", {"route53.json": alias_json}, live_alias,
                 comment="Route 53 answers the alias with the target's address")
     dns_fixture("not-comparable", "good-plain-records", same, same)
+    # An alias to a name of the same zone is comparable: cdn must answer
+    # with origin's address.
+    in_zone_alias = alias_json.replace(
+        '"DNSName": "d111111abcdef8.cloudfront.net."', '"DNSName": "origin.example.test."'
+    ).replace(
+        '        {"Name": "cdn.example.test.", "Type": "A",',
+        '        {"Name": "origin.example.test.", "Type": "A", "TTL": 60, '
+        '"ResourceRecords": [{"Value": "192.0.2.80"}]},\n'
+        '        {"Name": "cdn.example.test.", "Type": "A",')
+    dns_fixture("record-changed", "bad-through-an-alias", {"route53.json": in_zone_alias},
+                live_alias.replace("192.0.2.80", "192.0.2.81") + "origin 60 IN A 192.0.2.80\n",
+                comment="cdn is an alias to origin, but the server answers another address")
 
 
 # ---------------------------------------------------------------- TLS

@@ -63,6 +63,15 @@ impl ServerReport {
         }
     }
 
+    /// `ns1.example.net. (192.0.2.53:53, UDP, NOERROR, AA)`: the server and
+    /// how it answered the SOA query.
+    pub fn answered(&self) -> String {
+        match &self.state {
+            ServerState::Serving { soa, .. } => format!("{} ({})", self.label, soa.describe()),
+            _ => self.label.clone(),
+        }
+    }
+
     pub fn is_serving(&self) -> bool {
         matches!(self.state, ServerState::Serving { .. })
     }

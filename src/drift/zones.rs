@@ -448,7 +448,9 @@ fn compare<'z>(
         if net.settings.ignores(&zone.origin, owner) {
             continue;
         }
-        let repo_set = repo.get(&key).map(|records| repo_set(records));
+        let repo_set = repo
+            .get(&key)
+            .map(|records| through_alias(zone, records).unwrap_or_else(|| repo_set(records)));
         let mut sets = Vec::new();
         for (server, zone_live) in live.iter().enumerate() {
             let Some(zone_live) = zone_live else { continue };
@@ -467,6 +469,36 @@ fn compare<'z>(
         });
     }
     out
+}
+
+/// An alias (Route 53, ALIAS/ANAME) to a name of the same zone is
+/// knowable: clients get the target's records of the alias's type, so those
+/// are what the server must serve. `None` for any other set.
+fn through_alias<'z>(zone: &'z Zone, records: &[&'z Record]) -> Option<RepoSet<'z>> {
+    let first = records.first()?;
+    let RData::Alias(target) = &first.rdata else {
+        return None;
+    };
+    if first.set_id().is_some() || !zone.is_authoritative_for(target) {
+        return None;
+    }
+    let targets: Vec<&Record> = zone
+        .at_of_type(target, first.rtype)
+        .filter(|r| r.pseudo().is_none())
+        .collect();
+    if targets.is_empty() {
+        return None;
+    }
+    let of_target = repo_set(&targets);
+    Some(RepoSet {
+        records: records.to_vec(),
+        shown: of_target
+            .shown
+            .iter()
+            .map(|v| format!("{v} (alias to {target})"))
+            .collect(),
+        ..of_target
+    })
 }
 
 fn repo_set<'z>(records: &[&'z Record]) -> RepoSet<'z> {

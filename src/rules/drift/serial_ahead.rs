@@ -36,7 +36,7 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
                 zone.at,
                 format!(
                     "{} serves serial {live} of {}, newer than the repository's {repo}: the zone was changed outside the repository",
-                    server.label,
+                    server.answered(),
                     zone.zone.origin
                 ),
                 "bring the live changes into the repository (a zone transfer shows them), then bump the serial past the live one; a signer that bumps serials on its own: set `serial-tolerance` under [drift]",

@@ -36,7 +36,7 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
                 zone.at,
                 format!(
                     "{} serves serial {live} of {}, the repository has {repo}: the repository's changes are not live there",
-                    server.label,
+                    server.answered(),
                     zone.zone.origin
                 ),
                 "deploy the zone (reload the primary; for a secondary, check that it transfers: NOTIFY, allow-transfer, its refresh timer)",

@@ -21,10 +21,10 @@ pub const RULE: Rule = Rule {
 
 fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
     for zone in &report.zones {
-        let serving: Vec<(&str, u32)> = zone
+        let serving: Vec<(String, u32)> = zone
             .servers
             .iter()
-            .filter_map(|s| Some((s.label.as_str(), s.serial()?)))
+            .filter_map(|s| Some((s.answered(), s.serial()?)))
             .collect();
         let newest = serving.iter().map(|(_, s)| *s).reduce(|a, b| {
             if serial_cmp(b, a) == Some(Ordering::Greater) {
