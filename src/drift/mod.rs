@@ -7,6 +7,7 @@
 pub use endpoints::key_type;
 
 pub mod config;
+mod delegation;
 pub mod endpoint;
 mod endpoints;
 pub mod handshake;
