@@ -88,6 +88,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
             concurrency,
             rate,
             deadline,
+            allow_private_addresses,
         } => {
             let flags = crate::drift::config::Flags {
                 dns: *dns,
@@ -102,6 +103,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
                 concurrency: *concurrency,
                 rate: *rate,
                 deadline: *deadline,
+                allow_private: *allow_private_addresses,
             };
             drift(cli, paths, &flags)
         }

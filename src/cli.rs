@@ -116,6 +116,11 @@ pub enum Command {
         /// Seconds the whole run may take [default: 300].
         #[arg(long, value_name = "SECONDS")]
         deadline: Option<f64>,
+        /// Contact private, loopback and link-local addresses the repository
+        /// names (glue, A records, tripline.toml) [default: public addresses
+        /// only, besides those given on the command line].
+        #[arg(long)]
+        allow_private_addresses: bool,
     },
     /// List every rule: id, default severity, summary.
     Rules,

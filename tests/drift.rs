@@ -200,3 +200,48 @@ fn one_zone_transfer_per_zone_and_server() {
         assert!(second.is_err_and(|e| e.contains("already transferred")));
     });
 }
+
+#[test]
+fn addresses_the_repository_names_are_contacted_only_if_public() {
+    // The zone's own glue points at a private address and no --server is
+    // given: a pull request must not aim tripline at the CI runner's network.
+    let zone = "$ORIGIN example.test.\n$TTL 300\n@ IN SOA ns1.example.test. h.example.test. 1 3600 600 1209600 300\n@ IN NS ns1.example.test.\nns1 IN A 10.0.0.53\nwww IN A 169.254.169.254\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("repo/etc/nginx/certs")).expect("mkdir");
+    std::fs::write(dir.path().join("repo/example.test.zone"), zone).expect("write");
+    for file in ["fullchain.pem", "privkey.pem"] {
+        std::fs::copy(
+            root()
+                .join("fixtures/drift/handshake-failed/good-tls/repo/etc/nginx/certs")
+                .join(file),
+            dir.path().join("repo/etc/nginx/certs").join(file),
+        )
+        .expect("copy");
+    }
+    std::fs::copy(
+        root().join("fixtures/drift/handshake-failed/good-tls/repo/etc/nginx/nginx.conf"),
+        dir.path().join("repo/etc/nginx/nginx.conf"),
+    )
+    .expect("copy");
+    // nginx serves www.example.test, which the zone puts at 169.254.169.254.
+    let live = Live::from_manifest(dir.path(), &Manifest::default());
+    let started = Instant::now();
+    let (run, json) = drift(dir.path(), &live, &["--timeout", "5"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "nothing was waited for"
+    );
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(0), "{json}");
+    assert!(
+        run.stderr.contains(
+            "ns1.example.test. (10.0.0.53:53) not asked: 10.0.0.53 is not a public address"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("at 169.254.169.254:443 not probed"),
+        "{}",
+        run.stderr
+    );
+}

@@ -80,6 +80,11 @@ pub struct Settings {
     pub ignore: Vec<globset::GlobMatcher>,
     pub zones: BTreeMap<Name, ZoneSettings>,
     pub serial_tolerance: u32,
+    /// `--allow-private-addresses`: contact non-public addresses the
+    /// repository names (glue, A records, `[drift]` servers).
+    pub allow_private: bool,
+    /// Addresses the command line names: always contacted.
+    pub explicit: std::collections::BTreeSet<std::net::IpAddr>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -95,6 +100,18 @@ impl Settings {
         let text = owner.as_str().trim_end_matches('.');
         let per_zone = self.zones.get(zone).map(|z| &z.ignore[..]).unwrap_or(&[]);
         self.ignore.iter().chain(per_zone).any(|g| g.is_match(text))
+    }
+
+    /// `Err(why)` for an address the repository names that is not public:
+    /// a pull request must not point tripline at the CI runner's network.
+    pub fn may_contact(&self, ip: std::net::IpAddr) -> Result<(), String> {
+        if self.allow_private || self.explicit.contains(&ip) || super::endpoint::is_public(ip) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{ip} is not a public address and comes from the repository; name it on the command line (--server, --connect) or pass --allow-private-addresses"
+            ))
+        }
     }
 
     pub fn serial_tolerance(&self, zone: &Name) -> u32 {
@@ -127,6 +144,7 @@ pub struct Flags {
     pub concurrency: Option<usize>,
     pub rate: Option<u32>,
     pub deadline: Option<f64>,
+    pub allow_private: bool,
 }
 
 const DEFAULT_TIMEOUT: f64 = 2.0;
@@ -192,7 +210,15 @@ impl DriftConfig {
         }
         let resolver = match (flags.resolver, &self.resolver) {
             (Some(r), _) => Some(r),
-            (None, Some(text)) => Some(address(text, "[drift] resolver")?),
+            (None, Some(text)) => {
+                let r = address(text, "[drift] resolver")?;
+                if !flags.allow_private && !super::endpoint::is_public(r.ip()) {
+                    return Err(format!(
+                        "[drift] resolver {r} is not a public address; give it with --resolver, or pass --allow-private-addresses"
+                    ));
+                }
+                Some(r)
+            }
             (None, None) => None,
         };
         let parent_servers = if flags.parent_servers.is_empty() {
@@ -203,6 +229,11 @@ impl DriftConfig {
             flags.parent_servers.clone()
         };
         let rate = flags.rate.or(self.rate).unwrap_or(DEFAULT_RATE);
+        let explicit = (flags.servers.iter().map(|(_, a)| a.ip()))
+            .chain(flags.parent_servers.iter().map(|a| a.ip()))
+            .chain(flags.resolver.iter().map(|a| a.ip()))
+            .chain(flags.connect.iter().map(|e| e.ip))
+            .collect();
         let both = !flags.dns && !flags.tls;
         Ok(Settings {
             dns: flags.dns || both,
@@ -238,6 +269,8 @@ impl DriftConfig {
                 .collect::<Result<_, _>>()?,
             zones,
             serial_tolerance: self.serial_tolerance.unwrap_or(0),
+            allow_private: flags.allow_private,
+            explicit,
         })
     }
 }

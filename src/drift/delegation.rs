@@ -34,6 +34,13 @@ pub async fn parents(net: &Net, zone: &Zone, notes: &mut Vec<String>) -> Vec<Par
             }
         }
     }
+    addrs.retain(|(label, addr)| match net.settings.may_contact(addr.ip()) {
+        Ok(()) => true,
+        Err(why) => {
+            notes.push(format!("{origin}: parent server {label} not asked: {why}"));
+            false
+        }
+    });
     net.status(&format!("{origin}: the delegation"));
     join_all(addrs.into_iter().map(|(label, addr)| async move {
         let server = net.server(addr);

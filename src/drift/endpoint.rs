@@ -29,6 +29,43 @@ impl Endpoint {
     }
 }
 
+/// Whether an address is on the public Internet: not loopback, private,
+/// link-local, unique-local, shared (CGNAT), documentation, multicast or
+/// unspecified. Addresses the repository names (a pull request can change
+/// them) are contacted only if public, unless the command line says so.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a, b, c) == (192, 0, 2)
+                || (a, b, c) == (198, 51, 100)
+                || (a, b, c) == (203, 0, 113)
+                || (a == 198 && (b == 18 || b == 19))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+        }
+    }
+}
+
 /// `IP`, `IP:PORT`, `[IPv6]:PORT` or a bare IPv6 address.
 pub fn parse_address(text: &str, default_port: u16) -> Result<SocketAddr, String> {
     let (ip, port) = split_ip_port(text)?;
@@ -91,6 +128,35 @@ pub fn parse_connect(text: &str) -> Result<Endpoint, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn public_addresses_only() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "192.0.2.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "2001:db8::1",
+            "::ffff:10.0.0.1",
+            "0.0.0.0",
+        ] {
+            assert!(!is_public(private.parse().expect("ip")), "{private}");
+        }
+        for public in [
+            "9.9.9.9",
+            "1.1.1.1",
+            "2606:4700:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
+            assert!(is_public(public.parse().expect("ip")), "{public}");
+        }
+    }
 
     #[test]
     fn addresses_and_endpoints() {

@@ -42,13 +42,32 @@ pub async fn endpoints<'a>(
     notes: &mut Vec<String>,
 ) -> Vec<EndpointReport<'a>> {
     let plans = plans(models, bundles, extra_roots, notes);
-    join_all(plans.into_iter().map(|plan| async move {
+    let handshakes = tokio::sync::Semaphore::new(net.settings.concurrency * 4);
+    let handshakes = &handshakes;
+    let skipped = std::sync::Mutex::new(Vec::new());
+    let skipped_ref = &skipped;
+    let reports = join_all(plans.into_iter().map(|plan| async move {
         net.status(&format!("TLS {}:{}", plan.name, plan.port));
-        let (addrs, unresolved) = addresses(net, zones, &plan.name, plan.port).await;
+        let (found, unresolved) = addresses(net, zones, &plan.name, plan.port).await;
+        let mut addrs = Vec::new();
+        for (addr, source) in found {
+            match net.settings.may_contact(addr.ip()) {
+                Ok(()) => addrs.push((addr, source)),
+                Err(why) => {
+                    if let Ok(mut notes) = skipped_ref.lock() {
+                        notes.push(format!(
+                            "TLS {}:{} at {addr} not probed: {why}",
+                            plan.name, plan.port
+                        ));
+                    }
+                }
+            }
+        }
         let keys = key_types(&plan.expected);
         let name = &plan.name;
         let probes = join_all(addrs.iter().flat_map(|(addr, source)| {
             keys.iter().map(move |&key| async move {
+                let _permit = handshakes.acquire().await;
                 let left = net
                     .deadline
                     .saturating_duration_since(tokio::time::Instant::now());
@@ -74,7 +93,12 @@ pub async fn endpoints<'a>(
             unresolved,
         }
     }))
-    .await
+    .await;
+    // Probes finish in any order; the report must not.
+    let mut skipped = skipped.into_inner().unwrap_or_default();
+    skipped.sort();
+    notes.extend(skipped);
+    reports
 }
 
 /// The key types to ask for: each configured one when there are several,

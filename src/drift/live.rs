@@ -10,9 +10,12 @@ use hickory_proto::op::DnsResponse;
 use hickory_proto::rr::Record;
 use hickory_proto::serialize::binary::{BinEncodable, BinEncoder, NameEncoding};
 
-/// A transfer longer than this is not compared record by record (a live
-/// zone is not the place to spend unbounded memory).
-pub const MAX_TRANSFER_RECORDS: usize = 2_000_000;
+/// A transfer longer than this is not compared record by record: the server
+/// may be anyone's (a pull request can name it), and memory is bounded.
+pub const MAX_TRANSFER_RECORDS: usize = 1_000_000;
+
+/// Bytes of transfer read at most, for the same reason.
+pub const MAX_TRANSFER_BYTES: usize = 128 << 20;
 
 /// One live resource record.
 #[derive(Clone, Debug)]

@@ -310,6 +310,7 @@ impl Server {
         tcp.write_all(&framed).await.map_err(|e| e.to_string())?;
         let mut records = Vec::new();
         let mut soas = 0;
+        let mut received = 0usize;
         while soas < 2 {
             let stalled = || {
                 format!(
@@ -322,6 +323,13 @@ impl Server {
                 .await
                 .map_err(|_| stalled())?
                 .map_err(|e| format!("the transfer ended early: {e}"))?;
+            received += usize::from(u16::from_be_bytes(length));
+            if received > live::MAX_TRANSFER_BYTES {
+                return Err(format!(
+                    "more than {} MB: not compared record by record",
+                    live::MAX_TRANSFER_BYTES >> 20
+                ));
+            }
             let mut body = vec![0u8; usize::from(u16::from_be_bytes(length))];
             tokio::time::timeout(wait(&self.limits), tcp.read_exact(&mut body))
                 .await

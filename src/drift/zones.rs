@@ -7,9 +7,7 @@
 use super::live::LiveRecord;
 use super::net::Net;
 use super::query::{Answer, Server};
-use super::report::{
-    Found, LiveSet, RepoSet, ServerReport, ServerState, SetReport, ZoneReport,
-};
+use super::report::{Found, LiveSet, RepoSet, ServerReport, ServerState, SetReport, ZoneReport};
 use crate::dns::model::Zone;
 use crate::dns::name::Name;
 use crate::dns::rdata::{RData, RType};
@@ -55,7 +53,19 @@ struct Target {
 pub async fn zone<'z>(net: &Net, zone: &'z Zone, notes: &mut Vec<String>) -> ZoneReport<'z> {
     let origin = &zone.origin;
     net.status(&format!("{origin}: finding its servers"));
-    let targets = targets(net, zone).await;
+    let targets: Vec<Target> = targets(net, zone)
+        .await
+        .into_iter()
+        .filter(
+            |t| match t.addr.as_ref().map(|a| net.settings.may_contact(a.ip())) {
+                Ok(Err(why)) => {
+                    notes.push(format!("{origin}: {} not asked: {why}", t.label));
+                    false
+                }
+                _ => true,
+            },
+        )
+        .collect();
     let signed = zone
         .records
         .iter()
