@@ -1,15 +1,15 @@
 //! The pipeline, one direction: discover → parse → model → rules →
 //! suppress → report. Returns the exit code; errors become exit 2 in main.
 
-use crate::cli::{Cli, Command, FailOn};
+use crate::cli::{CheckArgs, Cli, Command};
 use crate::config::{Config, ConfigError};
 use crate::discover::{self, DiscoverError, FileKind};
 use crate::dns;
-use crate::finding::{Finding, Located, Severity, Summary, MAX_PER_RULE_AND_FILE};
+use crate::finding::{Finding, Located, Summary, MAX_PER_RULE_AND_FILE};
 use crate::migration::{self, DiffOptions};
 use crate::nginx;
 use crate::registry::{self, Check, RULES};
-use crate::report::{self, Format, Report, TextOptions};
+use crate::report::{self, Format};
 use crate::rules::Checker;
 use crate::source::{FileId, ReadError, Sources};
 use crate::suppress;
@@ -27,8 +27,12 @@ pub enum AppError {
     Discover(#[from] DiscoverError),
     #[error(transparent)]
     Read(#[from] ReadError),
-    #[error("unknown rule `{0}`; `tripline rules` lists them")]
-    UnknownRule(String),
+    #[error("unknown rule `{rule}`{hint} (`tripline rules` lists every rule)")]
+    UnknownRule { rule: String, hint: String },
+    #[error(transparent)]
+    Baseline(#[from] crate::baseline::BaselineError),
+    #[error("standard input: {0}")]
+    Stdin(String),
     #[error("cannot determine the current folder: {0}")]
     CurrentDir(std::io::Error),
     #[error("{0}: no zone file or provider export found")]
@@ -39,6 +43,17 @@ pub enum AppError {
     Drift(String),
     #[error("interrupted")]
     Interrupted,
+}
+
+impl AppError {
+    /// Lines to print under the error (a TOML error's source line), already
+    /// safe to print as they are.
+    pub fn snippet(&self) -> Option<&str> {
+        match self {
+            AppError::Config(e) => e.snippet(),
+            _ => None,
+        }
+    }
 }
 
 /// What a run produced, before it is written out.
@@ -57,18 +72,34 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
             notes: Vec::new(),
         }),
         Command::Explain { rule } => {
-            let rule = registry::find(rule).ok_or_else(|| AppError::UnknownRule(rule.clone()))?;
+            let rule = registry::find(rule).ok_or_else(|| AppError::UnknownRule {
+                hint: registry::did_you_mean(rule),
+                rule: rule.clone(),
+            })?;
             Ok(Outcome {
                 output: format!("{}\n", rule.doc.trim_end()),
                 exit_code: 0,
                 notes: Vec::new(),
             })
         }
-        Command::Check {
-            paths,
-            kind,
-            no_ignore,
-        } => check(cli, paths, *kind, *no_ignore),
+        Command::Check(args) => {
+            let (config, result) = check(cli, args)?;
+            crate::present::outcome(cli, &config, result, None)
+        }
+        Command::Baseline(args) => {
+            let (_, result) = check(cli, args)?;
+            Ok(crate::present::baseline_outcome(result))
+        }
+        Command::Completions { shell } => Ok(Outcome {
+            output: crate::cli::completions(*shell),
+            exit_code: 0,
+            notes: Vec::new(),
+        }),
+        Command::Man => Ok(Outcome {
+            output: crate::cli::man_page()?,
+            exit_code: 0,
+            notes: Vec::new(),
+        }),
         Command::Diff {
             old,
             new,
@@ -110,17 +141,21 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
     }
 }
 
+/// tripline.toml, with `--select` and `--ignore` applied over it.
 fn load_config(cli: &Cli) -> Result<Config, AppError> {
-    match &cli.config {
-        Some(path) => Ok(Config::load(path)?),
+    let mut config = match &cli.config {
+        Some(path) => Config::load(path)?,
         None => {
             let cwd = std::env::current_dir().map_err(AppError::CurrentDir)?;
-            Ok(Config::discover(&cwd)?)
+            Config::discover(&cwd)?
         }
-    }
+    };
+    config.apply_command_line(&cli.select, &cli.ignore)?;
+    Ok(config)
 }
 
 /// Everything `tripline check` found, located and sorted.
+#[derive(Default)]
 pub struct CheckResult {
     pub sources: Sources,
     pub findings: Vec<Located>,
@@ -131,45 +166,52 @@ pub struct CheckResult {
     pub stock_assumed: Vec<String>,
 }
 
-fn check(
-    cli: &Cli,
-    paths: &[PathBuf],
-    kind: Option<FileKind>,
-    no_ignore: bool,
-) -> Result<Outcome, AppError> {
+fn check(cli: &Cli, args: &CheckArgs) -> Result<(Config, CheckResult), AppError> {
     let config = load_config(cli)?;
+    let (paths, stdin) = stdin_input(args)?;
     let options = CheckOptions {
         now: cli.now.unwrap_or_else(time::OffsetDateTime::now_utc),
         origin: cli.origin.clone(),
-        force_kind: kind,
+        force_kind: args.kind,
         ca_file: cli.ca_file.clone(),
-        no_ignore,
+        no_ignore: args.no_ignore,
+        root: cli.root.clone(),
+        stdin,
     };
-    let result = check_paths(paths, &config, &options)?;
-    let exit_code = exit_code(cli.fail_on, &result.findings);
-    let output = render(cli, cli.format, &result);
-    Ok(Outcome {
-        output,
-        exit_code,
-        notes: result.notes,
-    })
+    let result = check_paths(&paths, &config, &options)?;
+    Ok((config, result))
 }
 
-/// The findings in a format every command shares.
-fn render(cli: &Cli, format: Format, result: &CheckResult) -> String {
-    report::render(
-        format,
-        &Report {
-            findings: &result.findings,
-            summary: result.summary,
-            sources: &result.sources,
-            stock_assumed: &result.stock_assumed,
-        },
-        &TextOptions {
-            color: format == Format::Text && color_wanted(),
-            quiet: cli.quiet,
-        },
+/// The paths to check and, for `check -`, what standard input stands for.
+type StdinInput = (Vec<PathBuf>, Option<(PathBuf, Vec<u8>)>);
+
+/// `check -`: standard input stands for `--stdin-filename` (else a file
+/// named `stdin` in the current folder), read at most as far as any file is.
+fn stdin_input(args: &CheckArgs) -> Result<StdinInput, AppError> {
+    if !args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return Ok((args.paths.clone(), None));
+    }
+    let name = (args.stdin_filename.clone()).unwrap_or_else(|| PathBuf::from("stdin"));
+    let limit = crate::tree::MAX_FILE_BYTES;
+    let mut content = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::io::stdin().lock(), limit + 1),
+        &mut content,
     )
+    .map_err(|e| AppError::Stdin(e.to_string()))?;
+    if content.len() as u64 > limit {
+        return Err(AppError::Stdin(format!("more than {} MB", limit >> 20)));
+    }
+    let paths = (args.paths.iter())
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                name.clone()
+            } else {
+                p.clone()
+            }
+        })
+        .collect();
+    Ok((paths, Some((name, content))))
 }
 
 fn drift(
@@ -183,6 +225,7 @@ fn drift(
     let options = CheckOptions {
         origin: cli.origin.clone(),
         ca_file: cli.ca_file.clone(),
+        root: cli.root.clone(),
         ..CheckOptions::at(now)
     };
     let repo = crate::repo::read(paths, &config, &options)?;
@@ -221,11 +264,7 @@ fn drift(
             .map(|s| s.to_string())
             .collect(),
     };
-    Ok(Outcome {
-        output: render(cli, cli.format, &result),
-        exit_code: exit_code(cli.fail_on, &result.findings),
-        notes: result.notes,
-    })
+    crate::present::outcome(cli, &config, result, None)
 }
 
 /// What a check run takes besides paths and config.
@@ -241,6 +280,10 @@ pub struct CheckOptions {
     pub ca_file: Option<PathBuf>,
     /// `--no-ignore`: walk files that ignore files would hide.
     pub no_ignore: bool,
+    /// `--root`: the project root, found when unset (see [`crate::root`]).
+    pub root: Option<PathBuf>,
+    /// `check -`: the path standard input stands for, and its content.
+    pub stdin: Option<(PathBuf, Vec<u8>)>,
 }
 
 impl CheckOptions {
@@ -259,6 +302,8 @@ impl CheckOptions {
             force_kind: None,
             ca_file: None,
             no_ignore: false,
+            root: None,
+            stdin: None,
         }
     }
 }
@@ -364,7 +409,7 @@ fn finish(
         })
         .collect();
     let findings = suppress::apply(findings, sources, suppressions, config, ran);
-    locate(cap_per_rule_and_file(findings), sources, config)
+    locate(cap_per_rule_and_file(findings), sources, zone_files, config)
 }
 
 /// Keeps the first [`MAX_PER_RULE_AND_FILE`] findings of each rule in each
@@ -414,21 +459,21 @@ fn cap_per_rule_and_file(mut findings: Vec<Finding>) -> Vec<Finding> {
 
 fn diff(cli: &Cli, old: &Path, new: &Path, include_ns_soa: bool) -> Result<Outcome, AppError> {
     let config = load_config(cli)?;
+    let now = cli.now.unwrap_or_else(time::OffsetDateTime::now_utc);
     let options = CheckOptions {
         origin: cli.origin.clone(),
-        ..CheckOptions::at(cli.now.unwrap_or_else(time::OffsetDateTime::now_utc))
+        root: cli.root.clone(),
+        ..CheckOptions::at(now)
     };
     let mut result = diff_paths(old, new, &config, &options, &DiffOptions { include_ns_soa })?;
-    let exit_code = exit_code(cli.fail_on, &result.check.findings);
-    let output = match cli.format {
-        Format::Markdown => report::markdown::render_diff(&result, options.now),
-        format => render(cli, format, &result.check),
+    let check = std::mem::take(&mut result.check);
+    // The markdown audit is diff's own; the findings it lists are those
+    // left after the baseline.
+    let audit = |format: Format, check: &CheckResult| {
+        (format == Format::Markdown)
+            .then(|| report::markdown::render_diff(&result, &check.findings, now))
     };
-    Ok(Outcome {
-        output,
-        exit_code,
-        notes: std::mem::take(&mut result.check.notes),
-    })
+    crate::present::outcome(cli, &config, check, Some(&audit))
 }
 
 /// What `tripline diff` found: the findings, and per zone pair what the
@@ -471,6 +516,11 @@ pub fn diff_paths(
     let (old_inputs, new_inputs) = (zone_inputs(old, &tree)?, zone_inputs(new, &tree)?);
     let origin_for = |path: &Path| options.origin_for(config, path);
     let mut sources = Sources::new(tree);
+    sources.set_root(crate::root::find(
+        options.root.as_deref(),
+        config.source.as_deref(),
+        old,
+    ));
     let old_paths: Vec<&Path> = old_inputs.iter().map(PathBuf::as_path).collect();
     let new_paths: Vec<&Path> = new_inputs.iter().map(PathBuf::as_path).collect();
     let old_zones = dns::analyse(&mut sources, &old_paths, &origin_for)?;
@@ -512,7 +562,12 @@ pub fn diff_paths(
 
 /// Resolves positions, applies severity overrides, sorts, and drops exact
 /// duplicates (one file reached from two entry points).
-fn locate(findings: Vec<Finding>, sources: &Sources, config: &Config) -> Vec<Located> {
+fn locate(
+    findings: Vec<Finding>,
+    sources: &Sources,
+    zone_files: &BTreeSet<FileId>,
+    config: &Config,
+) -> Vec<Located> {
     let mut located: Vec<Located> = findings
         .into_iter()
         .map(|mut f| {
@@ -533,22 +588,8 @@ fn locate(findings: Vec<Finding>, sources: &Sources, config: &Config) -> Vec<Loc
     });
     let mut seen = BTreeSet::new();
     located.retain(|f| seen.insert((f.file.clone(), f.start, f.end, f.rule, f.message.clone())));
+    crate::fingerprint::assign(&mut located, sources, zone_files);
     located
-}
-
-fn exit_code(fail_on: FailOn, findings: &[Located]) -> u8 {
-    let threshold = match fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-        FailOn::Never => return 0,
-    };
-    u8::from(findings.iter().any(|f| f.severity >= threshold))
-}
-
-fn color_wanted() -> bool {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    !no_color && std::io::stdout().is_terminal()
 }
 
 fn list_rules(format: Format) -> String {

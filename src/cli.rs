@@ -45,23 +45,73 @@ pub struct Cli {
     /// Print findings only: no summary line.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+
+    /// Run only these rules or areas, comma-separated (replaces `[rules] select`).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+
+    /// Never run these rules or areas, comma-separated (added to `[rules] ignore`).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// Report only findings that are not in this baseline (see `tripline baseline`)
+    /// [default: `[baseline] file`].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// The project root paths in SARIF, GitLab reports and baselines are relative to
+    /// [default: the git top level, else the folder of tripline.toml, else the current folder].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long, global = true)]
+    pub statistics: bool,
+
+    /// Colour in text output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// What `check` and `baseline` read.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or folders [default: .]. A file named here is checked when it
+    /// is an nginx config, a zone or a certificate (else skipped with a note).
+    /// `-` reads standard input (name it with --stdin-filename).
+    pub paths: Vec<PathBuf>,
+    /// Read every file named on the command line as this kind, whatever it looks like.
+    #[arg(long, value_enum)]
+    pub kind: Option<FileKind>,
+    /// Walk every file of the folders given, even those .gitignore or .ignore
+    /// would hide (files git tracks are always walked).
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// The path standard input (`-`) stands for: where it is checked as if it were,
+    /// in the context of the files around it, and the name findings show.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and folders.
-    Check {
-        /// Files or folders [default: .]. A file named here is checked when it
-        /// is an nginx config, a zone or a certificate (else skipped with a note).
-        paths: Vec<PathBuf>,
-        /// Read every file named on the command line as this kind, whatever it looks like.
-        #[arg(long, value_enum)]
-        kind: Option<FileKind>,
-        /// Walk every file of the folders given, even those .gitignore or .ignore
-        /// would hide (files git tracks are always walked).
-        #[arg(long)]
-        no_ignore: bool,
-    },
+    Check(CheckArgs),
+    /// Record today's findings of `check`, to be given to `--baseline` later:
+    /// `tripline baseline > .tripline-baseline.json`.
+    Baseline(CheckArgs),
     /// Compare two zones (files or folders of zones, any supported format)
     /// before a DNS provider migration.
     Diff {
@@ -129,6 +179,10 @@ pub enum Command {
         /// A rule id, e.g. nginx/missing-default-server.
         rule: String,
     },
+    /// Print a shell completion script: `tripline completions bash > /etc/bash_completion.d/tripline`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff): `tripline man > /usr/local/share/man/man1/tripline.1`.
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -155,4 +209,20 @@ fn parse_dns_address(text: &str) -> Result<std::net::SocketAddr, String> {
 fn parse_now(text: &str) -> Result<OffsetDateTime, String> {
     OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
         .map_err(|e| format!("not an RFC 3339 time ({e}); e.g. 2026-01-31T00:00:00Z"))
+}
+
+/// A completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell) -> String {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "tripline", &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The man page, in roff.
+pub fn man_page() -> Result<String, std::io::Error> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_mangen::Man::new(command).render(&mut out)?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }

@@ -19,13 +19,22 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: {message}")]
-    Parse { path: String, message: String },
-    #[error("{path}: unknown rule or area `{selector}` in {key}")]
+    /// `snippet`: the offending line under the message, made safe to
+    /// print (see [`ConfigError::snippet`]).
+    #[error("{path}:{line}:{column}: {message}")]
+    Parse {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+        snippet: String,
+    },
+    #[error("{path}: unknown rule or area `{selector}` in {key}{hint}")]
     UnknownRule {
         path: String,
         key: String,
         selector: String,
+        hint: String,
     },
     #[error("{path}: invalid origin `{origin}` in [[per-path]]: {message}")]
     BadOrigin {
@@ -60,6 +69,15 @@ struct RawConfig {
     migration: MigrationOptions,
     #[serde(default)]
     drift: crate::drift::config::DriftConfig,
+    #[serde(default)]
+    baseline: BaselineOptions,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BaselineOptions {
+    /// The baseline every run reads, relative to tripline.toml.
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -160,6 +178,44 @@ struct PerPath {
     origin: Option<Name>,
 }
 
+/// A TOML error as `path:line:column: message`, and the line under it with
+/// a caret. The file is the repository's (untrusted): the message and the
+/// line are shown with control characters made visible, so no line of it
+/// can start a CI workflow command.
+fn parse_error(text: &str, shown: &str, error: &toml::de::Error) -> ConfigError {
+    let visible = |t: &str| crate::report::escape::visible(t).into_owned();
+    let offset = error.span().map_or(0, |span| span.start).min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text[..offset].matches('\n').count() + 1;
+    let column = text[line_start..offset].chars().count() + 1;
+    let source_line = visible(text[line_start..line_end].trim_end_matches('\r'));
+    let caret_at = visible(&text[line_start..offset]).chars().count();
+    let number = line.to_string();
+    let gutter = " ".repeat(number.len());
+    let snippet = format!(
+        "{gutter} |\n{number} | {source_line}\n{gutter} | {}^",
+        " ".repeat(caret_at)
+    );
+    ConfigError::Parse {
+        path: shown.to_string(),
+        line,
+        column,
+        message: visible(&error.message().trim_end().replace('\n', "; ")),
+        snippet,
+    }
+}
+
+impl ConfigError {
+    /// Lines to print under the error, already safe to print as they are.
+    pub fn snippet(&self) -> Option<&str> {
+        match self {
+            ConfigError::Parse { snippet, .. } => Some(snippet),
+            _ => None,
+        }
+    }
+}
+
 /// The validated configuration.
 pub struct Config {
     /// The file it came from, if any.
@@ -175,6 +231,7 @@ pub struct Config {
     pub tls: TlsOptions,
     pub migration: MigrationOptions,
     pub drift: crate::drift::config::DriftConfig,
+    pub baseline: BaselineOptions,
 }
 
 impl Default for Config {
@@ -191,6 +248,7 @@ impl Default for Config {
             tls: TlsOptions::default(),
             migration: MigrationOptions::default(),
             drift: crate::drift::config::DriftConfig::default(),
+            baseline: BaselineOptions::default(),
         }
     }
 }
@@ -223,16 +281,14 @@ impl Config {
     }
 
     pub fn parse(text: &str, shown: &str, base: PathBuf) -> Result<Config, ConfigError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: shown.to_string(),
-            message: e.to_string().trim_end().replace('\n', " "),
-        })?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| parse_error(text, shown, &e))?;
         let check = |key: &str, selectors: &[String]| -> Result<(), ConfigError> {
             match selectors.iter().find(|s| !registry::is_known_selector(s)) {
                 Some(bad) => Err(ConfigError::UnknownRule {
                     path: shown.to_string(),
                     key: key.to_string(),
                     selector: bad.clone(),
+                    hint: registry::did_you_mean(bad),
                 }),
                 None => Ok(()),
             }
@@ -311,7 +367,32 @@ impl Config {
             tls: raw.tls,
             migration: raw.migration,
             drift: raw.drift,
+            baseline: raw.baseline,
         })
+    }
+
+    /// `--select` (replaces `[rules] select`) and `--ignore` (added to
+    /// `[rules] ignore`), each selector checked like the config's.
+    pub fn apply_command_line(
+        &mut self,
+        select: &[String],
+        ignore: &[String],
+    ) -> Result<(), ConfigError> {
+        for (flag, selectors) in [("--select", select), ("--ignore", ignore)] {
+            if let Some(bad) = selectors.iter().find(|s| !registry::is_known_selector(s)) {
+                return Err(ConfigError::UnknownRule {
+                    path: "command line".into(),
+                    key: flag.into(),
+                    selector: bad.clone(),
+                    hint: registry::did_you_mean(bad),
+                });
+            }
+        }
+        if !select.is_empty() {
+            self.select = Some(select.to_vec());
+        }
+        self.ignore.extend(ignore.iter().cloned());
+        Ok(())
     }
 
     /// A path written in tripline.toml, as seen from the current folder.

@@ -61,6 +61,10 @@ fn shown(path: &Path) -> String {
 
 /// The first [`crate::classify::HEAD_BYTES`] of a file inside the tree.
 fn head(tree: &Tree, path: &Path) -> Option<Vec<u8>> {
+    if let Some(content) = tree.stdin_for(path) {
+        let end = content.len().min(crate::classify::HEAD_BYTES);
+        return Some(content[..end].to_vec());
+    }
     let Place::File(real) = tree.resolve(path) else {
         return None;
     };
@@ -81,6 +85,10 @@ pub fn discover(
 ) -> Result<Discovery, DiscoverError> {
     let mut out = Discovery::default();
     for root in paths {
+        if tree.stdin_for(root).is_some() {
+            explicit(root, tree, options, &mut out)?;
+            continue;
+        }
         let meta = std::fs::symlink_metadata(root).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => DiscoverError::NotFound { path: shown(root) },
             _ => DiscoverError::Unreadable {

@@ -135,6 +135,10 @@ pub struct Located {
     pub related: Vec<RelatedLocation>,
     /// The span, kept for renderers that show the source.
     pub span: Span,
+    /// The file's path from the project root (SARIF, GitLab, baselines).
+    pub path: String,
+    /// Who the finding is, whatever line it is on: see [`crate::fingerprint`].
+    pub fingerprint: String,
 }
 
 impl Located {
@@ -162,6 +166,8 @@ impl Located {
             help: finding.help,
             related,
             span: finding.span,
+            path: file.display.clone(),
+            fingerprint: String::new(),
         }
     }
 

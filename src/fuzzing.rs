@@ -60,6 +60,7 @@ fn render_all(result: &app::CheckResult) -> usize {
         summary: result.summary,
         sources: &result.sources,
         stock_assumed: &result.stock_assumed,
+        baseline: None,
     };
     let text = TextOptions {
         color: false,
@@ -71,6 +72,9 @@ fn render_all(result: &app::CheckResult) -> usize {
         Format::Sarif,
         Format::Github,
         Format::Markdown,
+        Format::Concise,
+        Format::Junit,
+        Format::Gitlab,
     ]
     .into_iter()
     .map(|f| report::render(f, &report, &text).len())
@@ -142,7 +146,7 @@ pub fn diff(name: &str, data: &[u8]) -> usize {
     ) {
         Ok(result) => {
             let _ = render_all(&result.check);
-            let _ = report::markdown::render_diff(&result, now());
+            let _ = report::markdown::render_diff(&result, &result.check.findings, now());
             result.check.findings.len()
         }
         Err(_) => 0,

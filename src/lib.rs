@@ -5,6 +5,7 @@
 //! model → [`rules`] → [`suppress`] → [`report`]; [`app`] wires it up.
 
 pub mod app;
+pub mod baseline;
 pub mod classify;
 pub mod cli;
 pub mod config;
@@ -12,12 +13,15 @@ pub mod discover;
 pub mod dns;
 pub mod drift;
 pub mod finding;
+pub mod fingerprint;
 pub mod fuzzing;
 pub mod migration;
 pub mod nginx;
+pub mod present;
 pub mod registry;
 pub mod repo;
 pub mod report;
+pub mod root;
 pub mod rules;
 pub mod source;
 pub mod suggest;

@@ -12,7 +12,18 @@ fn main() -> ExitCode {
                 eprintln!("tripline: {}", visible(note));
             }
         }
-        app::emit(&outcome, &mut std::io::stdout().lock())
+        match &cli.output {
+            Some(path) => {
+                let mut file = std::fs::File::create(path).map_err(|e| {
+                    app::AppError::Output(std::io::Error::new(
+                        e.kind(),
+                        format!("{}: {e}", path.display()),
+                    ))
+                })?;
+                app::emit(&outcome, &mut file)
+            }
+            None => app::emit(&outcome, &mut std::io::stdout().lock()),
+        }
     });
     match result {
         Ok(code) => ExitCode::from(code),
@@ -23,6 +34,9 @@ fn main() -> ExitCode {
         Err(error) => {
             let report = miette::Report::msg(visible(&error.to_string()).into_owned());
             eprintln!("tripline: {report}");
+            if let Some(snippet) = error.snippet() {
+                eprintln!("{snippet}");
+            }
             ExitCode::from(2)
         }
     }

@@ -153,6 +153,37 @@ pub fn is_known_selector(selector: &str) -> bool {
     AREAS.contains(&selector) || find(selector).is_some()
 }
 
+/// `; did you mean `nginx/missing-default-server`?` for a mistyped or
+/// area-less rule id or area, else empty: for every message that refuses
+/// a selector.
+pub fn did_you_mean(selector: &str) -> String {
+    // A name without its area is the commonest slip: exact, then close.
+    let by_name = RULES
+        .iter()
+        .find(|r| {
+            r.id.split_once('/')
+                .is_some_and(|(_, name)| name == selector)
+        })
+        .map(|r| r.id);
+    let candidates = RULES.iter().map(|r| r.id).chain(AREAS.iter().copied());
+    let close = || {
+        crate::suggest::closest(selector, candidates, 0.85).or_else(|| {
+            let names = RULES
+                .iter()
+                .filter_map(|r| r.id.split_once('/').map(|(_, name)| name));
+            let name = crate::suggest::closest(selector, names, 0.85)?;
+            RULES
+                .iter()
+                .map(|r| r.id)
+                .find(|id| id.ends_with(&format!("/{name}")))
+        })
+    };
+    match by_name.or_else(close) {
+        Some(id) => format!("; did you mean `{id}`?"),
+        None => String::new(),
+    }
+}
+
 /// Whether `selector` (an area or an id or alias) covers `rule`.
 pub fn selector_matches(selector: &str, rule: &Rule) -> bool {
     selector == rule.area() || selector == rule.id || rule.aliases.contains(&selector)
@@ -189,5 +220,19 @@ mod tests {
         assert!(!selector_matches("dns", rule));
         assert!(is_known_selector("tls"));
         assert!(!is_known_selector("nginx/nope"));
+    }
+
+    #[test]
+    fn suggestions_for_mistyped_ids() {
+        assert_eq!(
+            did_you_mean("missing-default-server"),
+            "; did you mean `nginx/missing-default-server`?"
+        );
+        assert_eq!(
+            did_you_mean("nginx/missing-default-sever"),
+            "; did you mean `nginx/missing-default-server`?"
+        );
+        assert_eq!(did_you_mean("ngnix"), "; did you mean `nginx`?");
+        assert_eq!(did_you_mean("completely-unrelated-words"), "");
     }
 }

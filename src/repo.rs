@@ -33,7 +33,10 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
     // wherever it is. One named in tripline.toml is confined like the rest.
     let mut roots = checked_roots(&paths);
     roots.extend(options.ca_file.iter().cloned());
-    let tree = Tree::new(&roots).with_mappings(config.nginx_mappings());
+    let mut tree = Tree::new(&roots).with_mappings(config.nginx_mappings());
+    if let Some((path, content)) = &options.stdin {
+        tree = tree.with_stdin(path, content.clone());
+    }
     let discovery = discover::discover(
         &paths,
         &tree,
@@ -62,6 +65,11 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
     let zone_inputs = inputs_of(FileKind::Zone);
 
     let mut sources = Sources::new(tree);
+    sources.set_root(crate::root::find(
+        options.root.as_deref(),
+        config.source.as_deref(),
+        &paths[0],
+    ));
     let mut ws = Workspace::new(&mut sources, config.nginx.prefix.clone());
     let analysis = nginx::analyse(&mut ws, &nginx_inputs)?;
     drop(ws);

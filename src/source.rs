@@ -157,6 +157,8 @@ pub struct Sources {
     tree: Tree,
     /// Files whose display path is the one nginx includes them by.
     shown_as_loaded: Vec<bool>,
+    /// The project root (see [`crate::root`]) repository paths are relative to.
+    root: Option<PathBuf>,
 }
 
 pub use crate::tree::ReadError;
@@ -171,6 +173,34 @@ impl Sources {
 
     pub fn tree(&self) -> &Tree {
         &self.tree
+    }
+
+    /// Sets the project root; [`Sources::repo_path`] is relative to it.
+    pub fn set_root(&mut self, root: PathBuf) {
+        self.root = Some(root);
+    }
+
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    /// A path (read or not) for a message: from the project root when it is
+    /// inside it, so that messages read the same from any folder.
+    pub fn shown_from_root(&self, path: &Path) -> String {
+        (self.root.as_deref())
+            .and_then(|root| crate::root::relative(root, path))
+            .unwrap_or_else(|| display_path(path))
+    }
+
+    /// A file's path from the project root, `/`-separated, whatever the
+    /// current folder: what SARIF, baselines and fingerprints use. A file
+    /// outside the root (or a stock file) keeps its display path.
+    pub fn repo_path(&self, id: FileId) -> String {
+        let file = self.get(id);
+        if file.is_stock() {
+            return file.display.clone();
+        }
+        self.shown_from_root(Path::new(&file.display))
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {

@@ -80,6 +80,9 @@ pub struct Tree {
     roots: Option<Vec<Root>>,
     /// `[nginx] paths`: absolute prefix on the server → folder in the tree.
     mappings: Vec<(PathBuf, PathBuf)>,
+    /// Standard input standing in for one file (`check -`): its absolute
+    /// path and content, read in place of the disk's.
+    stdin: Option<(PathBuf, std::sync::Arc<[u8]>)>,
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -105,7 +108,22 @@ impl Tree {
         Tree {
             roots: Some(roots),
             mappings: Vec::new(),
+            stdin: None,
         }
+    }
+
+    /// Reads `content` wherever `path` is asked for (`check -
+    /// --stdin-filename PATH`): an editor's unsaved buffer, checked in the
+    /// context of the files around it. The file need not exist on disk.
+    pub fn with_stdin(mut self, path: &Path, content: Vec<u8>) -> Tree {
+        self.stdin = Some((absolute(path), content.into()));
+        self
+    }
+
+    /// The content standing in for `path`, if standard input does.
+    pub fn stdin_for(&self, path: &Path) -> Option<&[u8]> {
+        let (at, content) = self.stdin.as_ref()?;
+        (*at == absolute(path)).then_some(&**content)
     }
 
     /// Adds `[nginx] paths` mappings (absolute server prefix → tree folder).
@@ -282,6 +300,9 @@ impl Tree {
     /// Reads a regular file inside the tree, at most [`MAX_FILE_BYTES`].
     /// Returns its real path (the identity of the file) and content.
     pub fn read(&self, path: &Path, shown: &str) -> Result<(PathBuf, Vec<u8>), ReadError> {
+        if let Some(content) = self.stdin_for(path) {
+            return Ok((absolute(path), content.to_vec()));
+        }
         let real = match self.resolve(path) {
             Place::File(real) => real,
             Place::Dir(_) => {

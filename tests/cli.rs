@@ -219,7 +219,14 @@ fn findings_are_sorted_by_file_line_column_rule() {
 fn github_format_annotates() {
     let run = tripline(&["check", "--now", NOW, "--format", "github", DEBIAN_BAD]);
     assert_eq!(run.code, 1);
-    let line = run.stdout.lines().next().expect("one annotation");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("::group::tripline: "),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(lines[lines.len() - 2], "::endgroup::");
+    let line = lines[1];
     assert!(
         line.starts_with(&format!(
             "::warning file={DEBIAN_BAD}/etc/nginx/sites-enabled/monitoring,line=3,col=5,endLine=3,endColumn=15,title=nginx/missing-default-server::"

@@ -20,7 +20,9 @@ const SECRET: &str = "ghp_tripLineCanaryToken0123456789";
 /// A debug build on a loaded CI machine: a hang, not a slow run, trips it.
 const WATCHDOG: Duration = Duration::from_secs(30);
 const MAX_RSS_KB: i64 = 500 * 1024;
-const FORMATS: &[&str] = &["text", "json", "sarif", "github", "markdown"];
+const FORMATS: &[&str] = &[
+    "text", "json", "sarif", "github", "markdown", "concise", "junit", "gitlab",
+];
 
 struct Run {
     code: Option<i32>,
@@ -144,7 +146,19 @@ fn check_all_formats(dir: &Path, extra: &[&str], path: &str) -> serde_json::Valu
             assert!(!text.contains('\u{7}'), "{what}: a raw BEL in {stream}");
         }
         if *format == "github" {
-            for line in run.stdout.lines() {
+            let lines: Vec<&str> = run.stdout.lines().collect();
+            assert!(lines
+                .first()
+                .is_some_and(|l| l.starts_with("::group::tripline: ")));
+            assert!(lines.last().is_some_and(|l| l.starts_with("tripline: ")));
+            assert_eq!(
+                lines
+                    .iter()
+                    .filter(|l| l.starts_with("::endgroup::"))
+                    .count(),
+                1
+            );
+            for line in &lines[1..lines.len() - 2] {
                 assert!(
                     line.starts_with("::error ")
                         || line.starts_with("::warning ")

@@ -756,7 +756,7 @@ impl Walker<'_, '_> {
                 self.findings.push(not_found(
                     format!(
                         "include \"{arg}\" not found: {} does not exist",
-                        crate::source::display_path(&path)
+                        self.ws.sources.shown_from_root(&path)
                     ),
                     "nginx refuses to start when a plain include path is missing; fix the path, or use a glob if the file is optional",
                 ));
@@ -766,7 +766,7 @@ impl Walker<'_, '_> {
                 self.findings.push(not_found(
                     format!(
                         "include \"{arg}\" names a folder ({}), not a file",
-                        crate::source::display_path(&path)
+                        self.ws.sources.shown_from_root(&path)
                     ),
                     "include the files inside it with a glob, e.g. `include dir/*.conf;`",
                 ));
@@ -776,7 +776,7 @@ impl Walker<'_, '_> {
                 self.findings.push(not_found(
                     format!(
                         "include \"{arg}\" names a {kind} ({}), not a regular file; not read",
-                        crate::source::display_path(&path)
+                        self.ws.sources.shown_from_root(&path)
                     ),
                     "include regular files only",
                 ));
@@ -786,7 +786,7 @@ impl Walker<'_, '_> {
         let mut ids = Vec::with_capacity(files.len());
         let mut opaque = false;
         for path in files {
-            let shown = crate::source::display_path(&path);
+            let shown = self.ws.sources.shown_from_root(&path);
             let id = match self.ws.sources.load(&path) {
                 Ok(id) => id,
                 Err(ReadError::IsDirectory { .. }) => {
@@ -849,7 +849,7 @@ impl Walker<'_, '_> {
                 arg_span,
                 format!(
                     "include \"{arg}\" includes {} again, which is already being read: an include cycle",
-                    self.ws.sources.get(id).display
+                    self.ws.sources.repo_path(id)
                 ),
                 "nginx recurses until it runs out of file descriptors; remove one include of the cycle",
             ));

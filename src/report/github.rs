@@ -24,8 +24,14 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// The annotations in one collapsible group of the log, then the
+/// summary line outside it.
 pub fn render(report: &Report<'_>) -> String {
-    let mut out = String::new();
+    let s = report.summary;
+    let mut out = format!(
+        "::group::tripline: {} errors, {} warnings, {} infos in {} files\n",
+        s.errors, s.warnings, s.infos, s.files_checked
+    );
     for f in report.findings {
         let level = match f.severity {
             Severity::Error => "error",
@@ -34,7 +40,7 @@ pub fn render(report: &Report<'_>) -> String {
         };
         out.push_str(&format!(
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(&f.file),
+            escape_property(&f.path),
             f.start.line,
             f.start.column,
             f.end.line,
@@ -43,6 +49,14 @@ pub fn render(report: &Report<'_>) -> String {
             escape_data(&format!("{}\nhelp: {}", f.message, f.help)),
         ));
     }
+    out.push_str("::endgroup::\n");
+    let baselined = report.baseline.map_or(String::new(), |b| {
+        format!(", {} in the baseline", b.known.len())
+    });
+    out.push_str(&format!(
+        "tripline: {} files checked: {} errors, {} warnings, {} infos{baselined}\n",
+        s.files_checked, s.errors, s.warnings, s.infos
+    ));
     out
 }
 

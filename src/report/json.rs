@@ -1,4 +1,5 @@
-//! `--format json`, exactly as CONVENTIONS.md specifies.
+//! `--format json`, exactly as CONVENTIONS.md specifies; with a baseline,
+//! one more key says what it took out.
 
 use super::Report;
 use crate::finding::Summary;
@@ -9,6 +10,17 @@ struct Output<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
     summary: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<JsonBaseline<'a>>,
+}
+
+/// What a baseline took out: how many findings, and the entries that no
+/// longer match anything.
+#[derive(Serialize)]
+struct JsonBaseline<'a> {
+    file: &'a str,
+    known: usize,
+    stale: &'a [crate::baseline::Entry],
 }
 
 #[derive(Serialize)]
@@ -62,6 +74,11 @@ pub fn render(report: &Report<'_>) -> String {
             })
             .collect(),
         summary: report.summary,
+        baseline: report.baseline.map(|b| JsonBaseline {
+            file: &b.file,
+            known: b.known.len(),
+            stale: &b.stale,
+        }),
     };
     // Serialising plain structs of strings and integers cannot fail.
     let mut text = serde_json::to_string_pretty(&output).unwrap_or_default();

@@ -63,7 +63,9 @@ fn findings_table(out: &mut String, findings: &[Located]) {
 }
 
 /// `diff --format markdown`.
-pub fn render_diff(result: &DiffResult, now: time::OffsetDateTime) -> String {
+/// The audit of a diff; `findings` are those left to report (after a
+/// baseline), `result.check` is not read.
+pub fn render_diff(result: &DiffResult, findings: &[Located], now: time::OffsetDateTime) -> String {
     let mut out = String::from("# DNS migration audit\n\n");
     let total = |count: fn(&PairReport) -> usize| result.zones.iter().map(count).sum::<usize>();
     let blockers = to_fix(&[
@@ -104,9 +106,7 @@ pub fn render_diff(result: &DiffResult, now: time::OffsetDateTime) -> String {
     for zone in &result.zones {
         render_zone(&mut out, zone, now);
     }
-    let others: Vec<Located> = result
-        .check
-        .findings
+    let others: Vec<Located> = findings
         .iter()
         .filter(|f| !f.rule.starts_with("migration/"))
         .cloned()

@@ -1,10 +1,13 @@
 //! Output formats. Every renderer takes the same sorted, located findings
 //! and returns the full text, so output is byte-identical run to run.
 
+pub mod concise;
 pub mod escape;
 pub mod excerpt;
 pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
@@ -20,6 +23,12 @@ pub enum Format {
     Github,
     /// An audit report (`diff`) or a findings table (`check`).
     Markdown,
+    /// One line per finding: `file:line:col: severity[rule]: message`.
+    Concise,
+    /// JUnit XML: a test suite per rule, a failed test case per finding.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 pub struct Report<'a> {
@@ -28,6 +37,8 @@ pub struct Report<'a> {
     pub sources: &'a Sources,
     /// Stock files nginx packages install, read because the tree lacks them.
     pub stock_assumed: &'a [String],
+    /// Findings a baseline took out, and its stale entries.
+    pub baseline: Option<&'a crate::baseline::Applied>,
 }
 
 pub struct TextOptions {
@@ -42,5 +53,8 @@ pub fn render(format: Format, report: &Report<'_>, text: &TextOptions) -> String
         Format::Sarif => sarif::render(report),
         Format::Github => github::render(report),
         Format::Markdown => markdown::render(report),
+        Format::Concise => concise::render(report),
+        Format::Junit => junit::render(report),
+        Format::Gitlab => gitlab::render(report),
     }
 }

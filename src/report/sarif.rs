@@ -23,9 +23,37 @@ struct Log {
 #[serde(rename_all = "camelCase")]
 struct Run {
     tool: Tool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_uri_base_ids: Option<BaseIds>,
+    invocations: Vec<Invocation>,
     results: Vec<SarifResult>,
     column_kind: &'static str,
 }
+
+#[derive(Serialize)]
+struct BaseIds {
+    #[serde(rename = "%SRCROOT%")]
+    src_root: ArtifactLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+}
+
+/// GitHub code scanning's limits per run: results past them are dropped
+/// by tripline, with a notification, rather than the upload refused.
+const MAX_RESULTS: usize = 25_000;
+const MAX_RELATED_LOCATIONS: usize = 1_000;
 
 #[derive(Serialize)]
 struct Tool {
@@ -86,6 +114,16 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<RelatedLocation>,
     partial_fingerprints: Fingerprints,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    justification: String,
 }
 
 #[derive(Serialize)]
@@ -116,8 +154,21 @@ struct PhysicalLocation {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+const SRCROOT: &str = "%SRCROOT%";
+
+/// A file's location: from the project root when it is inside it.
+fn artifact(path: &str, rooted: bool) -> ArtifactLocation {
+    ArtifactLocation {
+        uri: uri(path),
+        uri_base_id: rooted.then_some(SRCROOT),
+    }
 }
 
 #[derive(Serialize)]
@@ -152,10 +203,20 @@ fn pascal_name(id: &str) -> String {
         .collect()
 }
 
-/// The first paragraph of a rule doc after its title.
-fn doc_paragraph(doc: &str) -> String {
+/// A rule doc without its title and its `**Default severity:**` line,
+/// which SARIF carries in fields of their own.
+fn doc_body(doc: &str) -> String {
     doc.split("\n\n")
         .map(str::trim)
+        .skip_while(|p| p.starts_with("# ") || p.starts_with("**Default severity"))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// The first paragraph of a rule doc's body.
+fn doc_paragraph(doc: &str) -> String {
+    doc_body(doc)
+        .split("\n\n")
         .find(|p| !p.is_empty() && !p.starts_with('#'))
         .unwrap_or("")
         .replace('\n', " ")
@@ -172,8 +233,8 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
             text: doc_paragraph(rule.doc),
         },
         help: Help {
-            text: rule.doc.to_string(),
-            markdown: rule.doc.to_string(),
+            text: doc_body(rule.doc),
+            markdown: doc_body(rule.doc),
         },
         default_configuration: Configuration {
             level: level(rule.default_severity),
@@ -198,23 +259,36 @@ fn uri(path: &str) -> String {
     out
 }
 
-/// FNV-1a: stable across runs, platforms and Rust versions.
-fn fnv1a(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.bytes().chain(std::iter::once(0)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
+/// How a result stands against the baseline, when there is one.
+#[derive(Clone, Copy)]
+enum Standing {
+    NoBaseline,
+    New,
+    /// In the baseline: reported as suppressed, so GitHub closes it.
+    Known,
 }
 
-fn result(f: &Located, report: &Report<'_>) -> SarifResult {
+fn result(f: &Located, report: &Report<'_>, standing: Standing) -> SarifResult {
     let rule_index = RULES.iter().position(|r| r.id == f.rule).unwrap_or(0);
-    // The line's text rather than its number: a finding keeps its
-    // fingerprint when lines are added above it.
-    let source_line = report.sources.get(f.span.file).line_text(f.start.line);
+    let rooted = report.sources.root().is_some();
+    // Files outside the root keep the path they were shown by.
+    let related_rooted = |file: &str| {
+        rooted && !(file.starts_with("stock:") || file.starts_with('/') || file.starts_with("../"))
+    };
+    let (baseline_state, suppressions) = match standing {
+        Standing::NoBaseline => (None, Vec::new()),
+        Standing::New => (Some("new"), Vec::new()),
+        Standing::Known => (
+            Some("unchanged"),
+            vec![Suppression {
+                kind: "external",
+                justification: format!(
+                    "in the baseline {}",
+                    report.baseline.map_or("", |b| b.file.as_str())
+                ),
+            }],
+        ),
+    };
     SarifResult {
         rule_id: f.rule,
         rule_index,
@@ -224,7 +298,7 @@ fn result(f: &Located, report: &Report<'_>) -> SarifResult {
         },
         locations: vec![Location {
             physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation { uri: uri(&f.file) },
+                artifact_location: artifact(&f.path, related_rooted(&f.path)),
                 region: Region {
                     start_line: f.start.line,
                     start_column: f.start.column,
@@ -236,30 +310,111 @@ fn result(f: &Located, report: &Report<'_>) -> SarifResult {
         related_locations: f
             .related
             .iter()
+            .take(MAX_RELATED_LOCATIONS)
             .enumerate()
-            .map(|(i, r)| RelatedLocation {
-                id: i + 1,
-                physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation { uri: uri(&r.file) },
-                    region: Region {
-                        start_line: r.start.line,
-                        start_column: r.start.column,
-                        end_line: None,
-                        end_column: None,
+            .map(|(i, r)| {
+                let path = repo_path(report, &r.file);
+                RelatedLocation {
+                    id: i + 1,
+                    physical_location: PhysicalLocation {
+                        artifact_location: artifact(&path, related_rooted(&path)),
+                        region: Region {
+                            start_line: r.start.line,
+                            start_column: r.start.column,
+                            end_line: None,
+                            end_column: None,
+                        },
                     },
-                },
-                message: Text {
-                    text: r.message.clone(),
-                },
+                    message: Text {
+                        text: r.message.clone(),
+                    },
+                }
             })
             .collect(),
         partial_fingerprints: Fingerprints {
-            tripline_v1: fnv1a(&[f.rule, &f.file, source_line.trim(), &f.message]),
+            tripline_v1: f.fingerprint.clone(),
         },
+        baseline_state,
+        suppressions,
     }
 }
 
+/// A related location's file (shown from the current folder) from the root.
+fn repo_path(report: &Report<'_>, shown: &str) -> String {
+    match report.sources.root() {
+        Some(root) if !shown.starts_with("stock:") => {
+            crate::root::relative(root, std::path::Path::new(shown))
+                .unwrap_or_else(|| shown.to_string())
+        }
+        _ => shown.to_string(),
+    }
+}
+
+/// `file:///root/`: where `%SRCROOT%` is on this machine.
+fn root_uri(root: &std::path::Path) -> String {
+    let mut text = uri(&root.to_string_lossy().replace('\\', "/"));
+    if !text.ends_with('/') {
+        text.push('/');
+    }
+    if text.starts_with('/') {
+        format!("file://{text}")
+    } else {
+        format!("file:///{text}")
+    }
+}
+
+/// The results to report, at most [`MAX_RESULTS`]: the most severe first
+/// when some must go, then in the usual order. Returns what was dropped.
+type Ranked<'a> = Vec<(&'a Located, Standing)>;
+
+fn capped(results: Ranked<'_>) -> (Ranked<'_>, usize) {
+    if results.len() <= MAX_RESULTS {
+        return (results, 0);
+    }
+    let dropped = results.len() - MAX_RESULTS;
+    let mut ranked: Vec<(usize, (&Located, Standing))> = results.into_iter().enumerate().collect();
+    ranked.sort_by_key(|(i, (f, _))| (std::cmp::Reverse(f.severity), *i));
+    ranked.truncate(MAX_RESULTS);
+    ranked.sort_by_key(|(i, _)| *i);
+    (ranked.into_iter().map(|(_, r)| r).collect(), dropped)
+}
+
 pub fn render(report: &Report<'_>) -> String {
+    let new = match report.baseline {
+        Some(_) => Standing::New,
+        None => Standing::NoBaseline,
+    };
+    let mut all: Vec<(&Located, Standing)> = report.findings.iter().map(|f| (f, new)).collect();
+    if let Some(baseline) = report.baseline {
+        all.extend(baseline.known.iter().map(|f| (f, Standing::Known)));
+        all.sort_by(|a, b| a.0.sort_key().cmp(&b.0.sort_key()));
+    }
+    let (kept, dropped) = capped(all);
+    let mut notifications = Vec::new();
+    if dropped > 0 {
+        notifications.push(Notification {
+            level: "warning",
+            message: Text {
+                text: format!(
+                    "{dropped} results not included: GitHub code scanning accepts at most {MAX_RESULTS} per run (the least severe were left out; `tripline check --format json` has them all)"
+                ),
+            },
+        });
+    }
+    let truncated = kept
+        .iter()
+        .filter(|(f, _)| f.related.len() > MAX_RELATED_LOCATIONS)
+        .count();
+    if truncated > 0 {
+        notifications.push(Notification {
+            level: "note",
+            message: Text {
+                text: format!(
+                    "{truncated} results list only their first {MAX_RELATED_LOCATIONS} related locations"
+                ),
+            },
+        });
+    }
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -273,7 +428,20 @@ pub fn render(report: &Report<'_>) -> String {
                     rules: RULES.iter().map(|r| descriptor(r)).collect(),
                 },
             },
-            results: report.findings.iter().map(|f| result(f, report)).collect(),
+            original_uri_base_ids: report.sources.root().map(|root| BaseIds {
+                src_root: ArtifactLocation {
+                    uri: root_uri(root),
+                    uri_base_id: None,
+                },
+            }),
+            invocations: vec![Invocation {
+                execution_successful: true,
+                tool_execution_notifications: notifications,
+            }],
+            results: kept
+                .into_iter()
+                .map(|(f, standing)| result(f, report, standing))
+                .collect(),
             column_kind: "unicodeCodePoints",
         }],
     };
@@ -293,7 +461,10 @@ mod tests {
             "MissingDefaultServer"
         );
         assert_eq!(uri("a b/é.conf"), "a%20b/%C3%A9.conf");
-        assert_eq!(fnv1a(&["a"]), fnv1a(&["a"]));
-        assert_ne!(fnv1a(&["a", "b"]), fnv1a(&["ab"]));
+        assert_eq!(root_uri(std::path::Path::new("/w/repo")), "file:///w/repo/");
+        let doc =
+            "# a/b\n\n**Default severity:** error\n\nWhat it is.\nMore.\n\n## Why\n\nBecause.";
+        assert_eq!(doc_paragraph(doc), "What it is. More.");
+        assert_eq!(doc_body(doc), "What it is.\nMore.\n\n## Why\n\nBecause.");
     }
 }

@@ -182,16 +182,27 @@ pub fn render(report: &Report<'_>, options: &TextOptions) -> String {
     if !options.quiet {
         let s = report.summary;
         let files = plural(s.files_checked, "file");
-        if report.findings.is_empty() {
-            out.push_str(&format!("{files} checked: no findings\n"));
+        let found = if report.findings.is_empty() {
+            "no findings".to_string()
         } else {
-            out.push_str(&format!(
-                "{files} checked: {}, {}, {}\n",
+            format!(
+                "{}, {}, {}",
                 plural(s.errors, "error"),
                 plural(s.warnings, "warning"),
                 plural(s.infos, "info")
-            ));
-        }
+            )
+        };
+        let baselined = report.baseline.map_or(String::new(), |b| {
+            let mut text = format!(" ({} in the baseline not shown", b.known.len());
+            if !b.stale.is_empty() {
+                text.push_str(&format!(
+                    "; {} stale",
+                    plural(b.stale.len(), "baseline entry").replace("entrys", "entries")
+                ));
+            }
+            text + ")"
+        });
+        out.push_str(&format!("{files} checked: {found}{baselined}\n"));
     }
     out
 }

@@ -59,12 +59,14 @@ impl<'a> Checker<'a> {
         self.findings.push(finding);
     }
 
-    /// `file:line` of a span, for messages that point elsewhere.
+    /// `file:line` of a span, for messages that point elsewhere. The path
+    /// is from the project root, so that a message (and a SARIF log) reads
+    /// the same from whichever folder tripline runs in.
     pub fn place(&self, span: crate::source::Span) -> String {
         let file = self.sources.get(span.file);
         format!(
             "{}:{}",
-            file.display,
+            self.sources.repo_path(span.file),
             file.line_col(span.start as usize).line
         )
     }

@@ -48,7 +48,7 @@ fn check(served: &Served<'_>, out: &mut Checker<'_>) {
                 "{} \"{}\" does not exist (looked for {}): nginx fails to start",
                 file.directive,
                 file.arg,
-                crate::source::display_path(path)
+                out.sources.shown_from_root(path)
             ),
             "fix the path, or add the file; paths under the nginx prefix map onto the folder of nginx.conf",
         ));

@@ -1,0 +1,131 @@
+//! Baselines: today's findings recorded by fingerprint, so that a team can
+//! turn tripline on in a repository with existing findings and be told
+//! only about new ones. Entries no longer matched are reported as stale, so
+//! the baseline only shrinks.
+
+use crate::finding::Located;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// The file's format version; a different one is refused, not misread.
+const VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("baseline {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("baseline {path}: not a tripline baseline: {message}")]
+    Parse { path: String, message: String },
+    #[error("baseline {path}: version {found}, this tripline reads version {VERSION}")]
+    Version { path: String, found: u32 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Entry {
+    /// The file from the project root.
+    pub path: String,
+    pub rule: String,
+    pub fingerprint: String,
+    /// For whoever reads the baseline; never compared.
+    pub message: String,
+}
+
+impl Entry {
+    fn of(f: &Located) -> Entry {
+        Entry {
+            path: f.path.clone(),
+            rule: f.rule.to_string(),
+            fingerprint: f.fingerprint.clone(),
+            message: f.message.clone(),
+        }
+    }
+
+    fn key(&self) -> (&str, &str, &str) {
+        (&self.path, &self.rule, &self.fingerprint)
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Baseline {
+    pub version: u32,
+    pub findings: Vec<Entry>,
+}
+
+impl Baseline {
+    /// The baseline of these findings, sorted so that it diffs well.
+    pub fn of(findings: &[Located]) -> Baseline {
+        let mut entries: Vec<Entry> = findings.iter().map(Entry::of).collect();
+        entries.sort();
+        entries.dedup();
+        Baseline {
+            version: VERSION,
+            findings: entries,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        let baseline: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Parse {
+            path: shown.clone(),
+            message: e.to_string(),
+        })?;
+        if baseline.version != VERSION {
+            return Err(BaselineError::Version {
+                path: shown,
+                found: baseline.version,
+            });
+        }
+        Ok(baseline)
+    }
+}
+
+/// Findings split by a baseline.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// The baseline file as given, for messages.
+    pub file: String,
+    /// Findings the baseline holds: not reported, not failing the run.
+    pub known: Vec<Located>,
+    /// Entries that matched no finding: fixed, or moved to another file.
+    pub stale: Vec<Entry>,
+}
+
+/// Takes the findings the baseline holds out of `findings`.
+pub fn apply(findings: &mut Vec<Located>, baseline: &Baseline, file: String) -> Applied {
+    let wanted: HashSet<(&str, &str, &str)> = baseline.findings.iter().map(Entry::key).collect();
+    let mut matched: HashSet<(String, String, String)> = HashSet::new();
+    let mut known = Vec::new();
+    findings.retain(|f| {
+        let key = (f.path.as_str(), f.rule, f.fingerprint.as_str());
+        if wanted.contains(&key) {
+            matched.insert((key.0.to_string(), key.1.to_string(), key.2.to_string()));
+            known.push(f.clone());
+            false
+        } else {
+            true
+        }
+    });
+    let stale = (baseline.findings.iter())
+        .filter(|e| {
+            let key = (e.path.clone(), e.rule.clone(), e.fingerprint.clone());
+            !matched.contains(&key)
+        })
+        .cloned()
+        .collect();
+    Applied { file, known, stale }
+}

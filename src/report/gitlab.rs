@@ -1,0 +1,60 @@
+//! `--format gitlab`: GitLab Code Quality JSON (an array of issues with
+//! `description`, `check_name`, `fingerprint`, `severity` and
+//! `location.path` / `location.lines.begin`), paths from the project root.
+
+use super::Report;
+use crate::finding::Severity;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Issue<'a> {
+    description: String,
+    check_name: &'a str,
+    fingerprint: &'a str,
+    severity: &'static str,
+    location: Location<'a>,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    path: &'a str,
+    lines: Lines,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: usize,
+    end: usize,
+}
+
+/// GitLab's scale: info, minor, major, critical, blocker.
+fn severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "critical",
+        Severity::Warning => "major",
+        Severity::Info => "info",
+    }
+}
+
+pub fn render(report: &Report<'_>) -> String {
+    let issues: Vec<Issue<'_>> = report
+        .findings
+        .iter()
+        .map(|f| Issue {
+            description: format!("{}: {}", f.rule, f.message),
+            check_name: f.rule,
+            fingerprint: &f.fingerprint,
+            severity: severity(f.severity),
+            location: Location {
+                path: &f.path,
+                lines: Lines {
+                    begin: f.start.line,
+                    end: f.end.line,
+                },
+            },
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&issues).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,84 @@
+//! `--format junit`: JUnit XML, as Jenkins, GitLab and Azure read it: a
+//! `testsuite` per rule, a failed `testcase` per finding. A clean run is
+//! one passing test case, so that the CI shows the check ran.
+
+use super::escape::visible;
+use super::Report;
+
+/// Text for an XML attribute or element: control characters made visible
+/// first (XML 1.0 cannot carry most of them even escaped), then `&<>"'`.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in visible(text).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn render(report: &Report<'_>) -> String {
+    let total = report.findings.len();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    if total == 0 {
+        out.push_str(&format!(
+            "<testsuites name=\"tripline\" tests=\"1\" failures=\"0\" errors=\"0\">\n  <testsuite name=\"tripline\" tests=\"1\" failures=\"0\" errors=\"0\">\n    <testcase name=\"{} files checked\" classname=\"tripline\"/>\n  </testsuite>\n</testsuites>\n",
+            report.summary.files_checked
+        ));
+        return out;
+    }
+    out.push_str(&format!(
+        "<testsuites name=\"tripline\" tests=\"{total}\" failures=\"{total}\" errors=\"0\">\n"
+    ));
+    // Findings come sorted by file; suites go by rule, in id order.
+    let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    for rule in rules {
+        let findings: Vec<_> = report.findings.iter().filter(|f| f.rule == rule).collect();
+        out.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{n}\" failures=\"{n}\" errors=\"0\">\n",
+            xml(rule),
+            n = findings.len()
+        ));
+        for f in findings {
+            let place = format!("{}:{}:{}", f.file, f.start.line, f.start.column);
+            out.push_str(&format!(
+                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\">\n      <failure message=\"{}\" type=\"{}\">{}: {}[{}]: {}\nhelp: {}</failure>\n    </testcase>\n",
+                xml(&place),
+                xml(&f.path),
+                xml(&f.path),
+                f.start.line,
+                xml(&f.message),
+                f.severity,
+                xml(&place),
+                f.severity,
+                xml(f.rule),
+                xml(&f.message),
+                xml(&f.help),
+            ));
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            xml("a<b & \"c\" 'd'>"),
+            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;"
+        );
+        assert_eq!(xml("x\u{1b}y\nz"), "x\\x1by\\nz");
+    }
+}

@@ -1,0 +1,93 @@
+//! The project root: what SARIF URIs, baselines and fingerprints are
+//! relative to, so that a run from a subfolder says the same as a run from
+//! the top. `--root`, else the git top level above the checked paths, else
+//! the folder of tripline.toml, else the current folder.
+
+use crate::source::normalize;
+use std::path::{Path, PathBuf};
+
+/// An absolute, lexically normalised path (no `.`/`..`), without touching
+/// the file system beyond the current folder.
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        match std::env::current_dir() {
+            Ok(cwd) => cwd.join(path),
+            Err(_) => path.to_path_buf(),
+        }
+    };
+    normalize(&joined)
+}
+
+/// The folder holding `.git` (a folder, or a file for worktrees and
+/// submodules) at or above `start`.
+fn git_top_level(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// Finds the root. `first_path` is the first checked path (the current
+/// folder when none is given): the repository is the one it lives in.
+pub fn find(explicit: Option<&Path>, config_file: Option<&Path>, first_path: &Path) -> PathBuf {
+    if let Some(root) = explicit {
+        return absolute(root);
+    }
+    let start = absolute(first_path);
+    let start_dir = if start.is_dir() {
+        start.clone()
+    } else {
+        start
+            .parent()
+            .map_or_else(|| start.clone(), Path::to_path_buf)
+    };
+    if let Some(top) = git_top_level(&start_dir) {
+        return top;
+    }
+    if let Some(folder) = config_file.and_then(Path::parent) {
+        return absolute(folder);
+    }
+    absolute(Path::new("."))
+}
+
+/// `path` relative to `root`, `/`-separated; `None` when it is outside.
+pub fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rest = absolute(path);
+    let rest = rest.strip_prefix(root).ok()?;
+    let text = rest.to_string_lossy().replace('\\', "/");
+    Some(if text.is_empty() { ".".into() } else { text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn git_top_level_wins_over_the_subfolder() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().join("repo");
+        std::fs::create_dir_all(top.join(".git")).unwrap();
+        std::fs::create_dir_all(top.join("zones/sub")).unwrap();
+        let found = find(None, None, &top.join("zones/sub"));
+        assert_eq!(found, normalize(&top));
+        assert_eq!(
+            relative(&found, &top.join("zones/sub/a.zone")).as_deref(),
+            Some("zones/sub/a.zone")
+        );
+        assert_eq!(relative(&found, Path::new("/elsewhere/x")), None);
+    }
+
+    #[test]
+    fn explicit_root_and_config_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::create_dir_all(plain.join("etc")).unwrap();
+        let forced = find(Some(&plain), None, &plain.join("etc"));
+        assert_eq!(forced, normalize(&plain));
+        // No .git above a temp folder: the config's folder.
+        let by_config = find(None, Some(&plain.join("tripline.toml")), &plain.join("etc"));
+        assert_eq!(by_config, normalize(&plain));
+    }
+}
