@@ -453,6 +453,44 @@ pub fn render(report: &Report<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::{FileId, LineCol, Span};
+
+    fn finding(severity: Severity, line: usize) -> Located {
+        let at = LineCol { line, column: 1 };
+        Located {
+            rule: "dns/long-ttl",
+            severity,
+            message: String::new(),
+            file: "z".into(),
+            start: at,
+            end: at,
+            help: String::new(),
+            related: Vec::new(),
+            span: Span::new(FileId(0), 0, 0),
+            path: "z".into(),
+            fingerprint: String::new(),
+        }
+    }
+
+    #[test]
+    fn results_past_githubs_limit_drop_the_least_severe() {
+        let mut all: Vec<Located> = (0..MAX_RESULTS + 10)
+            .map(|line| finding(Severity::Info, line + 1))
+            .collect();
+        all[7].severity = Severity::Error;
+        all[MAX_RESULTS + 5].severity = Severity::Error;
+        let (kept, dropped) = capped(all.iter().map(|f| (f, Standing::NoBaseline)).collect());
+        assert_eq!(dropped, 10);
+        assert_eq!(kept.len(), MAX_RESULTS);
+        assert_eq!(
+            kept.iter()
+                .filter(|(f, _)| f.severity == Severity::Error)
+                .count(),
+            2
+        );
+        let lines: Vec<usize> = kept.iter().map(|(f, _)| f.start.line).collect();
+        assert!(lines.windows(2).all(|w| w[0] < w[1]), "still in file order");
+    }
 
     #[test]
     fn names_and_uris() {
