@@ -63,6 +63,10 @@ def pem(*items):
 
 
 def write(rel, data, header=""):
+    # ONLY=prefix writes just the fixtures under it (adding one case without
+    # changing every key, and every snapshot, of the others).
+    if not rel.startswith(os.environ.get("ONLY", "")):
+        return
     path = os.path.join(OUT, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as f:
@@ -240,6 +244,19 @@ nginx_tree("self-signed/bad-placeholder-certificate", "www.example.test",
            {"certs/fullchain.pem": pem(self_cert), "certs/privkey.pem": pem(self_key)},
            comment="a self-signed placeholder left in a production server block")
 nginx_tree("self-signed/good-ca-issued", "www.example.test", chain_files, comment="issued by a CA")
+
+# `openssl req -x509` (OpenSSL 3) marks the certificate it makes CA:TRUE: a
+# server's certificate all the same when nginx serves it or its key is beside it.
+x509_key = ec_key()
+x509_cert = cert("internal.example.test", x509_key, name("internal.example.test"), x509_key,
+                 "2025-12-01", "2026-03-01", True, ("internal.example.test",))
+nginx_tree("hostname-mismatch/bad-self-signed-marked-ca", "www.example.test",
+           {"certs/fullchain.pem": pem(x509_cert), "certs/privkey.pem": pem(x509_key)},
+           comment="made by openssl req -x509 (CA:TRUE) for internal.example.test, served for www.example.test")
+old_x509 = cert("internal.example.test", x509_key, name("internal.example.test"), x509_key,
+                "2025-01-01", "2025-12-01", True, ("internal.example.test",))
+write("expired/bad-openssl-req-x509-with-key.pem", pem(old_x509, x509_key),
+      "openssl req -x509 output (CA:TRUE) with its key, expired: a server certificate, not a root")
 
 nginx_tree("file-not-found/bad-renamed-certificate", "www.example.test", chain_files,
            certificate="certs/site.crt", comment="the file is certs/fullchain.pem; certs/site.crt does not exist")

@@ -32,8 +32,19 @@ fn git_top_level(start: &Path) -> Option<PathBuf> {
 /// Finds the root. `first_path` is the first checked path (the current
 /// folder when none is given): the repository is the one it lives in.
 pub fn find(explicit: Option<&Path>, config_file: Option<&Path>, first_path: &Path) -> PathBuf {
+    find_project(explicit, config_file, first_path).unwrap_or_else(|| absolute(Path::new(".")))
+}
+
+/// The root when there is a project to speak of (`--root`, a git top
+/// level, a tripline.toml), else `None`: tripline then reads nothing
+/// beyond the paths it was given.
+pub fn find_project(
+    explicit: Option<&Path>,
+    config_file: Option<&Path>,
+    first_path: &Path,
+) -> Option<PathBuf> {
     if let Some(root) = explicit {
-        return absolute(root);
+        return Some(absolute(root));
     }
     let start = absolute(first_path);
     let start_dir = if start.is_dir() {
@@ -44,12 +55,9 @@ pub fn find(explicit: Option<&Path>, config_file: Option<&Path>, first_path: &Pa
             .map_or_else(|| start.clone(), Path::to_path_buf)
     };
     if let Some(top) = git_top_level(&start_dir) {
-        return top;
+        return Some(top);
     }
-    if let Some(folder) = config_file.and_then(Path::parent) {
-        return absolute(folder);
-    }
-    absolute(Path::new("."))
+    config_file.and_then(Path::parent).map(absolute)
 }
 
 /// `path` relative to `root`, `/`-separated; `None` when it is outside.

@@ -215,6 +215,11 @@ impl Sources {
         self.files.is_empty()
     }
 
+    /// Every path a file was asked for by, or is really at.
+    pub fn spellings(&self) -> impl Iterator<Item = (&Path, FileId)> {
+        self.by_path.iter().map(|(path, &id)| (path.as_path(), id))
+    }
+
     /// The file already read at `path` (by any spelling or symlink).
     pub fn id_of(&self, path: &Path) -> Option<FileId> {
         if let Some(id) = self.by_path.get(&normalize(path)) {

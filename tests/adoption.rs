@@ -550,3 +550,38 @@ fn github_job_summary_is_written_when_asked() {
     );
     assert!(written.contains('|'), "a table: {written}");
 }
+
+#[test]
+fn a_certificate_alone_is_checked_with_the_config_that_loads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path();
+    let fixture = root().join("fixtures/tls/key-mismatch/bad-nginx-renewed-cert-old-key");
+    std::fs::create_dir_all(top.join("etc/nginx/certs")).unwrap();
+    for file in ["nginx.conf", "certs/fullchain.pem", "certs/privkey.pem"] {
+        std::fs::copy(fixture.join(file), top.join("etc/nginx").join(file)).unwrap();
+    }
+    // Without a project (no .git, no tripline.toml) only the file is read.
+    let alone = tripline_in(
+        top,
+        &["check", "--now", NOW, "etc/nginx/certs/fullchain.pem"],
+    );
+    assert_eq!(alone.code, 0, "{}", alone.stdout);
+
+    std::fs::create_dir_all(top.join(".git")).unwrap();
+    for changed in [
+        "etc/nginx/certs/fullchain.pem",
+        "etc/nginx/certs/privkey.pem",
+    ] {
+        let run = tripline_in(top, &["check", "--now", NOW, "--format", "json", changed]);
+        assert_eq!(run.code, 1, "{changed}: {}", run.stdout);
+        let json: Value = serde_json::from_str(&run.stdout).unwrap();
+        let rules: Vec<&str> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        // The pair is what breaks; the config's own findings stay out.
+        assert_eq!(rules, ["tls/key-mismatch"], "{changed}");
+    }
+}

@@ -248,7 +248,7 @@ fn corpus_key_match_agrees_with_the_manifest() {
         let verdicts: Vec<Option<bool>> = certs
             .certs
             .iter()
-            .map(|(cert, _)| tripline::rules::tls::key_mismatch::key_matches(cert, &key.0))
+            .map(|(cert, _)| key.0.belongs_to(&cert.public_key))
             .collect();
         if verdicts.contains(&Some(true)) {
             Some(true)

@@ -223,7 +223,15 @@ fn infer_start(conf: &ConfFile, src: &[u8], path: &Path) -> Start {
 /// relative includes resolve from the prefix of the nginx.conf above it, and
 /// it gets syntax and self-contained checks only. A file named on the
 /// command line with no nginx.conf above it is checked as if loaded.
-pub fn analyse(ws: &mut Workspace<'_>, inputs: &[Input]) -> Result<Analysis, ReadError> {
+///
+/// `context` names whole configurations read only to check the inputs in
+/// their light (the nginx.conf files that load a certificate named on its
+/// own): nothing in them is reported unless it involves an input.
+pub fn analyse(
+    ws: &mut Workspace<'_>,
+    inputs: &[Input],
+    context: &[PathBuf],
+) -> Result<Analysis, ReadError> {
     let mut input_ids = Vec::new();
     for input in inputs {
         input_ids.push(ws.sources.load(&input.path)?);
@@ -245,6 +253,23 @@ pub fn analyse(ws: &mut Workspace<'_>, inputs: &[Input]) -> Result<Analysis, Rea
                     candidates.push((found, true));
                 }
             }
+        }
+    }
+
+    // Context configurations are kept whatever they reach: what ties them
+    // to the inputs is a certificate path, not an include.
+    let mut kept_as_context = Vec::new();
+    for path in context {
+        let Ok(id) = ws.sources.load(path) else {
+            continue;
+        };
+        let conf = ws.parsed(id);
+        let whole = is_main_conf(path)
+            || !is_example(path)
+                && infer_start(&conf, &ws.sources.get(id).bytes, path) == Start::Main;
+        if whole && !candidates.iter().any(|(p, _)| same_file(p, path)) {
+            candidates.push((path.clone(), true));
+            kept_as_context.push(id);
         }
     }
 
@@ -273,7 +298,9 @@ pub fn analyse(ws: &mut Workspace<'_>, inputs: &[Input]) -> Result<Analysis, Rea
         .collect();
     built.retain(|(id, context_only, b)| {
         !included_elsewhere.contains(id)
-            && (!context_only || input_ids.iter().any(|i| b.reached.contains(i)))
+            && (!context_only
+                || kept_as_context.contains(id)
+                || input_ids.iter().any(|i| b.reached.contains(i)))
     });
 
     let mut reported: BTreeSet<FileId> = input_ids.iter().copied().collect();
@@ -290,10 +317,13 @@ pub fn analyse(ws: &mut Workspace<'_>, inputs: &[Input]) -> Result<Analysis, Rea
     let mut models = Vec::new();
     let mut findings = Vec::new();
     let mut stock_used = BTreeSet::new();
-    for (_, _, b) in built {
+    for (_, context_only, b) in built {
         models.push(b.model);
         findings.extend(b.findings);
-        stock_used.extend(b.stock_used);
+        // What a configuration read only for context assumed is not news.
+        if !context_only {
+            stock_used.extend(b.stock_used);
+        }
     }
     let mut fragments_done = BTreeSet::new();
     for (input, &id) in inputs.iter().zip(&input_ids) {

@@ -43,6 +43,17 @@ pub enum PrivateKey {
     Unverifiable(String),
 }
 
+impl PrivateKey {
+    /// Whether the key belongs to a certificate with this public key:
+    /// `None` when it cannot be told.
+    pub fn belongs_to(&self, public: &PublicKey) -> Option<bool> {
+        match self {
+            PrivateKey::Known(own) => Some(own == public),
+            PrivateKey::Unverifiable(_) => None,
+        }
+    }
+}
+
 pub const OID_RSA: &str = "1.2.840.113549.1.1.1";
 pub const OID_EC: &str = "1.2.840.10045.2.1";
 pub const OID_ED25519: &str = "1.3.101.112";

@@ -41,10 +41,18 @@ pub enum Role {
 }
 
 impl Bundle {
-    fn role_of(certs: &[(Cert, Span)]) -> Role {
+    fn role_of(certs: &[(Cert, Span)], keys: &[(PrivateKey, Span)]) -> Role {
+        // `openssl req -x509` (OpenSSL 3) marks a self-signed certificate
+        // CA:TRUE; with its own key beside it, it is a server's, not a root.
+        let holds_its_key = |(first, _): &(Cert, Span)| {
+            first.is_self_signed()
+                && keys
+                    .iter()
+                    .any(|(k, _)| k.belongs_to(&first.public_key) == Some(true))
+        };
         if certs.is_empty() {
             Role::NoCertificates
-        } else if certs.iter().any(|(c, _)| !c.is_ca) {
+        } else if certs.iter().any(|(c, _)| !c.is_ca) || certs.first().is_some_and(holds_its_key) {
             Role::Chain
         } else if certs.iter().any(|(c, _)| c.is_self_signed()) {
             Role::TrustStore
@@ -53,9 +61,19 @@ impl Bundle {
         }
     }
 
-    /// The end-entity certificate: the first that is not a CA.
+    /// The end-entity certificate: the first that is not a CA, else (a
+    /// self-signed server certificate marked CA) the first of a chain.
     pub fn leaf(&self) -> Option<&(Cert, Span)> {
-        self.certs.iter().find(|(c, _)| !c.is_ca)
+        (self.certs.iter().find(|(c, _)| !c.is_ca))
+            .or_else(|| self.certs.first().filter(|_| self.role == Role::Chain))
+    }
+
+    /// nginx serves the first certificate of an `ssl_certificate` file as
+    /// the server's, whatever its basic constraints say.
+    pub fn mark_served(&mut self) {
+        if !self.certs.is_empty() {
+            self.role = Role::Chain;
+        }
     }
 }
 
@@ -131,7 +149,7 @@ pub fn read(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) -> B
     ) {
         read_der(bytes, Span::new(file, 0, 0), &mut bundle, findings);
     }
-    bundle.role = Bundle::role_of(&bundle.certs);
+    bundle.role = Bundle::role_of(&bundle.certs, &bundle.keys);
     bundle
 }
 

@@ -90,11 +90,30 @@ pub fn referenced_paths(models: &[&Model], tree: &crate::tree::Tree) -> Vec<Path
     paths
 }
 
+/// The files `ssl_certificate` names in the configurations nginx loads:
+/// nginx serves their first certificate as the server's own.
+pub fn certificate_paths(models: &[&Model]) -> std::collections::HashSet<PathBuf> {
+    (models.iter())
+        .filter(|m| m.loaded)
+        .flat_map(|m| tls_files(m))
+        .filter(|f| f.directive == "ssl_certificate")
+        .filter_map(|f| match &f.place {
+            TlsPlace::Tree(path) => Some(path.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Bundles by path (normalised by `Sources`), for `Served::bundle`.
+/// Every spelling a file was read by counts: a certificate named on the
+/// command line (`certs/x.pem`) is the one an nginx.conf found in the
+/// repository names (`/repo/certs/x.pem`).
 pub fn index<'a>(bundles: &'a [Bundle], sources: &Sources) -> HashMap<PathBuf, &'a Bundle> {
-    bundles
-        .iter()
-        .map(|b| (sources.get(b.file).path.clone(), b))
+    let by_file: HashMap<crate::source::FileId, &Bundle> =
+        bundles.iter().map(|b| (b.file, b)).collect();
+    sources
+        .spellings()
+        .filter_map(|(path, id)| Some((path.to_path_buf(), *by_file.get(&id)?)))
         .collect()
 }
 

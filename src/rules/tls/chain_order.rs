@@ -30,7 +30,10 @@ fn check(bundle: &Bundle, out: &mut Checker<'_>) {
     let Some((first, first_span)) = certs.first() else {
         return;
     };
-    if first.is_ca {
+    // A self-signed certificate marked CA (`openssl req -x509`) with no
+    // other leaf in the file is the server's own: it is rightly first.
+    let own_self_signed = first.is_self_signed() && certs.iter().all(|(c, _)| c.is_ca);
+    if first.is_ca && !own_self_signed {
         let mut finding = Finding::new(
             &RULE,
             *first_span,
@@ -40,7 +43,7 @@ fn check(bundle: &Bundle, out: &mut Checker<'_>) {
             ),
             HELP,
         );
-        if let Some((_, leaf_span)) = bundle.leaf() {
+        if let Some((_, leaf_span)) = certs.iter().find(|(c, _)| !c.is_ca) {
             finding = finding.related(*leaf_span, "the leaf, which must come first");
         }
         out.report(finding);

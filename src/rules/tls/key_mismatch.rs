@@ -67,14 +67,6 @@ fn check_served(served: &Served<'_>, out: &mut Checker<'_>) {
     }
 }
 
-/// Whether the key belongs to the certificate: `None` when it cannot be told.
-pub fn key_matches(cert: &Cert, key: &PrivateKey) -> Option<bool> {
-    match key {
-        PrivateKey::Known(public) => Some(public == &cert.public_key),
-        PrivateKey::Unverifiable(_) => None,
-    }
-}
-
 /// The finding for a pair that does not match, located at the key.
 pub fn mismatch(
     cert: &Cert,
@@ -83,7 +75,7 @@ pub fn mismatch(
     key_span: Span,
     now: i64,
 ) -> Option<Finding> {
-    if key_matches(cert, key)? {
+    if key.belongs_to(&cert.public_key)? {
         return None;
     }
     let PrivateKey::Known(public) = key else {
