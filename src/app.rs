@@ -86,8 +86,11 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
             let (config, result) = check(cli, args)?;
             crate::present::outcome(cli, &config, result, None)
         }
-        Command::Baseline(args) => {
-            let (_, result) = check(cli, args)?;
+        Command::Baseline { check: args, diff } => {
+            let result = match diff.as_deref() {
+                Some([old, new]) => diff_result(cli, old, new, false, now(cli))?.1.check,
+                _ => check(cli, args)?.1,
+            };
             Ok(crate::present::baseline_outcome(result))
         }
         Command::Completions { shell } => Ok(Outcome {
@@ -141,6 +144,11 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
     }
 }
 
+/// The clock of the run: `--now`, else the system's, read once.
+fn now(cli: &Cli) -> time::OffsetDateTime {
+    cli.now.unwrap_or_else(time::OffsetDateTime::now_utc)
+}
+
 /// tripline.toml, with `--select` and `--ignore` applied over it.
 fn load_config(cli: &Cli) -> Result<Config, AppError> {
     let mut config = match &cli.config {
@@ -170,7 +178,7 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<(Config, CheckResult), AppError>
     let config = load_config(cli)?;
     let (paths, stdin) = stdin_input(args)?;
     let options = CheckOptions {
-        now: cli.now.unwrap_or_else(time::OffsetDateTime::now_utc),
+        now: now(cli),
         origin: cli.origin.clone(),
         force_kind: args.kind,
         ca_file: cli.ca_file.clone(),
@@ -221,7 +229,7 @@ fn drift(
 ) -> Result<Outcome, AppError> {
     let config = load_config(cli)?;
     let settings = config.drift.settings(flags).map_err(AppError::Drift)?;
-    let now = cli.now.unwrap_or_else(time::OffsetDateTime::now_utc);
+    let now = now(cli);
     let options = CheckOptions {
         origin: cli.origin.clone(),
         ca_file: cli.ca_file.clone(),
@@ -457,15 +465,26 @@ fn cap_per_rule_and_file(mut findings: Vec<Finding>) -> Vec<Finding> {
     kept
 }
 
-fn diff(cli: &Cli, old: &Path, new: &Path, include_ns_soa: bool) -> Result<Outcome, AppError> {
+fn diff_result(
+    cli: &Cli,
+    old: &Path,
+    new: &Path,
+    include_ns_soa: bool,
+    now: time::OffsetDateTime,
+) -> Result<(Config, DiffResult), AppError> {
     let config = load_config(cli)?;
-    let now = cli.now.unwrap_or_else(time::OffsetDateTime::now_utc);
     let options = CheckOptions {
         origin: cli.origin.clone(),
         root: cli.root.clone(),
         ..CheckOptions::at(now)
     };
-    let mut result = diff_paths(old, new, &config, &options, &DiffOptions { include_ns_soa })?;
+    let result = diff_paths(old, new, &config, &options, &DiffOptions { include_ns_soa })?;
+    Ok((config, result))
+}
+
+fn diff(cli: &Cli, old: &Path, new: &Path, include_ns_soa: bool) -> Result<Outcome, AppError> {
+    let now = now(cli);
+    let (config, mut result) = diff_result(cli, old, new, include_ns_soa, now)?;
     let check = std::mem::take(&mut result.check);
     // The markdown audit is diff's own; the findings it lists are those
     // left after the baseline.

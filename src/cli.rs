@@ -109,9 +109,15 @@ pub struct CheckArgs {
 pub enum Command {
     /// Lint files and folders.
     Check(CheckArgs),
-    /// Record today's findings of `check`, to be given to `--baseline` later:
-    /// `tripline baseline > .tripline-baseline.json`.
-    Baseline(CheckArgs),
+    /// Record today's findings of `check` (or of `diff` with --diff), to be
+    /// given to `--baseline` later: `tripline baseline > .tripline-baseline.json`.
+    Baseline {
+        #[command(flatten)]
+        check: CheckArgs,
+        /// Record the findings of `tripline diff OLD NEW` instead.
+        #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["paths", "kind", "stdin_filename"])]
+        diff: Option<Vec<PathBuf>>,
+    },
     /// Compare two zones (files or folders of zones, any supported format)
     /// before a DNS provider migration.
     Diff {

@@ -585,3 +585,54 @@ fn a_certificate_alone_is_checked_with_the_config_that_loads_it() {
         assert_eq!(rules, ["tls/key-mismatch"], "{changed}");
     }
 }
+
+#[test]
+fn a_diff_takes_a_baseline_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path();
+    std::fs::create_dir_all(top.join(".git")).unwrap();
+    let fixture = root().join("fixtures/migration/missing-record/bad-alias-deleted");
+    for side in ["old.json", "new.json"] {
+        std::fs::copy(fixture.join(side), top.join(side)).unwrap();
+    }
+    let pair = ["old.json", "new.json"];
+    let made = tripline_in(top, &["--now", NOW, "baseline", "--diff", pair[0], pair[1]]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let entries: Value = serde_json::from_str(&made.stdout).unwrap();
+    assert!(entries["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["rule"] == "migration/missing-record"));
+    std::fs::write(top.join("b.json"), &made.stdout).unwrap();
+    let plain = tripline_in(top, &["--now", NOW, "diff", pair[0], pair[1]]);
+    assert_eq!(plain.code, 1);
+    let gated = tripline_in(
+        top,
+        &[
+            "--now",
+            NOW,
+            "--baseline",
+            "b.json",
+            "diff",
+            pair[0],
+            pair[1],
+        ],
+    );
+    assert_eq!(gated.code, 0, "{}", gated.stdout);
+    let markdown = tripline_in(
+        top,
+        &[
+            "--now",
+            NOW,
+            "--baseline",
+            "b.json",
+            "--format",
+            "markdown",
+            "diff",
+            pair[0],
+            pair[1],
+        ],
+    );
+    assert!(markdown.stdout.starts_with("# DNS migration audit"));
+}
