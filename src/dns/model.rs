@@ -23,6 +23,8 @@ pub struct Zone {
     by_owner_order: Vec<u32>,
     /// Each RRset's range in that order.
     rrset_ranges: Vec<(u32, u32)>,
+    /// Where each owner's records are in that order.
+    owners: OwnerIndex,
     /// Names with records below them (every ancestor of an owner, down to
     /// the origin): they exist even without records of their own.
     with_descendants: HashSet<Name>,
@@ -42,19 +44,104 @@ fn rrset_key(r: &Record) -> (u16, RType, Option<&str>) {
     (r.class, r.rtype, r.set_id())
 }
 
+/// Owners found by hash: open addressing over the groups of one owner in
+/// `by_owner_order`. A lookup is one hash and, nearly always, one compare:
+/// the binary search it replaces compared names twenty times, each a cache
+/// miss, and rules look names up once or more per record.
+struct OwnerIndex {
+    /// Group `g` spans `by_owner_order[starts[g]..starts[g + 1]]`.
+    starts: Vec<u32>,
+    /// `g + 1`, or 0 for an empty slot; a power of two long.
+    slots: Vec<u32>,
+}
+
+/// FxHash-style over 8-byte words, then mixed (splitmix64's finaliser) so
+/// that the low bits, which pick the slot, depend on every byte.
+fn text_hash(text: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut hash = text.len() as u64;
+    let mut words = text.as_bytes().chunks_exact(8);
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(bytes)).wrapping_mul(K);
+    }
+    for &byte in words.remainder() {
+        hash = (hash.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
+    }
+    hash ^= hash >> 30;
+    hash = hash.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash ^ (hash >> 31)
+}
+
+impl OwnerIndex {
+    fn build(records: &[Record], order: &[u32]) -> OwnerIndex {
+        let owner = |i: usize| records[order[i] as usize].owner.as_str();
+        let mut starts: Vec<u32> = Vec::new();
+        for i in 0..order.len() {
+            if i == 0 || owner(i) != owner(i - 1) {
+                starts.push(i as u32);
+            }
+        }
+        let groups = starts.len();
+        starts.push(order.len() as u32);
+        let mut slots = vec![0u32; (groups * 2).next_power_of_two().max(2)];
+        let mask = slots.len() - 1;
+        for (g, &start) in starts[..groups].iter().enumerate() {
+            let mut at = text_hash(owner(start as usize)) as usize & mask;
+            while slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            slots[at] = g as u32 + 1;
+        }
+        OwnerIndex { starts, slots }
+    }
+
+    /// The range of the order holding the records at `name`.
+    fn range<'a>(&self, name: &str, owner_at: impl Fn(u32) -> &'a str) -> std::ops::Range<usize> {
+        let mask = self.slots.len() - 1;
+        let mut at = text_hash(name) as usize & mask;
+        loop {
+            let g = match self.slots[at] {
+                0 => return 0..0,
+                slot => (slot - 1) as usize,
+            };
+            let (start, end) = (self.starts[g], self.starts[g + 1]);
+            if owner_at(start) == name {
+                return start as usize..end as usize;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
+/// The first eight bytes of a name, big-endian: comparing these orders two
+/// names as their texts do, unless they tie, and costs no memory access.
+fn order_prefix(name: &Name) -> u64 {
+    let mut bytes = [0u8; 8];
+    let text = name.as_str().as_bytes();
+    let n = text.len().min(8);
+    bytes[..n].copy_from_slice(&text[..n]);
+    u64::from_be_bytes(bytes)
+}
+
 impl Zone {
     pub fn new(origin: Name, file: FileId, mut records: Vec<Record>, is_export: bool) -> Zone {
         records.shrink_to_fit();
-        // Grouped by owner, then by RRset key; file order within each. A
-        // lookup by name is a binary search of this order: no hash map of a
-        // million names beside the records.
-        let mut order: Vec<u32> = (0..records.len() as u32).collect();
-        order.sort_by(|&a, &b| {
-            let (ra, rb) = (&records[a as usize], &records[b as usize]);
-            ra.owner
-                .cmp(&rb.owner)
-                .then_with(|| rrset_key(ra).cmp(&rrset_key(rb)))
+        // Grouped by owner, then by RRset key; file order within each (the
+        // index breaks ties, so the unstable sort gives the stable order).
+        let mut keyed: Vec<(u64, u32)> = (records.iter().enumerate())
+            .map(|(i, r)| (order_prefix(&r.owner), i as u32))
+            .collect();
+        keyed.sort_unstable_by(|&(pa, a), &(pb, b)| {
+            pa.cmp(&pb).then_with(|| {
+                let (ra, rb) = (&records[a as usize], &records[b as usize]);
+                (ra.owner.cmp(&rb.owner))
+                    .then_with(|| rrset_key(ra).cmp(&rrset_key(rb)))
+                    .then(a.cmp(&b))
+            })
         });
+        let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
         let mut rrset_ranges: Vec<(u32, u32)> = Vec::new();
         let mut set_start = 0usize;
         for i in 1..=order.len() {
@@ -67,20 +154,19 @@ impl Zone {
                 set_start = i;
             }
         }
-        let mut with_descendants = HashSet::new();
-        let mut previous: Option<&Name> = None;
-        for &i in &order {
-            let owner = &records[i as usize].owner;
-            if previous == Some(owner) {
-                continue;
-            }
-            previous = Some(owner);
-            let mut current = owner.parent();
-            while let Some(parent) = current {
-                if !parent.is_at_or_below(&origin) || !with_descendants.insert(parent.clone()) {
+        let owners = OwnerIndex::build(&records, &order);
+        let mut with_descendants: HashSet<Name> = HashSet::new();
+        for &start in &owners.starts[..owners.starts.len() - 1] {
+            let owner = &records[order[start as usize] as usize].owner;
+            for parent in owner.suffixes() {
+                if !super::name::text_at_or_below(parent, origin.as_str())
+                    || with_descendants.contains(parent)
+                {
                     break;
                 }
-                current = parent.parent();
+                if let Ok(name) = Name::parse(parent, None) {
+                    with_descendants.insert(name);
+                }
             }
         }
         Zone {
@@ -92,38 +178,45 @@ impl Zone {
             ttl_directives: Vec::new(),
             by_owner_order: order,
             rrset_ranges,
+            owners,
             with_descendants,
         }
     }
 
     /// The range of `by_owner_order` holding the records at `name`.
-    fn owner_range(&self, name: &Name) -> std::ops::Range<usize> {
-        let owner_of = |&i: &u32| &self.records[i as usize].owner;
-        let start = self.by_owner_order.partition_point(|i| owner_of(i) < name);
-        let len = self.by_owner_order[start..].partition_point(|i| owner_of(i) == name);
-        start..start + len
+    fn owner_range(&self, name: &str) -> std::ops::Range<usize> {
+        self.owners.range(name, |i| {
+            self.records[self.by_owner_order[i as usize] as usize]
+                .owner
+                .as_str()
+        })
     }
 
     /// Records at one name, in file order.
     pub fn at(&self, name: &Name) -> impl Iterator<Item = &Record> {
-        self.by_owner_order[self.owner_range(name)]
+        self.by_owner_order[self.owner_range(name.as_str())]
             .iter()
             .map(|&i| &self.records[i as usize])
     }
 
     pub fn has_name(&self, name: &Name) -> bool {
-        !self.owner_range(name).is_empty()
+        !self.owner_range(name.as_str()).is_empty()
     }
 
     /// Some record lies below `name` (an empty non-terminal exists).
     pub fn has_descendants(&self, name: &Name) -> bool {
-        self.with_descendants.contains(name)
+        self.with_descendants.contains(name.as_str())
     }
 
     /// Records of one type at one name: binary searches, never a scan of
     /// the name's records (a hostile zone puts 40,000 at one name, and
     /// rules ask this once per record).
     pub fn at_of_type(&self, name: &Name, rtype: RType) -> impl Iterator<Item = &Record> {
+        self.of_type_at(name.as_str(), rtype)
+    }
+
+    /// [`Zone::at_of_type`] by the name's text.
+    fn of_type_at(&self, name: &str, rtype: RType) -> impl Iterator<Item = &Record> {
         let record = |i: &u32| &self.records[*i as usize];
         // Within a name the order is (class, type, set): per class, the
         // records of one type stand together.
@@ -199,15 +292,14 @@ impl Zone {
         if !name.is_at_or_below(&self.origin) {
             return false;
         }
-        let mut current = name.parent();
-        while let Some(n) = current {
-            if n == self.origin || !n.is_at_or_below(&self.origin) {
+        let origin = self.origin.as_str();
+        for parent in name.suffixes() {
+            if parent == origin || !super::name::text_at_or_below(parent, origin) {
                 break;
             }
-            if self.is_delegation(&n) {
+            if self.of_type_at(parent, RType::NS).next().is_some() {
                 return false;
             }
-            current = n.parent();
         }
         true
     }

@@ -38,6 +38,63 @@ pub fn idna_to_ascii(text: &str) -> Result<std::borrow::Cow<'_, str>, NameError>
         .map_err(|_| NameError::BadIdn(text.to_string()))
 }
 
+/// Names look up by their text: hash, equality and order are the text's.
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The text of a name without an escape, a character to escape, an upper
+/// case letter or an empty label: what nearly every zone writes, and what
+/// [`Name::parse`] takes without decoding label by label.
+fn is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    !bytes.is_empty()
+        && bytes[0] != b'.'
+        && !text.contains("..")
+        && bytes.iter().all(|&b| {
+            matches!(b, 0x21..=0x7e)
+                && !b.is_ascii_uppercase()
+                && !matches!(b, b'\\' | b'"' | b'(' | b')' | b';' | b'@' | b'$')
+        })
+}
+
+/// [`Name::is_at_or_below`] on canonical texts.
+pub fn text_at_or_below(name: &str, other: &str) -> bool {
+    if other == "." || name == other {
+        return true;
+    }
+    name.ends_with(other)
+        && name.len() > other.len()
+        && name.as_bytes()[name.len() - other.len() - 1] == b'.'
+        && !name[..name.len() - other.len() - 1].ends_with('\\')
+}
+
+/// Labels of a canonical name's text, split at unescaped dots.
+fn labels_of(s: &str) -> impl Iterator<Item = &str> {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'.' => {
+                    let label = &s[start..i];
+                    i += 1;
+                    start = i;
+                    if !label.is_empty() {
+                        return Some(label);
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        None
+    })
+}
+
 impl fmt::Debug for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Name({})", self.0)
@@ -132,6 +189,14 @@ impl Name {
                 .cloned()
                 .ok_or_else(|| NameError::NoOrigin(text.to_string()));
         }
+        if is_plain(text) {
+            return Name::parse_plain(text, origin);
+        }
+        Name::parse_decoded(text, origin)
+    }
+
+    /// [`Name::parse`] label by label: escapes, upper case, any octet.
+    fn parse_decoded(text: &str, origin: Option<&Name>) -> Result<Name, NameError> {
         let (labels, absolute) = decode(text)?;
         let mut out = String::with_capacity(text.len() + 1);
         for label in &labels {
@@ -155,6 +220,32 @@ impl Name {
         if out.is_empty() {
             out.push('.');
         }
+        if wire > 255 {
+            return Err(NameError::NameTooLong(wire));
+        }
+        Ok(Name(out.into()))
+    }
+
+    /// [`Name::parse`] for text that [`is_plain`]: it is its own canonical
+    /// form, one octet a character.
+    fn parse_plain(text: &str, origin: Option<&Name>) -> Result<Name, NameError> {
+        if let Some(label) = text.split('.').find(|l| l.len() > 63) {
+            return Err(NameError::LabelTooLong {
+                label: label.to_string(),
+                len: label.len(),
+            });
+        }
+        let absolute = text.ends_with('.');
+        let own = if absolute { text.len() + 1 } else { text.len() + 2 };
+        let (out, wire) = match (absolute, origin) {
+            (true, _) => (text.to_string(), own),
+            (false, None) => return Err(NameError::NoOrigin(text.to_string())),
+            (false, Some(origin)) if origin.0.as_ref() == "." => (format!("{text}."), own),
+            (false, Some(origin)) => (
+                format!("{text}.{}", origin.0),
+                own + origin.wire_len() - 1,
+            ),
+        };
         if wire > 255 {
             return Err(NameError::NameTooLong(wire));
         }
@@ -191,25 +282,22 @@ impl Name {
 
     fn labels(&self) -> impl Iterator<Item = &str> {
         // Canonical form escapes dots inside labels, so split on unescaped ones.
+        labels_of(&self.0)
+    }
+
+    /// The names above this one, nearest first, down to the root `.`, as
+    /// text: walking up a name costs no allocation.
+    pub fn suffixes(&self) -> impl Iterator<Item = &str> {
         let s: &str = &self.0;
-        let mut parts = Vec::new();
-        let mut start = 0;
-        let bytes = s.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\\' => i += 2,
-                b'.' => {
-                    if i > start {
-                        parts.push(&s[start..i]);
-                    }
-                    start = i + 1;
-                    i += 1;
-                }
-                _ => i += 1,
-            }
-        }
-        parts.into_iter()
+        let mut rest = (s != ".").then_some(s);
+        std::iter::from_fn(move || {
+            let current = rest?;
+            let first = labels_of(current).next()?;
+            let after = &current[first.len() + 1..];
+            let parent = if after.is_empty() { "." } else { after };
+            rest = (parent != ".").then_some(parent);
+            Some(parent)
+        })
     }
 
     pub fn label_count(&self) -> usize {
@@ -217,18 +305,18 @@ impl Name {
     }
 
     fn wire_len(&self) -> usize {
-        self.labels().map(|l| decoded_len(l) + 1).sum::<usize>() + 1
+        match self.0.as_ref() {
+            "." => 1,
+            // Without escapes, one octet a character, and the dots are the
+            // length octets.
+            text if !text.contains('\\') => text.len() + 1,
+            _ => self.labels().map(|l| decoded_len(l) + 1).sum::<usize>() + 1,
+        }
     }
 
     /// `self` equals `other` or lies below it.
     pub fn is_at_or_below(&self, other: &Name) -> bool {
-        if other.0.as_ref() == "." || self == other {
-            return true;
-        }
-        self.0.ends_with(other.0.as_ref())
-            && self.0.len() > other.0.len()
-            && self.0.as_bytes()[self.0.len() - other.0.len() - 1] == b'.'
-            && !self.0[..self.0.len() - other.0.len() - 1].ends_with('\\')
+        text_at_or_below(&self.0, &other.0)
     }
 
     /// The name one label up (`None` at the root).
@@ -254,6 +342,37 @@ impl Name {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_plain_path_agrees_with_decoding() {
+        let origin = Name::parse("example.com.", None).unwrap();
+        let long_label = "a".repeat(64);
+        let long_name = vec!["abcdefghij"; 25].join(".");
+        for text in [
+            "www", "www.", "a.b.c", "_svc._tcp", "*", "*.x", "host-1.sub", "a/b", "x.example.com.",
+            &long_label, &long_name,
+        ] {
+            for origin in [Some(&origin), Some(&Name::root()), None] {
+                assert!(is_plain(text), "{text}");
+                assert_eq!(
+                    Name::parse_plain(text, origin),
+                    Name::parse_decoded(text, origin),
+                    "{text} in {origin:?}"
+                );
+            }
+        }
+        for text in ["Www", "a\\.b", "a..b", ".", ".a", "caf\u{e9}", "a;b", "@x"] {
+            assert!(!is_plain(text), "{text}");
+        }
+        let n = Name::parse("a.b.example.com.", None).unwrap();
+        assert_eq!(
+            n.suffixes().collect::<Vec<_>>(),
+            ["b.example.com.", "example.com.", "com.", "."]
+        );
+        let escaped = Name::parse("a\\.b.c.", None).unwrap();
+        assert_eq!(escaped.suffixes().collect::<Vec<_>>(), ["c.", "."]);
+        assert_eq!(Name::root().suffixes().count(), 0);
+    }
 
     fn origin() -> Name {
         Name::parse("Example.COM.", None).expect("origin")
