@@ -144,6 +144,13 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
     }
 }
 
+/// `--jobs`, else every core.
+fn jobs(cli: &Cli) -> usize {
+    cli.jobs
+        .unwrap_or_else(crate::parallel::default_jobs)
+        .max(1)
+}
+
 /// The clock of the run: `--now`, else the system's, read once.
 fn now(cli: &Cli) -> time::OffsetDateTime {
     cli.now.unwrap_or_else(time::OffsetDateTime::now_utc)
@@ -185,6 +192,7 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<(Config, CheckResult), AppError>
         no_ignore: args.no_ignore,
         root: cli.root.clone(),
         stdin,
+        jobs: jobs(cli),
     };
     let result = check_paths(&paths, &config, &options)?;
     Ok((config, result))
@@ -292,6 +300,8 @@ pub struct CheckOptions {
     pub root: Option<PathBuf>,
     /// `check -`: the path standard input stands for, and its content.
     pub stdin: Option<(PathBuf, Vec<u8>)>,
+    /// Threads the run may use (`--jobs`).
+    pub jobs: usize,
 }
 
 impl CheckOptions {
@@ -312,6 +322,7 @@ impl CheckOptions {
             no_ignore: false,
             root: None,
             stdin: None,
+            jobs: crate::parallel::default_jobs(),
         }
     }
 }
@@ -343,8 +354,15 @@ pub fn check_paths(
     let mut findings = analysis.findings;
     findings.extend(zones.findings);
     findings.extend(certificates.findings);
-    let mut checker = Checker::new(&sources, config, now, &extra_roots, findings);
-    for rule in RULES.iter().filter(|r| config.is_selected(r)) {
+    // Each rule on its own checker, rules spread over the cores; findings
+    // joined in rule order, as one thread would have made them.
+    let selected: Vec<&registry::Rule> = RULES
+        .iter()
+        .copied()
+        .filter(|r| config.is_selected(r))
+        .collect();
+    let per_rule = crate::parallel::map_in_order(&selected, options.jobs, |rule| {
+        let mut checker = Checker::new(&sources, config, now, &extra_roots, Vec::new());
         match rule.check {
             Check::Nginx(check) => analysis.models.iter().for_each(|m| check(m, &mut checker)),
             Check::LoadedNginx(check) => (analysis.models.iter())
@@ -362,8 +380,10 @@ pub fn check_paths(
             }
             Check::Reader | Check::Suppressions | Check::Migration(_) | Check::Drift(_) => {}
         }
-    }
-    let findings = tls::served::point_at_directives(checker.findings, &models, &by_path);
+        checker.findings
+    });
+    findings.extend(per_rule.into_iter().flatten());
+    let findings = tls::served::point_at_directives(findings, &models, &by_path);
 
     let mut reported = analysis.reported.clone();
     reported.extend(zones.reported.iter().copied());

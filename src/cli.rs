@@ -72,6 +72,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Threads to use [default: every core]; the output is the same for any number.
+    #[arg(long, short, global = true, value_name = "N")]
+    pub jobs: Option<usize>,
+
     /// Write the report to this file instead of standard output.
     #[arg(long, short, global = true, value_name = "FILE")]
     pub output: Option<PathBuf>,

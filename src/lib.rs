@@ -17,6 +17,7 @@ pub mod fingerprint;
 pub mod fuzzing;
 pub mod migration;
 pub mod nginx;
+pub mod parallel;
 pub mod present;
 pub mod registry;
 pub mod repo;

@@ -2,9 +2,9 @@
 //! 1-based line and character column that every output format reports.
 
 use crate::tree::Tree;
-use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
@@ -59,8 +59,8 @@ pub struct SourceFile {
     pub display: String,
     /// Shared so that a parser can hold a file while reading its includes.
     pub bytes: std::sync::Arc<[u8]>,
-    line_starts: OnceCell<Vec<usize>>,
-    char_checkpoints: OnceCell<Vec<u32>>,
+    line_starts: OnceLock<Vec<usize>>,
+    char_checkpoints: OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
@@ -285,8 +285,8 @@ impl Sources {
             path,
             display,
             bytes: bytes.into(),
-            line_starts: OnceCell::new(),
-            char_checkpoints: OnceCell::new(),
+            line_starts: OnceLock::new(),
+            char_checkpoints: OnceLock::new(),
         });
         self.shown_as_loaded.push(false);
         id
@@ -340,8 +340,8 @@ mod tests {
             path: PathBuf::from("t"),
             display: "t".into(),
             bytes: text.as_bytes().into(),
-            line_starts: OnceCell::new(),
-            char_checkpoints: OnceCell::new(),
+            line_starts: OnceLock::new(),
+            char_checkpoints: OnceLock::new(),
         }
     }
 

@@ -236,15 +236,16 @@ impl Name {
             });
         }
         let absolute = text.ends_with('.');
-        let own = if absolute { text.len() + 1 } else { text.len() + 2 };
+        let own = if absolute {
+            text.len() + 1
+        } else {
+            text.len() + 2
+        };
         let (out, wire) = match (absolute, origin) {
             (true, _) => (text.to_string(), own),
             (false, None) => return Err(NameError::NoOrigin(text.to_string())),
             (false, Some(origin)) if origin.0.as_ref() == "." => (format!("{text}."), own),
-            (false, Some(origin)) => (
-                format!("{text}.{}", origin.0),
-                own + origin.wire_len() - 1,
-            ),
+            (false, Some(origin)) => (format!("{text}.{}", origin.0), own + origin.wire_len() - 1),
         };
         if wire > 255 {
             return Err(NameError::NameTooLong(wire));
@@ -349,8 +350,17 @@ mod tests {
         let long_label = "a".repeat(64);
         let long_name = vec!["abcdefghij"; 25].join(".");
         for text in [
-            "www", "www.", "a.b.c", "_svc._tcp", "*", "*.x", "host-1.sub", "a/b", "x.example.com.",
-            &long_label, &long_name,
+            "www",
+            "www.",
+            "a.b.c",
+            "_svc._tcp",
+            "*",
+            "*.x",
+            "host-1.sub",
+            "a/b",
+            "x.example.com.",
+            &long_label,
+            &long_name,
         ] {
             for origin in [Some(&origin), Some(&Name::root()), None] {
                 assert!(is_plain(text), "{text}");

@@ -7,7 +7,7 @@ use super::directives::Ctx;
 use super::listen::{ListenParams, Protocol, Socket};
 use crate::source::Span;
 use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
+use std::sync::Arc;
 
 pub const PASS_DIRECTIVES: &[&str] = &[
     "proxy_pass",
@@ -175,7 +175,7 @@ impl Placed {
 #[derive(Debug)]
 pub struct Occurrence {
     /// The name as nginx reads it (quotes removed), shared between repeats.
-    pub name: Rc<str>,
+    pub name: Arc<str>,
     pub name_span: Span,
     /// From the name to the `;` or `{` that ends it.
     pub stmt_span: Span,
@@ -252,7 +252,7 @@ pub struct Model {
     /// Variables the configuration uses (`$host`), outside regexes.
     pub variable_uses: Vec<VariableUse>,
     /// Variables it defines (`set $x`, `map ... $x`, `geo $x`, ...).
-    pub variable_definitions: HashSet<Rc<str>>,
+    pub variable_definitions: HashSet<Arc<str>>,
     pub geo_blocks: Vec<GeoBlock>,
 }
 

@@ -18,6 +18,7 @@ use crate::source::{FileId, ReadError, Span};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// Include chains longer than this are reported and not followed.
 pub const MAX_INCLUDE_DEPTH: usize = 64;
@@ -130,7 +131,7 @@ struct Walker<'w, 'a> {
     blocks: u32,
     /// Directive names, shared between their occurrences, and whether the
     /// rules read their values (looked up once per name).
-    names: HashMap<String, (Rc<str>, bool)>,
+    names: HashMap<String, (Arc<str>, bool)>,
 }
 
 /// What an `include` led to, remembered for its next visit.
@@ -354,11 +355,11 @@ impl Walker<'_, '_> {
             return;
         };
         let (name, keep_values) = match self.names.get(d.name.as_str()) {
-            Some((name, keep)) => (Rc::clone(name), *keep),
+            Some((name, keep)) => (Arc::clone(name), *keep),
             None => {
-                let name: Rc<str> = Rc::from(d.name.as_str());
+                let name: Arc<str> = Arc::from(d.name.as_str());
                 let keep = records_values(&name);
-                self.names.insert(d.name.clone(), (Rc::clone(&name), keep));
+                self.names.insert(d.name.clone(), (Arc::clone(&name), keep));
                 (name, keep)
             }
         };
@@ -388,7 +389,7 @@ impl Walker<'_, '_> {
                 });
             }
             if let Some(defined) = variables::defined_by(&name, &values) {
-                self.model.variable_definitions.insert(Rc::from(defined));
+                self.model.variable_definitions.insert(Arc::from(defined));
             }
         }
         if &*name == "load_module" && placed == Placed::In(DirectiveCtx::MAIN) {
