@@ -5,6 +5,7 @@ use super::name::Name;
 use super::rdata::{RData, RType, Soa};
 use super::zone::Record;
 use crate::source::FileId;
+use rustc_hash::FxHashSet;
 use std::collections::HashSet;
 
 pub struct Zone {
@@ -27,7 +28,7 @@ pub struct Zone {
     owners: OwnerIndex,
     /// Names with records below them (every ancestor of an owner, down to
     /// the origin): they exist even without records of their own.
-    with_descendants: HashSet<Name>,
+    with_descendants: FxHashSet<Name>,
 }
 
 /// Records sharing owner, class, type and routing set.
@@ -155,7 +156,7 @@ impl Zone {
             }
         }
         let owners = OwnerIndex::build(&records, &order);
-        let mut with_descendants: HashSet<Name> = HashSet::new();
+        let mut with_descendants = FxHashSet::default();
         for &start in &owners.starts[..owners.starts.len() - 1] {
             let owner = &records[order[start as usize] as usize].owner;
             for parent in owner.suffixes() {

@@ -241,12 +241,19 @@ impl Name {
         } else {
             text.len() + 2
         };
-        let (out, wire) = match (absolute, origin) {
-            (true, _) => (text.to_string(), own),
+        // Appended without format!: this runs once per record.
+        let (suffix, wire) = match (absolute, origin) {
+            (true, _) => ("", own),
             (false, None) => return Err(NameError::NoOrigin(text.to_string())),
-            (false, Some(origin)) if origin.0.as_ref() == "." => (format!("{text}."), own),
-            (false, Some(origin)) => (format!("{text}.{}", origin.0), own + origin.wire_len() - 1),
+            (false, Some(origin)) if origin.0.as_ref() == "." => (".", own),
+            (false, Some(origin)) => (&*origin.0, own + origin.wire_len() - 1),
         };
+        let mut out = String::with_capacity(text.len() + 1 + suffix.len());
+        out.push_str(text);
+        if suffix.len() > 1 {
+            out.push('.');
+        }
+        out.push_str(suffix);
         if wire > 255 {
             return Err(NameError::NameTooLong(wire));
         }

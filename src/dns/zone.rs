@@ -9,6 +9,7 @@ use super::name::Name;
 pub use super::provider::{ProviderData, Pseudo, Route53Alias};
 use super::rdata::{self, Field, RData, RType};
 use crate::source::{FileId, Sources, Span};
+use std::borrow::Cow;
 
 mod generate;
 
@@ -475,10 +476,12 @@ impl Parser<'_> {
         state: &mut State,
         generated: Option<&[String]>,
     ) {
-        let text = |i: usize| -> String {
+        // Borrowed from the file (or the generated text): a million
+        // records are not a million copies of every token.
+        let text = |i: usize| -> Cow<'_, str> {
             match generated {
-                Some(g) => g.get(i).cloned().unwrap_or_default(),
-                None => tokens[i].text(src).into_owned(),
+                Some(g) => Cow::Borrowed(g.get(i).map_or("", String::as_str)),
+                None => tokens[i].text(src),
             }
         };
         let count = generated.map_or(tokens.len(), <[String]>::len);
@@ -510,7 +513,7 @@ impl Parser<'_> {
                 lower == d || lower.ends_with(&format!(".{d}"))
             });
             let written = if fully_qualified && !written.ends_with('.') {
-                format!("{written}.")
+                Cow::Owned(format!("{written}."))
             } else {
                 written
             };
@@ -586,7 +589,7 @@ impl Parser<'_> {
         let class = class.unwrap_or(state.last_class);
         state.last_class = class;
 
-        let field_texts: Vec<String> = (i..count).map(text).collect();
+        let field_texts: Vec<Cow<'_, str>> = (i..count).map(text).collect();
         let fields: Vec<Field<'_>> = field_texts
             .iter()
             .enumerate()
@@ -689,12 +692,12 @@ impl Parser<'_> {
 
     /// cli53's `owner ttl AWS ALIAS type target zone-id evaluate-health`.
     #[allow(clippy::too_many_arguments)]
-    fn cli53_alias(
+    fn cli53_alias<'t>(
         &mut self,
         file: FileId,
         src: &[u8],
         entry: &Entry,
-        text: &dyn Fn(usize) -> String,
+        text: &dyn Fn(usize) -> Cow<'t, str>,
         at: usize,
         count: usize,
         owner: Name,
@@ -743,7 +746,7 @@ impl Parser<'_> {
             provider: ProviderData::from_comment(
                 comment.as_deref(),
                 Some(Pseudo::Route53Alias(Box::new(Route53Alias {
-                    hosted_zone_id: text(at + 2),
+                    hosted_zone_id: text(at + 2).into_owned(),
                     evaluate_target_health: text(at + 3).eq_ignore_ascii_case("true"),
                 }))),
             ),
