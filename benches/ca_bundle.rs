@@ -13,6 +13,17 @@ const BUNDLES: &[&str] = &[
     "/etc/ssl/cert.pem",
 ];
 
+/// The best wall time of `runs` calls, in seconds.
+fn best_of(runs: usize, mut call: impl FnMut()) -> f64 {
+    (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            call();
+            started.elapsed().as_secs_f64()
+        })
+        .fold(f64::MAX, f64::min)
+}
+
 fn main() {
     let Some(bundle) = BUNDLES.iter().map(Path::new).find(|p| p.is_file()) else {
         println!("skipped: no system CA bundle at {BUNDLES:?} (apt-get install ca-certificates)");
@@ -42,20 +53,47 @@ fn main() {
         best * 1e3
     );
 
-    // One whole process, as a pre-commit hook or CI runs it.
+    // One whole process, as a pre-commit hook or CI runs it: best of 20.
     let tripline = PathBuf::from(env!("CARGO_BIN_EXE_tripline"));
-    let started = Instant::now();
-    let status = Command::new(&tripline)
-        .args(["check", "--quiet", "--fail-on", "never"])
-        .stdout(std::process::Stdio::null())
-        .arg(bundle)
-        .status()
-        .expect("tripline runs");
+    let run_tripline = || {
+        Command::new(&tripline)
+            .args(["check", "--quiet", "--fail-on", "never"])
+            .stdout(std::process::Stdio::null())
+            .arg(bundle)
+            .status()
+            .expect("tripline runs")
+    };
+    let process = best_of(20, || {
+        run_tripline();
+    });
     println!(
-        "tripline check, one process: {:.1} ms (exit {})",
-        started.elapsed().as_secs_f64() * 1e3,
-        status.code().unwrap_or(-1)
+        "tripline check, one process: {:.1} ms (best of 20, exit {})",
+        process * 1e3,
+        run_tripline().code().unwrap_or(-1)
     );
+
+    // What a team writes in Python: load the bundle with `cryptography`
+    // and check each certificate's expiry.
+    let script = "import sys, datetime\nfrom cryptography import x509\ncerts = x509.load_pem_x509_certificates(open(sys.argv[1], 'rb').read())\nnow = datetime.datetime.now(datetime.timezone.utc)\nexpiring = [c for c in certs if (c.not_valid_after_utc - now).days < 30]\nprint(len(certs), len(expiring))\n";
+    let python_ok = Command::new("python3")
+        .args(["-c", "import cryptography"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if python_ok {
+        let python = best_of(5, || {
+            let _ = Command::new("python3")
+                .args(["-c", script])
+                .arg(bundle)
+                .output();
+        });
+        println!(
+            "python3 + cryptography, one process: {:.1} ms (best of 5): tripline is {:.1}x faster",
+            python * 1e3,
+            python / process
+        );
+    } else {
+        println!("python3 + cryptography: skipped (python3 or its cryptography package is not installed: pip install cryptography)");
+    }
 
     // openssl once per certificate.
     if Command::new("openssl").arg("version").output().is_err() {

@@ -361,7 +361,12 @@ pub fn check_paths(
         .copied()
         .filter(|r| config.is_selected(r))
         .collect();
-    let per_rule = crate::parallel::map_in_order(&selected, options.jobs, |rule| {
+    // Threads cost more than they save on a small input (a hook's few files).
+    let jobs = match sources.total_bytes() {
+        bytes if bytes < crate::parallel::WORTH_THREADS => 1,
+        _ => options.jobs,
+    };
+    let per_rule = crate::parallel::map_in_order(&selected, jobs, |rule| {
         let mut checker = Checker::new(&sources, config, now, &extra_roots, Vec::new());
         match rule.check {
             Check::Nginx(check) => analysis.models.iter().for_each(|m| check(m, &mut checker)),

@@ -54,9 +54,14 @@ pub fn without_numbers(text: &str) -> String {
 
 /// What encloses each of `offsets` (sorted) in one file, in one pass.
 fn contexts(file: &SourceFile, zone: bool, offsets: &[usize]) -> HashMap<usize, String> {
+    let mut out = HashMap::with_capacity(offsets.len());
+    // A file without a block (a certificate bundle) has no context: not
+    // worth a pass over it.
+    if !zone && !file.bytes.contains(&b'{') {
+        return out;
+    }
     let text = file.text_lossy();
     let bytes = text.as_bytes();
-    let mut out = HashMap::with_capacity(offsets.len());
     let mut wanted = offsets.iter().copied().peekable();
     if zone {
         // The owner of the record a finding is on: the last line that

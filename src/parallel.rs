@@ -5,6 +5,10 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+/// Input below this many bytes is checked on one thread: starting threads
+/// would cost more than the work they share.
+pub const WORTH_THREADS: usize = 1 << 20;
+
 /// The cores a run uses unless `--jobs` says otherwise.
 pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())

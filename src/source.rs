@@ -211,6 +211,11 @@ impl Sources {
         self.files.len()
     }
 
+    /// Bytes of every file read.
+    pub fn total_bytes(&self) -> usize {
+        self.files.iter().map(|f| f.bytes.len()).sum()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

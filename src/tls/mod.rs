@@ -44,11 +44,12 @@ impl Bundle {
     fn role_of(certs: &[(Cert, Span)], keys: &[(PrivateKey, Span)]) -> Role {
         // `openssl req -x509` (OpenSSL 3) marks a self-signed certificate
         // CA:TRUE; with its own key beside it, it is a server's, not a root.
+        // The key first: a trust store has none, and its roots' signatures
+        // need not be verified to tell it is one.
         let holds_its_key = |(first, _): &(Cert, Span)| {
-            first.is_self_signed()
-                && keys
-                    .iter()
-                    .any(|(k, _)| k.belongs_to(&first.public_key) == Some(true))
+            keys.iter()
+                .any(|(k, _)| k.belongs_to(&first.public_key) == Some(true))
+                && first.is_self_signed()
         };
         if certs.is_empty() {
             Role::NoCertificates
