@@ -41,6 +41,8 @@ pub struct Options {
     pub origin_given: bool,
     /// `--no-ignore`: walk every file, ignore files or not.
     pub no_ignore: bool,
+    /// Threads that read the heads of the files a walk finds (0 or 1: one).
+    pub jobs: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -208,6 +210,7 @@ fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Discovery) {
         builder.require_git(false);
     }
     let mut seen = BTreeSet::new();
+    let mut candidates = Vec::new();
     for entry in builder.build() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -229,53 +232,60 @@ fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Discovery) {
             continue;
         }
         seen.insert(crate::source::normalize(path));
-        candidate(path, tree, out);
+        candidates.push(path.to_path_buf());
     }
     if !options.no_ignore {
         for path in git_tracked(root) {
             if !seen.contains(&crate::source::normalize(&path)) {
-                candidate(&path, tree, out);
+                candidates.push(path);
             }
+        }
+    }
+    // Reading each file's head is most of a walk's cost: on every core,
+    // the outcomes kept in walk order.
+    let jobs = if candidates.len() < 64 {
+        1
+    } else {
+        options.jobs
+    };
+    let outcomes = crate::parallel::map_in_order(&candidates, jobs, |path| candidate(path, tree));
+    for outcome in outcomes {
+        match outcome {
+            Candidate::Found(found) => out.files.push(found),
+            Candidate::Note(note) => out.notes.push(note),
+            Candidate::NotOurs => {}
         }
     }
 }
 
+/// What a file met in a walk turned out to be.
+enum Candidate {
+    Found(Discovered),
+    /// Skipped, with a reason the user should hear.
+    Note(String),
+    NotOurs,
+}
+
 /// A file met in a walk: kept when its content makes it one of ours.
-fn candidate(path: &Path, tree: &Tree, out: &mut Discovery) {
+fn candidate(path: &Path, tree: &Tree) -> Candidate {
+    let note = |why: String| Candidate::Note(format!("{}: {why}", shown(path)));
     match tree.resolve(path) {
         Place::File(_) => {}
-        Place::Dir(_) => return, // a linked folder is walked where it really is
-        Place::Missing(_) | Place::Loop => {
-            out.notes
-                .push(format!("{}: a symlink to nothing; skipped", shown(path)));
-            return;
-        }
-        Place::Outside => {
-            out.notes.push(format!(
-                "{}: a symlink out of the checked tree; not followed",
-                shown(path)
-            ));
-            return;
-        }
-        Place::Special(_, kind) => {
-            out.notes.push(format!(
-                "{}: a {kind}, not a regular file; skipped",
-                shown(path)
-            ));
-            return;
-        }
+        Place::Dir(_) => return Candidate::NotOurs, // a linked folder is walked where it really is
+        Place::Missing(_) | Place::Loop => return note("a symlink to nothing; skipped".into()),
+        Place::Outside => return note("a symlink out of the checked tree; not followed".into()),
+        Place::Special(_, kind) => return note(format!("a {kind}, not a regular file; skipped")),
     }
     let Some(head) = head(tree, path) else {
-        out.notes
-            .push(format!("{}: cannot be read; skipped", shown(path)));
-        return;
+        return note("cannot be read; skipped".into());
     };
-    if let Some(kind) = crate::classify::classify(path, &head) {
-        out.files.push(Discovered {
+    match crate::classify::classify(path, &head) {
+        Some(kind) => Candidate::Found(Discovered {
             path: path.to_path_buf(),
             kind,
             explicit: false,
-        });
+        }),
+        None => Candidate::NotOurs,
     }
 }
 

@@ -47,6 +47,7 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         force_kind: options.force_kind,
         origin_given: options.origin.is_some(),
         no_ignore: options.no_ignore,
+        jobs: options.jobs,
     };
     let discovery = discover::discover(&paths, &tree, &discover_options)?;
     let discovered = discovery.files;
@@ -71,7 +72,10 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         let found = discover::discover(
             std::slice::from_ref(project),
             &tree,
-            &discover::Options::default(),
+            &discover::Options {
+                jobs: options.jobs,
+                ..discover::Options::default()
+            },
         )?;
         context_configs = (found.files.into_iter())
             .filter(|d| d.kind == FileKind::Nginx)
@@ -99,7 +103,7 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
     let tls_inputs = inputs_of(FileKind::Tls);
     let models: Vec<&nginx::model::Model> = analysis.models.iter().collect();
     let served_files = tls::served::referenced_paths(&models, sources.tree());
-    let mut certificates = tls::analyse(&mut sources, &tls_inputs, &served_files)?;
+    let mut certificates = tls::analyse(&mut sources, &tls_inputs, &served_files, options.jobs)?;
     let served_certificates: std::collections::HashSet<_> =
         (tls::served::certificate_paths(&models).iter())
             .filter_map(|path| sources.id_of(path))

@@ -324,8 +324,11 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 /// The path as the user would type it from the current folder, `/`-separated.
 pub fn display_path(path: &Path) -> String {
-    let relative = std::env::current_dir()
-        .ok()
+    // Asked once: every file of a run is shown from the same folder.
+    static CWD: OnceLock<Option<PathBuf>> = OnceLock::new();
+    let cwd = CWD.get_or_init(|| std::env::current_dir().ok());
+    let relative = cwd
+        .as_deref()
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| path.to_path_buf());
     let text = relative.to_string_lossy().replace('\\', "/");

@@ -83,6 +83,13 @@ pub struct Tree {
     /// Standard input standing in for one file (`check -`): its absolute
     /// path and content, read in place of the disk's.
     stdin: Option<(PathBuf, std::sync::Arc<[u8]>)>,
+    /// Folders already seen to be folders, not symlinks: a path below one
+    /// need not ask the file system about it again (thousands of site
+    /// files share their handful of folders).
+    plain_dirs: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<PathBuf>>>,
+    /// Files already resolved: discovery, reading and lookups ask about the
+    /// same file several times in one run.
+    resolved: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<PathBuf, Place>>>,
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -109,6 +116,8 @@ impl Tree {
             roots: Some(roots),
             mappings: Vec::new(),
             stdin: None,
+            plain_dirs: Default::default(),
+            resolved: Default::default(),
         }
     }
 
@@ -200,7 +209,28 @@ impl Tree {
     /// Where `path` leads, following symlinks (and symlink stubs) hop by
     /// hop; nothing outside the roots is ever looked at.
     pub fn resolve(&self, path: &Path) -> Place {
-        let mut pending = absolute(path);
+        let asked = absolute(path);
+        if let Some(place) = self
+            .resolved
+            .lock()
+            .ok()
+            .and_then(|r| r.get(&asked).cloned())
+        {
+            return place;
+        }
+        let place = self.resolve_uncached(asked.clone());
+        // Only files: a folder's listing, a missing file, may change as
+        // tripline runs (tests create files between calls on one tree).
+        if matches!(place, Place::File(_)) {
+            if let Ok(mut resolved) = self.resolved.lock() {
+                resolved.insert(asked, place.clone());
+            }
+        }
+        place
+    }
+
+    fn resolve_uncached(&self, asked: PathBuf) -> Place {
+        let mut pending = asked;
         for _ in 0..MAX_HOPS {
             match self.walk_components(&pending) {
                 Step::Done(place) => {
@@ -225,8 +255,8 @@ impl Tree {
             return Step::Done(Place::Outside);
         }
         let mut current = PathBuf::new();
-        let mut components = path.components();
-        for component in components.by_ref() {
+        let mut components = path.components().peekable();
+        while let Some(component) = components.next() {
             current.push(component);
             if !matches!(component, Component::Normal(_)) {
                 continue;
@@ -234,10 +264,19 @@ impl Tree {
             if !self.may_stat(&current) {
                 return Step::Done(Place::Outside);
             }
+            let last = components.peek().is_none();
+            if !last && self.is_plain_dir(&current) {
+                continue;
+            }
             let meta = match std::fs::symlink_metadata(&current) {
                 Ok(meta) => meta,
                 Err(_) => return Step::Done(Place::Missing(path.to_path_buf())),
             };
+            if meta.is_dir() && !last {
+                if let Ok(mut dirs) = self.plain_dirs.lock() {
+                    dirs.insert(current.clone());
+                }
+            }
             if meta.file_type().is_symlink() {
                 let Ok(target) = std::fs::read_link(&current) else {
                     return Step::Done(Place::Missing(path.to_path_buf()));
@@ -257,6 +296,10 @@ impl Tree {
             Ok(meta) => Place::Special(current, special_kind(&meta)),
         };
         Step::Done(place)
+    }
+
+    fn is_plain_dir(&self, path: &Path) -> bool {
+        self.plain_dirs.lock().is_ok_and(|dirs| dirs.contains(path))
     }
 
     /// Where a symlink's target is in the tree: relative to the link's

@@ -91,11 +91,11 @@ pub fn analyse(
     sources: &mut Sources,
     inputs: &[&Path],
     context: &[PathBuf],
+    jobs: usize,
 ) -> Result<Analysis, ReadError> {
-    let mut bundles = Vec::new();
-    let mut findings = Vec::new();
     let mut reported = BTreeSet::new();
     let mut seen = BTreeSet::new();
+    let mut files = Vec::new();
     let context = context.iter().map(PathBuf::as_path);
     for (path, is_input) in inputs
         .iter()
@@ -107,8 +107,23 @@ pub fn analyse(
             reported.insert(file);
         }
         if seen.insert(file) {
-            bundles.push(read(sources.get(file), file, &mut findings));
+            files.push(file);
         }
+    }
+    // Read on every core: parsing certificates is the work here, and each
+    // file is read on its own. Joined in file order.
+    let sources: &Sources = sources;
+    let jobs = if files.len() < 16 { 1 } else { jobs };
+    let read_all = crate::parallel::map_in_order(&files, jobs, |&file| {
+        let mut findings = Vec::new();
+        let bundle = read(sources.get(file), file, &mut findings);
+        (bundle, findings)
+    });
+    let mut bundles = Vec::with_capacity(read_all.len());
+    let mut findings = Vec::new();
+    for (bundle, found) in read_all {
+        bundles.push(bundle);
+        findings.extend(found);
     }
     Ok(Analysis {
         bundles,
