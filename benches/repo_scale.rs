@@ -80,38 +80,31 @@ fn main() {
         let mut best = (f64::MAX, 0.0);
         for _ in 0..3 {
             let started = Instant::now();
-            let output = if time.is_file() {
-                Command::new(time)
-                    .args(["-f", "%U %S"])
-                    .arg(&tripline)
-                    .args([
-                        "--jobs",
-                        jobs,
-                        "check",
-                        "--quiet",
-                        "--fail-on",
-                        "never",
-                        "--format",
-                        "json",
-                    ])
-                    .arg(&top)
-                    .output()
+            // A pinned clock: the same findings whatever the day.
+            let args = [
+                "--jobs",
+                jobs,
+                "--now",
+                "2026-01-15T12:00:00Z",
+                "check",
+                "--quiet",
+                "--fail-on",
+                "never",
+                "--format",
+                "json",
+            ];
+            let mut command = if time.is_file() {
+                let mut timed = Command::new(time);
+                timed.args(["-f", "%U %S"]).arg(&tripline);
+                timed
             } else {
                 Command::new(&tripline)
-                    .args([
-                        "--jobs",
-                        jobs,
-                        "check",
-                        "--quiet",
-                        "--fail-on",
-                        "never",
-                        "--format",
-                        "json",
-                    ])
-                    .arg(&top)
-                    .output()
-            }
-            .expect("tripline runs");
+            };
+            let output = command
+                .args(args)
+                .arg(&top)
+                .output()
+                .expect("tripline runs");
             let wall = started.elapsed().as_secs_f64();
             let cpu: f64 = String::from_utf8_lossy(&output.stderr)
                 .lines()
