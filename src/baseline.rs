@@ -5,7 +5,7 @@
 
 use crate::finding::Located;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The file's format version; a different one is refused, not misread.
@@ -107,25 +107,19 @@ pub struct Applied {
 
 /// Takes the findings the baseline holds out of `findings`.
 pub fn apply(findings: &mut Vec<Located>, baseline: &Baseline, file: String) -> Applied {
-    let wanted: HashSet<(&str, &str, &str)> = baseline.findings.iter().map(Entry::key).collect();
-    let mut matched: HashSet<(String, String, String)> = HashSet::new();
-    let mut known = Vec::new();
-    findings.retain(|f| {
-        let key = (f.path.as_str(), f.rule, f.fingerprint.as_str());
-        if wanted.contains(&key) {
-            matched.insert((key.0.to_string(), key.1.to_string(), key.2.to_string()));
-            known.push(f.clone());
-            false
-        } else {
-            true
-        }
-    });
-    let stale = (baseline.findings.iter())
-        .filter(|e| {
-            let key = (e.path.clone(), e.rule.clone(), e.fingerprint.clone());
-            !matched.contains(&key)
-        })
-        .cloned()
+    let index: HashMap<(&str, &str, &str), usize> = (baseline.findings.iter().enumerate())
+        .map(|(i, entry)| (entry.key(), i))
+        .collect();
+    let mut matched = vec![false; baseline.findings.len()];
+    let (known, new): (Vec<Located>, Vec<Located>) =
+        std::mem::take(findings).into_iter().partition(|f| {
+            let key = (f.path.as_str(), f.rule, f.fingerprint.as_str());
+            index.get(&key).map(|&i| matched[i] = true).is_some()
+        });
+    *findings = new;
+    let stale = (baseline.findings.iter().zip(&matched))
+        .filter(|(_, &matched)| !matched)
+        .map(|(entry, _)| entry.clone())
         .collect();
     Applied { file, known, stale }
 }

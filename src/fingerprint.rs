@@ -66,28 +66,35 @@ fn contexts(file: &SourceFile, zone: bool, offsets: &[usize]) -> HashMap<usize, 
     if zone {
         // The owner of the record a finding is on: the last line that
         // starts with a name (not a blank, a comment or a directive).
-        let mut owner = String::new();
+        // Borrowed from the text: a million-line zone is not a million
+        // copies of its owners.
+        fn first_word(line: &str) -> &str {
+            line.split_whitespace().next().unwrap_or("")
+        }
+        let names_owner = |line: &str| {
+            line.chars()
+                .next()
+                .is_some_and(|c| !c.is_whitespace() && !matches!(c, ';' | '$' | ')'))
+        };
+        let mut owner = "";
         let mut line_start = 0;
         for line in text.split_inclusive('\n') {
             let line_end = line_start + line.len();
             while let Some(offset) = wanted.next_if(|&o| o < line_end) {
-                let here = match line.chars().next() {
-                    Some(c) if !c.is_whitespace() && c != ';' && c != '$' => {
-                        line.split_whitespace().next().unwrap_or("").to_string()
-                    }
-                    _ => owner.clone(),
+                let here = if names_owner(line) {
+                    first_word(line)
+                } else {
+                    owner
                 };
-                out.insert(offset, here);
+                out.insert(offset, here.to_string());
             }
-            if let Some(c) = line.chars().next() {
-                if !c.is_whitespace() && c != ';' && c != '$' && c != ')' {
-                    owner = line.split_whitespace().next().unwrap_or("").to_string();
-                }
+            if names_owner(line) {
+                owner = first_word(line);
             }
             line_start = line_end;
         }
         for offset in wanted {
-            out.insert(offset, owner.clone());
+            out.insert(offset, owner.to_string());
         }
         return out;
     }
