@@ -5,17 +5,15 @@ use crate::cli::{CheckArgs, Cli, Command};
 use crate::config::{Config, ConfigError};
 use crate::discover::{self, DiscoverError, FileKind};
 use crate::dns;
-use crate::finding::{Finding, Located, Summary, MAX_PER_RULE_AND_FILE};
+use crate::finding::{Located, Summary};
 use crate::migration::{self, DiffOptions};
 use crate::nginx;
 use crate::registry::{self, Check, RULES};
 use crate::report::{self, Format};
 use crate::rules::Checker;
-use crate::source::{FileId, ReadError, Sources};
-use crate::suppress;
+use crate::source::{ReadError, Sources};
 use crate::tls;
 use crate::tree::{checked_roots, Tree};
-use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -256,7 +254,7 @@ fn drift(
     reported.extend(repo.zones.reported.iter().copied());
     reported.extend(repo.certificates.reported.iter().copied());
     let ran = |rule: &registry::Rule| matches!(rule.check, Check::Drift(_) | Check::Reader);
-    let located = finish(
+    let located = crate::finish::finish(
         findings,
         &repo.sources,
         &reported,
@@ -394,7 +392,8 @@ pub fn check_paths(
     reported.extend(zones.reported.iter().copied());
     reported.extend(certificates.reported.iter().copied());
     let ran = |rule: &registry::Rule| !matches!(rule.check, Check::Migration(_) | Check::Drift(_));
-    let located = finish(findings, &sources, &reported, &zones.reported, config, &ran);
+    let located =
+        crate::finish::finish(findings, &sources, &reported, &zones.reported, config, &ran);
     let summary = Summary::new(reported.len(), &located);
     Ok(CheckResult {
         sources,
@@ -403,91 +402,6 @@ pub fn check_paths(
         notes,
         stock_assumed: analysis.stock_used.iter().map(|s| s.to_string()).collect(),
     })
-}
-
-/// From raw findings to what is reported: only findings that touch a
-/// reported file, rules enabled for the file, inline suppressions applied,
-/// then located and sorted. `zone_files` take `;` suppression comments.
-fn finish(
-    findings: Vec<Finding>,
-    sources: &Sources,
-    reported: &BTreeSet<FileId>,
-    zone_files: &BTreeSet<FileId>,
-    config: &Config,
-    ran: &dyn Fn(&registry::Rule) -> bool,
-) -> Vec<Located> {
-    // Files read only for context (an nginx.conf above a file named on the
-    // command line) are reported on only where a finding involves an input.
-    let touches_reported = |f: &Finding| {
-        reported.contains(&f.span.file) || f.related.iter().any(|r| reported.contains(&r.span.file))
-    };
-    let findings: Vec<Finding> = findings
-        .into_iter()
-        .filter(touches_reported)
-        .filter(|f| {
-            registry::find(f.rule)
-                .is_some_and(|rule| config.is_enabled_for(rule, &sources.get(f.span.file).path))
-        })
-        .collect();
-
-    let suppressions = reported
-        .iter()
-        .map(|&id| {
-            let (comment, rule) = if zone_files.contains(&id) {
-                (';', &crate::rules::dns::invalid_suppression::RULE)
-            } else {
-                ('#', &crate::rules::nginx::invalid_suppression::RULE)
-            };
-            suppress::scan(sources.get(id), id, comment, rule)
-        })
-        .collect();
-    let findings = suppress::apply(findings, sources, suppressions, config, ran);
-    locate(cap_per_rule_and_file(findings), sources, zone_files, config)
-}
-
-/// Keeps the first [`MAX_PER_RULE_AND_FILE`] findings of each rule in each
-/// file (by position) and sums up the rest in one more finding at the first
-/// one left out: the output of a hostile or badly broken file stays
-/// readable, and bounded.
-fn cap_per_rule_and_file(mut findings: Vec<Finding>) -> Vec<Finding> {
-    findings.sort_by_key(|f| (f.rule, f.span.file, f.span.start, f.span.end));
-    let mut kept = Vec::with_capacity(findings.len().min(1 << 16));
-    let mut findings = findings.into_iter().peekable();
-    while let Some(first) = findings.next() {
-        let (rule, file) = (first.rule, first.span.file);
-        let mut not_shown = first.hidden;
-        let mut summary_at = None;
-        let group_start = kept.len();
-        kept.push(first);
-        while let Some(f) = findings.next_if(|f| f.rule == rule && f.span.file == file) {
-            not_shown += f.hidden;
-            if kept.len() - group_start < MAX_PER_RULE_AND_FILE {
-                kept.push(f);
-            } else {
-                not_shown += 1;
-                summary_at.get_or_insert((f.span, f.severity));
-            }
-        }
-        if not_shown == 0 {
-            continue;
-        }
-        let last = &kept[kept.len() - 1];
-        let (span, severity) = summary_at.unwrap_or((last.span, last.severity));
-        let Some(rule_meta) = registry::find(rule) else {
-            continue;
-        };
-        let mut summary = Finding::new(
-            rule_meta,
-            span,
-            format!(
-                "{not_shown} more {rule} findings in this file are not shown (tripline reports at most {MAX_PER_RULE_AND_FILE} per rule and file)"
-            ),
-            "fix the ones shown first: one cause often makes many findings",
-        );
-        summary.severity = severity;
-        kept.push(summary);
-    }
-    kept
 }
 
 fn diff_result(
@@ -588,7 +502,7 @@ pub fn diff_paths(
     let mut reported = old_zones.reported.clone();
     reported.extend(new_zones.reported.iter().copied());
     let ran = |rule: &registry::Rule| matches!(rule.check, Check::Migration(_));
-    let located = finish(findings, &sources, &reported, &reported, config, &ran);
+    let located = crate::finish::finish(findings, &sources, &reported, &reported, config, &ran);
     let summary = Summary::new(reported.len(), &located);
     Ok(DiffResult {
         check: CheckResult {
@@ -602,38 +516,6 @@ pub fn diff_paths(
         new: crate::source::display_path(new),
         zones: reports,
     })
-}
-
-/// Resolves positions, applies severity overrides, sorts, and drops exact
-/// duplicates (one file reached from two entry points).
-fn locate(
-    findings: Vec<Finding>,
-    sources: &Sources,
-    zone_files: &BTreeSet<FileId>,
-    config: &Config,
-) -> Vec<Located> {
-    let mut located: Vec<Located> = findings
-        .into_iter()
-        .map(|mut f| {
-            if let Some(rule) = registry::find(f.rule) {
-                // A rule may raise its own default (tls/expiring-soon inside
-                // tls.error-days); the config's word is final.
-                if let Some(severity) = config.severity_override(rule) {
-                    f.severity = severity;
-                }
-            }
-            Located::resolve(f, sources)
-        })
-        .collect();
-    located.sort_by(|a, b| {
-        a.sort_key()
-            .cmp(&b.sort_key())
-            .then_with(|| a.related.len().cmp(&b.related.len()))
-    });
-    let mut seen = BTreeSet::new();
-    located.retain(|f| seen.insert((f.file.clone(), f.start, f.end, f.rule, f.message.clone())));
-    crate::fingerprint::assign(&mut located, sources, zone_files);
-    located
 }
 
 fn list_rules(format: Format) -> String {

@@ -14,6 +14,7 @@ pub mod dns;
 pub mod drift;
 pub mod finding;
 pub mod fingerprint;
+pub mod finish;
 pub mod fuzzing;
 pub mod migration;
 pub mod nginx;
