@@ -116,14 +116,15 @@ impl OwnerIndex {
     }
 }
 
-/// The first eight bytes of a name, big-endian: comparing these orders two
-/// names as their texts do, unless they tie, and costs no memory access.
-fn order_prefix(name: &Name) -> u64 {
-    let mut bytes = [0u8; 8];
+/// The first sixteen bytes of a name, big-endian: comparing these orders
+/// two names as their texts do, unless they tie, and costs no memory
+/// access (eight bytes tied too often: `host1234…` and `host12345…`).
+fn order_prefix(name: &Name) -> u128 {
+    let mut bytes = [0u8; 16];
     let text = name.as_str().as_bytes();
-    let n = text.len().min(8);
+    let n = text.len().min(16);
     bytes[..n].copy_from_slice(&text[..n]);
-    u64::from_be_bytes(bytes)
+    u128::from_be_bytes(bytes)
 }
 
 impl Zone {
@@ -131,7 +132,7 @@ impl Zone {
         records.shrink_to_fit();
         // Grouped by owner, then by RRset key; file order within each (the
         // index breaks ties, so the unstable sort gives the stable order).
-        let mut keyed: Vec<(u64, u32)> = (records.iter().enumerate())
+        let mut keyed: Vec<(u128, u32)> = (records.iter().enumerate())
             .map(|(i, r)| (order_prefix(&r.owner), i as u32))
             .collect();
         keyed.sort_unstable_by(|&(pa, a), &(pb, b)| {
