@@ -23,7 +23,9 @@ pub mod ttl_changed;
 pub mod unreachable;
 
 use crate::drift::handshake::KeyType;
-use crate::drift::report::{EndpointReport, Expected, Found, SetReport, ZoneReport};
+use crate::drift::report::{
+    DriftReport, EndpointReport, Expected, Found, ServerReport, SetReport, ZoneReport,
+};
 use crate::tls::cert::Cert;
 use std::cmp::Ordering;
 
@@ -42,6 +44,23 @@ pub fn serial_cmp(a: u32, b: u32) -> Option<Ordering> {
 /// How far apart two serials are, the short way round.
 pub fn serial_distance(a: u32, b: u32) -> u32 {
     a.wrapping_sub(b).min(b.wrapping_sub(a))
+}
+
+/// Each server of each zone whose live serial is `side` of the
+/// repository's (RFC 1982) by more than the zone's tolerance: the zone, the
+/// server, the live serial and the repository's.
+pub fn serials_off<'r, 'z>(
+    report: &'r DriftReport<'z>,
+    side: Ordering,
+) -> impl Iterator<Item = (&'r ZoneReport<'z>, &'r ServerReport, u32, u32)> {
+    report.zones.iter().flat_map(move |zone| {
+        zone.servers.iter().filter_map(move |server| {
+            let (repo, live) = (zone.serial?, server.serial()?);
+            (serial_cmp(live, repo) == Some(side)
+                && serial_distance(live, repo) > zone.serial_tolerance)
+                .then_some((zone, server, live, repo))
+        })
+    })
 }
 
 /// `ns1 (127.0.0.1:53): UDP, NOERROR, AA` for each entry, joined.

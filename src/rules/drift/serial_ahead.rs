@@ -2,7 +2,7 @@
 //! changed somewhere else (by hand on the server, by another tool), and the
 //! next deploy from the repository throws those changes away.
 
-use super::{serial_cmp, serial_distance};
+use super::serials_off;
 use crate::drift::report::DriftReport;
 use crate::finding::{Finding, Severity};
 use crate::registry::{Check, Rule};
@@ -20,27 +20,16 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
-    for zone in &report.zones {
-        let Some(repo) = zone.serial else { continue };
-        for server in &zone.servers {
-            let Some(live) = server.serial() else {
-                continue;
-            };
-            if serial_cmp(live, repo) != Some(Ordering::Greater)
-                || serial_distance(live, repo) <= zone.serial_tolerance
-            {
-                continue;
-            }
-            out.report(Finding::new(
-                &RULE,
-                zone.at,
-                format!(
-                    "{} serves serial {live} of {}, newer than the repository's {repo}: the zone was changed outside the repository",
-                    server.answered(),
-                    zone.zone.origin
-                ),
-                "bring the live changes into the repository (a zone transfer shows them), then bump the serial past the live one; a signer that bumps serials on its own: set `serial-tolerance` under [drift]",
-            ));
-        }
+    for (zone, server, live, repo) in serials_off(report, Ordering::Greater) {
+        out.report(Finding::new(
+            &RULE,
+            zone.at,
+            format!(
+                "{} serves serial {live} of {}, newer than the repository's {repo}: the zone was changed outside the repository",
+                server.answered(),
+                zone.zone.origin
+            ),
+            "bring the live changes into the repository (a zone transfer shows them), then bump the serial past the live one; a signer that bumps serials on its own: set `serial-tolerance` under [drift]",
+        ));
     }
 }

@@ -2,7 +2,7 @@
 //! change was never deployed there (a reload that did not happen, a
 //! secondary that stopped transferring). RFC 1982 serial arithmetic.
 
-use super::{serial_cmp, serial_distance};
+use super::serials_off;
 use crate::drift::report::DriftReport;
 use crate::finding::{Finding, Severity};
 use crate::registry::{Check, Rule};
@@ -20,27 +20,16 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
-    for zone in &report.zones {
-        let Some(repo) = zone.serial else { continue };
-        for server in &zone.servers {
-            let Some(live) = server.serial() else {
-                continue;
-            };
-            if serial_cmp(live, repo) != Some(Ordering::Less)
-                || serial_distance(live, repo) <= zone.serial_tolerance
-            {
-                continue;
-            }
-            out.report(Finding::new(
-                &RULE,
-                zone.at,
-                format!(
-                    "{} serves serial {live} of {}, the repository has {repo}: the repository's changes are not live there",
-                    server.answered(),
-                    zone.zone.origin
-                ),
-                "deploy the zone (reload the primary; for a secondary, check that it transfers: NOTIFY, allow-transfer, its refresh timer)",
-            ));
-        }
+    for (zone, server, live, repo) in serials_off(report, Ordering::Less) {
+        out.report(Finding::new(
+            &RULE,
+            zone.at,
+            format!(
+                "{} serves serial {live} of {}, the repository has {repo}: the repository's changes are not live there",
+                server.answered(),
+                zone.zone.origin
+            ),
+            "deploy the zone (reload the primary; for a secondary, check that it transfers: NOTIFY, allow-transfer, its refresh timer)",
+        ));
     }
 }
