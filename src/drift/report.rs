@@ -32,6 +32,13 @@ pub struct ZoneReport<'z> {
     pub delegation: Vec<ParentReport>,
 }
 
+impl ZoneReport<'_> {
+    /// How messages name server `i` of the zone (`?` for one not listed).
+    pub fn server_label(&self, i: usize) -> &str {
+        self.servers.get(i).map_or("?", |s| s.label.as_str())
+    }
+}
+
 /// One server address of a zone.
 pub struct ServerReport {
     /// `ns1.example.net. (192.0.2.53:53)`, or the address given.

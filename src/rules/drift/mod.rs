@@ -68,7 +68,7 @@ pub fn servers_said(zone: &ZoneReport<'_>, entries: &[(usize, String)]) -> Strin
     let parts: Vec<String> = entries
         .iter()
         .map(|(i, how)| {
-            let label = zone.servers.get(*i).map_or("?", |s| s.label.as_str());
+            let label = zone.server_label(*i);
             format!("{label} ({how})")
         })
         .collect();

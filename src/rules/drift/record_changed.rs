@@ -27,7 +27,7 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
                 if values == repo.values.as_slice() {
                     continue;
                 }
-                let label = zone.servers.get(server).map_or("?", |s| s.label.as_str());
+                let label = zone.server_label(server);
                 out.report(Finding::new(
                     &RULE,
                     span,

@@ -72,7 +72,7 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
             let said: Vec<String> = answers
                 .iter()
                 .map(|(server, _, shown)| {
-                    let label = zone.servers.get(*server).map_or("?", |s| s.label.as_str());
+                    let label = zone.server_label(*server);
                     format!("{label} serves {}", listed(shown))
                 })
                 .collect();
