@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
 
+/// A baseline of 100,000 findings is about 30 MB.
+const MAX_BASELINE_BYTES: u64 = 128 << 20;
+
 /// The file's format version; a different one is refused, not misread.
 const VERSION: u32 = 1;
 
@@ -76,9 +79,11 @@ impl Baseline {
 
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
-            path: shown.clone(),
-            source,
+        let text = crate::tree::read_settings_file(path, MAX_BASELINE_BYTES).map_err(|source| {
+            BaselineError::Read {
+                path: shown.clone(),
+                source,
+            }
         })?;
         let baseline: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Parse {
             path: shown.clone(),

@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = "tripline.toml";
 
+/// Far more than any real tripline.toml; it bounds a hostile one.
+const MAX_CONFIG_BYTES: u64 = 4 << 20;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{path}: {source}")]
@@ -258,7 +261,9 @@ impl Config {
     pub fn discover(start: &Path) -> Result<Config, ConfigError> {
         for dir in start.ancestors() {
             let candidate = dir.join(FILE_NAME);
-            if candidate.is_file() {
+            // Anything by that name counts: a tripline.toml that is a
+            // folder, a device or a dangling link is an error, not absent.
+            if std::fs::symlink_metadata(&candidate).is_ok() {
                 return Config::load(&candidate);
             }
         }
@@ -267,9 +272,11 @@ impl Config {
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: shown.clone(),
-            source,
+        let text = crate::tree::read_settings_file(path, MAX_CONFIG_BYTES).map_err(|source| {
+            ConfigError::Read {
+                path: shown.clone(),
+                source,
+            }
         })?;
         let base = path
             .parent()

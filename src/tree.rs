@@ -17,6 +17,27 @@ use std::path::{Component, Path, PathBuf};
 /// killed in CI.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
+/// A settings file tripline reads for itself (tripline.toml, a baseline):
+/// a regular file, at most `limit` bytes, UTF-8. It may come from the pull
+/// request, so a symlink to `/dev/zero` or a FIFO is an error, not a hang.
+pub fn read_settings_file(path: &Path, limit: u64) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!("larger than {} MB", limit >> 20),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::InvalidData, "not UTF-8"))
+}
+
 /// Symlink hops followed before a path is called a loop (Linux's limit).
 const MAX_HOPS: usize = 40;
 

@@ -673,3 +673,31 @@ fn which_python_with_cryptography() -> Option<&'static str> {
         .is_ok_and(|s| s.success());
     ok.then_some("python3")
 }
+
+#[test]
+fn settings_files_that_lead_to_devices_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "zones/example.com.zone", ZONE_HEAD);
+    // A tripline.toml that is a symlink to /dev/zero, then a real one whose
+    // baseline is /dev/zero: each is one error line, at once, in bounded memory.
+    link(dir.path(), "tripline.toml", "/dev/zero");
+    let config = run_bounded(dir.path(), &["check", "zones"]);
+    write(
+        dir.path(),
+        "ok/tripline.toml",
+        "[baseline]\nfile = \"/dev/zero\"\n",
+    );
+    let baseline = run_bounded(
+        dir.path(),
+        &["--config", "ok/tripline.toml", "check", "zones"],
+    );
+    for (what, run) in [("config", &config), ("baseline", &baseline)] {
+        assert_eq!(run.code, Some(2), "{what}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("not a regular file"),
+            "{what}: {}",
+            run.stderr
+        );
+        assert!(run.max_rss_kb < MAX_RSS_KB, "{what}: {} KB", run.max_rss_kb);
+    }
+}
