@@ -387,13 +387,21 @@ pub fn check_paths(
     });
     findings.extend(per_rule.into_iter().flatten());
     let findings = tls::served::point_at_directives(findings, &models, &by_path);
+    let crate::dns::Analysis {
+        zones: zone_models,
+        reported: zones_reported,
+        ..
+    } = zones;
+    if jobs > 1 {
+        crate::parallel::drop_in_background(zone_models);
+    }
 
     let mut reported = analysis.reported.clone();
-    reported.extend(zones.reported.iter().copied());
+    reported.extend(zones_reported.iter().copied());
     reported.extend(certificates.reported.iter().copied());
     let ran = |rule: &registry::Rule| !matches!(rule.check, Check::Migration(_) | Check::Drift(_));
     let located =
-        crate::finish::finish(findings, &sources, &reported, &zones.reported, config, &ran);
+        crate::finish::finish(findings, &sources, &reported, &zones_reported, config, &ran);
     let summary = Summary::new(reported.len(), &located);
     Ok(CheckResult {
         sources,
