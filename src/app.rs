@@ -489,8 +489,8 @@ pub fn diff_paths(
     ));
     let old_paths: Vec<&Path> = old_inputs.iter().map(PathBuf::as_path).collect();
     let new_paths: Vec<&Path> = new_inputs.iter().map(PathBuf::as_path).collect();
-    let old_zones = dns::analyse(&mut sources, &old_paths, &origin_for)?;
-    let new_zones = dns::analyse(&mut sources, &new_paths, &origin_for)?;
+    let old_zones = dns::analyse(&mut sources, &old_paths, &origin_for, options.jobs)?;
+    let new_zones = dns::analyse(&mut sources, &new_paths, &origin_for, options.jobs)?;
 
     let pairs = migration::pair_zones(&old_zones.zones, &new_zones.zones, diff_options);
     let mut findings = old_zones.findings;

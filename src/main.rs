@@ -4,7 +4,25 @@ use tripline::app;
 use tripline::cli::Cli;
 use tripline::report::escape::visible;
 
+/// glibc raises its mmap threshold each time a large block is freed (up to
+/// 32 MB): after the read buffer of a 16 MB zone is freed, every block
+/// below 16 MB comes from the heap and stays resident once freed. A large
+/// zone's second half hands its records over in such blocks, so a fixed
+/// threshold keeps peak memory what one thread would need.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn fix_mmap_threshold() {
+    // SAFETY: mallopt only sets an allocator parameter; called before any
+    // thread exists, with a valid parameter and value.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn fix_mmap_threshold() {}
+
 fn main() -> ExitCode {
+    fix_mmap_threshold();
     let cli = Cli::parse();
     let result = app::run(&cli).and_then(|outcome| {
         if !cli.quiet {

@@ -97,9 +97,12 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
     let mut ws = Workspace::new(&mut sources, config.nginx.prefix.clone());
     let analysis = nginx::analyse(&mut ws, &nginx_inputs, &context_configs)?;
     drop(ws);
-    let zones = dns::analyse(&mut sources, &zone_inputs, &|p| {
-        options.origin_for(config, p)
-    })?;
+    let zones = dns::analyse(
+        &mut sources,
+        &zone_inputs,
+        &|p| options.origin_for(config, p),
+        options.jobs,
+    )?;
     let tls_inputs = inputs_of(FileKind::Tls);
     let models: Vec<&nginx::model::Model> = analysis.models.iter().collect();
     let served_files = tls::served::referenced_paths(&models, sources.tree());

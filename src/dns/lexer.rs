@@ -118,20 +118,40 @@ pub struct Entries<'a> {
     done: bool,
     /// Errors so far; complete once the iterator is exhausted.
     pub errors: Vec<LexError>,
+    /// The input ended inside parentheses or a quoted string.
+    cut_short: bool,
 }
 
 impl<'a> Entries<'a> {
     pub fn new(src: &'a [u8]) -> Self {
+        Self::starting_at(src, 0)
+    }
+
+    /// The entries from `pos`, the start of a line outside parentheses and
+    /// quotes; spans stay offsets into all of `src`.
+    pub fn starting_at(src: &'a [u8], pos: usize) -> Self {
         Entries {
             src,
-            pos: 0,
+            pos,
             current: Entry::default(),
             depth: 0,
             open_at: 0,
             at_line_start: true,
             done: false,
             errors: Vec::new(),
+            cut_short: false,
         }
+    }
+
+    /// Where lexing has got to.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// The input ended inside parentheses or a quoted string: lexing more
+    /// input after it would have gone differently.
+    pub fn cut_short(&self) -> bool {
+        self.cut_short
     }
 
     /// The finished entry, if it has tokens.
@@ -211,6 +231,7 @@ impl Iterator for Entries<'_> {
                             end: src.len() as u32,
                             message: "unterminated quoted string".into(),
                         });
+                        self.cut_short = true;
                         self.pos = src.len();
                     }
                 }
@@ -230,6 +251,7 @@ impl Iterator for Entries<'_> {
         }
         self.done = true;
         if self.depth > 0 {
+            self.cut_short = true;
             self.errors.push(LexError {
                 start: self.open_at as u32,
                 end: self.open_at as u32 + 1,

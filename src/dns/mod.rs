@@ -55,6 +55,7 @@ pub fn analyse(
     sources: &mut Sources,
     inputs: &[&Path],
     origin_for: &dyn Fn(&Path) -> Option<Name>,
+    jobs: usize,
 ) -> Result<Analysis, ReadError> {
     let mut zones = Vec::new();
     let mut findings = Vec::new();
@@ -87,7 +88,7 @@ pub fn analyse(
                 (export::read_octodns(file, &text, given.as_ref()), true)
             }
             None => {
-                let parsed = zone::parse_zone(sources, file, hint);
+                let parsed = zone::parse_zone_on(sources, file, hint, jobs);
                 let cloudflare = parsed.cloudflare_export;
                 (parsed, cloudflare)
             }

@@ -12,6 +12,7 @@ use crate::source::{FileId, Sources, Span};
 use std::borrow::Cow;
 
 mod generate;
+mod halves;
 
 /// `$INCLUDE` chains deeper than this are reported, not followed.
 const MAX_INCLUDE_DEPTH: usize = 16;
@@ -104,6 +105,24 @@ pub struct ParsedZone {
     pub more_errors: usize,
 }
 
+/// `$ORIGIN`, `$TTL`, `$INCLUDE`, `$GENERATE`: a `$` word opening a line.
+fn is_directive(src: &[u8], entry: &Entry) -> bool {
+    !entry.blank_owner && !entry.tokens[0].quoted && entry.tokens[0].raw(src).starts_with(b"$")
+}
+
+impl ParsedZone {
+    /// What is known before the first entry is read: the origin given, and
+    /// what the file's head said.
+    fn header(&self) -> ParsedZone {
+        ParsedZone {
+            origin: self.origin.clone(),
+            cloudflare_export: self.cloudflare_export,
+            domain_header: self.domain_header.clone(),
+            ..ParsedZone::default()
+        }
+    }
+}
+
 /// RFC 2181 §8: a TTL is 31 bits; BIND loads a larger one as 0.
 pub const MAX_TTL: u32 = i32::MAX as u32;
 
@@ -168,6 +187,7 @@ fn parse_class(text: &str) -> Option<u16> {
     }
 }
 
+#[derive(Clone)]
 struct State {
     origin: Option<Name>,
     default_ttl: Option<u32>,
@@ -195,6 +215,8 @@ struct Parser<'s> {
     repeated_include_bytes: usize,
     included_once: std::collections::HashSet<FileId>,
     include_budget_reported: bool,
+    /// Threads a large file may be parsed on.
+    jobs: usize,
 }
 
 /// Where the origin known before parsing came from.
@@ -208,27 +230,28 @@ pub enum OriginHint {
 
 /// Parses a zone file and what it includes.
 pub fn parse_zone(sources: &mut Sources, file: FileId, hint: Option<OriginHint>) -> ParsedZone {
+    parse_zone_on(sources, file, hint, 1)
+}
+
+/// [`parse_zone`] on up to `jobs` threads: a large file's two halves are
+/// parsed side by side where nothing the first half sets could change how
+/// the second reads (see `halves`), with the same result as on one.
+pub fn parse_zone_on(
+    sources: &mut Sources,
+    file: FileId,
+    hint: Option<OriginHint>,
+    jobs: usize,
+) -> ParsedZone {
     let (origin, given) = match hint {
         Some(OriginHint::Given(name)) => (Some(name), true),
         Some(OriginHint::Guessed(name)) => (Some(name), false),
         None => (None, false),
     };
-    let mut p = Parser {
-        sources,
-        cloudflare_domain: None,
-        out: ParsedZone {
-            origin: origin.clone().filter(|_| given),
-            ..ParsedZone::default()
-        },
-        waiting_for_soa: Vec::new(),
-        soa_minimum: None,
-        generated_records: 0,
-        generated_bytes: 0,
-        generate_budget_reported: false,
-        repeated_include_bytes: 0,
-        included_once: std::collections::HashSet::new(),
-        include_budget_reported: false,
+    let out = ParsedZone {
+        origin: origin.clone().filter(|_| given),
+        ..ParsedZone::default()
     };
+    let mut p = Parser::new(sources, out, jobs);
     let mut state = State {
         origin,
         default_ttl: None,
@@ -249,7 +272,24 @@ pub fn parse_zone(sources: &mut Sources, file: FileId, hint: Option<OriginHint>)
     p.out
 }
 
-impl Parser<'_> {
+impl<'s> Parser<'s> {
+    fn new(sources: &'s mut Sources, out: ParsedZone, jobs: usize) -> Self {
+        Parser {
+            sources,
+            cloudflare_domain: None,
+            out,
+            waiting_for_soa: Vec::new(),
+            soa_minimum: None,
+            generated_records: 0,
+            generated_bytes: 0,
+            generate_budget_reported: false,
+            repeated_include_bytes: 0,
+            included_once: std::collections::HashSet::new(),
+            include_budget_reported: false,
+            jobs,
+        }
+    }
+
     /// A TTL as servers load it: above 2^31−1, BIND logs a warning and
     /// uses 0 (RFC 2181 §8), and so does tripline.
     fn within_max_ttl(&mut self, ttl: u32, span: Span) -> u32 {
@@ -312,17 +352,30 @@ impl Parser<'_> {
                     .and_then(|d| Name::parse(&format!("{d}."), None).ok());
             }
         }
+        if chain.len() == 1 && self.jobs > 1 && self.in_halves(file, &bytes, state, chain) {
+            return;
+        }
         let mut entries = lexer::Entries::new(&bytes);
         for entry in entries.by_ref() {
-            let first = entry.tokens[0].text(&bytes);
-            if !entry.blank_owner && first.starts_with('$') && !entry.tokens[0].quoted {
-                self.directive(file, &bytes, &entry, state, chain);
-            } else {
-                self.record(file, &bytes, &entry, &entry.tokens, state, None);
-            }
+            self.entry(file, &bytes, &entry, state, chain);
         }
         for e in std::mem::take(&mut entries.errors) {
             self.error(Span::new(file, e.start as usize, e.end as usize), e.message);
+        }
+    }
+
+    fn entry(
+        &mut self,
+        file: FileId,
+        src: &[u8],
+        entry: &Entry,
+        state: &mut State,
+        chain: &mut Vec<FileId>,
+    ) {
+        if is_directive(src, entry) {
+            self.directive(file, src, entry, state, chain);
+        } else {
+            self.record(file, src, entry, &entry.tokens, state, None);
         }
     }
 
