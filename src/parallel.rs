@@ -45,6 +45,25 @@ pub fn map_in_order<T: Sync, R: Send>(
         .collect()
 }
 
+/// `(a(), b())`, side by side when `jobs` allows two threads.
+pub fn join<A: Send, B: Send>(
+    jobs: usize,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if jobs < 2 {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let other = scope.spawn(b);
+        let first = a();
+        match other.join() {
+            Ok(second) => (first, second),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 /// Frees `value` on a thread of its own: a million-record zone takes a
 /// tenth of a second to free, and the report need not wait for it. When
 /// the process ends first, the operating system takes the memory back.

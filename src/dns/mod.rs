@@ -154,7 +154,7 @@ pub fn analyse(
                         "a server never serves it; move the record to the zone it belongs to, or fix the origin",
                     ));
                 }
-                let mut zone = Zone::new(origin, file, inside, is_export);
+                let mut zone = Zone::new(origin, file, inside, is_export, jobs);
                 zone.origin_inferred = origin_inferred;
                 zone.ttl_directives = parsed.ttl_directives;
                 zones.push(zone);

@@ -76,20 +76,14 @@ fn text_hash(text: &str) -> u64 {
 }
 
 impl OwnerIndex {
-    fn build(records: &[Record], order: &[u32]) -> OwnerIndex {
-        let owner = |i: usize| records[order[i] as usize].owner.as_str();
-        let mut starts: Vec<u32> = Vec::new();
-        for i in 0..order.len() {
-            if i == 0 || owner(i) != owner(i - 1) {
-                starts.push(i as u32);
-            }
-        }
-        let groups = starts.len();
-        starts.push(order.len() as u32);
+    /// The index of the owner groups starting at `starts` (plus the end).
+    fn build(records: &[Record], order: &[u32], starts: Vec<u32>) -> OwnerIndex {
+        let owner = |i: u32| records[order[i as usize] as usize].owner.as_str();
+        let groups = starts.len() - 1;
         let mut slots = vec![0u32; (groups * 2).next_power_of_two().max(2)];
         let mask = slots.len() - 1;
         for (g, &start) in starts[..groups].iter().enumerate() {
-            let mut at = text_hash(owner(start as usize)) as usize & mask;
+            let mut at = text_hash(owner(start)) as usize & mask;
             while slots[at] != 0 {
                 at = (at + 1) & mask;
             }
@@ -116,61 +110,140 @@ impl OwnerIndex {
     }
 }
 
-/// The first sixteen bytes of a name, big-endian: comparing these orders
-/// two names as their texts do, unless they tie, and costs no memory
-/// access (eight bytes tied too often: `host1234…` and `host12345…`).
-fn order_prefix(name: &Name) -> u128 {
+/// A record's place in the owner order, in 16 bytes: the first twelve
+/// bytes of its owner, big-endian, then its index. Comparing the prefixes
+/// orders two owners as their texts do unless they tie, and costs no
+/// memory access (eight bytes tied too often: `host1234…`, `host12345…`).
+fn order_key(record: &Record, index: usize) -> u128 {
     let mut bytes = [0u8; 16];
-    let text = name.as_str().as_bytes();
-    let n = text.len().min(16);
+    let text = record.owner.as_str().as_bytes();
+    let n = text.len().min(12);
     bytes[..n].copy_from_slice(&text[..n]);
-    u128::from_be_bytes(bytes)
+    u128::from_be_bytes(bytes) | index as u128
 }
 
-impl Zone {
-    pub fn new(origin: Name, file: FileId, mut records: Vec<Record>, is_export: bool) -> Zone {
-        records.shrink_to_fit();
-        // Grouped by owner, then by RRset key; file order within each (the
-        // index breaks ties, so the unstable sort gives the stable order).
-        let mut keyed: Vec<(u128, u32)> = (records.iter().enumerate())
-            .map(|(i, r)| (order_prefix(&r.owner), i as u32))
-            .collect();
-        keyed.sort_unstable_by(|&(pa, a), &(pb, b)| {
-            pa.cmp(&pb).then_with(|| {
-                let (ra, rb) = (&records[a as usize], &records[b as usize]);
-                (ra.owner.cmp(&rb.owner))
-                    .then_with(|| rrset_key(ra).cmp(&rrset_key(rb)))
-                    .then(a.cmp(&b))
-            })
-        });
-        let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
-        let mut rrset_ranges: Vec<(u32, u32)> = Vec::new();
-        let mut set_start = 0usize;
-        for i in 1..=order.len() {
-            let boundary = i == order.len() || {
-                let (prev, this) = (&records[order[i - 1] as usize], &records[order[i] as usize]);
-                prev.owner != this.owner || rrset_key(prev) != rrset_key(this)
-            };
-            if boundary {
-                rrset_ranges.push((set_start as u32, i as u32));
+/// Owner, then RRset key, then file order.
+fn compare_keys(records: &[Record], a: u128, b: u128) -> std::cmp::Ordering {
+    (a >> 32).cmp(&(b >> 32)).then_with(|| {
+        let (ia, ib) = (a as u32, b as u32);
+        let (ra, rb) = (&records[ia as usize], &records[ib as usize]);
+        (ra.owner.cmp(&rb.owner))
+            .then_with(|| rrset_key(ra).cmp(&rrset_key(rb)))
+            .then(ia.cmp(&ib))
+    })
+}
+
+/// Record indexes grouped by owner, then by RRset key; file order within
+/// each. On two threads, each sorts half and the halves are merged.
+fn owner_order(records: &[Record], jobs: usize) -> Vec<u32> {
+    let mut keys: Vec<u128> = (records.iter().enumerate())
+        .map(|(i, r)| order_key(r, i))
+        .collect();
+    let sort = |keys: &mut [u128]| keys.sort_unstable_by(|&a, &b| compare_keys(records, a, b));
+    if jobs < 2 {
+        sort(&mut keys);
+        return keys.into_iter().map(|k| k as u32).collect();
+    }
+    let (left, right) = keys.split_at_mut(records.len() / 2);
+    crate::parallel::join(jobs, || sort(left), || sort(right));
+    let (left, right) = keys.split_at(records.len() / 2);
+    let mut order = Vec::with_capacity(keys.len());
+    let (mut i, mut j) = (0, 0);
+    while i < left.len() && j < right.len() {
+        if compare_keys(records, right[j], left[i]).is_lt() {
+            order.push(right[j] as u32);
+            j += 1;
+        } else {
+            order.push(left[i] as u32);
+            i += 1;
+        }
+    }
+    order.extend(left[i..].iter().chain(&right[j..]).map(|&k| k as u32));
+    order
+}
+
+/// Zones with fewer records are indexed on one thread.
+const WORTH_THREADS: usize = 1 << 16;
+
+/// Where each owner's records start in `order`, plus its end.
+fn owner_starts(records: &[Record], order: &[u32]) -> Vec<u32> {
+    let owner = |i: usize| records[order[i] as usize].owner.as_str();
+    let mut starts: Vec<u32> = (0..order.len())
+        .filter(|&i| i == 0 || owner(i) != owner(i - 1))
+        .map(|i| i as u32)
+        .collect();
+    starts.push(order.len() as u32);
+    starts
+}
+
+/// Each RRset's range in `order`: owner groups split where the key changes.
+fn rrset_ranges(records: &[Record], order: &[u32], starts: &[u32]) -> Vec<(u32, u32)> {
+    let key = |i: usize| rrset_key(&records[order[i] as usize]);
+    let mut ranges = Vec::with_capacity(starts.len());
+    for group in starts.windows(2) {
+        let (start, end) = (group[0] as usize, group[1] as usize);
+        let mut set_start = start;
+        for i in start + 1..end {
+            if key(i) != key(i - 1) {
+                ranges.push((set_start as u32, i as u32));
                 set_start = i;
             }
         }
-        let owners = OwnerIndex::build(&records, &order);
-        let mut with_descendants = FxHashSet::default();
-        for &start in &owners.starts[..owners.starts.len() - 1] {
-            let owner = &records[order[start as usize] as usize].owner;
-            for parent in owner.suffixes() {
-                if !super::name::text_at_or_below(parent, origin.as_str())
-                    || with_descendants.contains(parent)
-                {
-                    break;
-                }
-                if let Ok(name) = Name::parse(parent, None) {
-                    with_descendants.insert(name);
-                }
+        ranges.push((set_start as u32, end as u32));
+    }
+    ranges
+}
+
+/// Names with records below them, down to the origin.
+fn with_descendants(
+    records: &[Record],
+    order: &[u32],
+    starts: &[u32],
+    origin: &Name,
+) -> FxHashSet<Name> {
+    let mut names = FxHashSet::default();
+    for &start in &starts[..starts.len() - 1] {
+        let owner = &records[order[start as usize] as usize].owner;
+        for parent in owner.suffixes() {
+            if !super::name::text_at_or_below(parent, origin.as_str()) || names.contains(parent) {
+                break;
+            }
+            if let Ok(name) = Name::parse(parent, None) {
+                names.insert(name);
             }
         }
+    }
+    names
+}
+
+impl Zone {
+    /// The zone's model: `records` indexed by owner and RRset, on up to
+    /// `jobs` threads (the result does not depend on them).
+    pub fn new(
+        origin: Name,
+        file: FileId,
+        mut records: Vec<Record>,
+        is_export: bool,
+        jobs: usize,
+    ) -> Zone {
+        records.shrink_to_fit();
+        let jobs = if records.len() < WORTH_THREADS {
+            1
+        } else {
+            jobs
+        };
+        let order = owner_order(&records, jobs);
+        let starts = owner_starts(&records, &order);
+        let ((rrset_ranges, with_descendants), owners) = crate::parallel::join(
+            jobs,
+            || {
+                (
+                    rrset_ranges(&records, &order, &starts),
+                    with_descendants(&records, &order, &starts, &origin),
+                )
+            },
+            || OwnerIndex::build(&records, &order, starts.clone()),
+        );
         Zone {
             origin,
             origin_inferred: None,
@@ -314,5 +387,60 @@ impl Zone {
     pub fn has_address(&self, name: &Name) -> bool {
         self.at_of_type(name, RType::A).next().is_some()
             || self.at_of_type(name, RType::AAAA).next().is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::zone::parse_zone;
+    use crate::source::Sources;
+    use std::fmt::Write as _;
+
+    fn zone_of(text: &str, jobs: usize) -> Zone {
+        let mut sources = Sources::default();
+        let id = sources.add("t.zone".into(), "t.zone".into(), text.into());
+        let parsed = parse_zone(&mut sources, id, None);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors.first());
+        let origin = Name::parse("example.com.", None).expect("origin");
+        Zone::new(origin, id, parsed.records, false, jobs)
+    }
+
+    #[test]
+    fn indexes_are_the_same_on_two_threads() {
+        // Owners sharing long prefixes, in no order, several classes and
+        // types per name, repeated names far apart, names below names.
+        let mut text = String::from("$ORIGIN example.com.\n$TTL 60\n");
+        for i in 0..WORTH_THREADS * 2 {
+            let n = (i * 7919) % 5000;
+            let _ = match i % 5 {
+                0 => writeln!(text, "a-very-long-shared-prefix-{n} A 10.0.0.{}", i % 250),
+                1 => writeln!(text, "a-very-long-shared-prefix-{n} CH TXT \"{i}\""),
+                2 => writeln!(text, "x.y{n}.sub MX {} mail", i % 7),
+                3 => writeln!(text, "host{n} AAAA 2001:db8::{:x}", i % 9),
+                _ => writeln!(text, "host{n} A 10.0.1.{}", i % 3),
+            };
+        }
+        let (one, two) = (zone_of(&text, 1), zone_of(&text, 2));
+        assert_eq!(one.by_owner_order, two.by_owner_order);
+        assert_eq!(one.rrset_ranges, two.rrset_ranges);
+        assert_eq!(one.owners.starts, two.owners.starts);
+        assert_eq!(one.owners.slots, two.owners.slots);
+        assert_eq!(one.with_descendants, two.with_descendants);
+        // By owner text, then class and type; file order within (i = 2 made
+        // `x.y838.sub`, so `y838.sub` has records below it and none at it).
+        let order: Vec<&Record> = one
+            .by_owner_order
+            .iter()
+            .map(|&i| &one.records[i as usize])
+            .collect();
+        for (pair, index) in order.windows(2).zip(one.by_owner_order.windows(2)) {
+            let (a, b) = (pair[0], pair[1]);
+            let key = |r: &Record| (r.owner.clone(), r.class, r.rtype);
+            assert!(key(a) < key(b) || (key(a) == key(b) && index[0] < index[1]));
+        }
+        let sub = Name::parse("y838.sub.example.com.", None).expect("name");
+        assert!(one.has_descendants(&sub));
+        assert_eq!(one.at(&sub).count(), 0);
     }
 }
