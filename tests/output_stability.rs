@@ -54,3 +54,66 @@ fn a_corpus_sample_gives_the_same_bytes_as_before() {
     assert!(checked > 300, "the sample is the pinned one");
     assert!(differ.is_empty(), "output changed for {differ:?}");
 }
+
+/// A zone past the size parsed on two threads, with thousands of findings
+/// of several rules: the same bytes on one core and on two, and past the
+/// per-rule limit, the findings kept are the first in the file.
+#[test]
+fn a_large_zone_reads_the_same_on_one_core_and_two() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let zone = dir.path().join("big.example.zone");
+    let mut text = String::from("$ORIGIN big.example.\n$TTL 3600\n");
+    text.push_str("@ SOA ns1 hostmaster ( 1 7200 3600 1209600 300 )\n@ NS ns1\nns1 A 10.0.0.1\n");
+    let conflicts = 3000;
+    for i in 0..conflicts {
+        // Names sort in the reverse of file order.
+        let n = conflicts - i;
+        let _ = writeln!(text, "c{n:05} CNAME ns1\nc{n:05} A 10.0.0.2");
+        let _ = writeln!(
+            text,
+            "m{i} 86400 MX 10 nowhere{i}\nt{i} TXT ( \"a\"\n \"b\" )"
+        );
+        let _ = writeln!(
+            text,
+            "d{i} A 10.1.0.1\n  A 10.1.0.1\nh{i} 300 A 10.0.0.3\nh{i} 600 A 10.0.0.4"
+        );
+    }
+    while text.len() < 2 << 20 {
+        let _ = writeln!(text, "pad{} A 10.2.0.1", text.len());
+    }
+    std::fs::write(&zone, &text).expect("write zone");
+    let run = |jobs: &str| {
+        Command::new(env!("CARGO_BIN_EXE_tripline"))
+            .args(["--now", "2026-01-15T12:00:00Z", "check", "--format", "json"])
+            .args(["--fail-on", "never", "--jobs", jobs])
+            .arg(&zone)
+            .output()
+            .expect("tripline runs")
+    };
+    let (one, two) = (run("1"), run("2"));
+    assert!(one.status.success() && two.status.success());
+    assert_eq!(one.stdout, two.stdout, "one core and two differ");
+    let report: serde_json::Value = serde_json::from_slice(&one.stdout).expect("JSON");
+    let findings = report["findings"].as_array().expect("findings");
+    let lines_of = |rule: &str| -> Vec<u64> {
+        (findings.iter())
+            .filter(|f| f["rule"] == rule && !f["message"].as_str().unwrap_or("").contains("more"))
+            .filter_map(|f| f["line"].as_u64())
+            .collect()
+    };
+    let conflict_lines = lines_of("dns/cname-conflict");
+    assert!(conflict_lines.len() >= 100, "{}", conflict_lines.len());
+    // The first conflict is on line 6, then one every nine lines.
+    let expected: Vec<u64> = (0..conflict_lines.len() as u64)
+        .map(|k| 6 + 9 * k)
+        .collect();
+    assert_eq!(conflict_lines, expected);
+    for rule in [
+        "dns/dangling-target",
+        "dns/duplicate-record",
+        "dns/rrset-ttl-mismatch",
+    ] {
+        assert!(!lines_of(rule).is_empty(), "{rule} found nothing");
+    }
+}

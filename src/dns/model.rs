@@ -31,6 +31,22 @@ pub struct Zone {
     with_descendants: FxHashSet<Name>,
 }
 
+/// The records at one owner: by class, type and routing set, file order
+/// within each (the order of [`Zone::at`] and [`Zone::at_of_type`]).
+#[derive(Clone, Copy)]
+pub struct AtOwner<'z> {
+    zone: &'z Zone,
+    order: &'z [u32],
+}
+
+impl<'z> AtOwner<'z> {
+    /// Each record with its index in the file order.
+    pub fn records(self) -> impl Iterator<Item = (usize, &'z Record)> + Clone {
+        let records = &self.zone.records;
+        (self.order.iter()).map(move |&i| (i as usize, &records[i as usize]))
+    }
+}
+
 /// Records sharing owner, class, type and routing set.
 pub struct RRset<'z> {
     pub owner: &'z Name,
@@ -264,6 +280,15 @@ impl Zone {
             self.records[self.by_owner_order[i as usize] as usize]
                 .owner
                 .as_str()
+        })
+    }
+
+    /// Every owner's records, one owner at a time (owners ordered by
+    /// name): rules that look at each name once need no lookups.
+    pub fn owners(&self) -> impl Iterator<Item = AtOwner<'_>> {
+        self.owners.starts.windows(2).map(move |group| AtOwner {
+            zone: self,
+            order: &self.by_owner_order[group[0] as usize..group[1] as usize],
         })
     }
 

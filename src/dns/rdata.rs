@@ -106,23 +106,34 @@ impl RType {
     pub const DNAME: RType = RType(39);
 
     /// A mnemonic (`MX`) or the RFC 3597 form (`TYPE15`), case-insensitive.
+    /// No allocation: it runs once per record.
     pub fn parse(text: &str) -> Option<RType> {
-        let upper = text.to_ascii_uppercase();
-        if let Some(&(_, code)) = TYPES.iter().find(|(name, _)| *name == upper) {
+        if let Some(&(_, code)) = TYPES
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(text))
+        {
             return Some(RType(code));
         }
-        upper
-            .strip_prefix("TYPE")
-            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|d| d.parse().ok())
-            .map(RType)
+        let digits = text
+            .get(..4)
+            .filter(|prefix| prefix.eq_ignore_ascii_case("TYPE"))
+            .map(|_| &text[4..])?;
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse().ok().map(RType))
+            .flatten()
+    }
+
+    /// The mnemonic (`MX`), if the type has one; no allocation.
+    pub fn mnemonic(self) -> Option<&'static str> {
+        TYPES
+            .iter()
+            .find(|(_, code)| *code == self.0)
+            .map(|(name, _)| *name)
     }
 
     pub fn name(self) -> String {
-        TYPES.iter().find(|(_, code)| *code == self.0).map_or_else(
-            || format!("TYPE{}", self.0),
-            |(name, _)| (*name).to_string(),
-        )
+        self.mnemonic()
+            .map_or_else(|| format!("TYPE{}", self.0), str::to_string)
     }
 
     /// The types a failover or cutover changes: an address behind a name.
@@ -393,7 +404,7 @@ fn hex(text: &str) -> Result<Vec<u8>, String> {
 /// `TYPEnnn`, they must use the RFC 3597 `\\#` form.
 fn is_typed(rtype: RType) -> bool {
     matches!(
-        rtype.name().as_str(),
+        rtype.mnemonic().unwrap_or(""),
         "A" | "AAAA"
             | "CNAME"
             | "DNAME"
@@ -485,7 +496,7 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
         }
         return Ok(RData::Generic(bytes.into()));
     }
-    match rtype.name().as_str() {
+    match rtype.mnemonic().unwrap_or("") {
         "A" => {
             exactly(fields, 1, rtype)?;
             fields[0]
@@ -561,7 +572,7 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
             })))
         }
         "DS" | "CDS" | "TLSA" | "SMIMEA" | "SSHFP" => {
-            let numeric = match rtype.name().as_str() {
+            let numeric = match rtype.mnemonic().unwrap_or("") {
                 "DS" | "CDS" | "TLSA" | "SMIMEA" => 3,
                 _ => 2,
             };
@@ -569,7 +580,7 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
                 return Err(format!("unexpected end of input in {rtype} record"));
             }
             for (i, f) in fields.iter().take(numeric).enumerate() {
-                let ok = if i == 0 && matches!(rtype.name().as_str(), "DS" | "CDS") {
+                let ok = if i == 0 && matches!(rtype.mnemonic(), Some("DS" | "CDS")) {
                     f.text.parse::<u16>().is_ok()
                 } else {
                     f.text.parse::<u8>().is_ok()
@@ -605,7 +616,11 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
         }
         "EUI48" | "EUI64" => {
             exactly(fields, 1, rtype)?;
-            let groups = if rtype.name() == "EUI48" { 6 } else { 8 };
+            let groups = if rtype.mnemonic() == Some("EUI48") {
+                6
+            } else {
+                8
+            };
             let parts: Vec<&str> = fields[0].text.split('-').collect();
             let ok = parts.len() == groups
                 && parts

@@ -172,19 +172,28 @@ pub fn parse_ttl(text: &str) -> Option<u32> {
     u32::try_from(total).ok()
 }
 
+/// A class mnemonic or `CLASSnnn`, case-insensitive; no allocation (every
+/// record's fields are tried as a class).
 fn parse_class(text: &str) -> Option<u16> {
-    match text.to_ascii_uppercase().as_str() {
-        "IN" => Some(1),
-        "CS" => Some(2),
-        "CH" => Some(3),
-        "HS" => Some(4),
-        "NONE" => Some(254),
-        "ANY" => Some(255),
-        upper => upper
-            .strip_prefix("CLASS")
-            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|d| d.parse().ok()),
+    const CLASSES: [(&str, u16); 6] = [
+        ("IN", 1),
+        ("CS", 2),
+        ("CH", 3),
+        ("HS", 4),
+        ("NONE", 254),
+        ("ANY", 255),
+    ];
+    if let Some(&(_, class)) = CLASSES
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(text))
+    {
+        return Some(class);
     }
+    text.get(..5)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("CLASS"))
+        .map(|_| &text[5..])
+        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|d| d.parse().ok())
 }
 
 #[derive(Clone)]
@@ -597,8 +606,8 @@ impl<'s> Parser<'s> {
                         return;
                     }
                 }
-            } else if class.is_none() && parse_class(&t).is_some() {
-                class = parse_class(&t);
+            } else if let Some(written) = class.is_none().then(|| parse_class(&t)).flatten() {
+                class = Some(written);
             } else {
                 break;
             }
@@ -628,7 +637,9 @@ impl<'s> Parser<'s> {
             return;
         };
         i += 1;
-        if rtype.name() == "NSEC3" && !owner.first_label().bytes().all(rdata::is_base32hex) {
+        if rtype.mnemonic() == Some("NSEC3")
+            && !owner.first_label().bytes().all(rdata::is_base32hex)
+        {
             self.error(
                 owner_span,
                 format!("bad owner name `{}`: an NSEC3 owner's first label is an unpadded base32hex hash", owner),
@@ -656,7 +667,7 @@ impl<'s> Parser<'s> {
         } else {
             at(i).to(at(tokens.len() - 1))
         };
-        let generic_type = type_text.to_ascii_uppercase().starts_with("TYPE");
+        let generic_type = (type_text.get(..4)).is_some_and(|t| t.eq_ignore_ascii_case("TYPE"));
         let rdata = match rdata::parse_written(rtype, generic_type, &fields, state.origin.as_ref())
         {
             Ok(rdata) => rdata,

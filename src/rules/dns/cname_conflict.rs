@@ -73,18 +73,23 @@ fn check_dnames(zone: &Zone, out: &mut Checker<'_>) {
 }
 
 fn check_cnames(zone: &Zone, out: &mut Checker<'_>) {
-    let mut seen = HashSet::new();
-    // A flattened apex CNAME (Cloudflare) is answered as A/AAAA: no conflict.
-    let cnames = zone
-        .records
-        .iter()
-        .filter(|r| r.rtype == RType::CNAME && r.pseudo() != Some(&Pseudo::FlattenedCname));
-    for record in cnames {
-        if !seen.insert(&record.owner) {
-            continue;
-        }
+    // Each name's first CNAME in the file; a flattened apex CNAME
+    // (Cloudflare) is answered as A/AAAA: no conflict. Names are taken in
+    // the file order of those CNAMEs, the order findings are recorded in.
+    let mut with_cname: Vec<_> = (zone.owners())
+        .filter_map(|at_owner| {
+            (at_owner.records())
+                .filter(|(_, r)| {
+                    r.rtype == RType::CNAME && r.pseudo() != Some(&Pseudo::FlattenedCname)
+                })
+                .min_by_key(|&(index, _)| index)
+                .map(|(index, record)| (index, record, at_owner))
+        })
+        .collect();
+    with_cname.sort_unstable_by_key(|&(index, _, _)| index);
+    for (_, record, at_owner) in with_cname {
+        let records = at_owner.records();
         let span = record.span;
-        let cnames: Vec<_> = zone.at_of_type(&record.owner, RType::CNAME).collect();
         if record.owner == zone.origin {
             out.report(Finding::new(
                 &RULE,
@@ -94,6 +99,10 @@ fn check_cnames(zone: &Zone, out: &mut Checker<'_>) {
             ));
             continue;
         }
+        let cnames: Vec<_> = (records.clone())
+            .filter(|(_, r)| r.rtype == RType::CNAME)
+            .map(|(_, r)| r)
+            .collect();
         if cnames.len() > 1 {
             let mut f = Finding::new(
                 &RULE,
@@ -108,9 +117,9 @@ fn check_cnames(zone: &Zone, out: &mut Checker<'_>) {
             f = f.related(span, "first CNAME");
             out.report(f);
         }
-        let others: Vec<_> = zone
-            .at(&record.owner)
-            .filter(|r| r.rtype != RType::CNAME && !COEXISTING.contains(&r.rtype.0))
+        let others: Vec<_> = records
+            .filter(|(_, r)| r.rtype != RType::CNAME && !COEXISTING.contains(&r.rtype.0))
+            .map(|(_, r)| r)
             .collect();
         if let Some(other) = others.first() {
             let types: Vec<String> = others.iter().map(|r| r.rtype.name()).collect();

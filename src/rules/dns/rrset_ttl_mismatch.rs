@@ -19,7 +19,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
     for set in zone.rrsets() {
         // An RRSIG set holds the signatures of several types, whose TTLs
         // follow the RRsets they cover (RFC 4034 §3).
-        if set.rtype.name() == "RRSIG" {
+        if set.rtype.mnemonic() == Some("RRSIG") {
             continue;
         }
         let first = set.records[0];
