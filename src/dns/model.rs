@@ -29,6 +29,8 @@ pub struct Zone {
     /// Names with records below them (every ancestor of an owner, down to
     /// the origin): they exist even without records of their own.
     with_descendants: FxHashSet<Name>,
+    /// Per record: its target's owner group plus one, 0 for none.
+    targets: Vec<u32>,
 }
 
 /// The records at one owner: by class, type and routing set, file order
@@ -40,6 +42,16 @@ pub struct AtOwner<'z> {
 }
 
 impl<'z> AtOwner<'z> {
+    /// The name has no records.
+    pub fn is_empty(self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The records of one type (see [`Zone::at_of_type`]).
+    pub fn of_type(self, rtype: RType) -> impl Iterator<Item = &'z Record> {
+        of_type_in(&self.zone.records, self.order, rtype)
+    }
+
     /// Each record with its index in the file order.
     pub fn records(self) -> impl Iterator<Item = (usize, &'z Record)> + Clone {
         let records = &self.zone.records;
@@ -108,22 +120,79 @@ impl OwnerIndex {
         OwnerIndex { starts, slots }
     }
 
-    /// The range of the order holding the records at `name`.
-    fn range<'a>(&self, name: &str, owner_at: impl Fn(u32) -> &'a str) -> std::ops::Range<usize> {
+    /// The group of the records at `name`.
+    fn group<'a>(&self, name: &str, owner_at: impl Fn(u32) -> &'a str) -> Option<usize> {
         let mask = self.slots.len() - 1;
         let mut at = text_hash(name) as usize & mask;
         loop {
             let g = match self.slots[at] {
-                0 => return 0..0,
+                0 => return None,
                 slot => (slot - 1) as usize,
             };
-            let (start, end) = (self.starts[g], self.starts[g + 1]);
-            if owner_at(start) == name {
-                return start as usize..end as usize;
+            if owner_at(self.starts[g]) == name {
+                return Some(g);
             }
             at = (at + 1) & mask;
         }
     }
+
+    /// The range of the order holding group `g`.
+    fn span_of(&self, g: usize) -> std::ops::Range<usize> {
+        self.starts[g] as usize..self.starts[g + 1] as usize
+    }
+}
+
+/// The records of one type in an owner's part of the order: per class,
+/// the records of one type stand together, found by binary search, never
+/// by a scan (a hostile zone puts 40,000 records at one name, and rules
+/// ask once per record).
+fn of_type_in<'z>(
+    records: &'z [Record],
+    mut rest: &'z [u32],
+    rtype: RType,
+) -> impl Iterator<Item = &'z Record> + 'z {
+    let record = move |i: &u32| &records[*i as usize];
+    let mut current: &'z [u32] = &[];
+    std::iter::from_fn(move || loop {
+        if let Some((first, tail)) = current.split_first() {
+            current = tail;
+            return Some(record(first));
+        }
+        let class = record(rest.first()?).class;
+        let class_end = rest.partition_point(|i| record(i).class == class);
+        let class_group = &rest[..class_end];
+        let start = class_group.partition_point(|i| record(i).rtype < rtype);
+        let end = class_group.partition_point(|i| record(i).rtype <= rtype);
+        current = &class_group[start..end];
+        rest = &rest[class_end..];
+    })
+}
+
+/// For each record, the owner group its target name (CNAME, DNAME, NS,
+/// PTR, MX, SRV) falls in, plus one; 0 when it has none or the name has no
+/// records. Looked up once here, where rules would each look it up again.
+fn resolve_targets(
+    records: &[Record],
+    order: &[u32],
+    owners: &OwnerIndex,
+    jobs: usize,
+) -> Vec<u32> {
+    let owner_at = |i: u32| records[order[i as usize] as usize].owner.as_str();
+    let resolve = |part: &[Record]| -> Vec<u32> {
+        (part.iter())
+            .map(|r| {
+                let group = r
+                    .rdata
+                    .target()
+                    .and_then(|t| owners.group(t.as_str(), owner_at));
+                group.map_or(0, |g| g as u32 + 1)
+            })
+            .collect()
+    };
+    let (first, second) = records.split_at(records.len() / 2);
+    let (mut targets, rest) = crate::parallel::join(jobs, || resolve(first), || resolve(second));
+    targets.extend(rest);
+    targets
 }
 
 /// A record's place in the owner order, in 16 bytes: the first twelve
@@ -218,10 +287,17 @@ fn with_descendants(
     origin: &Name,
 ) -> FxHashSet<Name> {
     let mut names = FxHashSet::default();
+    let origin = origin.as_str();
     for &start in &starts[..starts.len() - 1] {
         let owner = &records[order[start as usize] as usize].owner;
         for parent in owner.suffixes() {
-            if !super::name::text_at_or_below(parent, origin.as_str()) || names.contains(parent) {
+            // Most owners are children of the origin: a parent as long as
+            // the origin and at or below it is the origin, no hash needed.
+            let is_origin = parent.len() == origin.len();
+            if !super::name::text_at_or_below(parent, origin)
+                || (is_origin && !names.is_empty())
+                || names.contains(parent)
+            {
                 break;
             }
             if let Ok(name) = Name::parse(parent, None) {
@@ -260,6 +336,7 @@ impl Zone {
             },
             || OwnerIndex::build(&records, &order, starts.clone()),
         );
+        let targets = resolve_targets(&records, &order, &owners, jobs);
         Zone {
             origin,
             origin_inferred: None,
@@ -271,16 +348,28 @@ impl Zone {
             rrset_ranges,
             owners,
             with_descendants,
+            targets,
         }
+    }
+
+    /// The records at record `i`'s target name (CNAME, DNAME, NS, PTR, MX,
+    /// SRV): [`Zone::at`] of the target, found when the zone was built.
+    pub fn at_target(&self, i: usize) -> AtOwner<'_> {
+        let order = match self.targets.get(i) {
+            Some(&g) if g > 0 => &self.by_owner_order[self.owners.span_of(g as usize - 1)],
+            _ => &[],
+        };
+        AtOwner { zone: self, order }
     }
 
     /// The range of `by_owner_order` holding the records at `name`.
     fn owner_range(&self, name: &str) -> std::ops::Range<usize> {
-        self.owners.range(name, |i| {
+        let owner_at = |i: u32| {
             self.records[self.by_owner_order[i as usize] as usize]
                 .owner
                 .as_str()
-        })
+        };
+        (self.owners.group(name, owner_at)).map_or(0..0, |g| self.owners.span_of(g))
     }
 
     /// Every owner's records, one owner at a time (owners ordered by
@@ -317,21 +406,11 @@ impl Zone {
 
     /// [`Zone::at_of_type`] by the name's text.
     fn of_type_at(&self, name: &str, rtype: RType) -> impl Iterator<Item = &Record> {
-        let record = |i: &u32| &self.records[*i as usize];
-        // Within a name the order is (class, type, set): per class, the
-        // records of one type stand together.
-        let mut rest = &self.by_owner_order[self.owner_range(name)];
-        let mut groups = Vec::with_capacity(1);
-        while let Some(first) = rest.first() {
-            let class = record(first).class;
-            let class_end = rest.partition_point(|i| record(i).class == class);
-            let class_group = &rest[..class_end];
-            let start = class_group.partition_point(|i| record(i).rtype < rtype);
-            let end = class_group.partition_point(|i| record(i).rtype <= rtype);
-            groups.push(&class_group[start..end]);
-            rest = &rest[class_end..];
-        }
-        groups.into_iter().flatten().map(record)
+        of_type_in(
+            &self.records,
+            &self.by_owner_order[self.owner_range(name)],
+            rtype,
+        )
     }
 
     pub fn soa(&self) -> Option<(&Record, &Soa)> {
@@ -442,6 +521,7 @@ mod tests {
                 0 => writeln!(text, "a-very-long-shared-prefix-{n} A 10.0.0.{}", i % 250),
                 1 => writeln!(text, "a-very-long-shared-prefix-{n} CH TXT \"{i}\""),
                 2 => writeln!(text, "x.y{n}.sub MX {} mail", i % 7),
+                3 if i % 3 == 0 => writeln!(text, "w{n} CNAME host{}", n / 2),
                 3 => writeln!(text, "host{n} AAAA 2001:db8::{:x}", i % 9),
                 _ => writeln!(text, "host{n} A 10.0.1.{}", i % 3),
             };
@@ -464,6 +544,33 @@ mod tests {
             let key = |r: &Record| (r.owner.clone(), r.class, r.rtype);
             assert!(key(a) < key(b) || (key(a) == key(b) && index[0] < index[1]));
         }
+        // A target's records, found once, are those found by its name.
+        let mut resolved = 0;
+        for (i, record) in one.records.iter().enumerate() {
+            let Some(target) = record.rdata.target() else {
+                continue;
+            };
+            let by_name: Vec<*const Record> = one.at(target).map(std::ptr::from_ref).collect();
+            let found: Vec<*const Record> = (one.at_target(i).records())
+                .map(|(_, r)| std::ptr::from_ref(r))
+                .collect();
+            assert_eq!(by_name, found);
+            for rtype in [RType::A, RType::AAAA, RType::TXT] {
+                let by_name: Vec<_> = one
+                    .at_of_type(target, rtype)
+                    .map(std::ptr::from_ref)
+                    .collect();
+                let found: Vec<_> = one
+                    .at_target(i)
+                    .of_type(rtype)
+                    .map(std::ptr::from_ref)
+                    .collect();
+                assert_eq!(by_name, found);
+            }
+            resolved += usize::from(!found.is_empty());
+        }
+        assert!(resolved > 1000, "{resolved}");
+        assert_eq!(one.targets, two.targets);
         let sub = Name::parse("y838.sub.example.com.", None).expect("name");
         assert!(one.has_descendants(&sub));
         assert_eq!(one.at(&sub).count(), 0);

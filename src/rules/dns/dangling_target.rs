@@ -35,7 +35,7 @@ fn covered_by_wildcard(zone: &Zone, name: &Name) -> bool {
 }
 
 fn check(zone: &Zone, out: &mut Checker<'_>) {
-    for record in &zone.records {
+    for (i, record) in zone.records.iter().enumerate() {
         if ![RType::CNAME, RType::MX, RType::NS, RType::SRV].contains(&record.rtype) {
             continue;
         }
@@ -46,7 +46,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         if target.as_str() == "." || !zone.is_authoritative_for(target) {
             continue;
         }
-        if zone.has_name(target) || covered_by_wildcard(zone, target) {
+        if !zone.at_target(i).is_empty() || covered_by_wildcard(zone, target) {
             continue;
         }
         // A name with children exists (empty non-terminal).

@@ -17,11 +17,15 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(zone: &Zone, out: &mut Checker<'_>) {
-    for record in zone.records.iter().filter(|r| r.rtype == RType::NS) {
+    let ns = (zone.records.iter().enumerate()).filter(|(_, r)| r.rtype == RType::NS);
+    for (i, record) in ns {
         let Some(host) = record.rdata.target() else {
             continue;
         };
-        if !zone.contains(host) || zone.has_address(host) {
+        let at_host = zone.at_target(i);
+        let has_address = at_host.of_type(RType::A).next().is_some()
+            || at_host.of_type(RType::AAAA).next().is_some();
+        if !zone.contains(host) || has_address {
             continue;
         }
         let place = if record.owner == zone.origin {

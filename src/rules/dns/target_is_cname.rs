@@ -29,7 +29,7 @@ fn looks_like_ip(target: &str, origin: &str) -> bool {
 }
 
 fn check(zone: &Zone, out: &mut Checker<'_>) {
-    for record in &zone.records {
+    for (i, record) in zone.records.iter().enumerate() {
         if ![RType::MX, RType::NS, RType::SRV].contains(&record.rtype) {
             continue;
         }
@@ -49,7 +49,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
             ));
             continue;
         }
-        if let Some(cname) = zone.at_of_type(target, RType::CNAME).next() {
+        if let Some(cname) = zone.at_target(i).of_type(RType::CNAME).next() {
             out.report(
                 Finding::new(
                     &RULE,
