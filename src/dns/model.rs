@@ -6,7 +6,6 @@ use super::rdata::{RData, RType, Soa};
 use super::zone::Record;
 use crate::source::FileId;
 use rustc_hash::FxHashSet;
-use std::collections::HashSet;
 
 pub struct Zone {
     pub origin: Name,
@@ -104,20 +103,22 @@ fn text_hash(text: &str) -> u64 {
 }
 
 impl OwnerIndex {
-    /// The index of the owner groups starting at `starts` (plus the end).
-    fn build(records: &[Record], order: &[u32], starts: Vec<u32>) -> OwnerIndex {
-        let owner = |i: u32| records[order[i as usize] as usize].owner.as_str();
+    /// The slots of an index of the owner groups of `owners`.
+    fn slots(owners: &OwnerOrder) -> Vec<u32> {
+        let starts = &owners.starts;
         let groups = starts.len() - 1;
         let mut slots = vec![0u32; (groups * 2).next_power_of_two().max(2)];
+        // At most 2^32 slots: the hash's low 32 bits pick one.
         let mask = slots.len() - 1;
         for (g, &start) in starts[..groups].iter().enumerate() {
-            let mut at = text_hash(owner(start)) as usize & mask;
+            let hash = owners.hashes[owners.order[start as usize] as usize];
+            let mut at = hash as usize & mask;
             while slots[at] != 0 {
                 at = (at + 1) & mask;
             }
             slots[at] = g as u32 + 1;
         }
-        OwnerIndex { starts, slots }
+        slots
     }
 
     /// The group of the records at `name`.
@@ -218,48 +219,107 @@ fn compare_keys(records: &[Record], a: u128, b: u128) -> std::cmp::Ordering {
     })
 }
 
-/// Record indexes grouped by owner, then by RRset key; file order within
-/// each. On two threads, each sorts half and the halves are merged.
-fn owner_order(records: &[Record], jobs: usize) -> Vec<u32> {
-    let mut keys: Vec<u128> = (records.iter().enumerate())
-        .map(|(i, r)| order_key(r, i))
-        .collect();
-    let sort = |keys: &mut [u128]| keys.sort_unstable_by(|&a, &b| compare_keys(records, a, b));
+/// The owner order and where it stands, built by [`owner_order`].
+struct OwnerOrder {
+    /// Record indexes grouped by owner, then by RRset key, file order
+    /// within each.
+    order: Vec<u32>,
+    /// Where each owner's records start in `order`, plus the end.
+    starts: Vec<u32>,
+    /// Each record's owner hash ([`text_hash`], low 32 bits), taken while
+    /// the records are read in file order.
+    hashes: Vec<u32>,
+}
+
+/// Sorts the records into the owner order. On two threads, each makes
+/// the keys of half the records and sorts them, and the halves are merged.
+fn owner_order(records: &[Record], jobs: usize) -> OwnerOrder {
+    let keyed = |from: usize, part: &[Record]| -> (Vec<u128>, Vec<u32>) {
+        let mut keys: Vec<u128> = (part.iter().enumerate())
+            .map(|(i, r)| order_key(r, from + i))
+            .collect();
+        let hashes = part
+            .iter()
+            .map(|r| text_hash(r.owner.as_str()) as u32)
+            .collect();
+        keys.sort_unstable_by(|&a, &b| compare_keys(records, a, b));
+        (keys, hashes)
+    };
+    let mut order = Ordered::new(records);
     if jobs < 2 {
-        sort(&mut keys);
-        return keys.into_iter().map(|k| k as u32).collect();
+        let (keys, hashes) = keyed(0, records);
+        keys.iter().for_each(|&k| order.push(k));
+        return order.finish(hashes);
     }
-    let (left, right) = keys.split_at_mut(records.len() / 2);
-    crate::parallel::join(jobs, || sort(left), || sort(right));
-    let (left, right) = keys.split_at(records.len() / 2);
-    let mut order = Vec::with_capacity(keys.len());
+    let mid = records.len() / 2;
+    let ((left, mut hashes), (right, right_hashes)) = crate::parallel::join(
+        jobs,
+        || keyed(0, &records[..mid]),
+        || keyed(mid, &records[mid..]),
+    );
+    hashes.extend(right_hashes);
     let (mut i, mut j) = (0, 0);
     while i < left.len() && j < right.len() {
         if compare_keys(records, right[j], left[i]).is_lt() {
-            order.push(right[j] as u32);
+            order.push(right[j]);
             j += 1;
         } else {
-            order.push(left[i] as u32);
+            order.push(left[i]);
             i += 1;
         }
     }
-    order.extend(left[i..].iter().chain(&right[j..]).map(|&k| k as u32));
-    order
+    left[i..]
+        .iter()
+        .chain(&right[j..])
+        .for_each(|&k| order.push(k));
+    order.finish(hashes)
+}
+
+/// The owner order as it is made, key by key: where two neighbours' owner
+/// prefixes differ, so do their owners, and no record is read.
+struct Ordered<'r> {
+    records: &'r [Record],
+    order: Vec<u32>,
+    starts: Vec<u32>,
+    previous: Option<u128>,
+}
+
+impl<'r> Ordered<'r> {
+    fn new(records: &'r [Record]) -> Self {
+        Ordered {
+            records,
+            order: Vec::with_capacity(records.len()),
+            starts: Vec::new(),
+            previous: None,
+        }
+    }
+
+    fn push(&mut self, key: u128) {
+        let new_owner = self.previous.is_none_or(|previous| {
+            previous >> 32 != key >> 32 || {
+                let owner = |k: u128| &self.records[k as u32 as usize].owner;
+                owner(previous) != owner(key)
+            }
+        });
+        if new_owner {
+            self.starts.push(self.order.len() as u32);
+        }
+        self.order.push(key as u32);
+        self.previous = Some(key);
+    }
+
+    fn finish(mut self, hashes: Vec<u32>) -> OwnerOrder {
+        self.starts.push(self.order.len() as u32);
+        OwnerOrder {
+            order: self.order,
+            starts: self.starts,
+            hashes,
+        }
+    }
 }
 
 /// Zones with fewer records are indexed on one thread.
 const WORTH_THREADS: usize = 1 << 16;
-
-/// Where each owner's records start in `order`, plus its end.
-fn owner_starts(records: &[Record], order: &[u32]) -> Vec<u32> {
-    let owner = |i: usize| records[order[i] as usize].owner.as_str();
-    let mut starts: Vec<u32> = (0..order.len())
-        .filter(|&i| i == 0 || owner(i) != owner(i - 1))
-        .map(|i| i as u32)
-        .collect();
-    starts.push(order.len() as u32);
-    starts
-}
 
 /// Each RRset's range in `order`: owner groups split where the key changes.
 fn rrset_ranges(records: &[Record], order: &[u32], starts: &[u32]) -> Vec<(u32, u32)> {
@@ -279,18 +339,13 @@ fn rrset_ranges(records: &[Record], order: &[u32], starts: &[u32]) -> Vec<(u32, 
     ranges
 }
 
-/// Names with records below them, down to the origin.
-fn with_descendants(
-    records: &[Record],
-    order: &[u32],
-    starts: &[u32],
-    origin: &Name,
-) -> FxHashSet<Name> {
+/// Names with records below them, down to the origin. Records are read
+/// in file order, one after the other, not in the owner order.
+fn with_descendants(records: &[Record], origin: &Name) -> FxHashSet<Name> {
     let mut names = FxHashSet::default();
     let origin = origin.as_str();
-    for &start in &starts[..starts.len() - 1] {
-        let owner = &records[order[start as usize] as usize].owner;
-        for parent in owner.suffixes() {
+    for record in records {
+        for parent in record.owner.suffixes() {
             // Most owners are children of the origin: a parent as long as
             // the origin and at or below it is the origin, no hash needed.
             let is_origin = parent.len() == origin.len();
@@ -324,18 +379,18 @@ impl Zone {
         } else {
             jobs
         };
-        let order = owner_order(&records, jobs);
-        let starts = owner_starts(&records, &order);
-        let ((rrset_ranges, with_descendants), owners) = crate::parallel::join(
+        let (owner_order, with_descendants) = crate::parallel::join(
             jobs,
-            || {
-                (
-                    rrset_ranges(&records, &order, &starts),
-                    with_descendants(&records, &order, &starts, &origin),
-                )
-            },
-            || OwnerIndex::build(&records, &order, starts.clone()),
+            || owner_order(&records, jobs),
+            || with_descendants(&records, &origin),
         );
+        let (rrset_ranges, slots) = crate::parallel::join(
+            jobs,
+            || rrset_ranges(&records, &owner_order.order, &owner_order.starts),
+            || OwnerIndex::slots(&owner_order),
+        );
+        let OwnerOrder { order, starts, .. } = owner_order;
+        let owners = OwnerIndex { starts, slots };
         let targets = resolve_targets(&records, &order, &owners, jobs);
         Zone {
             origin,
@@ -433,7 +488,7 @@ impl Zone {
     }
 
     /// The names NS records point to, anywhere in the zone.
-    pub fn name_server_hosts(&self) -> HashSet<&Name> {
+    pub fn name_server_hosts(&self) -> FxHashSet<&Name> {
         (self.records.iter())
             .filter_map(|r| match &r.rdata {
                 RData::Target(host) if r.rtype == RType::NS => Some(host),
