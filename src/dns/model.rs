@@ -64,7 +64,22 @@ pub struct RRset<'z> {
     pub rtype: RType,
     /// The routing set (Route 53 `SetIdentifier`), if any.
     pub set_id: Option<&'z str>,
-    pub records: Vec<&'z Record>,
+    /// The set's place in the owner order (never empty).
+    order: &'z [u32],
+    all: &'z [Record],
+}
+
+impl<'z> RRset<'z> {
+    /// The set's records, in file order.
+    pub fn records(&self) -> impl Iterator<Item = &'z Record> + Clone + 'z {
+        let all = self.all;
+        self.order.iter().map(move |&i| &all[i as usize])
+    }
+
+    /// The set's first record in the file.
+    pub fn first(&self) -> &'z Record {
+        &self.all[self.order[0] as usize]
+    }
 }
 
 /// What makes records one RRset, besides their owner.
@@ -497,20 +512,18 @@ impl Zone {
             .collect()
     }
 
-    /// The RRsets, made one at a time from a precomputed index: rules that
-    /// walk every set of a million-record zone allocate one set at a time.
+    /// The RRsets, views of a precomputed index: walking every set of a
+    /// million-record zone allocates nothing.
     pub fn rrsets(&self) -> impl Iterator<Item = RRset<'_>> {
         self.rrset_ranges.iter().map(move |&(start, end)| {
-            let records: Vec<&Record> = self.by_owner_order[start as usize..end as usize]
-                .iter()
-                .map(|&i| &self.records[i as usize])
-                .collect();
-            let first = records[0];
+            let order = &self.by_owner_order[start as usize..end as usize];
+            let first = &self.records[order[0] as usize];
             RRset {
                 owner: &first.owner,
                 rtype: first.rtype,
                 set_id: first.set_id(),
-                records,
+                order,
+                all: &self.records,
             }
         })
     }

@@ -104,6 +104,7 @@ impl RType {
     pub const AAAA: RType = RType(28);
     pub const SRV: RType = RType(33);
     pub const DNAME: RType = RType(39);
+    pub const RRSIG: RType = RType(46);
 
     /// A mnemonic (`MX`) or the RFC 3597 form (`TYPE15`), case-insensitive.
     /// No allocation: it runs once per record.

@@ -196,7 +196,7 @@ fn repo_sets<'z>(net: &Net, zone: &'z Zone) -> BTreeMap<Key, Vec<&'z Record>> {
         }
         sets.entry((set.owner.clone(), set.rtype))
             .or_default()
-            .extend(set.records);
+            .extend(set.records());
     }
     sets
 }

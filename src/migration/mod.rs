@@ -273,11 +273,11 @@ fn collect<'z>(zones: &[&'z Zone], options: &DiffOptions) -> BTreeMap<SetKey, Ve
             }
             let key = SetKey {
                 owner: set.owner.clone(),
-                class: set.records[0].class,
+                class: set.first().class,
                 rtype: set.rtype,
                 set_id: set.set_id.map(str::to_string),
             };
-            sets.entry(key).or_default().extend(set.records);
+            sets.entry(key).or_default().extend(set.records());
         }
     }
     sets

@@ -17,8 +17,8 @@ pub const RULE: Rule = Rule {
 
 fn check(zone: &Zone, out: &mut Checker<'_>) {
     for set in zone.rrsets() {
-        for (i, record) in set.records.iter().enumerate() {
-            let Some(first) = set.records[..i].iter().find(|r| r.rdata == record.rdata) else {
+        for (i, record) in set.records().enumerate() {
+            let Some(first) = set.records().take(i).find(|r| r.rdata == record.rdata) else {
                 continue;
             };
             out.report(

@@ -2,6 +2,7 @@
 //! servers each pick one, so the TTL you set is not the one served.
 
 use crate::dns::model::Zone;
+use crate::dns::rdata::RType;
 use crate::finding::{Finding, Severity};
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
@@ -19,11 +20,11 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
     for set in zone.rrsets() {
         // An RRSIG set holds the signatures of several types, whose TTLs
         // follow the RRsets they cover (RFC 4034 §3).
-        if set.rtype.mnemonic() == Some("RRSIG") {
+        if set.rtype == RType::RRSIG {
             continue;
         }
-        let first = set.records[0];
-        let Some(other) = set.records.iter().find(|r| r.ttl != first.ttl) else {
+        let first = set.first();
+        let Some(other) = set.records().find(|r| r.ttl != first.ttl) else {
             continue;
         };
         out.report(
