@@ -97,8 +97,10 @@ pub fn decode(block: &Block<'_>) -> Decoded {
     }
 }
 
+/// Substring search in linear time (a window-by-window compare was most
+/// of reading a CA bundle).
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 fn line_end(bytes: &[u8], from: usize) -> usize {
