@@ -11,15 +11,9 @@ use super::rdata::{self, Field, RData, RType};
 use crate::source::{FileId, Sources, Span};
 use std::borrow::Cow;
 
+mod directives;
 mod generate;
 mod halves;
-
-/// `$INCLUDE` chains deeper than this are reported, not followed.
-const MAX_INCLUDE_DEPTH: usize = 16;
-/// Bytes one zone may read again through `$INCLUDE` (a file included a
-/// second time, and every time after): a real zone includes each file once,
-/// while files that include each other twice per level grow exponentially.
-const MAX_REPEATED_INCLUDE_BYTES: usize = 8 << 20;
 
 #[derive(Clone, Debug)]
 pub struct Record {
@@ -395,137 +389,6 @@ impl<'s> Parser<'s> {
     fn entry_span(file: FileId, entry: &Entry) -> Span {
         let end = entry.tokens.last().map_or(entry.line_start, |t| t.end);
         Span::new(file, entry.line_start as usize, end as usize)
-    }
-
-    fn directive(
-        &mut self,
-        file: FileId,
-        src: &[u8],
-        entry: &Entry,
-        state: &mut State,
-        chain: &mut Vec<FileId>,
-    ) {
-        let tokens = &entry.tokens;
-        let name = tokens[0].text(src).to_ascii_uppercase();
-        let arg = |i: usize| tokens.get(i).map(|t| t.text(src).into_owned());
-        let whole = Self::entry_span(file, entry);
-        match name.as_str() {
-            "$ORIGIN" => match arg(1) {
-                Some(text) => match Name::parse(&text, state.origin.as_ref()) {
-                    Ok(origin) => {
-                        if self.out.origin.is_none() {
-                            self.out.origin = Some(origin.clone());
-                        }
-                        state.origin = Some(origin);
-                    }
-                    Err(e) => self.error(Self::span(file, &tokens[1]), format!("$ORIGIN: {e}")),
-                },
-                None => self.error(whole, "$ORIGIN needs a name"),
-            },
-            "$TTL" => match arg(1).as_deref().map(parse_ttl) {
-                Some(Some(ttl)) => {
-                    let ttl = self.within_max_ttl(ttl, Self::span(file, &tokens[1]));
-                    self.out.ttl_directives.push((whole, ttl));
-                    state.default_ttl = Some(ttl);
-                    state.default_ttl_directive =
-                        u16::try_from(self.out.ttl_directives.len()).unwrap_or(u16::MAX);
-                }
-                Some(None) => self.error(
-                    Self::span(file, &tokens[1]),
-                    format!("bad TTL `{}` in $TTL", arg(1).unwrap_or_default()),
-                ),
-                None => self.error(whole, "$TTL needs a value"),
-            },
-            "$INCLUDE" => self.include(file, entry, src, state, chain),
-            "$GENERATE" => self.generate(file, src, entry, state),
-            _ => self.error(
-                Self::span(file, &tokens[0]),
-                format!("unknown $ directive `{}`", tokens[0].text(src)),
-            ),
-        }
-    }
-
-    fn include(
-        &mut self,
-        file: FileId,
-        entry: &Entry,
-        src: &[u8],
-        state: &mut State,
-        chain: &mut Vec<FileId>,
-    ) {
-        let tokens = &entry.tokens;
-        let Some(target) = tokens.get(1) else {
-            self.error(Self::entry_span(file, entry), "$INCLUDE needs a file name");
-            return;
-        };
-        let target_span = Self::span(file, target);
-        let text = target.text(src).into_owned();
-        let base = self
-            .sources
-            .get(file)
-            .path
-            .parent()
-            .map(std::path::Path::to_path_buf)
-            .unwrap_or_default();
-        let path = base.join(&text);
-        let included = match self.sources.load(&path) {
-            Ok(id) => id,
-            Err(e) => {
-                self.error(target_span, format!("$INCLUDE `{text}`: {e}"));
-                return;
-            }
-        };
-        if chain.contains(&included) {
-            self.error(
-                target_span,
-                format!("$INCLUDE `{text}` includes a file already being read: an include cycle"),
-            );
-            return;
-        }
-        if chain.len() >= MAX_INCLUDE_DEPTH {
-            self.error(
-                target_span,
-                format!("$INCLUDE nested deeper than {MAX_INCLUDE_DEPTH} files; not followed"),
-            );
-            return;
-        }
-        if !self.included_once.insert(included) {
-            let size = self.sources.get(included).bytes.len().max(1);
-            self.repeated_include_bytes = self.repeated_include_bytes.saturating_add(size);
-            if self.repeated_include_bytes > MAX_REPEATED_INCLUDE_BYTES {
-                if self.include_budget_reported {
-                    return;
-                }
-                self.include_budget_reported = true;
-                self.error(
-                    target_span,
-                    format!(
-                        "$INCLUDE reads the same files again for more than {} MB in one zone; not followed (files that include each other several times grow exponentially)",
-                        MAX_REPEATED_INCLUDE_BYTES >> 20
-                    ),
-                );
-                return;
-            }
-        }
-        // The included file may set its own origin; the includer's is restored.
-        let saved = state.origin.clone();
-        if let Some(origin_token) = tokens.get(2) {
-            match Name::parse(&origin_token.text(src), state.origin.as_ref()) {
-                Ok(origin) => state.origin = Some(origin),
-                Err(e) => {
-                    self.error(
-                        Self::span(file, origin_token),
-                        format!("$INCLUDE origin: {e}"),
-                    );
-                    return;
-                }
-            }
-        }
-        self.out.included.push(included);
-        chain.push(included);
-        self.file(included, state, chain);
-        chain.pop();
-        state.origin = saved;
     }
 
     /// One record from its tokens; `generated` replaces token texts for `$GENERATE`.
