@@ -210,7 +210,15 @@ struct Parser<'s> {
     /// Records whose TTL waits for the SOA minimum (they came before it).
     waiting_for_soa: Vec<usize>,
     soa_minimum: Option<u32>,
-    /// Records and bytes `$GENERATE` made so far, against the budgets.
+    budgets: Budgets,
+    /// Threads a large file may be parsed on.
+    jobs: usize,
+}
+
+/// What `$GENERATE` and `$INCLUDE` have used of a zone's budgets so far.
+#[derive(Default)]
+struct Budgets {
+    /// Records and bytes `$GENERATE` made so far.
     generated_records: u64,
     generated_bytes: usize,
     generate_budget_reported: bool,
@@ -218,8 +226,6 @@ struct Parser<'s> {
     repeated_include_bytes: usize,
     included_once: std::collections::HashSet<FileId>,
     include_budget_reported: bool,
-    /// Threads a large file may be parsed on.
-    jobs: usize,
 }
 
 /// Where the origin known before parsing came from.
@@ -283,12 +289,7 @@ impl<'s> Parser<'s> {
             out,
             waiting_for_soa: Vec::new(),
             soa_minimum: None,
-            generated_records: 0,
-            generated_bytes: 0,
-            generate_budget_reported: false,
-            repeated_include_bytes: 0,
-            included_once: std::collections::HashSet::new(),
-            include_budget_reported: false,
+            budgets: Budgets::default(),
             jobs,
         }
     }

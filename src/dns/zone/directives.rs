@@ -107,14 +107,15 @@ impl Parser<'_> {
             );
             return;
         }
-        if !self.included_once.insert(included) {
+        if !self.budgets.included_once.insert(included) {
             let size = self.sources.get(included).bytes.len().max(1);
-            self.repeated_include_bytes = self.repeated_include_bytes.saturating_add(size);
-            if self.repeated_include_bytes > MAX_REPEATED_INCLUDE_BYTES {
-                if self.include_budget_reported {
+            self.budgets.repeated_include_bytes =
+                self.budgets.repeated_include_bytes.saturating_add(size);
+            if self.budgets.repeated_include_bytes > MAX_REPEATED_INCLUDE_BYTES {
+                if self.budgets.include_budget_reported {
                     return;
                 }
-                self.include_budget_reported = true;
+                self.budgets.include_budget_reported = true;
                 self.error(
                     target_span,
                     format!(

@@ -31,14 +31,14 @@ impl Parser<'_> {
             return;
         };
         let count = (stop - start) / step + 1;
-        if self.generated_records.saturating_add(count) > MAX_GENERATED {
+        if self.budgets.generated_records.saturating_add(count) > MAX_GENERATED {
             self.error(
                 Self::span(file, &tokens[1]),
                 format!("$GENERATE range `{range}` makes {count} records; tripline expands at most {MAX_GENERATED} per zone"),
             );
             return;
         }
-        self.generated_records += count;
+        self.budgets.generated_records += count;
         let templates: Vec<String> = tokens[2..]
             .iter()
             .map(|t| t.text(src).into_owned())
@@ -55,7 +55,8 @@ impl Parser<'_> {
             for t in &templates {
                 match substitute(t, n) {
                     Ok(s) => {
-                        self.generated_bytes = self.generated_bytes.saturating_add(s.len());
+                        self.budgets.generated_bytes =
+                            self.budgets.generated_bytes.saturating_add(s.len());
                         texts.push(s);
                     }
                     Err(message) => {
@@ -64,9 +65,9 @@ impl Parser<'_> {
                     }
                 }
             }
-            if self.generated_bytes > MAX_GENERATED_BYTES {
-                if !self.generate_budget_reported {
-                    self.generate_budget_reported = true;
+            if self.budgets.generated_bytes > MAX_GENERATED_BYTES {
+                if !self.budgets.generate_budget_reported {
+                    self.budgets.generate_budget_reported = true;
                     self.error(
                         whole,
                         format!(

@@ -172,12 +172,7 @@ impl Parser<'_> {
             out: mut first_out,
             waiting_for_soa,
             soa_minimum,
-            generated_records,
-            generated_bytes,
-            generate_budget_reported,
-            repeated_include_bytes,
-            included_once,
-            include_budget_reported,
+            budgets,
         } = first;
         let parse_errors = std::mem::take(&mut first_out.errors);
         let mut warnings = std::mem::take(&mut first_out.warnings);
@@ -202,12 +197,7 @@ impl Parser<'_> {
         }
         self.waiting_for_soa = waiting_for_soa;
         self.soa_minimum = soa_minimum.or(second.soa_minimum);
-        self.generated_records = generated_records;
-        self.generated_bytes = generated_bytes;
-        self.generate_budget_reported = generate_budget_reported;
-        self.repeated_include_bytes = repeated_include_bytes;
-        self.included_once = included_once;
-        self.include_budget_reported = include_budget_reported;
+        self.budgets = budgets;
         second.state
     }
 
@@ -217,12 +207,7 @@ impl Parser<'_> {
             out: self.out,
             waiting_for_soa: self.waiting_for_soa,
             soa_minimum: self.soa_minimum,
-            generated_records: self.generated_records,
-            generated_bytes: self.generated_bytes,
-            generate_budget_reported: self.generate_budget_reported,
-            repeated_include_bytes: self.repeated_include_bytes,
-            included_once: self.included_once,
-            include_budget_reported: self.include_budget_reported,
+            budgets: self.budgets,
         }
     }
 }
@@ -232,12 +217,7 @@ struct FirstHalf {
     out: ParsedZone,
     waiting_for_soa: Vec<usize>,
     soa_minimum: Option<u32>,
-    generated_records: u64,
-    generated_bytes: usize,
-    generate_budget_reported: bool,
-    repeated_include_bytes: usize,
-    included_once: std::collections::HashSet<FileId>,
-    include_budget_reported: bool,
+    budgets: super::Budgets,
 }
 
 /// Parses `bytes[split..]` from the guessed state, on its own parser.
