@@ -57,6 +57,11 @@ impl<'z> AtOwner<'z> {
         of_type_in(&self.zone.records, self.order, rtype)
     }
 
+    /// An A or AAAA record is there.
+    pub fn has_address(self) -> bool {
+        self.of_type(RType::A).next().is_some() || self.of_type(RType::AAAA).next().is_some()
+    }
+
     /// Each record with its index in the file order.
     pub fn records(self) -> impl Iterator<Item = (usize, &'z Record)> + Clone {
         let records = &self.zone.records;
@@ -70,21 +75,19 @@ pub struct RRset<'z> {
     pub rtype: RType,
     /// The routing set (Route 53 `SetIdentifier`), if any.
     pub set_id: Option<&'z str>,
-    /// The set's place in the owner order (never empty).
-    order: &'z [u32],
-    all: &'z [Record],
+    /// The set's part of its owner's records (never empty).
+    members: AtOwner<'z>,
 }
 
 impl<'z> RRset<'z> {
     /// The set's records, in file order.
     pub fn records(&self) -> impl Iterator<Item = &'z Record> + Clone + 'z {
-        let all = self.all;
-        self.order.iter().map(move |&i| &all[i as usize])
+        self.members.records().map(|(_, r)| r)
     }
 
     /// The set's first record in the file.
     pub fn first(&self) -> &'z Record {
-        &self.all[self.order[0] as usize]
+        &self.members.zone.records[self.members.order[0] as usize]
     }
 }
 
@@ -144,12 +147,8 @@ impl Zone {
 
     /// The range of `by_owner_order` holding the records at `name`.
     fn owner_range(&self, name: &str) -> std::ops::Range<usize> {
-        let owner_at = |i: u32| {
-            self.records[self.by_owner_order[i as usize] as usize]
-                .owner
-                .as_str()
-        };
-        (self.owners.group(name, owner_at)).map_or(0..0, |g| self.owners.span_of(g))
+        (self.owners.group(name, &self.records, &self.by_owner_order))
+            .map_or(0..0, |g| self.owners.span_of(g))
     }
 
     /// Every owner's records, one owner at a time (owners ordered by
@@ -232,8 +231,7 @@ impl Zone {
                 owner: &first.owner,
                 rtype: first.rtype,
                 set_id: first.set_id(),
-                order,
-                all: &self.records,
+                members: AtOwner { zone: self, order },
             }
         })
     }
@@ -264,11 +262,6 @@ impl Zone {
     /// The name is at or below the origin (in bailiwick).
     pub fn contains(&self, name: &Name) -> bool {
         name.is_at_or_below(&self.origin)
-    }
-
-    pub fn has_address(&self, name: &Name) -> bool {
-        self.at_of_type(name, RType::A).next().is_some()
-            || self.at_of_type(name, RType::AAAA).next().is_some()
     }
 }
 

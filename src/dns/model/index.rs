@@ -62,8 +62,9 @@ impl OwnerIndex {
         slots
     }
 
-    /// The group of the records at `name`.
-    pub(super) fn group<'a>(&self, name: &str, owner_at: impl Fn(u32) -> &'a str) -> Option<usize> {
+    /// The group of the records at `name`, in the owner `order` of `records`.
+    pub(super) fn group(&self, name: &str, records: &[Record], order: &[u32]) -> Option<usize> {
+        let owner_at = |i: u32| records[order[i as usize] as usize].owner.as_str();
         let mask = self.slots.len() - 1;
         let mut at = text_hash(name) as usize & mask;
         loop {
@@ -119,14 +120,13 @@ pub(super) fn resolve_targets(
     owners: &OwnerIndex,
     jobs: usize,
 ) -> Vec<u32> {
-    let owner_at = |i: u32| records[order[i as usize] as usize].owner.as_str();
     let resolve = |part: &[Record]| -> Vec<u32> {
         (part.iter())
             .map(|r| {
                 let group = r
                     .rdata
                     .target()
-                    .and_then(|t| owners.group(t.as_str(), owner_at));
+                    .and_then(|t| owners.group(t.as_str(), records, order));
                 group.map_or(0, |g| g as u32 + 1)
             })
             .collect()
@@ -176,13 +176,10 @@ pub(super) struct OwnerOrder {
 /// the keys of half the records and sorts them, and the halves are merged.
 pub(super) fn owner_order(records: &[Record], jobs: usize) -> OwnerOrder {
     let keyed = |from: usize, part: &[Record]| -> (Vec<u128>, Vec<u32>) {
-        let mut keys: Vec<u128> = (part.iter().enumerate())
-            .map(|(i, r)| order_key(r, from + i))
-            .collect();
-        let hashes = part
-            .iter()
-            .map(|r| text_hash(r.owner.as_str()) as u32)
-            .collect();
+        // One pass: each owner's text is read once, in file order.
+        let (mut keys, hashes): (Vec<u128>, Vec<u32>) = (part.iter().enumerate())
+            .map(|(i, r)| (order_key(r, from + i), text_hash(r.owner.as_str()) as u32))
+            .unzip();
         keys.sort_unstable_by(|&a, &b| compare_keys(records, a, b));
         (keys, hashes)
     };
@@ -284,22 +281,29 @@ pub(super) fn rrset_ranges(records: &[Record], order: &[u32], starts: &[u32]) ->
 /// in file order, one after the other, not in the owner order.
 pub(super) fn with_descendants(records: &[Record], origin: &Name) -> FxHashSet<Name> {
     let mut names = FxHashSet::default();
-    let origin = origin.as_str();
+    let text = origin.as_str();
+    let mut origin_reached = false;
     for record in records {
         for parent in record.owner.suffixes() {
-            // Most owners are children of the origin: a parent as long as
-            // the origin and at or below it is the origin, no hash needed.
-            let is_origin = parent.len() == origin.len();
-            if !crate::dns::name::text_at_or_below(parent, origin)
-                || (is_origin && !names.is_empty())
-                || names.contains(parent)
-            {
+            if !crate::dns::name::text_at_or_below(parent, text) {
+                break;
+            }
+            // At or below the origin and as long: the origin itself, which
+            // ends most walks (most owners are its children) without a hash.
+            if parent.len() == text.len() {
+                origin_reached = true;
+                break;
+            }
+            if names.contains(parent) {
                 break;
             }
             if let Ok(name) = Name::parse(parent, None) {
                 names.insert(name);
             }
         }
+    }
+    if origin_reached {
+        names.insert(origin.clone());
     }
     names
 }

@@ -139,9 +139,9 @@ impl Parser<'_> {
                     }
                 }
             }
-            let guess = Guess::of(&first, &first_state);
+            // No point was ready: the second half starts from the end.
             if let Some(send) = send_guess.take() {
-                let _ = send.send(guess);
+                let _ = send.send(Guess::of(&first, &first_state));
             }
             let first_clean = !entries.cut_short()
                 && first.out.more_errors == 0

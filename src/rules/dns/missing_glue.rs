@@ -22,10 +22,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         let Some(host) = record.rdata.target() else {
             continue;
         };
-        let at_host = zone.at_target(i);
-        let has_address = at_host.of_type(RType::A).next().is_some()
-            || at_host.of_type(RType::AAAA).next().is_some();
-        if !zone.contains(host) || has_address {
+        if !zone.contains(host) || zone.at_target(i).has_address() {
             continue;
         }
         let place = if record.owner == zone.origin {
