@@ -6,6 +6,7 @@ pub mod export;
 pub mod lexer;
 pub mod model;
 pub mod name;
+pub mod names;
 pub mod provider;
 pub mod rdata;
 pub mod svcb;
@@ -143,18 +144,20 @@ pub fn analyse(
             Some(origin) => {
                 // In place: a million-record zone is not copied.
                 let mut inside = parsed.records;
+                let names = parsed.names;
                 let outside: Vec<_> = inside
-                    .extract_if(.., |r| !r.owner.is_at_or_below(&origin))
+                    .extract_if(.., |r| !names.get(r.owner).is_at_or_below(&origin))
                     .collect();
                 for r in outside {
+                    let owner = names.get(r.owner);
                     findings.push(Finding::new(
                         &out_of_zone_data::RULE,
                         r.owner_span(),
-                        format!("ignoring out-of-zone data: {} is not in zone {origin}", r.owner),
+                        format!("ignoring out-of-zone data: {owner} is not in zone {origin}"),
                         "a server never serves it; move the record to the zone it belongs to, or fix the origin",
                     ));
                 }
-                let mut zone = Zone::new(origin, file, inside, is_export, jobs);
+                let mut zone = Zone::new(origin, file, inside, names, is_export, jobs);
                 zone.origin_inferred = origin_inferred;
                 zone.ttl_directives = parsed.ttl_directives;
                 zones.push(zone);
@@ -191,7 +194,8 @@ fn infer_origin(parsed: &zone::ParsedZone, path: &Path) -> Option<(Name, &'stati
     ];
     candidates.into_iter().find_map(|(name, source)| {
         let name = name.filter(|n| n.label_count() >= 2)?;
-        let below = parsed.records.iter().any(|r| r.owner.is_at_or_below(&name));
+        let below =
+            (parsed.records.iter()).any(|r| parsed.names.get(r.owner).is_at_or_below(&name));
         below.then_some((name, source))
     })
 }

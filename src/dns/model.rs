@@ -1,7 +1,8 @@
 //! A zone as the DNS rules see it: its origin and records, indexed by owner
 //! and grouped into RRsets.
 
-use super::name::Name;
+use super::name::{DnsName, Name};
+use super::names::NameTable;
 use super::rdata::{RData, RType, Soa};
 use super::zone::Record;
 use crate::source::FileId;
@@ -10,7 +11,7 @@ use rustc_hash::FxHashSet;
 mod index;
 use index::{
     of_type_in, owner_order, resolve_targets, rrset_ranges, with_descendants, OwnerIndex,
-    OwnerOrder, WORTH_THREADS,
+    OwnerOrder, Records, WORTH_THREADS,
 };
 
 pub struct Zone {
@@ -20,6 +21,8 @@ pub struct Zone {
     pub origin_inferred: Option<&'static str>,
     pub file: FileId,
     pub records: Vec<Record>,
+    /// The records' owner names ([`Zone::owner`]).
+    pub names: NameTable,
     /// A provider export (Route 53, Cloudflare ...): the provider owns SOA and NS.
     pub is_export: bool,
     /// Each `$TTL` directive and the TTL it set (`Record::ttl_directive`
@@ -71,7 +74,7 @@ impl<'z> AtOwner<'z> {
 
 /// Records sharing owner, class, type and routing set.
 pub struct RRset<'z> {
-    pub owner: &'z Name,
+    pub owner: &'z DnsName,
     pub rtype: RType,
     /// The routing set (Route 53 `SetIdentifier`), if any.
     pub set_id: Option<&'z str>,
@@ -98,10 +101,16 @@ impl Zone {
         origin: Name,
         file: FileId,
         mut records: Vec<Record>,
+        mut names: NameTable,
         is_export: bool,
         jobs: usize,
     ) -> Zone {
         records.shrink_to_fit();
+        names.shrink_to_fit();
+        let list = Records {
+            list: &records,
+            names: &names,
+        };
         let jobs = if records.len() < WORTH_THREADS {
             1
         } else {
@@ -109,8 +118,8 @@ impl Zone {
         };
         let (owner_order, with_descendants) = crate::parallel::join(
             jobs,
-            || owner_order(&records, jobs),
-            || with_descendants(&records, &origin),
+            || owner_order(list, jobs),
+            || with_descendants(list, &origin),
         );
         let (rrset_ranges, slots) = crate::parallel::join(
             jobs,
@@ -119,12 +128,13 @@ impl Zone {
         );
         let OwnerOrder { order, starts, .. } = owner_order;
         let owners = OwnerIndex { starts, slots };
-        let targets = resolve_targets(&records, &order, &owners, jobs);
+        let targets = resolve_targets(list, &order, &owners, jobs);
         Zone {
             origin,
             origin_inferred: None,
             file,
             records,
+            names,
             is_export,
             ttl_directives: Vec::new(),
             by_owner_order: order,
@@ -145,9 +155,21 @@ impl Zone {
         AtOwner { zone: self, order }
     }
 
+    /// A record's owner.
+    pub fn owner(&self, record: &Record) -> &DnsName {
+        self.names.get(record.owner)
+    }
+
+    fn list(&self) -> Records<'_> {
+        Records {
+            list: &self.records,
+            names: &self.names,
+        }
+    }
+
     /// The range of `by_owner_order` holding the records at `name`.
     fn owner_range(&self, name: &str) -> std::ops::Range<usize> {
-        (self.owners.group(name, &self.records, &self.by_owner_order))
+        (self.owners.group(name, self.list(), &self.by_owner_order))
             .map_or(0..0, |g| self.owners.span_of(g))
     }
 
@@ -161,25 +183,25 @@ impl Zone {
     }
 
     /// Records at one name, in file order.
-    pub fn at(&self, name: &Name) -> impl Iterator<Item = &Record> {
+    pub fn at(&self, name: &DnsName) -> impl Iterator<Item = &Record> {
         self.by_owner_order[self.owner_range(name.as_str())]
             .iter()
             .map(|&i| &self.records[i as usize])
     }
 
-    pub fn has_name(&self, name: &Name) -> bool {
+    pub fn has_name(&self, name: &DnsName) -> bool {
         !self.owner_range(name.as_str()).is_empty()
     }
 
     /// Some record lies below `name` (an empty non-terminal exists).
-    pub fn has_descendants(&self, name: &Name) -> bool {
+    pub fn has_descendants(&self, name: &DnsName) -> bool {
         self.with_descendants.contains(name.as_str())
     }
 
     /// Records of one type at one name: binary searches, never a scan of
     /// the name's records (a hostile zone puts 40,000 at one name, and
     /// rules ask this once per record).
-    pub fn at_of_type(&self, name: &Name, rtype: RType) -> impl Iterator<Item = &Record> {
+    pub fn at_of_type(&self, name: &DnsName, rtype: RType) -> impl Iterator<Item = &Record> {
         self.of_type_at(name.as_str(), rtype)
     }
 
@@ -212,10 +234,10 @@ impl Zone {
     }
 
     /// The names NS records point to, anywhere in the zone.
-    pub fn name_server_hosts(&self) -> FxHashSet<&Name> {
+    pub fn name_server_hosts(&self) -> FxHashSet<&DnsName> {
         (self.records.iter())
             .filter_map(|r| match &r.rdata {
-                RData::Target(host) if r.rtype == RType::NS => Some(host),
+                RData::Target(host) if r.rtype == RType::NS => Some(&**host),
                 _ => None,
             })
             .collect()
@@ -228,7 +250,7 @@ impl Zone {
             let order = &self.by_owner_order[start as usize..end as usize];
             let first = &self.records[order[0] as usize];
             RRset {
-                owner: &first.owner,
+                owner: self.owner(first),
                 rtype: first.rtype,
                 set_id: first.set_id(),
                 members: AtOwner { zone: self, order },
@@ -237,13 +259,13 @@ impl Zone {
     }
 
     /// Names below the apex with NS records: delegation points.
-    pub fn is_delegation(&self, name: &Name) -> bool {
-        name != &self.origin && self.at_of_type(name, RType::NS).next().is_some()
+    pub fn is_delegation(&self, name: &DnsName) -> bool {
+        name != self.origin && self.at_of_type(name, RType::NS).next().is_some()
     }
 
     /// The name is inside this zone's authority: at or below the origin
     /// and not below a delegation point.
-    pub fn is_authoritative_for(&self, name: &Name) -> bool {
+    pub fn is_authoritative_for(&self, name: &DnsName) -> bool {
         if !name.is_at_or_below(&self.origin) {
             return false;
         }
@@ -260,7 +282,7 @@ impl Zone {
     }
 
     /// The name is at or below the origin (in bailiwick).
-    pub fn contains(&self, name: &Name) -> bool {
+    pub fn contains(&self, name: &DnsName) -> bool {
         name.is_at_or_below(&self.origin)
     }
 }
@@ -278,7 +300,7 @@ mod tests {
         let parsed = parse_zone(&mut sources, id, None);
         assert!(parsed.errors.is_empty(), "{:?}", parsed.errors.first());
         let origin = Name::parse("example.com.", None).expect("origin");
-        Zone::new(origin, id, parsed.records, false, jobs)
+        Zone::new(origin, id, parsed.records, parsed.names, false, jobs)
     }
 
     #[test]
@@ -312,7 +334,7 @@ mod tests {
             .collect();
         for (pair, index) in order.windows(2).zip(one.by_owner_order.windows(2)) {
             let (a, b) = (pair[0], pair[1]);
-            let key = |r: &Record| (r.owner.clone(), r.class, r.rtype);
+            let key = |r: &Record| (one.owner(r), r.class, r.rtype);
             assert!(key(a) < key(b) || (key(a) == key(b) && index[0] < index[1]));
         }
         // A target's records, found once, are those found by its name.

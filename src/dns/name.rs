@@ -5,10 +5,18 @@
 use std::fmt;
 use std::sync::Arc;
 
-/// Shared (`Arc`), because a million-record zone clones every owner into
-/// its indexes: a clone is a reference count, not a copy of the text.
+/// An owned name. Shared (`Arc`): a clone is a reference count, not a copy
+/// of the text. A zone's own owners and targets are not `Name`s but ids in
+/// its [`super::names::NameTable`], which lends them out as [`DnsName`].
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Name(Arc<str>);
+
+/// A name in canonical form, borrowed: from a [`Name`] (which derefs to
+/// it) or from a zone's name table. All the questions a name answers are
+/// asked here, so that they need no owned copy.
+#[repr(transparent)]
+#[derive(PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DnsName(str);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {
@@ -24,6 +32,9 @@ pub enum NameError {
     NoOrigin(String),
     #[error("`{0}` is not a valid internationalised domain name")]
     BadIdn(String),
+    /// A zone's name table is addressed by `u32` offsets.
+    #[error("the zone's names exceed 4 GiB of text")]
+    TableFull,
 }
 
 /// An internationalised name in the ASCII (punycode) form DNS carries:
@@ -42,6 +53,50 @@ pub fn idna_to_ascii(text: &str) -> Result<std::borrow::Cow<'_, str>, NameError>
 impl std::borrow::Borrow<str> for Name {
     fn borrow(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::borrow::Borrow<DnsName> for Name {
+    fn borrow(&self) -> &DnsName {
+        self
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = DnsName;
+    fn deref(&self) -> &DnsName {
+        DnsName::from_canonical(&self.0)
+    }
+}
+
+impl ToOwned for DnsName {
+    type Owned = Name;
+    fn to_owned(&self) -> Name {
+        Name(self.0.into())
+    }
+}
+
+impl PartialEq<DnsName> for Name {
+    fn eq(&self, other: &DnsName) -> bool {
+        *self.0 == other.0
+    }
+}
+
+impl PartialEq<Name> for DnsName {
+    fn eq(&self, other: &Name) -> bool {
+        self.0 == *other.0
+    }
+}
+
+impl PartialEq<Name> for &DnsName {
+    fn eq(&self, other: &Name) -> bool {
+        self.0 == *other.0
+    }
+}
+
+impl PartialEq<&DnsName> for Name {
+    fn eq(&self, other: &&DnsName) -> bool {
+        *self.0 == other.0
     }
 }
 
@@ -102,6 +157,18 @@ impl fmt::Debug for Name {
 }
 
 impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for DnsName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Name({})", &self.0)
+    }
+}
+
+impl fmt::Display for DnsName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
@@ -176,112 +243,12 @@ fn decoded_len(label: &str) -> usize {
     n
 }
 
-impl Name {
-    pub fn root() -> Name {
-        Name(".".into())
-    }
-
-    /// Parses a name as written in a zone file: `@` is the origin, a name
-    /// without a trailing dot is relative to it.
-    pub fn parse(text: &str, origin: Option<&Name>) -> Result<Name, NameError> {
-        if text == "@" {
-            return origin
-                .cloned()
-                .ok_or_else(|| NameError::NoOrigin(text.to_string()));
-        }
-        if is_plain(text) {
-            return Name::parse_plain(text, origin);
-        }
-        Name::parse_decoded(text, origin)
-    }
-
-    /// [`Name::parse`] label by label: escapes, upper case, any octet.
-    fn parse_decoded(text: &str, origin: Option<&Name>) -> Result<Name, NameError> {
-        let (labels, absolute) = decode(text)?;
-        let mut out = String::with_capacity(text.len() + 1);
-        for label in &labels {
-            if label.len() > 63 {
-                return Err(NameError::LabelTooLong {
-                    label: String::from_utf8_lossy(label).into_owned(),
-                    len: label.len(),
-                });
-            }
-            encode_label(label, &mut out);
-            out.push('.');
-        }
-        let mut wire = labels.iter().map(|l| l.len() + 1).sum::<usize>() + 1;
-        if !absolute {
-            let origin = origin.ok_or_else(|| NameError::NoOrigin(text.to_string()))?;
-            if origin.0.as_ref() != "." {
-                out.push_str(&origin.0);
-            }
-            wire += origin.wire_len() - 1;
-        }
-        if out.is_empty() {
-            out.push('.');
-        }
-        if wire > 255 {
-            return Err(NameError::NameTooLong(wire));
-        }
-        Ok(Name(out.into()))
-    }
-
-    /// [`Name::parse`] for text that [`is_plain`]: it is its own canonical
-    /// form, one octet a character.
-    fn parse_plain(text: &str, origin: Option<&Name>) -> Result<Name, NameError> {
-        if let Some(label) = text.split('.').find(|l| l.len() > 63) {
-            return Err(NameError::LabelTooLong {
-                label: label.to_string(),
-                len: label.len(),
-            });
-        }
-        let absolute = text.ends_with('.');
-        let own = if absolute {
-            text.len() + 1
-        } else {
-            text.len() + 2
-        };
-        // Appended without format!: this runs once per record.
-        let (suffix, wire) = match (absolute, origin) {
-            (true, _) => ("", own),
-            (false, None) => return Err(NameError::NoOrigin(text.to_string())),
-            (false, Some(origin)) if origin.0.as_ref() == "." => (".", own),
-            (false, Some(origin)) => (&*origin.0, own + origin.wire_len() - 1),
-        };
-        let mut out = String::with_capacity(text.len() + 1 + suffix.len());
-        out.push_str(text);
-        if suffix.len() > 1 {
-            out.push('.');
-        }
-        out.push_str(suffix);
-        if wire > 255 {
-            return Err(NameError::NameTooLong(wire));
-        }
-        Ok(Name(out.into()))
-    }
-
-    /// A name in uncompressed wire form at the start of `bytes`, and the
-    /// octets it took; `None` for a truncated, compressed or oversized name.
-    pub fn from_wire(bytes: &[u8]) -> Option<(Name, usize)> {
-        let mut text = String::new();
-        let mut at = 0;
-        loop {
-            let len = usize::from(*bytes.get(at)?);
-            at += 1;
-            if len == 0 {
-                break;
-            }
-            if len > 63 {
-                return None; // a compression pointer or a bad label
-            }
-            encode_label(bytes.get(at..at + len)?, &mut text);
-            text.push('.');
-            at += len;
-        }
-        if text.is_empty() {
-            text.push('.');
-        }
-        Name::parse(&text, None).ok().map(|name| (name, at))
+impl DnsName {
+    /// Text already in canonical form (as a [`Name`] or a name table holds it).
+    pub(super) fn from_canonical(text: &str) -> &DnsName {
+        // SAFETY: `DnsName` is `#[repr(transparent)]` over `str`, so the
+        // two references have one layout (the `Path`-over-`OsStr` pattern).
+        unsafe { &*(text as *const str as *const DnsName) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -313,7 +280,7 @@ impl Name {
     }
 
     fn wire_len(&self) -> usize {
-        match self.0.as_ref() {
+        match &self.0 {
             "." => 1,
             // Without escapes, one octet a character, and the dots are the
             // length octets.
@@ -323,13 +290,13 @@ impl Name {
     }
 
     /// `self` equals `other` or lies below it.
-    pub fn is_at_or_below(&self, other: &Name) -> bool {
+    pub fn is_at_or_below(&self, other: &DnsName) -> bool {
         text_at_or_below(&self.0, &other.0)
     }
 
     /// The name one label up (`None` at the root).
     pub fn parent(&self) -> Option<Name> {
-        if self.0.as_ref() == "." {
+        if &self.0 == "." {
             return None;
         }
         let first = self.labels().next()?;
@@ -345,6 +312,131 @@ impl Name {
     pub fn first_label(&self) -> &str {
         self.labels().next().unwrap_or("")
     }
+}
+
+impl Name {
+    pub fn root() -> Name {
+        Name(".".into())
+    }
+
+    /// Parses a name as written in a zone file: `@` is the origin, a name
+    /// without a trailing dot is relative to it.
+    pub fn parse(text: &str, origin: Option<&Name>) -> Result<Name, NameError> {
+        if text == "@" {
+            return origin
+                .cloned()
+                .ok_or_else(|| NameError::NoOrigin(text.to_string()));
+        }
+        let mut out = String::new();
+        parse_into(text, origin.map(|o| &**o), &mut out)?;
+        Ok(Name(out.into()))
+    }
+
+    /// A name in uncompressed wire form at the start of `bytes`, and the
+    /// octets it took; `None` for a truncated, compressed or oversized name.
+    pub fn from_wire(bytes: &[u8]) -> Option<(Name, usize)> {
+        let mut text = String::new();
+        let mut at = 0;
+        loop {
+            let len = usize::from(*bytes.get(at)?);
+            at += 1;
+            if len == 0 {
+                break;
+            }
+            if len > 63 {
+                return None; // a compression pointer or a bad label
+            }
+            encode_label(bytes.get(at..at + len)?, &mut text);
+            text.push('.');
+            at += len;
+        }
+        if text.is_empty() {
+            text.push('.');
+        }
+        Name::parse(&text, None).ok().map(|name| (name, at))
+    }
+}
+
+/// [`Name::parse`] appending the canonical text to `out` (a name table's
+/// buffer: no allocation per name). On error `out` may hold part of it.
+pub(super) fn parse_into(
+    text: &str,
+    origin: Option<&DnsName>,
+    out: &mut String,
+) -> Result<(), NameError> {
+    if text == "@" {
+        let origin = origin.ok_or_else(|| NameError::NoOrigin(text.to_string()))?;
+        out.push_str(origin.as_str());
+        return Ok(());
+    }
+    if is_plain(text) {
+        return parse_plain(text, origin, out);
+    }
+    parse_decoded(text, origin, out)
+}
+
+/// [`parse_into`] label by label: escapes, upper case, any octet.
+fn parse_decoded(text: &str, origin: Option<&DnsName>, out: &mut String) -> Result<(), NameError> {
+    let (labels, absolute) = decode(text)?;
+    let start = out.len();
+    for label in &labels {
+        if label.len() > 63 {
+            return Err(NameError::LabelTooLong {
+                label: String::from_utf8_lossy(label).into_owned(),
+                len: label.len(),
+            });
+        }
+        encode_label(label, out);
+        out.push('.');
+    }
+    let mut wire = labels.iter().map(|l| l.len() + 1).sum::<usize>() + 1;
+    if !absolute {
+        let origin = origin.ok_or_else(|| NameError::NoOrigin(text.to_string()))?;
+        if origin.as_str() != "." {
+            out.push_str(origin.as_str());
+        }
+        wire += origin.wire_len() - 1;
+    }
+    if out.len() == start {
+        out.push('.');
+    }
+    if wire > 255 {
+        return Err(NameError::NameTooLong(wire));
+    }
+    Ok(())
+}
+
+/// [`parse_into`] for text that [`is_plain`]: it is its own canonical
+/// form, one octet a character.
+fn parse_plain(text: &str, origin: Option<&DnsName>, out: &mut String) -> Result<(), NameError> {
+    if let Some(label) = text.split('.').find(|l| l.len() > 63) {
+        return Err(NameError::LabelTooLong {
+            label: label.to_string(),
+            len: label.len(),
+        });
+    }
+    let absolute = text.ends_with('.');
+    let own = if absolute {
+        text.len() + 1
+    } else {
+        text.len() + 2
+    };
+    let (suffix, wire) = match (absolute, origin) {
+        (true, _) => ("", own),
+        (false, None) => return Err(NameError::NoOrigin(text.to_string())),
+        (false, Some(origin)) if origin.as_str() == "." => (".", own),
+        (false, Some(origin)) => (origin.as_str(), own + origin.wire_len() - 1),
+    };
+    if wire > 255 {
+        return Err(NameError::NameTooLong(wire));
+    }
+    out.reserve(text.len() + 1 + suffix.len());
+    out.push_str(text);
+    if suffix.len() > 1 {
+        out.push('.');
+    }
+    out.push_str(suffix);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -371,9 +463,14 @@ mod tests {
         ] {
             for origin in [Some(&origin), Some(&Name::root()), None] {
                 assert!(is_plain(text), "{text}");
+                let each = |parse: fn(&str, Option<&DnsName>, &mut String) -> _| {
+                    let mut out = String::from("before");
+                    let result: Result<(), NameError> = parse(text, origin.map(|o| &**o), &mut out);
+                    result.map(|()| out)
+                };
                 assert_eq!(
-                    Name::parse_plain(text, origin),
-                    Name::parse_decoded(text, origin),
+                    each(parse_plain),
+                    each(parse_decoded),
                     "{text} in {origin:?}"
                 );
             }

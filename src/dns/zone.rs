@@ -6,6 +6,7 @@
 
 use super::lexer::{self, Entry, Token};
 use super::name::Name;
+use super::names::{NameId, NameTable};
 pub use super::provider::{ProviderData, Pseudo, Route53Alias};
 use super::rdata::{self, Field, RData, RType};
 use crate::source::{FileId, Sources, Span};
@@ -17,7 +18,8 @@ mod halves;
 
 #[derive(Clone, Debug)]
 pub struct Record {
-    pub owner: Name,
+    /// In the zone's name table (`ParsedZone::names`, `Zone::names`).
+    pub owner: NameId,
     pub ttl: u32,
     /// The TTL was written on the record (not inherited).
     pub ttl_explicit: bool,
@@ -80,6 +82,8 @@ pub struct ZoneError {
 pub struct ParsedZone {
     pub origin: Option<Name>,
     pub records: Vec<Record>,
+    /// The records' owner names.
+    pub names: NameTable,
     pub errors: Vec<ZoneError>,
     /// First record whose TTL fell back to the SOA minimum (no `$TTL`).
     pub soa_minimum_ttl: Option<Span>,
@@ -196,7 +200,8 @@ struct State {
     default_ttl: Option<u32>,
     /// Index + 1 of the `$TTL` that set `default_ttl`.
     default_ttl_directive: u16,
-    last_owner: Option<Name>,
+    /// In the table of the parser that set it (each half has its own).
+    last_owner: Option<NameId>,
     last_ttl: Option<u32>,
     last_class: u16,
 }
@@ -421,8 +426,8 @@ impl<'s> Parser<'s> {
         let whole = Self::entry_span(file, entry);
         let mut i = 0;
         let owner = if entry.blank_owner && generated.is_none() {
-            match &state.last_owner {
-                Some(owner) => owner.clone(),
+            match state.last_owner {
+                Some(owner) => owner,
                 None => {
                     self.error(
                         whole,
@@ -443,7 +448,7 @@ impl<'s> Parser<'s> {
             } else {
                 written
             };
-            match Name::parse(&written, state.origin.as_ref()) {
+            match self.out.names.parse(&written, state.origin.as_deref()) {
                 Ok(owner) => owner,
                 Err(e) => {
                     self.error(at(0), format!("bad owner name `{}`: {e}", text(0)));
@@ -456,7 +461,7 @@ impl<'s> Parser<'s> {
         } else {
             Span::new(file, entry.line_start as usize, entry.line_start as usize)
         };
-        state.last_owner = Some(owner.clone());
+        state.last_owner = Some(owner);
 
         let mut ttl: Option<u32> = None;
         let mut class: Option<u16> = None;
@@ -501,18 +506,17 @@ impl<'s> Parser<'s> {
             return;
         };
         i += 1;
+        let owner_name = self.out.names.get(owner);
         if rtype.mnemonic() == Some("NSEC3")
-            && !owner.first_label().bytes().all(rdata::is_base32hex)
+            && !owner_name.first_label().bytes().all(rdata::is_base32hex)
         {
-            self.error(
-                owner_span,
-                format!("bad owner name `{}`: an NSEC3 owner's first label is an unpadded base32hex hash", owner),
-            );
+            let message = format!("bad owner name `{owner_name}`: an NSEC3 owner's first label is an unpadded base32hex hash");
+            self.error(owner_span, message);
             return;
         }
         // An absolute SOA owner names the zone when nothing else did.
         if rtype == RType::SOA && state.origin.is_none() {
-            state.origin = Some(owner.clone());
+            state.origin = Some(owner_name.to_owned());
         }
         let class = class.unwrap_or(state.last_class);
         state.last_class = class;
@@ -545,7 +549,7 @@ impl<'s> Parser<'s> {
                 self.soa_minimum = Some(soa.minimum);
             }
             if self.out.origin.is_none() {
-                self.out.origin = Some(owner.clone());
+                self.out.origin = Some(self.out.names.get(owner).to_owned());
             }
         }
         let comment = entry_comment(entry, src).filter(|_| generated.is_none());
@@ -578,7 +582,7 @@ impl<'s> Parser<'s> {
                 }
             }
         };
-        let pseudo = self.pseudo_of(comment.as_deref(), rtype, &owner, state);
+        let pseudo = self.pseudo_of(comment.as_deref(), rtype, owner, state);
         self.out.records.push(Record {
             owner,
             ttl: ttl_value,
@@ -600,7 +604,7 @@ impl<'s> Parser<'s> {
         &self,
         comment: Option<&str>,
         rtype: RType,
-        owner: &Name,
+        owner: NameId,
         state: &State,
     ) -> Option<Pseudo> {
         let cloudflare =
@@ -608,9 +612,8 @@ impl<'s> Parser<'s> {
         if !cloudflare {
             return None;
         }
-        if rtype == RType::CNAME
-            && Some(owner) == self.out.origin.as_ref().or(state.origin.as_ref())
-        {
+        let origin = self.out.origin.as_ref().or(state.origin.as_ref());
+        if rtype == RType::CNAME && origin.is_some_and(|o| o == self.out.names.get(owner)) {
             return Some(Pseudo::FlattenedCname);
         }
         comment
@@ -628,7 +631,7 @@ impl<'s> Parser<'s> {
         text: &dyn Fn(usize) -> Cow<'t, str>,
         at: usize,
         count: usize,
-        owner: Name,
+        owner: NameId,
         owner_span: Span,
         ttl: Option<u32>,
     ) {
@@ -713,7 +716,7 @@ mod tests {
         let summary: Vec<(String, u32, String)> = z
             .records
             .iter()
-            .map(|r| (r.owner.to_string(), r.ttl, r.rtype.name()))
+            .map(|r| (z.names.get(r.owner).to_string(), r.ttl, r.rtype.name()))
             .collect();
         assert_eq!(
             summary,
@@ -752,7 +755,9 @@ mod tests {
             "$TTL 60\n$GENERATE 1-3 host$ A 10.0.0.${10}\n$GENERATE 10-12/2 ${0,2,x} PTR h$\n",
         );
         assert!(z.errors.is_empty(), "{:?}", z.errors);
-        let owners: Vec<String> = z.records.iter().map(|r| r.owner.to_string()).collect();
+        let owners: Vec<String> = (z.records.iter())
+            .map(|r| z.names.get(r.owner).to_string())
+            .collect();
         assert_eq!(
             owners[..3],
             [
@@ -779,7 +784,10 @@ mod tests {
         let z = parse_zone(&mut sources, id, None);
         assert!(z.errors.is_empty(), "{:?}", z.errors);
         assert_eq!(z.origin.expect("origin").as_str(), "example.org.");
-        assert_eq!(z.records[2].owner.as_str(), "x.sub.example.org.");
+        assert_eq!(
+            z.names.get(z.records[2].owner).as_str(),
+            "x.sub.example.org."
+        );
     }
 }
 #[cfg(test)]

@@ -96,7 +96,7 @@ pub struct ZoneSettings {
 
 impl Settings {
     /// Whether records at `owner` in `zone` are left out of the comparison.
-    pub fn ignores(&self, zone: &Name, owner: &Name) -> bool {
+    pub fn ignores(&self, zone: &Name, owner: &crate::dns::name::DnsName) -> bool {
         let text = owner.as_str().trim_end_matches('.');
         let per_zone = self.zones.get(zone).map(|z| &z.ignore[..]).unwrap_or(&[]);
         self.ignore.iter().chain(per_zone).any(|g| g.is_match(text))

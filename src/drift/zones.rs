@@ -194,7 +194,7 @@ fn repo_sets<'z>(net: &Net, zone: &'z Zone) -> BTreeMap<Key, Vec<&'z Record>> {
         {
             continue;
         }
-        sets.entry((set.owner.clone(), set.rtype))
+        sets.entry((set.owner.to_owned(), set.rtype))
             .or_default()
             .extend(set.records());
     }

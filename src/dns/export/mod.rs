@@ -117,14 +117,7 @@ impl<'t> Reader<'t> {
         origin: &Name,
     ) {
         match rdata::parse_text(rtype, value, Some(origin)) {
-            Ok(rdata) => self.out.records.push(record(
-                owner.clone(),
-                ttl,
-                rtype,
-                rdata,
-                span,
-                provider.clone(),
-            )),
+            Ok(rdata) => self.add(owner, ttl, rtype, rdata, span, provider.clone()),
             Err(TextError::Lex(message)) => {
                 self.error(span, format!("{owner} {rtype} value `{value}`: {message}"))
             }
@@ -135,26 +128,34 @@ impl<'t> Reader<'t> {
     }
 }
 
-pub(super) fn record(
-    owner: Name,
-    ttl: u32,
-    rtype: RType,
-    rdata: RData,
-    span: Span,
-    provider: ProviderData,
-) -> Record {
-    Record {
-        owner,
-        ttl,
-        ttl_explicit: true,
-        ttl_directive: 0,
-        class: 1,
-        rtype,
-        rdata,
-        span,
-        owner_end: span.end,
-        rdata_start: span.start,
-        provider: provider.into_box(),
+impl Reader<'_> {
+    /// Adds a record, its owner into the zone's name table.
+    pub(super) fn add(
+        &mut self,
+        owner: &Name,
+        ttl: u32,
+        rtype: RType,
+        rdata: RData,
+        span: Span,
+        provider: ProviderData,
+    ) {
+        let owner = match self.out.names.push(owner) {
+            Ok(id) => id,
+            Err(e) => return self.error(span, format!("{owner} {rtype}: {e}")),
+        };
+        self.out.records.push(Record {
+            owner,
+            ttl,
+            ttl_explicit: true,
+            ttl_directive: 0,
+            class: 1,
+            rtype,
+            rdata,
+            span,
+            owner_end: span.end,
+            rdata_start: span.start,
+            provider: provider.into_box(),
+        });
     }
 }
 

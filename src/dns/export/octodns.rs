@@ -6,7 +6,7 @@
 //! field by field, Unicode names in punycode.
 
 use super::yaml_keys::KeyPositions;
-use super::{record, Reader};
+use super::Reader;
 use crate::dns::name::{idna_to_ascii, Name};
 use crate::dns::provider::{ProviderData, Pseudo, Routing};
 use crate::dns::rdata::{RData, RType};
@@ -148,8 +148,8 @@ fn read_record(
                 .ok_or_else(|| "not a name".to_string())
                 .and_then(|t| name(t, origin));
             match target {
-                Ok(target) => reader.out.records.push(record(
-                    owner.clone(),
+                Ok(target) => reader.add(
+                    owner,
                     ttl,
                     RType::A,
                     RData::Alias(target),
@@ -158,7 +158,7 @@ fn read_record(
                         pseudo: Some(Pseudo::Alias),
                         ..provider.clone()
                     },
-                )),
+                ),
                 Err(e) => reader.error(span, format!("bad ALIAS value at `{key}`: {e}")),
             }
         }
@@ -171,14 +171,14 @@ fn read_record(
     for v in values {
         if matches!(r.rtype.as_str(), "TXT" | "SPF") {
             match v.as_str() {
-                Some(text) => reader.out.records.push(record(
-                    owner.clone(),
+                Some(text) => reader.add(
+                    owner,
                     ttl,
                     rtype,
                     RData::Txt(txt_strings(text)),
                     span,
                     provider.clone(),
-                )),
+                ),
                 None => reader.error(span, format!("{} value at `{key}` is not text", r.rtype)),
             }
             continue;

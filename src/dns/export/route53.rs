@@ -1,7 +1,7 @@
 //! AWS Route 53 `list-resource-record-sets` JSON: octal-escaped names,
 //! aliases and routing sets (weight, failover, health check, region, geo).
 
-use super::{offset_of, record, Reader};
+use super::{offset_of, Reader};
 use crate::dns::name::Name;
 use crate::dns::provider::{ProviderData, Pseudo, Route53Alias as AliasDetails, Route53Routing};
 use crate::dns::rdata::{RData, RType};
@@ -166,8 +166,8 @@ pub fn read_route53(file: FileId, text: &str, origin: Option<&Name>) -> ParsedZo
         };
         if let Some(alias) = &set.alias_target {
             match Name::parse(&route53_name(&alias.dns_name), Some(&root)) {
-                Ok(target) => reader.out.records.push(record(
-                    owner,
+                Ok(target) => reader.add(
+                    &owner,
                     0,
                     rtype,
                     RData::Alias(target),
@@ -176,7 +176,7 @@ pub fn read_route53(file: FileId, text: &str, origin: Option<&Name>) -> ParsedZo
                         hosted_zone_id: alias.hosted_zone_id.clone(),
                         evaluate_target_health: alias.evaluate_target_health,
                     })))),
-                )),
+                ),
                 Err(e) => reader.error(span, format!("bad alias target `{}`: {e}", alias.dns_name)),
             }
             continue;

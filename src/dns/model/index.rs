@@ -4,9 +4,31 @@
 //! each record's resolved target, on two threads for a large zone.
 
 use crate::dns::name::Name;
+use crate::dns::names::NameTable;
 use crate::dns::rdata::RType;
 use crate::dns::zone::Record;
 use rustc_hash::FxHashSet;
+
+/// A zone's records with the table their owners are named in.
+#[derive(Clone, Copy)]
+pub(super) struct Records<'z> {
+    pub(super) list: &'z [Record],
+    pub(super) names: &'z NameTable,
+}
+
+impl<'z> Records<'z> {
+    /// Record `i`'s owner, as text.
+    pub(super) fn owner(self, i: usize) -> &'z str {
+        self.names.get(self.list[i].owner).as_str()
+    }
+
+    /// Records `i` and `j` have one owner. One id is one name, known
+    /// without reading text; different ids may still be one name (a table
+    /// stores a name once only where it repeats the one before).
+    fn same_owner(self, i: usize, j: usize) -> bool {
+        self.list[i].owner == self.list[j].owner || self.owner(i) == self.owner(j)
+    }
+}
 
 /// What makes records one RRset, besides their owner.
 pub(super) fn rrset_key(r: &Record) -> (u16, RType, Option<&str>) {
@@ -63,8 +85,8 @@ impl OwnerIndex {
     }
 
     /// The group of the records at `name`, in the owner `order` of `records`.
-    pub(super) fn group(&self, name: &str, records: &[Record], order: &[u32]) -> Option<usize> {
-        let owner_at = |i: u32| records[order[i as usize] as usize].owner.as_str();
+    pub(super) fn group(&self, name: &str, records: Records<'_>, order: &[u32]) -> Option<usize> {
+        let owner_at = |i: u32| records.owner(order[i as usize] as usize);
         let mask = self.slots.len() - 1;
         let mut at = text_hash(name) as usize & mask;
         loop {
@@ -115,7 +137,7 @@ pub(super) fn of_type_in<'z>(
 /// PTR, MX, SRV) falls in, plus one; 0 when it has none or the name has no
 /// records. Looked up once here, where rules would each look it up again.
 pub(super) fn resolve_targets(
-    records: &[Record],
+    records: Records<'_>,
     order: &[u32],
     owners: &OwnerIndex,
     jobs: usize,
@@ -131,7 +153,7 @@ pub(super) fn resolve_targets(
             })
             .collect()
     };
-    let (first, second) = records.split_at(records.len() / 2);
+    let (first, second) = records.list.split_at(records.list.len() / 2);
     let (mut targets, rest) = crate::parallel::join(jobs, || resolve(first), || resolve(second));
     targets.extend(rest);
     targets
@@ -141,20 +163,24 @@ pub(super) fn resolve_targets(
 /// bytes of its owner, big-endian, then its index. Comparing the prefixes
 /// orders two owners as their texts do unless they tie, and costs no
 /// memory access (eight bytes tied too often: `host1234…`, `host12345…`).
-pub(super) fn order_key(record: &Record, index: usize) -> u128 {
+pub(super) fn order_key(owner: &str, index: usize) -> u128 {
     let mut bytes = [0u8; 16];
-    let text = record.owner.as_str().as_bytes();
+    let text = owner.as_bytes();
     let n = text.len().min(12);
     bytes[..n].copy_from_slice(&text[..n]);
     u128::from_be_bytes(bytes) | index as u128
 }
 
 /// Owner, then RRset key, then file order.
-pub(super) fn compare_keys(records: &[Record], a: u128, b: u128) -> std::cmp::Ordering {
+pub(super) fn compare_keys(records: Records<'_>, a: u128, b: u128) -> std::cmp::Ordering {
     (a >> 32).cmp(&(b >> 32)).then_with(|| {
         let (ia, ib) = (a as u32, b as u32);
-        let (ra, rb) = (&records[ia as usize], &records[ib as usize]);
-        (ra.owner.cmp(&rb.owner))
+        let (ra, rb) = (&records.list[ia as usize], &records.list[ib as usize]);
+        let by_owner = match ra.owner == rb.owner {
+            true => std::cmp::Ordering::Equal,
+            false => records.owner(ia as usize).cmp(records.owner(ib as usize)),
+        };
+        by_owner
             .then_with(|| rrset_key(ra).cmp(&rrset_key(rb)))
             .then(ia.cmp(&ib))
     })
@@ -174,26 +200,29 @@ pub(super) struct OwnerOrder {
 
 /// Sorts the records into the owner order. On two threads, each makes
 /// the keys of half the records and sorts them, and the halves are merged.
-pub(super) fn owner_order(records: &[Record], jobs: usize) -> OwnerOrder {
+pub(super) fn owner_order(records: Records<'_>, jobs: usize) -> OwnerOrder {
     let keyed = |from: usize, part: &[Record]| -> (Vec<u128>, Vec<u32>) {
         // One pass: each owner's text is read once, in file order.
         let (mut keys, hashes): (Vec<u128>, Vec<u32>) = (part.iter().enumerate())
-            .map(|(i, r)| (order_key(r, from + i), text_hash(r.owner.as_str()) as u32))
+            .map(|(i, r)| {
+                let owner = records.names.get(r.owner).as_str();
+                (order_key(owner, from + i), text_hash(owner) as u32)
+            })
             .unzip();
         keys.sort_unstable_by(|&a, &b| compare_keys(records, a, b));
         (keys, hashes)
     };
     let mut order = Ordered::new(records);
     if jobs < 2 {
-        let (keys, hashes) = keyed(0, records);
+        let (keys, hashes) = keyed(0, records.list);
         keys.iter().for_each(|&k| order.push(k));
         return order.finish(hashes);
     }
-    let mid = records.len() / 2;
+    let mid = records.list.len() / 2;
     let ((left, mut hashes), (right, right_hashes)) = crate::parallel::join(
         jobs,
-        || keyed(0, &records[..mid]),
-        || keyed(mid, &records[mid..]),
+        || keyed(0, &records.list[..mid]),
+        || keyed(mid, &records.list[mid..]),
     );
     hashes.extend(right_hashes);
     let (mut i, mut j) = (0, 0);
@@ -216,17 +245,17 @@ pub(super) fn owner_order(records: &[Record], jobs: usize) -> OwnerOrder {
 /// The owner order as it is made, key by key: where two neighbours' owner
 /// prefixes differ, so do their owners, and no record is read.
 pub(super) struct Ordered<'r> {
-    records: &'r [Record],
+    records: Records<'r>,
     order: Vec<u32>,
     starts: Vec<u32>,
     previous: Option<u128>,
 }
 
 impl<'r> Ordered<'r> {
-    fn new(records: &'r [Record]) -> Self {
+    fn new(records: Records<'r>) -> Self {
         Ordered {
             records,
-            order: Vec::with_capacity(records.len()),
+            order: Vec::with_capacity(records.list.len()),
             starts: Vec::new(),
             previous: None,
         }
@@ -235,8 +264,7 @@ impl<'r> Ordered<'r> {
     fn push(&mut self, key: u128) {
         let new_owner = self.previous.is_none_or(|previous| {
             previous >> 32 != key >> 32 || {
-                let owner = |k: u128| &self.records[k as u32 as usize].owner;
-                owner(previous) != owner(key)
+                !(self.records).same_owner(previous as u32 as usize, key as u32 as usize)
             }
         });
         if new_owner {
@@ -279,12 +307,17 @@ pub(super) fn rrset_ranges(records: &[Record], order: &[u32], starts: &[u32]) ->
 
 /// Names with records below them, down to the origin. Records are read
 /// in file order, one after the other, not in the owner order.
-pub(super) fn with_descendants(records: &[Record], origin: &Name) -> FxHashSet<Name> {
+pub(super) fn with_descendants(records: Records<'_>, origin: &Name) -> FxHashSet<Name> {
     let mut names = FxHashSet::default();
     let text = origin.as_str();
     let mut origin_reached = false;
-    for record in records {
-        for parent in record.owner.suffixes() {
+    let mut previous = None;
+    for record in records.list {
+        // An owner's records stand together, under one id: walked once.
+        if previous.replace(record.owner) == Some(record.owner) {
+            continue;
+        }
+        for parent in records.names.get(record.owner).suffixes() {
             if !crate::dns::name::text_at_or_below(parent, text) {
                 break;
             }

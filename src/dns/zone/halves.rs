@@ -14,6 +14,7 @@
 use super::{ParsedZone, Parser, Record, State, ZoneError};
 use crate::dns::lexer::{Entries, LexError};
 use crate::dns::name::Name;
+use crate::dns::names::{NameTable, Renumber};
 use crate::finding::MAX_RECORDED_ERRORS;
 use crate::source::{FileId, Sources, Span};
 use std::sync::mpsc;
@@ -66,6 +67,8 @@ struct SecondHalf {
     errors: Vec<ZoneError>,
     lex_errors: Vec<LexError>,
     warnings: Vec<ZoneError>,
+    /// The owners of `pieces`, numbered from 0 in a table of their own.
+    names: NameTable,
     origin: Option<Name>,
     soa_minimum: Option<u32>,
     state: State,
@@ -151,11 +154,15 @@ impl Parser<'_> {
             (first_clean && second.1.holds_for(&first, &first_state))
                 .then_some((lex_errors, second.0))
         });
-        let Some((first_lex_errors, second)) = outcome else {
+        let Some((first_lex_errors, mut second)) = outcome else {
+            return false;
+        };
+        // Only past 4 GiB of names: one thread then says so where it happens.
+        let Ok(renumber) = first.out.names.append(std::mem::take(&mut second.names)) else {
             return false;
         };
         let first = first.into_first_half();
-        *state = self.join(first, first_lex_errors, second, file);
+        *state = self.join(first, first_lex_errors, second, renumber, file);
         true
     }
 
@@ -166,6 +173,7 @@ impl Parser<'_> {
         first: FirstHalf,
         first_lex_errors: Vec<LexError>,
         second: SecondHalf,
+        renumber: Renumber,
         file: FileId,
     ) -> State {
         let FirstHalf {
@@ -179,7 +187,12 @@ impl Parser<'_> {
         let second_count: usize = second.pieces.iter().map(Vec::len).sum();
         first_out.records.reserve_exact(second_count);
         for piece in second.pieces {
-            first_out.records.extend(piece);
+            first_out
+                .records
+                .extend(piece.into_iter().map(|mut record| {
+                    record.owner = renumber.id(record.owner);
+                    record
+                }));
         }
         warnings.extend(second.warnings);
         warnings.truncate(MAX_RECORDED_ERRORS);
@@ -198,7 +211,9 @@ impl Parser<'_> {
         self.waiting_for_soa = waiting_for_soa;
         self.soa_minimum = soa_minimum.or(second.soa_minimum);
         self.budgets = budgets;
-        second.state
+        let mut state = second.state;
+        state.last_owner = state.last_owner.map(|id| renumber.id(id));
+        state
     }
 
     /// What the parser holds besides its borrow of the sources.
@@ -235,6 +250,9 @@ fn second_half(
     p.out.origin = guess.origin.clone();
     p.soa_minimum = guess.soa_minimum;
     let mut state = guess.state.clone();
+    // The first half's id, in a table this half does not have; its first
+    // line names an owner (`split_point`) anyway.
+    state.last_owner = None;
     let mut entries = Entries::starting_at(bytes, split);
     let mut pieces = Vec::new();
     for entry in entries.by_ref() {
@@ -258,6 +276,7 @@ fn second_half(
         errors: std::mem::take(&mut p.out.errors),
         lex_errors: std::mem::take(&mut entries.errors),
         warnings: std::mem::take(&mut p.out.warnings),
+        names: std::mem::take(&mut p.out.names),
         origin: p.out.origin.take(),
         soa_minimum: p.soa_minimum,
         state,

@@ -31,11 +31,12 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
 fn check_dnames(zone: &Zone, out: &mut Checker<'_>) {
     let mut seen = HashSet::new();
     for record in zone.records.iter().filter(|r| r.rtype == RType::DNAME) {
-        if !seen.insert(&record.owner) {
+        let owner = zone.owner(record);
+        if !seen.insert(owner) {
             continue;
         }
         let span = record.span;
-        let dnames: Vec<_> = zone.at_of_type(&record.owner, RType::DNAME).collect();
+        let dnames: Vec<_> = zone.at_of_type(owner, RType::DNAME).collect();
         if dnames.len() > 1 {
             out.report(
                 Finding::new(
@@ -43,7 +44,7 @@ fn check_dnames(zone: &Zone, out: &mut Checker<'_>) {
                     dnames[1].span,
                     format!(
                         "{} has {} DNAME records; a name can have only one",
-                        record.owner,
+                        owner,
                         dnames.len()
                     ),
                     "keep one DNAME",
@@ -51,18 +52,19 @@ fn check_dnames(zone: &Zone, out: &mut Checker<'_>) {
                 .related(span, "first DNAME"),
             );
         }
-        for below in zone
-            .records
-            .iter()
-            .filter(|r| r.owner != record.owner && r.owner.is_at_or_below(&record.owner))
-        {
+        for below in zone.records.iter().filter(|r| {
+            let name = zone.owner(r);
+            name != owner && name.is_at_or_below(owner)
+        }) {
             out.report(
                 Finding::new(
                     &RULE,
                     below.span,
                     format!(
                         "{} {} is below the DNAME at {}: the DNAME redirects every name below it, so this record is never served",
-                        below.owner, below.rtype, record.owner
+                        zone.owner(below),
+                        below.rtype,
+                        owner
                     ),
                     "remove the record, or the DNAME",
                 )
@@ -90,7 +92,8 @@ fn check_cnames(zone: &Zone, out: &mut Checker<'_>) {
     for (_, record, at_owner) in with_cname {
         let records = at_owner.records();
         let span = record.span;
-        if record.owner == zone.origin {
+        let owner = zone.owner(record);
+        if owner == zone.origin {
             out.report(Finding::new(
                 &RULE,
                 span,
@@ -109,7 +112,7 @@ fn check_cnames(zone: &Zone, out: &mut Checker<'_>) {
                 cnames[1].span,
                 format!(
                     "{} has {} CNAME records; a name can have only one",
-                    record.owner,
+                    owner,
                     cnames.len()
                 ),
                 "keep one CNAME",
@@ -129,7 +132,7 @@ fn check_cnames(zone: &Zone, out: &mut Checker<'_>) {
                     span,
                     format!(
                         "{} has a CNAME and other data ({}): resolvers follow the CNAME and never see the rest",
-                        record.owner,
+                        owner,
                         types.join(", ")
                     ),
                     "remove the CNAME, or move the other records to the CNAME's target",

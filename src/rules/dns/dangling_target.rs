@@ -63,7 +63,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
             record.rdata_span(),
             format!(
                 "{} {} points at {target}, which has no records in this zone",
-                record.owner, record.rtype
+                zone.owner(record), record.rtype
             ),
             "add the missing records, or fix the target name (a missing trailing dot makes a name relative)",
         ));

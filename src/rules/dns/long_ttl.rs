@@ -39,7 +39,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         if !record.rtype.is_address_like() || record.ttl <= max {
             continue;
         }
-        if name_servers.contains(&record.owner) {
+        if name_servers.contains(zone.owner(record)) {
             continue;
         }
         let source = match record.ttl_directive {
@@ -60,7 +60,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
                 let (span, _) = zone.ttl_directives[usize::from(d) - 1];
                 let count = records.len();
                 let affected = if count == 1 {
-                    format!("{} {}", first.owner, first.rtype)
+                    format!("{} {}", zone.owner(first), first.rtype)
                 } else {
                     format!("{count} address records")
                 };
@@ -74,14 +74,14 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
                     ),
                     help,
                 )
-                .related(first.span, format!("first of them: {} {}", first.owner, first.rtype))
+                .related(first.span, format!("first of them: {} {}", zone.owner(first), first.rtype))
             }
             Source::Record(_) => Finding::new(
                 &RULE,
                 first.span,
                 format!(
                     "{} {} has a TTL of {ttl} s ({}): after a change, resolvers keep serving the old answer for up to {}",
-                    first.owner,
+                    zone.owner(first),
                     first.rtype,
                     human_duration(ttl),
                     human_duration(ttl)

@@ -25,10 +25,10 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         if !zone.contains(host) || zone.at_target(i).has_address() {
             continue;
         }
-        let place = if record.owner == zone.origin {
+        let place = if zone.owner(record) == zone.origin {
             "the zone's own name server".to_string()
         } else {
-            format!("a name server for the delegation {}", record.owner)
+            format!("a name server for the delegation {}", zone.owner(record))
         };
         out.report(Finding::new(
             &RULE,

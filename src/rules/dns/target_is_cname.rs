@@ -48,7 +48,8 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
                 record.rdata_span(),
                 format!(
                     "{} {} target {target} is an IP address, not a host name",
-                    record.owner, record.rtype
+                    zone.owner(record),
+                    record.rtype
                 ),
                 "point it at a host name that has A/AAAA records",
             ));
@@ -61,7 +62,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
                     span,
                     format!(
                         "{} {} target {target} is a CNAME: RFC 2181 forbids it, and many mail servers and resolvers fail on it",
-                        record.owner, record.rtype
+                        zone.owner(record), record.rtype
                     ),
                     "point the record at the CNAME's final target, a name with A/AAAA records",
                 )
