@@ -16,26 +16,29 @@ mod directives;
 mod generate;
 mod halves;
 
+/// [`Record::owner_len`] when the owner field is the whole entry.
+pub const OWNER_IS_ENTRY: u16 = u16::MAX;
+
 #[derive(Clone, Debug)]
 pub struct Record {
     /// In the zone's name table (`ParsedZone::names`, `Zone::names`).
     pub owner: NameId,
     pub ttl: u32,
-    /// The TTL was written on the record (not inherited).
-    pub ttl_explicit: bool,
     /// For an inherited TTL: which `$TTL` set it (index + 1 into
-    /// `ParsedZone::ttl_directives`; 0 when none did).
+    /// `ParsedZone::ttl_directives`); 0 for a TTL written on the record,
+    /// taken from the record before or from the SOA.
     pub ttl_directive: u16,
     pub class: u16,
     pub rtype: RType,
     pub rdata: RData,
     /// The whole entry, from the start of its line.
     pub span: Span,
-    /// Where the owner field ends (the start of the entry when inherited)
-    /// and the RDATA begins: two offsets instead of two more spans, since a
-    /// million-record zone pays for every byte of a record.
-    pub owner_end: u32,
+    /// Where the RDATA begins, and the owner field's length from the start
+    /// of the entry (0 when inherited; [`OWNER_IS_ENTRY`] when it is the
+    /// whole entry): offsets instead of two more spans, since a
+    /// million-record zone pays for every byte of a record (64 of them).
     pub rdata_start: u32,
+    pub owner_len: u16,
     /// What only provider exports carry: one pointer, empty for the plain
     /// records that make up nearly every zone.
     pub provider: Option<Box<ProviderData>>,
@@ -57,9 +60,23 @@ impl Record {
     /// The owner field, or an empty span at the start of the entry when the
     /// owner is inherited.
     pub fn owner_span(&self) -> Span {
+        if self.owner_len == OWNER_IS_ENTRY {
+            return self.span;
+        }
         Span {
-            end: self.owner_end,
+            end: self.span.start + u32::from(self.owner_len),
             ..self.span
+        }
+    }
+
+    /// [`Record::owner_len`] of an owner field `owner` in the entry `whole`.
+    pub fn owner_len(whole: Span, owner: Span) -> u16 {
+        let len = owner.end.saturating_sub(whole.start);
+        match u16::try_from(len) {
+            // A name is at most ~1,000 characters written: a longer owner
+            // field is the whole of a generated or exported entry.
+            Ok(len) if owner.start == whole.start && len < OWNER_IS_ENTRY => len,
+            _ => OWNER_IS_ENTRY,
         }
     }
 
@@ -558,26 +575,26 @@ impl<'s> Parser<'s> {
             other => other,
         };
         let mut ttl_directive = 0;
-        let (ttl_value, explicit) = match (ttl, state.default_ttl, state.last_ttl) {
+        let ttl_value = match (ttl, state.default_ttl, state.last_ttl) {
             (Some(t), _, _) => {
                 state.last_ttl = Some(t);
-                (t, true)
+                t
             }
             (None, Some(default), _) => {
                 ttl_directive = state.default_ttl_directive;
-                (default, false)
+                default
             }
-            (None, None, Some(last)) => (last, false),
+            (None, None, Some(last)) => last,
             (None, None, None) => {
                 if self.out.soa_minimum_ttl.is_none() {
                     self.out.soa_minimum_ttl = Some(owner_span.to(at(i.saturating_sub(1))));
                 }
                 match (&rdata, self.soa_minimum) {
-                    (RData::Soa(soa), _) => (soa.minimum, false),
-                    (_, Some(minimum)) => (minimum, false),
+                    (RData::Soa(soa), _) => soa.minimum,
+                    (_, Some(minimum)) => minimum,
                     (_, None) => {
                         self.waiting_for_soa.push(self.out.records.len());
-                        (0, false)
+                        0
                     }
                 }
             }
@@ -586,13 +603,12 @@ impl<'s> Parser<'s> {
         self.out.records.push(Record {
             owner,
             ttl: ttl_value,
-            ttl_explicit: explicit,
             ttl_directive,
             class,
             rtype,
             rdata,
             span: whole,
-            owner_end: owner_span.end,
+            owner_len: Record::owner_len(whole, owner_span),
             rdata_start: rdata_span.start,
             provider: ProviderData::from_comment(comment.as_deref(), pseudo),
         });
@@ -666,13 +682,12 @@ impl<'s> Parser<'s> {
             owner,
             // Route 53 answers an alias with the target's TTL.
             ttl: ttl.unwrap_or(0),
-            ttl_explicit: false,
             ttl_directive: 0,
             class: 1,
             rtype,
             rdata: RData::Alias(target),
             span: whole,
-            owner_end: owner_span.end,
+            owner_len: Record::owner_len(whole, owner_span),
             rdata_start: whole.start,
             provider: ProviderData::from_comment(
                 comment.as_deref(),
@@ -789,6 +804,21 @@ mod tests {
             "x.sub.example.org."
         );
     }
+    #[test]
+    fn owner_fields_are_kept_as_lengths() {
+        let z = parse("www 60 IN A 192.0.2.1\n    IN A 192.0.2.2\n");
+        let text = "www 60 IN A 192.0.2.1\n";
+        let owner = z.records[0].owner_span();
+        assert_eq!((owner.start, owner.end), (0, 3));
+        let inherited = z.records[1].owner_span();
+        assert_eq!(
+            (inherited.start, inherited.end),
+            (text.len() as u32, text.len() as u32)
+        );
+        let whole = Span::new(z.records[0].span.file, 10, 100_000);
+        assert_eq!(Record::owner_len(whole, whole), OWNER_IS_ENTRY);
+        assert_eq!(Record::owner_len(whole, Span { end: 20, ..whole }), 10);
+    }
 }
 #[cfg(test)]
 mod layout {
@@ -800,7 +830,7 @@ mod layout {
         use std::mem::size_of;
         assert!(size_of::<crate::dns::rdata::RData>() <= 24);
         assert!(
-            size_of::<super::Record>() <= 80,
+            size_of::<super::Record>() <= 64,
             "{}",
             size_of::<super::Record>()
         );

@@ -146,13 +146,12 @@ impl Reader<'_> {
         self.out.records.push(Record {
             owner,
             ttl,
-            ttl_explicit: true,
             ttl_directive: 0,
             class: 1,
             rtype,
             rdata,
             span,
-            owner_end: span.end,
+            owner_len: crate::dns::zone::OWNER_IS_ENTRY,
             rdata_start: span.start,
             provider: provider.into_box(),
         });

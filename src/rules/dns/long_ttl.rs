@@ -44,8 +44,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         }
         let source = match record.ttl_directive {
             0 => Source::Record(index),
-            d if !record.ttl_explicit => Source::Directive(d),
-            _ => Source::Record(index),
+            d => Source::Directive(d),
         };
         groups.entry(source).or_default().push(record);
     }
