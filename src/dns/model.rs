@@ -10,7 +10,7 @@ use rustc_hash::FxHashSet;
 
 mod index;
 use index::{
-    of_type_in, owner_order, resolve_targets, rrset_ranges, with_descendants, OwnerIndex,
+    of_type_in, owner_order, resolve_targets, rrset_starts, with_descendants, OwnerIndex,
     OwnerOrder, Records, WORTH_THREADS,
 };
 
@@ -30,8 +30,8 @@ pub struct Zone {
     pub ttl_directives: Vec<(crate::source::Span, u32)>,
     /// Record indexes ordered by owner, then RRset (file order within one).
     by_owner_order: Vec<u32>,
-    /// Each RRset's range in that order.
-    rrset_ranges: Vec<(u32, u32)>,
+    /// Where each RRset starts in that order, plus the end.
+    rrset_starts: Vec<u32>,
     /// Where each owner's records are in that order.
     owners: OwnerIndex,
     /// Names with records below them (every ancestor of an owner, down to
@@ -121,12 +121,19 @@ impl Zone {
             || owner_order(list, jobs),
             || with_descendants(list, &origin),
         );
-        let (rrset_ranges, slots) = crate::parallel::join(
+        let (rrset_starts, slots) = crate::parallel::join(
             jobs,
-            || rrset_ranges(&records, &owner_order.order, &owner_order.starts),
+            || rrset_starts(&records, &owner_order.order, &owner_order.starts),
             || OwnerIndex::slots(&owner_order),
         );
-        let OwnerOrder { order, starts, .. } = owner_order;
+        // Freed now, not at the end of this function: resolving targets
+        // is when the zone's memory peaks.
+        let OwnerOrder {
+            order,
+            starts,
+            hashes,
+        } = owner_order;
+        drop(hashes);
         let owners = OwnerIndex { starts, slots };
         let targets = resolve_targets(list, &order, &owners, jobs);
         Zone {
@@ -138,7 +145,7 @@ impl Zone {
             is_export,
             ttl_directives: Vec::new(),
             by_owner_order: order,
-            rrset_ranges,
+            rrset_starts,
             owners,
             with_descendants,
             targets,
@@ -246,7 +253,8 @@ impl Zone {
     /// The RRsets, views of a precomputed index: walking every set of a
     /// million-record zone allocates nothing.
     pub fn rrsets(&self) -> impl Iterator<Item = RRset<'_>> {
-        self.rrset_ranges.iter().map(move |&(start, end)| {
+        self.rrset_starts.windows(2).map(move |set| {
+            let (start, end) = (set[0], set[1]);
             let order = &self.by_owner_order[start as usize..end as usize];
             let first = &self.records[order[0] as usize];
             RRset {
@@ -321,7 +329,7 @@ mod tests {
         }
         let (one, two) = (zone_of(&text, 1), zone_of(&text, 2));
         assert_eq!(one.by_owner_order, two.by_owner_order);
-        assert_eq!(one.rrset_ranges, two.rrset_ranges);
+        assert_eq!(one.rrset_starts, two.rrset_starts);
         assert_eq!(one.owners.starts, two.owners.starts);
         assert_eq!(one.owners.slots, two.owners.slots);
         assert_eq!(one.with_descendants, two.with_descendants);

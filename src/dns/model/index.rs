@@ -1,6 +1,6 @@
 //! How a zone's indexes are built: the owner order (records grouped by
 //! owner, then RRset, file order within), where each owner's records
-//! start, the owner hash index, RRset ranges, names with descendants and
+//! start, the owner hash index, RRset starts, names with descendants and
 //! each record's resolved target, on two threads for a large zone.
 
 use crate::dns::name::Name;
@@ -287,22 +287,23 @@ impl<'r> Ordered<'r> {
 /// Zones with fewer records are indexed on one thread.
 pub(super) const WORTH_THREADS: usize = 1 << 16;
 
-/// Each RRset's range in `order`: owner groups split where the key changes.
-pub(super) fn rrset_ranges(records: &[Record], order: &[u32], starts: &[u32]) -> Vec<(u32, u32)> {
+/// Where each RRset starts in `order`, plus the end: owner groups split
+/// where the key changes. The sets cover the order one after the other,
+/// so a start is all a set needs (4 bytes a set, not a range's 8).
+pub(super) fn rrset_starts(records: &[Record], order: &[u32], starts: &[u32]) -> Vec<u32> {
     let key = |i: usize| rrset_key(&records[order[i] as usize]);
-    let mut ranges = Vec::with_capacity(starts.len());
+    let mut sets = Vec::with_capacity(starts.len());
     for group in starts.windows(2) {
         let (start, end) = (group[0] as usize, group[1] as usize);
-        let mut set_start = start;
+        sets.push(start as u32);
         for i in start + 1..end {
             if key(i) != key(i - 1) {
-                ranges.push((set_start as u32, i as u32));
-                set_start = i;
+                sets.push(i as u32);
             }
         }
-        ranges.push((set_start as u32, end as u32));
     }
-    ranges
+    sets.push(order.len() as u32);
+    sets
 }
 
 /// Names with records below them, down to the origin. Records are read
