@@ -184,6 +184,60 @@ pub struct Naptr {
     pub replacement: Name,
 }
 
+/// TXT character-strings in one allocation, each as its length octet and
+/// its octets (their wire form): a record of two strings was three heap
+/// blocks, and a zone has a TXT record in ten.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TxtStrings(Box<[u8]>);
+
+impl TxtStrings {
+    /// `None` when a string is longer than a character-string's 255 octets.
+    pub fn new<'a>(strings: impl IntoIterator<Item = &'a [u8]>) -> Option<TxtStrings> {
+        let mut out = Vec::new();
+        for s in strings {
+            out.push(u8::try_from(s.len()).ok()?);
+            out.extend_from_slice(s);
+        }
+        Some(TxtStrings(out.into_boxed_slice()))
+    }
+
+    /// `bytes` as strings of 255 octets and a shorter last one (one empty
+    /// string for none), as providers cut a long value.
+    pub fn chunked(bytes: &[u8]) -> TxtStrings {
+        let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 255 + 1);
+        let mut chunks = bytes.chunks(255).peekable();
+        if chunks.peek().is_none() {
+            out.push(0);
+        }
+        for chunk in chunks {
+            out.push(chunk.len() as u8); // at most 255: `chunks(255)`
+            out.extend_from_slice(chunk);
+        }
+        TxtStrings(out.into_boxed_slice())
+    }
+
+    /// The strings' octets, one after the other.
+    pub fn concat(&self) -> Vec<u8> {
+        self.iter().flatten().copied().collect()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        let mut rest = &self.0[..];
+        std::iter::from_fn(move || {
+            let (&len, tail) = rest.split_first()?;
+            let (string, after) = tail.split_at(usize::from(len).min(tail.len()));
+            rest = after;
+            Some(string)
+        })
+    }
+}
+
+impl std::fmt::Debug for TxtStrings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RData {
     A(Ipv4Addr),
@@ -196,7 +250,7 @@ pub enum RData {
     },
     Soa(Box<Soa>),
     /// TXT and SPF: the character-strings, escapes decoded.
-    Txt(Box<[Box<[u8]>]>),
+    Txt(TxtStrings),
     Srv {
         priority: u16,
         weight: u16,
@@ -255,11 +309,7 @@ impl RData {
                 "{} {} {} {} {} {} {}",
                 soa.mname, soa.rname, soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum
             ),
-            RData::Txt(strings) => strings
-                .iter()
-                .map(|s| quoted(s))
-                .collect::<Vec<_>>()
-                .join(" "),
+            RData::Txt(strings) => strings.iter().map(quoted).collect::<Vec<_>>().join(" "),
             RData::Srv {
                 priority,
                 weight,
@@ -545,11 +595,13 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
             if fields.is_empty() {
                 return Err(format!("unexpected end of input in {rtype} record"));
             }
-            fields
-                .iter()
-                .map(|f| char_string(f.text).map(Vec::into_boxed_slice))
-                .collect::<Result<Box<[_]>, _>>()
+            let strings = (fields.iter())
+                .map(|f| char_string(f.text))
+                .collect::<Result<Vec<_>, _>>()?;
+            // `char_string` holds each to 255 octets.
+            TxtStrings::new(strings.iter().map(Vec::as_slice))
                 .map(RData::Txt)
+                .ok_or_else(|| "character-string longer than 255 octets".to_string())
         }
         "SRV" => {
             exactly(fields, 4, rtype)?;
@@ -707,6 +759,19 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn txt_strings_read_back_as_given() {
+        let long = [7u8; 255];
+        let given: [&[u8]; 4] = [b"v=spf1 -all", b"", &long, b"\"\\"];
+        let strings = TxtStrings::new(given).expect("each fits");
+        assert_eq!(strings.iter().collect::<Vec<_>>(), given);
+        assert!(TxtStrings::new([&[0u8; 256][..]]).is_none());
+        let chunked = TxtStrings::chunked(&[1u8; 600]);
+        let lengths: Vec<usize> = chunked.iter().map(<[u8]>::len).collect();
+        assert_eq!(lengths, [255, 255, 90]);
+        assert_eq!(chunked.concat(), vec![1u8; 600]);
+    }
 
     fn f(texts: &[&str]) -> Vec<Field<'static>> {
         texts

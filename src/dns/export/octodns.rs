@@ -9,7 +9,7 @@ use super::yaml_keys::KeyPositions;
 use super::Reader;
 use crate::dns::name::{idna_to_ascii, Name};
 use crate::dns::provider::{ProviderData, Pseudo, Routing};
-use crate::dns::rdata::{RData, RType};
+use crate::dns::rdata::{RData, RType, TxtStrings};
 use crate::dns::zone::ParsedZone;
 use crate::source::{FileId, Span};
 use serde::Deserialize;
@@ -33,10 +33,6 @@ struct OctoRecord {
 
 /// octoDNS's default TTL.
 const OCTODNS_TTL: u32 = 3600;
-
-/// A TXT character-string holds at most 255 octets; octoDNS cuts longer
-/// values itself.
-const TXT_CHUNK: usize = 255;
 
 /// `octodns:` keys about how octoDNS manages a record, not what clients
 /// get: they are not compared.
@@ -274,7 +270,7 @@ fn scalar(value: &Value) -> String {
 /// octoDNS's TXT value as character-strings: a value written already
 /// quoted and chunked (`"v=DKIM1\; k=rsa\; " "p=MIIB..."`) is unquoted and
 /// joined, `\;` is `;`, and the octets are cut every 255.
-fn txt_strings(value: &str) -> Box<[Box<[u8]>]> {
+fn txt_strings(value: &str) -> TxtStrings {
     // octoDNS drops the first and the last character of a value that
     // starts with a quote, then the `" "` between chunks.
     let unquoted = match value.strip_prefix('"') {
@@ -286,11 +282,9 @@ fn txt_strings(value: &str) -> Box<[Box<[u8]>]> {
         None => value,
     };
     let raw = unquoted.replace("\" \"", "").replace("\\;", ";");
-    let bytes = raw.as_bytes();
-    if bytes.is_empty() {
-        return vec![Box::from(&b""[..])].into_boxed_slice();
-    }
-    bytes.chunks(TXT_CHUNK).map(Box::from).collect()
+    // A character-string holds at most 255 octets: octoDNS cuts longer
+    // values itself.
+    TxtStrings::chunked(raw.as_bytes())
 }
 
 /// A value as zone-file RDATA text, the way octoDNS's `to_rdata_text`
@@ -477,8 +471,8 @@ mod tests {
     fn long_txt_is_cut_every_255_octets() {
         let key = "A".repeat(410);
         let strings = txt_strings(&format!("v=DKIM1\\; k=rsa\\; p={key}"));
-        assert_eq!(strings.len(), 2);
-        assert_eq!(strings[0].len(), 255);
+        let lengths: Vec<usize> = strings.iter().map(<[u8]>::len).collect();
+        assert_eq!(lengths, [255, "v=DKIM1; k=rsa; p=".len() + 410 - 255]);
         let joined: Vec<u8> = strings.concat();
         assert_eq!(joined, format!("v=DKIM1; k=rsa; p={key}").into_bytes());
     }
@@ -488,6 +482,7 @@ mod tests {
         let strings = txt_strings("\"v=spf1 \" \"-all\"");
         assert_eq!(strings.concat(), b"v=spf1 -all".to_vec());
         assert_eq!(txt_strings("").concat(), Vec::<u8>::new());
+        assert_eq!(txt_strings("").iter().count(), 1);
     }
 
     #[test]
