@@ -45,7 +45,7 @@ fn records_in(dir: &str, file: &str) -> (Vec<(String, String, u32, String)>, boo
                 zone.owner(r).to_string(),
                 r.rtype.name(),
                 r.ttl,
-                r.rdata.canonical(r.rtype),
+                r.rdata.canonical(r.rtype, &zone.names),
             )
         })
         .collect();

@@ -82,6 +82,11 @@ fn a_large_zone_reads_the_same_on_one_core_and_two() {
     while text.len() < 2 << 20 {
         let _ = writeln!(text, "pad{} A 10.2.0.1", text.len());
     }
+    // Targets in the second half, named in the first (an MX at a CNAME)
+    // and nowhere.
+    for i in 0..200 {
+        let _ = writeln!(text, "late{i} MX 10 c{:05}\nlost{i} MX 10 gone{i}", i + 1);
+    }
     std::fs::write(&zone, &text).expect("write zone");
     let run = |jobs: &str| {
         Command::new(env!("CARGO_BIN_EXE_tripline"))
@@ -116,4 +121,12 @@ fn a_large_zone_reads_the_same_on_one_core_and_two() {
     ] {
         assert!(!lines_of(rule).is_empty(), "{rule} found nothing");
     }
+    // Each MX of the second half at a CNAME of the first half, found.
+    let at_cname: Vec<&str> = (findings.iter())
+        .filter(|f| f["rule"] == "dns/target-is-cname")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(at_cname.len(), 101, "{at_cname:?}");
+    assert!(at_cname[100].starts_with("100 more dns/target-is-cname"));
+    assert!(at_cname[0].starts_with("late0.big.example. MX target c00001.big.example."));
 }

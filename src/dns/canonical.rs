@@ -5,13 +5,34 @@
 //! joined, LOC by the position it describes. `tripline diff` compares these.
 
 use super::name::Name;
+use super::names::NameTable;
 use super::rdata::{RData, RType};
 use super::svcb;
 use base64::Engine as _;
 
 /// The canonical form of a record's data.
-pub fn canonical(rtype: RType, rdata: &RData) -> String {
+pub fn canonical(rtype: RType, rdata: &RData, names: &NameTable) -> String {
     match rdata {
+        // Written as their `Debug` form was when they held names: the
+        // canonical forms stay what they were.
+        RData::Target(name) => format!("Target({:?})", names.get(*name)),
+        RData::Alias(name) => format!("Alias({:?})", names.get(*name)),
+        RData::Mx {
+            preference,
+            exchange,
+        } => format!(
+            "Mx {{ preference: {preference}, exchange: {:?} }}",
+            names.get(*exchange)
+        ),
+        RData::Srv {
+            priority,
+            weight,
+            port,
+            target,
+        } => format!(
+            "Srv {{ priority: {priority}, weight: {weight}, port: {port}, target: {:?} }}",
+            names.get(*target)
+        ),
         RData::Txt(strings) => {
             let joined: Vec<u8> = strings.concat();
             format!("txt {}", hex(&joined))
@@ -45,10 +66,18 @@ pub fn canonical(rtype: RType, rdata: &RData) -> String {
         }
         // `\# len hex` of a type zone files write typed: the typed form's
         // canonical, so that both spellings compare equal.
-        RData::Generic(bytes) => super::wire::presentation(rtype, bytes)
-            .and_then(|text| super::rdata::parse_text(rtype, &text, None).ok())
-            .filter(|typed| !matches!(typed, RData::Generic(_)))
-            .map_or_else(|| format!("{rdata:?}"), |typed| canonical(rtype, &typed)),
+        RData::Generic(bytes) => {
+            let mut typed_names = NameTable::default();
+            super::wire::presentation(rtype, bytes)
+                .and_then(|text| {
+                    super::rdata::parse_text(rtype, &text, None, &mut typed_names).ok()
+                })
+                .filter(|typed| !matches!(typed, RData::Generic(_)))
+                .map_or_else(
+                    || format!("{rdata:?}"),
+                    |typed| canonical(rtype, &typed, &typed_names),
+                )
+        }
         RData::Fields(fields) => fields_canonical(rtype, fields),
         RData::Opaque(text) => opaque_canonical(rtype, text),
         other => format!("{other:?}"),
@@ -196,8 +225,9 @@ mod tests {
             })
             .collect();
         let origin = crate::dns::name::Name::parse("example.com.", None).expect("origin");
-        let rdata = parse(rtype, &fields, Some(&origin)).expect("parses");
-        canonical(rtype, &rdata)
+        let mut names = NameTable::default();
+        let rdata = parse(rtype, &fields, Some(&origin), &mut names).expect("parses");
+        canonical(rtype, &rdata, &names)
     }
 
     #[test]

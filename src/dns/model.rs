@@ -2,7 +2,7 @@
 //! and grouped into RRsets.
 
 use super::name::{DnsName, Name};
-use super::names::NameTable;
+use super::names::{NameId, NameTable};
 use super::rdata::{RData, RType, Soa};
 use super::zone::Record;
 use crate::source::FileId;
@@ -167,6 +167,16 @@ impl Zone {
         self.names.get(record.owner)
     }
 
+    /// A name of this zone's records (an owner, a target).
+    pub fn name(&self, id: NameId) -> &DnsName {
+        self.names.get(id)
+    }
+
+    /// A record's target name (CNAME, DNAME, NS, PTR, MX, SRV).
+    pub fn target(&self, record: &Record) -> Option<&DnsName> {
+        record.rdata.target().map(|id| self.names.get(id))
+    }
+
     fn list(&self) -> Records<'_> {
         Records {
             list: &self.records,
@@ -244,7 +254,7 @@ impl Zone {
     pub fn name_server_hosts(&self) -> FxHashSet<&DnsName> {
         (self.records.iter())
             .filter_map(|r| match &r.rdata {
-                RData::Target(host) if r.rtype == RType::NS => Some(&**host),
+                RData::Target(host) if r.rtype == RType::NS => Some(self.names.get(*host)),
                 _ => None,
             })
             .collect()
@@ -348,7 +358,7 @@ mod tests {
         // A target's records, found once, are those found by its name.
         let mut resolved = 0;
         for (i, record) in one.records.iter().enumerate() {
-            let Some(target) = record.rdata.target() else {
+            let Some(target) = one.target(record) else {
                 continue;
             };
             let by_name: Vec<*const Record> = one.at(target).map(std::ptr::from_ref).collect();

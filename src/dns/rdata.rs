@@ -2,6 +2,7 @@
 //! are parsed into fields; the rest are kept as validated opaque text.
 
 use super::name::Name;
+use super::names::{NameId, NameTable};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -242,11 +243,12 @@ impl std::fmt::Debug for TxtStrings {
 pub enum RData {
     A(Ipv4Addr),
     Aaaa(Ipv6Addr),
-    /// CNAME, DNAME, NS, PTR: one target name.
-    Target(Name),
+    /// CNAME, DNAME, NS, PTR: one target name. Target names are in the
+    /// zone's name table, like owners: compare them with [`RData::same`].
+    Target(NameId),
     Mx {
         preference: u16,
-        exchange: Name,
+        exchange: NameId,
     },
     Soa(Box<Soa>),
     /// TXT and SPF: the character-strings, escapes decoded.
@@ -255,7 +257,7 @@ pub enum RData {
         priority: u16,
         weight: u16,
         port: u16,
-        target: Name,
+        target: NameId,
     },
     /// CAA, SVCB/HTTPS and NAPTR are rare and large: boxed, so that every
     /// other record stays small (a million-record zone is the target).
@@ -268,7 +270,7 @@ pub enum RData {
     Generic(Box<[u8]>),
     /// A provider alias (Route 53 alias, ALIAS/ANAME): answers with the
     /// target's records of the record's type.
-    Alias(Name),
+    Alias(NameId),
     /// Other types: the RDATA text as written.
     Opaque(Box<str>),
 }
@@ -276,12 +278,46 @@ pub enum RData {
 impl RData {
     /// A form that compares equal for the same data however it was written
     /// (see [`super::canonical`]).
-    pub fn canonical(&self, rtype: RType) -> String {
-        super::canonical::canonical(rtype, self)
+    pub fn canonical(&self, rtype: RType, names: &NameTable) -> String {
+        super::canonical::canonical(rtype, self, names)
+    }
+
+    /// The same data: target names compared by their text (one name may
+    /// have two ids in a table), everything else as it is.
+    pub fn same(&self, other: &RData, names: &NameTable) -> bool {
+        let name = |a: &NameId, b: &NameId| names.get(*a) == names.get(*b);
+        match (self, other) {
+            (RData::Target(a), RData::Target(b)) | (RData::Alias(a), RData::Alias(b)) => name(a, b),
+            (
+                RData::Mx {
+                    preference: p,
+                    exchange: a,
+                },
+                RData::Mx {
+                    preference: q,
+                    exchange: b,
+                },
+            ) => p == q && name(a, b),
+            (
+                RData::Srv {
+                    priority,
+                    weight,
+                    port,
+                    target: a,
+                },
+                RData::Srv {
+                    priority: priority_b,
+                    weight: weight_b,
+                    port: port_b,
+                    target: b,
+                },
+            ) => (priority, weight, port) == (priority_b, weight_b, port_b) && name(a, b),
+            (a, b) => a == b,
+        }
     }
 
     /// The RDATA as a zone file would write it, for messages and reports.
-    pub fn presentation(&self) -> String {
+    pub fn presentation(&self, names: &NameTable) -> String {
         fn quoted(bytes: &[u8]) -> String {
             let mut out = String::from("\"");
             for &b in bytes {
@@ -300,11 +336,11 @@ impl RData {
         match self {
             RData::A(ip) => ip.to_string(),
             RData::Aaaa(ip) => ip.to_string(),
-            RData::Target(name) | RData::Alias(name) => name.to_string(),
+            RData::Target(name) | RData::Alias(name) => names.get(*name).to_string(),
             RData::Mx {
                 preference,
                 exchange,
-            } => format!("{preference} {exchange}"),
+            } => format!("{preference} {}", names.get(*exchange)),
             RData::Soa(soa) => format!(
                 "{} {} {} {} {} {} {}",
                 soa.mname, soa.rname, soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum
@@ -315,7 +351,7 @@ impl RData {
                 weight,
                 port,
                 target,
-            } => format!("{priority} {weight} {port} {target}"),
+            } => format!("{priority} {weight} {port} {}", names.get(*target)),
             RData::Caa(caa) => format!("{} {} {}", caa.flags, caa.tag, quoted(&caa.value)),
             RData::Fields(fields) => fields.join(" "),
             RData::Svcb(svcb) => {
@@ -344,8 +380,19 @@ impl RData {
     }
 
     /// The name this record points at (CNAME, NS, MX, SRV ...).
-    pub fn target(&self) -> Option<&Name> {
+    /// The name in the zone's table the data holds, to renumber it when
+    /// tables are joined.
+    pub fn name_mut(&mut self) -> Option<&mut NameId> {
         match self {
+            RData::Target(n) | RData::Alias(n) => Some(n),
+            RData::Mx { exchange, .. } => Some(exchange),
+            RData::Srv { target, .. } => Some(target),
+            _ => None,
+        }
+    }
+
+    pub fn target(&self) -> Option<NameId> {
+        match *self {
             RData::Target(n) => Some(n),
             RData::Mx { exchange, .. } => Some(exchange),
             RData::Srv { target, .. } => Some(target),
@@ -419,6 +466,17 @@ fn name(field: Option<&Field<'_>>, what: &str, origin: Option<&Name>) -> Result<
     Name::parse(f.text, origin).map_err(|e| format!("bad {what} `{}`: {e}", f.text))
 }
 
+/// [`name`] into the zone's name table.
+fn name_in(
+    names: &mut NameTable,
+    field: Option<&Field<'_>>,
+    what: &str,
+    origin: Option<&Name>,
+) -> Result<NameId, String> {
+    let f = field.ok_or_else(|| format!("missing {what}"))?;
+    (names.parse(f.text, origin.map(|o| &**o))).map_err(|e| format!("bad {what} `{}`: {e}", f.text))
+}
+
 fn exactly(fields: &[Field<'_>], n: usize, rtype: RType) -> Result<(), String> {
     if fields.len() > n {
         return Err(format!(
@@ -489,6 +547,7 @@ pub fn parse_written(
     generic_type: bool,
     fields: &[Field<'_>],
     origin: Option<&Name>,
+    names: &mut NameTable,
 ) -> Result<RData, String> {
     let is_generic_data = fields.first().is_some_and(|f| f.text == "\\#" && !f.quoted);
     if generic_type && !is_generic_data && !is_typed(rtype) {
@@ -497,7 +556,7 @@ pub fn parse_written(
             rtype.0
         ));
     }
-    parse(rtype, fields, origin)
+    parse(rtype, fields, origin, names)
 }
 
 /// Why RDATA text did not parse: its tokens, or their meaning.
@@ -509,7 +568,12 @@ pub enum TextError {
 
 /// Parses RDATA written as zone-file text (`10 mx.example.com.`): tokens
 /// as the zone lexer reads them, then [`parse`].
-pub fn parse_text(rtype: RType, text: &str, origin: Option<&Name>) -> Result<RData, TextError> {
+pub fn parse_text(
+    rtype: RType,
+    text: &str,
+    origin: Option<&Name>,
+    names: &mut NameTable,
+) -> Result<RData, TextError> {
     let (entries, errors) = super::lexer::entries(text.as_bytes());
     if let Some(e) = errors.first() {
         return Err(TextError::Lex(e.message.clone()));
@@ -527,11 +591,17 @@ pub fn parse_text(rtype: RType, text: &str, origin: Option<&Name>) -> Result<RDa
             quoted: t.quoted,
         })
         .collect();
-    parse(rtype, &fields, origin).map_err(TextError::Data)
+    parse(rtype, &fields, origin, names).map_err(TextError::Data)
 }
 
 /// Parses the RDATA fields of a record of type `rtype`.
-pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Result<RData, String> {
+/// Target names go into `names`.
+pub fn parse(
+    rtype: RType,
+    fields: &[Field<'_>],
+    origin: Option<&Name>,
+    names: &mut NameTable,
+) -> Result<RData, String> {
     if fields.first().is_some_and(|f| f.text == "\\#" && !f.quoted) {
         let len: usize = num(fields.get(1), "RFC 3597 length")?;
         let data: String = fields[2.min(fields.len())..]
@@ -566,13 +636,18 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
         }
         "CNAME" | "DNAME" | "NS" | "PTR" => {
             exactly(fields, 1, rtype)?;
-            Ok(RData::Target(name(fields.first(), "target name", origin)?))
+            Ok(RData::Target(name_in(
+                names,
+                fields.first(),
+                "target name",
+                origin,
+            )?))
         }
         "MX" => {
             exactly(fields, 2, rtype)?;
             Ok(RData::Mx {
                 preference: num(fields.first(), "MX preference")?,
-                exchange: name(fields.get(1), "mail exchange", origin)?,
+                exchange: name_in(names, fields.get(1), "mail exchange", origin)?,
             })
         }
         "SOA" => {
@@ -609,7 +684,7 @@ pub fn parse(rtype: RType, fields: &[Field<'_>], origin: Option<&Name>) -> Resul
                 priority: num(fields.first(), "SRV priority")?,
                 weight: num(fields.get(1), "SRV weight")?,
                 port: num(fields.get(2), "SRV port")?,
-                target: name(fields.get(3), "SRV target", origin)?,
+                target: name_in(names, fields.get(3), "SRV target", origin)?,
             })
         }
         "CAA" => {
@@ -794,23 +869,27 @@ mod tests {
     #[test]
     fn typed_rdata() {
         let o = Name::parse("example.com.", None).expect("origin");
+        let names = &mut NameTable::default();
+        let mx = parse(RType::MX, &f(&["10", "mail"]), Some(&o), names).expect("mx");
+        assert_eq!(mx.presentation(names), "10 mail.example.com.");
+        let RData::Mx { exchange, .. } = mx else {
+            panic!("{mx:?}")
+        };
+        assert_eq!(names.get(exchange).as_str(), "mail.example.com.");
+        let again = parse(RType::MX, &f(&["10", "MAIL.example.com."]), Some(&o), names);
+        assert!(mx.same(&again.expect("mx"), names));
+        let other = parse(RType::MX, &f(&["10", "mx2"]), Some(&o), names).expect("mx");
+        assert!(!mx.same(&other, names));
+        assert!(parse(RType::A, &f(&["300.1.1.1"]), Some(&o), names).is_err());
+        assert!(parse(RType::A, &f(&["1.1.1.1", "x"]), Some(&o), names).is_err());
         assert_eq!(
-            parse(RType::MX, &f(&["10", "mail"]), Some(&o)),
-            Ok(RData::Mx {
-                preference: 10,
-                exchange: Name::parse("mail.example.com.", None).expect("n")
-            })
-        );
-        assert!(parse(RType::A, &f(&["300.1.1.1"]), Some(&o)).is_err());
-        assert!(parse(RType::A, &f(&["1.1.1.1", "x"]), Some(&o)).is_err());
-        assert_eq!(
-            parse(RType(65280), &f(&["\\#", "2", "abcd"]), Some(&o)),
+            parse(RType(65280), &f(&["\\#", "2", "abcd"]), Some(&o), names),
             Ok(RData::Generic(Box::new([0xab, 0xcd])))
         );
-        assert!(parse(RType(65280), &f(&["\\#", "3", "abcd"]), Some(&o)).is_err());
-        let txt = parse(RType::TXT, &f(&[r#"v=spf1\" x"#, "tail"]), Some(&o)).expect("txt");
-        assert_eq!(txt.presentation(), r#""v=spf1\" x" "tail""#);
+        assert!(parse(RType(65280), &f(&["\\#", "3", "abcd"]), Some(&o), names).is_err());
+        let txt = parse(RType::TXT, &f(&[r#"v=spf1\" x"#, "tail"]), Some(&o), names).expect("txt");
+        assert_eq!(txt.presentation(names), r#""v=spf1\" x" "tail""#);
         let long = "x".repeat(256);
-        assert!(parse(RType::TXT, &f(&[&long]), Some(&o)).is_err());
+        assert!(parse(RType::TXT, &f(&[&long]), Some(&o), names).is_err());
     }
 }

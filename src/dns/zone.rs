@@ -553,14 +553,15 @@ impl<'s> Parser<'s> {
             at(i).to(at(tokens.len() - 1))
         };
         let generic_type = (type_text.get(..4)).is_some_and(|t| t.eq_ignore_ascii_case("TYPE"));
-        let rdata = match rdata::parse_written(rtype, generic_type, &fields, state.origin.as_ref())
-        {
-            Ok(rdata) => rdata,
-            Err(message) => {
-                self.error(rdata_span, message);
-                return;
-            }
-        };
+        let origin = state.origin.as_ref();
+        let rdata =
+            match rdata::parse_written(rtype, generic_type, &fields, origin, &mut self.out.names) {
+                Ok(rdata) => rdata,
+                Err(message) => {
+                    self.error(rdata_span, message);
+                    return;
+                }
+            };
         if let RData::Soa(soa) = &rdata {
             if self.soa_minimum.is_none() {
                 self.soa_minimum = Some(soa.minimum);
@@ -667,7 +668,7 @@ impl<'s> Parser<'s> {
             return;
         };
         let origin = self.out.origin.clone();
-        let target = match Name::parse(&text(at + 1), origin.as_ref()) {
+        let target = match self.out.names.parse(&text(at + 1), origin.as_deref()) {
             Ok(t) => t,
             Err(e) => {
                 self.error(

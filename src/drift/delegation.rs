@@ -101,7 +101,7 @@ fn delegation(answer: &Answer, origin: &Name) -> Result<Delegation, String> {
         records
             .iter()
             .filter(|r| &r.owner == origin && r.rtype == RType::NS)
-            .filter_map(|r| r.rdata.target().cloned())
+            .filter_map(LiveRecord::target)
             .collect()
     };
     let mut ns = ns_of(&answer.answers);
@@ -117,7 +117,7 @@ fn delegation(answer: &Answer, origin: &Name) -> Result<Delegation, String> {
         .additional
         .iter()
         .filter(|r| ns.contains(&r.owner) && (r.rtype == RType::A || r.rtype == RType::AAAA))
-        .map(|r| (r.owner.clone(), r.rdata.presentation()))
+        .map(|r| (r.owner.clone(), r.presentation()))
         .collect();
     glue.sort();
     glue.dedup();

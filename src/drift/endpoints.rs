@@ -253,7 +253,7 @@ fn follow_cnames(zones: &[Zone], mut host: Name) -> Name {
     for _ in 0..8 {
         let target = zones.iter().find_map(|z| {
             z.at_of_type(&host, crate::dns::rdata::RType::CNAME)
-                .find_map(|r| r.rdata.target().cloned())
+                .find_map(|r| z.target(r).map(ToOwned::to_owned))
         });
         match target {
             Some(next) if next != host => host = next,

@@ -4,6 +4,7 @@
 
 use super::query::{Answer, QueryError, Transport};
 use crate::dns::name::Name;
+use crate::dns::names::NameTable;
 use crate::dns::rdata::{self, RData, RType};
 use crate::dns::wire;
 use hickory_proto::op::DnsResponse;
@@ -24,11 +25,22 @@ pub struct LiveRecord {
     pub rtype: RType,
     pub ttl: u32,
     pub rdata: RData,
+    /// The names `rdata` holds (a target, an exchange).
+    pub names: NameTable,
 }
 
 impl LiveRecord {
     pub fn canonical(&self) -> String {
-        self.rdata.canonical(self.rtype)
+        self.rdata.canonical(self.rtype, &self.names)
+    }
+
+    pub fn presentation(&self) -> String {
+        self.rdata.presentation(&self.names)
+    }
+
+    /// The target name (CNAME, DNAME, NS, PTR, MX, SRV).
+    pub fn target(&self) -> Option<Name> {
+        self.rdata.target().map(|id| self.names.get(id).to_owned())
     }
 }
 
@@ -54,8 +66,9 @@ pub fn record(record: &Record) -> Option<LiveRecord> {
         encoder.set_name_encoding(NameEncoding::UncompressedLowercase);
         record.data.emit(&mut encoder).ok()?;
     }
+    let mut names = NameTable::default();
     let rdata = match wire::presentation(rtype, &bytes) {
-        Some(text) => rdata::parse_text(rtype, &text, None).ok()?,
+        Some(text) => rdata::parse_text(rtype, &text, None, &mut names).ok()?,
         None => RData::Generic(bytes.into_boxed_slice()),
     };
     Some(LiveRecord {
@@ -63,6 +76,7 @@ pub fn record(record: &Record) -> Option<LiveRecord> {
         rtype,
         ttl: record.ttl,
         rdata,
+        names,
     })
 }
 

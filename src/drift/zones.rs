@@ -134,9 +134,10 @@ async fn targets(net: &Net, zone: &Zone) -> Vec<Target> {
     }
     let mut targets = Vec::new();
     for record in zone.apex_ns() {
-        let RData::Target(host) = &record.rdata else {
+        let RData::Target(host) = record.rdata else {
             continue;
         };
+        let host = zone.name(host);
         let glue: Vec<SocketAddr> = zone
             .at(host)
             .filter_map(|r| match &r.rdata {
@@ -146,7 +147,7 @@ async fn targets(net: &Net, zone: &Zone) -> Vec<Target> {
             })
             .collect();
         let addrs = if glue.is_empty() {
-            match net.resolver.addresses(host).await {
+            match net.resolver.addresses(&host.to_owned()).await {
                 Ok(ips) if !ips.is_empty() => {
                     ips.into_iter().map(|ip| SocketAddr::new(ip, 53)).collect()
                 }
@@ -338,7 +339,7 @@ fn from_transfer(zone: &Zone, keys: &[Key], records: Vec<LiveRecord>) -> LiveZon
 fn present(records: &[LiveRecord], how: String) -> Found {
     let mut pairs: Vec<(String, String)> = records
         .iter()
-        .map(|r| (r.canonical(), r.rdata.presentation()))
+        .map(|r| (r.canonical(), r.presentation()))
         .collect();
     pairs.sort();
     pairs.dedup_by(|a, b| a.0 == b.0);
@@ -385,7 +386,7 @@ async fn found(server: &Server, zone: &Zone, owner: &Name, rtype: RType) -> Foun
                 .iter()
                 .find(|r| &r.owner == owner && r.rtype == RType::CNAME);
             let what = match cname {
-                Some(c) => format!("{how}: a CNAME to {}", c.rdata.presentation()),
+                Some(c) => format!("{how}: a CNAME to {}", c.presentation()),
                 None => format!("{how}: no {rtype} records (NODATA)"),
             };
             Found::Absent { how: what }
@@ -456,7 +457,7 @@ fn compare<'z>(
         }
         let repo_set = repo
             .get(&key)
-            .map(|records| through_alias(zone, records).unwrap_or_else(|| repo_set(records)));
+            .map(|records| through_alias(zone, records).unwrap_or_else(|| repo_set(zone, records)));
         let mut sets = Vec::new();
         for (server, zone_live) in live.iter().enumerate() {
             let Some(zone_live) = zone_live else { continue };
@@ -482,9 +483,10 @@ fn compare<'z>(
 /// are what the server must serve. `None` for any other set.
 fn through_alias<'z>(zone: &'z Zone, records: &[&'z Record]) -> Option<RepoSet<'z>> {
     let first = records.first()?;
-    let RData::Alias(target) = &first.rdata else {
+    let RData::Alias(target) = first.rdata else {
         return None;
     };
+    let target = zone.name(target);
     if first.set_id().is_some() || !zone.is_authoritative_for(target) {
         return None;
     }
@@ -495,7 +497,7 @@ fn through_alias<'z>(zone: &'z Zone, records: &[&'z Record]) -> Option<RepoSet<'
     if targets.is_empty() {
         return None;
     }
-    let of_target = repo_set(&targets);
+    let of_target = repo_set(zone, &targets);
     Some(RepoSet {
         records: records.to_vec(),
         shown: of_target
@@ -507,10 +509,16 @@ fn through_alias<'z>(zone: &'z Zone, records: &[&'z Record]) -> Option<RepoSet<'
     })
 }
 
-fn repo_set<'z>(records: &[&'z Record]) -> RepoSet<'z> {
+fn repo_set<'z>(zone: &Zone, records: &[&'z Record]) -> RepoSet<'z> {
+    let names = &zone.names;
     let mut pairs: Vec<(String, String)> = records
         .iter()
-        .map(|r| (r.rdata.canonical(r.rtype), r.rdata.presentation()))
+        .map(|r| {
+            (
+                r.rdata.canonical(r.rtype, names),
+                r.rdata.presentation(names),
+            )
+        })
         .collect();
     pairs.sort();
     pairs.dedup_by(|a, b| a.0 == b.0);

@@ -5,6 +5,7 @@
 
 use crate::dns::model::Zone;
 use crate::dns::name::Name;
+use crate::dns::names::NameTable;
 use crate::dns::provider::Routing;
 use crate::dns::rdata::{RData, RType};
 use crate::dns::zone::{Pseudo, Record};
@@ -46,19 +47,23 @@ pub enum Flavour {
     Flattened,
 }
 
+/// A record of a set, with the name table of the zone it is in (a set
+/// gathers the records of every file of one zone).
+pub type Member<'z> = (&'z Record, &'z NameTable);
+
 impl Flavour {
-    fn of(records: &[&Record]) -> Flavour {
-        let Some(first) = records.first() else {
+    fn of(records: &[Member<'_>]) -> Flavour {
+        let Some(&(first, names)) = records.first() else {
             return Flavour::Plain;
         };
         match (first.pseudo(), &first.rdata) {
             (Some(Pseudo::Route53Alias(_)), RData::Alias(target)) => Flavour::Alias {
                 route53: true,
-                target: target.clone(),
+                target: names.get(*target).to_owned(),
             },
             (_, RData::Alias(target)) => Flavour::Alias {
                 route53: false,
-                target: target.clone(),
+                target: names.get(*target).to_owned(),
             },
             (Some(Pseudo::CloudflareProxied), _) => Flavour::Proxied,
             (Some(Pseudo::FlattenedCname), _) => Flavour::Flattened,
@@ -102,14 +107,19 @@ pub struct Side<'z> {
 }
 
 impl<'z> Side<'z> {
-    fn new(records: Vec<&'z Record>) -> Side<'z> {
-        let mut pairs: Vec<(String, String)> = records
-            .iter()
-            .map(|r| (r.rdata.canonical(r.rtype), r.rdata.presentation()))
+    fn new(members: Vec<Member<'z>>) -> Side<'z> {
+        let mut pairs: Vec<(String, String)> = (members.iter())
+            .map(|(r, names)| {
+                (
+                    r.rdata.canonical(r.rtype, names),
+                    r.rdata.presentation(names),
+                )
+            })
             .collect();
         pairs.sort();
         pairs.dedup_by(|a, b| a.0 == b.0);
-        let flavour = Flavour::of(&records);
+        let flavour = Flavour::of(&members);
+        let records: Vec<&'z Record> = members.into_iter().map(|(r, _)| r).collect();
         let routing = records.first().and_then(|r| r.routing()).cloned();
         let (values, shown) = pairs.into_iter().unzip();
         Side {
@@ -262,8 +272,8 @@ pub fn pair_zones<'z>(
         .collect()
 }
 
-fn collect<'z>(zones: &[&'z Zone], options: &DiffOptions) -> BTreeMap<SetKey, Vec<&'z Record>> {
-    let mut sets: BTreeMap<SetKey, Vec<&'z Record>> = BTreeMap::new();
+fn collect<'z>(zones: &[&'z Zone], options: &DiffOptions) -> BTreeMap<SetKey, Vec<Member<'z>>> {
+    let mut sets: BTreeMap<SetKey, Vec<Member<'z>>> = BTreeMap::new();
     for zone in zones {
         for set in zone.rrsets() {
             let provider_owned =
@@ -277,7 +287,7 @@ fn collect<'z>(zones: &[&'z Zone], options: &DiffOptions) -> BTreeMap<SetKey, Ve
                 rtype: set.rtype,
                 set_id: set.set_id.map(str::to_string),
             };
-            sets.entry(key).or_default().extend(set.records());
+            (sets.entry(key).or_default()).extend(set.records().map(|r| (r, &zone.names)));
         }
     }
     sets
@@ -311,7 +321,7 @@ fn compare<'z>(
                     // question.
                     (Outcome::Missing, None)
                 } else {
-                    let records: Vec<&Record> = keys
+                    let records: Vec<Member<'_>> = keys
                         .iter()
                         .filter_map(|k| new_sets.get(k))
                         .flatten()
@@ -360,7 +370,7 @@ fn compare<'z>(
 fn stand_ins(
     key: &SetKey,
     old: &Side<'_>,
-    new_sets: &BTreeMap<SetKey, Vec<&Record>>,
+    new_sets: &BTreeMap<SetKey, Vec<Member<'_>>>,
     in_old: &BTreeSet<SetKey>,
 ) -> Vec<SetKey> {
     let unclaimed = |k: &&SetKey| !in_old.contains(*k);
@@ -383,7 +393,7 @@ fn stand_ins(
         .filter(unclaimed)
         .filter(|k| k.set_id.is_some() != key.set_id.is_some())
         .collect();
-    let serving: Vec<&Record> = candidates
+    let serving: Vec<Member<'_>> = candidates
         .iter()
         .filter_map(|k| new_sets.get(*k))
         .flatten()

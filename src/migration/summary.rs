@@ -38,14 +38,16 @@ pub fn ttls_to_lower<'z>(pair: &ZonePair<'z>, cutover_ttl: u32) -> Vec<ToLower<'
         .iter()
         .any(|s| s.key.owner == pair.origin && s.key.rtype == RType::NS);
     let apex_ns = old_zone.apex_ns();
-    let servers = |records: &[&Record]| {
-        let mut names: Vec<String> = records.iter().map(|r| r.rdata.canonical(r.rtype)).collect();
+    let servers = |zone: &Zone, records: &[&Record]| {
+        let mut names: Vec<String> = (records.iter())
+            .map(|r| r.rdata.canonical(r.rtype, &zone.names))
+            .collect();
         names.sort();
         names.dedup();
         names
     };
     let new_ns = new_zone.apex_ns();
-    let ns_change = !new_ns.is_empty() && servers(&apex_ns) != servers(&new_ns);
+    let ns_change = !new_ns.is_empty() && servers(old_zone, &apex_ns) != servers(new_zone, &new_ns);
     let ns_ttl = apex_ns.iter().map(|r| r.ttl).max().unwrap_or(0);
     let lower_ns = !ns_compared && ns_change && ns_ttl > cutover_ttl;
     if let Some(first) = apex_ns.first().filter(|_| lower_ns) {

@@ -116,7 +116,7 @@ impl<'t> Reader<'t> {
         provider: &ProviderData,
         origin: &Name,
     ) {
-        match rdata::parse_text(rtype, value, Some(origin)) {
+        match rdata::parse_text(rtype, value, Some(origin), &mut self.out.names) {
             Ok(rdata) => self.add(owner, ttl, rtype, rdata, span, provider.clone()),
             Err(TextError::Lex(message)) => {
                 self.error(span, format!("{owner} {rtype} value `{value}`: {message}"))
@@ -129,6 +129,22 @@ impl<'t> Reader<'t> {
 }
 
 impl Reader<'_> {
+    /// Adds a provider alias to `target` (see [`Reader::add`]).
+    pub(super) fn add_alias(
+        &mut self,
+        owner: &Name,
+        ttl: u32,
+        rtype: RType,
+        target: &Name,
+        span: Span,
+        provider: ProviderData,
+    ) {
+        match self.out.names.push(target) {
+            Ok(target) => self.add(owner, ttl, rtype, RData::Alias(target), span, provider),
+            Err(e) => self.error(span, format!("{owner} {rtype}: {e}")),
+        }
+    }
+
     /// Adds a record, its owner into the zone's name table.
     pub(super) fn add(
         &mut self,

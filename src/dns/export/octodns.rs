@@ -144,11 +144,11 @@ fn read_record(
                 .ok_or_else(|| "not a name".to_string())
                 .and_then(|t| name(t, origin));
             match target {
-                Ok(target) => reader.add(
+                Ok(target) => reader.add_alias(
                     owner,
                     ttl,
                     RType::A,
-                    RData::Alias(target),
+                    &target,
                     span,
                     ProviderData {
                         pseudo: Some(Pseudo::Alias),

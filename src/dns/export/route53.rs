@@ -4,7 +4,7 @@
 use super::{offset_of, Reader};
 use crate::dns::name::Name;
 use crate::dns::provider::{ProviderData, Pseudo, Route53Alias as AliasDetails, Route53Routing};
-use crate::dns::rdata::{RData, RType};
+use crate::dns::rdata::RType;
 use crate::dns::zone::ParsedZone;
 use crate::source::{FileId, Span};
 use serde::Deserialize;
@@ -166,11 +166,11 @@ pub fn read_route53(file: FileId, text: &str, origin: Option<&Name>) -> ParsedZo
         };
         if let Some(alias) = &set.alias_target {
             match Name::parse(&route53_name(&alias.dns_name), Some(&root)) {
-                Ok(target) => reader.add(
+                Ok(target) => reader.add_alias(
                     &owner,
                     0,
                     rtype,
-                    RData::Alias(target),
+                    &target,
                     span,
                     set.provider(Some(Pseudo::Route53Alias(Box::new(AliasDetails {
                         hosted_zone_id: alias.hosted_zone_id.clone(),

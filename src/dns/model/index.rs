@@ -148,7 +148,7 @@ pub(super) fn resolve_targets(
                 let group = r
                     .rdata
                     .target()
-                    .and_then(|t| owners.group(t.as_str(), records, order));
+                    .and_then(|t| owners.group(records.names.get(t).as_str(), records, order));
                 group.map_or(0, |g| g as u32 + 1)
             })
             .collect()

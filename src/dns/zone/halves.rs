@@ -191,6 +191,9 @@ impl Parser<'_> {
                 .records
                 .extend(piece.into_iter().map(|mut record| {
                     record.owner = renumber.id(record.owner);
+                    if let Some(name) = record.rdata.name_mut() {
+                        *name = renumber.id(*name);
+                    }
                     record
                 }));
         }
@@ -336,13 +339,30 @@ mod tests {
 
     #[test]
     fn a_plain_zone_is_split_and_reads_the_same() {
-        let text = zone(HEAD, 60_000, |i| {
-            format!("host{i} A 10.0.{}.{}", i / 250 % 250, i % 250)
+        // Targets named in both halves, before and after their owners.
+        let text = zone(HEAD, 60_000, |i| match i % 4 {
+            0 => format!("host{i} A 10.0.{}.{}", i / 250 % 250, i % 250),
+            1 => format!("www{i} CNAME host{}", (i * 7919) % 60_000 / 4 * 4),
+            2 => format!("mail{i} MX 10 www{}", (i * 31) % 60_000 / 4 * 4 + 1),
+            _ => format!("_s{i}._tcp SRV 0 0 443 host{i}"),
         });
         assert!(halves_held(&text));
         let parsed = same_on_two_threads(&text, None);
         assert_eq!(parsed.records.len(), 60_002);
         assert!(parsed.errors.is_empty());
+        // Every name reads as written, whichever half's table it came from.
+        let named = |i: usize| parsed.names.get(parsed.records[i + 2].owner).to_string();
+        for i in [1, 29_999, 30_001, 59_998] {
+            let written = text.lines().nth(i + 4).unwrap_or_default();
+            let (owner, data) = written.split_once(' ').unwrap_or_default();
+            assert_eq!(named(i), format!("{owner}.example.com."), "{written}");
+            let rdata = parsed.records[i + 2].rdata.presentation(&parsed.names);
+            let target = data.rsplit(' ').next().unwrap_or_default();
+            assert!(
+                rdata.ends_with(&format!("{target}.example.com.")),
+                "{written}: {rdata}"
+            );
+        }
     }
 
     #[test]

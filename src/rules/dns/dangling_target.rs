@@ -2,7 +2,7 @@
 //! name it points at does not exist.
 
 use crate::dns::model::Zone;
-use crate::dns::name::Name;
+use crate::dns::name::{DnsName, Name};
 use crate::dns::rdata::RType;
 use crate::finding::{Finding, Severity};
 use crate::registry::{Check, Rule};
@@ -18,7 +18,7 @@ pub const RULE: Rule = Rule {
 };
 
 /// A wildcard above the name that would answer for it.
-fn covered_by_wildcard(zone: &Zone, name: &Name) -> bool {
+fn covered_by_wildcard(zone: &Zone, name: &DnsName) -> bool {
     let mut current = name.parent();
     while let Some(parent) = current {
         if !parent.is_at_or_below(&zone.origin) {
@@ -39,7 +39,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         if ![RType::CNAME, RType::MX, RType::NS, RType::SRV].contains(&record.rtype) {
             continue;
         }
-        let Some(target) = record.rdata.target() else {
+        let Some(target) = zone.target(record) else {
             continue;
         };
         // A name with records exists: the one answer nearly every target

@@ -18,7 +18,9 @@ pub const RULE: Rule = Rule {
 fn check(zone: &Zone, out: &mut Checker<'_>) {
     for set in zone.rrsets() {
         for (i, record) in set.records().enumerate() {
-            let Some(first) = set.records().take(i).find(|r| r.rdata == record.rdata) else {
+            let Some(first) =
+                (set.records().take(i)).find(|r| r.rdata.same(&record.rdata, &zone.names))
+            else {
                 continue;
             };
             out.report(

@@ -19,7 +19,7 @@ pub const RULE: Rule = Rule {
 fn check(zone: &Zone, out: &mut Checker<'_>) {
     let ns = (zone.records.iter().enumerate()).filter(|(_, r)| r.rtype == RType::NS);
     for (i, record) in ns {
-        let Some(host) = record.rdata.target() else {
+        let Some(host) = zone.target(record) else {
             continue;
         };
         if !zone.contains(host) || zone.at_target(i).has_address() {

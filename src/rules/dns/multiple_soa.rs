@@ -22,7 +22,10 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
     let Some((first, rest)) = soas.split_first() else {
         return;
     };
-    for other in rest.iter().filter(|r| r.rdata != first.rdata) {
+    for other in rest
+        .iter()
+        .filter(|r| !r.rdata.same(&first.rdata, &zone.names))
+    {
         out.report(
             Finding::new(
                 &RULE,

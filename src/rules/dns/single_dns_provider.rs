@@ -61,7 +61,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
     let ns = zone.apex_ns();
     let hosts: Vec<&str> = ns
         .iter()
-        .filter_map(|r| r.rdata.target().map(|n| n.as_str()))
+        .filter_map(|r| zone.target(r).map(|n| n.as_str()))
         .collect();
     let Some(first) = hosts.first() else {
         return;

@@ -38,7 +38,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         if ![RType::MX, RType::NS, RType::SRV].contains(&record.rtype) {
             continue;
         }
-        let Some(target) = record.rdata.target() else {
+        let Some(target) = zone.target(record) else {
             continue;
         };
         let span = record.span;

@@ -27,7 +27,7 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
         let Some(first) = apex.first() else { continue };
         let mut ns: Vec<Name> = apex
             .iter()
-            .filter_map(|r| r.rdata.target().cloned())
+            .filter_map(|r| z.target(r).map(ToOwned::to_owned))
             .collect();
         ns.sort();
         ns.dedup();
