@@ -21,7 +21,7 @@ pub struct Zone {
     pub origin_inferred: Option<&'static str>,
     pub file: FileId,
     pub records: Vec<Record>,
-    /// The records' owner names ([`Zone::owner`]).
+    /// The records' owner and target names ([`Zone::owner`], [`Zone::target`]).
     pub names: NameTable,
     /// A provider export (Route 53, Cloudflare ...): the provider owns SOA and NS.
     pub is_export: bool,

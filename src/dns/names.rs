@@ -1,8 +1,12 @@
-//! The names of one zone, stored once in one buffer: a record holds a
-//! 4-byte [`NameId`] instead of a pointer to a name of its own. A
+//! The names of one zone (its owners and targets) in one buffer: a record
+//! holds a 4-byte [`NameId`] instead of a pointer to a name of its own. A
 //! million-record zone paid 80 bytes a name that way (a 16-byte pointer
 //! and a 64-byte heap block for 25 bytes of text); in the table a name
-//! costs its text and 4 bytes, and creating one allocates nothing.
+//! costs its text and 4 bytes, and adding one allocates nothing.
+//!
+//! A name is not looked up when added, only compared with the one added
+//! last (an owner's records stand together): one name may have several
+//! ids, so names compare by text ([`NameTable::get`]), never by id.
 
 use super::name::{parse_into, DnsName, NameError};
 

@@ -187,7 +187,7 @@ pub struct Naptr {
 
 /// TXT character-strings in one allocation, each as its length octet and
 /// its octets (their wire form): a record of two strings was three heap
-/// blocks, and a zone has a TXT record in ten.
+/// blocks, and most zones hold many (SPF, DKIM, verification tokens).
 #[derive(Clone, PartialEq, Eq)]
 pub struct TxtStrings(Box<[u8]>);
 

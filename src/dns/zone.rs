@@ -99,7 +99,7 @@ pub struct ZoneError {
 pub struct ParsedZone {
     pub origin: Option<Name>,
     pub records: Vec<Record>,
-    /// The records' owner names.
+    /// The records' owner and target names.
     pub names: NameTable,
     pub errors: Vec<ZoneError>,
     /// First record whose TTL fell back to the SOA minimum (no `$TTL`).
