@@ -114,7 +114,7 @@ fn pseudo_records_are_kept_as_their_own_kind() {
     // Two routing sets of one name and type are two RRsets.
     let mut api: Vec<_> = zone
         .rrsets()
-        .filter(|s| s.owner.as_str() == "api.example.com.")
+        .filter(|s| s.owner().as_str() == "api.example.com.")
         .map(|s| s.set_id.map(str::to_string))
         .collect();
     api.sort();

@@ -74,7 +74,6 @@ impl<'z> AtOwner<'z> {
 
 /// Records sharing owner, class, type and routing set.
 pub struct RRset<'z> {
-    pub owner: &'z DnsName,
     pub rtype: RType,
     /// The routing set (Route 53 `SetIdentifier`), if any.
     pub set_id: Option<&'z str>,
@@ -86,6 +85,12 @@ impl<'z> RRset<'z> {
     /// The set's records, in file order.
     pub fn records(&self) -> impl Iterator<Item = &'z Record> + Clone + 'z {
         self.members.records().map(|(_, r)| r)
+    }
+
+    /// Read when asked, not for every set: the name's text is one more
+    /// place in memory per set, and most rules never need it.
+    pub fn owner(&self) -> &'z DnsName {
+        self.members.zone.owner(self.first())
     }
 
     /// The set's first record in the file.
@@ -268,7 +273,6 @@ impl Zone {
             let order = &self.by_owner_order[start as usize..end as usize];
             let first = &self.records[order[0] as usize];
             RRset {
-                owner: self.owner(first),
                 rtype: first.rtype,
                 set_id: first.set_id(),
                 members: AtOwner { zone: self, order },

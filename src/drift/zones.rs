@@ -190,12 +190,12 @@ fn repo_sets<'z>(net: &Net, zone: &'z Zone) -> BTreeMap<Key, Vec<&'z Record>> {
     let mut sets: BTreeMap<Key, Vec<&'z Record>> = BTreeMap::new();
     for set in zone.rrsets() {
         if set.rtype == RType::SOA
-            || !zone.contains(set.owner)
-            || net.settings.ignores(&zone.origin, set.owner)
+            || !zone.contains(set.owner())
+            || net.settings.ignores(&zone.origin, set.owner())
         {
             continue;
         }
-        sets.entry((set.owner.to_owned(), set.rtype))
+        sets.entry((set.owner().to_owned(), set.rtype))
             .or_default()
             .extend(set.records());
     }

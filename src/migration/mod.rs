@@ -277,12 +277,12 @@ fn collect<'z>(zones: &[&'z Zone], options: &DiffOptions) -> BTreeMap<SetKey, Ve
     for zone in zones {
         for set in zone.rrsets() {
             let provider_owned =
-                set.owner == zone.origin && (set.rtype == RType::SOA || set.rtype == RType::NS);
+                set.owner() == zone.origin && (set.rtype == RType::SOA || set.rtype == RType::NS);
             if provider_owned && !options.include_ns_soa {
                 continue;
             }
             let key = SetKey {
-                owner: set.owner.to_owned(),
+                owner: set.owner().to_owned(),
                 class: set.first().class,
                 rtype: set.rtype,
                 set_id: set.set_id.map(str::to_string),

@@ -27,7 +27,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
                 Finding::new(
                     &RULE,
                     record.span,
-                    format!("duplicate {} record at {}", set.rtype, set.owner),
+                    format!("duplicate {} record at {}", set.rtype, set.owner()),
                     "remove one copy",
                 )
                 .related(first.span, "first copy"),

@@ -33,7 +33,10 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
                 other.span,
                 format!(
                     "{} {} has records with TTL {} and {}: servers serve one TTL for the whole set",
-                    set.owner, set.rtype, first.ttl, other.ttl
+                    set.owner(),
+                    set.rtype,
+                    first.ttl,
+                    other.ttl
                 ),
                 "give every record of the set the same TTL",
             )
