@@ -67,7 +67,8 @@ struct SecondHalf {
     errors: Vec<ZoneError>,
     lex_errors: Vec<LexError>,
     warnings: Vec<ZoneError>,
-    /// The owners of `pieces`, numbered from 0 in a table of their own.
+    /// The owner and target names of `pieces`, numbered from 0 in a table
+    /// of their own.
     names: NameTable,
     origin: Option<Name>,
     soa_minimum: Option<u32>,
