@@ -89,11 +89,11 @@ impl NameTable {
         let joins_last = !other.is_empty()
             && !self.is_empty()
             && self.get(NameId(self.ends.len() as u32 - 1)) == other.get(NameId(0));
-        let base = u32::try_from(self.text.len()).map_err(|_| NameError::TableFull)?;
         let total = self.text.len() + other.text.len();
         if u32::try_from(total).is_err() || u32::try_from(self.len() + other.len()).is_err() {
             return Err(NameError::TableFull);
         }
+        let base = self.text.len() as u32; // at most `total`
         let first = self.ends.len() as u32;
         let skip = usize::from(joins_last);
         let skipped_text = if joins_last { other.ends[0] } else { 0 };

@@ -2,7 +2,7 @@
 //! settings one run uses. Command-line values win.
 
 use super::endpoint::Endpoint;
-use crate::dns::name::Name;
+use crate::dns::name::{DnsName, Name};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -96,7 +96,7 @@ pub struct ZoneSettings {
 
 impl Settings {
     /// Whether records at `owner` in `zone` are left out of the comparison.
-    pub fn ignores(&self, zone: &Name, owner: &crate::dns::name::DnsName) -> bool {
+    pub fn ignores(&self, zone: &Name, owner: &DnsName) -> bool {
         let text = owner.as_str().trim_end_matches('.');
         let per_zone = self.zones.get(zone).map(|z| &z.ignore[..]).unwrap_or(&[]);
         self.ignore.iter().chain(per_zone).any(|g| g.is_match(text))

@@ -4,7 +4,7 @@
 //! points. Built on first use, so a run that needs none reads no system
 //! configuration.
 
-use crate::dns::name::Name;
+use crate::dns::name::{DnsName, Name};
 use hickory_net::runtime::TokioRuntimeProvider;
 use hickory_proto::rr::{RData, RecordType};
 use hickory_resolver::config::{LookupIpStrategy, NameServerConfig, ResolverConfig};
@@ -67,7 +67,7 @@ impl Resolver {
     }
 
     /// The addresses of a host name (A and AAAA).
-    pub async fn addresses(&self, host: &Name) -> Result<Vec<IpAddr>, String> {
+    pub async fn addresses(&self, host: &DnsName) -> Result<Vec<IpAddr>, String> {
         let resolver = self.resolver().await?;
         let lookup = resolver
             .lookup_ip(host.as_str())

@@ -147,7 +147,7 @@ async fn targets(net: &Net, zone: &Zone) -> Vec<Target> {
             })
             .collect();
         let addrs = if glue.is_empty() {
-            match net.resolver.addresses(&host.to_owned()).await {
+            match net.resolver.addresses(host).await {
                 Ok(ips) if !ips.is_empty() => {
                     ips.into_iter().map(|ip| SocketAddr::new(ip, 53)).collect()
                 }

@@ -57,12 +57,8 @@ impl Flavour {
             return Flavour::Plain;
         };
         match (first.pseudo(), &first.rdata) {
-            (Some(Pseudo::Route53Alias(_)), RData::Alias(target)) => Flavour::Alias {
-                route53: true,
-                target: names.get(*target).to_owned(),
-            },
-            (_, RData::Alias(target)) => Flavour::Alias {
-                route53: false,
+            (pseudo, RData::Alias(target)) => Flavour::Alias {
+                route53: matches!(pseudo, Some(Pseudo::Route53Alias(_))),
                 target: names.get(*target).to_owned(),
             },
             (Some(Pseudo::CloudflareProxied), _) => Flavour::Proxied,
