@@ -107,6 +107,10 @@ pub struct CheckArgs {
     /// in the context of the files around it, and the name findings show.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
+    /// List every file instead of the findings: what it is, the role a server
+    /// loads it in, who loads it and why, and every skipped look-alike with the reason.
+    #[arg(long)]
+    pub show_files: bool,
 }
 
 #[derive(Debug, Subcommand)]

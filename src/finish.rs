@@ -4,7 +4,7 @@
 //! deduplicated and fingerprinted. Every command ends here.
 
 use crate::config::Config;
-use crate::finding::{Finding, Located, MAX_PER_RULE_AND_FILE};
+use crate::finding::{Finding, Located, Severity, MAX_PER_RULE_AND_FILE};
 use crate::registry;
 use crate::source::{FileId, Sources};
 use crate::suppress;
@@ -18,6 +18,7 @@ pub fn finish(
     sources: &Sources,
     reported: &BTreeSet<FileId>,
     zone_files: &BTreeSet<FileId>,
+    unsure: &BTreeSet<FileId>,
     config: &Config,
     ran: &dyn Fn(&registry::Rule) -> bool,
 ) -> Vec<Located> {
@@ -47,7 +48,34 @@ pub fn finish(
         })
         .collect();
     let findings = suppress::apply(findings, sources, suppressions, config, ran);
-    locate(cap_per_rule_and_file(findings), sources, zone_files, config)
+    let findings = without_placeholder_lines(findings, sources);
+    locate(
+        cap_per_rule_and_file(findings),
+        sources,
+        zone_files,
+        unsure,
+        config,
+    )
+}
+
+/// A template is checked with its placeholders as opaque values: nothing
+/// found on a line that holds one is reported, since it may be the
+/// placeholder's doing.
+fn without_placeholder_lines(findings: Vec<Finding>, sources: &Sources) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter(|f| {
+            let file = sources.get(f.span.file);
+            let lines = file.placeholder_lines();
+            if lines.is_empty() {
+                return true;
+            }
+            let first = file.line_of(f.span.start as usize) as u32;
+            let last = file.line_of(f.span.end as usize) as u32;
+            let at = lines.partition_point(|&l| l < first);
+            lines.get(at).is_none_or(|&l| l > last)
+        })
+        .collect()
 }
 
 /// Keeps the first [`MAX_PER_RULE_AND_FILE`] findings of each rule in each
@@ -101,6 +129,7 @@ fn locate(
     findings: Vec<Finding>,
     sources: &Sources,
     zone_files: &BTreeSet<FileId>,
+    unsure: &BTreeSet<FileId>,
     config: &Config,
 ) -> Vec<Located> {
     let mut located: Vec<Located> = findings
@@ -113,6 +142,14 @@ fn locate(
                     f.severity = severity;
                 }
             }
+            // No error where tripline cannot tell how the file is loaded.
+            if f.severity == Severity::Error && unsure.contains(&f.span.file) {
+                f.severity = Severity::Warning;
+                f.help = format!(
+                    "{} (reported as a warning: nothing in the repository loads this file and its name and place do not say how nginx or a DNS server would; `tripline check --show-files` says what was decided)",
+                    f.help
+                );
+            }
             Located::resolve(f, sources)
         })
         .collect();
@@ -124,5 +161,11 @@ fn locate(
     let mut seen = BTreeSet::new();
     located.retain(|f| seen.insert((f.file.clone(), f.start, f.end, f.rule, f.message.clone())));
     crate::fingerprint::assign(&mut located, sources, zone_files);
+    // Named after the fingerprint, so that it stays what it was.
+    for f in &mut located {
+        if let Some(loaded_as) = sources.loaded_as_of(f.span.file) {
+            f.message = format!("{} (nginx loads it as {loaded_as})", f.message);
+        }
+    }
     located
 }

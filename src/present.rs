@@ -37,7 +37,9 @@ pub fn outcome(
     let applied = match load_baseline(cli, config)? {
         Some((baseline, file)) => {
             let applied = baseline::apply(&mut result.findings, &baseline, file);
+            let skipped = std::mem::take(&mut result.summary.skipped);
             result.summary = Summary::new(result.summary.files_checked, &result.findings);
+            result.summary.skipped = skipped;
             Some(applied)
         }
         None => None,
@@ -100,7 +102,7 @@ fn baseline_notes(applied: &Applied) -> Vec<String> {
 fn render(cli: &Cli, result: &CheckResult, applied: Option<&Applied>) -> String {
     let report = Report {
         findings: &result.findings,
-        summary: result.summary,
+        summary: result.summary.clone(),
         sources: &result.sources,
         stock_assumed: &result.stock_assumed,
         baseline: applied,

@@ -20,6 +20,8 @@ pub struct Zone {
     /// `; Domain:` header, the file name. Messages about the apex say so.
     pub origin_inferred: Option<&'static str>,
     pub file: FileId,
+    /// The files it reads through `$INCLUDE`.
+    pub included: Vec<FileId>,
     pub records: Vec<Record>,
     /// The records' owner and target names ([`Zone::owner`], [`Zone::target`]).
     pub names: NameTable,
@@ -145,6 +147,7 @@ impl Zone {
             origin,
             origin_inferred: None,
             file,
+            included: Vec::new(),
             records,
             names,
             is_export,

@@ -27,7 +27,7 @@ fn escape_property(text: &str) -> String {
 /// The annotations in one collapsible group of the log, then the
 /// summary line outside it.
 pub fn render(report: &Report<'_>) -> String {
-    let s = report.summary;
+    let s = &report.summary;
     let mut out = format!(
         "::group::tripline: {} errors, {} warnings, {} infos in {} files\n",
         s.errors, s.warnings, s.infos, s.files_checked

@@ -4,6 +4,7 @@
 pub mod concise;
 pub mod escape;
 pub mod excerpt;
+pub mod files;
 pub mod github;
 pub mod gitlab;
 pub mod json;

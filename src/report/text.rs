@@ -180,7 +180,7 @@ pub fn render(report: &Report<'_>, options: &TextOptions) -> String {
         ));
     }
     if !options.quiet {
-        let s = report.summary;
+        let s = &report.summary;
         let files = plural(s.files_checked, "file");
         let found = if report.findings.is_empty() {
             "no findings".to_string()
@@ -202,7 +202,21 @@ pub fn render(report: &Report<'_>, options: &TextOptions) -> String {
             }
             text + ")"
         });
-        out.push_str(&format!("{files} checked: {found}{baselined}\n"));
+        let skipped = if s.skipped.is_empty() {
+            String::new()
+        } else {
+            let reasons: Vec<String> = s
+                .skipped
+                .iter()
+                .map(|(reason, n)| format!("{n} {reason}"))
+                .collect();
+            format!(
+                "; {} skipped ({}; `--show-files` lists them)",
+                plural(s.files_skipped(), "file"),
+                reasons.join(", ")
+            )
+        };
+        out.push_str(&format!("{files} checked: {found}{baselined}{skipped}\n"));
     }
     out
 }

@@ -141,3 +141,39 @@ pub fn fixture_command(rule_id: &str, entry: &str) -> Vec<String> {
     };
     vec!["diff".into(), side("old"), side("new")]
 }
+
+/// One row of `check --show-files --format json`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownFile {
+    pub status: String,
+    pub kind: String,
+    pub role: String,
+    pub reason: String,
+}
+
+/// `check --show-files --format json PATH` from `dir`: each file's row, by
+/// the path the run shows (loaders left out).
+pub fn shown_files(dir: &Path, path: &str) -> std::collections::BTreeMap<String, ShownFile> {
+    let run = tripline_in(dir, &["check", "--show-files", "--format", "json", path]);
+    assert_eq!(run.code, 0, "--show-files exits 0: {}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let text =
+        |row: &serde_json::Value, key: &str| row[key].as_str().unwrap_or_default().to_string();
+    json["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter(|row| row["status"] != "loader")
+        .map(|row| {
+            (
+                text(row, "file"),
+                ShownFile {
+                    status: text(row, "status"),
+                    kind: text(row, "kind"),
+                    role: text(row, "role"),
+                    reason: text(row, "reason"),
+                },
+            )
+        })
+        .collect()
+}
