@@ -153,6 +153,19 @@ fn the_example_workflow_never_compiles_and_asks_for_little() {
             .any(|s| s["uses"] == format!("tripline/tripline@v{version}")),
         "the example pins the action at this release"
     );
+    // The README shows this very workflow.
+    let file =
+        std::fs::read_to_string(root().join("examples/github/tripline.yml")).expect("example");
+    let body: String = file
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    assert!(
+        readme.contains(&format!("```yaml\n{body}```")),
+        "README's GitHub Actions example differs from examples/github/tripline.yml"
+    );
     // Nor does the action: it downloads a release and checks its checksum.
     let action = std::fs::read_to_string(root().join("action.yml")).expect("action.yml");
     let install =
