@@ -17,7 +17,7 @@
 #[macro_use]
 mod common;
 
-use common::root;
+use common::{repo_with_a_staged_key_swap, root};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
@@ -356,19 +356,6 @@ fn check_runs(binary: &Path, version: &str, what: &str) {
     );
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    run(Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.test"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir));
-}
-
 /// `pre-commit try-repo` of the default hook, with pip pointed at the wheel
 /// just built (and a setuptools wheel for the placeholder) and at no index.
 fn python_hook_fails_a_key_swap(pre_commit: &Path, wheels: &Path) {
@@ -405,33 +392,7 @@ fn python_hook_fails_a_key_swap(pre_commit: &Path, wheels: &Path) {
 
     let dir = tempfile::tempdir().expect("temp dir");
     let repo = dir.path();
-    git(repo, &["init", "-q"]);
-    std::fs::create_dir_all(repo.join("etc/nginx/certs")).expect("mkdir");
-    std::fs::write(
-        repo.join("etc/nginx/nginx.conf"),
-        "events {}\nhttp {\n    server {\n        listen 443 ssl default_server;\n        server_name www.example.test;\n        ssl_certificate     certs/fullchain.pem;\n        ssl_certificate_key certs/privkey.pem;\n    }\n}\n",
-    )
-    .expect("written");
-    let certs = root().join("fixtures/tls/hostname-mismatch");
-    let copy = |from: &str, to: &str| {
-        std::fs::copy(certs.join(from), repo.join(to)).expect("copied");
-    };
-    copy(
-        "good-wildcard/certs/fullchain.pem",
-        "etc/nginx/certs/fullchain.pem",
-    );
-    copy(
-        "good-wildcard/certs/privkey.pem",
-        "etc/nginx/certs/privkey.pem",
-    );
-    git(repo, &["add", "."]);
-    git(repo, &["commit", "-q", "-m", "a working site"]);
-    // Renewed certificate, old key.
-    copy(
-        "good-names-covered/certs/fullchain.pem",
-        "etc/nginx/certs/fullchain.pem",
-    );
-    git(repo, &["add", "."]);
+    repo_with_a_staged_key_swap(repo);
 
     let started = Instant::now();
     let output = Command::new(pre_commit)
