@@ -575,6 +575,7 @@ fn list_rules(format: Format) -> String {
                     "id": r.id,
                     "severity": r.default_severity.as_str(),
                     "summary": r.summary,
+                    "help_uri": r.help_uri(),
                 })
             })
             .collect();

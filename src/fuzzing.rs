@@ -61,6 +61,7 @@ fn render_all(result: &app::CheckResult) -> usize {
         sources: &result.sources,
         stock_assumed: &result.stock_assumed,
         baseline: None,
+        fail_at: Some(crate::finding::Severity::Warning),
     };
     let text = TextOptions {
         color: false,

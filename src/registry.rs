@@ -47,6 +47,18 @@ impl Rule {
     pub fn area(&self) -> &'static str {
         area_of(self.id)
     }
+
+    /// The rule's doc page (`rules/<area>/<name>.md`) in the repository, as
+    /// of this release's tag: what SARIF's `helpUri` and `tripline rules
+    /// --format json` link to.
+    pub fn help_uri(&self) -> String {
+        format!(
+            "{}/blob/v{}/rules/{}.md",
+            env!("CARGO_PKG_REPOSITORY"),
+            env!("CARGO_PKG_VERSION"),
+            self.id
+        )
+    }
 }
 
 pub fn area_of(id: &str) -> &str {

@@ -269,7 +269,9 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
     // The image each file is copied into, for what nginx it runs on.
     let mut image_of: HashMap<&Path, usize> = HashMap::new();
     for mount in &inventory.loaded.mounts {
-        image_of.entry(mount.repo.as_path()).or_insert(mount.instance);
+        image_of
+            .entry(mount.repo.as_path())
+            .or_insert(mount.instance);
     }
     let image = |path: &Path| {
         image_of
@@ -601,6 +603,13 @@ pub fn file_rows(repo: &Repo) -> Vec<project::FileRow> {
     }
     for skipped in &repo.inventory.skipped {
         if !skipped.explicit && !repo.scope.contains(&skipped.path) {
+            continue;
+        }
+        // Skipped by its look, but a configuration includes it: checked.
+        if sources
+            .id_of(&skipped.path)
+            .is_some_and(|id| listed.contains(&id))
+        {
             continue;
         }
         rows.push(project::FileRow {

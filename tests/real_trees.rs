@@ -22,7 +22,12 @@ const ACCEPTED_ERRORS: &[(&str, &str, &str)] = &[];
 /// other file (application code, Apache vhosts, php-fpm pools, supervisord,
 /// Jinja and Go templates, env files, docs) must be skipped.
 const REPO_FILES: &[(&str, &[&str])] = &[
-    ("LemmyNet+lemmy-ansible", &["files/proxy_params"]),
+    // A Jinja template whose placeholders are only values is checked with
+    // them as opaque values.
+    (
+        "LemmyNet+lemmy-ansible",
+        &["files/proxy_params", "templates/nginx.conf"],
+    ),
     (
         "TrafeX+docker-php-nginx",
         &["config/conf.d/default.conf", "config/nginx.conf"],

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 /// Whether to ask a server for a zone transfer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Axfr {
     /// Try once per server; fall back to one query per RRset if refused.
@@ -23,6 +24,7 @@ pub enum Axfr {
 
 /// `[drift]` as written.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DriftConfig {
     /// Seconds to wait for one answer or handshake.
@@ -50,6 +52,7 @@ pub struct DriftConfig {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ZoneConfig {
     /// `IP[:PORT]` of the zone's authoritative servers (default: its apex NS).

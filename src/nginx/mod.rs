@@ -343,7 +343,11 @@ pub fn analyse(
     }
     // Site files no entry reaches: each folder's together, in the stock
     // configuration that would include that folder.
-    type SiteGroup = (PathBuf, crate::project::server_path::Flavor, Option<Vec<String>>);
+    type SiteGroup = (
+        PathBuf,
+        crate::project::server_path::Flavor,
+        Option<Vec<String>>,
+    );
     let mut sites: std::collections::BTreeMap<SiteGroup, Vec<&Path>> = Default::default();
     for (fragment, &id) in fragments.iter().zip(&fragment_ids) {
         if let (Some(flavor), false) = (fragment.flavor, reached_any.contains(&id)) {

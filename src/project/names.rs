@@ -434,6 +434,14 @@ pub fn signal(path: &Path) -> NameSignal {
         }
     }
 
+    // A copy of an nginx.conf kept under another suffix (`nginx.conf.orig`,
+    // `nginx.conf.test`): what nginx would load once it is put in place.
+    if lower_name.starts_with("nginx.conf.") {
+        signal.kind = Some(FileKind::Nginx);
+        signal.strength = Strength::Strong;
+        signal.example = true;
+        return signal;
+    }
     if lower_name == "nginx.conf" || lower_name.ends_with(".nginx.conf") {
         signal.kind = Some(FileKind::Nginx);
         signal.strength = Strength::Strong;
@@ -477,7 +485,15 @@ pub fn signal(path: &Path) -> NameSignal {
     let conf = extension.as_deref() == Some("conf");
     let place_role = nginx_place_role(path);
     let named_for_nginx = lower_name.contains("nginx") || lower_name.contains("openresty");
-    if nginx_ext || (conf || extension.is_none()) && (place_role.is_some() || named_for_nginx) {
+    // Sites folders hold files named after their site (`example.com`).
+    let site_name = place_role == Some(Role::NginxHttp)
+        && extension.as_deref().is_some_and(|e| {
+            !NEVER_INFRA.contains(&e) && !TLS_EXTENSIONS.contains(&e) && e != "json" && e != "yaml"
+        });
+    if nginx_ext
+        || site_name
+        || (conf || extension.is_none()) && (place_role.is_some() || named_for_nginx)
+    {
         signal.kind = Some(FileKind::Nginx);
         signal.strength = Strength::Placed;
         signal.role = place_role;

@@ -178,7 +178,8 @@ pub fn sniff(path: &std::path::Path, signal: &NameSignal, head: &[u8], whole: bo
             s.zone = Some(content::zone_shape(&masked));
             let text = String::from_utf8_lossy(&head[..head.len().min(1024)]);
             let mut lines = text.lines().take(8);
-            let registrar = lines.any(|l| l.starts_with("; Domain:")) && text.contains("; Exported");
+            let registrar =
+                lines.any(|l| l.starts_with("; Domain:")) && text.contains("; Exported");
             // cli53's Route 53 dialect: its alias records and routing notes.
             let whole = String::from_utf8_lossy(head);
             let cli53 = whole.contains(" AWS ALIAS ") || whole.contains("; AWS routing=");
