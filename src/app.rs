@@ -283,10 +283,10 @@ fn drift(
         findings: located,
         summary,
         notes,
-        stock_assumed: repo
-            .nginx
-            .stock_used
-            .iter()
+        stock_assumed: (repo.nginx.models.iter())
+            .flat_map(|m| m.stock_used.iter())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .map(|s| s.to_string())
             .collect(),
         inventory: repo.inventory,

@@ -812,7 +812,11 @@ impl Walker<'_, '_> {
                 return Included::Opaque;
             }
             Resolved::Stock(stock) => {
-                self.stock_used.insert(stock.name);
+                // What a stock nginx.conf standing in for an image's own
+                // includes is not something the tree lacks.
+                if !self.ws.sources.get(arg_span.file).is_stock() {
+                    self.stock_used.insert(stock.name);
+                }
                 let id = self.ws.sources.load_stock(stock);
                 return Included::Files(Rc::from(vec![id]));
             }
