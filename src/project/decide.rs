@@ -281,16 +281,14 @@ fn tls(signal: &NameSignal, sniff: &Sniff) -> Decision {
             "a template of a certificate or key (placeholders instead of PEM data)",
         );
     }
+    // Material of another kind, recognised: what it is, not a broken
+    // certificate.
     if let Some(what) = pem.other_material() {
-        return skip("not-a-certificate", what);
+        return skip("other-format", what);
     }
+    // A certificate's own name: its blocks are read wherever they stand
+    // (`openssl` writes text above them).
     if pem.certificates() || pem.private_keys() {
-        if !pem.at_top {
-            return skip(
-                "not-a-certificate",
-                "PEM blocks quoted inside another document, not a certificate file",
-            );
-        }
         let role = if pem.certificates() {
             Role::CertificateFile
         } else {
@@ -310,10 +308,7 @@ fn tls(signal: &NameSignal, sniff: &Sniff) -> Decision {
         );
     }
     if sniff.ssh_public_key {
-        return skip(
-            "not-a-certificate",
-            "an OpenSSH public key, not a certificate",
-        );
+        return skip("other-format", "an OpenSSH public key, not a certificate");
     }
     // A certificate's own name outweighs what its content looks like: an
     // empty or broken `site.pem` is checked (nginx refuses to load it).

@@ -384,12 +384,17 @@ fn explicit(
 ) -> Decision {
     let kind = match (options.force_kind, &decision) {
         (Some(kind), _) => kind,
-        // Named on the command line and named like one: a binary file is
-        // a finding of its reader, not a file to skip.
-        (None, Decision::Skip(reason)) if reason.code == "binary" => match signal.kind {
-            Some(kind) => kind,
-            None => return decision,
-        },
+        // Named on the command line and named like one: a file whose
+        // content is not what its name says is a finding of its reader,
+        // not a file to skip.
+        (None, Decision::Skip(reason))
+            if matches!(reason.code, "binary" | "not-a-certificate" | "not-a-zone") =>
+        {
+            match signal.kind {
+                Some(kind) => kind,
+                None => return decision,
+            }
+        }
         (None, Decision::NotInfra | Decision::Skip(_)) if options.origin_given => FileKind::Zone,
         _ => return decision,
     };
