@@ -52,7 +52,7 @@ fn main() {
                 zones: vec!["live.zone".into()],
                 behaviour: "serve".into(),
                 axfr: true,
-                zone: None,
+                ..DnsServer::default()
             }],
             ..Manifest::default()
         },

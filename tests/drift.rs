@@ -30,6 +30,7 @@ fn setup(
             behaviour: behaviour.into(),
             axfr,
             zone: Some("example.test.".into()),
+            ..DnsServer::default()
         }],
         ..Manifest::default()
     };
@@ -231,16 +232,26 @@ fn addresses_the_repository_names_are_contacted_only_if_public() {
         started.elapsed() < Duration::from_secs(4),
         "nothing was waited for"
     );
-    assert_eq!(json["findings"].as_array().map(Vec::len), Some(0), "{json}");
+    // Not contacted, and said so: a run that compared nothing fails.
+    let not_checked = messages(&json, "drift/not-checked");
+    assert_eq!(not_checked.len(), 2, "{json}");
     assert!(
-        run.stderr.contains(
-            "ns1.example.test. (10.0.0.53:53) not asked: 10.0.0.53 is not a public address"
-        ),
-        "{}",
-        run.stderr
+        not_checked
+            .iter()
+            .any(|m| m
+                .contains("ns1.example.test. (10.0.0.53:53): 10.0.0.53 is not a public address")),
+        "{not_checked:?}"
     );
     assert!(
-        run.stderr.contains("at 169.254.169.254:443 not probed"),
+        not_checked
+            .iter()
+            .any(|m| m.contains("www.example.test:443 at 169.254.169.254:443 was not probed")),
+        "{not_checked:?}"
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("drift: compared 0 zones × 0 servers, 0 records, 0 TLS handshakes"),
         "{}",
         run.stderr
     );
