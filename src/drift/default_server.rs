@@ -142,7 +142,7 @@ fn plans<'a>(
                     Some(BlockView {
                         server,
                         at: l.listen.span,
-                        label: server.label(),
+                        label: block_label(server),
                         names: (server.names.iter())
                             .filter(|n| probeable(&n.name))
                             .map(|n| n.name.clone())
@@ -167,6 +167,18 @@ fn plans<'a>(
         }
     }
     plans
+}
+
+/// `the server block for www.example.test`; a block without a name a
+/// client can send is the catch-all one.
+fn block_label(server: &Server) -> String {
+    match server.names.iter().find(|n| probeable(&n.name)) {
+        Some(n) => format!("the server block for {}", n.name),
+        None => match server.names.iter().find(|n| !n.name.is_empty()) {
+            Some(n) => format!("the catch-all server block (server_name {})", n.name),
+            None => "the server block without server_name".to_string(),
+        },
+    }
 }
 
 /// The status code of a `return` directly in a server block: `return 444;`,
