@@ -10,6 +10,7 @@
 use crate::dns::name::DnsName;
 use crate::dns::names::NameTable;
 use crate::dns::rdata::{RData, RType};
+use smallvec::SmallVec;
 use std::cmp::Ordering;
 
 const PTR: u16 = 12;
@@ -49,26 +50,31 @@ fn form(rtype: RType) -> Form {
     }
 }
 
-/// A record's data: compared, ordered and deduplicated by `key`; `shown`
-/// when the key is not wire form that can be shown.
+/// A record's data: compared, ordered and deduplicated by what it means
+/// (TXT by its joined strings), held inline when short (an address).
 #[derive(Clone, Debug)]
 pub struct Datum {
-    key: Box<[u8]>,
-    shown: Shown,
+    kind: Kind,
+    /// Canonical wire form; for TXT, the strings as they came; for text
+    /// types, the canonical text.
+    bytes: SmallVec<[u8; 16]>,
+    /// Text types: the data as a zone file writes it.
+    shown: Option<Box<str>>,
 }
 
-#[derive(Clone, Debug)]
-enum Shown {
-    /// The key is the canonical wire form.
-    Key,
-    /// TXT: the strings as they came, in wire form.
-    Wire(Box<[u8]>),
-    Text(Box<str>),
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Wire,
+    Joined,
+    Text,
 }
+
+/// The values of one RRset on one side: one, nearly always.
+pub type Values = SmallVec<[Datum; 1]>;
 
 impl PartialEq for Datum {
     fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
+        self.cmp(other) == Ordering::Equal
     }
 }
 
@@ -82,37 +88,43 @@ impl PartialOrd for Datum {
 
 impl Ord for Datum {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.key.cmp(&other.key)
+        match (self.kind, other.kind) {
+            (Kind::Joined, Kind::Joined) => joined(&self.bytes).cmp(joined(&other.bytes)),
+            _ => (self.kind as u8, &self.bytes[..]).cmp(&(other.kind as u8, &other.bytes[..])),
+        }
     }
 }
 
 impl Datum {
     /// Live data in uncompressed wire form (names may be in any case).
-    pub fn from_wire(rtype: RType, mut wire: Vec<u8>) -> Datum {
+    pub fn from_wire(rtype: RType, wire: &[u8]) -> Datum {
         match form(rtype) {
             Form::Wire { prefix, name } => {
-                if name && wire.len() > prefix {
+                let mut bytes = SmallVec::from_slice(wire);
+                if name && bytes.len() > prefix {
                     // Length octets are at most 63, below `A`: lower-casing
                     // the whole name leaves them alone.
-                    wire[prefix..].make_ascii_lowercase();
+                    bytes[prefix..].make_ascii_lowercase();
                 }
                 Datum {
-                    key: wire.into_boxed_slice(),
-                    shown: Shown::Key,
+                    kind: Kind::Wire,
+                    bytes,
+                    shown: None,
                 }
             }
             Form::Joined => Datum {
-                key: joined(&wire).into_boxed_slice(),
-                shown: Shown::Wire(wire.into_boxed_slice()),
+                kind: Kind::Joined,
+                bytes: SmallVec::from_slice(wire),
+                shown: None,
             },
             Form::Text => {
                 let mut names = NameTable::default();
-                let typed = crate::dns::wire::presentation(rtype, &wire).and_then(|text| {
+                let typed = crate::dns::wire::presentation(rtype, wire).and_then(|text| {
                     crate::dns::rdata::parse_text(rtype, &text, None, &mut names).ok()
                 });
                 match typed {
                     Some(rdata) => Datum::text(rtype, &rdata, &names),
-                    None => Datum::text(rtype, &RData::Generic(wire.into_boxed_slice()), &names),
+                    None => Datum::text(rtype, &RData::Generic(wire.into()), &names),
                 }
             }
         }
@@ -120,63 +132,71 @@ impl Datum {
 
     /// A repository record's data.
     pub fn from_model(rtype: RType, rdata: &RData, names: &NameTable) -> Datum {
-        if let Some(wire) = encode(rtype, rdata, names) {
-            return Datum::from_wire(rtype, wire);
+        let mut wire = SmallVec::<[u8; 64]>::new();
+        if encode(rtype, rdata, names, &mut wire).is_some() {
+            return Datum::from_wire(rtype, &wire);
         }
         Datum::text(rtype, rdata, names)
     }
 
     fn text(rtype: RType, rdata: &RData, names: &NameTable) -> Datum {
         Datum {
-            key: rdata
-                .canonical(rtype, names)
-                .into_bytes()
-                .into_boxed_slice(),
-            shown: Shown::Text(rdata.presentation(names).into_boxed_str()),
+            kind: Kind::Text,
+            bytes: SmallVec::from_vec(rdata.canonical(rtype, names).into_bytes()),
+            shown: Some(rdata.presentation(names).into_boxed_str()),
         }
     }
 
     /// The data as a zone file writes it.
     pub fn show(&self, rtype: RType) -> String {
-        let wire = match &self.shown {
-            Shown::Text(text) => return text.to_string(),
-            Shown::Key => &self.key,
-            Shown::Wire(wire) => wire,
-        };
-        crate::dns::wire::presentation(rtype, wire)
-            .unwrap_or_else(|| RData::Generic(wire.clone()).presentation(&NameTable::default()))
+        if let Some(text) = &self.shown {
+            return text.to_string();
+        }
+        crate::dns::wire::presentation(rtype, &self.bytes).unwrap_or_else(|| {
+            RData::Generic(self.bytes.to_vec().into_boxed_slice())
+                .presentation(&NameTable::default())
+        })
     }
 }
 
-/// The data's sorted, deduplicated values as shown.
+/// The data's values as shown.
 pub fn shown(values: &[Datum], rtype: RType) -> Vec<String> {
     values.iter().map(|d| d.show(rtype)).collect()
 }
 
+/// The values sorted and deduplicated, as sides are compared.
+pub fn normalise(values: &mut Values) {
+    values.sort_unstable();
+    values.dedup();
+}
+
 /// TXT strings in wire form (length octet, octets), joined.
-fn joined(wire: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(wire.len());
+fn joined(wire: &[u8]) -> impl Iterator<Item = u8> + '_ {
     let mut rest = wire;
-    while let Some((&len, tail)) = rest.split_first() {
+    std::iter::from_fn(move || {
+        let (&len, tail) = rest.split_first()?;
         let (string, after) = tail.split_at(usize::from(len).min(tail.len()));
-        out.extend_from_slice(string);
         rest = after;
-    }
-    out
+        Some(string)
+    })
+    .flatten()
+    .copied()
 }
 
 /// Uncompressed wire form of a repository record's data, for the types
-/// compared in wire form; `None` for the others (and for RFC 3597 data of
-/// types holding names, whose case the text form settles).
-fn encode(rtype: RType, rdata: &RData, names: &NameTable) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
+/// compared in wire form; `None` for the others.
+fn encode(
+    rtype: RType,
+    rdata: &RData,
+    names: &NameTable,
+    out: &mut SmallVec<[u8; 64]>,
+) -> Option<()> {
     match (form(rtype), rdata) {
         (Form::Text, _) => return None,
-        (Form::Wire { name: true, .. }, RData::Generic(_)) => return None,
         (_, RData::Generic(bytes)) => out.extend_from_slice(bytes),
         (_, RData::A(ip)) => out.extend_from_slice(&ip.octets()),
         (_, RData::Aaaa(ip)) => out.extend_from_slice(&ip.octets()),
-        (_, RData::Target(name)) => name_wire(names.get(*name), &mut out)?,
+        (_, RData::Target(name)) => name_wire(names.get(*name), out)?,
         (
             _,
             RData::Mx {
@@ -185,7 +205,7 @@ fn encode(rtype: RType, rdata: &RData, names: &NameTable) -> Option<Vec<u8>> {
             },
         ) => {
             out.extend_from_slice(&preference.to_be_bytes());
-            name_wire(names.get(*exchange), &mut out)?;
+            name_wire(names.get(*exchange), out)?;
         }
         (
             _,
@@ -199,7 +219,7 @@ fn encode(rtype: RType, rdata: &RData, names: &NameTable) -> Option<Vec<u8>> {
             for field in [priority, weight, port] {
                 out.extend_from_slice(&field.to_be_bytes());
             }
-            name_wire(names.get(*target), &mut out)?;
+            name_wire(names.get(*target), out)?;
         }
         (_, RData::Txt(strings)) => {
             for string in strings.iter() {
@@ -209,11 +229,11 @@ fn encode(rtype: RType, rdata: &RData, names: &NameTable) -> Option<Vec<u8>> {
         }
         _ => return None,
     }
-    Some(out)
+    Some(())
 }
 
 /// A canonical name (lower case, escapes normalised) in wire form.
-fn name_wire(name: &DnsName, out: &mut Vec<u8>) -> Option<()> {
+fn name_wire(name: &DnsName, out: &mut SmallVec<[u8; 64]>) -> Option<()> {
     let text = name.as_str();
     if text == "." {
         out.push(0);
@@ -268,40 +288,37 @@ mod tests {
     fn the_model_encodes_as_the_wire_reads() {
         let mx = model(RType::MX, "10 Mail.Example.COM.");
         let wire = b"\x00\x0a\x04MAIL\x07example\x03com\x00".to_vec();
-        assert_eq!(mx, Datum::from_wire(RType::MX, wire));
+        assert_eq!(mx, Datum::from_wire(RType::MX, &wire));
         assert_eq!(mx.show(RType::MX), "10 mail.example.com.");
         let escaped = model(RType::CNAME, "a\\.b.example.");
         assert_eq!(
             escaped,
-            Datum::from_wire(RType::CNAME, b"\x03a.b\x07example\x00".to_vec())
+            Datum::from_wire(RType::CNAME, b"\x03a.b\x07example\x00")
         );
         let a = model(RType::A, "192.0.2.1");
-        assert_eq!(a, Datum::from_wire(RType::A, vec![192, 0, 2, 1]));
+        assert_eq!(a, Datum::from_wire(RType::A, &[192, 0, 2, 1]));
         assert_eq!(a.show(RType::A), "192.0.2.1");
         let srv = model(RType::SRV, "0 5 5060 SIP.example.");
         assert_eq!(
             srv,
-            Datum::from_wire(
-                RType::SRV,
-                b"\0\0\0\x05\x13\xc4\x03sip\x07example\0".to_vec()
-            )
+            Datum::from_wire(RType::SRV, b"\0\0\0\x05\x13\xc4\x03sip\x07example\0")
         );
     }
 
     #[test]
     fn txt_compares_by_its_joined_strings_and_shows_as_served() {
         let split = model(RType::TXT, "\"v=spf1 \" \"-all\"");
-        let whole = Datum::from_wire(RType::TXT, b"\x0bv=spf1 -all".to_vec());
+        let whole = Datum::from_wire(RType::TXT, b"\x0bv=spf1 -all");
         assert_eq!(split, whole);
         assert_eq!(whole.show(RType::TXT), "\"v=spf1 -all\"");
-        assert_ne!(split, Datum::from_wire(RType::TXT, b"\x04-all".to_vec()));
+        assert_ne!(split, Datum::from_wire(RType::TXT, b"\x04-all"));
     }
 
     #[test]
     fn other_types_compare_by_canonical_text() {
         let caa = model(RType(257), "0 ISSUE \"letsencrypt.org\"");
         let wire = b"\x00\x05issueletsencrypt.org".to_vec();
-        assert_eq!(caa, Datum::from_wire(RType(257), wire));
+        assert_eq!(caa, Datum::from_wire(RType(257), &wire));
         assert_eq!(caa.show(RType(257)), "0 ISSUE \"letsencrypt.org\"");
     }
 }

@@ -34,7 +34,7 @@ pub struct LiveRecord {
 
 impl LiveRecord {
     pub fn datum(&self) -> Datum {
-        Datum::from_wire(self.rtype, self.wire.clone())
+        Datum::from_wire(self.rtype, &self.wire)
     }
 
     pub fn presentation(&self) -> String {
@@ -104,7 +104,7 @@ pub fn wire_record(record: &Record) -> Option<WireRecord> {
         owner,
         rtype,
         ttl: record.ttl,
-        datum: Datum::from_wire(rtype, wire),
+        datum: Datum::from_wire(rtype, &wire),
     })
 }
 

@@ -5,7 +5,7 @@
 //! here too, with why: the rules in `rules/drift/` read this and nothing
 //! else, and a run never reads as clean for what it did not look at.
 
-use super::datum::Datum;
+use super::datum::Values;
 use super::handshake::KeyType;
 use super::query::Answer;
 use crate::dns::model::Zone;
@@ -132,11 +132,12 @@ pub struct SetReport<'z> {
 
 pub struct RepoSet<'z> {
     /// Never empty.
-    pub records: Vec<&'z Record>,
+    pub records: RepoRecords<'z>,
     /// The values compared, sorted and deduplicated.
-    pub values: Vec<Datum>,
-    /// The records whose data clients get: these, or an alias's target's.
-    pub shown_from: Vec<&'z Record>,
+    pub values: Values,
+    /// An alias's target's records, whose data clients get (else the
+    /// set's own records).
+    pub shown_from: Option<Vec<&'z Record>>,
     /// An alias to a name of the zone: clients get its target's records.
     pub alias_of: Option<Name>,
     pub ttl: u32,
@@ -152,8 +153,8 @@ impl RepoSet<'_> {
 
     /// The values as the zone file writes them, for messages.
     pub fn shown(&self, zone: &Zone) -> Vec<String> {
-        let mut shown: Vec<String> = self
-            .shown_from
+        let mut shown: Vec<String> = (self.shown_from.as_deref())
+            .unwrap_or(&self.records)
             .iter()
             .map(|r| r.rdata.presentation(&zone.names))
             .collect();
@@ -174,13 +175,17 @@ pub struct LiveSet {
     pub found: Found,
 }
 
+/// One RRset's records in the repository: one, nearly always.
+pub type RepoRecords<'z> = smallvec::SmallVec<[&'z Record; 1]>;
+
 #[derive(Clone, Debug)]
 pub enum Found {
     Present {
         /// Sorted and deduplicated.
-        values: Vec<Datum>,
+        values: Values,
         ttl: u32,
-        how: String,
+        /// `AXFR, NOERROR`, `UDP, NOERROR, AA`.
+        how: std::borrow::Cow<'static, str>,
     },
     /// NXDOMAIN or NODATA.
     Absent { how: String },

@@ -2,14 +2,15 @@
 //! compared, in which form (see [`super::datum`]), and how a provider
 //! pseudo-record or an alias reads.
 
-use super::datum::Datum;
+use super::datum::{self, Datum, Values};
 use super::live::WireRecord;
-use super::report::{Found, LiveSet, RepoSet, SetReport};
+use super::report::{Found, LiveSet, RepoRecords, RepoSet, SetReport};
 use crate::dns::model::Zone;
 use crate::dns::name::Name;
 use crate::dns::rdata::{RData, RType};
 use crate::dns::zone::Record;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 /// Types a server may add by signing the zone itself: not compared when
 /// the repository's zone carries none of them.
@@ -27,14 +28,18 @@ pub const SIGNING_TYPES: &[u16] = &[
 pub type Key = (Name, RType);
 
 /// What one server serves of the zone, by RRset.
-pub type LiveZone = HashMap<Key, Found>;
+pub struct LiveZone {
+    pub sets: HashMap<Key, Found>,
+    /// From a whole-zone transfer: a set it lacks is absent, not unasked.
+    pub complete: bool,
+}
 
 /// The repository's RRsets that are compared, by key.
 pub fn repo_sets<'z>(
     zone: &'z Zone,
     ignored: impl Fn(&Name) -> bool,
-) -> BTreeMap<Key, Vec<&'z Record>> {
-    let mut sets: BTreeMap<Key, Vec<&'z Record>> = BTreeMap::new();
+) -> BTreeMap<Key, RepoRecords<'z>> {
+    let mut sets: BTreeMap<Key, RepoRecords<'z>> = BTreeMap::new();
     for set in zone.rrsets() {
         if set.rtype == RType::SOA || !zone.contains(set.owner()) {
             continue;
@@ -50,40 +55,49 @@ pub fn repo_sets<'z>(
     sets
 }
 
-/// A transfer's records, by RRset; the file's RRsets it lacks are absent.
-pub fn from_transfer(zone: &Zone, keys: &[Key], records: Vec<WireRecord>) -> LiveZone {
-    let mut grouped: HashMap<Key, (Vec<Datum>, u32)> = HashMap::with_capacity(keys.len());
+/// A transfer's records, by RRset.
+pub fn from_transfer(zone: &Zone, expected: usize, records: Vec<WireRecord>) -> LiveZone {
+    let mut sets: HashMap<Key, Found> = HashMap::with_capacity(expected);
     for r in records {
         if r.rtype == RType::SOA || !zone.contains(&r.owner) {
             continue;
         }
-        let entry = grouped.entry((r.owner, r.rtype)).or_default();
-        entry.0.push(r.datum);
-        entry.1 = entry.1.max(r.ttl);
-    }
-    let mut live: LiveZone = grouped
-        .into_iter()
-        .map(|(key, (values, ttl))| (key, present(values, ttl, "AXFR, NOERROR".to_string())))
-        .collect();
-    for key in keys {
-        live.entry(key.clone()).or_insert_with(|| Found::Absent {
-            how: "AXFR, NOERROR: not in the zone transfer".to_string(),
+        let found = sets.entry((r.owner, r.rtype)).or_insert(Found::Present {
+            values: Values::new(),
+            ttl: 0,
+            how: Cow::Borrowed("AXFR, NOERROR"),
         });
+        if let Found::Present { values, ttl, .. } = found {
+            values.push(r.datum);
+            *ttl = (*ttl).max(r.ttl);
+        }
     }
-    live
+    for found in sets.values_mut() {
+        if let Found::Present { values, .. } = found {
+            datum::normalise(values);
+        }
+    }
+    LiveZone {
+        sets,
+        complete: true,
+    }
 }
 
-pub fn present(mut values: Vec<Datum>, ttl: u32, how: String) -> Found {
-    values.sort_unstable();
-    values.dedup();
-    Found::Present { values, ttl, how }
+pub fn present(mut values: Values, ttl: u32, how: String) -> Found {
+    datum::normalise(&mut values);
+    Found::Present {
+        values,
+        ttl,
+        how: Cow::Owned(how),
+    }
 }
 
-/// Every RRset of the file and of any server, side by side; the live maps
-/// are emptied into the report.
+/// Every RRset of the file and of any server, side by side: the file's in
+/// order, then those only servers have, in order. The live maps are
+/// emptied into the report.
 pub fn compare<'z>(
     zone: &'z Zone,
-    repo: BTreeMap<Key, Vec<&'z Record>>,
+    repo: BTreeMap<Key, RepoRecords<'z>>,
     mut live: Vec<Option<LiveZone>>,
     ignored: impl Fn(&Name) -> bool,
 ) -> Vec<SetReport<'z>> {
@@ -91,38 +105,53 @@ pub fn compare<'z>(
         .records
         .iter()
         .any(|r| SIGNING_TYPES.contains(&r.rtype.0));
-    let mut keys: BTreeSet<Key> = repo.keys().cloned().collect();
-    for sets in live.iter().flatten() {
-        keys.extend(
-            sets.iter()
-                .filter(|(_, f)| matches!(f, Found::Present { .. }))
-                .map(|(k, _)| k.clone()),
-        );
-    }
-    let mut out = Vec::with_capacity(keys.len());
-    for key in keys {
-        let (owner, rtype) = &key;
-        if !signed && SIGNING_TYPES.contains(&rtype.0) && !repo.contains_key(&key) {
-            continue;
-        }
-        if ignored(owner) {
-            continue;
-        }
-        let repo_set = repo
-            .get(&key)
-            .map(|records| through_alias(zone, records).unwrap_or_else(|| repo_set(zone, records)));
+    let mut out = Vec::with_capacity(repo.len());
+    let take = |key: &Key, live: &mut Vec<Option<LiveZone>>| -> Vec<LiveSet> {
         let mut sets = Vec::new();
         for (server, zone_live) in live.iter_mut().enumerate() {
             let Some(zone_live) = zone_live else { continue };
-            if let Some(found) = zone_live.remove(&key) {
-                sets.push(LiveSet { server, found });
-            }
+            let found = match zone_live.sets.remove(key) {
+                Some(found) => found,
+                None if zone_live.complete => Found::Absent {
+                    how: "AXFR, NOERROR: not in the zone transfer".to_string(),
+                },
+                None => continue,
+            };
+            sets.push(LiveSet { server, found });
         }
+        sets
+    };
+    for (key, records) in repo {
+        let live_sets = take(&key, &mut live);
+        let repo_set = through_alias(zone, &records).unwrap_or_else(|| repo_set(zone, records));
         out.push(SetReport {
-            owner: owner.clone(),
-            rtype: *rtype,
-            repo: repo_set,
-            live: sets,
+            owner: key.0,
+            rtype: key.1,
+            repo: Some(repo_set),
+            live: live_sets,
+        });
+    }
+    let mut extra: Vec<Key> = live
+        .iter()
+        .flatten()
+        .flat_map(|l| l.sets.iter())
+        .filter(|(_, f)| matches!(f, Found::Present { .. }))
+        .map(|(k, _)| k.clone())
+        .filter(|(_, rtype)| signed || !SIGNING_TYPES.contains(&rtype.0))
+        .filter(|(owner, _)| !ignored(owner))
+        .collect();
+    extra.sort_unstable();
+    extra.dedup();
+    for key in extra {
+        let live_sets = take(&key, &mut live)
+            .into_iter()
+            .filter(|l| matches!(l.found, Found::Present { .. }))
+            .collect();
+        out.push(SetReport {
+            owner: key.0,
+            rtype: key.1,
+            repo: None,
+            live: live_sets,
         });
     }
     out
@@ -147,21 +176,21 @@ fn through_alias<'z>(zone: &'z Zone, records: &[&'z Record]) -> Option<RepoSet<'
     if targets.is_empty() {
         return None;
     }
-    let of_target = repo_set(zone, &targets);
+    let of_target = repo_set(zone, targets.iter().copied().collect());
     Some(RepoSet {
-        records: records.to_vec(),
+        records: records.iter().copied().collect(),
+        shown_from: Some(targets),
         alias_of: Some(target.to_owned()),
         ..of_target
     })
 }
 
-fn repo_set<'z>(zone: &Zone, records: &[&'z Record]) -> RepoSet<'z> {
-    let mut values: Vec<Datum> = records
+fn repo_set<'z>(zone: &Zone, records: RepoRecords<'z>) -> RepoSet<'z> {
+    let mut values: Values = records
         .iter()
         .map(|r| Datum::from_model(r.rtype, &r.rdata, &zone.names))
         .collect();
-    values.sort_unstable();
-    values.dedup();
+    datum::normalise(&mut values);
     let pseudo = records.iter().find_map(|r| {
         if r.set_id().is_some() {
             return Some(
@@ -187,9 +216,9 @@ fn repo_set<'z>(zone: &Zone, records: &[&'z Record]) -> RepoSet<'z> {
     });
     RepoSet {
         ttl: records.iter().map(|r| r.ttl).max().unwrap_or(0),
-        records: records.to_vec(),
+        records,
         values,
-        shown_from: records.to_vec(),
+        shown_from: None,
         alias_of: None,
         pseudo,
     }

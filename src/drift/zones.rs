@@ -233,7 +233,7 @@ async fn ask(net: &Net, zone: &Zone, keys: &[Key], addr: SocketAddr) -> Asked {
         match server.axfr(origin).await {
             Ok(records) => {
                 let count = records.len();
-                asked.sets = Some(sets::from_transfer(zone, keys, records));
+                asked.sets = Some(sets::from_transfer(zone, keys.len(), records));
                 asked.transfer = Some(Ok(count));
                 return asked;
             }
@@ -246,10 +246,13 @@ async fn ask(net: &Net, zone: &Zone, keys: &[Key], addr: SocketAddr) -> Asked {
         }
     }
     net.status(&format!("{origin}: {addr} {} RRsets", keys.len()));
-    let mut live = LiveZone::with_capacity(keys.len());
+    let mut live = LiveZone {
+        sets: std::collections::HashMap::with_capacity(keys.len()),
+        complete: false,
+    };
     for (key, found) in ask_all(&server, zone, keys).await {
         count(&mut asked.queries, &key, &found);
-        live.insert(key, found);
+        live.sets.insert(key, found);
     }
     let (probes, skipped) = probes(zone, keys);
     if skipped > 0 {
@@ -266,7 +269,7 @@ async fn ask(net: &Net, zone: &Zone, keys: &[Key], addr: SocketAddr) -> Asked {
     for (key, found) in ask_all(&server, zone, &probes).await {
         count(&mut asked.queries, &key, &found);
         if matches!(found, Found::Present { .. }) {
-            live.insert(key, found);
+            live.sets.insert(key, found);
         }
     }
     asked.sets = Some(live);

@@ -111,7 +111,7 @@ pub async fn start(path: &Path, others: Others, axfr: bool) -> SocketAddr {
         .collect();
     records.sort_by_key(|r| r.record_type() != RecordType::SOA);
     let zone = Arc::new(Zone {
-        origin: origin.into(),
+        origin,
         records,
         others,
         axfr,

@@ -91,7 +91,7 @@ pub fn present<'s>(
     set: &'s SetReport<'_>,
 ) -> impl Iterator<Item = (usize, &'s [Datum], u32, &'s str)> {
     set.live.iter().filter_map(|l| match &l.found {
-        Found::Present { values, ttl, how } => Some((l.server, &values[..], *ttl, how.as_str())),
+        Found::Present { values, ttl, how } => Some((l.server, &values[..], *ttl, &**how)),
         _ => None,
     })
 }
