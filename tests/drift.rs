@@ -6,8 +6,8 @@
 #[macro_use]
 mod common;
 
-use common::live::{DnsServer, Live, Manifest};
-use common::{root, tripline, NOW};
+use common::live::{messages, DnsServer, Live, Manifest};
+use common::{root, NOW};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -39,25 +39,7 @@ fn setup(
 }
 
 fn drift(dir: &Path, live: &Live, extra: &[&str]) -> (common::Run, serde_json::Value) {
-    let repo = dir.join("repo").to_string_lossy().into_owned();
-    let mut args: Vec<&str> = vec!["drift", "--format", "json", "--now", NOW];
-    args.extend(live.args.iter().map(String::as_str));
-    args.extend_from_slice(extra);
-    args.push(&repo);
-    let run = tripline(&args);
-    let json = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
-    (run, json)
-}
-
-fn messages(json: &serde_json::Value, rule: &str) -> Vec<String> {
-    json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["rule"] == rule)
-        .map(|f| f["message"].as_str().unwrap_or_default().to_string())
-        .collect()
+    common::live::drift_in(dir, live, extra)
 }
 
 #[test]

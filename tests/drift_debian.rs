@@ -99,20 +99,12 @@ const CERT_LINES: &str =
     "    ssl_certificate certs/rsa.pem;\n    ssl_certificate_key certs/rsa.key;\n    \
 ssl_certificate certs/ecdsa.pem;\n    ssl_certificate_key certs/ecdsa.key;\n";
 
-/// The SOA serial one server serves, asked with tripline's own client.
-
 #[test]
 fn drift_against_bind_knot_nsd_and_nginx() {
-    if std::env::var_os("TRIPLINE_DEBIAN_SERVERS").is_none() {
-        report!(
-            "skipping the Debian-server drift test: TRIPLINE_DEBIAN_SERVERS is not set (.ci/run sets it after installing bind9, knot, nsd and nginx-light)"
-        );
+    let Some([named, knotd, nsd, nginx]) = programs(["named", "knotd", "nsd", "nginx"], "drift")
+    else {
         return;
-    }
-    let [named, knotd, nsd, nginx] = ["named", "knotd", "nsd", "nginx"].map(|p| {
-        program(p)
-            .unwrap_or_else(|| panic!("TRIPLINE_DEBIAN_SERVERS is set but {p} is not installed"))
-    });
+    };
     let work = tempfile::tempdir().expect("tempdir");
     let base = work.path();
     let (primary_dir, parent_dir, knot_dir, nsd_dir, nginx_dir, repo) = (
@@ -416,16 +408,10 @@ fn catch_all(listen: &str) -> String {
 
 #[test]
 fn drift_catches_the_seed_outages_on_bind_knot_and_nginx() {
-    if std::env::var_os("TRIPLINE_DEBIAN_SERVERS").is_none() {
-        report!(
-            "skipping the Debian-server seed-outage test: TRIPLINE_DEBIAN_SERVERS is not set (.ci/run sets it after installing bind9, knot and nginx-light)"
-        );
+    let Some([named, knotd, nginx_bin]) = programs(["named", "knotd", "nginx"], "seed-outage")
+    else {
         return;
-    }
-    let [named, knotd, nginx_bin] = ["named", "knotd", "nginx"].map(|p| {
-        program(p)
-            .unwrap_or_else(|| panic!("TRIPLINE_DEBIAN_SERVERS is set but {p} is not installed"))
-    });
+    };
     let work = tempfile::tempdir().expect("tempdir");
     let base = work.path();
     let (named_dir, knot_dir, nginx_dir, repo) = (

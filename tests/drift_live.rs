@@ -7,36 +7,15 @@
 #[macro_use]
 mod common;
 
-use common::live::{DnsServer, Live, Manifest, Site, TlsServer};
+use common::live::{messages, DnsServer, Live, Manifest, Site, TlsServer};
 use common::{root, tripline, Run, NOW};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 const ZONE: &str = "$ORIGIN example.test.\n$TTL 300\n@ IN SOA ns1.example.test. hostmaster.example.test. 2026011501 3600 600 1209600 300\n@ IN NS ns1.example.test.\n@ IN NS ns2.example.test.\nns1 IN A 192.0.2.53\nns2 IN A 198.51.100.53\n@ IN A 192.0.2.10\nwww IN A 192.0.2.10\n";
 
-/// `tripline drift --format json` over `dir/repo` with the servers' arguments.
 fn drift(dir: &Path, live: &Live, extra: &[&str]) -> (Run, serde_json::Value) {
-    let repo = dir.join("repo").to_string_lossy().into_owned();
-    let mut args: Vec<&str> = vec!["drift", "--format", "json", "--now", NOW];
-    args.extend(live.args.iter().map(String::as_str));
-    args.extend_from_slice(extra);
-    args.push(&repo);
-    let run = tripline(&args);
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    let json = serde_json::from_str(&run.stdout).unwrap_or(serde_json::Value::Null);
-    (run, json)
-}
-
-fn messages(json: &serde_json::Value, rule: &str) -> Vec<String> {
-    json["findings"]
-        .as_array()
-        .map(|f| {
-            f.iter()
-                .filter(|f| f["rule"] == rule)
-                .map(|f| f["message"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
+    common::live::drift_in(dir, live, extra)
 }
 
 fn write(path: &Path, text: &str) {

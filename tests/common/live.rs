@@ -538,3 +538,31 @@ pub fn without_ports(text: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// `tripline drift --format json --now NOW` over `dir/repo`, pointed at the
+/// servers: the run and its JSON (`null` when stdout is not JSON, as for a
+/// usage error).
+pub fn drift_in(dir: &Path, live: &Live, extra: &[&str]) -> (super::Run, serde_json::Value) {
+    let repo = dir.join("repo").to_string_lossy().into_owned();
+    let mut args: Vec<&str> = vec!["drift", "--format", "json", "--now", super::NOW];
+    args.extend(live.args.iter().map(String::as_str));
+    args.extend_from_slice(extra);
+    args.push(&repo);
+    let run = super::tripline(&args);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    let json = serde_json::from_str(&run.stdout).unwrap_or(serde_json::Value::Null);
+    (run, json)
+}
+
+/// The messages of one rule's findings, in output order.
+pub fn messages(json: &serde_json::Value, rule: &str) -> Vec<String> {
+    json["findings"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .filter(|f| f["rule"] == rule)
+                .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}

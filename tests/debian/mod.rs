@@ -279,3 +279,18 @@ pub fn nginx_main(prefix: &Path, servers: &str) -> String {
          uwsgi_temp_path {p}/tmp/uwsgi;\n  scgi_temp_path {p}/tmp/scgi;\n{servers}}}\n"
     )
 }
+
+/// The Debian programs a scenario needs, or `None` (with the reason
+/// printed) when TRIPLINE_DEBIAN_SERVERS is not set.
+pub fn programs<const N: usize>(names: [&str; N], scenario: &str) -> Option<[PathBuf; N]> {
+    if std::env::var_os("TRIPLINE_DEBIAN_SERVERS").is_none() {
+        report!(
+            "skipping the Debian-server {scenario} test: TRIPLINE_DEBIAN_SERVERS is not set (.ci/run sets it after installing bind9, knot, nsd and nginx-light)"
+        );
+        return None;
+    }
+    Some(names.map(|p| {
+        program(p)
+            .unwrap_or_else(|| panic!("TRIPLINE_DEBIAN_SERVERS is set but {p} is not installed"))
+    }))
+}
