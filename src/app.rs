@@ -114,39 +114,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
             new,
             include_ns_soa,
         } => diff(cli, old, new, *include_ns_soa),
-        Command::Drift {
-            paths,
-            dns,
-            tls,
-            servers,
-            parent_servers,
-            resolver,
-            connect,
-            axfr,
-            timeout,
-            retries,
-            concurrency,
-            rate,
-            deadline,
-            allow_private_addresses,
-        } => {
-            let flags = crate::drift::config::Flags {
-                dns: *dns,
-                tls: *tls,
-                servers: servers.clone(),
-                parent_servers: parent_servers.clone(),
-                resolver: *resolver,
-                connect: connect.clone(),
-                axfr: *axfr,
-                timeout: *timeout,
-                retries: *retries,
-                concurrency: *concurrency,
-                rate: *rate,
-                deadline: *deadline,
-                allow_private: *allow_private_addresses,
-            };
-            drift(cli, paths, &flags)
-        }
+        Command::Drift { paths, flags } => drift(cli, paths, flags),
     }
 }
 
@@ -278,6 +246,7 @@ fn drift(
     let mut notes = repo.notes;
     notes.extend(outcome.notes);
     notes.push(format!("drift: {}", outcome.stats.describe()));
+    notes.push(format!("drift: {}", outcome.stats.compared()));
     let result = CheckResult {
         sources: repo.sources,
         findings: located,

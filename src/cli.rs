@@ -145,48 +145,8 @@ pub enum Command {
     Drift {
         /// Files or folders [default: .], read as `check` reads them.
         paths: Vec<PathBuf>,
-        /// Compare DNS zones only [default: both DNS and TLS].
-        #[arg(long)]
-        dns: bool,
-        /// Compare TLS servers only [default: both DNS and TLS].
-        #[arg(long)]
-        tls: bool,
-        /// A zone's authoritative server address [default: the zone's apex NS].
-        #[arg(long = "server", value_name = "ZONE=IP[:PORT]", value_parser = crate::drift::endpoint::parse_server)]
-        servers: Vec<(crate::dns::name::Name, std::net::SocketAddr)>,
-        /// A parent zone server, for the delegation check [default: found by the resolver].
-        #[arg(long = "parent-server", value_name = "IP[:PORT]", value_parser = parse_dns_address)]
-        parent_servers: Vec<std::net::SocketAddr>,
-        /// The recursive resolver for ordinary lookups [default: the system's].
-        #[arg(long, value_name = "IP[:PORT]", value_parser = parse_dns_address)]
-        resolver: Option<std::net::SocketAddr>,
-        /// Where to reach a TLS server name, like curl's --resolve [default:
-        /// the repository's A/AAAA for the name, else the resolver].
-        #[arg(long = "connect", value_name = "NAME[:PORT]=IP[:PORT]", value_parser = crate::drift::endpoint::parse_connect)]
-        connect: Vec<crate::drift::endpoint::Endpoint>,
-        /// Ask for zone transfers [default: auto, once per zone and server].
-        #[arg(long, value_enum)]
-        axfr: Option<crate::drift::config::Axfr>,
-        /// Seconds to wait for one answer or handshake [default: 2].
-        #[arg(long, value_name = "SECONDS")]
-        timeout: Option<f64>,
-        /// Attempts after the first, per query [default: 2].
-        #[arg(long)]
-        retries: Option<u32>,
-        /// Queries in flight per server [default: 8].
-        #[arg(long)]
-        concurrency: Option<usize>,
-        /// Queries per second per server; 0 for no limit [default: 5000].
-        #[arg(long, value_name = "PER_SECOND")]
-        rate: Option<u32>,
-        /// Seconds the whole run may take [default: 300].
-        #[arg(long, value_name = "SECONDS")]
-        deadline: Option<f64>,
-        /// Contact private, loopback and link-local addresses the repository
-        /// names (glue, A records, tripline.toml) [default: public addresses
-        /// only, besides those given on the command line].
-        #[arg(long)]
-        allow_private_addresses: bool,
+        #[command(flatten)]
+        flags: crate::drift::config::Flags,
     },
     /// List every rule: id, default severity, summary.
     Rules,
@@ -283,10 +243,6 @@ fn parse_origin(text: &str) -> Result<crate::dns::name::Name, String> {
         format!("{text}.")
     };
     crate::dns::name::Name::parse(&absolute, None).map_err(|e| e.to_string())
-}
-
-fn parse_dns_address(text: &str) -> Result<std::net::SocketAddr, String> {
-    crate::drift::endpoint::parse_address(text, 53)
 }
 
 fn parse_now(text: &str) -> Result<OffsetDateTime, String> {

@@ -150,6 +150,9 @@ pub static RULES: &[&Rule] = &[
     &rules::drift::inconsistent_across_ips::RULE,
     &rules::drift::key_type_not_served::RULE,
     &rules::drift::handshake_failed::RULE,
+    &rules::drift::not_checked::RULE,
+    &rules::drift::default_server_differs::RULE,
+    &rules::drift::single_dns_provider::RULE,
 ];
 
 /// Looks a rule up by id or alias.

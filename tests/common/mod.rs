@@ -11,6 +11,7 @@ macro_rules! report {
 }
 
 pub mod live;
+pub mod raw_dns;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
