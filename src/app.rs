@@ -421,6 +421,21 @@ pub fn check_paths(
         &ran,
     );
     let summary = Summary::new(in_scope.len(), &located).with_skipped(skipped_in_scope);
+    let mut notes = notes;
+    if summary.files_checked == 0 && summary.skipped.is_empty() {
+        // A gate that checked nothing says so rather than pass in silence.
+        let shown: Vec<String> = (paths.iter())
+            .map(|p| crate::source::display_path(p))
+            .collect();
+        let shown = if shown.is_empty() {
+            ".".to_string()
+        } else {
+            shown.join(", ")
+        };
+        notes.push(format!(
+            "{shown}: no nginx configuration, zone file or certificate found (`--show-files` says what each file was taken for)"
+        ));
+    }
     Ok(CheckResult {
         sources,
         findings: located,

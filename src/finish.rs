@@ -92,9 +92,16 @@ fn cap_per_rule_and_file(mut findings: Vec<Finding>) -> Vec<Finding> {
         let mut summary_at = None;
         let group_start = kept.len();
         kept.push(first);
+        // A migration audit lists what the zone loses, as its verdict
+        // counts it: not cut at a screenful per file.
+        let limit = if registry::area_of(rule) == "migration" {
+            crate::finding::MAX_RECORDED_ERRORS
+        } else {
+            MAX_PER_RULE_AND_FILE
+        };
         while let Some(f) = findings.next_if(|f| f.rule == rule && f.span.file == file) {
             not_shown += f.hidden;
-            if kept.len() - group_start < MAX_PER_RULE_AND_FILE {
+            if kept.len() - group_start < limit {
                 kept.push(f);
             } else {
                 not_shown += 1;
@@ -113,7 +120,7 @@ fn cap_per_rule_and_file(mut findings: Vec<Finding>) -> Vec<Finding> {
             rule_meta,
             span,
             format!(
-                "{not_shown} more {rule} findings in this file are not shown (tripline reports at most {MAX_PER_RULE_AND_FILE} per rule and file)"
+                "{not_shown} more {rule} findings in this file are not shown (tripline reports at most {limit} per rule and file)"
             ),
             "fix the ones shown first: one cause often makes many findings",
         );

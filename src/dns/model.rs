@@ -250,6 +250,18 @@ impl Zone {
         self.at_of_type(&self.origin, RType::NS).collect()
     }
 
+    /// A response policy zone (RPZ): its NS records only fill the slot a
+    /// master file needs (`NS localhost.`); no resolver is sent to them, so
+    /// providers and counts of name servers mean nothing for it.
+    pub fn is_policy_zone(&self) -> bool {
+        let ns = self.apex_ns();
+        !ns.is_empty()
+            && ns.iter().all(|r| {
+                self.target(r)
+                    .is_some_and(|n| n.as_str().eq_ignore_ascii_case("localhost."))
+            })
+    }
+
     /// The zone's name as messages show it, with where it was inferred from.
     pub fn described(&self) -> String {
         match self.origin_inferred {
