@@ -173,6 +173,18 @@ impl Located {
     }
 
     /// The order every format uses: file, line, column, rule.
+    /// As [`Self::sort_key`], by the path from the project root: the order
+    /// of formats that name files from there (SARIF).
+    pub fn rooted_sort_key(&self) -> (&str, usize, usize, &str, &str) {
+        (
+            &self.path,
+            self.start.line,
+            self.start.column,
+            self.rule,
+            &self.message,
+        )
+    }
+
     pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
         (
             &self.file,

@@ -160,9 +160,16 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         |p: &Path| stdin_path.as_deref() == Some(crate::root::absolute(p).as_path()) || !p.is_dir();
     let (named, folders): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.iter().cloned().partition(|p| is_named_file(p));
+    // The context of a file named alone: the project it belongs to —
+    // `--root` when given (a tree without `.git`), else its git top level,
+    // the folder of tripline.toml, or the nginx/BIND tree above it.
+    let given_root = options.root.as_deref().map(crate::root::absolute);
     let projects: Vec<PathBuf> = paths
         .iter()
-        .filter_map(|p| crate::root::project_of(p))
+        .filter_map(|p| match &given_root {
+            Some(root) if crate::root::absolute(p).starts_with(root) => Some(root.clone()),
+            _ => crate::root::project_of(p),
+        })
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -241,6 +248,7 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
             mounts: instance.mounts.clone(),
             label: Some(instance.label.clone()),
             built_modules: instance.built_modules.clone(),
+            host: instance.host,
         });
     }
     for record in inventory.of_kind(FileKind::Nginx) {
@@ -252,6 +260,7 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
                 mounts: Vec::new(),
                 label: None,
                 built_modules: None,
+                host: false,
             });
         }
     }
@@ -268,7 +277,11 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         .collect();
     // The image each file is copied into, for what nginx it runs on.
     let mut image_of: HashMap<&Path, usize> = HashMap::new();
-    for mount in &inventory.loaded.mounts {
+    // Only where it puts nginx files: the repository's own Dockerfile may
+    // `COPY . /src` every file too.
+    for mount in (inventory.loaded.mounts.iter())
+        .filter(|m| project::server_path::nginx_role(&m.server).is_some())
+    {
         image_of
             .entry(mount.repo.as_path())
             .or_insert(mount.instance);
@@ -301,6 +314,7 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
             }),
             in_sites_folder: in_sites_folder(&r.path),
             built_modules: image(&r.path).and_then(|i| i.built_modules.clone()),
+            in_image: image(&r.path).is_some_and(|i| !i.host),
         })
         .collect();
     let mut ws = Workspace::new(&mut sources, config.nginx.prefix.clone());

@@ -262,6 +262,56 @@ fn sarif_is_the_same_from_the_root_and_from_a_subfolder() {
     assert!(!rule["help"]["markdown"].as_str().unwrap().starts_with("# "));
 }
 
+/// From a subfolder, its own files are shown without `../` and the others
+/// with it, which sorts them differently (`-x` before `../`, `zones/`
+/// after `etc/`): SARIF keeps the order of the paths it names.
+#[test]
+fn sarif_results_keep_the_root_order_from_any_folder() {
+    let dir = repo();
+    let top = dir.path();
+    std::fs::write(
+        top.join("zones/-first.example.net.zone"),
+        std::fs::read(root().join("fixtures/dns/long-ttl/bad.zone")).unwrap(),
+    )
+    .unwrap();
+    let args = |paths: &[&'static str]| {
+        let mut all = vec!["check", "--format", "sarif", "--now", NOW];
+        all.extend_from_slice(paths);
+        all
+    };
+    let from_top = tripline_in(top, &args(&["etc", "zones"]));
+    let from_zones = tripline_in(&top.join("zones"), &args(&["../etc", "."]));
+    assert_eq!(from_top.stdout, from_zones.stdout);
+    let gitlab = |dir: &Path, paths: &[&str]| {
+        let mut all = vec!["check", "--format", "gitlab", "--now", NOW];
+        all.extend_from_slice(paths);
+        tripline_in(dir, &all).stdout
+    };
+    assert_eq!(
+        gitlab(top, &["etc", "zones"]),
+        gitlab(&top.join("zones"), &["../etc", "."])
+    );
+    let log: Value = serde_json::from_str(&from_top.stdout).unwrap();
+    let uris: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    let mut sorted = uris.clone();
+    sorted.sort();
+    assert_eq!(uris, sorted);
+    assert!(
+        uris.iter().any(|u| u.starts_with("zones/-first")),
+        "{uris:?}"
+    );
+    assert!(uris.iter().any(|u| u.starts_with("etc/")), "{uris:?}");
+}
+
 #[test]
 fn command_line_selection_and_suggestions() {
     let dir = repo();

@@ -68,6 +68,20 @@ fn every_format_gives_the_same_model() {
     }
 }
 
+/// A comment header longer than the first look at a file (8 KiB once)
+/// must not turn an octoDNS file back into a zone file with syntax errors.
+#[test]
+fn an_export_under_a_long_comment_header_is_still_an_export() {
+    let header =
+        std::fs::metadata(root().join("fixtures/dns/exports/long-header/example.com.yaml"))
+            .expect("the fixture")
+            .len();
+    assert!(header > 10_000, "the header outgrows a 8 KiB head");
+    let (read, is_export) = records_in("fixtures/dns/exports/long-header", "example.com.yaml");
+    assert!(is_export);
+    assert_eq!(read, records("example.com.yaml").0);
+}
+
 #[test]
 fn octodns_dump_reads_as_the_zone_it_was_dumped_from() {
     let dir = "fixtures/dns/exports/octodns-dump";

@@ -85,8 +85,9 @@ fn verdicts(path: &Path) -> Verdicts {
     let Ok(text) = std::fs::read_to_string(path) else {
         return v;
     };
-    let names = Regex::new(r"[\w.+-]+\.(?:conf|types|template|pem|crt|key)\b|nginx\.conf|\$R/[\w./+-]+")
-        .expect("a valid pattern");
+    let names =
+        Regex::new(r"[\w.+-]+\.(?:conf|types|template|pem|crt|key)\b|nginx\.conf|\$R/[\w./+-]+")
+            .expect("a valid pattern");
     let refusal = Regex::new(r"in (/\S+):(\d+)").expect("a valid pattern");
     for tree in text.split("\n## tree ").skip(1) {
         let head = tree.lines().next().unwrap_or_default();
@@ -162,16 +163,15 @@ fn text(value: &Value, key: &str) -> String {
 
 fn score(corpus: &Path, name: &str) -> Score {
     let repo = corpus.join("repos").join(name);
-    let labels: BTreeMap<String, String> = std::fs::read_to_string(
-        corpus.join("labels").join(format!("{name}.tsv")),
-    )
-    .unwrap_or_default()
-    .lines()
-    .filter_map(|line| {
-        let mut parts = line.split('\t');
-        Some((parts.next()?.to_string(), parts.next()?.to_string()))
-    })
-    .collect();
+    let labels: BTreeMap<String, String> =
+        std::fs::read_to_string(corpus.join("labels").join(format!("{name}.tsv")))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.split('\t');
+                Some((parts.next()?.to_string(), parts.next()?.to_string()))
+            })
+            .collect();
     let shown = json(&repo, &["--show-files"]);
     let mut rows: HashMap<String, Value> = HashMap::new();
     for row in shown["files"].as_array().into_iter().flatten() {
@@ -195,8 +195,9 @@ fn score(corpus: &Path, name: &str) -> Score {
         };
         let mut problem = |what: &str, counter: &mut usize| {
             *counter += 1;
-            s.problems
-                .push(format!("{what} {name}/{path} (labelled {kind}, read as {got})"));
+            s.problems.push(format!(
+                "{what} {name}/{path} (labelled {kind}, read as {got})"
+            ));
         };
         match expected(kind) {
             Expected::Template => {
@@ -296,4 +297,94 @@ fn real_repositories_read_as_their_labels_say() {
     assert!(total.wrong_kind <= MAX_WRONG_KIND, "{total:?}");
     assert!(total.silent <= MAX_SILENT, "{total:?}");
     assert!(total.false_errors <= MAX_FALSE_ERRORS, "{total:?}");
+}
+
+/// Findings of a run, as (rule, file, line, column, message), for one file.
+fn findings_in(value: &Value, file: &str) -> Vec<(String, String, u64, u64, String)> {
+    value["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["file"] == file)
+        .map(|f| {
+            (
+                text(f, "rule"),
+                text(f, "file"),
+                f["line"].as_u64().unwrap_or_default(),
+                f["column"].as_u64().unwrap_or_default(),
+                text(f, "message"),
+            )
+        })
+        .collect()
+}
+
+/// A pre-commit hook names the files a commit changed: for each, it must
+/// report what `tripline check .` reports for that file. Every repository,
+/// up to `PER_REPO` of its checked files (spread over its list).
+#[test]
+fn a_file_named_alone_hears_what_the_whole_repository_says_of_it() {
+    const PER_REPO: usize = 6;
+    let Some(corpus) = corpus() else {
+        return;
+    };
+    let mut names: Vec<String> = std::fs::read_dir(corpus.join("repos"))
+        .expect("the corpus lists")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut compared = 0;
+    let mut differ = Vec::new();
+    for name in &names {
+        let repo = corpus.join("repos").join(name);
+        let shown = json(&repo, &["--show-files"]);
+        let checked: Vec<String> = shown["files"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["status"] == "checked")
+            .map(|r| text(r, "file"))
+            .collect();
+        if checked.is_empty() {
+            continue;
+        }
+        let whole = json(&repo, &[]);
+        let step = checked.len().div_ceil(PER_REPO);
+        for file in checked.iter().step_by(step.max(1)) {
+            let alone = {
+                // The snapshots have no `.git`: `--root .` says where the
+                // repository is, as git's top level would.
+                let run = tripline_in(
+                    &repo,
+                    &[
+                        "check",
+                        "--format",
+                        "json",
+                        "--now",
+                        "2026-12-07T00:00:00Z",
+                        "--root",
+                        ".",
+                        file,
+                    ],
+                );
+                assert!(
+                    run.code == 0 || run.code == 1,
+                    "{name}/{file}: {}",
+                    run.stderr
+                );
+                serde_json::from_str::<Value>(&run.stdout).expect("JSON output")
+            };
+            let (a, w) = (findings_in(&alone, file), findings_in(&whole, file));
+            if a != w {
+                differ.push(format!("{name}/{file}:\n  alone {a:?}\n  whole {w:?}"));
+            }
+            compared += 1;
+        }
+    }
+    report!(
+        "real_repos hook parity: {compared} files named alone, {} differ from the folder run",
+        differ.len()
+    );
+    assert!(compared >= 100, "files compared: {compared}");
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
 }

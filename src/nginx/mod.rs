@@ -116,6 +116,9 @@ pub struct Entry {
     /// The image compiles nginx itself, with these module source folders
     /// (`--add-module=/build/ngx_brotli`): their directives are known.
     pub built_modules: Option<Vec<String>>,
+    /// Hosts a configuration tool provisions: a relative include missing
+    /// from the repository may be on them (see [`Fragment::in_image`]).
+    pub host: bool,
 }
 
 /// A file checked on its own, in the role the repository model gave it,
@@ -136,6 +139,11 @@ pub struct Fragment {
     /// The image that holds it compiles nginx with these module source
     /// folders (see [`Entry::built_modules`]).
     pub built_modules: Option<Vec<String>>,
+    /// An image holds it, and with it every file nginx can read: a
+    /// relative include missing from what the image is given is missing.
+    /// Otherwise (a host, or no loader) the server may hold files the
+    /// repository does not show.
+    pub in_image: bool,
 }
 
 pub struct Analysis {
@@ -194,12 +202,15 @@ fn built_into(model: &mut Model, built_modules: Option<&[String]>) {
 /// Site files no configuration of the repository includes, from one
 /// folder, walked as the stock nginx.conf of `flavor` includes its sites
 /// folder: together, in name order, inside its `http { }`. Their own
-/// relative includes resolve from the folder above theirs.
+/// relative includes resolve from the folder above theirs; one missing
+/// there is an error only in an image (`in_image`), whose files are all
+/// known.
 fn in_stock_context(
     ws: &mut Workspace<'_>,
     sites: &[&Path],
     flavor: crate::project::server_path::Flavor,
     shared_mounts: &[(String, PathBuf)],
+    in_image: bool,
 ) -> Option<Built> {
     use crate::project::server_path::Flavor;
     let stock = stock::main_config(flavor)?;
@@ -236,6 +247,9 @@ fn in_stock_context(
         prefix_dir: &prefix,
         mounts: &mounts,
         stock_only: false,
+        // The folder above the sites stands for nginx's prefix; it is all
+        // there is only in an image.
+        prefix_known: in_image,
     };
     let saved = std::mem::replace(&mut ws.nginx_prefix, PathBuf::from(stock_prefix(flavor)));
     let mut built = walk::build(ws, entry, &setup, Start::Main, true);
@@ -291,6 +305,7 @@ pub fn analyse(
             prefix_dir: &prefix,
             mounts: &entry.mounts,
             stock_only,
+            prefix_known: !entry.host,
         };
         let mut result = walk::build(ws, id, &setup, Start::Main, true);
         ws.nginx_prefix = saved_prefix;
@@ -347,6 +362,7 @@ pub fn analyse(
         PathBuf,
         crate::project::server_path::Flavor,
         Option<Vec<String>>,
+        bool,
     );
     let mut sites: std::collections::BTreeMap<SiteGroup, Vec<&Path>> = Default::default();
     for (fragment, &id) in fragments.iter().zip(&fragment_ids) {
@@ -356,7 +372,12 @@ pub fn analyse(
                 true => prefix_of(&fragment.path),
                 false => fragment.path.clone(),
             };
-            let key = (folder, flavor, fragment.built_modules.clone());
+            let key = (
+                folder,
+                flavor,
+                fragment.built_modules.clone(),
+                fragment.in_image,
+            );
             let group = sites.entry(key).or_default();
             if !group.contains(&fragment.path.as_path()) {
                 group.push(&fragment.path);
@@ -364,9 +385,9 @@ pub fn analyse(
         }
     }
     let mut fragments_done = BTreeSet::new();
-    for ((_, flavor, built_modules), mut group) in sites {
+    for ((_, flavor, built_modules, in_image), mut group) in sites {
         group.sort_by_key(|p| p.file_name().map(|n| n.to_os_string()));
-        if let Some(mut b) = in_stock_context(ws, &group, flavor, shared_mounts) {
+        if let Some(mut b) = in_stock_context(ws, &group, flavor, shared_mounts, in_image) {
             built_into(&mut b.model, built_modules.as_deref());
             fragments_done.extend(b.reached.iter().copied());
             reported.extend(b.reached.iter().copied());
@@ -387,6 +408,7 @@ pub fn analyse(
             prefix_dir: &prefix,
             mounts: &[],
             stock_only: false,
+            prefix_known: fragment.start == Start::Main,
         };
         let b = walk::build(ws, id, &setup, fragment.start, fragment.loaded);
         reported.extend(b.reached.iter().copied());

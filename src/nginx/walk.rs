@@ -61,6 +61,12 @@ pub struct Setup<'s> {
     pub mounts: &'s [(String, std::path::PathBuf)],
     /// The entry is a stock configuration: only mounts and stock files.
     pub stock_only: bool,
+    /// Whether `prefix_dir` is nginx's prefix for certain (the folder of
+    /// the main configuration that reaches the files, or a stock one in an
+    /// image), not a guess for a fragment checked on its own or for a host
+    /// that holds files the repository does not show: a relative include
+    /// missing from a guessed prefix may well exist on the server.
+    pub prefix_known: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -136,6 +142,7 @@ struct Walker<'w, 'a> {
     prefix_dir: &'w Path,
     mounts: &'w [(String, std::path::PathBuf)],
     stock_only: bool,
+    prefix_known: bool,
     /// The include argument that first reached each file.
     included: HashMap<FileId, Span>,
     model: Model,
@@ -181,6 +188,7 @@ pub fn build(
         prefix_dir: setup.prefix_dir,
         mounts: setup.mounts,
         stock_only: setup.stock_only,
+        prefix_known: setup.prefix_known,
         included: HashMap::new(),
         model: Model {
             loaded,
@@ -823,6 +831,21 @@ impl Walker<'_, '_> {
             // A fragment nothing loads cannot fail a reload: what it
             // includes is read where it exists, and not asked for otherwise.
             Resolved::Missing(_) if !self.model.loaded => return no_files(),
+            // Resolved against a guessed prefix (a relative path, or a
+            // server path mapped onto it): where nginx will look is not
+            // known, so neither is whether the file is there.
+            Resolved::Missing(path) if !self.prefix_known => {
+                let mut finding = not_found(
+                    format!(
+                        "include \"{arg}\" is not in the repository (looked for at {}, where tripline guesses nginx's prefix): not read, and checks that depend on what it adds are skipped for this block",
+                        self.ws.sources.shown_from_root(&path)
+                    ),
+                    "nothing in the repository fixes where nginx reads this file (no main configuration includes it, or a host holds files the repository does not show); an info, not an error: check it with the nginx.conf that loads it, or map the server path with `[nginx] paths`",
+                );
+                finding.severity = crate::finding::Severity::Info;
+                self.findings.push(finding);
+                return Included::Opaque;
+            }
             // `https.conf.template` beside it: rendered at start-up (envsubst,
             // an entrypoint's sed); what it will hold is not known here.
             Resolved::Missing(path) if self.rendered_at_start(&path) => return Included::Opaque,

@@ -128,6 +128,9 @@ pub fn run(loaders: &[(PathBuf, LoaderKind)], files: &RepoFiles, tree: &Tree) ->
         let instance = run
             .loaded
             .add_instance(format!("hosts of {}", path.display()), Some(Flavor::Debian));
+        if let Some(hosts) = run.loaded.instances.get_mut(instance) {
+            hosts.host = true;
+        }
         let mut fs = ImageFs::default();
         for install in installs {
             let dir = files.is_dir(&install.repo);

@@ -65,6 +65,9 @@ pub struct NginxInstance {
     pub stock_included: Vec<(String, PathBuf)>,
     /// nginx is compiled in the image, with these module source folders.
     pub built_modules: Option<Vec<String>>,
+    /// Hosts a configuration tool provisions, not an image: files the
+    /// repository does not show may be there.
+    pub host: bool,
 }
 
 /// What the model decided for every file.
@@ -321,11 +324,18 @@ fn loaded_nginx(
         place_of(root, origin)
     );
     match decision {
-        // Its structure is known only once rendered, wherever it goes.
-        Decision::Skip(reason) if reason.code == "template" => Decision::Skip(SkipReason::new(
-            "template",
-            format!("{} ({why})", reason.detail),
-        )),
+        // Control tags: its structure is known only once rendered,
+        // wherever it goes. Placeholders that stand only for values are
+        // checked as opaque values in the role the loader gives it.
+        Decision::Skip(reason)
+            if reason.code == "template"
+                && sniff.template.is_none_or(|t| t.control_line.is_some()) =>
+        {
+            Decision::Skip(SkipReason::new(
+                "template",
+                format!("{} ({why})", reason.detail),
+            ))
+        }
         Decision::Check { role: own, .. } if own.kind() != FileKind::Nginx => decision,
         _ => {
             let template = sniff.template.map(|t| t.style).or_else(|| {
@@ -464,6 +474,7 @@ fn nginx_instances(loaded: &Loaded, files: &RepoFiles) -> Vec<NginxInstance> {
             main,
             stock_included,
             built_modules: instance.built_modules.clone(),
+            host: instance.host,
         });
     }
     out

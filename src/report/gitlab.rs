@@ -37,9 +37,12 @@ fn severity(severity: Severity) -> &'static str {
 }
 
 pub fn render(report: &Report<'_>) -> String {
-    let issues: Vec<Issue<'_>> = report
-        .findings
-        .iter()
+    // Ordered by the paths it names, from the project root: the same
+    // report from any folder.
+    let mut findings: Vec<_> = report.findings.iter().collect();
+    findings.sort_by(|a, b| a.rooted_sort_key().cmp(&b.rooted_sort_key()));
+    let issues: Vec<Issue<'_>> = findings
+        .into_iter()
         .map(|f| Issue {
             description: format!("{}: {}", f.rule, f.message),
             check_name: f.rule,

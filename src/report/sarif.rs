@@ -389,8 +389,11 @@ pub fn render(report: &Report<'_>) -> String {
     let mut all: Vec<(&Located, Standing)> = report.findings.iter().map(|f| (f, new)).collect();
     if let Some(baseline) = report.baseline {
         all.extend(baseline.known.iter().map(|f| (f, Standing::Known)));
-        all.sort_by(|a, b| a.0.sort_key().cmp(&b.0.sort_key()));
     }
+    // In the order of the paths SARIF names (from the project root), not
+    // of the paths shown from the current folder: the same log from any
+    // folder (`../zones` sorts before `etc/` from a subfolder).
+    all.sort_by(|a, b| a.0.rooted_sort_key().cmp(&b.0.rooted_sort_key()));
     let (kept, dropped) = capped(all);
     let mut notifications = Vec::new();
     if dropped > 0 {

@@ -38,6 +38,9 @@ pub struct Instance {
     pub flavor: Option<Flavor>,
     /// The image compiles nginx with these module source folders.
     pub built_modules: Option<Vec<String>>,
+    /// Hosts a configuration tool provisions: they hold files the
+    /// repository does not show (an image holds only what it is given).
+    pub host: bool,
 }
 
 /// A repository file (or folder) put at a server path.
@@ -78,6 +81,7 @@ impl Loaded {
             label,
             flavor,
             built_modules: None,
+            host: false,
         });
         self.instances.len() - 1
     }
