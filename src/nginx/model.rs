@@ -18,6 +18,71 @@ pub const PASS_DIRECTIVES: &[&str] = &[
     "memcached_pass",
 ];
 
+/// Directives whose argument values rules read (besides those nginx's
+/// table rules read): the walk keeps the words of these, of no others.
+pub const READ_BY_RULES: &[&str] = &[
+    "add_header",
+    "add_header_inherit",
+    "add_trailer",
+    "add_trailer_inherit",
+    "alias",
+    "allow",
+    "auth_basic",
+    "auth_jwt",
+    "auth_oidc",
+    "auth_request",
+    "auth_request_set",
+    "deny",
+    "error_log",
+    "error_page",
+    "fastcgi_hide_header",
+    "fastcgi_pass",
+    "geo",
+    "grpc_hide_header",
+    "grpc_pass",
+    "http2",
+    "js_set",
+    "keepalive_requests",
+    "location",
+    "map",
+    "memcached_pass",
+    "more_set_headers",
+    "open_file_cache",
+    "perl_set",
+    "proxy_buffering",
+    "proxy_hide_header",
+    "proxy_pass",
+    "proxy_set_header",
+    "quic_bpf",
+    "resolver",
+    "return",
+    "rewrite",
+    "root",
+    "satisfy",
+    "scgi_hide_header",
+    "scgi_pass",
+    "server_name",
+    "server_tokens",
+    "set",
+    "set_by_lua",
+    "set_by_lua_block",
+    "set_by_lua_file",
+    "ssl_certificate",
+    "ssl_ecdh_curve",
+    "ssl_reject_handshake",
+    "ssl_stapling",
+    "ssl_stapling_file",
+    "ssl_stapling_responder",
+    "ssl_trusted_certificate",
+    "try_files",
+    "uwsgi_hide_header",
+    "uwsgi_pass",
+    "valid_referers",
+    "worker_connections",
+    "worker_processes",
+    "worker_rlimit_nofile",
+];
+
 pub type ScopeId = usize;
 
 #[derive(Debug, Default)]
@@ -189,6 +254,63 @@ pub struct Occurrence {
     pub arg_count: u32,
     /// Followed by `{ ... }` (or a module's own block).
     pub has_block: bool,
+    /// The block of directives it opens ([`NO_BLOCK`] if none).
+    pub opens: u32,
+    /// The `include` that brought its file in ([`Model::inclusions`];
+    /// [`NOT_INCLUDED`] in the entry file).
+    pub via: u32,
+}
+
+/// [`Occurrence::opens`] of a directive that opens no block.
+pub const NO_BLOCK: u32 = u32::MAX;
+/// [`Occurrence::via`] of a directive in the entry file.
+pub const NOT_INCLUDED: u32 = u32::MAX;
+
+/// A block of directives as nginx nests them: an included file's
+/// directives belong to the block of the `include`.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockNode {
+    /// The enclosing block (the top block is its own parent).
+    pub parent: u32,
+    /// The directive that opens it (an index of [`Model::directives`];
+    /// [`NO_DIRECTIVE`] for the top block or one in a module's own syntax).
+    pub opener: u32,
+    /// Its directives and those of blocks inside it are the ones from
+    /// `opener + 1` up to here.
+    pub end: u32,
+}
+
+pub const NO_DIRECTIVE: u32 = u32::MAX;
+
+/// One `include` a file was read through, and the one that brought that
+/// `include`'s own file in.
+#[derive(Debug, Clone, Copy)]
+pub struct Inclusion {
+    /// The `include` statement.
+    pub span: Span,
+    pub via: u32,
+}
+
+/// A `map` block: its source, its variable, and its entries in order.
+#[derive(Debug)]
+pub struct MapBlock {
+    pub stream: bool,
+    /// `map SOURCE $variable`, the source as written (`$http_origin`).
+    pub source: Box<str>,
+    /// The variable it defines, lower-cased, without `$`.
+    pub variable: Box<str>,
+    /// The `map` statement.
+    pub span: Span,
+    pub entries: Vec<MapEntry>,
+}
+
+/// One `key value;` of a map.
+#[derive(Debug)]
+pub struct MapEntry {
+    pub key: Arg,
+    /// `None` for parameters (`hostnames;`, `volatile;`).
+    pub value: Option<Arg>,
+    pub span: Span,
 }
 
 /// A `geo` block: its entries, in order (`ranges;` changes how the ones
@@ -196,6 +318,10 @@ pub struct Occurrence {
 #[derive(Debug)]
 pub struct GeoBlock {
     pub stream: bool,
+    /// The variable it defines, lower-cased, without `$`.
+    pub variable: Box<str>,
+    /// The `geo` statement.
+    pub span: Span,
     pub entries: Vec<GeoEntry>,
 }
 
@@ -254,9 +380,33 @@ pub struct Model {
     /// Variables it defines (`set $x`, `map ... $x`, `geo $x`, ...).
     pub variable_definitions: HashSet<Arc<str>>,
     pub geo_blocks: Vec<GeoBlock>,
+    pub maps: Vec<MapBlock>,
+    /// Blocks by the number [`Occurrence::block`] holds; 0 is the top.
+    pub blocks: Vec<BlockNode>,
+    /// The `include` directives files were read through.
+    pub inclusions: Vec<Inclusion>,
+    /// The walk started at the main context: a whole configuration, not a
+    /// site file or snippet.
+    pub whole: bool,
+    /// Indexes of directives by name, built when a rule first asks.
+    pub(super) by_name: std::sync::OnceLock<HashMap<Arc<str>, Vec<u32>>>,
 }
 
 impl Model {
+    /// The directives of one name, in the order nginx reads them.
+    pub fn named<'m>(&'m self, name: &str) -> impl Iterator<Item = (u32, &'m Occurrence)> + 'm {
+        let index = self.by_name.get_or_init(|| {
+            let mut index: HashMap<Arc<str>, Vec<u32>> = HashMap::new();
+            for (i, d) in self.directives.iter().enumerate() {
+                index.entry(Arc::clone(&d.name)).or_default().push(i as u32);
+            }
+            index
+        });
+        (index.get(name).map_or(&[][..], Vec::as_slice))
+            .iter()
+            .map(|&i| (i, &self.directives[i as usize]))
+    }
+
     /// The arguments of a directive.
     pub fn args(&self, d: &Occurrence) -> &[Arg] {
         &self.words[d.args.start as usize..d.args.end as usize]

@@ -61,9 +61,11 @@ enum Ctx {
     Data,
     /// The entries of a `geo` block (an index of `Model::geo_blocks`).
     Geo(usize),
-    /// The entries of a `map` block, whose values may use variables.
+    /// The entries of a `map` block (an index of `Model::maps`), whose
+    /// values may use variables.
     Map {
         stream: bool,
+        map: usize,
     },
     Other,
 }
@@ -100,6 +102,11 @@ struct Frame {
     /// The block its directives belong to (an included file's belong to
     /// the block of the include).
     block: u32,
+    /// The frame of a block's own directives (not of a file included
+    /// into it): the block ends when it is popped.
+    opens_block: bool,
+    /// The `include` its file was read through (`Model::inclusions`).
+    via: u32,
 }
 
 pub struct Built {
@@ -126,9 +133,11 @@ struct Walker<'w, 'a> {
     /// What each `include` directive (by its argument's span) resolved to:
     /// a file included many times resolves its own includes once.
     includes: HashMap<Span, Included>,
-    /// The frame of the directive being visited: where it stands, its block.
-    here: (Option<Placed>, u32),
-    blocks: u32,
+    /// The frame of the directive being visited: where it stands, its
+    /// block, the include its file came through.
+    here: (Option<Placed>, u32, u32),
+    /// The directive being visited, where it was recorded.
+    recorded: Option<u32>,
     /// Directive names, shared between their occurrences, and whether the
     /// rules read their values (looked up once per name).
     names: HashMap<String, (Arc<str>, bool)>,
@@ -157,6 +166,12 @@ pub fn build(
         prefix_dir,
         model: Model {
             loaded,
+            whole: start == Start::Main,
+            blocks: vec![BlockNode {
+                parent: 0,
+                opener: NO_DIRECTIVE,
+                end: 0,
+            }],
             ..Model::default()
         },
         reached: BTreeSet::from([entry]),
@@ -167,8 +182,8 @@ pub fn build(
         budget_reported: false,
         stock_used: BTreeSet::new(),
         includes: HashMap::new(),
-        here: (None, 0),
-        blocks: 0,
+        here: (None, 0, NOT_INCLUDED),
+        recorded: None,
         names: HashMap::new(),
     };
     walker.model.openresty = (walker.ws.sources.get(entry).path.components())
@@ -203,6 +218,8 @@ pub fn build(
         }),
         placed: Some(placed),
         block: 0,
+        opens_block: false,
+        via: NOT_INCLUDED,
     });
     walker.run();
     walker.finish()
@@ -224,6 +241,8 @@ fn reads_arguments(name: &str) -> bool {
             | "proxy_ssl_trusted_certificate"
             | "server"
             | "upstream"
+            | "map"
+            | "geo"
     ) || PASS_DIRECTIVES.contains(&name)
 }
 
@@ -247,9 +266,17 @@ fn records_values(name: &str) -> bool {
     matches!(
         name,
         "access_log" | "log_format" | "load_module" | "listen" | "server" | "if"
-    ) || directives::lookup(name)
+    ) || READ_BY_RULES.contains(&name)
+        || directives::lookup(name)
         .iter()
         .any(|s| s.args.is_flag() || s.value_kind != directives::ValueKind::Free)
+}
+
+/// `$name` as a map or geo block names its variable: lower-cased, no `$`.
+fn variable_name(arg: Option<&String>) -> Box<str> {
+    arg.map_or("", |a| a.trim_start_matches('$'))
+        .to_ascii_lowercase()
+        .into()
 }
 
 /// What a directive is, read out of the source before the walk acts on it.
@@ -275,6 +302,12 @@ impl Walker<'_, '_> {
     fn run(&mut self) {
         while let Some(frame) = self.stack.last_mut() {
             if frame.next >= frame.end {
+                if frame.opens_block {
+                    let end = self.model.directives.len() as u32;
+                    if let Some(node) = self.model.blocks.get_mut(frame.block as usize) {
+                        node.end = end;
+                    }
+                }
                 self.stack.pop();
                 continue;
             }
@@ -282,8 +315,9 @@ impl Walker<'_, '_> {
             let conf = Rc::clone(&frame.conf);
             frame.next = conf.directives[index].subtree_end as usize;
             let (ctx, scope, chain) = (frame.ctx, frame.scope, Rc::clone(&frame.chain));
-            self.here = (frame.placed, frame.block);
+            self.here = (frame.placed, frame.block, frame.via);
             let directive = self.read_directive(&conf, chain.file, index);
+            self.recorded = None;
             if !matches!(ctx, Ctx::Data | Ctx::Geo(_) | Ctx::Map { .. }) {
                 self.record(&conf, &directive, chain.file);
             }
@@ -330,7 +364,16 @@ impl Walker<'_, '_> {
         if !d.has_children {
             return;
         }
-        self.blocks += 1;
+        let id = self.model.blocks.len() as u32;
+        let opener = self.recorded.take();
+        self.model.blocks.push(BlockNode {
+            parent: self.here.1,
+            opener: opener.unwrap_or(NO_DIRECTIVE),
+            end: self.model.directives.len() as u32,
+        });
+        if let Some(opened) = opener.and_then(|i| self.model.directives.get_mut(i as usize)) {
+            opened.opens = id;
+        }
         let placed = self.here.0.and_then(|p| p.enter(&d.name));
         self.stack.push(Frame {
             conf: Rc::clone(conf),
@@ -344,7 +387,9 @@ impl Walker<'_, '_> {
             } else {
                 placed
             },
-            block: self.blocks,
+            block: id,
+            opens_block: true,
+            via: self.here.2,
         });
     }
 
@@ -398,6 +443,7 @@ impl Walker<'_, '_> {
                 .and_then(|m| m.third_party);
             self.model.loaded_modules.extend(module);
         }
+        self.recorded = Some(self.model.directives.len() as u32);
         self.model.directives.push(Occurrence {
             name,
             name_span: d.name_span,
@@ -407,6 +453,8 @@ impl Walker<'_, '_> {
             args: start..self.model.words.len() as u32,
             arg_count: words.len() as u32,
             has_block: !matches!(conf.directives[d.index].block, Block::None),
+            opens: NO_BLOCK,
+            via: self.here.2,
         });
     }
 
@@ -478,14 +526,24 @@ impl Walker<'_, '_> {
                     "geo" if d.has_children => {
                         self.model.geo_blocks.push(GeoBlock {
                             stream: protocol == Protocol::Stream,
+                            variable: variable_name(d.args.last()),
+                            span: d.stmt_span,
                             entries: Vec::new(),
                         });
                         let gi = self.model.geo_blocks.len() - 1;
                         self.push_children(conf, &d, Ctx::Geo(gi), scope, chain)
                     }
                     "map" if d.has_children => {
+                        self.model.maps.push(MapBlock {
+                            stream: protocol == Protocol::Stream,
+                            source: d.args.first().map_or("", |a| a.as_str()).into(),
+                            variable: variable_name(d.args.get(1)),
+                            span: d.stmt_span,
+                            entries: Vec::new(),
+                        });
                         let ctx = Ctx::Map {
                             stream: protocol == Protocol::Stream,
+                            map: self.model.maps.len() - 1,
                         };
                         self.push_children(conf, &d, ctx, scope, chain)
                     }
@@ -519,20 +577,35 @@ impl Walker<'_, '_> {
                 }
             }
             Ctx::Data => self.push_children(conf, &d, Ctx::Data, scope, chain),
-            Ctx::Map { stream } => {
+            Ctx::Map { stream, map } => {
                 // `key value;`: the value may use variables (the key is a
                 // string or a regex).
                 let directive = &conf.directives[d.index];
-                if let [value] = conf.args(directive) {
-                    let src = &self.ws.sources.get(chain.file).bytes;
-                    let text = value.value(src);
-                    for name in variables::names_in(&text) {
+                let src = &self.ws.sources.get(chain.file).bytes;
+                let word = |w: &super::lexer::Word| Arg {
+                    span: Span::new(chain.file, w.start as usize, w.end as usize),
+                    value: w.value(src).into(),
+                };
+                let value = match conf.args(directive) {
+                    [value] => Some(word(value)),
+                    _ => None,
+                };
+                if let Some(value) = &value {
+                    for name in variables::names_in(&value.value) {
                         self.model.variable_uses.push(VariableUse {
                             name: name.into(),
-                            span: Span::new(chain.file, value.start as usize, value.end as usize),
+                            span: value.span,
                             stream,
                         });
                     }
+                }
+                let entry = MapEntry {
+                    key: word(&directive.name),
+                    value,
+                    span: d.stmt_span,
+                };
+                if let Some(block) = self.model.maps.get_mut(map) {
+                    block.entries.push(entry);
                 }
             }
             Ctx::Geo(gi) => {
@@ -679,6 +752,7 @@ impl Walker<'_, '_> {
         let (Some(arg), Some(&arg_span)) = (d.args.first(), d.arg_spans.first()) else {
             return;
         };
+        let stmt_span = d.stmt_span;
         let included = match self.includes.get(&arg_span) {
             Some(known) => known.clone(),
             None => {
@@ -702,7 +776,7 @@ impl Walker<'_, '_> {
             // The stack is last-in first-out: push in reverse to read in order.
             Included::Files(ids) => {
                 for &id in ids.iter().rev() {
-                    self.enter_file(id, arg, arg_span, ctx, scope, chain);
+                    self.enter_file(id, arg, (arg_span, stmt_span), ctx, scope, chain);
                 }
             }
         }
@@ -839,7 +913,7 @@ impl Walker<'_, '_> {
         &mut self,
         id: FileId,
         arg: &str,
-        arg_span: Span,
+        (arg_span, stmt_span): (Span, Span),
         ctx: Ctx,
         scope: ScopeId,
         chain: &Rc<Chain>,
@@ -886,6 +960,11 @@ impl Walker<'_, '_> {
             return;
         }
         self.reached.insert(id);
+        self.model.inclusions.push(Inclusion {
+            span: stmt_span,
+            via: self.here.2,
+        });
+        let via = self.model.inclusions.len() as u32 - 1;
         let conf = self.ws.parsed(id);
         let end = conf.directives.len();
         self.stack.push(Frame {
@@ -901,6 +980,8 @@ impl Walker<'_, '_> {
             }),
             placed: self.here.0,
             block: self.here.1,
+            opens_block: false,
+            via,
         });
     }
 
@@ -921,6 +1002,10 @@ impl Walker<'_, '_> {
             }
         }
         self.model.files = self.reached.iter().copied().collect();
+        let end = self.model.directives.len() as u32;
+        if let Some(top) = self.model.blocks.first_mut() {
+            top.end = end;
+        }
         Built {
             model: self.model,
             reached: self.reached,
