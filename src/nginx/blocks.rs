@@ -5,6 +5,26 @@
 
 use super::model::{Arg, Model, Occurrence, NOT_INCLUDED, NO_BLOCK, NO_DIRECTIVE};
 use crate::source::Span;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The directives of one name, by the block they are directly in.
+#[derive(Debug, Default)]
+pub struct ByBlock(HashMap<u32, Vec<u32>>);
+
+impl ByBlock {
+    /// Its directives directly in `block`, in order.
+    pub fn get(&self, block: u32) -> &[u32] {
+        self.0.get(&block).map_or(&[], Vec::as_slice)
+    }
+
+    /// The blocks that hold one or more, in document order.
+    pub fn blocks(&self) -> Vec<u32> {
+        let mut blocks: Vec<u32> = self.0.keys().copied().collect();
+        blocks.sort_unstable();
+        blocks
+    }
+}
 
 impl Model {
     /// The directives directly in a block (those of files included into it
@@ -86,13 +106,40 @@ impl Model {
         self.args(d).get(i)
     }
 
+    /// The directives of a name by the block they are in (indexed once per
+    /// name: a rule that looks a name up in every block stays linear).
+    pub fn by_block(&self, name: &str) -> Arc<ByBlock> {
+        let mut cache = match self.by_block.lock() {
+            Ok(cache) => cache,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(found) = cache.get(name) {
+            return Arc::clone(found);
+        }
+        let mut index: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (i, d) in self.named(name) {
+            index.entry(d.block).or_default().push(i);
+        }
+        let index = Arc::new(ByBlock(index));
+        cache.insert(name.into(), Arc::clone(&index));
+        index
+    }
+
+    /// The directives of a name directly in a block, in order.
+    pub fn in_block(&self, block: u32, name: &str) -> Vec<(u32, &Occurrence)> {
+        self.by_block(name)
+            .get(block)
+            .iter()
+            .map(|&i| (i, &self.directives[i as usize]))
+            .collect()
+    }
+
     /// The last directive of a name directly in a block (nginx lets the
     /// last one win where a directive may be repeated at all).
     pub fn last_in(&self, block: u32, name: &str) -> Option<(u32, &Occurrence)> {
-        self.children(block)
-            .map(|i| (i, &self.directives[i as usize]))
-            .filter(|(_, d)| &*d.name == name)
-            .last()
+        let index = self.by_block(name);
+        let &i = index.get(block).last()?;
+        Some((i, &self.directives[i as usize]))
     }
 
     /// The directive of a name in effect in a block: its own, else the

@@ -385,11 +385,16 @@ pub struct Model {
     pub blocks: Vec<BlockNode>,
     /// The `include` directives files were read through.
     pub inclusions: Vec<Inclusion>,
+    /// Blocks with an `include` tripline could not read: what they hold is
+    /// not all known.
+    pub opaque_blocks: HashSet<u32>,
     /// The walk started at the main context: a whole configuration, not a
     /// site file or snippet.
     pub whole: bool,
     /// Indexes of directives by name, built when a rule first asks.
     pub(super) by_name: std::sync::OnceLock<HashMap<Arc<str>, Vec<u32>>>,
+    /// Per name, its directives by block, built when a rule first asks.
+    pub(super) by_block: std::sync::Mutex<HashMap<Box<str>, Arc<super::blocks::ByBlock>>>,
 }
 
 impl Model {

@@ -745,35 +745,75 @@ fn render(e: &Expr, out: &mut String, depth: usize) {
     }
 }
 
-/// A placeholder in samples for a character a class or `.` stands for:
-/// [`Marker::Class`] where any of several characters fits, [`Marker::Dot`]
-/// for `.` (which a pattern's author usually meant as a literal dot).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Marker {
-    Class,
+/// One piece of a sample string: text the pattern spells out, a class
+/// that stands for any of its characters, or `.`, which authors often
+/// write for a literal dot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    Text(String),
+    Class(Chars),
     Dot,
+    Start,
+    End,
 }
 
-pub const CLASS_MARK: char = '\u{1}';
-pub const DOT_MARK: char = '\u{2}';
-const START_MARK: char = '\u{3}';
-const END_MARK: char = '\u{4}';
+/// One string a pattern matches, as parts, and whether `^` and `$` pin it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sample {
+    pub parts: Vec<Part>,
+    pub anchored_start: bool,
+    pub anchored_end: bool,
+}
+
+impl Sample {
+    /// The text with each class holding `class` (where the class accepts
+    /// every character of it, else a character it does) and each `.`
+    /// holding `dot`.
+    pub fn fill(&self, class: &str, dot: &str) -> String {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Class(set) => {
+                    if class.chars().all(|c| set.contains(c)) {
+                        out.push_str(class);
+                    } else if let Some(c) = set.pick('a') {
+                        out.push(c);
+                    }
+                }
+                Part::Dot => out.push_str(dot),
+                Part::Start | Part::End => {}
+            }
+        }
+        out
+    }
+
+    /// Whether some class or `.` stands in it.
+    pub fn has_wildcards(&self) -> bool {
+        self.parts.iter().any(|p| matches!(p, Part::Class(_) | Part::Dot))
+    }
+}
 
 /// Strings the pattern matches, one per combination of alternatives and
-/// optional parts (at most `limit`): literals as written, classes and `.`
-/// as [`CLASS_MARK`] and [`DOT_MARK`], each repeat at its least non-zero
-/// count. A sample whose anchors are not at its ends is dropped.
+/// optional parts (at most `limit`), each repeat at its least non-zero
+/// count. A sample whose anchors are not at its ends cannot match and is
+/// dropped.
 pub fn samples(pattern: &Pattern, limit: usize) -> Vec<Sample> {
     let mut out = Vec::new();
-    for text in generate(&pattern.groups[0], limit, 0) {
-        let starts = text.starts_with(START_MARK);
-        let ends = text.ends_with(END_MARK);
-        let body = text.trim_start_matches(START_MARK).trim_end_matches(END_MARK);
-        if body.contains([START_MARK, END_MARK]) {
+    for mut parts in generate(&pattern.groups[0], limit, 0) {
+        let starts = matches!(parts.first(), Some(Part::Start));
+        let ends = matches!(parts.last(), Some(Part::End));
+        while matches!(parts.first(), Some(Part::Start)) {
+            parts.remove(0);
+        }
+        while matches!(parts.last(), Some(Part::End)) {
+            parts.pop();
+        }
+        if parts.iter().any(|p| matches!(p, Part::Start | Part::End)) {
             continue;
         }
         out.push(Sample {
-            text: body.to_string(),
+            parts,
             anchored_start: starts,
             anchored_end: ends,
         });
@@ -781,53 +821,28 @@ pub fn samples(pattern: &Pattern, limit: usize) -> Vec<Sample> {
     out
 }
 
-/// One string a pattern matches, with placeholders (see [`samples`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sample {
-    pub text: String,
-    pub anchored_start: bool,
-    pub anchored_end: bool,
-}
-
-impl Sample {
-    /// The sample with class placeholders replaced by `class` and dot
-    /// placeholders by `dot`.
-    pub fn fill(&self, class: &str, dot: &str) -> String {
-        let mut out = String::with_capacity(self.text.len());
-        for c in self.text.chars() {
-            match c {
-                CLASS_MARK => out.push_str(class),
-                DOT_MARK => out.push_str(dot),
-                _ => out.push(c),
-            }
-        }
-        out
-    }
-}
-
-fn generate(e: &Expr, limit: usize, depth: usize) -> Vec<String> {
+fn generate(e: &Expr, limit: usize, depth: usize) -> Vec<Vec<Part>> {
     if depth > 100 {
-        return vec![String::new()];
+        return vec![Vec::new()];
     }
     match e {
-        Expr::Literal { val, .. } => vec![val.clone()],
-        Expr::Any { .. } => vec![DOT_MARK.to_string()],
+        Expr::Literal { val, .. } => vec![vec![Part::Text(val.clone())]],
+        Expr::Any { .. } => vec![vec![Part::Dot]],
         Expr::Delegate { inner, casei } => {
             let set = class_chars(inner, *casei);
             // A class of one character is that character.
-            let only = (0u8..128).map(char::from).filter(|&c| set.contains(c));
-            let mut it = only.clone();
-            match (it.next(), it.next(), set.other) {
-                (Some(c), None, false) => vec![c.to_string()],
-                _ => vec![CLASS_MARK.to_string()],
+            let mut only = (0u8..128).map(char::from).filter(|&c| set.contains(c));
+            match (only.next(), only.next(), set.other) {
+                (Some(c), None, false) => vec![vec![Part::Text(c.to_string())]],
+                _ => vec![vec![Part::Class(set)]],
             }
         }
-        Expr::Assertion(Assertion::StartText) => vec![START_MARK.to_string()],
+        Expr::Assertion(Assertion::StartText) => vec![vec![Part::Start]],
         Expr::Assertion(Assertion::EndText | Assertion::EndTextIgnoreTrailingNewlines { .. }) => {
-            vec![END_MARK.to_string()]
+            vec![vec![Part::End]]
         }
         Expr::Concat(items) => {
-            let mut acc = vec![String::new()];
+            let mut acc: Vec<Vec<Part>> = vec![Vec::new()];
             for item in items {
                 let parts = generate(item, limit, depth + 1);
                 let mut next = Vec::new();
@@ -836,7 +851,9 @@ fn generate(e: &Expr, limit: usize, depth: usize) -> Vec<String> {
                         if next.len() >= limit {
                             break 'outer;
                         }
-                        next.push(format!("{a}{p}"));
+                        let mut joined = a.clone();
+                        joined.extend(p.iter().cloned());
+                        next.push(joined);
                     }
                 }
                 acc = next;
@@ -860,19 +877,19 @@ fn generate(e: &Expr, limit: usize, depth: usize) -> Vec<String> {
             let body = generate(child, limit, depth + 1);
             let mut out = Vec::new();
             if *lo == 0 {
-                out.push(String::new());
+                out.push(Vec::new());
             }
             if *hi > 0 {
                 let times = (*lo).clamp(1, 8);
                 for b in body {
                     if out.len() < limit {
-                        out.push(b.repeat(times));
+                        out.push((0..times).flat_map(|_| b.iter().cloned()).collect());
                     }
                 }
             }
             out
         }
-        _ => vec![String::new()],
+        _ => vec![Vec::new()],
     }
 }
 
@@ -949,6 +966,8 @@ mod tests {
     fn samples_keep_anchors_at_the_ends() {
         let pat = p(r"^https?://example\.com($|/)(.*)");
         let texts: Vec<String> = samples(&pat, 32).iter().map(|s| s.fill("a", ".")).collect();
+        let digits = p("^:[0-9]{1,5}$");
+        assert_eq!(samples(&digits, 4)[0].fill("attacker", "x"), ":0");
         assert!(texts.contains(&"https://example.com".to_string()), "{texts:?}");
         assert!(texts.iter().all(|t| !t.contains('$')));
     }

@@ -102,6 +102,8 @@ pub enum Value {
         /// What the subject could hold: the capture holds no more.
         boundary: Option<Chars>,
         subject: Subject,
+        /// Read as `$1`…`$9` (not by name): `set` escapes those again.
+        numbered: bool,
         /// The regex's directive.
         provider: Span,
     },
@@ -220,6 +222,29 @@ impl Value {
         }
     }
 
+    /// Whether the value carries the decoded request path: `$uri`, a
+    /// capture of a regex run against it, a map of it, or a `set` of one of
+    /// those (a numbered capture copied by `set` is escaped again).
+    pub fn carries_decoded_path(&self) -> bool {
+        let decoded = |name: &str| matches!(name, "uri" | "document_uri");
+        match self {
+            Value::Request { name, .. } => decoded(name),
+            Value::Capture { subject, .. } => match subject {
+                Subject::Uri => true,
+                Subject::Variable(v) => decoded(v),
+            },
+            Value::OneOf { source, .. } => source.as_deref().is_some_and(decoded),
+            Value::Set { value, .. } => match &**value {
+                Value::Script(parts) => parts.iter().any(|p| {
+                    !matches!(p, Value::Capture { numbered: true, .. }) && p.carries_decoded_path()
+                }),
+                other => other.carries_decoded_path(),
+            },
+            Value::Script(parts) => parts.iter().any(Value::carries_decoded_path),
+            Value::Text(_) | Value::Opaque(_) => false,
+        }
+    }
+
     /// The text the value always is, when it is only text.
     pub fn text(&self) -> Option<String> {
         match self {
@@ -305,6 +330,20 @@ pub struct Resolver<'m> {
     request: HashMap<&'static str, Arc<Pattern>>,
 }
 
+/// The directives of a block that set captures or variables before the
+/// content phase.
+const REWRITE_PHASE: &[&str] = &[
+    "rewrite",
+    "if",
+    "set",
+    "auth_request_set",
+    "perl_set",
+    "js_set",
+    "set_by_lua",
+    "set_by_lua_block",
+    "set_by_lua_file",
+];
+
 /// Chains of `set $a $b` resolve this deep at most (a cycle stops here).
 const MAX_DEPTH: usize = 8;
 
@@ -389,10 +428,12 @@ impl<'m> Resolver<'m> {
             None
         };
         loop {
-            let siblings: Vec<u32> = model
-                .children(block)
-                .take_while(|&i| until.is_none_or(|u| i < u))
+            let mut siblings: Vec<u32> = REWRITE_PHASE
+                .iter()
+                .flat_map(|name| model.by_block(name).get(block).to_vec())
+                .filter(|&i| until.is_none_or(|u| i < u))
                 .collect();
+            siblings.sort_unstable();
             for &i in siblings.iter().rev() {
                 steps.push(Step::Directive(i));
             }
@@ -518,6 +559,7 @@ impl<'m> Resolver<'m> {
                     group: n,
                     boundary: p.boundary,
                     subject: p.subject,
+                    numbered: true,
                     provider: p.span,
                 };
             }
@@ -567,6 +609,7 @@ impl<'m> Resolver<'m> {
                         group,
                         boundary: p.boundary,
                         subject: p.subject,
+                        numbered: false,
                         provider: p.span,
                     });
                 }
@@ -647,6 +690,7 @@ impl<'m> Resolver<'m> {
                                 group: n,
                                 boundary: None,
                                 subject: subject.clone(),
+                                numbered: true,
                                 provider: entry.span,
                             }
                         }
@@ -657,6 +701,7 @@ impl<'m> Resolver<'m> {
                                 group: pattern.named(&v).unwrap_or(0),
                                 boundary: None,
                                 subject: subject.clone(),
+                                numbered: false,
                                 provider: entry.span,
                             }
                         }

@@ -762,6 +762,9 @@ impl Walker<'_, '_> {
             }
         };
         let in_main = self.here.0 == Some(Placed::In(DirectiveCtx::MAIN));
+        if matches!(included, Included::Opaque) {
+            self.model.opaque_blocks.insert(self.here.1);
+        }
         match included {
             Included::Opaque if in_main => {
                 self.model.scopes[scope].opaque = true;

@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "a *_pass to a host name resolved only at start-up ignores DNS changes",
     doc: include_str!("../../../rules/nginx/proxy-pass-static-dns.md"),
-    aliases: &[],
+    aliases: &["gixy/stale_dns_cache"],
     check: Check::LoadedNginx(check),
 };
 
@@ -90,13 +90,25 @@ fn check_passes(model: &Model, out: &mut Checker<'_>) {
         };
         // An include tripline could not read may define the resolver or
         // an upstream of that name.
-        if host.is_empty() || is_literal_address(host) || model.scope_is_opaque(pass.scope) {
+        if host.is_empty() || host.parse::<IpAddr>().is_ok() || model.scope_is_opaque(pass.scope) {
             continue;
         }
         if host.contains('$') {
             if !model.resolver_in_scope(pass.scope) {
                 out.report(variable_without_resolver(pass, host));
             }
+            continue;
+        }
+        // A variable anywhere in the target makes nginx build the URL per
+        // request and resolve its host then: an upstream's name, or through
+        // the resolver (not /etc/hosts, so `localhost` too).
+        if pass.target.contains('$') {
+            if !model.has_upstream(pass.protocol, host) && !model.resolver_in_scope(pass.scope) {
+                out.report(variables_without_resolver(pass, host));
+            }
+            continue;
+        }
+        if is_literal_address(host) {
             continue;
         }
         // A name with no port is an upstream or nothing: nginx-refuses-to-start
@@ -120,6 +132,18 @@ fn check_passes(model: &Model, out: &mut Checker<'_>) {
             ),
         ));
     }
+}
+
+fn variables_without_resolver(pass: &Pass, host: &str) -> Finding {
+    Finding::new(
+        &RULE,
+        pass.span,
+        format!(
+            "{} has variables, so nginx resolves {host} for each request, and no `resolver` is set: every request fails with \"no resolver defined to resolve {host}\"",
+            pass.directive
+        ),
+        "add a `resolver` (e.g. `resolver 127.0.0.53 valid=30s;`) to this server or to `http`, or pass to an `upstream`",
+    )
 }
 
 fn variable_without_resolver(pass: &Pass, host: &str) -> Finding {
