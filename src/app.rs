@@ -535,6 +535,8 @@ fn list_rules(format: Format) -> String {
                     "id": r.id,
                     "severity": r.default_severity.as_str(),
                     "summary": r.summary,
+                    "default": r.on_by_default(),
+                    "gixy": r.gixy().collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -546,8 +548,9 @@ fn list_rules(format: Format) -> String {
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
     let mut out = String::new();
     for r in RULES {
+        let opt_in = if r.on_by_default() { "" } else { " (opt-in)" };
         out.push_str(&format!(
-            "{:width$}  {:7}  {}\n",
+            "{:width$}  {:7}  {}{opt_in}\n",
             r.id,
             r.default_severity.as_str(),
             r.summary

@@ -38,7 +38,9 @@ pub struct Rule {
     pub summary: &'static str,
     /// The Markdown user doc from `rules/<area>/<name>.md`.
     pub doc: &'static str,
-    /// Earlier ids of a renamed rule, still accepted in config and suppressions.
+    /// Other names it answers to in config, on the command line and in
+    /// suppressions: earlier ids of a renamed rule, and `gixy/<check>` for
+    /// each gixy check it covers (what `gixy` users have in their lists).
     pub aliases: &'static [&'static str],
     pub check: Check,
 }
@@ -47,7 +49,31 @@ impl Rule {
     pub fn area(&self) -> &'static str {
         area_of(self.id)
     }
+
+    /// The gixy checks it covers (`add_header_redefinition`).
+    pub fn gixy(&self) -> impl Iterator<Item = &'static str> {
+        self.aliases.iter().filter_map(|a| a.strip_prefix("gixy/"))
+    }
+
+    /// Whether it runs without being named (see [`OPT_IN`]).
+    pub fn on_by_default(&self) -> bool {
+        !OPT_IN.contains(&self.id)
+    }
 }
+
+/// Rules that run only when a selector names them (their id, a `gixy/`
+/// alias, or [`GIXY`]): gixy's hygiene checks, which fire on most
+/// configurations without pointing at an outage.
+pub const OPT_IN: &[&str] = &[
+    "nginx/server-tokens",
+    "nginx/missing-worker-processes",
+    "nginx/try-files-without-open-file-cache",
+    "nginx/unanchored-regex",
+];
+
+/// The selector for every rule that covers a gixy check, opt-in ones
+/// included: `select = ["gixy"]` runs what gixy would.
+pub const GIXY: &str = "gixy";
 
 pub fn area_of(id: &str) -> &str {
     id.split_once('/').map_or(id, |(area, _)| area)
@@ -184,9 +210,9 @@ pub fn find(id: &str) -> Option<&'static Rule> {
         .find(|r| r.id == id || r.aliases.contains(&id))
 }
 
-/// Whether `selector` (an area or an id) names something that exists.
+/// Whether `selector` (an area, an id, or `gixy`) names something that exists.
 pub fn is_known_selector(selector: &str) -> bool {
-    AREAS.contains(&selector) || find(selector).is_some()
+    AREAS.contains(&selector) || selector == GIXY || find(selector).is_some()
 }
 
 /// `; did you mean `nginx/missing-default-server`?` for a mistyped or
@@ -220,9 +246,27 @@ pub fn did_you_mean(selector: &str) -> String {
     }
 }
 
-/// Whether `selector` (an area or an id or alias) covers `rule`.
+/// Whether `selector` (an area or an id or alias, or `gixy`) covers `rule`.
 pub fn selector_matches(selector: &str, rule: &Rule) -> bool {
-    selector == rule.area() || selector == rule.id || rule.aliases.contains(&selector)
+    selector == rule.area() || names(selector, rule)
+}
+
+/// Whether `selector` names `rule` itself: its id, an alias, or `gixy` for
+/// a rule that covers a gixy check.
+pub fn names(selector: &str, rule: &Rule) -> bool {
+    selector == rule.id
+        || rule.aliases.contains(&selector)
+        || (selector == GIXY && rule.gixy().next().is_some())
+}
+
+/// Whether a `select` entry turns `rule` on: an opt-in rule must be named,
+/// an area does not turn it on.
+pub fn selects(selector: &str, rule: &Rule) -> bool {
+    if rule.on_by_default() {
+        selector_matches(selector, rule)
+    } else {
+        names(selector, rule)
+    }
 }
 
 #[cfg(test)]
@@ -256,6 +300,31 @@ mod tests {
         assert!(!selector_matches("dns", rule));
         assert!(is_known_selector("tls"));
         assert!(!is_known_selector("nginx/nope"));
+    }
+
+    #[test]
+    fn gixy_names_are_aliases_each_rule_documents() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in RULES {
+            for check in rule.gixy() {
+                assert!(seen.insert(check), "gixy/{check} declared twice");
+                assert!(
+                    rule.doc.contains(&format!("`{check}`")),
+                    "{}: doc does not name gixy's `{check}`",
+                    rule.id
+                );
+                assert_eq!(find(&format!("gixy/{check}")).map(|r| r.id), Some(rule.id));
+            }
+        }
+        for id in OPT_IN {
+            assert!(find(id).is_some(), "opt-in {id} is no rule");
+        }
+        let rule = find("gixy/add_header_redefinition").expect("registered");
+        assert!(selects("gixy", rule) && selects("nginx", rule));
+        let opt_in = find("nginx/server-tokens").expect("registered");
+        assert!(!selects("nginx", opt_in));
+        assert!(selects("gixy", opt_in) && selects("gixy/version_disclosure", opt_in));
+        assert!(is_known_selector("gixy"));
     }
 
     #[test]

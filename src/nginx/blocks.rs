@@ -32,10 +32,7 @@ impl Model {
     pub fn children(&self, block: u32) -> Children<'_> {
         let (next, end) = match self.blocks.get(block as usize) {
             Some(node) if node.opener == NO_DIRECTIVE && block != 0 => (0, 0),
-            Some(node) => (
-                if block == 0 { 0 } else { node.opener + 1 },
-                node.end,
-            ),
+            Some(node) => (if block == 0 { 0 } else { node.opener + 1 }, node.end),
             None => (0, 0),
         };
         Children {
@@ -101,7 +98,14 @@ impl Model {
         out
     }
 
-    /// The first argument of a directive, if it has one.
+    /// A whole configuration (its main context) with nothing tripline
+    /// could not read at the top: checks of what the main context lacks
+    /// apply only to these.
+    pub fn is_complete(&self) -> bool {
+        self.whole && !self.opaque_blocks.contains(&0)
+    }
+
+    /// The argument `i` of a directive, if it has one.
     pub fn arg(&self, d: &Occurrence, i: usize) -> Option<&Arg> {
         self.args(d).get(i)
     }
@@ -296,11 +300,7 @@ pub fn condition<'m>(model: &'m Model, d: &Occurrence) -> Option<Condition<'m>> 
     if &*d.name != "if" {
         return None;
     }
-    let mut words: Vec<(&str, Span)> = model
-        .args(d)
-        .iter()
-        .map(|a| (&*a.value, a.span))
-        .collect();
+    let mut words: Vec<(&str, Span)> = model.args(d).iter().map(|a| (&*a.value, a.span)).collect();
     let first = words.first_mut()?;
     first.0 = first.0.strip_prefix('(')?;
     let last = words.last_mut()?;

@@ -509,10 +509,12 @@ pub fn first(e: &Expr) -> (Chars, bool) {
             }
             (set, true)
         }
-        Expr::Alt(items) => items.iter().fold((Chars::NONE, items.is_empty()), |acc, i| {
-            let (s, n) = first(i);
-            (acc.0.union(s), acc.1 || n)
-        }),
+        Expr::Alt(items) => items
+            .iter()
+            .fold((Chars::NONE, items.is_empty()), |acc, i| {
+                let (s, n) = first(i);
+                (acc.0.union(s), acc.1 || n)
+            }),
         Expr::Group(inner) => first(inner),
         Expr::AtomicGroup(inner) => first(inner),
         Expr::Repeat { child, lo, hi, .. } => {
@@ -637,7 +639,9 @@ fn iterates_ambiguously(body: &Expr) -> bool {
         if (0..firsts.len()).any(|i| firsts[i + 1..].iter().any(|b| intersects(firsts[i], *b))) {
             return true;
         }
-        return alts.iter().any(|a| tail_overlaps(std::slice::from_ref(a), wrap));
+        return alts
+            .iter()
+            .any(|a| tail_overlaps(std::slice::from_ref(a), wrap));
     }
     let items = match body {
         Expr::Concat(items) => items.as_slice(),
@@ -790,7 +794,9 @@ impl Sample {
 
     /// Whether some class or `.` stands in it.
     pub fn has_wildcards(&self) -> bool {
-        self.parts.iter().any(|p| matches!(p, Part::Class(_) | Part::Dot))
+        self.parts
+            .iter()
+            .any(|p| matches!(p, Part::Class(_) | Part::Dot))
     }
 }
 
@@ -947,7 +953,14 @@ mod tests {
         ] {
             assert!(p(anchored).is_anchored(), "{anchored}");
         }
-        for loose in [r"\.php", "/v1/", "^/foo|/bar", "(^/foo)*bar", r"/v1/.+\\z", r"/x|/y\z"] {
+        for loose in [
+            r"\.php",
+            "/v1/",
+            "^/foo|/bar",
+            "(^/foo)*bar",
+            r"/v1/.+\\z",
+            r"/x|/y\z",
+        ] {
             assert!(!p(loose).is_anchored(), "{loose}");
         }
     }
@@ -957,7 +970,13 @@ mod tests {
         for bad in ["^/(a|aa)+$", "(a+)+b", r"^(\w+\s?)*$", "(.*)*x"] {
             assert!(p(bad).exponential_backtracking().is_some(), "{bad}");
         }
-        for fine in ["^/(a|b)+$", r"^/[a-z]+/\d+$", "(?>a+)+b", r"\.(css|js)$", "^/(.*)$"] {
+        for fine in [
+            "^/(a|b)+$",
+            r"^/[a-z]+/\d+$",
+            "(?>a+)+b",
+            r"\.(css|js)$",
+            "^/(.*)$",
+        ] {
             assert!(p(fine).exponential_backtracking().is_none(), "{fine}");
         }
     }
@@ -968,7 +987,10 @@ mod tests {
         let texts: Vec<String> = samples(&pat, 32).iter().map(|s| s.fill("a", ".")).collect();
         let digits = p("^:[0-9]{1,5}$");
         assert_eq!(samples(&digits, 4)[0].fill("attacker", "x"), ":0");
-        assert!(texts.contains(&"https://example.com".to_string()), "{texts:?}");
+        assert!(
+            texts.contains(&"https://example.com".to_string()),
+            "{texts:?}"
+        );
         assert!(texts.iter().all(|t| !t.contains('$')));
     }
 

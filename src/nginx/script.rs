@@ -47,7 +47,10 @@ pub fn pieces(script: &str) -> Vec<Piece<'_>> {
                     .count();
                 if name_len > 0 && bytes.get(i + 2 + name_len) == Some(&b'}') {
                     let name = &script[i + 2..i + 2 + name_len];
-                    (Some(Piece::Variable(name.to_ascii_lowercase())), name_len + 3)
+                    (
+                        Some(Piece::Variable(name.to_ascii_lowercase())),
+                        name_len + 3,
+                    )
                 } else {
                     (None, 1)
                 }
@@ -58,7 +61,10 @@ pub fn pieces(script: &str) -> Vec<Piece<'_>> {
                     .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
                     .count();
                 let name = &script[i + 1..i + 1 + name_len];
-                (Some(Piece::Variable(name.to_ascii_lowercase())), name_len + 1)
+                (
+                    Some(Piece::Variable(name.to_ascii_lowercase())),
+                    name_len + 1,
+                )
             }
             _ => (None, 1),
         };
@@ -108,10 +114,7 @@ pub enum Value {
         provider: Span,
     },
     /// A variable nginx fills from the request, described by a pattern.
-    Request {
-        name: String,
-        pattern: Arc<Pattern>,
-    },
+    Request { name: String, pattern: Arc<Pattern> },
     /// A variable the client does not control, or one tripline cannot see.
     Opaque(String),
     /// Pieces evaluated one after the other.
@@ -166,9 +169,9 @@ impl Value {
             Value::Capture { pattern, group, .. } => pattern
                 .group(*group)
                 .is_some_and(|g| regex::must_contain(g, c)),
-            Value::Request { pattern, .. } => pattern
-                .group(0)
-                .is_some_and(|g| regex::must_contain(g, c)),
+            Value::Request { pattern, .. } => {
+                pattern.group(0).is_some_and(|g| regex::must_contain(g, c))
+            }
             Value::Script(parts) => parts.iter().any(|p| p.must_contain(c)),
             Value::OneOf {
                 values, default, ..
@@ -215,9 +218,7 @@ impl Value {
             Value::Script(parts) => parts.first().is_some_and(|p| p.must_start_with(c)),
             Value::OneOf {
                 values, default, ..
-            } => {
-                *default && !values.is_empty() && values.iter().all(|v| v.must_start_with(c))
-            }
+            } => *default && !values.is_empty() && values.iter().all(|v| v.must_start_with(c)),
             Value::Set { value, .. } => value.must_start_with(c),
         }
     }
@@ -640,7 +641,9 @@ impl<'m> Resolver<'m> {
                     return None;
                 }
                 let value = if &*d.name == "set" {
-                    let script = model.arg(d, 1).map_or(String::new(), |a| a.value.to_string());
+                    let script = model
+                        .arg(d, 1)
+                        .map_or(String::new(), |a| a.value.to_string());
                     self.script_at(&script, Some(i), depth + 1)
                 } else {
                     Value::Opaque(format!("${name}"))
@@ -714,11 +717,7 @@ impl<'m> Resolver<'m> {
                 values,
                 default,
                 provider: map.span,
-                source: Some(
-                    map.source
-                        .trim_start_matches('$')
-                        .to_ascii_lowercase(),
-                ),
+                source: Some(map.source.trim_start_matches('$').to_ascii_lowercase()),
             });
         }
         let geo = model.geo_blocks.iter().find(|g| &*g.variable == name)?;

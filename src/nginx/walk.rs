@@ -268,8 +268,8 @@ fn records_values(name: &str) -> bool {
         "access_log" | "log_format" | "load_module" | "listen" | "server" | "if"
     ) || READ_BY_RULES.contains(&name)
         || directives::lookup(name)
-        .iter()
-        .any(|s| s.args.is_flag() || s.value_kind != directives::ValueKind::Free)
+            .iter()
+            .any(|s| s.args.is_flag() || s.value_kind != directives::ValueKind::Free)
 }
 
 /// `$name` as a map or geo block names its variable: lower-cased, no `$`.

@@ -41,7 +41,8 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         let Some((severity, message, help)) = found else {
             continue;
         };
-        let mut finding = Finding::new(&RULE, arg.span, message, help).related(loc_d.stmt_span, "the location");
+        let mut finding =
+            Finding::new(&RULE, arg.span, message, help).related(loc_d.stmt_span, "the location");
         finding.severity = severity;
         out.report(super::context::included_from(model, d, finding));
     }
@@ -114,13 +115,14 @@ fn regex_location(resolver: &mut Resolver<'_>, loc: &Location<'_>, arg: &Arg) ->
             Piece::Variable(v) => format!("${v}"),
             Piece::Text(_) => String::new(),
         };
-        let slash_in_location = pattern.before(group) == Before::Char('/')
-            || regex::must_start_with(expr, '/');
+        let slash_in_location =
+            pattern.before(group) == Before::Char('/') || regex::must_start_with(expr, '/');
         let slash_in_alias = previous.as_deref().is_some_and(|p| p.ends_with('/'));
         let found = match &previous {
             None => Some(Severity::Error),
-            Some(_) if slash_in_location => (!slash_in_alias && !regex::must_start_with(expr, '/'))
-                .then_some(Severity::Warning),
+            Some(_) if slash_in_location => {
+                (!slash_in_alias && !regex::must_start_with(expr, '/')).then_some(Severity::Warning)
+            }
             Some(_) if slash_in_alias => regex::can_start_with(expr, '.').then(|| {
                 if regex::can_contain(expr, '/', true) {
                     Severity::Error

@@ -28,10 +28,11 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             .map(|&i| &model.directives[i as usize])
             .collect();
         // `allow all;` alone opens a block its parent closed: that is its job.
-        let Some(first) = list
-            .iter()
-            .find(|d| model.arg(d, 0).is_none_or(|a| !a.value.eq_ignore_ascii_case("all")))
-        else {
+        let Some(first) = list.iter().find(|d| {
+            model
+                .arg(d, 0)
+                .is_none_or(|a| !a.value.eq_ignore_ascii_case("all"))
+        }) else {
             continue;
         };
         // `satisfy any` with authentication: the list is a way around the

@@ -16,7 +16,10 @@ pub fn included_from(model: &Model, d: &Occurrence, mut finding: Finding) -> Fin
 
 /// The lower-cased name of a header an `add_header`-like directive sets,
 /// and its value (`add_header NAME VALUE`; `more_set_headers 'NAME: VALUE'`).
-pub fn headers_set<'m>(model: &'m Model, d: &Occurrence) -> Vec<(String, &'m str, crate::source::Span)> {
+pub fn headers_set<'m>(
+    model: &'m Model,
+    d: &Occurrence,
+) -> Vec<(String, &'m str, crate::source::Span)> {
     let args = model.args(d);
     match &*d.name {
         "add_header" | "add_trailer" => match args {

@@ -72,11 +72,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             .filter(|a| !a.contains('='))
             .filter(|a| is_external(a))
             .collect();
-        let Some(first) = model
-            .args(d)
-            .iter()
-            .find(|a| external.contains(&&*a.value))
-        else {
+        let Some(first) = model.args(d).iter().find(|a| external.contains(&&*a.value)) else {
             continue;
         };
         out.report(super::context::included_from(
@@ -101,10 +97,30 @@ mod tests {
 
     #[test]
     fn public_and_local_resolvers() {
-        for external in ["1.1.1.1", "8.8.8.8:53", "[2606:4700:4700::1111]", "dns.google", "ns1.example.com:53"] {
+        for external in [
+            "1.1.1.1",
+            "8.8.8.8:53",
+            "[2606:4700:4700::1111]",
+            "dns.google",
+            "ns1.example.com:53",
+        ] {
             assert!(is_external(external), "{external}");
         }
-        for local in ["127.0.0.1", "127.0.0.11", "10.0.0.1", "169.254.0.1", "[::1]:53", "::1", "fea0:abcd:1234::1", "localhost", "localhost:53", "test.internal", "adomain.osa", "kube-dns.kube-system.svc.cluster.local", "100.100.100.100"] {
+        for local in [
+            "127.0.0.1",
+            "127.0.0.11",
+            "10.0.0.1",
+            "169.254.0.1",
+            "[::1]:53",
+            "::1",
+            "fea0:abcd:1234::1",
+            "localhost",
+            "localhost:53",
+            "test.internal",
+            "adomain.osa",
+            "kube-dns.kube-system.svc.cluster.local",
+            "100.100.100.100",
+        ] {
             assert!(!is_external(local), "{local}");
         }
     }

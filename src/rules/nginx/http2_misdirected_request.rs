@@ -41,7 +41,13 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             .children(block)
             .map(|i| &model.directives[i as usize])
             .filter(|d| &*d.name == "listen")
-            .map(|d| model.args(d).iter().map(|a| a.value.to_ascii_lowercase()).collect())
+            .map(|d| {
+                model
+                    .args(d)
+                    .iter()
+                    .map(|a| a.value.to_ascii_lowercase())
+                    .collect()
+            })
             .collect();
         let any = |words: &[&str]| {
             listens

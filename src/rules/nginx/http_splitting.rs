@@ -28,9 +28,10 @@ fn header_value<'m>(model: &'m Model, d: &Occurrence) -> Option<&'m Arg> {
     match &*d.name {
         "proxy_pass" => args.first(),
         "return" => match args {
-            [url] if url.value.starts_with("http://")
-                || url.value.starts_with("https://")
-                || url.value.starts_with("$scheme") =>
+            [url]
+                if url.value.starts_with("http://")
+                    || url.value.starts_with("https://")
+                    || url.value.starts_with("$scheme") =>
             {
                 Some(url)
             }
@@ -43,7 +44,13 @@ fn header_value<'m>(model: &'m Model, d: &Occurrence) -> Option<&'m Arg> {
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     let mut resolver = Resolver::new(model);
-    for name in ["rewrite", "return", "add_header", "proxy_set_header", "proxy_pass"] {
+    for name in [
+        "rewrite",
+        "return",
+        "add_header",
+        "proxy_set_header",
+        "proxy_pass",
+    ] {
         for (at, d) in model.named(name) {
             let Some(arg) = header_value(model, d) else {
                 continue;
@@ -80,7 +87,8 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                     "build the value from variables that cannot hold line breaks: $request_uri instead of $uri, captures that exclude them (`([^\\r\\n]*)` or `(.*)`, since `.` never matches a line feed)",
                 );
                 for provider in reference.value.providers() {
-                    finding = finding.related(provider, format!("{} comes from here", reference.written));
+                    finding =
+                        finding.related(provider, format!("{} comes from here", reference.written));
                 }
                 out.report(super::context::included_from(model, d, finding));
                 break;

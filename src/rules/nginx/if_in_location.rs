@@ -12,7 +12,8 @@ use crate::rules::Checker;
 pub const RULE: Rule = Rule {
     id: "nginx/if-in-location",
     default_severity: Severity::Info,
-    summary: "a directive inside if in a location runs in a configuration of its own (\"if is evil\")",
+    summary:
+        "a directive inside if in a location runs in a configuration of its own (\"if is evil\")",
     doc: include_str!("../../../rules/nginx/if-in-location.md"),
     aliases: &["gixy/if_is_evil"],
     check: Check::Nginx(check),
@@ -50,7 +51,10 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                 "return" => true,
                 "rewrite" => {
                     args.len() >= 3
-                        && matches!(&*args[args.len() - 1].value, "last" | "redirect" | "permanent")
+                        && matches!(
+                            &*args[args.len() - 1].value,
+                            "last" | "redirect" | "permanent"
+                        )
                 }
                 _ => false,
             };

@@ -75,11 +75,13 @@ impl Lists<'_> {
                 .model
                 .in_block(current, inherit)
                 .into_iter()
-                .filter_map(|(_, d)| match self.model.arg(d, 0)?.value.to_ascii_lowercase().as_str() {
-                    "on" => Some(Mode::On),
-                    "off" => Some(Mode::Off),
-                    "merge" => Some(Mode::Merge),
-                    _ => None,
+                .filter_map(|(_, d)| {
+                    match self.model.arg(d, 0)?.value.to_ascii_lowercase().as_str() {
+                        "on" => Some(Mode::On),
+                        "off" => Some(Mode::Off),
+                        "merge" => Some(Mode::Merge),
+                        _ => None,
+                    }
                 })
                 .last();
             if let Some(mode) = found {
@@ -161,7 +163,9 @@ pub fn report_drops(model: &Model, family: &Family, rule: &Rule, out: &mut Check
             .iter()
             .map(|e| {
                 let d = &model.directives[e.directive as usize];
-                model.arg(d, 0).map_or(e.name.clone(), |a| a.value.to_string())
+                model
+                    .arg(d, 0)
+                    .map_or(e.name.clone(), |a| a.value.to_string())
             })
             .collect();
         let sensitive = dropped
@@ -169,7 +173,9 @@ pub fn report_drops(model: &Model, family: &Family, rule: &Rule, out: &mut Check
             .any(|e| family.sensitive.contains(&e.name.as_str()) || e.blank);
         let around = model
             .opener(parent)
-            .map_or("the top level".to_string(), |(_, d)| format!("the enclosing {}", d.name));
+            .map_or("the top level".to_string(), |(_, d)| {
+                format!("the enclosing {}", d.name)
+            });
         let here = match &*opener.name {
             "if" => "for requests this if matches",
             "server" => "by this server",

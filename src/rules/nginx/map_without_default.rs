@@ -38,7 +38,11 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         ));
     }
     for geo in &model.geo_blocks {
-        if geo.entries.iter().any(|e| e.words.first().is_some_and(|w| &*w.value == "default")) {
+        if geo
+            .entries
+            .iter()
+            .any(|e| e.words.first().is_some_and(|w| &*w.value == "default"))
+        {
             continue;
         }
         out.report(Finding::new(

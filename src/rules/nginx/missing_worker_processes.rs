@@ -19,7 +19,7 @@ pub const RULE: Rule = Rule {
 fn check(model: &Model, out: &mut Checker<'_>) {
     // Only a whole configuration says what its main context holds; an
     // include tripline could not read there may set it.
-    if !model.whole || model.opaque_blocks.contains(&0) {
+    if !model.is_complete() {
         return;
     }
     if model

@@ -20,7 +20,15 @@ pub const RULE: Rule = Rule {
 };
 
 /// Directives that define a variable in their first argument.
-const DEFINE_FIRST: &[&str] = &["set", "auth_request_set", "perl_set", "js_set", "set_by_lua", "set_by_lua_block", "set_by_lua_file"];
+const DEFINE_FIRST: &[&str] = &[
+    "set",
+    "auth_request_set",
+    "perl_set",
+    "js_set",
+    "set_by_lua",
+    "set_by_lua_block",
+    "set_by_lua_file",
+];
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     // lower-case name -> spelling -> first place.

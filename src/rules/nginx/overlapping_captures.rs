@@ -28,7 +28,10 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         };
         let flag = rest.first().map(|f| f.value.to_ascii_lowercase());
         // A lone trailing `?` only drops the arguments.
-        let text = replacement.value.strip_suffix('?').unwrap_or(&replacement.value);
+        let text = replacement
+            .value
+            .strip_suffix('?')
+            .unwrap_or(&replacement.value);
         let parts = pieces(text);
         // A named variable sends nginx down its safe length calculation.
         if parts.iter().any(|p| matches!(p, Piece::Variable(_))) {
@@ -74,7 +77,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         let pair = escaped.iter().enumerate().find_map(|(i, &a)| {
             escaped[i + 1..]
                 .iter()
-                .find(|&&b| a <= pattern.captures() && b <= pattern.captures() && pattern.nested(a, b))
+                .find(|&&b| {
+                    a <= pattern.captures() && b <= pattern.captures() && pattern.nested(a, b)
+                })
                 .map(|&b| (a, b))
         });
         let Some((a, b)) = pair else {

@@ -17,7 +17,10 @@ pub const RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     for (_, d) in model.named("proxy_buffering") {
-        let Some(arg) = model.arg(d, 0).filter(|a| a.value.eq_ignore_ascii_case("off")) else {
+        let Some(arg) = model
+            .arg(d, 0)
+            .filter(|a| a.value.eq_ignore_ascii_case("off"))
+        else {
             continue;
         };
         out.report(super::context::included_from(

@@ -80,7 +80,10 @@ fn flatten(model: &Model, i: u32, node: u32, out: &mut Vec<(u32, bool)>, conditi
     let d = &model.directives[i as usize];
     if &*d.name == "rewrite" {
         let args = model.args(d);
-        if args.len() >= 2 && &*args[0].value == "^" && args[1].value.eq_ignore_ascii_case("$request_uri") {
+        if args.len() >= 2
+            && &*args[0].value == "^"
+            && args[1].value.eq_ignore_ascii_case("$request_uri")
+        {
             out.push((i, conditional));
         }
         return;
@@ -88,7 +91,11 @@ fn flatten(model: &Model, i: u32, node: u32, out: &mut Vec<(u32, bool)>, conditi
     if &*d.name == "if" {
         if let Some(b) = model.opened(d) {
             // An if around the proxy_pass runs whenever it does.
-            let around = i == node || model.directives.get(node as usize).is_some_and(|n| contains(model, b, n));
+            let around = i == node
+                || model
+                    .directives
+                    .get(node as usize)
+                    .is_some_and(|n| contains(model, b, n));
             for j in model.children(b) {
                 flatten(model, j, node, out, conditional || !around);
             }
@@ -118,7 +125,10 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         };
         let loc_d = match &*parent_d.name {
             "location" => Some(parent_d),
-            "if" | "limit_except" => model.opener(parent_d.block).map(|(_, g)| g).filter(|g| &*g.name == "location"),
+            "if" | "limit_except" => model
+                .opener(parent_d.block)
+                .map(|(_, g)| g)
+                .filter(|g| &*g.name == "location"),
             _ => None,
         };
         let Some(loc) = loc_d.and_then(|l| location(model, l)) else {
@@ -135,7 +145,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         let path_vars = variables(&mut resolver, path, at);
         let host_vars = variables(&mut resolver, host, at);
         let decoded = path_vars.iter().any(sends_decoded)
-            || host_vars.iter().any(|v| sends_decoded(v) && v.can_contain('/'));
+            || host_vars
+                .iter()
+                .any(|v| sends_decoded(v) && v.can_contain('/'));
         let mut rewritten = None;
         let mut cancelled = false;
         for (i, conditional) in raw_uri_rewrites(model, at) {
@@ -176,7 +188,11 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             None
         };
         if let Some(finding) = finding {
-            out.report(super::context::included_from(model, d, finding.related(loc_d.map_or(d.stmt_span, |l| l.stmt_span), "the location")));
+            out.report(super::context::included_from(
+                model,
+                d,
+                finding.related(loc_d.map_or(d.stmt_span, |l| l.stmt_span), "the location"),
+            ));
         }
     }
 }
@@ -203,7 +219,11 @@ fn slash_mismatch(loc: &Location<'_>, uri: &str, span: crate::source::Span) -> O
         &RULE,
         span,
         message,
-        format!("end both with a slash, or neither: `location {}/` with `{}/`", loc.path.trim_end_matches('/'), uri.trim_end_matches('/')),
+        format!(
+            "end both with a slash, or neither: `location {}/` with `{}/`",
+            loc.path.trim_end_matches('/'),
+            uri.trim_end_matches('/')
+        ),
     );
     finding.severity = severity;
     Some(finding)
@@ -217,7 +237,10 @@ mod tests {
     fn targets_split_like_urlparse() {
         assert_eq!(split("http://127.0.0.1:8080/v1"), ("127.0.0.1:8080", "/v1"));
         assert_eq!(split("http://backend$uri"), ("backend$uri", ""));
-        assert_eq!(split("http://unix:/run/a.sock:/test/"), ("/run/a.sock", "/test/"));
+        assert_eq!(
+            split("http://unix:/run/a.sock:/test/"),
+            ("/run/a.sock", "/test/")
+        );
         assert_eq!(split("http://unix:/run/a.sock"), ("/run/a.sock", ""));
         assert_eq!(split("$url/"), ("", "$url/"));
     }

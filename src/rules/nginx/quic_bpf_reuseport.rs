@@ -19,7 +19,11 @@ pub const RULE: Rule = Rule {
 fn check(model: &Model, out: &mut Checker<'_>) {
     let Some((_, bpf)) = model
         .named("quic_bpf")
-        .filter(|(_, d)| model.arg(d, 0).is_some_and(|a| a.value.eq_ignore_ascii_case("on")))
+        .filter(|(_, d)| {
+            model
+                .arg(d, 0)
+                .is_some_and(|a| a.value.eq_ignore_ascii_case("on"))
+        })
         .last()
     else {
         return;

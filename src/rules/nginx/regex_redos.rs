@@ -27,7 +27,11 @@ fn check(model: &Model, out: &mut Checker<'_>) {
     let mut regexes: Vec<(String, bool, Span)> = Vec::new();
     for (_, d) in model.named("location") {
         if let Some(l) = location(model, d).filter(|l| l.modifier.is_regex()) {
-            regexes.push((l.path.to_string(), l.modifier == crate::nginx::blocks::Modifier::RegexCaseless, l.span));
+            regexes.push((
+                l.path.to_string(),
+                l.modifier == crate::nginx::blocks::Modifier::RegexCaseless,
+                l.span,
+            ));
         }
     }
     for (_, d) in model.named("if") {
@@ -63,7 +67,11 @@ fn check(model: &Model, out: &mut Checker<'_>) {
     for (source, caseless, span) in regexes {
         let verdict = verdicts
             .entry((source.clone(), caseless))
-            .or_insert_with(|| Pattern::parse(&source, caseless).ok()?.exponential_backtracking())
+            .or_insert_with(|| {
+                Pattern::parse(&source, caseless)
+                    .ok()?
+                    .exponential_backtracking()
+            })
             .clone();
         let Some(part) = verdict else {
             continue;

@@ -24,10 +24,11 @@ fn internal_only(model: &Model, d: &Occurrence) -> bool {
     if &*d.name != "location" {
         return false;
     }
-    location(model, d).is_some_and(|l| l.path.starts_with('@') || l.modifier == crate::nginx::blocks::Modifier::Named)
-        || model
-            .opened(d)
-            .is_some_and(|b| model.last_in(b, "internal").is_some())
+    location(model, d).is_some_and(|l| {
+        l.path.starts_with('@') || l.modifier == crate::nginx::blocks::Modifier::Named
+    }) || model
+        .opened(d)
+        .is_some_and(|b| model.last_in(b, "internal").is_some())
 }
 
 /// A rewrite that answers with a redirect in the rewrite phase.
@@ -36,7 +37,9 @@ fn redirects(model: &Model, d: &Occurrence) -> bool {
     let flag = args.get(2).map(|a| a.value.to_ascii_lowercase());
     matches!(flag.as_deref(), Some("redirect" | "permanent"))
         || args.get(1).is_some_and(|a| {
-            a.value.starts_with("http://") || a.value.starts_with("https://") || a.value.starts_with("$scheme")
+            a.value.starts_with("http://")
+                || a.value.starts_with("https://")
+                || a.value.starts_with("$scheme")
         })
 }
 
@@ -45,7 +48,10 @@ fn redirects(model: &Model, d: &Occurrence) -> bool {
 fn plain_error(model: &Model, d: &Occurrence) -> bool {
     let args = model.args(d);
     let [code] = args else {
-        return args.len() == 2 && args[1].value.is_empty() && args[0].value.parse::<u16>().is_ok_and(|c| c >= 400) && !handled(model, d, &args[0].value);
+        return args.len() == 2
+            && args[1].value.is_empty()
+            && args[0].value.parse::<u16>().is_ok_and(|c| c >= 400)
+            && !handled(model, d, &args[0].value);
     };
     code.value.parse::<u16>().is_ok_and(|c| c >= 400) && !handled(model, d, &code.value)
 }
@@ -115,7 +121,10 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         )
         .related(rule.stmt_span, "the access rules it bypasses");
         for other in &found[1..] {
-            finding = finding.related(other.stmt_span, format!("this {} bypasses them too", other.name));
+            finding = finding.related(
+                other.stmt_span,
+                format!("this {} bypasses them too", other.name),
+            );
         }
         out.report(super::context::included_from(model, first, finding));
     }

@@ -29,9 +29,14 @@ fn numeric_capture(text: &str) -> bool {
 fn ends_phase(model: &Model, d: &Occurrence) -> bool {
     let args = model.args(d);
     args.get(2).is_some_and(|f| {
-        matches!(f.value.to_ascii_lowercase().as_str(), "last" | "break" | "redirect" | "permanent")
+        matches!(
+            f.value.to_ascii_lowercase().as_str(),
+            "last" | "break" | "redirect" | "permanent"
+        )
     }) || args.get(1).is_some_and(|r| {
-        r.value.starts_with("http://") || r.value.starts_with("https://") || r.value.starts_with("$scheme")
+        r.value.starts_with("http://")
+            || r.value.starts_with("https://")
+            || r.value.starts_with("$scheme")
     })
 }
 

@@ -18,10 +18,9 @@ pub const RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     for (_, d) in model.named("server_tokens") {
-        let Some(arg) = model
-            .arg(d, 0)
-            .filter(|a| a.value.eq_ignore_ascii_case("on") || a.value.eq_ignore_ascii_case("build"))
-        else {
+        let Some(arg) = model.arg(d, 0).filter(|a| {
+            a.value.eq_ignore_ascii_case("on") || a.value.eq_ignore_ascii_case("build")
+        }) else {
             continue;
         };
         out.report(super::context::included_from(
@@ -44,7 +43,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
 /// A whole configuration whose `http` block leaves the default on for some
 /// of its servers: one finding, at `http`.
 fn missing(model: &Model, out: &mut Checker<'_>) {
-    if !model.whole || model.opaque_blocks.contains(&0) {
+    if !model.is_complete() {
         return;
     }
     for (http_index, http) in model.named("http") {
@@ -57,7 +56,9 @@ fn missing(model: &Model, out: &mut Checker<'_>) {
         let exposed = model
             .named("server")
             .filter_map(|(_, d)| model.opened(d).map(|b| (d, b)))
-            .filter(|(d, _)| model.enclosing_named(d.block, &["http"]).map(|(i, _)| i) == Some(http_index))
+            .filter(|(d, _)| {
+                model.enclosing_named(d.block, &["http"]).map(|(i, _)| i) == Some(http_index)
+            })
             .filter(|(_, b)| model.last_in(*b, "server_tokens").is_none())
             .count();
         if exposed == 0 {
@@ -66,10 +67,7 @@ fn missing(model: &Model, out: &mut Checker<'_>) {
         out.report(Finding::new(
             &RULE,
             http.name_span,
-            format!(
-                "no server_tokens in http and {exposed} server block{} without one: nginx's default (`on`) sends its version in every response",
-                if exposed == 1 { "" } else { "s" }
-            ),
+            "no server_tokens in http or in its server blocks: nginx's default (`on`) sends its version in every response and error page",
             "add `server_tokens off;` to the http block",
         ));
     }

@@ -27,7 +27,11 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         let Some(arg) = model.arg(d, 0) else {
             continue;
         };
-        let risky: Vec<&str> = arg.value.split(':').filter(|g| is_post_quantum(g)).collect();
+        let risky: Vec<&str> = arg
+            .value
+            .split(':')
+            .filter(|g| is_post_quantum(g))
+            .collect();
         if risky.is_empty() {
             continue;
         }

@@ -28,7 +28,10 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         while let Some(current) = b {
             for name in ["ssl_certificate", "ssl_trusted_certificate"] {
                 for (_, d) in model.in_block(current, name) {
-                    if model.arg(d, 0).is_some_and(|a| a.value.starts_with(LETSENCRYPT)) {
+                    if model
+                        .arg(d, 0)
+                        .is_some_and(|a| a.value.starts_with(LETSENCRYPT))
+                    {
                         certificates.push(d);
                     }
                 }

@@ -45,8 +45,11 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             continue;
         }
         // An include tripline could not read may set the resolver.
-        if model.enclosing(block).any(|(_, d)| model.opened(d).is_some_and(|b| model.opaque_blocks.contains(&b)))
-            || model.opaque_blocks.contains(&block)
+        if model.enclosing(block).any(|(_, d)| {
+            model
+                .opened(d)
+                .is_some_and(|b| model.opaque_blocks.contains(&b))
+        }) || model.opaque_blocks.contains(&block)
             || model.opaque_blocks.contains(&0)
         {
             continue;

@@ -31,7 +31,13 @@ fn scheme_and_host(target: &str) -> (Option<&str>, &str) {
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     let mut resolver = Resolver::new(model);
-    for name in ["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass"] {
+    for name in [
+        "proxy_pass",
+        "fastcgi_pass",
+        "uwsgi_pass",
+        "scgi_pass",
+        "grpc_pass",
+    ] {
         for (at, d) in model.named(name) {
             let Some(arg) = model.arg(d, 0) else {
                 continue;
@@ -41,7 +47,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             }
             // A location only internal redirects reach is not the client's to pick.
             if let Some((_, loc)) = model.enclosing_named(d.block, &["location"]) {
-                let internal = model.opened(loc).is_some_and(|b| model.last_in(b, "internal").is_some())
+                let internal = model
+                    .opened(loc)
+                    .is_some_and(|b| model.last_in(b, "internal").is_some())
                     || location(model, loc).is_some_and(|l| l.path.starts_with('@'));
                 if internal {
                     continue;
@@ -57,7 +65,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                 for piece in pieces {
                     // Once a `/` is certain, what follows is the path; once
                     // a port is written, the host before it is fixed.
-                    if piece.must_contain('/') || matches!(piece, Value::Text(t) if t.contains(':') && part == host) {
+                    if piece.must_contain('/')
+                        || matches!(piece, Value::Text(t) if t.contains(':') && part == host)
+                    {
                         break;
                     }
                     if piece.can_contain('.') {
@@ -92,9 +102,18 @@ mod tests {
 
     #[test]
     fn target_parts() {
-        assert_eq!(scheme_and_host("http://$host/$path"), (Some("http://"), "$host"));
-        assert_eq!(scheme_and_host("$scheme://$h/x"), (Some("$scheme://"), "$h"));
+        assert_eq!(
+            scheme_and_host("http://$host/$path"),
+            (Some("http://"), "$host")
+        );
+        assert_eq!(
+            scheme_and_host("$scheme://$h/x"),
+            (Some("$scheme://"), "$h")
+        );
         assert_eq!(scheme_and_host("$arg_dest"), (None, "$arg_dest"));
-        assert_eq!(scheme_and_host("http://some${arg_la}.shit"), (Some("http://"), "some${arg_la}.shit"));
+        assert_eq!(
+            scheme_and_host("http://some${arg_la}.shit"),
+            (Some("http://"), "some${arg_la}.shit")
+        );
     }
 }

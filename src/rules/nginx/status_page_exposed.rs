@@ -59,7 +59,9 @@ fn families(model: &Model, block: u32) -> Families {
         if address.starts_with("unix:") {
             continue;
         }
-        let dual = args.iter().any(|a| a.value.eq_ignore_ascii_case("ipv6only=off"));
+        let dual = args
+            .iter()
+            .any(|a| a.value.eq_ignore_ascii_case("ipv6only=off"));
         let host = if let Some(v6) = address.strip_prefix('[') {
             v6.split(']').next().unwrap_or(v6)
         } else if address.bytes().all(|b| b.is_ascii_digit()) {
@@ -99,7 +101,11 @@ fn universal(address: &str, f: &Families) -> bool {
 }
 
 /// What the first rule matching every client says: allow or deny.
-fn first_universal<'m>(model: &'m Model, rules: &[&'m Occurrence], f: &Families) -> Option<&'m Occurrence> {
+fn first_universal<'m>(
+    model: &'m Model,
+    rules: &[&'m Occurrence],
+    f: &Families,
+) -> Option<&'m Occurrence> {
     rules
         .iter()
         .copied()
@@ -109,7 +115,9 @@ fn first_universal<'m>(model: &'m Model, rules: &[&'m Occurrence], f: &Families)
 fn check(model: &Model, out: &mut Checker<'_>) {
     for (_, d) in model.named("stub_status") {
         if let Some((_, loc)) = model.enclosing_named(d.block, &["location"]) {
-            let internal = model.opened(loc).is_some_and(|b| model.last_in(b, "internal").is_some())
+            let internal = model
+                .opened(loc)
+                .is_some_and(|b| model.last_in(b, "internal").is_some())
                 || location(model, loc).is_some_and(|l| l.path.starts_with('@'));
             if internal {
                 continue;
@@ -125,11 +133,12 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         let closed = first.is_some_and(|r| &*r.name == "deny");
         let auth = super::access::authenticates(model, d.block);
         let any = super::access::satisfy_any(model, d.block);
-        let why = if closed {
+        // Closed to everyone, or behind authentication that no universal
+        // allow skips.
+        if closed || (auth && !(any && opened_by_allow)) {
             continue;
-        } else if auth && !(any && opened_by_allow) {
-            continue;
-        } else if auth {
+        }
+        let why = if auth {
             "under `satisfy any`, an allow that matches every client lets them in before the password is asked"
         } else if opened_by_allow {
             "an allow that matches every client comes before any deny all"

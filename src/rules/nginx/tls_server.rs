@@ -14,9 +14,14 @@ pub fn tls_servers(model: &Model) -> Vec<(u32, &crate::nginx::model::Occurrence)
                 let d = &model.directives[i as usize];
                 match &*d.name {
                     "listen" => model.args(d).iter().skip(1).any(|a| {
-                        matches!(a.value.to_ascii_lowercase().as_str(), "ssl" | "quic" | "http3")
+                        matches!(
+                            a.value.to_ascii_lowercase().as_str(),
+                            "ssl" | "quic" | "http3"
+                        )
                     }),
-                    "ssl" => model.arg(d, 0).is_some_and(|a| a.value.eq_ignore_ascii_case("on")),
+                    "ssl" => model
+                        .arg(d, 0)
+                        .is_some_and(|a| a.value.eq_ignore_ascii_case("on")),
                     _ => false,
                 }
             })
@@ -29,5 +34,9 @@ pub fn stapling(model: &Model, block: u32) -> Option<&crate::nginx::model::Occur
     model
         .effective(block, "ssl_stapling")
         .map(|(_, d)| d)
-        .filter(|d| model.arg(d, 0).is_some_and(|a| a.value.eq_ignore_ascii_case("on")))
+        .filter(|d| {
+            model
+                .arg(d, 0)
+                .is_some_and(|a| a.value.eq_ignore_ascii_case("on"))
+        })
 }

@@ -16,47 +16,29 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(model: &Model, out: &mut Checker<'_>) {
-    // One finding per server block (or per file outside any): the fix is
-    // one directive there, not one per location.
-    let mut reported = std::collections::HashSet::new();
-    let mut counts: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
-    let mut first = Vec::new();
-    for (_, d) in model.named("try_files") {
-        let cache = model.effective(d.block, "open_file_cache");
-        let cached = cache.is_some_and(|(_, c)| {
-            model
-                .arg(c, 0)
-                .is_some_and(|a| !a.value.eq_ignore_ascii_case("off"))
-        });
-        if cached {
-            continue;
-        }
-        let server = model
-            .enclosing_named(d.block, &["server"])
-            .map_or(u32::MAX - d.name_span.file.0, |(i, _)| i);
-        *counts.entry(server).or_default() += 1;
-        if reported.insert(server) {
-            first.push((server, d, cache.map(|(_, c)| c.stmt_span)));
-        }
+    // One finding per configuration: the fix is one directive in http,
+    // not one per location.
+    let mut uncached = model.named("try_files").filter(|(_, d)| {
+        model
+            .effective(d.block, "open_file_cache")
+            .is_none_or(|(_, c)| {
+                model
+                    .arg(c, 0)
+                    .is_none_or(|a| a.value.eq_ignore_ascii_case("off"))
+            })
+    });
+    let Some((_, first)) = uncached.next() else {
+        return;
+    };
+    let count = 1 + uncached.count();
+    let mut finding = Finding::new(
+        &RULE,
+        first.name_span,
+        format!("try_files without open_file_cache: every request stats each candidate path on disk ({count} try_files in this configuration)"),
+        "add `open_file_cache max=1000 inactive=20s;` (and `open_file_cache_valid 30s;`) to the http block",
+    );
+    if let Some((_, off)) = model.effective(first.block, "open_file_cache") {
+        finding = finding.related(off.stmt_span, "open_file_cache is off here");
     }
-    for (server, d, off) in first {
-        let more = counts.get(&server).copied().unwrap_or(1) - 1;
-        let mut finding = Finding::new(
-            &RULE,
-            d.name_span,
-            format!(
-                "try_files without open_file_cache: every request stats each candidate path{}",
-                if more > 0 {
-                    format!(" (and {more} more try_files in this server block)")
-                } else {
-                    String::new()
-                }
-            ),
-            "add `open_file_cache max=1000 inactive=20s;` (and `open_file_cache_valid`) to the server or http block",
-        );
-        if let Some(off) = off {
-            finding = finding.related(off, "open_file_cache is off here");
-        }
-        out.report(super::context::included_from(model, d, finding));
-    }
+    out.report(super::context::included_from(model, first, finding));
 }

@@ -43,7 +43,14 @@ fn listed(set: &BTreeSet<usize>) -> String {
     crate::finding::listed(&names)
 }
 
-fn report(out: &mut Checker<'_>, model: &Model, d: &Occurrence, span: Span, message: String, provider: Option<Span>) {
+fn report(
+    out: &mut Checker<'_>,
+    model: &Model,
+    d: &Occurrence,
+    span: Span,
+    message: String,
+    provider: Option<Span>,
+) {
     let mut finding = Finding::new(
         &RULE,
         span,
@@ -65,12 +72,27 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             continue;
         };
         let wanted = refs(&replacement.value);
-        let Some(have) = (!wanted.is_empty()).then(|| groups(&pattern.value, false)).flatten() else {
+        let Some(have) = (!wanted.is_empty())
+            .then(|| groups(&pattern.value, false))
+            .flatten()
+        else {
             continue;
         };
         let missing: BTreeSet<usize> = wanted.into_iter().filter(|&n| n > have).collect();
         if !missing.is_empty() {
-            report(out, model, d, replacement.span, format!("the replacement uses {} but the pattern {} has {}", listed(&missing), pattern.value, groups_text(have)), Some(pattern.span));
+            report(
+                out,
+                model,
+                d,
+                replacement.span,
+                format!(
+                    "the replacement uses {} but the pattern {} has {}",
+                    listed(&missing),
+                    pattern.value,
+                    groups_text(have)
+                ),
+                Some(pattern.span),
+            );
         }
     }
     for map in &model.maps {
@@ -87,7 +109,10 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                 continue;
             };
             let wanted = refs(&value.value);
-            let Some(have) = (!wanted.is_empty()).then(|| groups(source, caseless)).flatten() else {
+            let Some(have) = (!wanted.is_empty())
+                .then(|| groups(source, caseless))
+                .flatten()
+            else {
                 continue;
             };
             let missing: BTreeSet<usize> = wanted.into_iter().filter(|&n| n > have).collect();
@@ -101,15 +126,29 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             }
         }
     }
-    for name in ["set", "return", "proxy_pass", "add_header", "more_set_headers", "try_files"] {
+    for name in [
+        "set",
+        "return",
+        "proxy_pass",
+        "add_header",
+        "more_set_headers",
+        "try_files",
+    ] {
         for (_, d) in model.named(name) {
             let args = model.args(d);
-            let checked: Vec<&Arg> = if name == "set" { args.get(1).into_iter().collect() } else { args.iter().collect() };
+            let checked: Vec<&Arg> = if name == "set" {
+                args.get(1).into_iter().collect()
+            } else {
+                args.iter().collect()
+            };
             let wanted: BTreeSet<usize> = checked.iter().flat_map(|a| refs(&a.value)).collect();
             if wanted.is_empty() {
                 continue;
             }
-            let span = checked.iter().find(|a| !refs(&a.value).is_empty()).map_or(d.stmt_span, |a| a.span);
+            let span = checked
+                .iter()
+                .find(|a| !refs(&a.value).is_empty())
+                .map_or(d.stmt_span, |a| a.span);
             if name == "set" {
                 if let Some(done) = set_in_regex_if(out, model, d, span, &wanted) {
                     if done {
@@ -119,7 +158,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             }
             let server = model.enclosing_named(d.block, &["server"]).map(|(i, _)| i);
             let key = server.unwrap_or(u32::MAX);
-            let in_scope = *scopes.entry(key).or_insert_with(|| scope_groups(model, server));
+            let in_scope = *scopes
+                .entry(key)
+                .or_insert_with(|| scope_groups(model, server));
             let Some(have) = in_scope.zip(maps_max).map(|(a, b)| a.max(b)) else {
                 continue;
             };
@@ -141,7 +182,13 @@ fn groups_text(n: usize) -> String {
 
 /// A `set` inside an `if` with a regex: its captures are the condition's.
 /// `Some(true)` when handled here.
-fn set_in_regex_if(out: &mut Checker<'_>, model: &Model, d: &Occurrence, span: Span, wanted: &BTreeSet<usize>) -> Option<bool> {
+fn set_in_regex_if(
+    out: &mut Checker<'_>,
+    model: &Model,
+    d: &Occurrence,
+    span: Span,
+    wanted: &BTreeSet<usize>,
+) -> Option<bool> {
     let (_, if_d) = model.enclosing_named(d.block, &["if"])?;
     let cond = condition(model, if_d)?;
     if !cond.is_regex() {
@@ -159,7 +206,18 @@ fn set_in_regex_if(out: &mut Checker<'_>, model: &Model, d: &Occurrence, span: S
     }
     let missing: BTreeSet<usize> = wanted.iter().copied().filter(|&n| n > have).collect();
     if !missing.is_empty() {
-        report(out, model, d, span, format!("set uses {} but the if condition's regex {source} has {}", listed(&missing), groups_text(have)), Some(regex_span));
+        report(
+            out,
+            model,
+            d,
+            span,
+            format!(
+                "set uses {} but the if condition's regex {source} has {}",
+                listed(&missing),
+                groups_text(have)
+            ),
+            Some(regex_span),
+        );
     }
     Some(true)
 }
@@ -190,7 +248,10 @@ fn scope_groups(model: &Model, server: Option<u32>) -> Option<usize> {
     let range = match server {
         Some(i) => {
             let d = &model.directives[i as usize];
-            let end = model.opened(d).and_then(|b| model.blocks.get(b as usize)).map_or(i + 1, |b| b.end);
+            let end = model
+                .opened(d)
+                .and_then(|b| model.blocks.get(b as usize))
+                .map_or(i + 1, |b| b.end);
             (i + 1) as usize..end as usize
         }
         None => 0..model.directives.len(),
@@ -200,7 +261,12 @@ fn scope_groups(model: &Model, server: Option<u32>) -> Option<usize> {
         let found = match &*d.name {
             "location" => location(model, d)
                 .filter(|l| l.modifier.is_regex())
-                .map(|l| groups(l.path, l.modifier == crate::nginx::blocks::Modifier::RegexCaseless)),
+                .map(|l| {
+                    groups(
+                        l.path,
+                        l.modifier == crate::nginx::blocks::Modifier::RegexCaseless,
+                    )
+                }),
             "if" => condition(model, d)
                 .filter(|c| c.is_regex())
                 .and_then(|c| c.value.map(|(v, _)| groups(v, c.case_insensitive()))),

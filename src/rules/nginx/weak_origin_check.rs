@@ -41,7 +41,11 @@ impl Header {
 /// port) and what follows the host.
 fn url(text: &str) -> Option<(String, String, String)> {
     let (scheme, rest) = text.split_once("://")?;
-    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)) {
+    if scheme.is_empty()
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    {
         return None;
     }
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -55,7 +59,11 @@ fn url(text: &str) -> Option<(String, String, String)> {
             _ => host,
         }
     };
-    Some((scheme.to_ascii_lowercase(), host.to_ascii_lowercase(), rest[end..].to_string()))
+    Some((
+        scheme.to_ascii_lowercase(),
+        host.to_ascii_lowercase(),
+        rest[end..].to_string(),
+    ))
 }
 
 /// The host a value names: its URL's, or, for a bare `host/path`, the part
@@ -69,7 +77,10 @@ fn host_of(text: &str) -> String {
 
 /// A host name (or IPv6 address) a browser could send.
 fn valid_host(host: &str) -> bool {
-    !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+    !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
 }
 
 /// The registrable domain (`example.co.uk`) of a host under a known suffix.
@@ -79,7 +90,9 @@ fn registrable(host: &str) -> Option<String> {
     if !domain.suffix().is_known() {
         return None;
     }
-    std::str::from_utf8(domain.as_bytes()).ok().map(str::to_string)
+    std::str::from_utf8(domain.as_bytes())
+        .ok()
+        .map(str::to_string)
 }
 
 fn same_site(a: &str, b: &str) -> bool {
@@ -140,10 +153,16 @@ fn analyse(source: &str, caseless: bool, header: Header) -> Option<Verdict> {
         if invalid.is_none() && matches(&legit) {
             invalid = match url(&legit) {
                 None => Some(legit.clone()),
-                Some((scheme, _, _)) if scheme != "http" && scheme != "https" => Some(legit.clone()),
-                Some((_, _, rest)) if header == Header::Origin && !rest.is_empty() => Some(legit.clone()),
+                Some((scheme, _, _)) if scheme != "http" && scheme != "https" => {
+                    Some(legit.clone())
+                }
+                Some((_, _, rest)) if header == Header::Origin && !rest.is_empty() => {
+                    Some(legit.clone())
+                }
                 // Browsers never send a fragment in a Referer.
-                Some((_, _, rest)) if header == Header::Referer && rest.contains('#') => Some(legit.clone()),
+                Some((_, _, rest)) if header == Header::Referer && rest.contains('#') => {
+                    Some(legit.clone())
+                }
                 Some((_, host, _)) if !valid_host(&host) => Some(legit.clone()),
                 _ => None,
             };
@@ -152,8 +171,8 @@ fn analyse(source: &str, caseless: bool, header: Header) -> Option<Verdict> {
     invalid.map(Verdict::Invalid)
 }
 
-fn report(out: &mut Checker<'_>, model: &Model, at: &crate::nginx::model::Occurrence, span: Span, source: &str, verdict: Verdict, header: Header, related: Option<Span>) {
-    let mut finding = match verdict {
+fn finding(span: Span, source: &str, verdict: Verdict, header: Header) -> Finding {
+    match verdict {
         Verdict::Bypass(value) => Finding::new(
             &RULE,
             span,
@@ -173,11 +192,7 @@ fn report(out: &mut Checker<'_>, model: &Model, at: &crate::nginx::model::Occurr
             f.severity = Severity::Info;
             f
         }
-    };
-    if let Some(r) = related {
-        finding = finding.related(r, "the header it allows");
     }
-    out.report(super::context::included_from(model, at, finding));
 }
 
 fn variable_name(text: &str) -> String {
@@ -219,7 +234,11 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             continue;
         };
         if let Some(verdict) = analyse(source, cond.case_insensitive(), header) {
-            report(out, model, d, span, source, verdict, header, None);
+            out.report(super::context::included_from(
+                model,
+                d,
+                finding(span, source, verdict, header),
+            ));
         }
     }
     cors(model, out);
@@ -234,7 +253,11 @@ fn cors(model: &Model, out: &mut Checker<'_>) {
         let [name, value, ..] = args else {
             continue;
         };
-        if !name.value.eq_ignore_ascii_case("access-control-allow-origin") || !value.value.starts_with('$') {
+        if !name
+            .value
+            .eq_ignore_ascii_case("access-control-allow-origin")
+            || !value.value.starts_with('$')
+        {
             continue;
         }
         let variable = variable_name(&value.value);
@@ -251,13 +274,26 @@ fn cors(model: &Model, out: &mut Checker<'_>) {
             f
         };
         if variable == "http_origin" {
-            out.report(super::context::included_from(model, d, reflect(value.span, None)));
+            out.report(super::context::included_from(
+                model,
+                d,
+                reflect(value.span, None),
+            ));
             continue;
         }
-        if let Value::Set { value: inner, provider, .. } = resolver.variable(&variable, Some(at), 0) {
+        if let Value::Set {
+            value: inner,
+            provider,
+            ..
+        } = resolver.variable(&variable, Some(at), 0)
+        {
             if matches!(&*inner, Value::Script(parts) if parts.len() == 1 && matches!(&parts[0], Value::Request { name, .. } if name == "http_origin"))
             {
-                out.report(super::context::included_from(model, d, reflect(value.span, Some(provider))));
+                out.report(super::context::included_from(
+                    model,
+                    d,
+                    reflect(value.span, Some(provider)),
+                ));
                 continue;
             }
         }
@@ -278,11 +314,16 @@ fn cors(model: &Model, out: &mut Checker<'_>) {
                 match regex {
                     Some((source, caseless)) => {
                         if let Some(verdict) = analyse(source, caseless, Header::Origin) {
-                            report(out, model, d, e.key.span, source, verdict, Header::Origin, Some(value.span));
+                            let f = finding(e.key.span, source, verdict, Header::Origin)
+                                .related(value.span, "sent as Access-Control-Allow-Origin here");
+                            out.report(super::context::included_from(model, d, f));
                         }
                     }
                     None if key == "default" && echoes => {
-                        out.report(reflect(v.span, None).related(value.span, "sent as Access-Control-Allow-Origin here"));
+                        out.report(
+                            reflect(v.span, None)
+                                .related(value.span, "sent as Access-Control-Allow-Origin here"),
+                        );
                     }
                     None => {}
                 }
@@ -307,7 +348,11 @@ mod tests {
         assert!(verdict(r"^https?://yandex.ru/", Header::Referer).is_some());
         assert!(verdict(r"^https?://yandex\.ru/", Header::Referer).is_none());
         assert!(verdict(r"^https://([^/]+)?webvisor\.com$", Header::Origin).is_some());
-        assert!(verdict(r"^https://([A-Za-z0-9\-]+\.)?example\.com(?::[0-9]{1,5})?$", Header::Origin).is_none());
+        assert!(verdict(
+            r"^https://([A-Za-z0-9\-]+\.)?example\.com(?::[0-9]{1,5})?$",
+            Header::Origin
+        )
+        .is_none());
         assert!(verdict(r"^https?://example\.com($|/)(?P<path>.*)", Header::Referer).is_none());
         assert!(verdict(r"^https?://yandex\.ru", Header::Origin).is_some());
         assert!(verdict(r"^https?:\/\/l.o\.yandex\.ru$", Header::Origin).is_none());
@@ -315,8 +360,14 @@ mod tests {
 
     #[test]
     fn url_parts() {
-        assert_eq!(url("https://a.b:443/x").map(|u| u.1), Some("a.b".to_string()));
-        assert_eq!(url("https://u@evil.test/").map(|u| u.1), Some("evil.test".to_string()));
+        assert_eq!(
+            url("https://a.b:443/x").map(|u| u.1),
+            Some("a.b".to_string())
+        );
+        assert_eq!(
+            url("https://u@evil.test/").map(|u| u.1),
+            Some("evil.test".to_string())
+        );
         assert_eq!(host_of("webvisor.com/x"), "webvisor.com");
     }
 }

@@ -12,7 +12,8 @@ use crate::rules::Checker;
 pub const RULE: Rule = Rule {
     id: "nginx/worker-rlimit-nofile",
     default_severity: Severity::Warning,
-    summary: "worker_rlimit_nofile under twice worker_connections: workers run out of file descriptors",
+    summary:
+        "worker_rlimit_nofile under twice worker_connections: workers run out of file descriptors",
     doc: include_str!("../../../rules/nginx/worker-rlimit-nofile.md"),
     aliases: &["gixy/worker_rlimit_nofile_vs_connections"],
     check: Check::Nginx(check),
@@ -51,7 +52,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             ),
             Some(_) => {}
             None => {
-                if needed <= USUAL_SOFT_LIMIT || model.opaque_blocks.contains(&0) {
+                // Under the usual limit a worker can still reach its
+                // connections when it serves files; at or over it, not even then.
+                if wc < USUAL_SOFT_LIMIT || model.opaque_blocks.contains(&0) {
                     continue;
                 }
                 let mut finding = Finding::new(
@@ -67,7 +70,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         }
     }
     // A whole configuration that leaves worker_connections at its default.
-    if connections.is_empty() && model.whole {
+    if connections.is_empty() && model.is_complete() {
         if let Some((l, n)) = limit.filter(|(_, n)| *n < DEFAULT_CONNECTIONS * 2) {
             out.report(Finding::new(
                 &RULE,
