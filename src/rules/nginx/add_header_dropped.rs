@@ -47,6 +47,7 @@ const HEADERS: Family = Family {
     blocks: &["server", "location", "if"],
     sensitive: SECURITY_HEADERS,
     defaults: &[],
+    empty_sends_nothing: true,
 };
 
 const TRAILERS: Family = Family {
@@ -56,6 +57,7 @@ const TRAILERS: Family = Family {
     blocks: &["server", "location", "if"],
     sensitive: &[],
     defaults: &[],
+    empty_sends_nothing: true,
 };
 
 fn check(model: &Model, out: &mut Checker<'_>) {

@@ -78,10 +78,12 @@ fn prefix(loc: &Location<'_>, arg: &Arg) -> Option<Found> {
             help,
         ))
     } else {
+        // Without the slash only names that start alike are reached
+        // (`/media.bak`): worth fixing, not a traversal.
         Some((
-            Severity::Warning,
+            Severity::Info,
             format!(
-                "location {} does not end with /: a request for {}_other is served from {folder}_other, so folders beside {folder} whose names start with its name can be read",
+                "location {} does not end with /: a request for {}_other is served from {folder}_other, so files and folders beside {folder} whose names start with its name can be read",
                 loc.path, loc.path
             ),
             help,

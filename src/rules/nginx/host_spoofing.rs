@@ -44,15 +44,17 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         let Some((variable, what)) = found else {
             continue;
         };
-        out.report(super::context::included_from(
-            model,
-            d,
-            Finding::new(
+        let mut finding = Finding::new(
                 &RULE,
                 value.span,
                 format!("the Host sent upstream comes from ${variable}, {what}: the backend builds absolute links, redirects and password-reset mails for a host the client picked"),
                 "send `proxy_set_header Host $host;` ($host is the matched server name, or the validated request host)",
-            ),
-        ));
+            );
+        // nginx validated the Host header it routed by: $http_host adds the
+        // client's port and case, and on a catch-all server any host name.
+        if variable == "http_host" {
+            finding.severity = Severity::Info;
+        }
+        out.report(super::context::included_from(model, d, finding));
     }
 }

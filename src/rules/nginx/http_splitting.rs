@@ -27,6 +27,16 @@ fn header_value<'m>(model: &'m Model, d: &Occurrence) -> Option<&'m Arg> {
     let args = model.args(d);
     match &*d.name {
         "proxy_pass" => args.first(),
+        // Only a redirecting rewrite writes a header (Location); others
+        // change the URI inside nginx.
+        "rewrite" => args.get(1).filter(|r| {
+            r.value.starts_with("http://")
+                || r.value.starts_with("https://")
+                || r.value.starts_with("$scheme")
+                || args
+                    .get(2)
+                    .is_some_and(|f| matches!(&*f.value, "redirect" | "permanent"))
+        }),
         "return" => match args {
             [url]
                 if url.value.starts_with("http://")
@@ -86,6 +96,12 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                     ),
                     "build the value from variables that cannot hold line breaks: $request_uri instead of $uri, captures that exclude them (`([^\\r\\n]*)` or `(.*)`, since `.` never matches a line feed)",
                 );
+                // A lone carriage return splits the header only for the
+                // proxies and old clients that end lines there.
+                if char_name == "\\r" {
+                    finding.severity = Severity::Info;
+                    finding.message.push_str("; only a carriage return, which some proxies and old clients take for a line end");
+                }
                 for provider in reference.value.providers() {
                     finding =
                         finding.related(provider, format!("{} comes from here", reference.written));

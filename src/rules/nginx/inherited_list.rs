@@ -23,6 +23,9 @@ pub struct Family {
     pub sensitive: &'static [&'static str],
     /// Values nginx sends for a name anyway: dropping them changes nothing.
     pub defaults: &'static [(&'static str, &'static str)],
+    /// An entry with an empty value sends nothing (`add_header X "";`),
+    /// rather than keeping the client's header away (`proxy_set_header`).
+    pub empty_sends_nothing: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -147,6 +150,7 @@ pub fn report_drops(model: &Model, family: &Family, rule: &Rule, out: &mut Check
             if own.iter().any(|o| o.name == e.name)
                 || dropped.iter().any(|d| d.name == e.name)
                 || lists.is_default(e)
+                || (e.blank && family.empty_sends_nothing)
             {
                 continue;
             }
@@ -168,9 +172,12 @@ pub fn report_drops(model: &Model, family: &Family, rule: &Rule, out: &mut Check
                     .map_or(e.name.clone(), |a| a.value.to_string())
             })
             .collect();
-        let sensitive = dropped
-            .iter()
-            .any(|e| family.sensitive.contains(&e.name.as_str()) || e.blank);
+        // A header blanked above keeps the client's own value away from
+        // the backend; dropped, the client's value passes (Accept-Encoding
+        // is blanked to get plain responses, not for safety).
+        let sensitive = dropped.iter().any(|e| {
+            family.sensitive.contains(&e.name.as_str()) || (e.blank && e.name != "accept-encoding")
+        });
         let around = model
             .opener(parent)
             .map_or("the top level".to_string(), |(_, d)| {

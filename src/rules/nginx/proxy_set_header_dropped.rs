@@ -43,6 +43,7 @@ const HEADERS: Family = Family {
         ("te", ""),
         ("upgrade", ""),
     ],
+    empty_sends_nothing: false,
 };
 
 fn check(model: &Model, out: &mut Checker<'_>) {

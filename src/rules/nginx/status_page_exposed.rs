@@ -112,6 +112,21 @@ fn first_universal<'m>(
         .find(|d| model.arg(d, 0).is_some_and(|a| universal(&a.value, f)))
 }
 
+/// An `if` beside it that refuses requests (`if ($not_allowed) { return
+/// 403; }`, with the variable from `geo`): access control by other means.
+fn guarded(model: &Model, block: u32) -> bool {
+    model.in_block(block, "if").iter().any(|(_, i)| {
+        model.opened(i).is_some_and(|b| {
+            model.in_block(b, "return").iter().any(|(_, r)| {
+                model
+                    .arg(r, 0)
+                    .and_then(|a| a.value.parse::<u16>().ok())
+                    .is_some_and(|code| code >= 400)
+            })
+        })
+    })
+}
+
 fn check(model: &Model, out: &mut Checker<'_>) {
     for (_, d) in model.named("stub_status") {
         if let Some((_, loc)) = model.enclosing_named(d.block, &["location"]) {
@@ -124,7 +139,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             }
         }
         let f = families(model, d.block);
-        if f.local_only {
+        if f.local_only || guarded(model, d.block) {
             continue;
         }
         let rules = super::access::rules_in_effect(model, d.block);

@@ -40,7 +40,11 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             Finding::new(
                 &RULE,
                 loc.span,
-                format!("location ~{} {} is not anchored: it matches the pattern anywhere in the path (`/a{}/b` too), and PCRE tries it at every position of every request path", if caseless { "*" } else { "" }, loc.path, loc.path.trim_start_matches('^')),
+                format!(
+                    "location ~{} {} is not anchored: PCRE looks for it anywhere in the path, so it also matches paths that only contain it, and tries it at every position of every request path",
+                    if caseless { "*" } else { "" },
+                    loc.path
+                ),
                 "anchor it: `^/prefix/` for a path start, `\\.php$` for an ending",
             ),
         ));
