@@ -98,6 +98,25 @@ impl Model {
         out
     }
 
+    /// A directive of the stream or mail modules, whose `return`,
+    /// `proxy_pass` and access phase are not http's.
+    pub fn not_http(&self, d: &Occurrence) -> bool {
+        use super::directives::Ctx;
+        let others = Ctx::STREAM
+            .union(Ctx::STREAM_SERVER)
+            .union(Ctx::STREAM_UPSTREAM)
+            .union(Ctx::MAIL)
+            .union(Ctx::MAIL_SERVER);
+        let http = Ctx::HTTP
+            .union(Ctx::SERVER)
+            .union(Ctx::LOCATION)
+            .union(Ctx::IF_IN_SERVER)
+            .union(Ctx::IF_IN_LOCATION)
+            .union(Ctx::LIMIT_EXCEPT);
+        let placed = d.placed.contexts();
+        placed.intersects(others) && !placed.intersects(http)
+    }
+
     /// A whole configuration (its main context) with nothing tripline
     /// could not read at the top: checks of what the main context lacks
     /// apply only to these.

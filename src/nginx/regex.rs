@@ -153,6 +153,33 @@ fn class_chars(inner: &str, casei: bool) -> Chars {
     set
 }
 
+/// Patterns longer than this are not analysed (real ones are far shorter).
+pub const MAX_PATTERN_BYTES: usize = 8192;
+/// Nor those with groups nested deeper than this.
+pub const MAX_NESTING: usize = 64;
+
+/// How deep a pattern's parentheses nest (escapes and classes skipped).
+fn nesting(source: &str) -> usize {
+    let (mut depth, mut most, mut in_class) = (0usize, 0usize, false);
+    let mut bytes = source.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'\\' => {
+                bytes.next();
+            }
+            b'[' => in_class = true,
+            b']' => in_class = false,
+            b'(' if !in_class => {
+                depth += 1;
+                most = most.max(depth);
+            }
+            b')' if !in_class => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    most
+}
+
 /// Why a pattern could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unreadable(pub String);
@@ -274,6 +301,13 @@ fn translate(source: &str) -> String {
 
 impl Pattern {
     pub fn parse(source: &str, case_insensitive: bool) -> Result<Pattern, Unreadable> {
+        // The parser and the analyses recurse over the tree: a hostile
+        // pattern is refused before either sees it.
+        if source.len() > MAX_PATTERN_BYTES || nesting(source) > MAX_NESTING {
+            return Err(Unreadable(format!(
+                "longer than {MAX_PATTERN_BYTES} bytes or nested deeper than {MAX_NESTING} groups"
+            )));
+        }
         let translated = translate(source);
         let text = if case_insensitive {
             format!("(?i){translated}")
@@ -992,6 +1026,14 @@ mod tests {
             "{texts:?}"
         );
         assert!(texts.iter().all(|t| !t.contains('$')));
+    }
+
+    #[test]
+    fn hostile_patterns_are_refused() {
+        let deep = format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(Pattern::parse(&deep, false).is_err());
+        assert!(Pattern::parse(&"a".repeat(100_000), false).is_err());
+        assert!(Pattern::parse(&format!("{}a{}", "(".repeat(60), ")".repeat(60)), false).is_ok());
     }
 
     #[test]

@@ -246,6 +246,23 @@ impl Value {
         }
     }
 
+    /// How a message names where the value comes from (`$target`, `a
+    /// regex capture`).
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Set { name, .. } => format!("${name}"),
+            Value::Request { name, .. } => format!("${name}"),
+            Value::Opaque(name) => name.clone(),
+            Value::Capture { .. } => "a regex capture".to_string(),
+            Value::OneOf { .. } => "a map or geo value".to_string(),
+            Value::Script(parts) => parts
+                .iter()
+                .find(|p| !matches!(p, Value::Text(_)))
+                .map_or_else(|| "text".to_string(), Value::describe),
+            Value::Text(_) => "text".to_string(),
+        }
+    }
+
     /// The text the value always is, when it is only text.
     pub fn text(&self) -> Option<String> {
         match self {

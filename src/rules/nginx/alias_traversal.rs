@@ -59,8 +59,9 @@ fn prefix(loc: &Location<'_>, arg: &Arg) -> Option<Found> {
     let alias = &*arg.value;
     let folder = alias.trim_end_matches('/');
     let parent = match folder.rsplit_once('/') {
-        Some(("", _)) | None => "/",
-        Some((p, _)) => p,
+        Some(("", _)) => "/".to_string(),
+        Some((p, _)) => p.to_string(),
+        None => format!("the folder above {folder}"),
     };
     let help = format!(
         "end both with a slash: `location {}/ {{ alias {folder}/; }}`",
@@ -135,12 +136,14 @@ fn regex_location(resolver: &mut Resolver<'_>, loc: &Location<'_>, arg: &Arg) ->
             Some(_) => (!regex::must_start_with(expr, '/')).then_some(Severity::Warning),
         };
         if let Some(severity) = found {
+            let how = if slash_in_alias {
+                format!("{written} can start with `..` (nginx decodes `%2e`), so a request like /…/../secret is served from outside the aliased folder")
+            } else {
+                format!("{written} follows the folder name without a `/` between them, so a request reaches files and folders beside {} whose names start alike", previous.as_deref().unwrap_or(""))
+            };
             return Some((
                 severity,
-                format!(
-                    "alias {} appends {written} without a `/` between the folder and the capture, and the capture can start with `..`: a request like /…/..%2f.. is served from outside the aliased folder",
-                    arg.value
-                ),
+                format!("alias {} in a regex location: {how}", arg.value),
                 "capture only what follows a `/` in the location (`location ~ ^/img/(.*)$`) and write the alias folder with its slash (`alias /srv/img/$1;`)".to_string(),
             ));
         }

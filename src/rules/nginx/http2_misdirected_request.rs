@@ -28,7 +28,10 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         let Some(block) = model.opened(server) else {
             continue;
         };
-        if model.enclosing_named(server.block, &["http"]).is_none() {
+        if model
+            .enclosing_named(server.block, &["stream", "mail"])
+            .is_some()
+        {
             continue;
         }
         let Some((_, reject)) = model.last_in(block, "ssl_reject_handshake") else {

@@ -62,6 +62,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         "proxy_pass",
     ] {
         for (at, d) in model.named(name) {
+            if model.not_http(d) {
+                continue;
+            }
             let Some(arg) = header_value(model, d) else {
                 continue;
             };
@@ -94,7 +97,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                         "{} can hold `{char_name}` (nginx decodes `%0a` and `%0d` in the path), and {name} writes it into {target}: a client can end the header and add its own (response splitting)",
                         reference.written
                     ),
-                    "build the value from variables that cannot hold line breaks: $request_uri instead of $uri, captures that exclude them (`([^\\r\\n]*)` or `(.*)`, since `.` never matches a line feed)",
+                    "build the value from what cannot hold line breaks: $request_uri instead of $uri, captures that exclude them (`([^\\r\\n/]+)`)",
                 );
                 // A lone carriage return splits the header only for the
                 // proxies and old clients that end lines there.

@@ -213,8 +213,11 @@ pub fn report_drops(model: &Model, family: &Family, rule: &Rule, out: &mut Check
         for (e, name) in dropped.iter().zip(&names) {
             let d = &model.directives[e.directive as usize];
             finding = finding.related(d.stmt_span, format!("{name} is set here and not inherited"));
+            // The include that brought a shared header snippet in, once.
             for site in model.include_sites(d) {
-                finding = finding.related(site, "included here");
+                if !finding.related.iter().any(|r| r.span == site) {
+                    finding = finding.related(site, "included here");
+                }
             }
         }
         out.report(finding);

@@ -32,7 +32,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         };
         let message = match value {
             0 => "`keepalive_requests 0` closes every client connection after one request: keep-alive is off".to_string(),
-            1..=999 => format!("keepalive_requests {value} closes a client connection after {value} requests; HTTP/2 clients that multiplex many requests get GOAWAY and must retry"),
+            1..=999 => format!("keepalive_requests {value} closes a client connection once it has served {value}; HTTP/2 clients that multiplex many requests get GOAWAY and must retry"),
             _ => continue,
         };
         out.report(super::context::included_from(

@@ -5,6 +5,7 @@
 use crate::finding::{Finding, Severity};
 use crate::nginx::directives::Version;
 use crate::nginx::model::{Model, Pass};
+use crate::nginx::script::{Resolver, Value};
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
 use std::net::IpAddr;
@@ -83,7 +84,58 @@ fn check_upstreams(model: &Model, out: &mut Checker<'_>) {
     }
 }
 
+/// Every text a value can be, when it is only ever text (at most 16).
+fn texts(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::Text(t) => Some(vec![t.clone()]),
+        Value::Set { value, .. } => texts(value),
+        Value::OneOf { values, .. } => {
+            let mut all = Vec::new();
+            for v in values {
+                all.extend(texts(v)?);
+            }
+            (all.len() <= 16).then_some(all)
+        }
+        Value::Script(parts) => {
+            let mut acc = vec![String::new()];
+            for part in parts {
+                let options = texts(part)?;
+                acc = acc
+                    .iter()
+                    .flat_map(|a| options.iter().map(move |o| format!("{a}{o}")))
+                    .collect();
+                if acc.len() > 16 {
+                    return None;
+                }
+            }
+            Some(acc)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a variable host is only ever an address or an upstream's
+/// name (`set $backend 10.0.0.5:8080;`): nginx then needs no resolver.
+fn needs_no_lookup(model: &Model, resolver: &mut Resolver<'_>, pass: &Pass, host: &str) -> bool {
+    let Some((at, _)) = model
+        .named(&pass.directive)
+        .find(|(_, d)| model.args(d).first().is_some_and(|a| a.span == pass.span))
+    else {
+        return false;
+    };
+    let Some(candidates) = texts(&resolver.script(host, Some(at))) else {
+        return false;
+    };
+    !candidates.is_empty()
+        && candidates.iter().all(|c| {
+            host_of(c).is_some_and(|h| {
+                h.parse::<IpAddr>().is_ok() || model.has_upstream(pass.protocol, h)
+            })
+        })
+}
+
 fn check_passes(model: &Model, out: &mut Checker<'_>) {
+    let mut resolver = Resolver::new(model);
     for pass in &model.passes {
         let Some(host) = host_of(&pass.target) else {
             continue;
@@ -94,7 +146,9 @@ fn check_passes(model: &Model, out: &mut Checker<'_>) {
             continue;
         }
         if host.contains('$') {
-            if !model.resolver_in_scope(pass.scope) {
+            if !model.resolver_in_scope(pass.scope)
+                && !needs_no_lookup(model, &mut resolver, pass, host)
+            {
                 out.report(variable_without_resolver(pass, host));
             }
             continue;

@@ -42,7 +42,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             let Some(arg) = model.arg(d, 0) else {
                 continue;
             };
-            if !arg.value.contains('$') {
+            if !arg.value.contains('$') || model.not_http(d) {
                 continue;
             }
             // A location only internal redirects reach is not the client's to pick.
@@ -85,7 +85,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             let mut finding = Finding::new(
                 &RULE,
                 arg.span,
-                format!("the {} target takes its host from the request: a client can make nginx connect to any host it names — internal services, 169.254.169.254 — and read the answer", d.name),
+                format!("the {} target takes its host from {}, which the request sets: a client can make nginx connect to any host it names — internal services, 169.254.169.254 — and read the answer", d.name, value.describe()),
                 "pass to a fixed host or an upstream; if the target must vary, choose it with `map` from a fixed list and give the map a safe default",
             );
             for provider in value.providers() {

@@ -8,7 +8,11 @@ pub fn tls_servers(model: &Model) -> Vec<(u32, &crate::nginx::model::Occurrence)
     model
         .named("server")
         .filter_map(|(_, d)| model.opened(d).map(|b| (b, d)))
-        .filter(|(_, d)| model.enclosing_named(d.block, &["http"]).is_some() || d.block == 0)
+        .filter(|(_, d)| {
+            model
+                .enclosing_named(d.block, &["stream", "mail"])
+                .is_none()
+        })
         .filter(|(b, _)| {
             model.children(*b).any(|i| {
                 let d = &model.directives[i as usize];
