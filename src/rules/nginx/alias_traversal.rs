@@ -73,7 +73,7 @@ fn prefix(loc: &Location<'_>, arg: &Arg) -> Option<Found> {
         Some((
             Severity::Error,
             format!(
-                "location {} does not end with / but its alias {alias} does: a request for {}../x is served from {alias}../x, so every file in {parent} can be read",
+                "location {} does not end with / but its alias {alias} does: a request for {}.. is served from {alias}.., the folder above, so every file in {parent} can be read",
                 loc.path, loc.path
             ),
             help,
@@ -137,7 +137,7 @@ fn regex_location(resolver: &mut Resolver<'_>, loc: &Location<'_>, arg: &Arg) ->
         };
         if let Some(severity) = found {
             let how = if slash_in_alias {
-                format!("{written} can start with `..` (nginx decodes `%2e`), so a request like /…/../secret is served from outside the aliased folder")
+                format!("{written} can start with `..` (nginx decodes `%2e`), so a `..` in the request climbs out of the aliased folder")
             } else {
                 format!("{written} follows the folder name without a `/` between them, so a request reaches files and folders beside {} whose names start alike", previous.as_deref().unwrap_or(""))
             };

@@ -206,7 +206,7 @@ fn slash_mismatch(loc: &Location<'_>, uri: &str, span: crate::source::Span) -> O
     }
     let (message, severity) = if uri.ends_with('/') {
         (
-            format!("location {} has no trailing slash but the proxy_pass URI {uri} has: a request for {}../x reaches the backend as {uri}../x, outside the path the location meant to expose", loc.path, loc.path),
+            format!("location {} has no trailing slash but the proxy_pass URI {uri} has: a request for {}.. reaches the backend as {uri}.., the folder above the path the location meant to expose", loc.path, loc.path),
             Severity::Warning,
         )
     } else {
