@@ -335,7 +335,7 @@ pub fn check_paths(
     let repo = crate::repo::read(paths, config, options)?;
     let crate::repo::Repo {
         sources,
-        nginx: analysis,
+        nginx: mut analysis,
         zones,
         certificates,
         extra_roots,
@@ -387,6 +387,12 @@ pub fn check_paths(
     });
     findings.extend(per_rule.into_iter().flatten());
     let findings = tls::served::point_at_directives(findings, &models, &by_path);
+    drop(served);
+    drop(models);
+    // A large configuration's models take a while to free: off the path.
+    if jobs > 1 {
+        crate::parallel::drop_in_background(std::mem::take(&mut analysis.models));
+    }
     let crate::dns::Analysis {
         zones: zone_models,
         reported: zones_reported,

@@ -5,23 +5,33 @@
 
 use super::model::{Arg, Model, Occurrence, NOT_INCLUDED, NO_BLOCK, NO_DIRECTIVE};
 use crate::source::Span;
-use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The directives of one name, by the block they are directly in.
+/// The directives of one name, by the block they are directly in: sorted
+/// by block (then order), so a block's directives are one range.
 #[derive(Debug, Default)]
-pub struct ByBlock(HashMap<u32, Vec<u32>>);
+pub struct ByBlock {
+    blocks: Vec<u32>,
+    directives: Vec<u32>,
+}
 
 impl ByBlock {
     /// Its directives directly in `block`, in order.
     pub fn get(&self, block: u32) -> &[u32] {
-        self.0.get(&block).map_or(&[], Vec::as_slice)
+        let start = self.blocks.partition_point(|&b| b < block);
+        let end = start + self.blocks[start..].partition_point(|&b| b == block);
+        &self.directives[start..end]
     }
 
-    /// The blocks that hold one or more, in document order.
+    /// Whether the configuration has none of them.
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
+    /// The blocks that hold one or more, in order.
     pub fn blocks(&self) -> Vec<u32> {
-        let mut blocks: Vec<u32> = self.0.keys().copied().collect();
-        blocks.sort_unstable();
+        let mut blocks = self.blocks.clone();
+        blocks.dedup();
         blocks
     }
 }
@@ -132,20 +142,20 @@ impl Model {
     /// The directives of a name by the block they are in (indexed once per
     /// name: a rule that looks a name up in every block stays linear).
     pub fn by_block(&self, name: &str) -> Arc<ByBlock> {
-        let mut cache = match self.by_block.lock() {
-            Ok(cache) => cache,
-            Err(poisoned) => poisoned.into_inner(),
+        let Some(&id) = self.name_ids.get(name) else {
+            return Arc::new(ByBlock::default());
         };
-        if let Some(found) = cache.get(name) {
-            return Arc::clone(found);
-        }
-        let mut index: HashMap<u32, Vec<u32>> = HashMap::new();
-        for (i, d) in self.named(name) {
-            index.entry(d.block).or_default().push(i);
-        }
-        let index = Arc::new(ByBlock(index));
-        cache.insert(name.into(), Arc::clone(&index));
-        index
+        let Some(cell) = self.by_block.get(id as usize) else {
+            return Arc::new(ByBlock::default());
+        };
+        Arc::clone(cell.get_or_init(|| {
+            let mut pairs: Vec<(u32, u32)> = self.named(name).map(|(i, d)| (d.block, i)).collect();
+            pairs.sort_unstable();
+            Arc::new(ByBlock {
+                blocks: pairs.iter().map(|&(b, _)| b).collect(),
+                directives: pairs.iter().map(|&(_, i)| i).collect(),
+            })
+        }))
     }
 
     /// The directives of a name directly in a block, in order.

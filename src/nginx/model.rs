@@ -57,11 +57,9 @@ pub const READ_BY_RULES: &[&str] = &[
     "resolver",
     "return",
     "rewrite",
-    "root",
     "satisfy",
     "scgi_hide_header",
     "scgi_pass",
-    "server_name",
     "server_tokens",
     "set",
     "set_by_lua",
@@ -74,7 +72,6 @@ pub const READ_BY_RULES: &[&str] = &[
     "ssl_stapling_file",
     "ssl_stapling_responder",
     "ssl_trusted_certificate",
-    "try_files",
     "uwsgi_hide_header",
     "uwsgi_pass",
     "valid_referers",
@@ -82,6 +79,21 @@ pub const READ_BY_RULES: &[&str] = &[
     "worker_processes",
     "worker_rlimit_nofile",
 ];
+
+/// Directives whose values a rule reads only in a few forms, kept only in
+/// those: `try_files` when it refers to `$1`…`$9`, `root` when it could be
+/// the filesystem root (only `/` and `.`, or a `..`). A large configuration
+/// has one of each per server, and no rule needs the rest. `None` for other
+/// directives.
+pub fn read_when(name: &str, first: Option<&str>, flags: u8) -> Option<bool> {
+    match name {
+        "try_files" => Some(flags & Occurrence::CAPTURE != 0),
+        "root" => Some(first.is_some_and(|v| {
+            v.starts_with('/') && (v.contains("..") || v.bytes().all(|b| b == b'/' || b == b'.'))
+        })),
+        _ => None,
+    }
+}
 
 pub type ScopeId = usize;
 
@@ -259,6 +271,25 @@ pub struct Occurrence {
     /// The `include` that brought its file in ([`Model::inclusions`];
     /// [`NOT_INCLUDED`] in the entry file).
     pub via: u32,
+    /// What its arguments hold, noted while their bytes were at hand
+    /// ([`Occurrence::DOLLAR`], ...): rules skip the directives that cannot
+    /// concern them without reading their arguments.
+    pub flags: u8,
+}
+
+impl Occurrence {
+    /// An argument refers to a variable (`$`).
+    pub const DOLLAR: u8 = 1;
+    /// An argument refers to a numbered capture (`$1`…`$9`).
+    pub const CAPTURE: u8 = 2;
+    /// An argument spans lines.
+    pub const NEWLINE: u8 = 4;
+    /// The first argument starts with `~` (a regex `location`, `server_name`).
+    pub const TILDE: u8 = 8;
+
+    pub fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
 }
 
 /// [`Occurrence::opens`] of a directive that opens no block.
@@ -346,7 +377,9 @@ pub struct VariableUse {
 #[derive(Debug)]
 pub struct Arg {
     pub span: Span,
-    pub value: Box<str>,
+    /// Shared between the arguments that are written alike (the walk
+    /// interns them: a large configuration repeats a few thousand values).
+    pub value: Arc<str>,
 }
 
 #[derive(Debug, Default)]
@@ -377,6 +410,8 @@ pub struct Model {
     pub files: Vec<crate::source::FileId>,
     /// Variables the configuration uses (`$host`), outside regexes.
     pub variable_uses: Vec<VariableUse>,
+    /// Some variable use is written with a capital letter (`$Host`).
+    pub capitalised_variables: bool,
     /// Variables it defines (`set $x`, `map ... $x`, `geo $x`, ...).
     pub variable_definitions: HashSet<Arc<str>>,
     pub geo_blocks: Vec<GeoBlock>,
@@ -391,25 +426,25 @@ pub struct Model {
     /// The walk started at the main context: a whole configuration, not a
     /// site file or snippet.
     pub whole: bool,
-    /// Indexes of directives by name, built when a rule first asks.
-    pub(super) by_name: std::sync::OnceLock<HashMap<Arc<str>, Vec<u32>>>,
-    /// Per name, its directives by block, built when a rule first asks.
-    pub(super) by_block: std::sync::Mutex<HashMap<Box<str>, Arc<super::blocks::ByBlock>>>,
+    /// Directives by name, filled by the walk: an id per name, and per id
+    /// the indexes of its directives.
+    pub(super) name_ids: rustc_hash::FxHashMap<Arc<str>, u32>,
+    pub(super) by_name: Vec<Vec<u32>>,
+    /// What the variable resolver needs of the whole model, built once.
+    pub(super) script_index: std::sync::OnceLock<super::script::ScriptIndex>,
+    /// Per name id, its directives by block, built when a rule first asks.
+    pub(super) by_block: Vec<std::sync::OnceLock<Arc<super::blocks::ByBlock>>>,
 }
 
 impl Model {
     /// The directives of one name, in the order nginx reads them.
     pub fn named<'m>(&'m self, name: &str) -> impl Iterator<Item = (u32, &'m Occurrence)> + 'm {
-        let index = self.by_name.get_or_init(|| {
-            let mut index: HashMap<Arc<str>, Vec<u32>> = HashMap::new();
-            for (i, d) in self.directives.iter().enumerate() {
-                index.entry(Arc::clone(&d.name)).or_default().push(i as u32);
-            }
-            index
-        });
-        (index.get(name).map_or(&[][..], Vec::as_slice))
-            .iter()
-            .map(|&i| (i, &self.directives[i as usize]))
+        let list = self
+            .name_ids
+            .get(name)
+            .and_then(|&id| self.by_name.get(id as usize))
+            .map_or(&[][..], Vec::as_slice);
+        list.iter().map(|&i| (i, &self.directives[i as usize]))
     }
 
     /// The arguments of a directive.

@@ -13,8 +13,16 @@ use super::blocks::{condition, location, Modifier};
 use super::model::{Model, Occurrence};
 use super::regex::{self, Chars, Pattern};
 use crate::source::Span;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// The names of a regex's named captures, lower-cased.
+fn named_groups(regex: &str) -> impl Iterator<Item = String> {
+    super::variables::named_captures(regex.as_bytes())
+        .into_iter()
+        .map(|n| n.to_ascii_lowercase())
+}
 
 /// One piece of an nginx script (`http://$host$1/x`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,6 +92,40 @@ pub fn pieces(script: &str) -> Vec<Piece<'_>> {
         out.push(Piece::Text(&script[text_start..]));
     }
     out
+}
+
+/// The variable names a script refers to, as written (`$Host` gives
+/// `Host`), without allocating; `$1`…`$9` are not names.
+pub fn variable_names(script: &str) -> impl Iterator<Item = &str> {
+    let bytes = script.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let at = i + memchr::memchr(b'$', &bytes[i..])?;
+            let braced = bytes.get(at + 1) == Some(&b'{');
+            let start = at + 1 + usize::from(braced);
+            let len = bytes[start.min(bytes.len())..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count();
+            i = start + len.max(1);
+            let name = &script[start..start + len];
+            if name.as_bytes().first().is_some_and(|b| !b.is_ascii_digit()) {
+                return Some(name);
+            }
+        }
+        None
+    })
+}
+
+/// Whether a script refers to `$1`…`$9`.
+pub fn has_capture(script: &str) -> bool {
+    memchr::memchr_iter(b'$', script.as_bytes()).any(|at| {
+        script
+            .as_bytes()
+            .get(at + 1)
+            .is_some_and(|b| (b'1'..=b'9').contains(b))
+    })
 }
 
 /// Where a capture's regex ran against.
@@ -344,8 +386,68 @@ fn rewrite_boundary() -> Chars {
 /// Resolves variables in one model; regexes are parsed once each.
 pub struct Resolver<'m> {
     pub model: &'m Model,
-    patterns: HashMap<(String, bool), Option<Arc<Pattern>>>,
+    /// Parsed regexes, case-sensitive ones and caseless ones.
+    patterns: [FxHashMap<Box<str>, Option<Arc<Pattern>>>; 2],
     request: HashMap<&'static str, Arc<Pattern>>,
+    index: &'m ScriptIndex,
+}
+
+/// What resolving variables needs of a whole model, built once for every
+/// rule that resolves them.
+#[derive(Debug, Default)]
+pub struct ScriptIndex {
+    /// The directives that set captures or variables, by block.
+    rewrite_phase: FxHashMap<u32, Vec<u32>>,
+    /// Names some `set` (or a directive like it) or named capture defines:
+    /// any other name is a map's, a geo's or nginx's own.
+    defined: FxHashSet<String>,
+    /// Names a `map` or `geo` defines.
+    hashes: FxHashSet<String>,
+}
+
+impl ScriptIndex {
+    fn of(model: &Model) -> ScriptIndex {
+        let mut rewrite_phase: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        let mut defined = FxHashSet::default();
+        for name in REWRITE_PHASE {
+            for (i, d) in model.named(name) {
+                rewrite_phase.entry(d.block).or_default().push(i);
+                let regex = match *name {
+                    "rewrite" => model.arg(d, 0).map(|a| &*a.value),
+                    "if" => condition(model, d).and_then(|c| c.value.map(|(v, _)| v)),
+                    _ => {
+                        if let Some(target) = model.arg(d, 0) {
+                            defined
+                                .insert(target.value.trim_start_matches('$').to_ascii_lowercase());
+                        }
+                        None
+                    }
+                };
+                if let Some(regex) = regex {
+                    defined.extend(named_groups(regex));
+                }
+            }
+        }
+        for (_, d) in model.named("location") {
+            // Only a regex with `(?` can name a capture.
+            let named = d.has(super::model::Occurrence::TILDE)
+                && model.args(d).iter().any(|a| a.value.contains("(?"));
+            if let Some(l) = location(model, d).filter(|l| named && l.modifier.is_regex()) {
+                defined.extend(named_groups(l.path));
+            }
+        }
+        for list in rewrite_phase.values_mut() {
+            list.sort_unstable();
+        }
+        let hashes = (model.maps.iter().map(|m| m.variable.to_string()))
+            .chain(model.geo_blocks.iter().map(|g| g.variable.to_string()))
+            .collect();
+        ScriptIndex {
+            rewrite_phase,
+            defined,
+            hashes,
+        }
+    }
 }
 
 /// The directives of a block that set captures or variables before the
@@ -369,19 +471,20 @@ impl<'m> Resolver<'m> {
     pub fn new(model: &'m Model) -> Self {
         Resolver {
             model,
-            patterns: HashMap::new(),
+            patterns: [FxHashMap::default(), FxHashMap::default()],
             request: HashMap::new(),
+            index: model.script_index.get_or_init(|| ScriptIndex::of(model)),
         }
     }
 
     /// A regex, parsed once; `None` if PCRE syntax tripline cannot read.
     pub fn pattern(&mut self, source: &str, case_insensitive: bool) -> Option<Arc<Pattern>> {
-        let key = (source.to_string(), case_insensitive);
-        if let Some(known) = self.patterns.get(&key) {
+        let cache = &mut self.patterns[usize::from(case_insensitive)];
+        if let Some(known) = cache.get(source) {
             return known.clone();
         }
         let parsed = Pattern::parse(source, case_insensitive).ok().map(Arc::new);
-        self.patterns.insert(key, parsed.clone());
+        cache.insert(source.into(), parsed.clone());
         parsed
     }
 
@@ -401,6 +504,31 @@ impl<'m> Resolver<'m> {
                 }),
             })
             .collect()
+    }
+
+    /// Whether a script refers to anything a client may fill: a capture,
+    /// a request variable, or a variable the configuration defines (which
+    /// may copy one). `$host`, `$remote_addr` and the like need no look.
+    pub fn may_be_chosen_by_client(&self, script: &str) -> bool {
+        has_capture(script)
+            || variable_names(script).any(|name| {
+                let lower;
+                let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                    lower = name.to_ascii_lowercase();
+                    lower.as_str()
+                } else {
+                    name
+                };
+                (!self.index.defined.is_empty() && self.index.defined.contains(name))
+                    || (!self.index.hashes.is_empty() && self.index.hashes.contains(name))
+                    || REQUEST_VARIABLES.iter().any(|(k, _)| {
+                        if k.ends_with('_') {
+                            name.starts_with(k)
+                        } else {
+                            name == *k
+                        }
+                    })
+            })
     }
 
     /// A whole script as one value.
@@ -446,12 +574,15 @@ impl<'m> Resolver<'m> {
             None
         };
         loop {
-            let mut siblings: Vec<u32> = REWRITE_PHASE
+            let siblings: Vec<u32> = self
+                .index
+                .rewrite_phase
+                .get(&block)
+                .map_or(&[][..], Vec::as_slice)
                 .iter()
-                .flat_map(|name| model.by_block(name).get(block).to_vec())
+                .copied()
                 .filter(|&i| until.is_none_or(|u| i < u))
                 .collect();
-            siblings.sort_unstable();
             for &i in siblings.iter().rev() {
                 steps.push(Step::Directive(i));
             }
@@ -591,7 +722,7 @@ impl<'m> Resolver<'m> {
         if depth > MAX_DEPTH {
             return Value::Opaque(format!("${name}"));
         }
-        if let Some(at) = at {
+        if let Some(at) = at.filter(|_| self.index.defined.contains(name)) {
             if let Some(found) = self.set_or_named(name, at, depth) {
                 return found;
             }

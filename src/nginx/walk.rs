@@ -140,7 +140,9 @@ struct Walker<'w, 'a> {
     recorded: Option<u32>,
     /// Directive names, shared between their occurrences, and whether the
     /// rules read their values (looked up once per name).
-    names: HashMap<String, (Arc<str>, bool)>,
+    names: HashMap<String, (Arc<str>, Keep, u32)>,
+    /// Argument values, shared between the words written alike.
+    values: rustc_hash::FxHashSet<Arc<str>>,
 }
 
 /// What an `include` led to, remembered for its next visit.
@@ -185,6 +187,7 @@ pub fn build(
         here: (None, 0, NOT_INCLUDED),
         recorded: None,
         names: HashMap::new(),
+        values: rustc_hash::FxHashSet::default(),
     };
     walker.model.openresty = (walker.ws.sources.get(entry).path.components())
         .any(|c| c.as_os_str().to_string_lossy().contains("openresty"));
@@ -277,6 +280,15 @@ fn variable_name(arg: Option<&String>) -> Box<str> {
     arg.map_or("", |a| a.trim_start_matches('$'))
         .to_ascii_lowercase()
         .into()
+}
+
+/// Whether the walk keeps a directive's argument values.
+#[derive(Clone, Copy)]
+enum Keep {
+    All,
+    Never,
+    /// In the forms a rule reads ([`read_when`]).
+    When,
 }
 
 /// What a directive is, read out of the source before the walk acts on it.
@@ -399,33 +411,85 @@ impl Walker<'_, '_> {
         let Some(placed) = self.here.0 else {
             return;
         };
-        let (name, keep_values) = match self.names.get(d.name.as_str()) {
-            Some((name, keep)) => (Arc::clone(name), *keep),
+        let (name, keep_values, id) = match self.names.get(d.name.as_str()) {
+            Some((name, keep, id)) => (Arc::clone(name), *keep, *id),
             None => {
                 let name: Arc<str> = Arc::from(d.name.as_str());
-                let keep = records_values(&name);
-                self.names.insert(d.name.clone(), (Arc::clone(&name), keep));
-                (name, keep)
+                let keep = if records_values(&name) {
+                    Keep::All
+                } else if read_when(&name, None, 0).is_some() {
+                    Keep::When
+                } else {
+                    Keep::Never
+                };
+                let id = self.model.by_name.len() as u32;
+                self.model.by_name.push(Vec::new());
+                self.model.name_ids.insert(Arc::clone(&name), id);
+                self.names
+                    .insert(d.name.clone(), (Arc::clone(&name), keep, id));
+                (name, keep, id)
             }
         };
         let src = &self.ws.sources.get(file).bytes;
         let words = conf.args(&conf.directives[d.index]);
         let start = self.model.words.len() as u32;
-        if keep_values {
-            self.model.words.extend(words.iter().map(|w| Arg {
-                span: Span::new(file, w.start as usize, w.end as usize),
-                value: w.value(src).into(),
-            }));
+        let mut flags = 0u8;
+        for w in words {
+            let raw = &src[w.start as usize..w.end as usize];
+            if let Some(at) = memchr::memchr(b'$', raw) {
+                flags |= Occurrence::DOLLAR;
+                if memchr::memchr_iter(b'$', &raw[at..]).any(|i| {
+                    raw.get(at + i + 1)
+                        .is_some_and(|b| (b'1'..=b'9').contains(b))
+                }) {
+                    flags |= Occurrence::CAPTURE;
+                }
+            }
+            if !matches!(keep_values, Keep::Never) && memchr::memchr(b'\n', raw).is_some() {
+                flags |= Occurrence::NEWLINE;
+            }
         }
-        if words
-            .iter()
-            .any(|w| src[w.start as usize..w.end as usize].contains(&b'$'))
-        {
+        if words.first().is_some_and(|w| {
+            src.get(w.start as usize..).is_some_and(|r| {
+                r.first() == Some(&b'~') || r.starts_with(b"\"~") || r.starts_with(b"'~")
+            })
+        }) {
+            flags |= Occurrence::TILDE;
+        }
+        let keep_values = match keep_values {
+            Keep::All => true,
+            Keep::Never => false,
+            Keep::When => {
+                let first = words.first().map(|w| w.value(src));
+                read_when(&name, first.as_deref(), flags).unwrap_or(false)
+            }
+        };
+        if keep_values {
+            for w in words {
+                let value = w.value(src);
+                let value = match self.values.get(&*value) {
+                    Some(known) => Arc::clone(known),
+                    None => {
+                        let new: Arc<str> = Arc::from(&*value);
+                        self.values.insert(Arc::clone(&new));
+                        new
+                    }
+                };
+                self.model.words.push(Arg {
+                    span: Span::new(file, w.start as usize, w.end as usize),
+                    value,
+                });
+            }
+        }
+        if flags & Occurrence::DOLLAR != 0 {
             let values: Vec<std::borrow::Cow<'_, str>> =
                 words.iter().map(|w| w.value(src)).collect();
             let values: Vec<&str> = values.iter().map(|v| &**v).collect();
             let stream = placed.contexts().intersects(STREAM_CONTEXTS);
             for (i, used) in variables::uses(&name, &values) {
+                if used.bytes().any(|b| b.is_ascii_uppercase()) {
+                    self.model.capitalised_variables = true;
+                }
                 let w = &words[i];
                 self.model.variable_uses.push(VariableUse {
                     name: used.into(),
@@ -444,6 +508,9 @@ impl Walker<'_, '_> {
             self.model.loaded_modules.extend(module);
         }
         self.recorded = Some(self.model.directives.len() as u32);
+        if let Some(list) = self.model.by_name.get_mut(id as usize) {
+            list.push(self.model.directives.len() as u32);
+        }
         self.model.directives.push(Occurrence {
             name,
             name_span: d.name_span,
@@ -455,6 +522,7 @@ impl Walker<'_, '_> {
             has_block: !matches!(conf.directives[d.index].block, Block::None),
             opens: NO_BLOCK,
             via: self.here.2,
+            flags,
         });
     }
 
@@ -592,6 +660,9 @@ impl Walker<'_, '_> {
                 };
                 if let Some(value) = &value {
                     for name in variables::names_in(&value.value) {
+                        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                            self.model.capitalised_variables = true;
+                        }
                         self.model.variable_uses.push(VariableUse {
                             name: name.into(),
                             span: value.span,
@@ -1005,6 +1076,9 @@ impl Walker<'_, '_> {
             }
         }
         self.model.files = self.reached.iter().copied().collect();
+        self.model.by_block = (0..self.model.by_name.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         let end = self.model.directives.len() as u32;
         if let Some(top) = self.model.blocks.first_mut() {
             top.end = end;

@@ -45,6 +45,22 @@ fn hidden(model: &Model, block: u32) -> bool {
 fn check(model: &Model, out: &mut Checker<'_>) {
     for name in ["add_header", "more_set_headers"] {
         for (_, d) in model.named(name) {
+            // add_header names its header first; more_set_headers in each
+            // `Name: value` argument.
+            let mentions = match name {
+                "add_header" => model
+                    .arg(d, 0)
+                    .is_some_and(|a| a.value.eq_ignore_ascii_case("content-type")),
+                _ => model.args(d).iter().any(|a| {
+                    a.value
+                        .as_bytes()
+                        .windows(12)
+                        .any(|w| w.eq_ignore_ascii_case(b"content-type"))
+                }),
+            };
+            if !mentions {
+                continue;
+            }
             let Some((_, value, span)) = super::context::headers_set(model, d)
                 .into_iter()
                 .find(|(header, _, _)| header == "content-type")

@@ -20,6 +20,9 @@ pub const RULE: Rule = Rule {
 fn check(model: &Model, out: &mut Checker<'_>) {
     for name in ["add_header", "more_set_headers"] {
         for (_, d) in model.named(name) {
+            if !d.has(crate::nginx::model::Occurrence::NEWLINE) {
+                continue;
+            }
             let Some((header, _, span)) = super::context::headers_set(model, d)
                 .into_iter()
                 .find(|(_, value, _)| value.contains('\n'))

@@ -5,7 +5,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::nginx::model::Model;
-use crate::nginx::script::{pieces, Piece};
+use crate::nginx::script::variable_names;
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
 
@@ -37,9 +37,13 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         if !name.value.eq_ignore_ascii_case("host") {
             continue;
         }
-        let found = pieces(&value.value).into_iter().find_map(|p| match p {
-            Piece::Variable(v) => client_chosen(&v).map(|what| (v, what)),
-            _ => None,
+        let found = variable_names(&value.value).find_map(|v| {
+            // Lower-cased only when it may be one of the client's.
+            let maybe = ["http_", "arg_", "cookie_"]
+                .iter()
+                .any(|p| v.len() >= p.len() && v[..p.len()].eq_ignore_ascii_case(p));
+            let v = maybe.then(|| v.to_ascii_lowercase())?;
+            client_chosen(&v).map(|what| (v, what))
         });
         let Some((variable, what)) = found else {
             continue;

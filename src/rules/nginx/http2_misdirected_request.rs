@@ -24,6 +24,9 @@ fn is_on(model: &Model, d: &crate::nginx::model::Occurrence) -> Option<bool> {
 }
 
 fn check(model: &Model, out: &mut Checker<'_>) {
+    if model.named("ssl_reject_handshake").next().is_none() {
+        return;
+    }
     for (_, server) in model.named("server") {
         let Some(block) = model.opened(server) else {
             continue;

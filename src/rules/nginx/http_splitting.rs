@@ -54,6 +54,7 @@ fn header_value<'m>(model: &'m Model, d: &Occurrence) -> Option<&'m Arg> {
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     let mut resolver = Resolver::new(model);
+    let mut seen: rustc_hash::FxHashMap<usize, bool> = rustc_hash::FxHashMap::default();
     for name in [
         "rewrite",
         "return",
@@ -62,13 +63,19 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         "proxy_pass",
     ] {
         for (at, d) in model.named(name) {
-            if model.not_http(d) {
+            if !d.has(Occurrence::DOLLAR) || model.not_http(d) {
                 continue;
             }
             let Some(arg) = header_value(model, d) else {
                 continue;
             };
-            if !arg.value.contains('$') {
+            // Values repeat (`$host` on every proxy_set_header): each is
+            // looked at once.
+            let key = arg.value.as_ptr() as usize;
+            let chosen = *seen
+                .entry(key)
+                .or_insert_with(|| resolver.may_be_chosen_by_client(&arg.value));
+            if !chosen {
                 continue;
             }
             // A request to the backend is split by a line feed; a response

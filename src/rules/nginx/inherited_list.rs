@@ -4,11 +4,13 @@
 //! block drops.
 
 use crate::finding::{Finding, Severity};
+use crate::nginx::blocks::ByBlock;
 use crate::nginx::model::Model;
 use crate::registry::Rule;
 use crate::rules::Checker;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// One such directive.
 pub struct Family {
@@ -47,16 +49,19 @@ struct Entry {
 struct Lists<'m> {
     model: &'m Model,
     family: &'m Family,
-    memo: HashMap<u32, Rc<Vec<Entry>>>,
+    entries: Arc<ByBlock>,
+    /// The `*_inherit` directives, if the configuration has any.
+    inherit: Option<Arc<ByBlock>>,
+    memo: FxHashMap<u32, Rc<Vec<Entry>>>,
 }
 
 impl Lists<'_> {
     fn own(&self, block: u32) -> Vec<Entry> {
-        self.model
-            .in_block(block, self.family.directive)
-            .into_iter()
-            .filter_map(|(i, d)| {
-                let args = self.model.args(d);
+        self.entries
+            .get(block)
+            .iter()
+            .filter_map(|&i| {
+                let args = self.model.args(&self.model.directives[i as usize]);
                 let name = args.first()?.value.to_ascii_lowercase();
                 let blank = args.get(1).is_some_and(|v| v.value.is_empty());
                 Some(Entry {
@@ -69,16 +74,16 @@ impl Lists<'_> {
     }
 
     fn mode(&self, block: u32) -> Mode {
-        let Some(inherit) = self.family.inherit else {
+        let Some(inherit) = &self.inherit else {
             return Mode::On;
         };
         let mut b = Some(block);
         while let Some(current) = b {
-            let found = self
-                .model
-                .in_block(current, inherit)
-                .into_iter()
-                .filter_map(|(_, d)| {
+            let found = inherit
+                .get(current)
+                .iter()
+                .filter_map(|&i| {
+                    let d = &self.model.directives[i as usize];
                     match self.model.arg(d, 0)?.value.to_ascii_lowercase().as_str() {
                         "on" => Some(Mode::On),
                         "off" => Some(Mode::Off),
@@ -100,18 +105,22 @@ impl Lists<'_> {
         if let Some(known) = self.memo.get(&block) {
             return Rc::clone(known);
         }
-        let own = self.own(block);
         let inherited = match self.model.parent_block(block) {
             Some(parent) => self.effective(parent),
             None => Rc::new(Vec::new()),
         };
-        let list = match self.mode(block) {
-            Mode::Off => own,
-            Mode::Merge => inherited.iter().cloned().chain(own).collect(),
-            Mode::On if own.is_empty() => inherited.to_vec(),
-            Mode::On => own,
+        let list = if self.entries.get(block).is_empty() && self.mode(block) != Mode::Off {
+            // Nothing of its own: the enclosing list, shared.
+            inherited
+        } else {
+            let own = self.own(block);
+            Rc::new(match self.mode(block) {
+                Mode::Off => own,
+                Mode::Merge => inherited.iter().cloned().chain(own).collect(),
+                Mode::On if own.is_empty() => inherited.to_vec(),
+                Mode::On => own,
+            })
         };
-        let list = Rc::new(list);
         self.memo.insert(block, Rc::clone(&list));
         list
     }
@@ -128,12 +137,33 @@ impl Lists<'_> {
 
 /// Reports each block whose own list drops entries of the enclosing one.
 pub fn report_drops(model: &Model, family: &Family, rule: &Rule, out: &mut Checker<'_>) {
+    let entries = model.by_block(family.directive);
+    let inherit = family
+        .inherit
+        .map(|name| model.by_block(name))
+        .filter(|index| !index.is_empty());
     let mut lists = Lists {
         model,
         family,
-        memo: HashMap::new(),
+        entries: Arc::clone(&entries),
+        inherit,
+        memo: FxHashMap::default(),
     };
-    for block in model.by_block(family.directive).blocks() {
+    let holders = entries.blocks();
+    for &block in &holders {
+        // Only a list set around the block can be dropped by it.
+        let mut around = model.parent_block(block);
+        let mut inherits = false;
+        while let Some(b) = around {
+            if holders.binary_search(&b).is_ok() {
+                inherits = true;
+                break;
+            }
+            around = model.parent_block(b);
+        }
+        if !inherits {
+            continue;
+        }
         let Some((_, opener)) = model.opener(block) else {
             continue;
         };
@@ -143,8 +173,11 @@ pub fn report_drops(model: &Model, family: &Family, rule: &Rule, out: &mut Check
         let Some(parent) = model.parent_block(block) else {
             continue;
         };
-        let own = lists.own(block);
         let inherited = lists.effective(parent);
+        if inherited.is_empty() {
+            continue;
+        }
+        let own = lists.own(block);
         let mut dropped: Vec<Entry> = Vec::new();
         for e in inherited.iter() {
             if own.iter().any(|o| o.name == e.name)

@@ -31,10 +31,36 @@ const DEFINE_FIRST: &[&str] = &[
 ];
 
 fn check(model: &Model, out: &mut Checker<'_>) {
+    // Only names that someone writes with a capital can be spelt two ways.
+    let mut capitalised: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut consider = |name: &str| {
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            capitalised.insert(name.to_ascii_lowercase());
+        }
+    };
+    if model.capitalised_variables {
+        for u in &model.variable_uses {
+            consider(&u.name);
+        }
+    }
+    for name in DEFINE_FIRST.iter().chain(&["map", "geo"]) {
+        for (_, d) in model.named(name) {
+            for a in model.args(d) {
+                consider(a.value.trim_start_matches('$'));
+            }
+        }
+    }
+    if capitalised.is_empty() {
+        return;
+    }
     // lower-case name -> spelling -> first place.
     let mut seen: BTreeMap<String, BTreeMap<String, Span>> = BTreeMap::new();
     let mut note = |name: &str, span: Span| {
-        let spellings = seen.entry(name.to_ascii_lowercase()).or_default();
+        let lower = name.to_ascii_lowercase();
+        if !capitalised.contains(&lower) {
+            return;
+        }
+        let spellings = seen.entry(lower).or_default();
         let earlier = spellings
             .get(name)
             .is_some_and(|s| (s.file, s.start) <= (span.file, span.start));

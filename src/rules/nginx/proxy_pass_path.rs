@@ -36,6 +36,9 @@ fn split(target: &str) -> (&str, &str) {
 }
 
 fn variables(resolver: &mut Resolver<'_>, script: &str, at: u32) -> Vec<Value> {
+    if !script.contains('$') {
+        return Vec::new();
+    }
     pieces(script)
         .into_iter()
         .filter(|p| !matches!(p, Piece::Text(_)))
@@ -116,6 +119,13 @@ fn contains(model: &Model, block: u32, d: &Occurrence) -> bool {
 
 fn check(model: &Model, out: &mut Checker<'_>) {
     let mut resolver = Resolver::new(model);
+    // `rewrite ^ $request_uri` is rare: looked for only where it exists.
+    let raw_uri = model.named("rewrite").any(|(_, d)| {
+        let args = model.args(d);
+        args.len() >= 2
+            && &*args[0].value == "^"
+            && args[1].value.eq_ignore_ascii_case("$request_uri")
+    });
     for (at, d) in model.named("proxy_pass") {
         let Some(arg) = model.arg(d, 0) else {
             continue;
@@ -150,7 +160,12 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                 .any(|v| sends_decoded(v) && v.can_contain('/'));
         let mut rewritten = None;
         let mut cancelled = false;
-        for (i, conditional) in raw_uri_rewrites(model, at) {
+        let rewrites = if raw_uri {
+            raw_uri_rewrites(model, at)
+        } else {
+            Vec::new()
+        };
+        for (i, conditional) in rewrites {
             if conditional {
                 rewritten = rewritten.or(Some(i));
                 continue;

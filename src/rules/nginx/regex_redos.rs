@@ -10,7 +10,6 @@ use crate::nginx::regex::Pattern;
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
 use crate::source::Span;
-use std::collections::HashMap;
 
 pub const RULE: Rule = Rule {
     id: "nginx/regex-redos",
@@ -24,11 +23,15 @@ pub const RULE: Rule = Rule {
 fn check(model: &Model, out: &mut Checker<'_>) {
     // Every regex nginx runs on request data: location, if, rewrite,
     // server_name and map keys.
-    let mut regexes: Vec<(String, bool, Span)> = Vec::new();
+    let mut regexes: Vec<(&str, bool, Span)> = Vec::new();
     for (_, d) in model.named("location") {
+        // Only `~` and `~*` locations hold a regex.
+        if !d.has(crate::nginx::model::Occurrence::TILDE) {
+            continue;
+        }
         if let Some(l) = location(model, d).filter(|l| l.modifier.is_regex()) {
             regexes.push((
-                l.path.to_string(),
+                l.path,
                 l.modifier == crate::nginx::blocks::Modifier::RegexCaseless,
                 l.span,
             ));
@@ -37,19 +40,19 @@ fn check(model: &Model, out: &mut Checker<'_>) {
     for (_, d) in model.named("if") {
         if let Some(c) = condition(model, d).filter(|c| c.is_regex()) {
             if let Some((v, span)) = c.value {
-                regexes.push((v.to_string(), c.case_insensitive(), span));
+                regexes.push((v, c.case_insensitive(), span));
             }
         }
     }
     for (_, d) in model.named("rewrite") {
         if let Some(a) = model.arg(d, 0) {
-            regexes.push((a.value.to_string(), false, a.span));
+            regexes.push((&a.value, false, a.span));
         }
     }
-    for (_, d) in model.named("server_name") {
-        for a in model.args(d) {
-            if let Some(re) = a.value.strip_prefix('~') {
-                regexes.push((re.to_string(), false, a.span));
+    for server in &model.servers {
+        for n in &server.names {
+            if let Some(re) = n.name.strip_prefix('~') {
+                regexes.push((re, false, n.span));
             }
         }
     }
@@ -57,18 +60,19 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         for e in &map.entries {
             let key = &*e.key.value;
             if let Some(re) = key.strip_prefix("~*") {
-                regexes.push((re.to_string(), true, e.key.span));
+                regexes.push((re, true, e.key.span));
             } else if let Some(re) = key.strip_prefix('~') {
-                regexes.push((re.to_string(), false, e.key.span));
+                regexes.push((re, false, e.key.span));
             }
         }
     }
-    let mut verdicts: HashMap<(String, bool), Option<String>> = HashMap::new();
+    let mut verdicts: rustc_hash::FxHashMap<(&str, bool), Option<String>> =
+        rustc_hash::FxHashMap::default();
     for (source, caseless, span) in regexes {
         let verdict = verdicts
-            .entry((source.clone(), caseless))
+            .entry((source, caseless))
             .or_insert_with(|| {
-                Pattern::parse(&source, caseless)
+                Pattern::parse(source, caseless)
                     .ok()?
                     .exponential_backtracking()
             })

@@ -19,7 +19,10 @@ pub const RULE: Rule = Rule {
 
 /// Whether a path normalises to `/` (`/`, `//`, `/./`, `/usr/..`).
 fn is_root(path: &str) -> bool {
-    if !path.starts_with('/') {
+    // Anything but slashes and dots, and no `..` to climb back: a folder.
+    if !path.starts_with('/')
+        || (!path.contains("..") && path.bytes().any(|b| b != b'/' && b != b'.'))
+    {
         return false;
     }
     let mut parts: Vec<&str> = Vec::new();

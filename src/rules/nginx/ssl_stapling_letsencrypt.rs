@@ -19,6 +19,9 @@ pub const RULE: Rule = Rule {
 const LETSENCRYPT: &str = "/etc/letsencrypt/";
 
 fn check(model: &Model, out: &mut Checker<'_>) {
+    if model.named("ssl_stapling").next().is_none() {
+        return;
+    }
     for (block, _) in super::tls_server::tls_servers(model) {
         let Some(stapling) = super::tls_server::stapling(model, block) else {
             continue;

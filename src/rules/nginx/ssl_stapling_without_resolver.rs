@@ -29,6 +29,9 @@ fn responder_is_address(url: &str) -> bool {
 }
 
 fn check(model: &Model, out: &mut Checker<'_>) {
+    if model.named("ssl_stapling").next().is_none() {
+        return;
+    }
     for (block, server) in super::tls_server::tls_servers(model) {
         let Some(stapling) = super::tls_server::stapling(model, block) else {
             continue;

@@ -39,6 +39,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         "grpc_pass",
     ] {
         for (at, d) in model.named(name) {
+            if !d.has(crate::nginx::model::Occurrence::DOLLAR) {
+                continue;
+            }
             let Some(arg) = model.arg(d, 0) else {
                 continue;
             };

@@ -18,10 +18,9 @@ pub fn tls_servers(model: &Model) -> Vec<(u32, &crate::nginx::model::Occurrence)
                 let d = &model.directives[i as usize];
                 match &*d.name {
                     "listen" => model.args(d).iter().skip(1).any(|a| {
-                        matches!(
-                            a.value.to_ascii_lowercase().as_str(),
-                            "ssl" | "quic" | "http3"
-                        )
+                        ["ssl", "quic", "http3"]
+                            .iter()
+                            .any(|p| a.value.eq_ignore_ascii_case(p))
                     }),
                     "ssl" => model
                         .arg(d, 0)

@@ -22,6 +22,9 @@ pub const RULE: Rule = Rule {
 fn check(model: &Model, out: &mut Checker<'_>) {
     let mut known: HashMap<(&str, bool), bool> = HashMap::new();
     for (_, d) in model.named("location") {
+        if !d.has(crate::nginx::model::Occurrence::TILDE) {
+            continue;
+        }
         let Some(loc) = location(model, d).filter(|l| l.modifier.is_regex()) else {
             continue;
         };

@@ -23,7 +23,15 @@ pub const RULE: Rule = Rule {
     check: Check::Nginx(check),
 };
 
+/// Whether a script refers to `$1`…`$9` at all (checked before splitting it).
+fn mentions_capture(script: &str) -> bool {
+    crate::nginx::script::has_capture(script)
+}
+
 fn refs(script: &str) -> BTreeSet<usize> {
+    if !mentions_capture(script) {
+        return BTreeSet::new();
+    }
     pieces(script)
         .into_iter()
         .filter_map(|p| match p {
@@ -135,6 +143,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         "try_files",
     ] {
         for (_, d) in model.named(name) {
+            if !d.has(Occurrence::CAPTURE) {
+                continue;
+            }
             let args = model.args(d);
             let checked: Vec<&Arg> = if name == "set" {
                 args.get(1).into_iter().collect()
@@ -241,6 +252,17 @@ fn map_groups(model: &Model) -> Option<usize> {
     Some(most)
 }
 
+/// The most groups of a server block's regex names.
+fn server_name_groups(server: &crate::nginx::model::Server) -> Option<usize> {
+    let mut most = Some(0);
+    for n in &server.names {
+        if let Some(re) = n.name.strip_prefix('~') {
+            most = most.zip(groups(re, false)).map(|(x, y)| x.max(y));
+        }
+    }
+    most
+}
+
 /// The most groups of any regex in a server block (or the whole file
 /// outside any): internal redirects can run any of them before this
 /// directive. `None` if one cannot be read.
@@ -256,7 +278,14 @@ fn scope_groups(model: &Model, server: Option<u32>) -> Option<usize> {
         }
         None => 0..model.directives.len(),
     };
-    let mut most = 0;
+    let mut most = match server {
+        Some(i) => model
+            .servers
+            .iter()
+            .find(|s| s.keyword == model.directives[i as usize].name_span)
+            .map_or(Some(0), server_name_groups)?,
+        None => 0,
+    };
     for d in &model.directives[range] {
         let found = match &*d.name {
             "location" => location(model, d)
@@ -271,15 +300,12 @@ fn scope_groups(model: &Model, server: Option<u32>) -> Option<usize> {
                 .filter(|c| c.is_regex())
                 .and_then(|c| c.value.map(|(v, _)| groups(v, c.case_insensitive()))),
             "rewrite" => model.arg(d, 0).map(|a| groups(&a.value, false)),
-            "server_name" => {
-                let mut m = Some(0);
-                for a in model.args(d) {
-                    if let Some(re) = a.value.strip_prefix('~') {
-                        m = m.zip(groups(re, false)).map(|(x, y)| x.max(y));
-                    }
-                }
-                Some(m)
-            }
+            // The server blocks' names, as the model keeps them.
+            "server" => model
+                .servers
+                .iter()
+                .find(|s| s.keyword == d.name_span)
+                .map(|s| server_name_groups(s)),
             _ => None,
         };
         if let Some(found) = found {
