@@ -52,9 +52,10 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             ),
             Some(_) => {}
             None => {
-                // Under the usual limit a worker can still reach its
-                // connections when it serves files; at or over it, not even then.
-                if wc < USUAL_SOFT_LIMIT || model.opaque_blocks.contains(&0) {
+                // Over the usual limit even a worker that only serves files
+                // cannot reach its connections: nginx itself warns then
+                // ("worker_connections exceed open file resource limit").
+                if wc <= USUAL_SOFT_LIMIT || model.opaque_blocks.contains(&0) {
                     continue;
                 }
                 let mut finding = Finding::new(
