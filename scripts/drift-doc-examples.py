@@ -21,6 +21,10 @@ for doc in sorted(glob.glob('rules/drift/*.md')):
     first = line.split(':')[0]
     if rule == 'delegation-mismatch':
         line = line.replace('127.0.0.1:PORT', 'a.nic.test. (192.0.2.1:53), a server of test.')
+    elif '. (127.0.0.1:PORT)' in line:
+        # Servers already named by their NS host: documentation addresses.
+        for addr in ['192.0.2.53:53', '198.51.100.53:53']:
+            line = line.replace('127.0.0.1:PORT', addr, 1)
     elif first.endswith('.zone') or first.endswith('.json'):
         line = line.replace('127.0.0.1:PORT', 'ns1.example.test. (192.0.2.53:53)')
     else:

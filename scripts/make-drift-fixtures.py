@@ -12,6 +12,7 @@ root:
 import datetime as dt
 import os
 import shutil
+import sys
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -19,6 +20,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 OUT = "fixtures/drift"
+# Rule folders (or rule/case folders) to write; every one when empty.
+ONLY = set(sys.argv[1:])
 
 # ---------------------------------------------------------------- DNS
 
@@ -55,6 +58,8 @@ example IN NS  {ns2}
 
 
 def write(path, text):
+    if ONLY and not any(path == o or path.startswith(o + "/") for o in ONLY):
+        return
     path = os.path.join(OUT, path)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     mode = "wb" if isinstance(text, bytes) else "w"
@@ -83,7 +88,7 @@ def dns_fixture(rule, case, repo, live, manifest=None, comment="", args=None):
             zones.append(name)
         toml += "[[dns]]\n"
         toml += "zones = [%s]\n" % ", ".join(f'"{z}"' for z in zones)
-        for key in ("behaviour", "zone"):
+        for key in ("behaviour", "zone", "ns"):
             if key in server:
                 toml += f'{key} = "{server[key]}"\n'
         if "axfr" in server:
@@ -180,6 +185,35 @@ cdn  60 IN A   192.0.2.80
     dns_fixture("record-changed", "bad-through-an-alias", {"route53.json": in_zone_alias},
                 live_alias.replace("192.0.2.80", "192.0.2.81") + "origin 60 IN A 192.0.2.80\n",
                 comment="cdn is an alias to origin, but the server answers another address")
+    dns_fixture("not-checked", "bad-soa-then-refused", same,
+                {"zone_text": same, "behaviour": "soa-then-refuse", "axfr": False},
+                comment="the server answers the SOA, then REFUSED for every other query")
+    dns_fixture("not-checked", "bad-zone-glue-not-public", same, [],
+                comment="no --server: the zone's glue is at documentation addresses, which are not asked")
+    dns_fixture("not-checked", "good-answered", same, same)
+    two = {
+        "route53-and-dnsimple": ("ns-1.awsdns-01.org.", "ns1.dnsimple.com."),
+        "route53-only": ("ns-1.awsdns-01.org.", "ns-2.awsdns-02.net."),
+    }
+    for case, pair, servers, comment in [
+        ("bad-second-provider-not-live", two["route53-and-dnsimple"], ["serve", "refuse"],
+         "DNSimple is named in the NS records but does not have the zone: only Route 53 answers"),
+        ("bad-two-route53-servers-only", two["route53-only"], ["serve", "serve"],
+         "both servers that answer are Route 53's"),
+        ("good-two-providers-live", two["route53-and-dnsimple"], ["serve", "serve"],
+         "Route 53 and DNSimple both answer"),
+    ]:
+        text = zone().replace("@       IN NS  ns1.example.test.\n@       IN NS  ns2.example.test.\n",
+                              f"@       IN NS  {pair[0]}\n@       IN NS  {pair[1]}\n")
+        live = []
+        for host, behaviour in zip(pair, servers):
+            server = {"ns": host}
+            if behaviour == "serve":
+                server["zone_text"] = text
+            else:
+                server["behaviour"] = behaviour
+            live.append(server)
+        dns_fixture("single-dns-provider", case, text, live, comment=comment)
 
 
 # ---------------------------------------------------------------- TLS
@@ -311,6 +345,27 @@ def tls():
             comment="something answers on the port, but not TLS")
     fixture("handshake-failed", "good-tls", current, [{"certs": [current]}])
 
+    # Certbot: the certificates live in /etc/letsencrypt on the server, not
+    # in the repository; drift probes the names all the same.
+    certbot = NGINX % ("        ssl_certificate /etc/letsencrypt/live/www.example.test/fullchain.pem;\n"
+                       "        ssl_certificate_key /etc/letsencrypt/live/www.example.test/privkey.pem;")
+    certbot = certbot.replace("server_name www.example.test;", "server_name www.example.test example.test;")
+    for case, comment in [
+        ("bad-certbot-expired", "no certificate in the repository; the server's expired on 2026-01-10"),
+    ]:
+        base = f"served-expiring/{case}"
+        write(f"{base}/repo/etc/nginx/nginx.conf", certbot)
+        write(f"{base}/ca.pem", pem(root))
+        # The expired certificate covers both names.
+        both_key = ec.generate_private_key(ec.SECP256R1())
+        both = cert("www.example.test", both_key, inter.subject, inter_key, "2025-10-12",
+                    "2026-01-10", False, ("www.example.test", "example.test"))
+        write(f"{base}/live/server0/cert0.pem", pem(both, inter))
+        write(f"{base}/live/server0/key0.pem", pem(both_key))
+        write(f"{base}/live.toml", f'# {comment}\nca-file = "ca.pem"\n[[tls]]\nname = "*"\n'
+              'certs = [["live/server0/cert0.pem", "live/server0/key0.pem"]]\n')
+    default_server(root, inter, inter_key)
+
     # For tests/drift_debian.rs: nginx serving an RSA and an ECDSA
     # certificate, each renewed once.
     rsa_new, _ = leaf(start="2026-01-10", end="2026-04-10", key=rsa_key)
@@ -325,7 +380,80 @@ def tls():
     write("../drift-debian/ca.pem", pem(root))
 
 
+SITES = """events {}
+
+http {
+%s}
+"""
+
+SITE = """    server {
+        listen 443 ssl%s;
+        server_name %s;
+        ssl_certificate /etc/letsencrypt/live/%s/fullchain.pem;
+        ssl_certificate_key /etc/letsencrypt/live/%s/privkey.pem;
+        root /var/www/%s;
+    }
+"""
+
+CATCH_ALL = """    server {
+        listen 443 ssl default_server;
+        server_name _;
+        ssl_reject_handshake on;
+    }
+"""
+
+
+def default_server(root, inter, inter_key):
+    """Two sites and what answers a name neither has."""
+    def site_cert(host):
+        key = ec.generate_private_key(ec.SECP256R1())
+        c = cert(host, key, inter.subject, inter_key, "2025-12-01", "2026-03-01", False, (host,))
+        return c, key
+
+    def site(host, default=""):
+        return SITE % (default, host, host, host, host.split(".")[0])
+
+    a, a_key = site_cert("a.example.test")
+    b, b_key = site_cert("b.example.test")
+    cases = [
+        ("bad-catch-all-not-deployed", CATCH_ALL + site("a.example.test") + site("b.example.test"),
+         False, ["a.example.test", "b.example.test"],
+         "the repository's catch-all refuses unknown names; the live nginx lacks it: site a answers"),
+        ("bad-sites-read-in-another-order", site("b.example.test") + site("a.example.test"),
+         False, ["a.example.test", "b.example.test"],
+         "no default_server: the repository reads b first, the live nginx a"),
+        ("good-catch-all-live", CATCH_ALL + site("a.example.test") + site("b.example.test"),
+         True, ["a.example.test", "b.example.test"],
+         "the live nginx refuses unknown names, as the repository says"),
+        ("good-same-order", site("a.example.test") + site("b.example.test"),
+         False, ["a.example.test", "b.example.test"],
+         "no default_server on either side: site a answers unknown names both here and live"),
+    ]
+    pairs = {"a.example.test": (a, a_key), "b.example.test": (b, b_key)}
+    for case, servers, reject, live_order, comment in cases:
+        base = f"default-server-differs/{case}"
+        write(f"{base}/repo/etc/nginx/nginx.conf", SITES % servers)
+        write(f"{base}/ca.pem", pem(root))
+        toml = f'# {comment}\nca-file = "ca.pem"\n[[tls]]\nname = "*"\n'
+        if reject:
+            toml += "reject-unknown = true\n"
+        for host in live_order:
+            c, k = pairs[host]
+            short = host.split(".")[0]
+            write(f"{base}/live/{short}.pem", pem(c, inter))
+            write(f"{base}/live/{short}.key", pem(k))
+            toml += (f'[[tls.sites]]\nnames = ["{host}"]\n'
+                     f'certs = [["live/{short}.pem", "live/{short}.key"]]\n')
+        write(f"{base}/live.toml", toml)
+
+
 if __name__ == "__main__":
+    if ONLY:
+        for rule in ONLY:
+            shutil.rmtree(os.path.join(OUT, rule), ignore_errors=True)
+        dns()
+        tls()
+        sys.exit(0)
     shutil.rmtree(OUT, ignore_errors=True)
     shutil.rmtree("fixtures/drift-debian", ignore_errors=True)
     dns()

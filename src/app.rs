@@ -3,7 +3,7 @@
 
 use crate::cli::{CheckArgs, Cli, Command};
 use crate::config::{Config, ConfigError};
-use crate::discover::{self, DiscoverError, FileKind};
+use crate::discover::{DiscoverError, FileKind};
 use crate::dns;
 use crate::finding::{Located, Summary};
 use crate::migration::{self, DiffOptions};
@@ -80,6 +80,14 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
                 notes: Vec::new(),
             })
         }
+        Command::Check(args) if args.show_files => {
+            let (_, result) = check(cli, args)?;
+            Ok(Outcome {
+                output: report::files::render(cli.format, &result.files),
+                exit_code: 0,
+                notes: result.notes,
+            })
+        }
         Command::Check(args) => {
             let (config, result) = check(cli, args)?;
             crate::present::outcome(cli, &config, result, None)
@@ -106,39 +114,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
             new,
             include_ns_soa,
         } => diff(cli, old, new, *include_ns_soa),
-        Command::Drift {
-            paths,
-            dns,
-            tls,
-            servers,
-            parent_servers,
-            resolver,
-            connect,
-            axfr,
-            timeout,
-            retries,
-            concurrency,
-            rate,
-            deadline,
-            allow_private_addresses,
-        } => {
-            let flags = crate::drift::config::Flags {
-                dns: *dns,
-                tls: *tls,
-                servers: servers.clone(),
-                parent_servers: parent_servers.clone(),
-                resolver: *resolver,
-                connect: connect.clone(),
-                axfr: *axfr,
-                timeout: *timeout,
-                retries: *retries,
-                concurrency: *concurrency,
-                rate: *rate,
-                deadline: *deadline,
-                allow_private: *allow_private_addresses,
-            };
-            drift(cli, paths, &flags)
-        }
+        Command::Drift { paths, flags } => drift(cli, paths, flags),
     }
 }
 
@@ -177,6 +153,10 @@ pub struct CheckResult {
     pub notes: Vec<String>,
     /// Stock files read in place of files the tree lacks.
     pub stock_assumed: Vec<String>,
+    /// What each file of the run is (`--show-files`), and what was skipped.
+    pub inventory: crate::project::Inventory,
+    /// `--show-files`: one row per file.
+    pub files: Vec<crate::project::FileRow>,
 }
 
 fn check(cli: &Cli, args: &CheckArgs) -> Result<(Config, CheckResult), AppError> {
@@ -242,7 +222,8 @@ fn drift(
         root: cli.root.clone(),
         ..CheckOptions::at(now)
     };
-    let repo = crate::repo::read(paths, &config, &options)?;
+    let mut repo = crate::repo::read(paths, &config, &options)?;
+    repo.retain_in_scope();
     let progress = !cli.quiet && std::io::stderr().is_terminal();
     let outcome = crate::drift::compare(&repo, &config, settings, now, progress)?;
     // Reading problems come first: a record that does not parse is not compared.
@@ -250,15 +231,14 @@ fn drift(
     findings.extend(repo.nginx.findings);
     findings.extend(repo.certificates.findings);
     findings.extend(outcome.findings);
-    let mut reported = repo.nginx.reported.clone();
-    reported.extend(repo.zones.reported.iter().copied());
-    reported.extend(repo.certificates.reported.iter().copied());
+    let reported = repo.in_scope.clone();
     let ran = |rule: &registry::Rule| matches!(rule.check, Check::Drift(_) | Check::Reader);
     let located = crate::finish::finish(
         findings,
         &repo.sources,
         &reported,
         &repo.zones.reported,
+        &repo.unsure,
         &config,
         &ran,
     );
@@ -266,17 +246,20 @@ fn drift(
     let mut notes = repo.notes;
     notes.extend(outcome.notes);
     notes.push(format!("drift: {}", outcome.stats.describe()));
+    notes.push(format!("drift: {}", outcome.stats.compared()));
     let result = CheckResult {
         sources: repo.sources,
         findings: located,
         summary,
         notes,
-        stock_assumed: repo
-            .nginx
-            .stock_used
-            .iter()
+        stock_assumed: (repo.nginx.models.iter())
+            .flat_map(|m| m.stock_used.iter())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .map(|s| s.to_string())
             .collect(),
+        inventory: repo.inventory,
+        files: Vec::new(),
     };
     crate::present::outcome(cli, &config, result, None)
 }
@@ -333,6 +316,7 @@ pub fn check_paths(
 ) -> Result<CheckResult, AppError> {
     let now = options.now;
     let repo = crate::repo::read(paths, config, options)?;
+    let files = crate::repo::file_rows(&repo);
     let crate::repo::Repo {
         sources,
         nginx: mut analysis,
@@ -340,11 +324,38 @@ pub fn check_paths(
         certificates,
         extra_roots,
         notes,
+        inventory,
+        in_scope,
+        asked,
+        unsure,
+        skipped_in_scope,
+        ..
     } = repo;
     let models: Vec<&nginx::model::Model> = analysis.models.iter().collect();
     let by_path = tls::served::index(&certificates.bundles, &sources);
+    // Rules run only on what can be reported: the configurations that hold
+    // a file asked about, or name a certificate asked about; a file read
+    // only for context is not checked (its findings would be dropped).
+    let touches_scope = |m: &&nginx::model::Model| {
+        m.files.iter().any(|f| asked.contains(f))
+            || tls::served::Served::new(m, &by_path)
+                .files()
+                .filter_map(|f| match &f.place {
+                    nginx::model::TlsPlace::Tree(path) => sources.id_of(path),
+                    _ => None,
+                })
+                .any(|id| asked.contains(&id))
+    };
+    let checked_models: Vec<&nginx::model::Model> =
+        models.iter().copied().filter(touches_scope).collect();
+    let stock_assumed: Vec<String> = (checked_models.iter())
+        .flat_map(|m| m.stock_used.iter())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|s| s.to_string())
+        .collect();
     // What nginx serves is known only for configurations it loads.
-    let served: Vec<tls::served::Served<'_>> = (models.iter())
+    let served: Vec<tls::served::Served<'_>> = (checked_models.iter())
         .filter(|m| m.loaded)
         .map(|m| tls::served::Served::new(m, &by_path))
         .collect();
@@ -367,18 +378,21 @@ pub fn check_paths(
     let per_rule = crate::parallel::map_in_order(&selected, jobs, |rule| {
         let mut checker = Checker::new(&sources, config, now, &extra_roots, Vec::new());
         match rule.check {
-            Check::Nginx(check) => analysis.models.iter().for_each(|m| check(m, &mut checker)),
-            Check::LoadedNginx(check) => (analysis.models.iter())
+            Check::Nginx(check) => checked_models.iter().for_each(|m| check(m, &mut checker)),
+            Check::LoadedNginx(check) => (checked_models.iter())
                 .filter(|m| m.loaded)
                 .for_each(|m| check(m, &mut checker)),
-            Check::Dns(check) => zones.zones.iter().for_each(|z| check(z, &mut checker)),
-            Check::Tls(check) => certificates
-                .bundles
-                .iter()
+            Check::Dns(check) => (zones.zones.iter())
+                .filter(|z| asked.contains(&z.file) || z.included.iter().any(|f| asked.contains(f)))
+                .for_each(|z| check(z, &mut checker)),
+            Check::Tls(check) => (certificates.bundles.iter())
+                .filter(|b| in_scope.contains(&b.file))
                 .for_each(|b| check(b, &mut checker)),
             Check::Served(check) => served.iter().for_each(|s| check(s, &mut checker)),
             Check::TlsAndServed(file, check) => {
-                (certificates.bundles.iter()).for_each(|b| file(b, &mut checker));
+                (certificates.bundles.iter())
+                    .filter(|b| in_scope.contains(&b.file))
+                    .for_each(|b| file(b, &mut checker));
                 served.iter().for_each(|s| check(s, &mut checker));
             }
             Check::Reader | Check::Suppressions | Check::Migration(_) | Check::Drift(_) => {}
@@ -402,19 +416,40 @@ pub fn check_paths(
         crate::parallel::drop_in_background(zone_models);
     }
 
-    let mut reported = analysis.reported.clone();
-    reported.extend(zones_reported.iter().copied());
-    reported.extend(certificates.reported.iter().copied());
     let ran = |rule: &registry::Rule| !matches!(rule.check, Check::Migration(_) | Check::Drift(_));
-    let located =
-        crate::finish::finish(findings, &sources, &reported, &zones_reported, config, &ran);
-    let summary = Summary::new(reported.len(), &located);
+    let located = crate::finish::finish(
+        findings,
+        &sources,
+        &in_scope,
+        &zones_reported,
+        &unsure,
+        config,
+        &ran,
+    );
+    let summary = Summary::new(in_scope.len(), &located).with_skipped(skipped_in_scope);
+    let mut notes = notes;
+    if summary.files_checked == 0 && summary.skipped.is_empty() {
+        // A gate that checked nothing says so rather than pass in silence.
+        let shown: Vec<String> = (paths.iter())
+            .map(|p| crate::source::display_path(p))
+            .collect();
+        let shown = if shown.is_empty() {
+            ".".to_string()
+        } else {
+            shown.join(", ")
+        };
+        notes.push(format!(
+            "{shown}: no nginx configuration, zone file or certificate found (`--show-files` says what each file was taken for)"
+        ));
+    }
     Ok(CheckResult {
         sources,
         findings: located,
         summary,
         notes,
-        stock_assumed: analysis.stock_used.iter().map(|s| s.to_string()).collect(),
+        stock_assumed,
+        inventory,
+        files,
     })
 }
 
@@ -457,25 +492,6 @@ pub struct DiffResult {
     pub zones: Vec<migration::PairReport>,
 }
 
-/// The zone files of one side: a file as given (whatever its name), or the
-/// zones in a folder.
-fn zone_inputs(path: &Path, tree: &Tree) -> Result<Vec<PathBuf>, AppError> {
-    let options = discover::Options {
-        force_kind: Some(FileKind::Zone),
-        ..discover::Options::default()
-    };
-    let found: Vec<PathBuf> = discover::discover(&[path.to_path_buf()], tree, &options)?
-        .files
-        .into_iter()
-        .filter(|d| d.kind == FileKind::Zone)
-        .map(|d| d.path)
-        .collect();
-    if found.is_empty() {
-        return Err(AppError::NoZones(path.display().to_string()));
-    }
-    Ok(found)
-}
-
 /// Compares the zones of OLD and NEW (files or folders, any format).
 pub fn diff_paths(
     old: &Path,
@@ -485,18 +501,16 @@ pub fn diff_paths(
     diff_options: &DiffOptions,
 ) -> Result<DiffResult, AppError> {
     let tree = Tree::new(&checked_roots(&[old.to_path_buf(), new.to_path_buf()]));
-    let (old_inputs, new_inputs) = (zone_inputs(old, &tree)?, zone_inputs(new, &tree)?);
-    let origin_for = |path: &Path| options.origin_for(config, path);
+    let old_inputs = crate::repo::zone_inputs(old, &tree, config, options)?;
+    let new_inputs = crate::repo::zone_inputs(new, &tree, config, options)?;
     let mut sources = Sources::new(tree);
     sources.set_root(crate::root::find(
         options.root.as_deref(),
         config.source.as_deref(),
         old,
     ));
-    let old_paths: Vec<&Path> = old_inputs.iter().map(PathBuf::as_path).collect();
-    let new_paths: Vec<&Path> = new_inputs.iter().map(PathBuf::as_path).collect();
-    let old_zones = dns::analyse(&mut sources, &old_paths, &origin_for, options.jobs)?;
-    let new_zones = dns::analyse(&mut sources, &new_paths, &origin_for, options.jobs)?;
+    let old_zones = dns::analyse(&mut sources, &old_inputs, options.jobs)?;
+    let new_zones = dns::analyse(&mut sources, &new_inputs, options.jobs)?;
 
     let pairs = migration::pair_zones(&old_zones.zones, &new_zones.zones, diff_options);
     let mut findings = old_zones.findings;
@@ -516,7 +530,15 @@ pub fn diff_paths(
     let mut reported = old_zones.reported.clone();
     reported.extend(new_zones.reported.iter().copied());
     let ran = |rule: &registry::Rule| matches!(rule.check, Check::Migration(_));
-    let located = crate::finish::finish(findings, &sources, &reported, &reported, config, &ran);
+    let located = crate::finish::finish(
+        findings,
+        &sources,
+        &reported,
+        &reported,
+        &Default::default(),
+        config,
+        &ran,
+    );
     let summary = Summary::new(reported.len(), &located);
     Ok(DiffResult {
         check: CheckResult {
@@ -525,6 +547,8 @@ pub fn diff_paths(
             summary,
             notes: Vec::new(),
             stock_assumed: Vec::new(),
+            inventory: Default::default(),
+            files: Vec::new(),
         },
         old: crate::source::display_path(old),
         new: crate::source::display_path(new),
@@ -543,6 +567,7 @@ fn list_rules(format: Format) -> String {
                     "summary": r.summary,
                     "default": r.on_by_default(),
                     "gixy": r.gixy().collect::<Vec<_>>(),
+                    "help_uri": r.help_uri(),
                 })
             })
             .collect();

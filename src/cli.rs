@@ -47,11 +47,13 @@ pub struct Cli {
     pub quiet: bool,
 
     /// Run only these rules or areas, comma-separated (replaces `[rules] select`).
-    #[arg(long, global = true, value_delimiter = ',', value_name = "RULES")]
+    #[arg(long, global = true, value_delimiter = ',', value_name = "RULES",
+          value_parser = RuleIds { areas: true }, hide_possible_values = true)]
     pub select: Vec<String>,
 
     /// Never run these rules or areas, comma-separated (added to `[rules] ignore`).
-    #[arg(long, global = true, value_delimiter = ',', value_name = "RULES")]
+    #[arg(long, global = true, value_delimiter = ',', value_name = "RULES",
+          value_parser = RuleIds { areas: true }, hide_possible_values = true)]
     pub ignore: Vec<String>,
 
     /// Report only findings that are not in this baseline (see `tripline baseline`)
@@ -83,7 +85,7 @@ pub struct Cli {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set.
+    /// On a terminal, or when FORCE_COLOR is set (a CI log); never when NO_COLOR is set.
     Auto,
     Always,
     Never,
@@ -107,6 +109,10 @@ pub struct CheckArgs {
     /// in the context of the files around it, and the name findings show.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
+    /// List every file instead of the findings: what it is, the role a server
+    /// loads it in, who loads it and why, and every skipped look-alike with the reason.
+    #[arg(long)]
+    pub show_files: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,54 +145,15 @@ pub enum Command {
     Drift {
         /// Files or folders [default: .], read as `check` reads them.
         paths: Vec<PathBuf>,
-        /// Compare DNS zones only [default: both DNS and TLS].
-        #[arg(long)]
-        dns: bool,
-        /// Compare TLS servers only [default: both DNS and TLS].
-        #[arg(long)]
-        tls: bool,
-        /// A zone's authoritative server address [default: the zone's apex NS].
-        #[arg(long = "server", value_name = "ZONE=IP[:PORT]", value_parser = crate::drift::endpoint::parse_server)]
-        servers: Vec<(crate::dns::name::Name, std::net::SocketAddr)>,
-        /// A parent zone server, for the delegation check [default: found by the resolver].
-        #[arg(long = "parent-server", value_name = "IP[:PORT]", value_parser = parse_dns_address)]
-        parent_servers: Vec<std::net::SocketAddr>,
-        /// The recursive resolver for ordinary lookups [default: the system's].
-        #[arg(long, value_name = "IP[:PORT]", value_parser = parse_dns_address)]
-        resolver: Option<std::net::SocketAddr>,
-        /// Where to reach a TLS server name, like curl's --resolve [default:
-        /// the repository's A/AAAA for the name, else the resolver].
-        #[arg(long = "connect", value_name = "NAME[:PORT]=IP[:PORT]", value_parser = crate::drift::endpoint::parse_connect)]
-        connect: Vec<crate::drift::endpoint::Endpoint>,
-        /// Ask for zone transfers [default: auto, once per zone and server].
-        #[arg(long, value_enum)]
-        axfr: Option<crate::drift::config::Axfr>,
-        /// Seconds to wait for one answer or handshake [default: 2].
-        #[arg(long, value_name = "SECONDS")]
-        timeout: Option<f64>,
-        /// Attempts after the first, per query [default: 2].
-        #[arg(long)]
-        retries: Option<u32>,
-        /// Queries in flight per server [default: 8].
-        #[arg(long)]
-        concurrency: Option<usize>,
-        /// Queries per second per server; 0 for no limit [default: 5000].
-        #[arg(long, value_name = "PER_SECOND")]
-        rate: Option<u32>,
-        /// Seconds the whole run may take [default: 300].
-        #[arg(long, value_name = "SECONDS")]
-        deadline: Option<f64>,
-        /// Contact private, loopback and link-local addresses the repository
-        /// names (glue, A records, tripline.toml) [default: public addresses
-        /// only, besides those given on the command line].
-        #[arg(long)]
-        allow_private_addresses: bool,
+        #[command(flatten)]
+        flags: crate::drift::config::Flags,
     },
     /// List every rule: id, default severity, summary.
     Rules,
     /// Print a rule's documentation.
     Explain {
         /// A rule id, e.g. nginx/missing-default-server.
+        #[arg(value_parser = RuleIds { areas: false }, hide_possible_values = true)]
         rule: String,
     },
     /// Print a shell completion script: `tripline completions bash > /etc/bash_completion.d/tripline`.
@@ -203,6 +170,72 @@ pub enum FailOn {
     Never,
 }
 
+/// Rule ids (and areas) as the values shell completions offer. Any text is
+/// accepted here: an unknown id is reported by tripline itself, with a
+/// suggestion (`did you mean ...?`), as in tripline.toml.
+#[derive(Clone, Copy)]
+struct RuleIds {
+    areas: bool,
+}
+
+impl clap::builder::TypedValueParser for RuleIds {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        command: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(command, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let areas = crate::registry::AREAS.iter().filter(|_| self.areas);
+        let ids = crate::registry::RULES.iter().map(|rule| &rule.id);
+        Some(Box::new(
+            areas
+                .chain(ids)
+                .map(|id| clap::builder::PossibleValue::new(*id)),
+        ))
+    }
+}
+
+/// Flags `tripline baseline` has no use for: it writes a baseline (JSON,
+/// every finding, exit 0), so a format, statistics, a gate or another
+/// baseline would be silently ignored.
+const IGNORED_BY_BASELINE: &[&str] = &["format", "statistics", "fail_on", "baseline"];
+
+/// The command line, parsed. A flag the command would ignore is a usage
+/// error (exit 2), not silently dropped.
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Cli::command();
+    let matches = command.get_matches_mut();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut command).exit());
+    if let Some(("baseline", sub)) = matches.subcommand() {
+        let given = |id: &str| {
+            [&matches, sub]
+                .iter()
+                .any(|m| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+        };
+        if let Some(id) = IGNORED_BY_BASELINE.iter().find(|id| given(id)) {
+            let flag = format!("--{}", id.replace('_', "-"));
+            command
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "`tripline baseline` does not take {flag}: it writes every finding as a baseline file (JSON) and exits 0"
+                    ),
+                )
+                .exit();
+        }
+    }
+    cli
+}
+
 fn parse_origin(text: &str) -> Result<crate::dns::name::Name, String> {
     let absolute = if text.ends_with('.') {
         text.to_string()
@@ -210,10 +243,6 @@ fn parse_origin(text: &str) -> Result<crate::dns::name::Name, String> {
         format!("{text}.")
     };
     crate::dns::name::Name::parse(&absolute, None).map_err(|e| e.to_string())
-}
-
-fn parse_dns_address(text: &str) -> Result<std::net::SocketAddr, String> {
-    crate::drift::endpoint::parse_address(text, 53)
 }
 
 fn parse_now(text: &str) -> Result<OffsetDateTime, String> {
@@ -229,10 +258,63 @@ pub fn completions(shell: clap_complete::Shell) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The man page, in roff.
+/// The man page, in roff: one page with every command and its options, so
+/// that it points at no `tripline-check(1)` page that is not installed.
 pub fn man_page() -> Result<String, std::io::Error> {
+    use std::io::Write;
     let command = <Cli as clap::CommandFactory>::command();
+    let man = clap_mangen::Man::new(command.clone());
     let mut out = Vec::new();
-    clap_mangen::Man::new(command).render(&mut out)?;
+    man.render_title(&mut out)?;
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    man.render_options_section(&mut out)?;
+    writeln!(out, ".SH COMMANDS")?;
+    for sub in command.get_subcommands() {
+        let name = format!("tripline {}", sub.get_name());
+        writeln!(out, ".SS \"{name}\"")?;
+        if let Some(about) = sub.get_long_about().or_else(|| sub.get_about()) {
+            write!(out, "{}", roff_text(&about.to_string()))?;
+        }
+        // The command's own arguments and options; the global ones are above.
+        let mut options = Vec::new();
+        clap_mangen::Man::new(sub.clone()).render_options_section(&mut options)?;
+        // Its items only: not the page preamble and heading clap_mangen
+        // puts before each section.
+        let options = String::from_utf8_lossy(&options);
+        let body: String = (options.lines())
+            .filter(|l| !l.starts_with(".ie \\n(.g .ds Aq") && !l.starts_with(".el .ds Aq"))
+            .filter(|l| *l != ".SH OPTIONS")
+            .map(|l| format!("{l}\n"))
+            .collect();
+        if !body.trim().is_empty() {
+            writeln!(out, ".RS")?;
+            out.extend_from_slice(body.as_bytes());
+            writeln!(out, ".RE")?;
+        }
+    }
+    if let Some(exit_codes) = command.get_after_help() {
+        writeln!(out, ".SH \"EXIT STATUS\"")?;
+        write!(out, "{}", roff_text(&exit_codes.to_string()))?;
+    }
+    man.render_version_section(&mut out)?;
     Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Plain text as roff: backslashes escaped, no line read as a request.
+fn roff_text(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.replace('\\', "\\e").lines() {
+        if line.trim().is_empty() {
+            out.push_str(".PP\n");
+            continue;
+        }
+        if line.starts_with('.') || line.starts_with('\'') {
+            out.push_str("\\&");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }

@@ -55,28 +55,41 @@ pub enum ConfigError {
     },
 }
 
+/// tripline.toml as written. Its JSON Schema (schemas/tripline.schema.json)
+/// is generated from this type and those it holds ([`json_schema`]): the
+/// doc comments below are what editors show.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    /// Which rules run, and at which severity.
     #[serde(default)]
     rules: RawRules,
+    /// Rules ignored, or a zone origin, for the files a glob matches.
     #[serde(default, rename = "per-path")]
     per_path: Vec<RawPerPath>,
+    /// How nginx configurations are read.
     #[serde(default)]
     nginx: NginxOptions,
+    /// Options of the DNS rules.
     #[serde(default)]
     dns: DnsOptions,
+    /// Options of the certificate rules.
     #[serde(default)]
     tls: TlsOptions,
+    /// Options of `tripline diff`.
     #[serde(default)]
     migration: MigrationOptions,
+    /// Options of `tripline drift`.
     #[serde(default)]
     drift: crate::drift::config::DriftConfig,
+    /// The baseline every run reads.
     #[serde(default)]
     baseline: BaselineOptions,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct BaselineOptions {
     /// The baseline every run reads, relative to tripline.toml.
@@ -84,26 +97,38 @@ pub struct BaselineOptions {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawRules {
+    /// The rules that run: areas (`nginx`) or rule ids
+    /// (`nginx/missing-default-server`). Default: all.
+    #[cfg_attr(test, schemars(inner(regex(pattern = SELECTOR))))]
     select: Option<Vec<String>>,
+    /// Rules or areas that never run.
     #[serde(default)]
+    #[cfg_attr(test, schemars(inner(regex(pattern = SELECTOR))))]
     ignore: Vec<String>,
+    /// A severity per rule or area, instead of the rule's default.
     #[serde(default)]
     severity: BTreeMap<String, Severity>,
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawPerPath {
+    /// A glob, relative to the folder of tripline.toml (`legacy/**`).
     path: String,
+    /// Rules or areas that do not run on the matching files.
     #[serde(default)]
+    #[cfg_attr(test, schemars(inner(regex(pattern = SELECTOR))))]
     ignore: Vec<String>,
     /// The zone of the matching zone files that do not name it themselves.
     origin: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct NginxOptions {
     /// The absolute prefix the configs were written for; paths under it map
@@ -131,8 +156,11 @@ impl Default for NginxOptions {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DnsOptions {
+    /// dns/long-ttl: the longest TTL, in seconds, an A, AAAA or CNAME
+    /// record may have (default 3600).
     pub max_ttl: u32,
 }
 
@@ -143,9 +171,12 @@ impl Default for DnsOptions {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct TlsOptions {
+    /// tls/expiring-soon: days before expiry it warns (default 30).
     pub warn_days: u32,
+    /// tls/expiring-soon: days before expiry it is an error (default 7).
     pub error_days: u32,
     /// Extra trusted roots (a private CA), relative to tripline.toml.
     #[serde(default)]
@@ -163,9 +194,11 @@ impl Default for TlsOptions {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct MigrationOptions {
-    /// The TTL records should have at the old provider before the NS switch.
+    /// The TTL records should have at the old provider before the NS switch
+    /// (default 300).
     pub cutover_ttl: u32,
 }
 
@@ -173,6 +206,27 @@ impl Default for MigrationOptions {
     fn default() -> Self {
         MigrationOptions { cutover_ttl: 300 }
     }
+}
+
+/// What a rule selector looks like: an area, or an area and a rule name.
+/// Whether the rule exists is tripline's to say (with a suggestion).
+#[cfg(test)]
+const SELECTOR: &str = "^(nginx|dns|tls|migration|drift)(/[a-z0-9]+(-[a-z0-9]+)*)?$";
+
+/// tripline.toml's JSON Schema (draft 7, as SchemaStore and taplo read it),
+/// generated from [`RawConfig`]; schemas/tripline.schema.json is this,
+/// checked in (`cargo test --lib config_schema` keeps them in step).
+#[cfg(test)]
+pub(crate) fn json_schema() -> serde_json::Value {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let mut schema = generator.into_root_schema_for::<RawConfig>();
+    schema.insert(
+        "$id".into(),
+        "https://raw.githubusercontent.com/tripline/tripline/main/schemas/tripline.schema.json"
+            .into(),
+    );
+    schema.insert("title".into(), "tripline.toml".into());
+    schema.to_value()
 }
 
 struct PerPath {
@@ -494,6 +548,9 @@ fn relative_to(file: &Path, base: &Path) -> PathBuf {
         .map(Path::to_path_buf)
         .unwrap_or(file_abs)
 }
+
+#[cfg(test)]
+mod schema_file;
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ use crate::source::{LineCol, Sources, Span};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -183,13 +184,16 @@ impl Located {
     }
 }
 
-/// Counts per severity, for summaries.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+/// Counts per severity, for summaries, and the files that looked like
+/// infrastructure and were skipped, by reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub files_checked: usize,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub skipped: std::collections::BTreeMap<&'static str, usize>,
 }
 
 impl Summary {
@@ -200,6 +204,41 @@ impl Summary {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
+            skipped: Default::default(),
         }
     }
+
+    /// The same counts, with the files skipped counted by reason.
+    pub fn with_skipped<'a>(mut self, reasons: impl IntoIterator<Item = &'a str>) -> Self {
+        for reason in reasons {
+            *self.skipped.entry(skip_code(reason)).or_default() += 1;
+        }
+        self
+    }
+
+    pub fn files_skipped(&self) -> usize {
+        self.skipped.values().sum()
+    }
+}
+
+/// The static name of a skip reason (summaries key by it).
+fn skip_code(code: &str) -> &'static str {
+    const CODES: &[&str] = &[
+        "template",
+        "not-placed",
+        "other-format",
+        "not-nginx",
+        "not-a-zone",
+        "not-a-certificate",
+        "zone-fragment",
+        "binary",
+        "empty",
+        "unreadable",
+        "not-infra",
+    ];
+    CODES
+        .iter()
+        .find(|c| **c == code)
+        .copied()
+        .unwrap_or("other")
 }

@@ -4,7 +4,7 @@
 //! deduplicated and fingerprinted. Every command ends here.
 
 use crate::config::Config;
-use crate::finding::{Finding, Located, MAX_PER_RULE_AND_FILE};
+use crate::finding::{Finding, Located, Severity, MAX_PER_RULE_AND_FILE};
 use crate::registry;
 use crate::source::{FileId, Sources};
 use crate::suppress;
@@ -18,6 +18,7 @@ pub fn finish(
     sources: &Sources,
     reported: &BTreeSet<FileId>,
     zone_files: &BTreeSet<FileId>,
+    unsure: &BTreeSet<FileId>,
     config: &Config,
     ran: &dyn Fn(&registry::Rule) -> bool,
 ) -> Vec<Located> {
@@ -47,7 +48,34 @@ pub fn finish(
         })
         .collect();
     let findings = suppress::apply(findings, sources, suppressions, config, ran);
-    locate(cap_per_rule_and_file(findings), sources, zone_files, config)
+    let findings = without_placeholder_lines(findings, sources);
+    locate(
+        cap_per_rule_and_file(findings),
+        sources,
+        zone_files,
+        unsure,
+        config,
+    )
+}
+
+/// A template is checked with its placeholders as opaque values: nothing
+/// found on a line that holds one is reported, since it may be the
+/// placeholder's doing.
+fn without_placeholder_lines(findings: Vec<Finding>, sources: &Sources) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter(|f| {
+            let file = sources.get(f.span.file);
+            let lines = file.placeholder_lines();
+            if lines.is_empty() {
+                return true;
+            }
+            let first = file.line_of(f.span.start as usize) as u32;
+            let last = file.line_of(f.span.end as usize) as u32;
+            let at = lines.partition_point(|&l| l < first);
+            lines.get(at).is_none_or(|&l| l > last)
+        })
+        .collect()
 }
 
 /// Keeps the first [`MAX_PER_RULE_AND_FILE`] findings of each rule in each
@@ -64,9 +92,16 @@ fn cap_per_rule_and_file(mut findings: Vec<Finding>) -> Vec<Finding> {
         let mut summary_at = None;
         let group_start = kept.len();
         kept.push(first);
+        // A migration audit lists what the zone loses, as its verdict
+        // counts it: not cut at a screenful per file.
+        let limit = if registry::area_of(rule) == "migration" {
+            crate::finding::MAX_RECORDED_ERRORS
+        } else {
+            MAX_PER_RULE_AND_FILE
+        };
         while let Some(f) = findings.next_if(|f| f.rule == rule && f.span.file == file) {
             not_shown += f.hidden;
-            if kept.len() - group_start < MAX_PER_RULE_AND_FILE {
+            if kept.len() - group_start < limit {
                 kept.push(f);
             } else {
                 not_shown += 1;
@@ -85,7 +120,7 @@ fn cap_per_rule_and_file(mut findings: Vec<Finding>) -> Vec<Finding> {
             rule_meta,
             span,
             format!(
-                "{not_shown} more {rule} findings in this file are not shown (tripline reports at most {MAX_PER_RULE_AND_FILE} per rule and file)"
+                "{not_shown} more {rule} findings in this file are not shown (tripline reports at most {limit} per rule and file)"
             ),
             "fix the ones shown first: one cause often makes many findings",
         );
@@ -101,6 +136,7 @@ fn locate(
     findings: Vec<Finding>,
     sources: &Sources,
     zone_files: &BTreeSet<FileId>,
+    unsure: &BTreeSet<FileId>,
     config: &Config,
 ) -> Vec<Located> {
     let mut located: Vec<Located> = findings
@@ -113,6 +149,14 @@ fn locate(
                     f.severity = severity;
                 }
             }
+            // No error where tripline cannot tell how the file is loaded.
+            if f.severity == Severity::Error && unsure.contains(&f.span.file) {
+                f.severity = Severity::Warning;
+                f.help = format!(
+                    "{} (reported as a warning: nothing in the repository loads this file and its name and place do not say how nginx or a DNS server would; `tripline check --show-files` says what was decided)",
+                    f.help
+                );
+            }
             Located::resolve(f, sources)
         })
         .collect();
@@ -124,5 +168,11 @@ fn locate(
     let mut seen = BTreeSet::new();
     located.retain(|f| seen.insert((f.file.clone(), f.start, f.end, f.rule, f.message.clone())));
     crate::fingerprint::assign(&mut located, sources, zone_files);
+    // Named after the fingerprint, so that it stays what it was.
+    for f in &mut located {
+        if let Some(loaded_as) = sources.loaded_as_of(f.span.file) {
+            f.message = format!("{} (nginx loads it as {loaded_as})", f.message);
+        }
+    }
     located
 }

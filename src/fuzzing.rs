@@ -57,10 +57,11 @@ fn now() -> time::OffsetDateTime {
 fn render_all(result: &app::CheckResult) -> usize {
     let report = Report {
         findings: &result.findings,
-        summary: result.summary,
+        summary: result.summary.clone(),
         sources: &result.sources,
         stock_assumed: &result.stock_assumed,
         baseline: None,
+        fail_at: Some(crate::finding::Severity::Warning),
     };
     let text = TextOptions {
         color: false,

@@ -6,7 +6,6 @@
 
 pub mod app;
 pub mod baseline;
-pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -20,6 +19,7 @@ pub mod migration;
 pub mod nginx;
 pub mod parallel;
 pub mod present;
+pub mod project;
 pub mod registry;
 pub mod repo;
 pub mod report;

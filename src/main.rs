@@ -1,7 +1,5 @@
-use clap::Parser;
 use std::process::ExitCode;
 use tripline::app;
-use tripline::cli::Cli;
 use tripline::report::escape::visible;
 
 /// glibc raises its mmap threshold each time a large block is freed (up to
@@ -23,7 +21,7 @@ fn fix_mmap_threshold() {}
 
 fn main() -> ExitCode {
     fix_mmap_threshold();
-    let cli = Cli::parse();
+    let cli = tripline::cli::parse();
     let result = app::run(&cli).and_then(|outcome| {
         if !cli.quiet {
             for note in &outcome.notes {

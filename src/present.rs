@@ -37,7 +37,9 @@ pub fn outcome(
     let applied = match load_baseline(cli, config)? {
         Some((baseline, file)) => {
             let applied = baseline::apply(&mut result.findings, &baseline, file);
+            let skipped = std::mem::take(&mut result.summary.skipped);
             result.summary = Summary::new(result.summary.files_checked, &result.findings);
+            result.summary.skipped = skipped;
             Some(applied)
         }
         None => None,
@@ -82,16 +84,26 @@ fn baseline_notes(applied: &Applied) -> Vec<String> {
     }
     if applied.stale.len() > crate::finding::MAX_LISTED {
         notes.push(format!(
-            "{}: {} more stale baseline entries",
+            "{}: {} more stale baseline {}",
             applied.file,
-            applied.stale.len() - crate::finding::MAX_LISTED
+            applied.stale.len() - crate::finding::MAX_LISTED,
+            if applied.stale.len() - crate::finding::MAX_LISTED == 1 {
+                "entry"
+            } else {
+                "entries"
+            }
         ));
     }
     if !applied.stale.is_empty() {
+        let entries = report::count_of(applied.stale.len(), "entry", "entries");
+        let verb = if applied.stale.len() == 1 {
+            "matches"
+        } else {
+            "match"
+        };
         notes.push(format!(
-            "{}: {} entries match no finding any more: run `tripline baseline` again to drop them",
+            "{}: {entries} {verb} no finding any more: run `tripline baseline` again to drop them",
             applied.file,
-            applied.stale.len()
         ));
     }
     notes
@@ -100,10 +112,11 @@ fn baseline_notes(applied: &Applied) -> Vec<String> {
 fn render(cli: &Cli, result: &CheckResult, applied: Option<&Applied>) -> String {
     let report = Report {
         findings: &result.findings,
-        summary: result.summary,
+        summary: result.summary.clone(),
         sources: &result.sources,
         stock_assumed: &result.stock_assumed,
         baseline: applied,
+        fail_at: fail_threshold(cli.fail_on),
     };
     if cli.format == Format::Github {
         write_job_summary(&report);
@@ -152,20 +165,30 @@ fn color_wanted(cli: &Cli) -> bool {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            !no_color && cli.output.is_none() && std::io::stdout().is_terminal()
+            // NO_COLOR (no-color.org) wins over FORCE_COLOR (force-color.org),
+            // which stands for a terminal where there is none (a CI log).
+            let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+            !set("NO_COLOR")
+                && cli.output.is_none()
+                && (set("FORCE_COLOR") || std::io::stdout().is_terminal())
         }
     }
 }
 
+/// The severity at which a finding fails the run; `None` for `never`.
+pub fn fail_threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    }
+}
+
 pub fn exit_code(fail_on: FailOn, findings: &[Located]) -> u8 {
-    let threshold = match fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-        FailOn::Never => return 0,
-    };
-    u8::from(findings.iter().any(|f| f.severity >= threshold))
+    fail_threshold(fail_on).map_or(0, |threshold| {
+        u8::from(findings.iter().any(|f| f.severity >= threshold))
+    })
 }
 
 /// `--statistics`: findings per rule, most first (JSON with `--format json`).
@@ -211,6 +234,6 @@ fn statistics(format: Format, findings: &[Located]) -> String {
         ));
     }
     let total: usize = rows.iter().map(|r| r.1).sum();
-    out.push_str(&format!("{total} findings\n"));
+    out.push_str(&format!("{}\n", report::plural(total, "finding")));
     out
 }

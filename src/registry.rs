@@ -59,6 +59,18 @@ impl Rule {
     pub fn on_by_default(&self) -> bool {
         !OPT_IN.contains(&self.id)
     }
+
+    /// The rule's doc page (`rules/<area>/<name>.md`) in the repository, as
+    /// of this release's tag: what SARIF's `helpUri` and `tripline rules
+    /// --format json` link to.
+    pub fn help_uri(&self) -> String {
+        format!(
+            "{}/blob/v{}/rules/{}.md",
+            env!("CARGO_PKG_REPOSITORY"),
+            env!("CARGO_PKG_VERSION"),
+            self.id
+        )
+    }
 }
 
 /// Rules that run only when a selector names them (their id, a `gixy/`
@@ -200,6 +212,9 @@ pub static RULES: &[&Rule] = &[
     &rules::drift::inconsistent_across_ips::RULE,
     &rules::drift::key_type_not_served::RULE,
     &rules::drift::handshake_failed::RULE,
+    &rules::drift::not_checked::RULE,
+    &rules::drift::default_server_differs::RULE,
+    &rules::drift::single_dns_provider::RULE,
 ];
 
 /// Looks a rule up by id or alias.

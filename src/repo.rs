@@ -1,13 +1,20 @@
-//! Reading a run's files: discovery, then nginx, zone and certificate
-//! models, what `check` lints and `drift` compares with what is live.
+//! Reading a run's files: the listing, the repository model that says what
+//! each file is and how the servers load it, then the nginx, zone and
+//! certificate models that `check` lints and `drift` compares.
+//!
+//! A path is always read in its project (the repository it belongs to):
+//! `tripline check FILE` checks FILE as the project loads it, and reports
+//! what `tripline check .` reports for it.
 
 use crate::app::{AppError, CheckOptions};
 use crate::config::Config;
-use crate::discover::{self, FileKind};
-use crate::nginx::{self, Workspace};
-use crate::source::Sources;
-use crate::tree::{checked_roots, Tree};
+use crate::discover;
+use crate::nginx::{self, walk::Start, Workspace};
+use crate::project::{self, Confidence, FileKind, Inventory, Role};
+use crate::source::{FileId, Sources};
+use crate::tree::{checked_roots, Place, Tree};
 use crate::{dns, tls};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The files of a run, read and modelled.
@@ -20,6 +27,122 @@ pub struct Repo {
     pub extra_roots: Vec<Vec<u8>>,
     /// Files skipped and why (for stderr).
     pub notes: Vec<String>,
+    /// What each file is: the repository model.
+    pub inventory: Inventory,
+    /// Files the user asked about (folders given, files named): findings
+    /// elsewhere are context.
+    pub in_scope: BTreeSet<FileId>,
+    /// The files asked about themselves, without what they load: the
+    /// configurations and zones holding one of them are the ones checked.
+    pub asked: BTreeSet<FileId>,
+    /// Files whose role is not established: no error is raised on them.
+    pub unsure: BTreeSet<FileId>,
+    /// Why each look-alike the user asked about was skipped.
+    pub skipped_in_scope: Vec<&'static str>,
+    scope: Scope,
+}
+
+/// What the user asked to check, as absolute paths.
+#[derive(Default)]
+struct Scope {
+    folders: Vec<PathBuf>,
+    files: Vec<PathBuf>,
+}
+
+impl Scope {
+    fn contains(&self, path: &Path) -> bool {
+        let path = crate::root::absolute(path);
+        self.files.contains(&path) || self.folders.iter().any(|f| path.starts_with(f))
+    }
+}
+
+/// A zone file once per zone it is loaded as: `--origin` or `[[per-path]]`
+/// first, then what server configurations say, else what the file says.
+fn zone_input(
+    record: &project::FileRecord,
+    config: &Config,
+    options: &CheckOptions,
+) -> Vec<dns::ZoneInput> {
+    let input = |origin| dns::ZoneInput {
+        path: record.path.clone(),
+        origin,
+    };
+    match options.origin_for(config, &record.path) {
+        Some(given) => vec![input(Some(given))],
+        None if record.origins.is_empty() => vec![input(None)],
+        None => record
+            .origins
+            .iter()
+            .cloned()
+            .map(|o| input(Some(o)))
+            .collect(),
+    }
+}
+
+/// The nginx.conf that most likely loads a site file no configuration of
+/// the repository includes, from its folder: Debian's for `sites-*`,
+/// Alpine's for `http.d`, else the official image's (`conf.d`).
+fn stock_flavor(path: &Path) -> project::server_path::Flavor {
+    use project::server_path::Flavor;
+    let folder = path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if folder.starts_with("sites-") {
+        Flavor::Debian
+    } else if folder == "http.d" {
+        Flavor::Alpine
+    } else {
+        Flavor::Official
+    }
+}
+
+/// What the repository's images and hosts put at each server path, where
+/// they all agree (`/etc/nginx/fragments/ssl.conf` from one Dockerfile):
+/// a site file no image names is read with these around it.
+fn shared_mounts(inventory: &Inventory) -> Vec<(String, PathBuf)> {
+    let mut by_server: HashMap<&str, BTreeSet<&Path>> = HashMap::new();
+    for mount in &inventory.loaded.mounts {
+        by_server
+            .entry(mount.server.as_str())
+            .or_default()
+            .insert(mount.repo.as_path());
+    }
+    let mut shared: Vec<(String, PathBuf)> = by_server
+        .into_iter()
+        .filter(|(_, repos)| repos.len() == 1)
+        .filter_map(|(server, repos)| {
+            Some((server.to_string(), repos.into_iter().next()?.to_path_buf()))
+        })
+        .collect();
+    shared.sort();
+    shared
+}
+
+/// The role of an nginx file as the walk starts it.
+fn start_of(role: Role) -> Start {
+    match role {
+        Role::NginxMain => Start::Main,
+        Role::NginxMainFragment => Start::MainFragment,
+        Role::NginxHttp => Start::Http,
+        Role::NginxStream => Start::Stream,
+        Role::NginxServer => Start::Server,
+        Role::NginxLocation => Start::Location,
+        _ => Start::Snippet,
+    }
+}
+
+/// The folders to walk: each project a path belongs to, and each folder
+/// given outside a project; none below another.
+fn walk_roots(folders: &[PathBuf], projects: &[PathBuf]) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = projects.to_vec();
+    roots.extend(folders.iter().map(|f| crate::root::absolute(f)));
+    roots.sort();
+    roots.dedup();
+    let all = roots.clone();
+    roots.retain(|r| !all.iter().any(|other| other != r && r.starts_with(other)));
+    roots
 }
 
 /// Reads `paths` (the current folder when empty).
@@ -29,93 +152,210 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
     } else {
         paths.to_vec()
     };
-    let project =
-        crate::root::find_project(options.root.as_deref(), config.source.as_deref(), &paths[0]);
+    let stdin_path = options
+        .stdin
+        .as_ref()
+        .map(|(p, _)| crate::root::absolute(p));
+    let is_named_file =
+        |p: &Path| stdin_path.as_deref() == Some(crate::root::absolute(p).as_path()) || !p.is_dir();
+    let (named, folders): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.iter().cloned().partition(|p| is_named_file(p));
+    let projects: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| crate::root::project_of(p))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let scope = Scope {
+        folders: folders.iter().map(|f| crate::root::absolute(f)).collect(),
+        files: named.iter().map(|f| crate::root::absolute(f)).collect(),
+    };
+
     // A CA file named on the command line is the user's own: readable
     // wherever it is. One named in tripline.toml is confined like the rest.
     let mut roots = checked_roots(&paths);
+    roots.extend(projects.iter().cloned());
     roots.extend(options.ca_file.iter().cloned());
-    let tree_of = |roots: &[PathBuf]| {
-        let tree = Tree::new(roots).with_mappings(config.nginx_mappings());
-        match &options.stdin {
-            Some((path, content)) => tree.with_stdin(path, content.clone()),
-            None => tree,
-        }
+    let tree = Tree::new(&roots).with_mappings(config.nginx_mappings());
+    let tree = match &options.stdin {
+        Some((path, content)) => tree.with_stdin(path, content.clone()),
+        None => tree,
     };
-    let mut tree = tree_of(&roots);
-    let discover_options = discover::Options {
-        force_kind: options.force_kind,
-        origin_given: options.origin.is_some(),
-        no_ignore: options.no_ignore,
-        jobs: options.jobs,
-    };
-    let discovery = discover::discover(&paths, &tree, &discover_options)?;
-    let discovered = discovery.files;
-    let nginx_inputs: Vec<nginx::Input> = discovered
-        .iter()
-        .filter(|d| d.kind == FileKind::Nginx)
-        .map(|d| nginx::Input {
-            path: d.path.clone(),
-            explicit: d.explicit,
-        })
-        .collect();
-    // A certificate or key named on its own (a pre-commit hook given the
-    // renewed file) is checked with the nginx configurations of the
-    // repository that load it: the pair is what breaks.
-    let named_tls = discovered
-        .iter()
-        .any(|d| d.explicit && d.kind == FileKind::Tls);
-    let mut context_configs = Vec::new();
-    if let (true, Some(project)) = (named_tls, &project) {
-        roots.push(project.clone());
-        tree = tree_of(&roots);
-        let found = discover::discover(
-            std::slice::from_ref(project),
-            &tree,
-            &discover::Options {
-                jobs: options.jobs,
-                ..discover::Options::default()
-            },
-        )?;
-        context_configs = (found.files.into_iter())
-            .filter(|d| d.kind == FileKind::Nginx)
-            .map(|d| d.path)
-            .filter(|p| !nginx_inputs.iter().any(|i| &i.path == p))
-            .collect();
-    }
 
-    let inputs_of = |kind: FileKind| -> Vec<&Path> {
-        (discovered.iter())
-            .filter(|d| d.kind == kind)
-            .map(|d| d.path.as_path())
-            .collect()
-    };
-    let zone_inputs = inputs_of(FileKind::Zone);
+    let to_walk = walk_roots(&folders, &projects);
+    let listing = discover::list(
+        &to_walk,
+        &named,
+        &tree,
+        &discover::Options {
+            no_ignore: options.no_ignore,
+        },
+    )?;
+    // What paths in messages, SARIF and baselines are relative to: the
+    // repository, else the current folder.
+    let anchor = crate::root::find(options.root.as_deref(), config.source.as_deref(), &paths[0]);
+    let inventory = project::build(
+        &listing.files,
+        &anchor,
+        &tree,
+        &project::Options {
+            force_kind: options.force_kind,
+            origin_given: options.origin.is_some(),
+            jobs: options.jobs,
+        },
+    );
+    let inventory = without_symlink_twins(inventory, &tree);
 
     let mut sources = Sources::new(tree);
-    sources.set_root(project.unwrap_or_else(|| crate::root::absolute(Path::new("."))));
-    let mut ws = Workspace::new(&mut sources, config.nginx.prefix.clone());
-    let analysis = nginx::analyse(&mut ws, &nginx_inputs, &context_configs)?;
-    drop(ws);
-    let zones = dns::analyse(
-        &mut sources,
-        &zone_inputs,
-        &|p| options.origin_for(config, p),
-        options.jobs,
-    )?;
-    let tls_inputs = inputs_of(FileKind::Tls);
-    let models: Vec<&nginx::model::Model> = analysis.models.iter().collect();
-    let served_files = tls::served::referenced_paths(&models, sources.tree());
-    let mut certificates = tls::analyse(&mut sources, &tls_inputs, &served_files, options.jobs)?;
-    let served_certificates: std::collections::HashSet<_> =
-        (tls::served::certificate_paths(&models).iter())
-            .filter_map(|path| sources.id_of(path))
-            .collect();
-    for bundle in &mut certificates.bundles {
-        if served_certificates.contains(&bundle.file) {
-            bundle.mark_served();
+    sources.set_root(anchor.clone());
+    for record in &inventory.records {
+        if record.template.is_some() {
+            let syntax = match record.kind() {
+                FileKind::Zone => project::template::Syntax::Zone,
+                FileKind::Nginx => project::template::Syntax::Nginx,
+                FileKind::Tls => project::template::Syntax::Hash,
+            };
+            let named = project::names::signal(&record.path).template_extension
+                || record.why.contains(".template");
+            sources.add_template(&record.path, syntax, named);
         }
     }
+
+    // nginx: each instance and main configuration an entry point; each
+    // fragment the user asked about checked in its role where none reaches it.
+    let mut entries: Vec<nginx::Entry> = Vec::new();
+    let mut entry_paths: HashSet<PathBuf> = HashSet::new();
+    for instance in &inventory.instances {
+        let source = match &instance.main {
+            Some(main) => {
+                entry_paths.insert(main.clone());
+                nginx::EntrySource::File(main.clone())
+            }
+            None if !instance.stock_included.is_empty() => {
+                nginx::EntrySource::Stock(instance.flavor)
+            }
+            None => continue,
+        };
+        entries.push(nginx::Entry {
+            source,
+            mounts: instance.mounts.clone(),
+            label: Some(instance.label.clone()),
+            built_modules: instance.built_modules.clone(),
+        });
+    }
+    for record in inventory.of_kind(FileKind::Nginx) {
+        if record.role == Role::NginxMain
+            && !entry_paths.contains(&crate::root::absolute(&record.path))
+        {
+            entries.push(nginx::Entry {
+                source: nginx::EntrySource::File(record.path.clone()),
+                mounts: Vec::new(),
+                label: None,
+                built_modules: None,
+            });
+        }
+    }
+    // Site files are read with the others of their folder: nginx loads a
+    // sites folder whole.
+    let in_sites_folder =
+        |path: &Path| project::names::nginx_place_role(path) == Some(Role::NginxHttp);
+    let site_folders: HashSet<PathBuf> = inventory
+        .of_kind(FileKind::Nginx)
+        .filter(|r| {
+            r.role == Role::NginxHttp && scope.contains(&r.path) && in_sites_folder(&r.path)
+        })
+        .filter_map(|r| r.path.parent().map(Path::to_path_buf))
+        .collect();
+    // The image each file is copied into, for what nginx it runs on.
+    let mut image_of: HashMap<&Path, usize> = HashMap::new();
+    for mount in &inventory.loaded.mounts {
+        image_of
+            .entry(mount.repo.as_path())
+            .or_insert(mount.instance);
+    }
+    let image = |path: &Path| {
+        image_of
+            .get(crate::root::absolute(path).as_path())
+            .and_then(|&i| inventory.loaded.instances.get(i))
+    };
+    let fragments: Vec<nginx::Fragment> = inventory
+        .of_kind(FileKind::Nginx)
+        .filter(|r| {
+            r.role != Role::NginxMain && scope.contains(&r.path)
+                || r.role == Role::NginxHttp
+                    && in_sites_folder(&r.path)
+                    && r.path.parent().is_some_and(|d| site_folders.contains(d))
+        })
+        .map(|r| nginx::Fragment {
+            path: r.path.clone(),
+            start: start_of(r.role),
+            loaded: false,
+            // A site file whose role is established is read as a stock
+            // nginx.conf reads it (its folder's, else the official image's);
+            // one whose content alone says so gets the checks it can have
+            // on its own.
+            flavor: (r.role == Role::NginxHttp && r.confidence.is_established()).then(|| {
+                image(&r.path)
+                    .and_then(|i| i.flavor)
+                    .unwrap_or_else(|| stock_flavor(&r.path))
+            }),
+            in_sites_folder: in_sites_folder(&r.path),
+            built_modules: image(&r.path).and_then(|i| i.built_modules.clone()),
+        })
+        .collect();
+    let mut ws = Workspace::new(&mut sources, config.nginx.prefix.clone());
+    let analysis = nginx::analyse(&mut ws, &entries, &fragments, &shared_mounts(&inventory))?;
+    drop(ws);
+
+    // Zones: those asked about, with the files that may $INCLUDE them.
+    let asked_zone_dirs: HashSet<PathBuf> = inventory
+        .of_kind(FileKind::Zone)
+        .filter(|r| scope.contains(&r.path))
+        .filter_map(|r| r.path.parent().map(Path::to_path_buf))
+        .collect();
+    let zone_inputs: Vec<dns::ZoneInput> = inventory
+        .of_kind(FileKind::Zone)
+        .filter(|r| {
+            scope.contains(&r.path) || r.path.parent().is_some_and(|d| asked_zone_dirs.contains(d))
+        })
+        .flat_map(|r| zone_input(r, config, options))
+        .collect();
+    let zones = dns::analyse(&mut sources, &zone_inputs, options.jobs)?;
+
+    // Certificates: those asked about, and those the nginx models name.
+    let models: Vec<&nginx::model::Model> = analysis.models.iter().collect();
+    let referenced = tls::served::referenced_paths(&models, sources.tree());
+    let tls_inputs: Vec<&Path> = inventory
+        .of_kind(FileKind::Tls)
+        .filter(|r| scope.contains(&r.path))
+        .map(|r| r.path.as_path())
+        .collect();
+    let mut certificates = tls::analyse(&mut sources, &tls_inputs, &referenced, options.jobs)?;
+    let roles = tls::served::roles(&models);
+    for bundle in &mut certificates.bundles {
+        let path = &sources.get(bundle.file).path;
+        let role = roles.get(path).copied().or_else(|| {
+            sources
+                .spellings()
+                .find(|(_, id)| *id == bundle.file)
+                .and_then(|(p, _)| roles.get(p).copied())
+        });
+        match role {
+            Some(tls::served::Use::Served) => bundle.mark_served(),
+            Some(tls::served::Use::Trusted) => bundle.mark_trust_store(),
+            _ => {}
+        }
+    }
+    // A certificate a loaded configuration names is reported: its role is
+    // established by what loads it.
+    for path in &referenced {
+        if let Some(id) = sources.id_of(path) {
+            if scope.contains(&sources.get(id).path) {
+                certificates.reported.insert(id);
+            }
+        }
+    }
+
     let ca_file = (options.ca_file.clone()).or_else(|| {
         config
             .tls
@@ -127,12 +367,285 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         Some(path) => tls::root_subjects(&mut sources, &path)?,
         None => Vec::new(),
     };
+
+    let mut in_scope = BTreeSet::new();
+    for &id in analysis
+        .reported
+        .iter()
+        .chain(&zones.reported)
+        .chain(&certificates.reported)
+    {
+        if scope.contains(&sources.get(id).path) {
+            in_scope.insert(id);
+        }
+    }
+    let asked = in_scope.clone();
+    // Checking a configuration checks what it loads: the files an nginx.conf
+    // asked about includes, the files a zone asked about reads.
+    for model in &analysis.models {
+        if model.entry.is_some_and(|e| in_scope.contains(&e)) {
+            in_scope.extend(model.files.iter().filter(|f| !sources.get(**f).is_stock()));
+        }
+    }
+    for zone in &zones.zones {
+        if in_scope.contains(&zone.file) {
+            in_scope.extend(zone.included.iter().copied());
+        }
+    }
+    let unsure = unsure_files(&inventory, &sources, &analysis);
+    let skipped_in_scope = (inventory.skipped.iter())
+        .filter(|s| s.explicit || scope.contains(&s.path))
+        .map(|s| s.reason.code)
+        .collect();
+    let mut notes = listing.notes;
+    for skipped in inventory.skipped.iter().filter(|s| s.explicit) {
+        notes.push(format!(
+            "{}: {}; skipped (use --kind to force)",
+            crate::source::display_path(&skipped.path),
+            skipped.reason.detail
+        ));
+    }
     Ok(Repo {
         sources,
         nginx: analysis,
         zones,
         certificates,
         extra_roots,
-        notes: discovery.notes,
+        notes,
+        inventory,
+        in_scope,
+        asked,
+        unsure,
+        skipped_in_scope,
+        scope,
     })
+}
+
+impl Repo {
+    /// Keeps only the models that hold a file asked about: what `drift`
+    /// compares with live servers (the rest of the project was read for
+    /// context).
+    pub fn retain_in_scope(&mut self) {
+        let in_scope = &self.asked;
+        self.nginx
+            .models
+            .retain(|m| m.files.iter().any(|f| in_scope.contains(f)));
+        self.zones.zones.retain(|z| {
+            in_scope.contains(&z.file) || z.included.iter().any(|f| in_scope.contains(f))
+        });
+        self.certificates
+            .bundles
+            .retain(|b| in_scope.contains(&b.file));
+    }
+}
+
+/// The zone files of one side of `tripline diff`: a file as given (whatever
+/// its name), or the zones of a folder as the repository model finds them,
+/// with the origins their server configurations give them.
+pub fn zone_inputs(
+    path: &Path,
+    tree: &Tree,
+    config: &Config,
+    options: &CheckOptions,
+) -> Result<Vec<dns::ZoneInput>, AppError> {
+    let (folders, named): (Vec<PathBuf>, Vec<PathBuf>) = if path.is_dir() {
+        (vec![path.to_path_buf()], Vec::new())
+    } else {
+        (Vec::new(), vec![path.to_path_buf()])
+    };
+    let listing = discover::list(&folders, &named, tree, &discover::Options::default())?;
+    let anchor = if path.is_dir() {
+        crate::root::absolute(path)
+    } else {
+        crate::root::absolute(path.parent().unwrap_or(Path::new(".")))
+    };
+    let inventory = project::build(
+        &listing.files,
+        &anchor,
+        tree,
+        &project::Options {
+            force_kind: Some(FileKind::Zone),
+            origin_given: options.origin.is_some(),
+            jobs: options.jobs,
+        },
+    );
+    let inputs: Vec<dns::ZoneInput> = inventory
+        .of_kind(FileKind::Zone)
+        .filter(|r| r.role != Role::ZoneFragment)
+        .flat_map(|r| zone_input(r, config, options))
+        .collect();
+    if inputs.is_empty() {
+        return Err(AppError::NoZones(crate::source::display_path(path)));
+    }
+    Ok(inputs)
+}
+
+/// One record per file: a symlink to another file of the listing
+/// (`sites-enabled/x` → `../sites-available/x`) is that file.
+fn without_symlink_twins(mut inventory: Inventory, tree: &Tree) -> Inventory {
+    // Records by the file they really are, in listing order.
+    let mut by_real: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+    for (i, record) in inventory.records.iter().enumerate() {
+        if let Place::File(real) = tree.resolve(&record.path) {
+            by_real.entry(real).or_default().push(i);
+        }
+    }
+    let mut dropped = vec![false; inventory.records.len()];
+    for (real, group) in by_real {
+        if group.len() < 2 {
+            continue;
+        }
+        // Keep the file itself rather than a link to it.
+        let keeper = (group.iter().copied())
+            .find(|&i| crate::root::absolute(&inventory.records[i].path) == real)
+            .unwrap_or(group[0]);
+        for &i in group.iter().filter(|&&i| i != keeper) {
+            dropped[i] = true;
+            let alias = inventory.records[i].path.clone();
+            inventory.records[keeper].aliases.push(alias);
+        }
+    }
+    let mut index = 0;
+    inventory.records.retain(|_| {
+        index += 1;
+        !dropped[index - 1]
+    });
+    inventory
+}
+
+/// Files whose role nothing establishes: standalone files the model is
+/// unsure of, unless a configuration that nginx loads reaches them.
+fn unsure_files(
+    inventory: &Inventory,
+    sources: &Sources,
+    nginx: &nginx::Analysis,
+) -> BTreeSet<FileId> {
+    inventory
+        .records
+        .iter()
+        .filter(|r| r.confidence == Confidence::Unsure)
+        .filter_map(|r| sources.id_of(&r.path))
+        .filter(|id| !nginx.included_by.contains_key(id))
+        .collect()
+}
+
+/// What `--show-files` lists: every file the user asked about that the
+/// model checked (with who loads it), skipped (with why), or read as a
+/// loader of others.
+pub fn file_rows(repo: &Repo) -> Vec<project::FileRow> {
+    let sources = &repo.sources;
+    let shown = |path: &Path| match sources.id_of(path) {
+        Some(id) => sources.get(id).display.clone(),
+        None => crate::source::display_path(path),
+    };
+    let mut rows = Vec::new();
+    let mut listed: HashSet<FileId> = HashSet::new();
+    for record in &repo.inventory.records {
+        let Some(id) = sources.id_of(&record.path) else {
+            continue;
+        };
+        if !repo.in_scope.contains(&id) || !listed.insert(id) {
+            continue;
+        }
+        let (confidence, why) = match repo.nginx.included_by.get(&id) {
+            Some(span) => (
+                Confidence::Loaded,
+                format!("included by {}", place(sources, *span)),
+            ),
+            None => (record.confidence, record.why.clone()),
+        };
+        let mut why = why;
+        if let Some(style) = record.template {
+            why.push_str(&format!(
+                "; a {} template, its placeholders checked as opaque values",
+                style.as_str()
+            ));
+        }
+        if let Some(loaded_as) = sources.loaded_as_of(id) {
+            why.push_str(&format!("; nginx loads it as {loaded_as}"));
+        }
+        let file = sources.get(id).display.clone();
+        for alias in &record.aliases {
+            rows.push(project::FileRow {
+                file: crate::source::display_path(alias),
+                status: "checked",
+                kind: record.kind().as_str(),
+                role: record.role.as_str(),
+                confidence: confidence.as_str(),
+                reason: "",
+                why: format!("a symlink to {file}: checked there"),
+            });
+        }
+        rows.push(project::FileRow {
+            file,
+            status: "checked",
+            kind: record.kind().as_str(),
+            role: record.role.as_str(),
+            confidence: confidence.as_str(),
+            reason: "",
+            why,
+        });
+    }
+    // Files an include reached that no name marked (`x.rules`).
+    for (&id, span) in &repo.nginx.included_by {
+        if !repo.in_scope.contains(&id) || sources.get(id).is_stock() || !listed.insert(id) {
+            continue;
+        }
+        rows.push(project::FileRow {
+            file: sources.get(id).display.clone(),
+            status: "checked",
+            kind: "nginx",
+            role: "included",
+            confidence: Confidence::Loaded.as_str(),
+            reason: "",
+            why: format!("included by {}", place(sources, *span)),
+        });
+    }
+    for skipped in &repo.inventory.skipped {
+        if !skipped.explicit && !repo.scope.contains(&skipped.path) {
+            continue;
+        }
+        // Skipped by its look, but a configuration includes it: checked.
+        if sources
+            .id_of(&skipped.path)
+            .is_some_and(|id| listed.contains(&id))
+        {
+            continue;
+        }
+        rows.push(project::FileRow {
+            file: shown(&skipped.path),
+            status: "skipped",
+            kind: "",
+            role: "",
+            confidence: "",
+            reason: skipped.reason.code,
+            why: skipped.reason.detail.clone(),
+        });
+    }
+    for (path, what) in &repo.inventory.loaders {
+        if !repo.scope.contains(path) {
+            continue;
+        }
+        rows.push(project::FileRow {
+            file: shown(path),
+            status: "loader",
+            kind: what,
+            role: "",
+            confidence: "",
+            reason: "",
+            why: "read for what it loads".to_string(),
+        });
+    }
+    rows.sort_by(|a, b| (&a.file, a.status).cmp(&(&b.file, b.status)));
+    rows.dedup_by(|a, b| a.file == b.file && a.status == b.status);
+    rows
+}
+
+fn place(sources: &Sources, span: crate::source::Span) -> String {
+    let file = sources.get(span.file);
+    format!(
+        "{}:{}",
+        file.display,
+        file.line_col(span.start as usize).line
+    )
 }

@@ -60,6 +60,36 @@ pub fn find_project(
     config_file.and_then(Path::parent).map(absolute)
 }
 
+/// The project a checked path belongs to: the nearest folder at or above
+/// it that holds `.git` or `tripline.toml`; outside a repository, the
+/// nearest of its four parent folders that holds the `nginx.conf` or
+/// `named.conf` that would load it. `None`: only the path itself is read.
+pub fn project_of(path: &Path) -> Option<PathBuf> {
+    let start = absolute(path);
+    let dir = if start.is_dir() {
+        start
+    } else {
+        start.parent()?.to_path_buf()
+    };
+    let marked = dir
+        .ancestors()
+        .find(|a| a.join(".git").exists() || a.join(crate::config::FILE_NAME).is_file());
+    if let Some(project) = marked {
+        return Some(project.to_path_buf());
+    }
+    dir.ancestors()
+        .take(5)
+        .find(|a| a.join("nginx.conf").is_file() || a.join("named.conf").is_file())
+        .map(|a| {
+            // The root of a filesystem fragment (`root/etc/nginx`): what
+            // absolute paths in the configuration map onto.
+            a.ancestors()
+                .find(|up| up.join("etc").is_dir() && a.starts_with(up.join("etc")))
+                .unwrap_or(a)
+                .to_path_buf()
+        })
+}
+
 /// `path` relative to `root`, `/`-separated; `None` when it is outside.
 pub fn relative(root: &Path, path: &Path) -> Option<String> {
     let rest = absolute(path);

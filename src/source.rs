@@ -58,7 +58,12 @@ pub struct SourceFile {
     /// The path as the user would type it from the current folder, `/`-separated.
     pub display: String,
     /// Shared so that a parser can hold a file while reading its includes.
+    /// A template's placeholders are masked here (same length).
     pub bytes: std::sync::Arc<[u8]>,
+    /// A template's text as written, for excerpts.
+    original: Option<std::sync::Arc<[u8]>>,
+    /// Lines holding a template placeholder, sorted.
+    placeholder_lines: Vec<u32>,
     line_starts: OnceLock<Vec<usize>>,
     char_checkpoints: OnceLock<Vec<u32>>,
 }
@@ -125,14 +130,22 @@ impl SourceFile {
             .unwrap_or(self.bytes.len())
     }
 
-    /// The text of a 1-based line without its line break (lossy for invalid UTF-8).
+    /// Lines holding a template placeholder, sorted: nothing found on them
+    /// is reported.
+    pub fn placeholder_lines(&self) -> &[u32] {
+        &self.placeholder_lines
+    }
+
+    /// The text of a 1-based line without its line break (lossy for invalid
+    /// UTF-8), as written (a template's placeholders shown).
     pub fn line_text(&self, line: usize) -> String {
         let starts = self.line_starts();
         let Some(&start) = starts.get(line.wrapping_sub(1)) else {
             return String::new();
         };
         let end = starts.get(line).map_or(self.bytes.len(), |&next| next);
-        let text = String::from_utf8_lossy(&self.bytes[start..end]);
+        let bytes = self.original.as_deref().unwrap_or(&self.bytes);
+        let text = String::from_utf8_lossy(&bytes[start..end]);
         text.trim_end_matches(['\n', '\r']).to_string()
     }
 
@@ -159,10 +172,12 @@ pub struct Sources {
     /// Paths as asked for and real paths, both normalised.
     by_path: HashMap<PathBuf, FileId>,
     tree: Tree,
-    /// Files whose display path is the one nginx includes them by.
-    shown_as_loaded: Vec<bool>,
+    /// The path nginx includes each file by, where it is not the file's own.
+    loaded_as: Vec<Option<String>>,
     /// The project root (see [`crate::root`]) repository paths are relative to.
     root: Option<PathBuf>,
+    /// Templates, by absolute path: read with their placeholders masked.
+    templates: HashMap<PathBuf, (crate::project::template::Syntax, bool)>,
 }
 
 pub use crate::tree::ReadError;
@@ -177,6 +192,19 @@ impl Sources {
 
     pub fn tree(&self) -> &Tree {
         &self.tree
+    }
+
+    /// Marks a file as a template: it is read with its placeholders masked
+    /// (see [`crate::project::template`]). `named`: its name or place says
+    /// template, so `$VAR` counts as a placeholder too.
+    pub fn add_template(
+        &mut self,
+        path: &Path,
+        syntax: crate::project::template::Syntax,
+        named: bool,
+    ) {
+        self.templates
+            .insert(crate::root::absolute(path), (syntax, named));
     }
 
     /// Sets the project root; [`Sources::repo_path`] is relative to it.
@@ -253,22 +281,51 @@ impl Sources {
             self.by_path.insert(path, id);
             return Ok(id);
         }
-        let id = self.add(path.clone(), display, bytes);
+        // A file reached through a symlink is shown where its text is: the
+        // file a pull request changes, and the one annotations belong on.
+        let display = match self.tree.presentable(&real) {
+            Some(shown) if shown != crate::root::absolute(&path) => display_path(&shown),
+            _ => display,
+        };
+        let template = (self.templates.get(&crate::root::absolute(&path)))
+            .or_else(|| self.templates.get(&real))
+            .copied();
+        let id = match template {
+            Some((syntax, named)) => {
+                let scan = crate::project::template::scan(&bytes, syntax, named);
+                let masked = crate::project::template::mask(&bytes, &scan);
+                let lines = crate::project::template::lines(&bytes, &scan);
+                let id = self.add(path.clone(), display, masked);
+                let file = &mut self.files[id.0 as usize];
+                file.original = Some(bytes.into());
+                file.placeholder_lines = lines;
+                id
+            }
+            None => self.add(path.clone(), display, bytes),
+        };
         self.by_path.insert(real, id);
         Ok(id)
     }
 
-    /// Shows a file at the path nginx includes it by (`sites-enabled/x`
-    /// rather than the `sites-available/x` it links to), once.
-    pub fn show_as_loaded(&mut self, id: FileId, path: &Path) {
+    /// Records the path nginx includes a file by, where it is not the
+    /// file's own (`sites-enabled/x`, a symlink to `sites-available/x`):
+    /// findings stay at the file that holds the text, and name this path.
+    pub fn loaded_as(&mut self, id: FileId, path: &Path) {
         let index = id.0 as usize;
-        if self.shown_as_loaded[index] {
+        if self.loaded_as[index].is_some() {
             return;
         }
-        self.shown_as_loaded[index] = true;
         let path = normalize(path);
-        self.files[index].display = display_path(&path);
+        let shown = display_path(&path);
+        if shown != self.files[index].display {
+            self.loaded_as[index] = Some(shown);
+        }
         self.by_path.insert(path, id);
+    }
+
+    /// The path nginx includes a file by, when it differs from the file's.
+    pub fn loaded_as_of(&self, id: FileId) -> Option<&str> {
+        self.loaded_as[id.0 as usize].as_deref()
     }
 
     /// A stock file nginx packages install, read once, shown as
@@ -294,10 +351,12 @@ impl Sources {
             path,
             display,
             bytes: bytes.into(),
+            original: None,
+            placeholder_lines: Vec::new(),
             line_starts: OnceLock::new(),
             char_checkpoints: OnceLock::new(),
         });
-        self.shown_as_loaded.push(false);
+        self.loaded_as.push(None);
         id
     }
 }
@@ -352,6 +411,8 @@ mod tests {
             path: PathBuf::from("t"),
             display: "t".into(),
             bytes: text.as_bytes().into(),
+            original: None,
+            placeholder_lines: Vec::new(),
             line_starts: OnceLock::new(),
             char_checkpoints: OnceLock::new(),
         }

@@ -167,6 +167,20 @@ impl Tree {
         self
     }
 
+    /// A real path (symlinks resolved) spelled below the root the user
+    /// gave, where that root is itself reached through a symlink; `None`
+    /// when it is in no root (an unconfined tree, a mapped folder).
+    pub fn presentable(&self, real: &Path) -> Option<PathBuf> {
+        let roots = self.roots.as_ref()?;
+        roots.iter().find_map(|r| {
+            if real.starts_with(&r.given) {
+                return Some(real.to_path_buf());
+            }
+            let rest = real.strip_prefix(&r.real).ok()?;
+            Some(r.given.join(rest))
+        })
+    }
+
     pub fn is_confined(&self) -> bool {
         self.roots.is_some()
     }

@@ -560,18 +560,21 @@ fn a_certificate_alone_is_checked_with_the_config_that_loads_it() {
     for file in ["nginx.conf", "certs/fullchain.pem", "certs/privkey.pem"] {
         std::fs::copy(fixture.join(file), top.join("etc/nginx").join(file)).unwrap();
     }
-    // Without a project (no .git, no tripline.toml) only the file is read.
-    let alone = tripline_in(
-        top,
-        &["check", "--now", NOW, "etc/nginx/certs/fullchain.pem"],
-    );
-    assert_eq!(alone.code, 0, "{}", alone.stdout);
-
-    std::fs::create_dir_all(top.join(".git")).unwrap();
-    for changed in [
+    // A project is the repository (.git or tripline.toml) or, outside one,
+    // the tree of the nginx.conf above the file: either way the
+    // certificate is checked with the configuration that loads it.
+    let changes = [
         "etc/nginx/certs/fullchain.pem",
         "etc/nginx/certs/privkey.pem",
-    ] {
+    ];
+    let cases = changes
+        .iter()
+        .map(|c| (false, *c))
+        .chain(changes.iter().map(|c| (true, *c)));
+    for (git, changed) in cases {
+        if git {
+            std::fs::create_dir_all(top.join(".git")).unwrap();
+        }
         let run = tripline_in(top, &["check", "--now", NOW, "--format", "json", changed]);
         assert_eq!(run.code, 1, "{changed}: {}", run.stdout);
         let json: Value = serde_json::from_str(&run.stdout).unwrap();

@@ -4,7 +4,7 @@
 #[macro_use]
 mod common;
 
-use common::{check_json_in, root, rules_of, tripline_in, NOW};
+use common::{check_json_in, root, rules_of, shown_files, tripline_in, NOW};
 use std::fs;
 
 const MIXED: &str = "fixtures/classification/mixed-repo";
@@ -17,37 +17,39 @@ const NOT_INFRA: &[(&str, &str)] = &[
     ("deploy/apache/sites-available/site.conf", "an Apache vhost"),
     ("deploy/php/fpm/pool.d/www.conf", "a php-fpm pool"),
     ("deploy/supervisor/conf.d/app.conf", "a supervisord program"),
-    (
-        "templates/nginx/nginx.conf",
-        "a Jinja template of an nginx config",
-    ),
-    ("templates/nginx/site.conf.j2", "a Jinja template"),
     ("docs/nginx-notes.md", "documentation"),
     ("roles/nginx/tasks/main.yml", "an Ansible role"),
 ];
 
 #[test]
 fn a_folder_walk_reads_only_infra() {
-    let dir = root().join(MIXED);
-    let tree = tripline::tree::Tree::new(std::slice::from_ref(&dir));
-    let found =
-        tripline::discover::discover(std::slice::from_ref(&dir), &tree, &Default::default())
-            .expect("discover");
-    let mut kinds: Vec<(String, &str)> = found
-        .files
-        .iter()
-        .map(|f| {
-            let rel = f.path.strip_prefix(&dir).expect("below the fixture");
-            (rel.to_string_lossy().replace('\\', "/"), f.kind.as_str())
+    let checked: Vec<(String, String)> = shown_files(&root(), MIXED)
+        .into_iter()
+        .filter(|(_, row)| row.status == "checked")
+        .map(|(file, row)| {
+            let rel = file.trim_start_matches(&format!("{MIXED}/")).to_string();
+            (rel, row.kind)
         })
         .collect();
-    kinds.sort();
+    // Templates whose placeholders are only values are checked, with the
+    // placeholders as opaque values (none of their findings is reported).
     assert_eq!(
-        kinds,
+        checked,
         [
-            ("deploy/nginx/conf.d/app.conf".to_string(), "nginx"),
-            ("deploy/nginx/nginx.conf".to_string(), "nginx"),
-            ("zones/example.com.zone".to_string(), "zone"),
+            (
+                "deploy/nginx/conf.d/app.conf".to_string(),
+                "nginx".to_string()
+            ),
+            ("deploy/nginx/nginx.conf".to_string(), "nginx".to_string()),
+            (
+                "templates/nginx/nginx.conf".to_string(),
+                "nginx".to_string()
+            ),
+            (
+                "templates/nginx/site.conf.j2".to_string(),
+                "nginx".to_string()
+            ),
+            ("zones/example.com.zone".to_string(), "zone".to_string()),
         ]
     );
     let (code, json) = check_json_in(&root(), &[MIXED]);
@@ -66,12 +68,15 @@ fn a_file_named_explicitly_that_is_not_infra_is_skipped_with_a_note() {
         );
         let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
         assert!(rules_of(&json).is_empty(), "{what}: {json}");
+        // Skipped with the reason: what it is, where the model can tell.
+        let note = run
+            .stderr
+            .lines()
+            .find(|l| l.starts_with(&format!("tripline: {path}: ")))
+            .unwrap_or_else(|| panic!("{what}: no note: {}", run.stderr));
         assert!(
-            run.stderr.contains(&format!(
-                "{path}: not an nginx config, zone file or certificate; skipped (use --kind to force)"
-            )),
-            "{what}: {}",
-            run.stderr
+            note.ends_with("; skipped (use --kind to force)"),
+            "{what}: {note}"
         );
     }
     // --kind forces a reading, --quiet silences the note.
@@ -108,7 +113,8 @@ fn origin_makes_an_unrecognised_file_a_zone() {
 /// A Debian layout: the site lives in sites-available and is enabled by a
 /// symlink in sites-enabled. It is one file, checked once, in the context of
 /// nginx.conf (where the upstream it passes to is defined), and reported at
-/// the path nginx loads.
+/// the file that holds the text (the one a pull request changes), naming
+/// the path nginx loads it by.
 #[cfg(unix)]
 #[test]
 fn a_debian_site_and_its_symlink_are_one_file() {
@@ -167,8 +173,17 @@ fn a_debian_site_and_its_symlink_are_one_file() {
         );
         for (_, file) in &findings {
             assert!(
-                file.ends_with(&format!("{prefix}sites-enabled/shop")),
-                "reported at the path nginx loads: {file}"
+                file.ends_with(&format!("{prefix}sites-available/shop")),
+                "reported at the file that holds the text: {file}"
+            );
+        }
+        for f in json["findings"].as_array().expect("findings") {
+            let message = f["message"].as_str().unwrap_or_default();
+            assert!(
+                message.contains("(nginx loads it as ")
+                    && message.ends_with("etc/nginx/sites-enabled/shop)")
+                    || message.ends_with("(nginx loads it as sites-enabled/shop)"),
+                "names the path nginx loads: {message}"
             );
         }
     }

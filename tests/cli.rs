@@ -677,11 +677,11 @@ fn check_markdown_is_a_findings_table() {
     assert_eq!(lines[0], "# tripline findings");
     assert_eq!(lines[2], "| Location | Severity | Rule | Message |");
     assert!(lines[4].starts_with(
-        "| `fixtures/tls/expired/bad-expired-leaf.pem:2:1` | error | `tls/expired` |"
+        "| `fixtures/tls/expired/bad-expired-leaf.pem:2:1` | warning | `tls/expired` |"
     ));
     assert_eq!(
         lines.last().copied(),
-        Some("Files checked: 1 · errors: 1 · warnings: 0 · infos: 0")
+        Some("Files checked: 1 · errors: 0 · warnings: 1 · infos: 0")
     );
 }
 

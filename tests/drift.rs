@@ -6,8 +6,8 @@
 #[macro_use]
 mod common;
 
-use common::live::{DnsServer, Live, Manifest};
-use common::{root, tripline, NOW};
+use common::live::{messages, DnsServer, Live, Manifest};
+use common::{root, NOW};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -30,6 +30,7 @@ fn setup(
             behaviour: behaviour.into(),
             axfr,
             zone: Some("example.test.".into()),
+            ..DnsServer::default()
         }],
         ..Manifest::default()
     };
@@ -38,25 +39,7 @@ fn setup(
 }
 
 fn drift(dir: &Path, live: &Live, extra: &[&str]) -> (common::Run, serde_json::Value) {
-    let repo = dir.join("repo").to_string_lossy().into_owned();
-    let mut args: Vec<&str> = vec!["drift", "--format", "json", "--now", NOW];
-    args.extend(live.args.iter().map(String::as_str));
-    args.extend_from_slice(extra);
-    args.push(&repo);
-    let run = tripline(&args);
-    let json = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
-    (run, json)
-}
-
-fn messages(json: &serde_json::Value, rule: &str) -> Vec<String> {
-    json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["rule"] == rule)
-        .map(|f| f["message"].as_str().unwrap_or_default().to_string())
-        .collect()
+    common::live::drift_in(dir, live, extra)
 }
 
 #[test]
@@ -231,16 +214,26 @@ fn addresses_the_repository_names_are_contacted_only_if_public() {
         started.elapsed() < Duration::from_secs(4),
         "nothing was waited for"
     );
-    assert_eq!(json["findings"].as_array().map(Vec::len), Some(0), "{json}");
+    // Not contacted, and said so: a run that compared nothing fails.
+    let not_checked = messages(&json, "drift/not-checked");
+    assert_eq!(not_checked.len(), 2, "{json}");
     assert!(
-        run.stderr.contains(
-            "ns1.example.test. (10.0.0.53:53) not asked: 10.0.0.53 is not a public address"
-        ),
-        "{}",
-        run.stderr
+        not_checked
+            .iter()
+            .any(|m| m
+                .contains("ns1.example.test. (10.0.0.53:53): 10.0.0.53 is not a public address")),
+        "{not_checked:?}"
     );
     assert!(
-        run.stderr.contains("at 169.254.169.254:443 not probed"),
+        not_checked
+            .iter()
+            .any(|m| m.contains("www.example.test:443 at 169.254.169.254:443 was not probed")),
+        "{not_checked:?}"
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("drift: compared 0 zones × 0 servers, 0 records, 0 TLS handshakes"),
         "{}",
         run.stderr
     );

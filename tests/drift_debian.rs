@@ -10,84 +10,26 @@
 //! certificates are renewed on disk without reloading nginx
 //! (certificate-not-deployed), then `nginx -s reload` (clean).
 //!
+//! A second test plays the seed outages of issue 23 against them: a
+//! certbot-style repository (no certificate in it) while nginx serves an
+//! expired one for two names; two sites and no default_server on the live
+//! nginx while the repository has a catch-all that refuses unknown names;
+//! a zone whose NS records name Route 53 and DNSimple while only the first
+//! (BIND) has the zone — then each is fixed and drift says so.
+//!
 //! Slow (the daemons start and transfer), so gated: `.ci/run` sets
 //! TRIPLINE_DEBIAN_SERVERS=1 after installing bind9, knot, nsd and
 //! nginx-light. Elsewhere it prints why it skips.
 
 #[macro_use]
 mod common;
+mod debian;
 
 use common::{root, NOW};
-use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// The user the daemons run as when the tests run as root.
-const USER: &str = "nobody";
-const GROUP: &str = "nogroup";
-
-fn program(name: &str) -> Option<PathBuf> {
-    ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
-        .iter()
-        .map(|d| Path::new(d).join(name))
-        .find(|p| p.is_file())
-}
-
-/// A port free for both UDP and TCP on 127.0.0.1.
-fn free_port() -> u16 {
-    loop {
-        let udp = UdpSocket::bind("127.0.0.1:0").expect("udp");
-        let port = udp.local_addr().expect("addr").port();
-        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-}
-
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
-}
-
-/// Runs `program` as a non-root user (itself, or `nobody` under root).
-fn unprivileged(program: &Path) -> Command {
-    if is_root() {
-        let mut command = Command::new("setpriv");
-        command
-            .args(["--reuid", USER, "--regid", GROUP, "--clear-groups", "--"])
-            .arg(program);
-        command
-    } else {
-        Command::new(program)
-    }
-}
-
-/// Daemons, killed when the scenario ends.
-struct Daemons(Vec<(String, Child)>);
-
-impl Drop for Daemons {
-    fn drop(&mut self) {
-        for (_, child) in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-}
-
-/// Everything under `dir` readable and writable by the daemons' user.
-fn open_up(dir: &Path) {
-    let status = Command::new("chmod")
-        .args(["-R", "a+rwX"])
-        .arg(dir)
-        .status()
-        .expect("chmod");
-    assert!(status.success());
-}
+use debian::*;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
 
 fn zone(serial: u32, apex: &str) -> String {
     format!(
@@ -130,46 +72,8 @@ fn parent(glue: &str) -> String {
          @ IN SOA a.nic.test. hostmaster.nic.test. 1 3600 600 1209600 300\n\
          @ IN NS a.nic.test.\na.nic IN A 127.0.0.1\n\
          example IN NS ns1.example.test.\nexample IN NS ns2.example.test.\n\
-         ns1.example IN A {glue}\nns2.example IN A 127.0.0.1\n"
-    )
-}
-
-fn named_conf(dir: &Path, port: u16, zones: &[(&str, &str)]) -> String {
-    let d = dir.display();
-    let mut conf = format!(
-        "options {{\n  directory \"{d}\";\n  pid-file \"{d}/named.pid\";\n  session-keyfile \"{d}/session.key\";\n  \
-         listen-on port {port} {{ 127.0.0.1; }};\n  listen-on-v6 {{ none; }};\n  recursion no;\n  \
-         allow-transfer {{ 127.0.0.1; }};\n  notify no;\n  dnssec-validation no;\n}};\ncontrols {{ }};\n"
-    );
-    for (name, file) in zones {
-        conf.push_str(&format!(
-            "zone \"{name}\" {{ type primary; file \"{d}/{file}\"; }};\n"
-        ));
-    }
-    conf
-}
-
-fn knot_conf(dir: &Path, port: u16, primary: u16) -> String {
-    let d = dir.display();
-    format!(
-        "server:\n  listen: 127.0.0.1@{port}\n  rundir: \"{d}\"\n\
-         database:\n  storage: \"{d}/db\"\n\
-         log:\n  - target: stderr\n    any: info\n\
-         remote:\n  - id: primary\n    address: 127.0.0.1@{primary}\n\
-         template:\n  - id: default\n    storage: \"{d}/zones\"\n    zonefile-load: none\n    journal-content: all\n\
-         zone:\n  - domain: example.test\n    master: primary\n"
-    )
-}
-
-fn nsd_conf(dir: &Path, port: u16, primary: u16) -> String {
-    let d = dir.display();
-    format!(
-        "server:\n  ip-address: 127.0.0.1@{port}\n  port: {port}\n  username: \"\"\n  chroot: \"\"\n  \
-         zonesdir: \"{d}\"\n  pidfile: \"{d}/nsd.pid\"\n  xfrdfile: \"{d}/xfrd.state\"\n  \
-         zonelistfile: \"{d}/zone.list\"\n  database: \"\"\n  verbosity: 1\n\
-         remote-control:\n  control-enable: no\n\
-         zone:\n  name: example.test\n  zonefile: \"{d}/example.test.zone\"\n  \
-         request-xfr: 127.0.0.1@{primary} NOKEY\n  allow-notify: 127.0.0.1 NOKEY\n"
+         ns1.example IN A {glue}\nns2.example IN A 127.0.0.1\n\
+         scale IN NS ns1.scale.test.\nns1.scale IN A 127.0.0.1\n"
     )
 }
 
@@ -195,102 +99,12 @@ const CERT_LINES: &str =
     "    ssl_certificate certs/rsa.pem;\n    ssl_certificate_key certs/rsa.key;\n    \
 ssl_certificate certs/ecdsa.pem;\n    ssl_certificate_key certs/ecdsa.key;\n";
 
-/// The SOA serial one server serves, asked with tripline's own client.
-fn serial(addr: SocketAddr) -> Option<u32> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .ok()?;
-    runtime.block_on(async {
-        let server = tripline::drift::query::Server::new(
-            addr,
-            tripline::drift::query::Limits {
-                timeout: Duration::from_millis(500),
-                retries: 0,
-                concurrency: 1,
-                rate: None,
-                deadline: tokio::time::Instant::now() + Duration::from_secs(2),
-            },
-        );
-        let origin = tripline::dns::name::Name::parse("example.test.", None).ok()?;
-        let answer = server
-            .query(&origin, tripline::dns::rdata::RType::SOA)
-            .await
-            .ok()?;
-        answer.answers.iter().find_map(|r| match &r.rdata {
-            tripline::dns::rdata::RData::Soa(soa) => Some(soa.serial),
-            _ => None,
-        })
-    })
-}
-
-fn wait_for(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool, daemons: &Daemons) {
-    let started = Instant::now();
-    while started.elapsed() < timeout {
-        if ready() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    let names: Vec<&str> = daemons.0.iter().map(|(n, _)| n.as_str()).collect();
-    panic!("{what}: not ready after {timeout:?} (daemons: {names:?})");
-}
-
-fn spawn(daemons: &mut Daemons, name: &str, mut command: Command, log: &Path) {
-    let out = std::fs::File::create(log).expect("log file");
-    let err = out.try_clone().expect("log file");
-    let child = command
-        .stdout(Stdio::from(out))
-        .stderr(Stdio::from(err))
-        .spawn()
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
-    daemons.0.push((name.to_string(), child));
-}
-
-fn drift(args: &[String], repo: &Path) -> (i32, Vec<(String, String)>) {
-    let mut all: Vec<String> = ["drift", "--format", "json", "--now", NOW]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    all.extend(args.iter().cloned());
-    all.push(repo.to_string_lossy().into_owned());
-    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
-    let run = common::tripline(&refs);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
-    let findings = json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap_or_default().to_string(),
-                f["message"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
-    (run.code, findings)
-}
-
-fn rules(findings: &[(String, String)]) -> Vec<&str> {
-    let mut rules: Vec<&str> = findings.iter().map(|(r, _)| r.as_str()).collect();
-    rules.sort_unstable();
-    rules.dedup();
-    rules
-}
-
 #[test]
 fn drift_against_bind_knot_nsd_and_nginx() {
-    if std::env::var_os("TRIPLINE_DEBIAN_SERVERS").is_none() {
-        report!(
-            "skipping the Debian-server drift test: TRIPLINE_DEBIAN_SERVERS is not set (.ci/run sets it after installing bind9, knot, nsd and nginx-light)"
-        );
+    let Some([named, knotd, nsd, nginx]) = programs(["named", "knotd", "nsd", "nginx"], "drift")
+    else {
         return;
-    }
-    let [named, knotd, nsd, nginx] = ["named", "knotd", "nsd", "nginx"].map(|p| {
-        program(p)
-            .unwrap_or_else(|| panic!("TRIPLINE_DEBIAN_SERVERS is set but {p} is not installed"))
-    });
+    };
     let work = tempfile::tempdir().expect("tempdir");
     let base = work.path();
     let (primary_dir, parent_dir, knot_dir, nsd_dir, nginx_dir, repo) = (
@@ -467,6 +281,12 @@ fn drift_against_bind_knot_nsd_and_nginx() {
         stats.starts_with("3 DNS queries"),
         "SOA, AXFR, the parent's NS: {stats}"
     );
+    assert!(
+        run.stderr
+            .contains("drift: compared 1 zone × 1 server, 9999 records"),
+        "{}",
+        run.stderr
+    );
     report!("10,000 records transferred from BIND and compared: {stats}");
 
     // 2. The parent's glue for ns1 goes stale.
@@ -571,50 +391,283 @@ fn drift_against_bind_knot_nsd_and_nginx() {
     report!("Debian-server drift test: named, knotd, nsd and nginx on ports {p_primary}, {p_knot}, {p_nsd}, {p_https}: every scenario as expected");
 }
 
-fn signal(daemons: &Daemons, name: &str, signal: i32) {
-    let (_, child) = daemons.0.iter().find(|(n, _)| n == name).expect("daemon");
-    let pid = i32::try_from(child.id()).expect("pid");
-    // setpriv execs the daemon: the child's pid is the daemon's.
-    // SAFETY: signalling a child process this test started.
-    unsafe {
-        libc::kill(pid, signal);
+/// A site block of the live nginx or of the repository.
+fn site(listen: &str, names: &str, certificate: &str, key: &str) -> String {
+    format!(
+        "  server {{\n    listen {listen} ssl;\n    server_name {names};\n    ssl_certificate {certificate};\n    ssl_certificate_key {key};\n    return 204;\n  }}\n"
+    )
+}
+
+const CATCH_ALL_REJECTS: &str =
+    "default_server;\n    server_name _;\n    ssl_reject_handshake on;\n  }\n";
+
+/// The catch-all block on `listen`: refuses names it does not have.
+fn catch_all(listen: &str) -> String {
+    format!("  server {{\n    listen {listen} ssl {CATCH_ALL_REJECTS}")
+}
+
+#[test]
+fn drift_catches_the_seed_outages_on_bind_knot_and_nginx() {
+    let Some([named, knotd, nginx_bin]) = programs(["named", "knotd", "nginx"], "seed-outage")
+    else {
+        return;
+    };
+    let work = tempfile::tempdir().expect("tempdir");
+    let base = work.path();
+    let (named_dir, knot_dir, nginx_dir, repo) = (
+        base.join("named"),
+        base.join("knot"),
+        base.join("nginx"),
+        base.join("repo"),
+    );
+    for d in [&named_dir, &knot_dir, &nginx_dir, &repo] {
+        std::fs::create_dir_all(d).expect("mkdir");
     }
-}
+    for d in ["db", "zones"] {
+        std::fs::create_dir_all(knot_dir.join(d)).expect("mkdir");
+    }
+    for d in ["tmp", "certs"] {
+        std::fs::create_dir_all(nginx_dir.join(d)).expect("mkdir");
+    }
+    let [p_named, p_knot, p_https] = [(); 3].map(|_| free_port());
 
-/// Runs drift until `rule` fires (a reload takes a moment).
-fn wait_for_findings(
-    args: &[String],
-    repo: &Path,
-    rule: &str,
-    daemons: &Daemons,
-) -> (i32, Vec<(String, String)>) {
+    // The zone names a server at Route 53 (BIND here) and one at DNSimple
+    // (Knot here, which does not have the zone yet).
+    let zone = "$ORIGIN example.test.\n$TTL 300\n@ IN SOA ns-1.awsdns-01.org. hostmaster.example.test. 2026011501 3600 600 1209600 300\n@ IN NS ns-1.awsdns-01.org.\n@ IN NS ns1.dnsimple.com.\n@ IN A 192.0.2.10\nwww IN A 192.0.2.10\n";
+    std::fs::create_dir_all(repo.join("zones")).expect("mkdir");
+    write(&repo.join("zones/example.test.zone"), zone);
+    write(&named_dir.join("example.test.zone"), zone);
+    write(
+        &named_dir.join("named.conf"),
+        &named_conf(
+            &named_dir,
+            p_named,
+            &[("example.test", "example.test.zone")],
+        ),
+    );
+    write(
+        &knot_dir.join("knot.conf"),
+        &knot_conf_without_zones(&knot_dir, p_knot),
+    );
+
+    // Certificates: two sites, and an expired one for www and the apex.
+    let sites = root().join("fixtures/drift/default-server-differs/bad-catch-all-not-deployed");
+    let certbot = root().join("fixtures/drift/served-expiring/bad-certbot-expired");
+    for (from, to) in [
+        (sites.join("live/a.pem"), "a.pem"),
+        (sites.join("live/a.key"), "a.key"),
+        (sites.join("live/b.pem"), "b.pem"),
+        (sites.join("live/b.key"), "b.key"),
+        (certbot.join("live/server0/cert0.pem"), "www.pem"),
+        (certbot.join("live/server0/key0.pem"), "www.key"),
+    ] {
+        std::fs::copy(&from, nginx_dir.join("certs").join(to)).expect("copy certificate");
+    }
+    let ca = base.join("ca.pem");
+    let roots = [sites.join("ca.pem"), certbot.join("ca.pem")]
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("ca"))
+        .collect::<String>();
+    write(&ca, &roots);
+    let listen = format!("127.0.0.1:{p_https}");
+    let c = |name: &str, ext: &str| format!("{}/certs/{name}.{ext}", nginx_dir.display());
+    let live_sites = [
+        site(&listen, "a.example.test", &c("a", "pem"), &c("a", "key")),
+        site(&listen, "b.example.test", &c("b", "pem"), &c("b", "key")),
+        site(
+            &listen,
+            "www.example.test example.test",
+            &c("www", "pem"),
+            &c("www", "key"),
+        ),
+    ]
+    .concat();
+    write(
+        &nginx_dir.join("nginx.conf"),
+        &nginx_main(&nginx_dir, &live_sites),
+    );
+    // The repository: certbot's paths (nothing of them in the repository),
+    // and a catch-all in front.
+    let le = |name: &str, file: &str| format!("/etc/letsencrypt/live/{name}/{file}.pem");
+    let repo_sites = [
+        catch_all("443"),
+        site(
+            "443",
+            "a.example.test",
+            &le("a.example.test", "fullchain"),
+            &le("a.example.test", "privkey"),
+        ),
+        site(
+            "443",
+            "b.example.test",
+            &le("b.example.test", "fullchain"),
+            &le("b.example.test", "privkey"),
+        ),
+        site(
+            "443",
+            "www.example.test example.test",
+            &le("www.example.test", "fullchain"),
+            &le("www.example.test", "privkey"),
+        ),
+    ]
+    .concat();
+    std::fs::create_dir_all(repo.join("etc/nginx")).expect("mkdir");
+    write(
+        &repo.join("etc/nginx/nginx.conf"),
+        &format!("events {{}}\nhttp {{\n{repo_sites}}}\n"),
+    );
+    open_up(base);
+
+    let mut daemons = Daemons(Vec::new());
+    let mut command = unprivileged(&named);
+    command
+        .arg("-g")
+        .arg("-c")
+        .arg(named_dir.join("named.conf"));
+    spawn(&mut daemons, "named", command, &named_dir.join("log"));
+    let mut command = unprivileged(&knotd);
+    command.arg("-c").arg(knot_dir.join("knot.conf"));
+    spawn(&mut daemons, "knotd", command, &knot_dir.join("log"));
+    spawn(
+        &mut daemons,
+        "nginx",
+        nginx(&nginx_bin, &nginx_dir),
+        &nginx_dir.join("log"),
+    );
+    let primary: SocketAddr = ([127, 0, 0, 1], p_named).into();
+    wait_for(
+        "named",
+        Duration::from_secs(20),
+        || serial(primary) == Some(2026011501),
+        &daemons,
+    );
+    wait_for(
+        "nginx",
+        Duration::from_secs(10),
+        || std::net::TcpStream::connect(("127.0.0.1", p_https)).is_ok(),
+        &daemons,
+    );
+    let knot: SocketAddr = ([127, 0, 0, 1], p_knot).into();
+    wait_for(
+        "knotd",
+        Duration::from_secs(10),
+        || {
+            std::net::UdpSocket::bind("127.0.0.1:0").is_ok_and(|s| {
+            let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
+            // Any answer: a query id and flags are enough.
+            s.send_to(b"\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x07example\x04test\x00\x00\x06\x00\x01", knot).is_ok()
+                && s.recv_from(&mut [0u8; 512]).is_ok()
+        })
+        },
+        &daemons,
+    );
+
+    let args: Vec<String> = [
+        format!("--server=ns-1.awsdns-01.org.={primary}"),
+        format!("--server=ns1.dnsimple.com.={knot}"),
+        format!("--resolver={primary}"),
+        format!("--connect=*:443={listen}"),
+        format!("--ca-file={}", ca.display()),
+    ]
+    .into();
+
+    // 1. Every seed outage at once.
+    let (code, findings) = drift(&args, &repo);
+    report!("seed outages live: {:?}", rules(&findings));
+    assert_eq!(code, 1);
+    let of = |rule: &str| -> Vec<&String> {
+        findings
+            .iter()
+            .filter(|(r, _)| r == rule)
+            .map(|(_, m)| m)
+            .collect()
+    };
+    let provider = of("drift/single-dns-provider");
+    assert_eq!(provider.len(), 1, "{findings:#?}");
+    assert!(
+        provider[0].contains("only Amazon Route 53 answers")
+            && provider[0].contains(&format!("ns1.dnsimple.com. ({knot})")),
+        "{}",
+        provider[0]
+    );
+    assert!(
+        of("drift/lame-server").is_empty(),
+        "one verdict: {findings:#?}"
+    );
+    let expiring = of("drift/served-expiring");
+    assert_eq!(
+        expiring.len(),
+        1,
+        "one finding for both names: {findings:#?}"
+    );
+    assert!(
+        expiring[0].contains("www.example.test, example.test (port 443)")
+            && expiring[0].contains("has expired"),
+        "{}",
+        expiring[0]
+    );
+    let differs = of("drift/default-server-differs");
+    assert_eq!(differs.len(), 1, "{findings:#?}");
+    assert!(
+        differs[0].contains("that is the server block for a.example.test")
+            && differs[0].contains("HTTP 204")
+            && differs[0].contains("refuse the handshake"),
+        "{}",
+        differs[0]
+    );
+    assert!(of("drift/handshake-failed").is_empty(), "{findings:#?}");
+    assert!(of("drift/not-checked").is_empty(), "{findings:#?}");
+
+    // 2. The catch-all deployed, the zone at the second provider.
+    write(
+        &nginx_dir.join("nginx.conf"),
+        &nginx_main(&nginx_dir, &[catch_all(&listen), live_sites].concat()),
+    );
+    write(
+        &knot_dir.join("knot.conf"),
+        &knot_conf(&knot_dir, p_knot, p_named),
+    );
+    open_up(base);
+    let status = nginx(&nginx_bin, &nginx_dir)
+        .args(["-s", "reload"])
+        .status()
+        .expect("nginx -s reload");
+    assert!(status.success());
+    let position = daemons
+        .0
+        .iter()
+        .position(|(n, _)| n == "knotd")
+        .expect("knotd");
+    let (_, mut old) = daemons.0.remove(position);
+    let _ = old.kill();
+    let _ = old.wait();
+    let mut command = unprivileged(&knotd);
+    command.arg("-c").arg(knot_dir.join("knot.conf"));
+    spawn(&mut daemons, "knotd", command, &knot_dir.join("log"));
+    wait_for(
+        "knotd transferring from named",
+        Duration::from_secs(30),
+        || serial(knot) == Some(2026011501),
+        &daemons,
+    );
     let mut last = (0, Vec::new());
     wait_for(
-        rule,
+        "the reload",
         Duration::from_secs(20),
         || {
-            last = drift(args, repo);
-            last.1.iter().any(|(r, _)| r == rule)
+            last = drift(&args, &repo);
+            !last
+                .1
+                .iter()
+                .any(|(r, _)| r == "drift/default-server-differs")
         },
-        daemons,
+        &daemons,
     );
-    last
-}
-
-fn wait_for_findings_gone(
-    args: &[String],
-    repo: &Path,
-    daemons: &Daemons,
-) -> (i32, Vec<(String, String)>) {
-    let mut last = (0, Vec::new());
-    wait_for(
-        "a clean run",
-        Duration::from_secs(20),
-        || {
-            last = drift(args, repo);
-            last.1.is_empty()
-        },
-        daemons,
+    let (_, findings) = last;
+    report!(
+        "catch-all deployed, second provider live: {:?}",
+        rules(&findings)
     );
-    last
+    // What remains is the expired certificate, still served.
+    assert_eq!(rules(&findings), ["drift/served-expiring"], "{findings:#?}");
 }

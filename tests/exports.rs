@@ -20,13 +20,11 @@ fn records_in(dir: &str, file: &str) -> (Vec<(String, String, u32, String)>, boo
     let mut sources = Sources::default();
     let path = root().join(dir).join(file);
     let origin = Name::parse("example.com.", None).expect("origin");
-    let analysis = dns::analyse(
-        &mut sources,
-        &[Path::new(&path)],
-        &|_| Some(origin.clone()),
-        1,
-    )
-    .expect("read");
+    let input = dns::ZoneInput {
+        path: path.clone(),
+        origin: Some(origin),
+    };
+    let analysis = dns::analyse(&mut sources, &[input], 1).expect("read");
     let syntax: Vec<&str> = analysis
         .findings
         .iter()
@@ -94,7 +92,11 @@ fn pseudo_records_are_kept_as_their_own_kind() {
         report_skip(&path);
         return;
     }
-    let analysis = dns::analyse(&mut sources, &[path.as_path()], &|_| None, 1).expect("read");
+    let input = dns::ZoneInput {
+        path: path.clone(),
+        origin: None,
+    };
+    let analysis = dns::analyse(&mut sources, &[input], 1).expect("read");
     let zone = &analysis.zones[0];
     let aliases: Vec<String> = zone
         .records
@@ -137,8 +139,12 @@ fn cloudflare_proxied_and_cli53_alias() {
     )
     .expect("write");
     let mut sources = Sources::default();
-    let analysis =
-        dns::analyse(&mut sources, &[cf.as_path(), cli53.as_path()], &|_| None, 1).expect("read");
+    let analysis = dns::analyse(
+        &mut sources,
+        &[cf, cli53].map(|path| dns::ZoneInput { path, origin: None }),
+        1,
+    )
+    .expect("read");
     use tripline::dns::zone::Pseudo;
     let cf_zone = &analysis.zones[0];
     assert_eq!(cf_zone.records[0].pseudo(), Some(&Pseudo::FlattenedCname));

@@ -18,10 +18,14 @@ fn json_has_exactly_the_documented_fields() {
     };
     assert_eq!(keys(&json), ["findings", "summary", "version"]);
     assert_eq!(json["version"], 1);
+    // `skipped` counts, by reason, the look-alikes the run did not check;
+    // it is there when there are some.
     assert_eq!(
         keys(&json["summary"]),
-        ["errors", "files_checked", "infos", "warnings"]
+        ["errors", "files_checked", "infos", "skipped", "warnings"]
     );
+    let skipped = json["summary"]["skipped"].as_object().expect("skipped");
+    assert!(skipped.values().all(|n| n.as_u64().is_some_and(|n| n > 0)));
     let findings = json["findings"].as_array().expect("array");
     assert!(!findings.is_empty());
     for f in findings {

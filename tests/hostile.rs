@@ -299,13 +299,18 @@ fn certificate_paths_do_not_reveal_what_exists_on_the_runner() {
 #[test]
 fn a_broken_kubernetes_secret_ends() {
     let dir = tempfile::tempdir().expect("tempdir");
-    // 25 bytes that made the document iterator repeat its error forever.
-    write(dir.path(), "s.yaml", "kind: x\nkubernetes.io/tls\n[");
+    // A Secret's signature, then what made the document iterator repeat
+    // its error forever.
+    write(
+        dir.path(),
+        "s.yaml",
+        "kind: Secret\ntype: kubernetes.io/tls\ntls.crt:\n[",
+    );
     write(
         dir.path(),
         "deep.yaml",
         format!(
-            "kind: Secret\ntype: kubernetes.io/tls\ndata: {}",
+            "kind: Secret\ntype: kubernetes.io/tls\ndata:\n  tls.crt: {}",
             "[".repeat(100_000)
         ),
     );

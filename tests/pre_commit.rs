@@ -7,25 +7,9 @@
 #[macro_use]
 mod common;
 
-use common::root;
+use common::{git, repo_with_a_staged_key_swap, root};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.test"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
-}
 
 /// `pre-commit try-repo` of this repository's `tripline-system` hook on the
 /// staged files, with the tripline just built first on PATH.
@@ -53,11 +37,6 @@ fn try_hook(pre_commit: &Path, dir: &Path) -> (bool, String) {
     (output.status.success(), text)
 }
 
-fn copy(from: &str, to: &Path) {
-    std::fs::create_dir_all(to.parent().expect("a folder")).unwrap();
-    std::fs::copy(root().join(from), to).unwrap_or_else(|e| panic!("{from}: {e}"));
-}
-
 #[test]
 fn a_key_swap_fails_the_commit_and_python_passes() {
     let Some(pre_commit) = std::env::var_os("TRIPLINE_PRE_COMMIT").map(PathBuf::from) else {
@@ -72,34 +51,8 @@ fn a_key_swap_fails_the_commit_and_python_passes() {
     }
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
-    git(repo, &["init", "-q"]);
-    // A site serving the wildcard certificate with its key.
-    std::fs::create_dir_all(repo.join("etc/nginx")).unwrap();
-    std::fs::write(
-        repo.join("etc/nginx/nginx.conf"),
-        "events {}\nhttp {\n    server {\n        listen 443 ssl default_server;\n        server_name www.example.test;\n        ssl_certificate     certs/fullchain.pem;\n        ssl_certificate_key certs/privkey.pem;\n    }\n}\n",
-    )
-    .unwrap();
-    let wildcard = "fixtures/tls/hostname-mismatch/good-wildcard/certs";
-    copy(
-        &format!("{wildcard}/fullchain.pem"),
-        &repo.join("etc/nginx/certs/fullchain.pem"),
-    );
-    copy(
-        &format!("{wildcard}/privkey.pem"),
-        &repo.join("etc/nginx/certs/privkey.pem"),
-    );
-    std::fs::create_dir_all(repo.join("app")).unwrap();
-    std::fs::write(repo.join("app/db.py"), "import sqlite3\n").unwrap();
-    git(repo, &["add", "."]);
-    git(repo, &["commit", "-q", "-m", "a working site"]);
-
     // The certificate renewed with a new key; the old key left in place.
-    copy(
-        "fixtures/tls/hostname-mismatch/good-names-covered/certs/fullchain.pem",
-        &repo.join("etc/nginx/certs/fullchain.pem"),
-    );
-    git(repo, &["add", "etc/nginx/certs/fullchain.pem"]);
+    repo_with_a_staged_key_swap(repo);
     let (passed, log) = try_hook(&pre_commit, repo);
     report!("key swap: {}", if passed { "passed" } else { "failed" });
     assert!(!passed, "the key swap must fail the commit:\n{log}");

@@ -11,7 +11,6 @@ mod common;
 use common::{tripline_in, NOW};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use tripline::discover::{self, FileKind};
 use tripline::tree::{Place, Tree};
 
 /// Error findings on trees nginx -t accepts, each with why nginx -t could
@@ -23,7 +22,12 @@ const ACCEPTED_ERRORS: &[(&str, &str, &str)] = &[];
 /// other file (application code, Apache vhosts, php-fpm pools, supervisord,
 /// Jinja and Go templates, env files, docs) must be skipped.
 const REPO_FILES: &[(&str, &[&str])] = &[
-    ("LemmyNet+lemmy-ansible", &["files/proxy_params"]),
+    // A Jinja template whose placeholders are only values is checked with
+    // them as opaque values.
+    (
+        "LemmyNet+lemmy-ansible",
+        &["files/proxy_params", "templates/nginx.conf"],
+    ),
     (
         "TrafeX+docker-php-nginx",
         &["config/conf.d/default.conf", "config/nginx.conf"],
@@ -139,19 +143,13 @@ fn run(cwd: &Path, path: &str, prefix: &str) -> (i32, Vec<Seen>) {
     (out.code, seen)
 }
 
-/// Files classification keeps under `dir`, relative to it.
-fn classified(dir: &Path) -> BTreeMap<String, FileKind> {
-    let dir = &tripline::source::normalize(dir);
-    let tree = Tree::new(&[dir.to_path_buf()]);
-    let found =
-        discover::discover(&[dir.to_path_buf()], &tree, &Default::default()).expect("discover");
-    found
-        .files
+/// Files the repository model checks under `dir`, relative to it, with
+/// their kind.
+fn classified(dir: &Path) -> BTreeMap<String, String> {
+    common::shown_files(dir, ".")
         .into_iter()
-        .map(|f| {
-            let rel = f.path.strip_prefix(dir).unwrap_or(&f.path);
-            (rel.to_string_lossy().replace('\\', "/"), f.kind)
-        })
+        .filter(|(_, row)| row.status == "checked")
+        .map(|(file, row)| (file.trim_start_matches("./").to_string(), row.kind))
         .collect()
 }
 
@@ -166,7 +164,7 @@ fn check_both_ways(base: &Path, relative: &str) -> Vec<Seen> {
     from_parent
 }
 
-fn totals(name: &str, kinds: &BTreeMap<String, FileKind>, findings: &[Seen]) {
+fn totals(name: &str, kinds: &BTreeMap<String, String>, findings: &[Seen]) {
     let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
     for kind in kinds.values() {
         *by_kind.entry(kind.as_str()).or_default() += 1;

@@ -73,7 +73,7 @@ fn expiry_window_on_either_side_of_now() {
         ["tls/expiring-soon error"],
         "4 days left"
     );
-    assert_eq!(at("2026-03-02T00:00:00Z"), ["tls/expired error"]);
+    assert_eq!(at("2026-03-02T00:00:00Z"), ["tls/expired warning"]);
 }
 
 #[test]

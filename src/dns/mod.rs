@@ -31,8 +31,10 @@ pub struct Analysis {
 /// The zone a file name suggests: `db.example.com`, `example.com.zone`,
 /// `example.com.db`.
 /// octoDNS names its files after the zone: `example.com.yaml`.
+/// Cloud DNS exports are often `example.com.zone.yaml`.
 fn export_origin_from_file_name(path: &Path) -> Option<Name> {
     let stem = path.file_stem()?.to_string_lossy();
+    let stem = stem.strip_suffix(".zone").unwrap_or(&stem);
     Name::parse(&format!("{}.", stem.trim_end_matches('.')), None).ok()
 }
 
@@ -50,21 +52,44 @@ pub fn origin_from_file_name(path: &Path) -> Option<Name> {
 
 const NAME_THE_ZONE: &str = "add `$ORIGIN example.com.` at the top, pass `--origin example.com`, set `origin` in a [[per-path]] table of tripline.toml, or name the file `db.example.com` or `example.com.zone`";
 
-/// Parses and models each zone file. `origin_for` names the zone of a file
-/// for files that do not say it themselves (`--origin`, `[[per-path]]`).
+/// One zone file to read, and the zone it is loaded as where the user or
+/// a server configuration says it (`--origin`, `[[per-path]]`,
+/// `zone "x" { file … }`).
+#[derive(Clone, Debug)]
+pub struct ZoneInput {
+    pub path: std::path::PathBuf,
+    pub origin: Option<Name>,
+}
+
+/// Parses and models each zone file. A file another one reads through
+/// `$INCLUDE` is a fragment of that zone, not a zone of its own.
 pub fn analyse(
     sources: &mut Sources,
-    inputs: &[&Path],
-    origin_for: &dyn Fn(&Path) -> Option<Name>,
+    inputs: &[ZoneInput],
     jobs: usize,
 ) -> Result<Analysis, ReadError> {
     let mut zones = Vec::new();
     let mut findings = Vec::new();
     let mut reported = BTreeSet::new();
-    for path in inputs {
-        let file = sources.load(path)?;
-        let origin = origin_for(path);
-        let origin = origin.as_ref();
+    let mut loaded = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        loaded.push((sources.load(&input.path)?, input));
+    }
+    // Files that include others first: what they include is then known
+    // before it would be read as a zone of its own.
+    let includes = |file: FileId| {
+        let bytes = &sources.get(file).bytes;
+        memchr::memmem::find(bytes, b"$INCLUDE").is_some()
+            || memchr::memmem::find(bytes, b"$include").is_some()
+    };
+    loaded.sort_by_key(|(file, _)| !includes(*file));
+    let mut included_elsewhere: BTreeSet<FileId> = BTreeSet::new();
+    for (file, input) in loaded {
+        if included_elsewhere.contains(&file) {
+            continue;
+        }
+        let path = &input.path;
+        let origin = input.origin.as_ref();
         reported.insert(file);
         let hint = match origin {
             Some(given) => Some(zone::OriginHint::Given(given.clone())),
@@ -95,6 +120,8 @@ pub fn analyse(
             }
         };
         reported.extend(parsed.included.iter().copied());
+        included_elsewhere.extend(parsed.included.iter().copied());
+        let included = parsed.included.clone();
         let mut no_origin_reported = false;
         for e in &parsed.errors {
             let unresolvable = e.message.contains("the zone's origin is unknown");
@@ -136,7 +163,12 @@ pub fn analyse(
             finding.severity = crate::finding::Severity::Warning;
             findings.push(finding);
         }
-        let inferred = infer_origin(&parsed, path);
+        // An origin the user or a server configuration gave is the zone's,
+        // whatever the file's own `$ORIGIN .` suggests.
+        let inferred = match origin {
+            Some(_) => None,
+            None => infer_origin(&parsed, path),
+        };
         let origin_inferred = inferred.as_ref().map(|(_, source)| *source);
         let origin = inferred.map(|(name, _)| name).or(parsed.origin);
         match origin {
@@ -160,6 +192,7 @@ pub fn analyse(
                 let mut zone = Zone::new(origin, file, inside, names, is_export, jobs);
                 zone.origin_inferred = origin_inferred;
                 zone.ttl_directives = parsed.ttl_directives;
+                zone.included = included;
                 zones.push(zone);
             }
             None if parsed.records.is_empty() && parsed.errors.is_empty() => {}
@@ -180,20 +213,31 @@ pub fn analyse(
     })
 }
 
-/// The zone of an export that says `$ORIGIN .` (GoDaddy writes every name
-/// fully qualified below it): from its `; Domain:` header, else its file
-/// name, when records lie below that name. Root-zone and hint files keep
-/// the root.
+/// The zone of a file that says `$ORIGIN .` (BIND's own dumps, GoDaddy's
+/// exports write every name fully qualified below it): from its SOA's
+/// owner, else its `; Domain:` header, else its file name, when records
+/// lie below that name. Root-zone and hint files keep the root.
 fn infer_origin(parsed: &zone::ParsedZone, path: &Path) -> Option<(Name, &'static str)> {
     if parsed.origin.as_ref().is_none_or(|o| *o != Name::root()) {
         return None;
     }
+    let soa_owner = (parsed.records.iter())
+        .find(|r| r.rtype == rdata::RType::SOA)
+        .and_then(|r| Name::parse(&parsed.names.get(r.owner).to_string(), None).ok());
     let candidates = [
+        (soa_owner, "its SOA record's owner"),
         (parsed.domain_header.clone(), "its `; Domain:` header"),
         (export_origin_from_file_name(path), "the file name"),
     ];
     candidates.into_iter().find_map(|(name, source)| {
-        let name = name.filter(|n| n.label_count() >= 2)?;
+        // A SOA names its zone even at the top level (`ffcux.`); a name
+        // taken from a header or a file name needs two labels.
+        let labels = if source == "its SOA record's owner" {
+            1
+        } else {
+            2
+        };
+        let name = name.filter(|n| n.label_count() >= labels)?;
         let below =
             (parsed.records.iter()).any(|r| parsed.names.get(r.owner).is_at_or_below(&name));
         below.then_some((name, source))

@@ -20,6 +20,8 @@ pub struct Zone {
     /// `; Domain:` header, the file name. Messages about the apex say so.
     pub origin_inferred: Option<&'static str>,
     pub file: FileId,
+    /// The files it reads through `$INCLUDE`.
+    pub included: Vec<FileId>,
     pub records: Vec<Record>,
     /// The records' owner and target names ([`Zone::owner`], [`Zone::target`]).
     pub names: NameTable,
@@ -145,6 +147,7 @@ impl Zone {
             origin,
             origin_inferred: None,
             file,
+            included: Vec::new(),
             records,
             names,
             is_export,
@@ -245,6 +248,18 @@ impl Zone {
 
     pub fn apex_ns(&self) -> Vec<&Record> {
         self.at_of_type(&self.origin, RType::NS).collect()
+    }
+
+    /// A response policy zone (RPZ): its NS records only fill the slot a
+    /// master file needs (`NS localhost.`); no resolver is sent to them, so
+    /// providers and counts of name servers mean nothing for it.
+    pub fn is_policy_zone(&self) -> bool {
+        let ns = self.apex_ns();
+        !ns.is_empty()
+            && ns.iter().all(|r| {
+                self.target(r)
+                    .is_some_and(|n| n.as_str().eq_ignore_ascii_case("localhost."))
+            })
     }
 
     /// The zone's name as messages show it, with where it was inferred from.

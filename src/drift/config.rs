@@ -1,15 +1,19 @@
-//! `[drift]` in `tripline.toml`, merged with the command line into the
-//! settings one run uses. Command-line values win.
+//! The drift options: the command line's flags (declared here, once),
+//! `[drift]` in `tripline.toml`, and the settings one run uses after the
+//! two are merged. The command line wins; the repository's file may only
+//! tighten the limits that bound a run, never loosen them — a pull request
+//! must not hold a CI job for a day or aim it at the runner's network.
 
-use super::endpoint::Endpoint;
+use super::endpoint::{self, Endpoint};
 use crate::dns::name::{DnsName, Name};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::time::Duration;
 
 /// Whether to ask a server for a zone transfer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Axfr {
     /// Try once per server; fall back to one query per RRset if refused.
@@ -21,25 +25,86 @@ pub enum Axfr {
     Never,
 }
 
+/// The command line's drift options.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct Flags {
+    /// Compare DNS zones only [default: both DNS and TLS].
+    #[arg(long)]
+    pub dns: bool,
+    /// Compare TLS servers only [default: both DNS and TLS].
+    #[arg(long)]
+    pub tls: bool,
+    /// Where a zone's servers are: ZONE=IP[:PORT] replaces the zone's
+    /// servers; NSHOST=IP[:PORT] says where one name server host of the
+    /// zones' NS records is reached, and findings keep its name. A name
+    /// that is neither is an error [default: the zone's apex NS, at their
+    /// glue or resolved addresses].
+    #[arg(long = "server", value_name = "NAME=IP[:PORT]", value_parser = endpoint::parse_server)]
+    pub servers: Vec<(Name, SocketAddr)>,
+    /// A parent zone server, for the delegation check [default: found by the resolver].
+    #[arg(long = "parent-server", value_name = "IP[:PORT]", value_parser = parse_dns_address)]
+    pub parent_servers: Vec<SocketAddr>,
+    /// The recursive resolver for ordinary lookups [default: the system's].
+    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_dns_address)]
+    pub resolver: Option<SocketAddr>,
+    /// Where to reach a TLS server name, like curl's --resolve; NAME `*`
+    /// for every name (`'*:443=127.0.0.1:8443'`). A name no TLS server_name
+    /// has is an error [default: `[drift] connect`, else the repository's
+    /// A/AAAA for the name, else the resolver].
+    #[arg(long = "connect", value_name = "NAME[:PORT]=IP[:PORT]", value_parser = endpoint::parse_connect)]
+    pub connect: Vec<Endpoint>,
+    /// Ask for zone transfers [default: auto, once per zone and server].
+    #[arg(long, value_enum)]
+    pub axfr: Option<Axfr>,
+    /// Seconds to wait for one answer (retries included) or handshake [default: 2].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Queries sent again within the timeout when UDP stays silent [default: 2].
+    #[arg(long)]
+    pub retries: Option<u32>,
+    /// Queries in flight per server [default: 8].
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    /// Queries per second per server; 0 for no limit [default: 5000].
+    #[arg(long, value_name = "PER_SECOND")]
+    pub rate: Option<u32>,
+    /// Seconds the whole run may take [default: 300].
+    #[arg(long, value_name = "SECONDS")]
+    pub deadline: Option<f64>,
+    /// Contact private, loopback and link-local addresses the repository
+    /// names (glue, A records, tripline.toml) [default: public addresses
+    /// only, besides the address and port given on the command line].
+    #[arg(long = "allow-private-addresses")]
+    pub allow_private: bool,
+}
+
+fn parse_dns_address(text: &str) -> Result<SocketAddr, String> {
+    endpoint::parse_address(text, 53)
+}
+
 /// `[drift]` as written.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DriftConfig {
-    /// Seconds to wait for one answer or handshake.
+    /// Seconds to wait for one answer or handshake (at most the default).
     pub timeout: Option<f64>,
-    /// Attempts after the first, per query.
+    /// Queries sent again per query (at most the default).
     pub retries: Option<u32>,
-    /// Queries in flight per server.
+    /// Queries in flight per server (at most the default).
     pub concurrency: Option<usize>,
-    /// Queries per second per server (0: no limit).
+    /// Queries per second per server (at most the default; 0 is the default).
     pub rate: Option<u32>,
-    /// Seconds the whole run may take.
+    /// Seconds the whole run may take (at most the default).
     pub deadline: Option<f64>,
     pub axfr: Option<Axfr>,
     /// `IP[:PORT]` of a recursive resolver (default: the system's).
     pub resolver: Option<String>,
     /// `IP[:PORT]` of the parent zone's servers, for the delegation check.
     pub parent_servers: Vec<String>,
+    /// `NAME[:PORT]=IP[:PORT]` like `--connect`; public addresses only,
+    /// unless `--allow-private-addresses`.
+    pub connect: Vec<String>,
     /// Names whose records are not compared, as globs (`_acme-challenge.*`).
     pub ignore: Vec<String>,
     /// Live serials this far behind or ahead of the repository's are not
@@ -50,6 +115,7 @@ pub struct DriftConfig {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ZoneConfig {
     /// `IP[:PORT]` of the zone's authoritative servers (default: its apex NS).
@@ -57,6 +123,31 @@ pub struct ZoneConfig {
     pub ignore: Vec<String>,
     pub serial_tolerance: Option<u32>,
     pub axfr: Option<Axfr>,
+}
+
+/// Where a mapping was written, for messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Given {
+    Flag,
+    Config(String),
+}
+
+impl Given {
+    pub fn describe(&self, flag: &str) -> String {
+        match self {
+            Given::Flag => flag.to_string(),
+            Given::Config(key) => key.clone(),
+        }
+    }
+}
+
+/// `--server NAME=ADDR` or `[drift.zones."ZONE"] servers`, before the
+/// repository says whether NAME is a zone or a name server host.
+#[derive(Clone, Debug)]
+pub struct ServerMapping {
+    pub name: Name,
+    pub addr: SocketAddr,
+    pub given: Given,
 }
 
 /// What one run uses, after the command line and the config are merged.
@@ -73,18 +164,26 @@ pub struct Settings {
     pub axfr: Axfr,
     pub resolver: Option<SocketAddr>,
     pub parent_servers: Vec<SocketAddr>,
-    /// `--server ZONE=IP[:PORT]` and `[drift.zones] servers`.
+    /// Server mappings as given; [`super::mapping`] sorts them into the two
+    /// maps below once the repository is read.
+    pub mappings: Vec<ServerMapping>,
+    /// A zone's servers: `--server ZONE=...`, `[drift.zones] servers`.
     pub servers: BTreeMap<Name, Vec<SocketAddr>>,
-    /// `--connect NAME[:PORT]=IP[:PORT]`.
+    /// A name server host's addresses: `--server NSHOST=...`.
+    pub ns_hosts: BTreeMap<Name, Vec<SocketAddr>>,
+    /// `--connect`, else `[drift] connect`.
     pub connect: Vec<Endpoint>,
+    pub connect_given: Given,
     pub ignore: Vec<globset::GlobMatcher>,
     pub zones: BTreeMap<Name, ZoneSettings>,
     pub serial_tolerance: u32,
     /// `--allow-private-addresses`: contact non-public addresses the
     /// repository names (glue, A records, `[drift]` servers).
     pub allow_private: bool,
-    /// Addresses the command line names: always contacted.
-    pub explicit: std::collections::BTreeSet<std::net::IpAddr>,
+    /// Addresses and ports the command line names: always contacted.
+    pub explicit: BTreeSet<SocketAddr>,
+    /// What merging changed (a repository limit above a default, lowered).
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -104,9 +203,16 @@ impl Settings {
 
     /// `Err(why)` for an address the repository names that is not public:
     /// a pull request must not point tripline at the CI runner's network.
-    pub fn may_contact(&self, ip: std::net::IpAddr) -> Result<(), String> {
-        if self.allow_private || self.explicit.contains(&ip) || super::endpoint::is_public(ip) {
-            Ok(())
+    /// The command line's permission is for the address *and* port it names.
+    pub fn may_contact(&self, addr: SocketAddr) -> Result<(), String> {
+        if self.allow_private || self.explicit.contains(&addr) || endpoint::is_public(addr.ip()) {
+            return Ok(());
+        }
+        let ip = addr.ip();
+        if self.explicit.iter().any(|e| e.ip() == ip) {
+            Err(format!(
+                "{addr}: the command line names {ip} on another port, and a permission is for one address and port; name {addr} itself (--server, --connect NAME:PORT=IP:PORT) or pass --allow-private-addresses"
+            ))
         } else {
             Err(format!(
                 "{ip} is not a public address and comes from the repository; name it on the command line (--server, --connect) or pass --allow-private-addresses"
@@ -129,33 +235,15 @@ impl Settings {
     }
 }
 
-/// The command line's drift options, as parsed by clap.
-#[derive(Clone, Debug, Default)]
-pub struct Flags {
-    pub dns: bool,
-    pub tls: bool,
-    pub servers: Vec<(Name, SocketAddr)>,
-    pub parent_servers: Vec<SocketAddr>,
-    pub resolver: Option<SocketAddr>,
-    pub connect: Vec<Endpoint>,
-    pub axfr: Option<Axfr>,
-    pub timeout: Option<f64>,
-    pub retries: Option<u32>,
-    pub concurrency: Option<usize>,
-    pub rate: Option<u32>,
-    pub deadline: Option<f64>,
-    pub allow_private: bool,
-}
-
-const DEFAULT_TIMEOUT: f64 = 2.0;
-const DEFAULT_RETRIES: u32 = 2;
-const DEFAULT_CONCURRENCY: usize = 8;
+pub const DEFAULT_TIMEOUT: f64 = 2.0;
+pub const DEFAULT_RETRIES: u32 = 2;
+pub const DEFAULT_CONCURRENCY: usize = 8;
 /// A cap for servers close by (on a LAN, on loopback): further away, the
 /// concurrency bounds the rate first (8 in flight at 20 ms is 400 per
 /// second). Authoritative servers answer tens of thousands per second; a
-/// 10,000-record zone that refuses transfers takes 2.4 s at this rate.
-const DEFAULT_RATE: u32 = 5_000;
-const DEFAULT_DEADLINE: f64 = 300.0;
+/// 10,000-record zone that refuses transfers takes 2 s at this rate.
+pub const DEFAULT_RATE: u32 = 5_000;
+pub const DEFAULT_DEADLINE: f64 = 300.0;
 
 fn glob(text: &str) -> Result<globset::GlobMatcher, String> {
     globset::GlobBuilder::new(text.trim_end_matches('.'))
@@ -175,30 +263,56 @@ fn seconds(value: f64, key: &str) -> Result<Duration, String> {
     }
 }
 
+/// One limit: the command line's value as given, else the repository's
+/// capped at the default (with a note saying so), else the default.
+struct Bound<'n> {
+    notes: &'n mut Vec<String>,
+}
+
+impl Bound<'_> {
+    fn pick<T: PartialOrd + Copy + std::fmt::Display>(
+        &mut self,
+        flag: Option<T>,
+        config: Option<T>,
+        default: T,
+        key: &str,
+        shown: impl Fn(T) -> String,
+    ) -> T {
+        match (flag, config) {
+            (Some(v), _) => v,
+            (None, Some(v)) if v > default => {
+                self.notes.push(format!(
+                    "[drift] {key} = {} is above the default {} and was lowered to it: tripline.toml may only tighten drift's limits (--{key} raises them)",
+                    shown(v),
+                    shown(default)
+                ));
+                default
+            }
+            (None, Some(v)) => v,
+            (None, None) => default,
+        }
+    }
+}
+
 impl DriftConfig {
     /// Merges with the command line; an invalid value names its key.
     pub fn settings(&self, flags: &Flags) -> Result<Settings, String> {
         let address = |text: &str, key: &str| {
-            super::endpoint::parse_address(text, 53).map_err(|e| format!("{key}: {e}"))
+            endpoint::parse_address(text, 53).map_err(|e| format!("{key}: {e}"))
         };
-        let mut servers: BTreeMap<Name, Vec<SocketAddr>> = BTreeMap::new();
+        let mut mappings = Vec::new();
+        let mut zones = BTreeMap::new();
         for (zone, z) in &self.zones {
             let name = Name::parse(zone, Some(&Name::root()))
                 .map_err(|e| format!("[drift.zones] `{zone}`: {e}"))?;
+            let key = format!("[drift.zones.\"{zone}\"] servers");
             for server in &z.servers {
-                let addr = address(server, &format!("[drift.zones.\"{zone}\"] servers"))?;
-                servers.entry(name.clone()).or_default().push(addr);
+                mappings.push(ServerMapping {
+                    name: name.clone(),
+                    addr: address(server, &key)?,
+                    given: Given::Config(key.clone()),
+                });
             }
-        }
-        // Servers named on the command line replace the config's for their zone.
-        let mut from_flags: BTreeMap<Name, Vec<SocketAddr>> = BTreeMap::new();
-        for (zone, addr) in &flags.servers {
-            from_flags.entry(zone.clone()).or_default().push(*addr);
-        }
-        servers.extend(from_flags);
-        let mut zones = BTreeMap::new();
-        for (zone, z) in &self.zones {
-            let name = Name::parse(zone, Some(&Name::root())).map_err(|e| e.to_string())?;
             zones.insert(
                 name,
                 ZoneSettings {
@@ -208,11 +322,20 @@ impl DriftConfig {
                 },
             );
         }
+        // Servers named on the command line replace the config's for their
+        // name (told apart once the repository is read).
+        let flagged: BTreeSet<&Name> = flags.servers.iter().map(|(n, _)| n).collect();
+        mappings.retain(|m| !flagged.contains(&m.name));
+        mappings.extend(flags.servers.iter().map(|(name, addr)| ServerMapping {
+            name: name.clone(),
+            addr: *addr,
+            given: Given::Flag,
+        }));
         let resolver = match (flags.resolver, &self.resolver) {
             (Some(r), _) => Some(r),
             (None, Some(text)) => {
                 let r = address(text, "[drift] resolver")?;
-                if !flags.allow_private && !super::endpoint::is_public(r.ip()) {
+                if !flags.allow_private && !endpoint::is_public(r.ip()) {
                     return Err(format!(
                         "[drift] resolver {r} is not a public address; give it with --resolver, or pass --allow-private-addresses"
                     ));
@@ -228,40 +351,87 @@ impl DriftConfig {
         } else {
             flags.parent_servers.clone()
         };
-        let rate = flags.rate.or(self.rate).unwrap_or(DEFAULT_RATE);
-        let explicit = (flags.servers.iter().map(|(_, a)| a.ip()))
-            .chain(flags.parent_servers.iter().map(|a| a.ip()))
-            .chain(flags.resolver.iter().map(|a| a.ip()))
-            .chain(flags.connect.iter().map(|e| e.ip))
+        let (connect, connect_given) = if flags.connect.is_empty() {
+            let parsed = (self.connect.iter())
+                .map(|c| endpoint::parse_connect(c).map_err(|e| format!("[drift] connect: {e}")))
+                .collect::<Result<_, _>>()?;
+            (parsed, Given::Config("[drift] connect".into()))
+        } else {
+            (flags.connect.clone(), Given::Flag)
+        };
+        let explicit = (flags.servers.iter().map(|(_, a)| *a))
+            .chain(flags.parent_servers.iter().copied())
+            .chain(flags.resolver)
+            .chain(flags.connect.iter().map(Endpoint::permitted))
             .collect();
+        let mut notes = Vec::new();
+        let mut bound = Bound { notes: &mut notes };
+        let secs = |v: f64| format!("{v} s");
+        let timeout = seconds(
+            bound.pick(
+                flags.timeout,
+                self.timeout,
+                DEFAULT_TIMEOUT,
+                "timeout",
+                secs,
+            ),
+            "timeout",
+        )?;
+        let deadline = seconds(
+            bound.pick(
+                flags.deadline,
+                self.deadline,
+                DEFAULT_DEADLINE,
+                "deadline",
+                secs,
+            ),
+            "deadline",
+        )?;
+        let retries = bound
+            .pick(
+                flags.retries,
+                self.retries,
+                DEFAULT_RETRIES,
+                "retries",
+                |v| v.to_string(),
+            )
+            .min(10);
+        let concurrency = bound
+            .pick(
+                flags.concurrency,
+                self.concurrency,
+                DEFAULT_CONCURRENCY,
+                "concurrency",
+                |v| v.to_string(),
+            )
+            .clamp(1, 256);
+        // 0 is "no limit", the highest rate of all.
+        let config_rate = self.rate.map(|r| if r == 0 { u32::MAX } else { r });
+        let per_second = |v: u32| {
+            if v == u32::MAX {
+                "0 (no limit)".to_string()
+            } else {
+                format!("{v} per second")
+            }
+        };
+        let rate = bound.pick(flags.rate, config_rate, DEFAULT_RATE, "rate", per_second);
         let both = !flags.dns && !flags.tls;
         Ok(Settings {
             dns: flags.dns || both,
             tls: flags.tls || both,
-            timeout: seconds(
-                flags.timeout.or(self.timeout).unwrap_or(DEFAULT_TIMEOUT),
-                "timeout",
-            )?,
-            retries: flags
-                .retries
-                .or(self.retries)
-                .unwrap_or(DEFAULT_RETRIES)
-                .min(10),
-            concurrency: flags
-                .concurrency
-                .or(self.concurrency)
-                .unwrap_or(DEFAULT_CONCURRENCY)
-                .clamp(1, 256),
+            timeout,
+            retries,
+            concurrency,
             rate: (rate > 0).then_some(rate),
-            deadline: seconds(
-                flags.deadline.or(self.deadline).unwrap_or(DEFAULT_DEADLINE),
-                "deadline",
-            )?,
+            deadline,
             axfr: flags.axfr.or(self.axfr).unwrap_or_default(),
             resolver,
             parent_servers,
-            servers,
-            connect: flags.connect.clone(),
+            mappings,
+            servers: BTreeMap::new(),
+            ns_hosts: BTreeMap::new(),
+            connect,
+            connect_given,
             ignore: self
                 .ignore
                 .iter()
@@ -271,6 +441,7 @@ impl DriftConfig {
             serial_tolerance: self.serial_tolerance.unwrap_or(0),
             allow_private: flags.allow_private,
             explicit,
+            notes,
         })
     }
 }
@@ -282,26 +453,78 @@ mod tests {
     #[test]
     fn flags_win_over_the_config() {
         let config: DriftConfig = toml::from_str(
-            "timeout = 5\nrate = 0\nignore = [\"_acme-challenge.*\"]\n[zones.\"example.com\"]\nservers = [\"192.0.2.53\"]\nserial-tolerance = 2\n",
+            "timeout = 1\nrate = 100\nignore = [\"_acme-challenge.*\"]\n[zones.\"example.com\"]\nservers = [\"192.0.2.53\"]\nserial-tolerance = 2\n",
         )
         .expect("toml");
         let flags = Flags {
-            timeout: Some(1.0),
+            timeout: Some(5.0),
+            rate: Some(0),
             ..Flags::default()
         };
         let s = config.settings(&flags).expect("settings");
-        assert_eq!(s.timeout, Duration::from_secs(1));
+        assert_eq!(
+            s.timeout,
+            Duration::from_secs(5),
+            "the command line may raise"
+        );
         assert_eq!(s.rate, None, "0 is no limit");
         assert!(s.dns && s.tls);
         let zone = Name::parse("example.com.", None).expect("zone");
-        assert_eq!(
-            s.servers[&zone],
-            vec!["192.0.2.53:53".parse().expect("addr")]
-        );
+        assert_eq!(s.mappings.len(), 1);
+        assert_eq!(s.mappings[0].name, zone);
         assert_eq!(s.serial_tolerance(&zone), 2);
         let acme = Name::parse("_acme-challenge.example.com.", None).expect("name");
         assert!(s.ignores(&zone, &acme));
         assert!(!s.ignores(&zone, &zone));
+    }
+
+    #[test]
+    fn the_repository_may_only_tighten_the_limits() {
+        let config: DriftConfig = toml::from_str(
+            "timeout = 86400\ndeadline = 86400\nretries = 10\nrate = 0\nconcurrency = 200\n",
+        )
+        .expect("toml");
+        let s = config.settings(&Flags::default()).expect("settings");
+        assert_eq!(s.timeout, Duration::from_secs_f64(DEFAULT_TIMEOUT));
+        assert_eq!(s.deadline, Duration::from_secs_f64(DEFAULT_DEADLINE));
+        assert_eq!(s.retries, DEFAULT_RETRIES);
+        assert_eq!(s.rate, Some(DEFAULT_RATE), "rate = 0 would lift the limit");
+        assert_eq!(s.concurrency, DEFAULT_CONCURRENCY);
+        assert_eq!(s.notes.len(), 5, "{:?}", s.notes);
+        assert!(
+            s.notes.iter().any(|n| n.contains("--timeout")),
+            "{:?}",
+            s.notes
+        );
+        let lower: DriftConfig =
+            toml::from_str("timeout = 0.5\nrate = 100\nretries = 0\n").expect("toml");
+        let s = lower.settings(&Flags::default()).expect("settings");
+        assert_eq!(s.timeout, Duration::from_millis(500));
+        assert_eq!((s.rate, s.retries), (Some(100), 0));
+        assert!(s.notes.is_empty());
+    }
+
+    #[test]
+    fn command_line_addresses_are_permitted_with_their_port_only() {
+        let flags = Flags {
+            servers: vec![(
+                Name::parse("example.com.", None).expect("name"),
+                "127.0.0.1:5353".parse().expect("addr"),
+            )],
+            connect: vec![endpoint::parse_connect("www.example.com=127.0.0.2").expect("c")],
+            ..Flags::default()
+        };
+        let s = DriftConfig::default().settings(&flags).expect("settings");
+        let addr = |t: &str| t.parse::<SocketAddr>().expect("addr");
+        assert!(s.may_contact(addr("127.0.0.1:5353")).is_ok());
+        assert!(s.may_contact(addr("127.0.0.2:443")).is_ok());
+        let e = s
+            .may_contact(addr("127.0.0.2:6379"))
+            .expect_err("another port");
+        assert!(e.contains("another port"), "{e}");
+        assert!(s.may_contact(addr("127.0.0.1:53")).is_err());
+        assert!(s.may_contact(addr("10.0.0.1:53")).is_err());
+        assert!(s.may_contact(addr("9.9.9.9:53")).is_ok());
     }
 
     #[test]
@@ -316,5 +539,8 @@ mod tests {
             .settings(&Flags::default())
             .expect_err("bad resolver");
         assert!(e.contains("resolver"), "{e}");
+        let config: DriftConfig = toml::from_str("connect = [\"www\"]\n").expect("toml");
+        let e = config.settings(&Flags::default()).expect_err("bad connect");
+        assert!(e.contains("[drift] connect"), "{e}");
     }
 }

@@ -15,8 +15,15 @@ use std::net::SocketAddr;
 /// Parent zone server addresses asked at most.
 const MAX_PARENT_ADDRESSES: usize = 6;
 
-/// The parent zone's servers and what each hands out for the zone.
-pub async fn parents(net: &Net, zone: &Zone, notes: &mut Vec<String>) -> Vec<ParentReport> {
+/// The parent zone's servers and what each hands out for the zone, and
+/// why the delegation was not compared when servers were given or found
+/// but none gave a usable answer. No parent found at all is only a note:
+/// the check is optional where the resolver cannot see the parent.
+pub async fn parents(
+    net: &Net,
+    zone: &Zone,
+    notes: &mut Vec<String>,
+) -> (Vec<ParentReport>, Option<String>) {
     let origin = &zone.origin;
     let mut addrs: Vec<(String, SocketAddr)> = net
         .settings
@@ -30,19 +37,20 @@ pub async fn parents(net: &Net, zone: &Zone, notes: &mut Vec<String>) -> Vec<Par
             Ok(found) => addrs = found,
             Err(why) => {
                 notes.push(format!("{origin}: delegation not checked: {why}"));
-                return Vec::new();
+                return (Vec::new(), None);
             }
         }
     }
-    addrs.retain(|(label, addr)| match net.settings.may_contact(addr.ip()) {
+    let mut refused = Vec::new();
+    addrs.retain(|(label, addr)| match net.settings.may_contact(*addr) {
         Ok(()) => true,
         Err(why) => {
-            notes.push(format!("{origin}: parent server {label} not asked: {why}"));
+            refused.push(format!("{label} not asked: {why}"));
             false
         }
     });
     net.status(&format!("{origin}: the delegation"));
-    join_all(addrs.into_iter().map(|(label, addr)| async move {
+    let reports: Vec<ParentReport> = join_all(addrs.into_iter().map(|(label, addr)| async move {
         let server = net.server(addr);
         let result = match server.query(origin, RType::NS).await {
             Err(e) => Err(e.to_string()),
@@ -54,7 +62,24 @@ pub async fn parents(net: &Net, zone: &Zone, notes: &mut Vec<String>) -> Vec<Par
             result,
         }
     }))
-    .await
+    .await;
+    let failed: Vec<String> = reports
+        .iter()
+        .filter_map(|p| p.result.as_ref().err().map(|e| format!("{}: {e}", p.label)))
+        .collect();
+    let unchecked = if reports.iter().all(|p| p.result.is_err()) {
+        let all: Vec<String> = refused.into_iter().chain(failed).collect();
+        Some(all.join("; "))
+    } else {
+        notes.extend(refused);
+        notes.extend(
+            failed
+                .iter()
+                .map(|f| format!("{origin}: parent server {f}")),
+        );
+        None
+    };
+    (reports, unchecked)
 }
 
 async fn parent_servers(net: &Net, origin: &Name) -> Result<Vec<(String, SocketAddr)>, String> {

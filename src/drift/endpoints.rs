@@ -1,7 +1,10 @@
-//! TLS drift: for each server name and TLS port of the nginx
-//! configurations nginx loads, what the repository says nginx serves (each
-//! `ssl_certificate`, by key type) and what each address of the name
-//! serves, one handshake per address and key type.
+//! TLS drift: for each server block and TLS port of the nginx
+//! configurations nginx loads, every name of it a client can send, probed
+//! at each of its addresses — one handshake per name, address and key type
+//! configured — whether or not the repository holds the certificate (with
+//! certbot, it lives on the server only): expiry, names and the chain need
+//! only the name. What the repository's files say nginx serves is set
+//! beside it when the files are there.
 
 use super::handshake::{self, KeyType};
 use super::net::Net;
@@ -11,6 +14,7 @@ use crate::dns::name::Name;
 use crate::dns::rdata::RData;
 use crate::nginx::listen::{Address, Protocol};
 use crate::nginx::model::{Model, Server};
+use crate::source::Span;
 use crate::tls::cert::Cert;
 use crate::tls::key::PublicKey;
 use crate::tls::path::to_trusted_root;
@@ -21,15 +25,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-/// The port nginx serves TLS on when `ssl on;` gives no listen port.
-const HTTPS: u16 = 443;
-
-/// One name and port to probe, with what the configuration serves there.
+/// One server block and port to probe, with what the configuration serves.
 struct Plan<'a> {
-    name: String,
+    names: Vec<(String, Span)>,
     port: u16,
     server: &'a Server,
-    at: crate::source::Span,
+    certificate_at: Option<Span>,
     expected: Vec<Expected<'a>>,
 }
 
@@ -44,28 +45,26 @@ pub async fn endpoints<'a>(
     let plans = plans(models, bundles, extra_roots, notes);
     let handshakes = tokio::sync::Semaphore::new(net.settings.concurrency * 4);
     let handshakes = &handshakes;
-    let skipped = std::sync::Mutex::new(Vec::new());
-    let skipped_ref = &skipped;
-    let reports = join_all(plans.into_iter().map(|plan| async move {
-        net.status(&format!("TLS {}:{}", plan.name, plan.port));
-        let (found, unresolved) = addresses(net, zones, &plan.name, plan.port).await;
-        let mut addrs = Vec::new();
-        for (addr, source) in found {
-            match net.settings.may_contact(addr.ip()) {
-                Ok(()) => addrs.push((addr, source)),
-                Err(why) => {
-                    if let Ok(mut notes) = skipped_ref.lock() {
-                        notes.push(format!(
-                            "TLS {}:{} at {addr} not probed: {why}",
-                            plan.name, plan.port
-                        ));
+    join_all(plans.into_iter().map(|plan| async move {
+        let mut targets = Vec::new();
+        let mut unresolved = Vec::new();
+        let mut skipped = Vec::new();
+        for (name, _) in &plan.names {
+            net.status(&format!("TLS {name}:{}", plan.port));
+            match addresses(net, zones, name, plan.port).await {
+                Ok(found) => {
+                    for (addr, source) in found {
+                        match net.settings.may_contact(addr) {
+                            Ok(()) => targets.push((name.clone(), addr, source)),
+                            Err(why) => skipped.push((name.clone(), addr, why)),
+                        }
                     }
                 }
+                Err(why) => unresolved.push((name.clone(), why)),
             }
         }
         let keys = key_types(&plan.expected);
-        let name = &plan.name;
-        let probes = join_all(addrs.iter().flat_map(|(addr, source)| {
+        let probes = join_all(targets.iter().flat_map(|(name, addr, source)| {
             keys.iter().map(move |&key| async move {
                 let _permit = handshakes.acquire().await;
                 let left = net
@@ -75,6 +74,7 @@ pub async fn endpoints<'a>(
                     .await
                     .map(|shown| served(shown, extra_roots));
                 Probe {
+                    name: name.clone(),
                     addr: *addr,
                     source: source.clone(),
                     key,
@@ -84,21 +84,21 @@ pub async fn endpoints<'a>(
         }))
         .await;
         EndpointReport {
-            name: plan.name,
+            at: plan
+                .names
+                .first()
+                .map_or(plan.server.keyword, |(_, at)| *at),
+            names: plan.names.into_iter().map(|(n, _)| n).collect(),
             port: plan.port,
             server: plan.server,
-            at: plan.at,
+            certificate_at: plan.certificate_at,
             expected: plan.expected,
             probes,
             unresolved,
+            skipped,
         }
     }))
-    .await;
-    // Probes finish in any order; the report must not.
-    let mut skipped = skipped.into_inner().unwrap_or_default();
-    skipped.sort();
-    notes.extend(skipped);
-    reports
+    .await
 }
 
 /// The key types to ask for: each configured one when there are several,
@@ -114,7 +114,7 @@ fn key_types(expected: &[Expected<'_>]) -> Vec<KeyType> {
     }
 }
 
-fn served(shown: handshake::Shown, extra_roots: &[Vec<u8>]) -> Served {
+pub fn served(shown: handshake::Shown, extra_roots: &[Vec<u8>]) -> Served {
     let chain: Vec<Cert> = shown
         .chain
         .into_iter()
@@ -137,64 +137,98 @@ pub fn key_type(cert: &Cert) -> KeyType {
     }
 }
 
-/// Every TLS server name × port of the loaded configurations, with the
-/// certificates read from the files their `ssl_certificate` name.
+/// The HTTP servers that terminate TLS in the configurations nginx loads.
+pub fn tls_servers<'a>(models: &[&'a Model]) -> impl Iterator<Item = (&'a Model, &'a Server)> {
+    let models: Vec<&'a Model> = models.to_vec();
+    models
+        .into_iter()
+        .filter(|m| m.loaded)
+        .flat_map(|m| m.servers.iter().map(move |s| (m, s)))
+        .filter(|(_, s)| s.protocol == Protocol::Http)
+        .filter(|(_, s)| s.ssl_on || s.listens.iter().any(|l| l.params.ssl))
+}
+
+/// Every name a TLS server block serves that a client can send, with its
+/// TLS ports: what `--connect` may name.
+pub fn tls_names(models: &[&Model]) -> Vec<(String, Vec<u16>)> {
+    let mut names: BTreeMap<String, Vec<u16>> = BTreeMap::new();
+    for (_, server) in tls_servers(models) {
+        let ports = tls_ports(server);
+        for name in server.names.iter().filter(|n| probeable(&n.name)) {
+            names
+                .entry(name.name.clone())
+                .or_default()
+                .extend(ports.iter().copied());
+        }
+    }
+    names
+        .into_iter()
+        .map(|(name, mut ports)| {
+            ports.sort_unstable();
+            ports.dedup();
+            (name, ports)
+        })
+        .collect()
+}
+
+/// Every TLS server block × port of the loaded configurations, with its
+/// names (each name and port goes to the first block that serves it, as
+/// nginx picks) and the certificates read from the files `ssl_certificate`
+/// names, when the repository holds them.
 fn plans<'a>(
     models: &[&'a Model],
     bundles: &'a HashMap<PathBuf, &'a Bundle>,
     extra_roots: &[Vec<u8>],
     notes: &mut Vec<String>,
 ) -> Vec<Plan<'a>> {
-    let mut plans: BTreeMap<(String, u16), Plan<'a>> = BTreeMap::new();
-    for model in models.iter().filter(|m| m.loaded) {
+    let mut plans: Vec<Plan<'a>> = Vec::new();
+    let mut taken: std::collections::HashSet<(String, u16)> = Default::default();
+    for (model, server) in tls_servers(models) {
         let view = ServedView::new(model, bundles);
-        for server in view.tls_servers() {
-            if server.protocol != Protocol::Http {
-                continue;
-            }
-            let expected: Vec<Expected<'a>> = view
-                .pairs(server)
-                .iter()
-                .filter_map(|pair| {
-                    let bundle = view.bundle(pair.certificate)?;
-                    let chain: Vec<&'a Cert> = leaf_first(bundle);
-                    let leaf = chain.first()?;
-                    Some(Expected {
-                        key: key_type(leaf),
-                        builds_to_root: !to_trusted_root(&chain, extra_roots).is_empty(),
-                        chain,
-                        at: pair.certificate.span,
-                    })
+        let pairs = view.pairs(server);
+        let expected: Vec<Expected<'a>> = pairs
+            .iter()
+            .filter_map(|pair| {
+                let bundle = view.bundle(pair.certificate)?;
+                let chain: Vec<&'a Cert> = leaf_first(bundle);
+                let leaf = chain.first()?;
+                Some(Expected {
+                    key: key_type(leaf),
+                    builds_to_root: !to_trusted_root(&chain, extra_roots).is_empty(),
+                    chain,
+                    at: pair.certificate.span,
                 })
-                .collect();
-            if expected.is_empty() {
-                continue; // nothing in this tree to compare with
-            }
-            for port in tls_ports(server) {
-                for name in &server.names {
-                    if !probeable(&name.name) {
-                        if !name.name.is_empty() && name.name != "_" {
-                            notes.push(format!(
-                                "TLS: server_name {} is a pattern, not a name to connect to; not probed",
-                                name.name
-                            ));
-                        }
-                        continue;
-                    }
-                    plans
-                        .entry((name.name.clone(), port))
-                        .or_insert_with(|| Plan {
-                            name: name.name.clone(),
-                            port,
-                            server,
-                            at: name.span,
-                            expected: expected.iter().map(copy_expected).collect(),
-                        });
-                }
+            })
+            .collect();
+        for name in &server.names {
+            if !probeable(&name.name) && !name.name.is_empty() && name.name != "_" {
+                notes.push(format!(
+                    "TLS: server_name {} is a pattern, not a name to connect to; not probed (the default-server probe sends a name no server_name matches)",
+                    name.name
+                ));
             }
         }
+        for port in tls_ports(server) {
+            let names: Vec<(String, Span)> = server
+                .names
+                .iter()
+                .filter(|n| probeable(&n.name))
+                .filter(|n| taken.insert((n.name.clone(), port)))
+                .map(|n| (n.name.clone(), n.span))
+                .collect();
+            if names.is_empty() {
+                continue;
+            }
+            plans.push(Plan {
+                names,
+                port,
+                server,
+                certificate_at: pairs.first().map(|p| p.certificate.span),
+                expected: expected.iter().map(copy_expected).collect(),
+            });
+        }
     }
-    plans.into_values().collect()
+    plans
 }
 
 fn copy_expected<'a>(e: &Expected<'a>) -> Expected<'a> {
@@ -207,7 +241,7 @@ fn copy_expected<'a>(e: &Expected<'a>) -> Expected<'a> {
 }
 
 /// The bundle's certificates, leaf first, then the rest in file order.
-fn leaf_first(bundle: &Bundle) -> Vec<&Cert> {
+pub fn leaf_first(bundle: &Bundle) -> Vec<&Cert> {
     let Some((leaf, _)) = bundle.leaf() else {
         return Vec::new();
     };
@@ -223,7 +257,7 @@ fn leaf_first(bundle: &Bundle) -> Vec<&Cert> {
 }
 
 /// The TCP ports a server block terminates TLS on.
-fn tls_ports(server: &Server) -> Vec<u16> {
+pub fn tls_ports(server: &Server) -> Vec<u16> {
     let mut ports: Vec<u16> = server
         .listens
         .iter()
@@ -232,7 +266,7 @@ fn tls_ports(server: &Server) -> Vec<u16> {
         .filter_map(|l| l.params.socket.port.as_deref()?.parse().ok())
         .collect();
     if ports.is_empty() && server.ssl_on {
-        ports.push(HTTPS);
+        ports.push(super::endpoint::HTTPS);
     }
     ports.sort_unstable();
     ports.dedup();
@@ -240,7 +274,7 @@ fn tls_ports(server: &Server) -> Vec<u16> {
 }
 
 /// A name a client can send as SNI: no pattern, no wildcard, no variable.
-fn probeable(name: &str) -> bool {
+pub fn probeable(name: &str) -> bool {
     !name.is_empty()
         && name != "_"
         && !name.starts_with('~')
@@ -263,23 +297,40 @@ fn follow_cnames(zones: &[Zone], mut host: Name) -> Name {
     host
 }
 
-/// Where `name` is reached on `port`: `--connect`, else the repository's
-/// own address records for the name, else the resolver.
+/// `--connect` for the name, else for every name (`*`), in the order given.
+pub fn connected(net: &Net, name: &str, port: u16) -> Vec<(SocketAddr, String)> {
+    let given = |wildcard: bool| -> Vec<(SocketAddr, String)> {
+        (net.settings.connect.iter())
+            .filter(|e| e.is_wildcard() == wildcard && e.matches(name, port))
+            .map(|e| {
+                let from = net.settings.connect_given.describe("--connect");
+                (e.address(port), from)
+            })
+            .collect()
+    };
+    let exact = given(false);
+    if exact.is_empty() {
+        given(true)
+    } else {
+        exact
+    }
+}
+
+/// Where `name` is reached on `port`: `--connect` (or `[drift] connect`),
+/// else the repository's own address records for the name, else the
+/// resolver; `Err(why)` when it has no address.
 async fn addresses(
     net: &Net,
     zones: &[Zone],
     name: &str,
     port: u16,
-) -> (Vec<(SocketAddr, String)>, Option<String>) {
-    let given: Vec<(SocketAddr, String)> = (net.settings.connect.iter())
-        .filter(|e| e.matches(name, port))
-        .map(|e| (e.address(port), "--connect".to_string()))
-        .collect();
+) -> Result<Vec<(SocketAddr, String)>, String> {
+    let given = connected(net, name, port);
     if !given.is_empty() {
-        return (given, None);
+        return Ok(given);
     }
     let Ok(host) = Name::parse(&format!("{}.", name.trim_end_matches('.')), None) else {
-        return (Vec::new(), Some(format!("`{name}` is not a host name")));
+        return Err(format!("`{name}` is not a host name"));
     };
     let host = follow_cnames(zones, host);
     let in_zones: Vec<(SocketAddr, String)> = zones
@@ -298,22 +349,17 @@ async fn addresses(
         })
         .collect();
     if !in_zones.is_empty() {
-        return (in_zones, None);
+        return Ok(in_zones);
     }
     match net.resolver.addresses(&host).await {
-        Ok(ips) if !ips.is_empty() => (
-            ips.into_iter()
-                .map(|ip| (SocketAddr::new(ip, port), net.resolver.describe()))
-                .collect(),
-            None,
-        ),
-        Ok(_) => (Vec::new(), Some(format!("{name} has no address"))),
-        Err(why) => (
-            Vec::new(),
-            Some(format!(
-                "no address for {name} from {}: {why}",
-                net.resolver.describe()
-            )),
-        ),
+        Ok(ips) if !ips.is_empty() => Ok(ips
+            .into_iter()
+            .map(|ip| (SocketAddr::new(ip, port), net.resolver.describe()))
+            .collect()),
+        Ok(_) => Err(format!("{name} has no address")),
+        Err(why) => Err(format!(
+            "no address for {name} from {}: {why}",
+            net.resolver.describe()
+        )),
     }
 }

@@ -118,6 +118,63 @@ fn config(key: KeyType) -> Result<rustls::ClientConfig, String> {
     Ok(config)
 }
 
+/// Why a handshake did not complete.
+#[derive(Debug)]
+pub enum Failure {
+    /// The server refused it with a TLS alert (nginx's
+    /// `ssl_reject_handshake on` sends `unrecognized_name`).
+    Alert(String),
+    Other(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Alert(alert) => write!(f, "TLS handshake refused with the alert {alert}"),
+            Failure::Other(why) => f.write_str(why),
+        }
+    }
+}
+
+/// A completed handshake and the connection it opened.
+async fn connect(
+    addr: SocketAddr,
+    sni: &str,
+    key: KeyType,
+) -> Result<(Shown, tokio_rustls::client::TlsStream<TcpStream>), Failure> {
+    let name = ServerName::try_from(sni.to_string())
+        .map_err(|e| Failure::Other(format!("`{sni}`: {e}")))?;
+    let connector =
+        tokio_rustls::TlsConnector::from(Arc::new(config(key).map_err(Failure::Other)?));
+    let tcp = TcpStream::connect(addr)
+        .await
+        .map_err(|e| Failure::Other(format!("TCP connection failed: {e}")))?;
+    let tls = connector.connect(name, tcp).await.map_err(|e| {
+        let alert = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+            .and_then(|inner| match inner {
+                rustls::Error::AlertReceived(alert) => Some(format!("{alert:?}")),
+                _ => None,
+            });
+        match alert {
+            Some(alert) => Failure::Alert(alert),
+            None => Failure::Other(format!("TLS handshake failed: {e}")),
+        }
+    })?;
+    let (_, connection) = tls.get_ref();
+    let chain: Vec<Vec<u8>> = connection
+        .peer_certificates()
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c.as_ref().to_vec())
+        .collect();
+    let version = connection
+        .protocol_version()
+        .map_or_else(String::new, |v| format!("{v:?}").replace('_', "."));
+    Ok((Shown { chain, version }, tls))
+}
+
 /// Connects to `addr`, sends `sni`, and returns the chain the server shows.
 pub async fn handshake(
     addr: SocketAddr,
@@ -125,27 +182,28 @@ pub async fn handshake(
     key: KeyType,
     timeout: Duration,
 ) -> Result<Shown, String> {
-    let name = ServerName::try_from(sni.to_string()).map_err(|e| format!("`{sni}`: {e}"))?;
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(config(key)?));
     let attempt = async {
-        let tcp = TcpStream::connect(addr)
-            .await
-            .map_err(|e| format!("TCP connection failed: {e}"))?;
-        let tls = connector
-            .connect(name, tcp)
-            .await
-            .map_err(|e| format!("TLS handshake failed: {e}"))?;
-        let (_, connection) = tls.get_ref();
-        let chain: Vec<Vec<u8>> = connection
-            .peer_certificates()
-            .unwrap_or_default()
-            .iter()
-            .map(|c| c.as_ref().to_vec())
-            .collect();
-        let version = connection
-            .protocol_version()
-            .map_or_else(String::new, |v| format!("{v:?}").replace('_', "."));
-        Ok::<Shown, String>(Shown { chain, version })
+        let (shown, _) = connect(addr, sni, key).await.map_err(|e| e.to_string())?;
+        Ok::<Shown, String>(shown)
+    };
+    tokio::time::timeout(timeout, attempt)
+        .await
+        .map_err(|_| format!("no TLS handshake within {timeout:?}"))?
+}
+
+/// A handshake sending `sni`, then the one HTTP request drift sends on it
+/// (see [`super::http`]) with `sni` as Host, all within `timeout`.
+pub async fn handshake_and_request(
+    addr: SocketAddr,
+    sni: &str,
+    timeout: Duration,
+) -> Result<Result<(Shown, super::report::HttpAnswer), String>, String> {
+    let attempt = async {
+        match connect(addr, sni, KeyType::Any).await {
+            Ok((shown, tls)) => Ok(Ok((shown, super::http::get_root(tls, sni).await))),
+            Err(Failure::Alert(alert)) => Ok(Err(alert)),
+            Err(Failure::Other(why)) => Err(why),
+        }
     };
     tokio::time::timeout(timeout, attempt)
         .await

@@ -1,26 +1,29 @@
 //! Asking one authoritative server address: non-recursive queries (RD=0)
-//! over UDP, again over TCP when the answer is truncated, at most one zone
-//! transfer; every wait bounded by the timeout, retried a set number of
-//! times, no more queries in flight than the concurrency and no faster than
-//! the rate. Only queries are ever sent: nothing is written to a server.
+//! over UDP, again over TCP when the answer is truncated or UDP stays
+//! silent, at most one zone transfer (`axfr.rs`). One query waits at most
+//! the timeout, its retries sent within it, so that a silent server costs
+//! one timeout, not one per retry and transport; no more queries in flight
+//! than the concurrency and no faster than the rate. Only queries are ever
+//! sent: nothing is written to a server.
 
 use super::live::{self, LiveRecord};
 use crate::dns::name::Name;
 use crate::dns::rdata::RType;
+use futures_util::stream::FuturesUnordered;
 use futures_util::StreamExt;
 use hickory_net::client::Client;
 use hickory_net::runtime::TokioRuntimeProvider;
 use hickory_net::tcp::TcpClientStream;
 use hickory_net::udp::UdpClientStream;
 use hickory_net::xfer::DnsHandle;
-use hickory_proto::op::{DnsRequestOptions, DnsResponse, Message, MessageType, OpCode, Query};
+use hickory_proto::op::{DnsRequestOptions, DnsResponse, Query};
 use std::collections::HashSet;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-use tokio::sync::{Mutex, OnceCell, Semaphore};
+use tokio::sync::{OnceCell, Semaphore};
 use tokio::time::Instant;
 
 /// How much later than ours hickory's own timeouts fire.
@@ -97,22 +100,37 @@ pub struct Limits {
     pub deadline: Instant,
 }
 
+/// Slots of the rate limit a late timer may still use: tokio's timers
+/// fire on a 1 ms tick, so a pacer that only ever starts from "now" loses
+/// part of every interval shorter than that (5,000 per second delivered
+/// 2,800). A short burst makes up for late wake-ups and nothing more.
+const CATCH_UP: Duration = Duration::from_millis(5);
+
 /// One authoritative server address and the connections to it.
 pub struct Server {
     pub addr: SocketAddr,
-    limits: Limits,
+    pub(super) limits: Limits,
     udp: OnceCell<Client<TokioRuntimeProvider>>,
     tcp: OnceCell<Result<Client<TokioRuntimeProvider>, String>>,
-    permits: Semaphore,
-    next_slot: Mutex<Instant>,
+    pub(super) permits: Semaphore,
+    next_slot: std::sync::Mutex<Instant>,
     /// Zones transferred from this server in this run: one each, at most.
-    axfr_asked: std::sync::Mutex<HashSet<Name>>,
+    pub(super) axfr_asked: std::sync::Mutex<HashSet<Name>>,
     /// UDP went unanswered while TCP answered: a TCP-only server, asked
     /// over TCP from then on instead of waiting out UDP each time.
     udp_silent: AtomicBool,
+    /// It answered something in this run.
+    answered: AtomicBool,
+    /// A query went unanswered before anything was ever answered: the
+    /// server is down, and later queries fail at once instead of waiting
+    /// out the timeout again (one per zone it serves).
+    silent: std::sync::Mutex<Option<QueryError>>,
     /// Queries sent, for the run's statistics.
     pub sent: AtomicUsize,
 }
+
+/// How one exchange ended: an answer, silence (`Err(None)`), or an error.
+type Exchange = (Transport, Result<DnsResponse, Option<QueryError>>);
 
 impl Server {
     pub fn new(addr: SocketAddr, limits: Limits) -> Server {
@@ -122,9 +140,11 @@ impl Server {
             udp: OnceCell::new(),
             tcp: OnceCell::new(),
             permits: Semaphore::new(limits.concurrency),
-            next_slot: Mutex::new(Instant::now()),
+            next_slot: std::sync::Mutex::new(Instant::now()),
             axfr_asked: std::sync::Mutex::new(HashSet::new()),
             udp_silent: AtomicBool::new(false),
+            answered: AtomicBool::new(false),
+            silent: std::sync::Mutex::new(None),
             sent: AtomicUsize::new(0),
         }
     }
@@ -171,74 +191,144 @@ impl Server {
         client.as_ref().map_err(|e| QueryError::Failed(e.clone()))
     }
 
-    /// Waits for the rate limit's next slot.
-    async fn pace(&self) {
+    /// Waits for the rate limit's next slot: slots are `1/rate` apart, and
+    /// one that a late timer missed is still used (up to [`CATCH_UP`]).
+    pub(super) async fn pace(&self) {
         let Some(rate) = self.limits.rate else { return };
         let interval = Duration::from_secs_f64(1.0 / f64::from(rate));
+        let now = Instant::now();
         let at = {
-            let mut next = self.next_slot.lock().await;
-            let at = (*next).max(Instant::now());
+            let mut next = match self.next_slot.lock() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let earliest = now.checked_sub(CATCH_UP).unwrap_or(now);
+            let at = (*next).max(earliest);
             *next = at + interval;
             at
         };
-        tokio::time::sleep_until(at).await;
+        if at > now {
+            tokio::time::sleep_until(at).await;
+        }
     }
 
-    /// `name` `rtype`, non-recursive: UDP, TCP if truncated; retried on
-    /// silence.
+    /// `name` `rtype`, non-recursive: over UDP, sent again `retries` times
+    /// within the timeout while UDP is silent, and over TCP beside the last
+    /// of them (or at once, for a server known to answer over TCP only);
+    /// over TCP when the UDP answer is truncated.
     pub async fn query(&self, name: &Name, rtype: RType) -> Result<Answer, QueryError> {
+        if let Some(earlier) = self.known_silent() {
+            return Err(earlier);
+        }
         let _permit = self
             .permits
             .acquire()
             .await
             .map_err(|_| QueryError::Failed("shutting down".into()))?;
-        let query_name = live::hickory_name(name)?;
-        let attempts = self.limits.retries + 1;
-        for _ in 0..attempts {
-            if Instant::now() >= self.limits.deadline {
-                return Err(QueryError::Deadline);
+        let query = Query::query(live::hickory_name(name)?, rtype.0.into());
+        let start = Instant::now();
+        let left = self.limits.deadline.saturating_duration_since(start);
+        if left.is_zero() {
+            return Err(QueryError::Deadline);
+        }
+        let end = start + self.limits.timeout.min(left);
+        let sends = self.limits.retries + 1;
+        let spacing = self.limits.timeout / sends;
+        let tcp_only = self.udp_silent.load(Ordering::Relaxed);
+        let mut udp_due: Vec<Instant> = if tcp_only {
+            Vec::new()
+        } else {
+            (0..sends).rev().map(|k| start + spacing * k).collect()
+        };
+        let mut tcp_due = Some(if tcp_only {
+            start
+        } else if sends > 1 {
+            start + spacing * (sends - 1)
+        } else {
+            start + self.limits.timeout / 2
+        });
+        let mut attempts: FuturesUnordered<Pin<Box<dyn Future<Output = Exchange> + '_>>> =
+            FuturesUnordered::new();
+        let mut udp_answered = false;
+        loop {
+            let now = Instant::now();
+            while udp_due.last().is_some_and(|at| *at <= now) {
+                udp_due.pop();
+                attempts.push(Box::pin(self.exchange(Transport::Udp, query.clone())));
             }
-            self.pace().await;
-            self.sent.fetch_add(1, Ordering::Relaxed);
-            let query = Query::query(query_name.clone(), rtype.0.into());
-            if self.udp_silent.load(Ordering::Relaxed) {
-                match self.send(self.tcp().await?, query).await {
-                    Ok(response) => return live::answer(&response, Transport::Tcp),
-                    Err(Some(e)) => return Err(e),
-                    Err(None) => continue,
-                }
+            if tcp_due.is_some_and(|at| at <= now) {
+                tcp_due = None;
+                attempts.push(Box::pin(self.exchange(Transport::Tcp, query.clone())));
             }
-            let udp = self.udp().await;
-            match self.send(udp, query.clone()).await {
-                Ok(response) if response.metadata.truncation => {
-                    self.sent.fetch_add(1, Ordering::Relaxed);
-                    let tcp = self.tcp().await?;
-                    match self.send(tcp, query).await {
-                        Ok(response) => return live::answer(&response, Transport::Tcp),
-                        Err(Some(e)) => return Err(e),
-                        Err(None) => continue,
+            let wake = [udp_due.last().copied(), tcp_due, Some(end)]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(end);
+            tokio::select! {
+                Some((transport, result)) = attempts.next(), if !attempts.is_empty() => {
+                    match result {
+                        Ok(response) if response.metadata.truncation && transport == Transport::Udp => {
+                            udp_answered = true;
+                            if tcp_due.is_some() {
+                                tcp_due = None;
+                                attempts.push(Box::pin(self.exchange(Transport::Tcp, query.clone())));
+                            }
+                        }
+                        Ok(response) => {
+                            self.answered.store(true, Ordering::Relaxed);
+                            if transport == Transport::Tcp && !udp_answered && !tcp_only {
+                                self.udp_silent.store(true, Ordering::Relaxed);
+                            }
+                            return live::answer(&response, transport);
+                        }
+                        // An error over UDP is the server's answer; over
+                        // TCP it is only the fallback failing.
+                        Err(Some(e)) if transport == Transport::Udp || udp_answered || tcp_only => {
+                            return Err(e)
+                        }
+                        Err(_) => {}
                     }
                 }
-                Ok(response) => return live::answer(&response, Transport::Udp),
-                Err(Some(e)) => return Err(e),
-                // Silence over UDP: a TCP-only server answers there.
-                Err(None) => match self.tcp().await {
-                    Ok(tcp) => match self.send(tcp, query).await {
-                        Ok(response) => {
-                            self.udp_silent.store(true, Ordering::Relaxed);
-                            return live::answer(&response, Transport::Tcp);
-                        }
-                        Err(Some(e)) => return Err(e),
-                        Err(None) => continue,
-                    },
-                    Err(_) => continue,
-                },
+                _ = tokio::time::sleep_until(wake) => {
+                    if Instant::now() >= end {
+                        break;
+                    }
+                }
             }
         }
         if Instant::now() >= self.limits.deadline {
             return Err(QueryError::Deadline);
         }
-        Err(QueryError::Timeout(self.limits.timeout, attempts))
+        let error = QueryError::Timeout(self.limits.timeout.min(left), sends);
+        if !self.answered.load(Ordering::Relaxed) {
+            if let Ok(mut silent) = self.silent.lock() {
+                silent.get_or_insert_with(|| error.clone());
+            }
+        }
+        Err(error)
+    }
+
+    /// The error of a server that never answered in this run, if it did not.
+    fn known_silent(&self) -> Option<QueryError> {
+        if self.answered.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.silent.lock().ok()?.clone()
+    }
+
+    /// One query sent once, paced and counted; its answer, silence or error.
+    async fn exchange(&self, transport: Transport, query: Query) -> Exchange {
+        let client = match transport {
+            Transport::Tcp => match self.tcp().await {
+                Ok(client) => client,
+                Err(e) => return (transport, Err(Some(e))),
+            },
+            _ => self.udp().await,
+        };
+        self.pace().await;
+        self.sent.fetch_add(1, Ordering::Relaxed);
+        (transport, self.send(client, query).await)
     }
 
     /// One exchange; `Err(None)` is silence (a timeout), worth a retry.
@@ -268,114 +358,4 @@ impl Server {
             }
         }
     }
-
-    /// The whole zone by AXFR over a TCP connection of its own, once per
-    /// zone, server and run. `Err` says why not (refused, not
-    /// authoritative, stalled). Read here rather than through hickory's
-    /// client, whose per-request channel holds 8 messages and drops the
-    /// rest of a transfer that arrives faster than it is read.
-    pub async fn axfr(&self, zone: &Name) -> Result<Vec<LiveRecord>, String> {
-        let first = match self.axfr_asked.lock() {
-            Ok(mut asked) => asked.insert(zone.clone()),
-            Err(poisoned) => poisoned.into_inner().insert(zone.clone()),
-        };
-        if !first {
-            return Err("this zone was already transferred from this server in this run".into());
-        }
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| "shutting down".to_string())?;
-        self.pace().await;
-        self.sent.fetch_add(1, Ordering::Relaxed);
-        let origin = live::hickory_name(zone).map_err(|e| e.to_string())?;
-        let id = transfer_id(zone);
-        let mut request = Message::new(id, MessageType::Query, OpCode::Query);
-        request.metadata.recursion_desired = false;
-        request.add_query(Query::query(origin, hickory_proto::rr::RecordType::AXFR));
-        let bytes = request.to_vec().map_err(|e| e.to_string())?;
-        let wait = |limits: &Limits| {
-            limits
-                .timeout
-                .min(limits.deadline.saturating_duration_since(Instant::now()))
-        };
-        let mut tcp = tokio::time::timeout(wait(&self.limits), TcpStream::connect(self.addr))
-            .await
-            .map_err(|_| "no TCP connection within the timeout".to_string())?
-            .map_err(|e| format!("TCP connection failed: {e}"))?;
-        let length = u16::try_from(bytes.len()).map_err(|_| "query too long".to_string())?;
-        let mut framed = length.to_be_bytes().to_vec();
-        framed.extend(bytes);
-        tcp.write_all(&framed).await.map_err(|e| e.to_string())?;
-        let mut records = Vec::new();
-        let mut soas = 0;
-        let mut received = 0usize;
-        while soas < 2 {
-            let stalled = || {
-                format!(
-                    "the transfer stalled for {:.1} s",
-                    self.limits.timeout.as_secs_f64()
-                )
-            };
-            let mut length = [0u8; 2];
-            tokio::time::timeout(wait(&self.limits), tcp.read_exact(&mut length))
-                .await
-                .map_err(|_| stalled())?
-                .map_err(|e| format!("the transfer ended early: {e}"))?;
-            received += usize::from(u16::from_be_bytes(length));
-            if received > live::MAX_TRANSFER_BYTES {
-                return Err(format!(
-                    "more than {} MB: not compared record by record",
-                    live::MAX_TRANSFER_BYTES >> 20
-                ));
-            }
-            let mut body = vec![0u8; usize::from(u16::from_be_bytes(length))];
-            tokio::time::timeout(wait(&self.limits), tcp.read_exact(&mut body))
-                .await
-                .map_err(|_| stalled())?
-                .map_err(|e| format!("the transfer ended early: {e}"))?;
-            let response = Message::from_vec(&body).map_err(|e| format!("a bad message: {e}"))?;
-            if response.metadata.id != id {
-                continue;
-            }
-            let code = format!("{:?}", response.metadata.response_code).to_ascii_uppercase();
-            if code != "NOERROR" {
-                return Err(format!("refused ({code})"));
-            }
-            if response.answers.is_empty() {
-                return Err("an empty transfer".into());
-            }
-            for record in &response.answers {
-                if record.record_type() == hickory_proto::rr::RecordType::SOA {
-                    soas += 1;
-                }
-                if let Some(r) = live::record(record) {
-                    records.push(r);
-                }
-            }
-            if records.first().is_none_or(|r| r.rtype != RType::SOA) {
-                return Err("the transfer does not start with the SOA".into());
-            }
-            if records.len() > live::MAX_TRANSFER_RECORDS {
-                return Err(format!(
-                    "more than {} records: not compared record by record",
-                    live::MAX_TRANSFER_RECORDS
-                ));
-            }
-        }
-        // A transfer starts and ends with the SOA; drop the closing copy.
-        if records.len() >= 2 && records.last().is_some_and(|r| r.rtype == RType::SOA) {
-            records.pop();
-        }
-        Ok(records)
-    }
-}
-
-/// A query id for a transfer: not guessable from outside, different per zone and run.
-fn transfer_id(zone: &Name) -> u16 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write(zone.as_str().as_bytes());
-    (hasher.finish() & 0xffff) as u16
 }

@@ -2,33 +2,23 @@
 //! authoritative server addresses — SOA first (is it there, authoritative,
 //! at which serial), then the whole zone by transfer when allowed, else one
 //! query per RRset of the file plus probes for records the file lacks — and
-//! the delegation asked of the parent zone's servers.
+//! the delegation asked of the parent zone's servers. A server that is not
+//! asked, and every query that gets no usable answer, is counted: the rules
+//! say what was not compared.
 
+use super::config::Axfr;
 use super::live::LiveRecord;
 use super::net::Net;
 use super::query::{Answer, Server};
-use super::report::{Found, LiveSet, RepoSet, ServerReport, ServerState, SetReport, ZoneReport};
+use super::report::{Found, QueryTally, ServerReport, ServerState, ZoneReport};
+use super::sets::{self, Key, LiveZone};
 use crate::dns::model::Zone;
 use crate::dns::name::Name;
 use crate::dns::rdata::{RData, RType};
-use crate::dns::zone::Record;
 use crate::source::Span;
 use futures_util::future::join_all;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
-
-/// Types a server may add by signing the zone itself: not compared when
-/// the repository's zone carries none of them.
-const SIGNING_TYPES: &[&str] = &[
-    "RRSIG",
-    "NSEC",
-    "NSEC3",
-    "NSEC3PARAM",
-    "DNSKEY",
-    "CDS",
-    "CDNSKEY",
-    "TYPE65534",
-];
 
 /// Types probed at each name of the file when no transfer is allowed: the
 /// ones edited by hand in a provider console.
@@ -38,71 +28,62 @@ const PROBED_TYPES: &[RType] = &[RType::A, RType::AAAA, RType::CNAME, RType::MX,
 /// only by a transfer.
 const MAX_PROBES: usize = 2_000;
 
-type Key = (Name, RType);
-
-/// What one server serves of the zone, by RRset.
-type LiveZone = BTreeMap<Key, Found>;
-
-/// A server address to ask, or why there is none.
+/// A server address to ask, or why it is not asked.
 struct Target {
     label: String,
-    addr: Result<SocketAddr, String>,
+    addr: Option<SocketAddr>,
+    ns_host: Option<Name>,
     ns_record: Option<Span>,
+    /// Why it is not asked: no address, or one not to be contacted.
+    problem: Option<ServerState>,
 }
 
 pub async fn zone<'z>(net: &Net, zone: &'z Zone, notes: &mut Vec<String>) -> ZoneReport<'z> {
     let origin = &zone.origin;
     net.status(&format!("{origin}: finding its servers"));
-    let targets: Vec<Target> = targets(net, zone)
-        .await
-        .into_iter()
-        .filter(
-            |t| match t.addr.as_ref().map(|a| net.settings.may_contact(a.ip())) {
-                Ok(Err(why)) => {
-                    notes.push(format!("{origin}: {} not asked: {why}", t.label));
-                    false
-                }
-                _ => true,
-            },
+    let targets = targets(net, zone).await;
+    let unasked = targets.is_empty().then(|| {
+        format!(
+            "no server to ask: {origin} has no NS records at its apex, and no --server or [drift.zones] servers names one"
         )
-        .collect();
-    let signed = zone
-        .records
-        .iter()
-        .any(|r| SIGNING_TYPES.contains(&r.rtype.name().as_str()));
-    let repo = repo_sets(net, zone);
+    });
+    let ignored = |owner: &Name| net.settings.ignores(origin, owner);
+    let repo = sets::repo_sets(zone, ignored);
     let asked: Vec<Key> = repo.keys().cloned().collect();
     let results = join_all(targets.iter().map(|t| async {
-        match &t.addr {
-            Ok(addr) => ask(net, zone, &asked, *addr).await,
-            Err(why) => (
-                ServerState::Unreachable { why: why.clone() },
-                None,
-                None,
-                Vec::new(),
-            ),
+        match (&t.problem, t.addr) {
+            (None, Some(addr)) => ask(net, zone, &asked, addr).await,
+            _ => Asked::default(),
         }
     }))
     .await;
 
     let mut servers = Vec::new();
     let mut live: Vec<Option<LiveZone>> = Vec::new();
-    for (target, (state, transfer, sets, server_notes)) in targets.into_iter().zip(results) {
-        notes.extend(server_notes);
+    for (target, asked) in targets.into_iter().zip(results) {
+        notes.extend(asked.notes);
+        let state = target
+            .problem
+            .or(asked.state)
+            .unwrap_or(ServerState::Unreachable {
+                why: "not asked".into(),
+            });
         servers.push(ServerReport {
             label: target.label,
             addr: target
                 .addr
-                .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0))),
+                .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0))),
+            ns_host: target.ns_host,
             ns_record: target.ns_record,
             state,
-            transfer: transfer.clone(),
-            transfer_required: net.settings.axfr(origin) == super::config::Axfr::Always,
+            transfer: asked.transfer,
+            transfer_required: net.settings.axfr(origin) == Axfr::Always,
+            queries: asked.queries,
         });
-        live.push(sets);
+        live.push(asked.sets);
     }
-    let sets = compare(zone, repo, &live, signed, net);
-    let delegation = super::delegation::parents(net, zone, notes).await;
+    let sets = sets::compare(zone, repo, live, ignored);
+    let (delegation, delegation_unchecked) = super::delegation::parents(net, zone, notes).await;
     let (serial, at) = match zone.soa() {
         Some((record, soa)) => (Some(soa.serial), record.span),
         None => (None, Span::new(zone.file, 0, 0)),
@@ -115,20 +96,29 @@ pub async fn zone<'z>(net: &Net, zone: &'z Zone, notes: &mut Vec<String>) -> Zon
         servers,
         sets,
         delegation,
+        unasked,
+        delegation_unchecked,
     }
 }
 
-/// The zone's server addresses: `--server`/`[drift.zones]`, else its apex
-/// NS, each host's addresses from the zone's own records (glue) or the
-/// resolver.
+/// The zone's server addresses: `--server ZONE=`/`[drift.zones]`, else
+/// its apex NS, each host at `--server NSHOST=`, else its addresses from
+/// the zone's own records (glue) or the resolver. Addresses the repository
+/// names are asked only if [`super::config::Settings::may_contact`] allows.
 async fn targets(net: &Net, zone: &Zone) -> Vec<Target> {
+    let allowed = |addr: SocketAddr| match net.settings.may_contact(addr) {
+        Ok(()) => None,
+        Err(why) => Some(ServerState::NotAsked { why }),
+    };
     if let Some(addrs) = net.settings.servers.get(&zone.origin) {
         return addrs
             .iter()
             .map(|a| Target {
                 label: a.to_string(),
-                addr: Ok(*a),
+                addr: Some(*a),
+                ns_host: None,
                 ns_record: None,
+                problem: allowed(*a),
             })
             .collect();
     }
@@ -138,76 +128,64 @@ async fn targets(net: &Net, zone: &Zone) -> Vec<Target> {
             continue;
         };
         let host = zone.name(host);
-        let glue: Vec<SocketAddr> = zone
-            .at(host)
-            .filter_map(|r| match &r.rdata {
-                RData::A(ip) => Some(SocketAddr::from((*ip, 53))),
-                RData::Aaaa(ip) => Some(SocketAddr::from((*ip, 53))),
-                _ => None,
-            })
-            .collect();
-        let addrs = if glue.is_empty() {
-            match net.resolver.addresses(host).await {
-                Ok(ips) if !ips.is_empty() => {
-                    ips.into_iter().map(|ip| SocketAddr::new(ip, 53)).collect()
-                }
-                Ok(_) => Vec::new(),
-                Err(why) => {
-                    targets.push(Target {
-                        label: host.to_string(),
-                        addr: Err(format!(
+        let unreachable = |why: String| Target {
+            label: host.to_string(),
+            addr: None,
+            ns_host: Some(host.to_owned()),
+            ns_record: Some(record.span),
+            problem: Some(ServerState::Unreachable { why }),
+        };
+        let addrs: Vec<SocketAddr> = if let Some(given) = net.settings.ns_hosts.get(host) {
+            given.clone()
+        } else {
+            let glue: Vec<SocketAddr> = zone
+                .at(host)
+                .filter_map(|r| match &r.rdata {
+                    RData::A(ip) => Some(SocketAddr::from((*ip, 53))),
+                    RData::Aaaa(ip) => Some(SocketAddr::from((*ip, 53))),
+                    _ => None,
+                })
+                .collect();
+            if !glue.is_empty() {
+                glue
+            } else {
+                match net.resolver.addresses(host).await {
+                    Ok(ips) => ips.into_iter().map(|ip| SocketAddr::new(ip, 53)).collect(),
+                    Err(why) => {
+                        targets.push(unreachable(format!(
                             "no address for {host} from {}: {why}",
                             net.resolver.describe()
-                        )),
-                        ns_record: Some(record.span),
-                    });
-                    continue;
+                        )));
+                        continue;
+                    }
                 }
             }
-        } else {
-            glue
         };
         if addrs.is_empty() {
-            targets.push(Target {
-                label: host.to_string(),
-                addr: Err(format!("{host} has no address")),
-                ns_record: Some(record.span),
-            });
+            targets.push(unreachable(format!("{host} has no address")));
         }
         for addr in addrs {
             targets.push(Target {
                 label: format!("{host} ({addr})"),
-                addr: Ok(addr),
+                addr: Some(addr),
+                ns_host: Some(host.to_owned()),
                 ns_record: Some(record.span),
+                problem: allowed(addr),
             });
         }
     }
     targets
 }
 
-/// The repository's RRsets that are compared, by key.
-fn repo_sets<'z>(net: &Net, zone: &'z Zone) -> BTreeMap<Key, Vec<&'z Record>> {
-    let mut sets: BTreeMap<Key, Vec<&'z Record>> = BTreeMap::new();
-    for set in zone.rrsets() {
-        if set.rtype == RType::SOA
-            || !zone.contains(set.owner())
-            || net.settings.ignores(&zone.origin, set.owner())
-        {
-            continue;
-        }
-        sets.entry((set.owner().to_owned(), set.rtype))
-            .or_default()
-            .extend(set.records());
-    }
-    sets
+/// What asking one server address gave.
+#[derive(Default)]
+struct Asked {
+    state: Option<ServerState>,
+    transfer: Option<Result<usize, String>>,
+    sets: Option<LiveZone>,
+    queries: QueryTally,
+    notes: Vec<String>,
 }
-
-type Asked = (
-    ServerState,
-    Option<Result<usize, String>>,
-    Option<LiveZone>,
-    Vec<String>,
-);
 
 /// Everything one server address is asked about the zone.
 async fn ask(net: &Net, zone: &Zone, keys: &[Key], addr: SocketAddr) -> Asked {
@@ -216,12 +194,10 @@ async fn ask(net: &Net, zone: &Zone, keys: &[Key], addr: SocketAddr) -> Asked {
     net.status(&format!("{origin}: {addr} SOA"));
     let soa = match server.query(origin, RType::SOA).await {
         Err(e) => {
-            return (
-                ServerState::Unreachable { why: e.to_string() },
-                None,
-                None,
-                Vec::new(),
-            )
+            return Asked {
+                state: Some(ServerState::Unreachable { why: e.to_string() }),
+                ..Asked::default()
+            }
         }
         Ok(answer) => answer,
     };
@@ -239,117 +215,82 @@ async fn ask(net: &Net, zone: &Zone, keys: &[Key], addr: SocketAddr) -> Asked {
         None
     };
     let (Some(serial), None) = (serial, lame.clone()) else {
-        let why = lame.unwrap_or_default();
-        return (
-            ServerState::Lame {
-                why,
+        return Asked {
+            state: Some(ServerState::Lame {
+                why: lame.unwrap_or_default(),
                 soa: Some(soa),
-            },
-            None,
-            None,
-            Vec::new(),
-        );
+            }),
+            ..Asked::default()
+        };
     };
-    let state = ServerState::Serving {
-        serial,
-        soa: soa.clone(),
+    let mut asked = Asked {
+        state: Some(ServerState::Serving { serial, soa }),
+        ..Asked::default()
     };
-    let mut notes = Vec::new();
     let mode = net.settings.axfr(origin);
-    let mut transfer = None;
-    if mode != super::config::Axfr::Never {
+    if mode != Axfr::Never {
         net.status(&format!("{origin}: {addr} zone transfer"));
         match server.axfr(origin).await {
             Ok(records) => {
                 let count = records.len();
-                let live = from_transfer(zone, keys, records);
-                return (state, Some(Ok(count)), Some(live), notes);
+                asked.sets = Some(sets::from_transfer(zone, keys.len(), records));
+                asked.transfer = Some(Ok(count));
+                return asked;
             }
             Err(why) => {
-                transfer = Some(Err(why));
-                if mode == super::config::Axfr::Always {
-                    return (state, transfer, None, notes);
+                asked.transfer = Some(Err(why));
+                if mode == Axfr::Always {
+                    return asked;
                 }
             }
         }
     }
     net.status(&format!("{origin}: {addr} {} RRsets", keys.len()));
-    let mut live: LiveZone = BTreeMap::new();
-    let answered = join_all(keys.iter().map(|(owner, rtype)| {
-        let server = server.clone();
-        async move {
-            (
-                (owner.clone(), *rtype),
-                found(&server, zone, owner, *rtype).await,
-            )
-        }
-    }))
-    .await;
-    live.extend(answered);
+    let mut live = LiveZone {
+        sets: std::collections::HashMap::with_capacity(keys.len()),
+        complete: false,
+    };
+    for (key, found) in ask_all(&server, zone, keys).await {
+        count(&mut asked.queries, &key, &found);
+        live.sets.insert(key, found);
+    }
     let (probes, skipped) = probes(zone, keys);
     if skipped > 0 {
-        notes.push(format!(
-            "{origin}: {addr} allows no zone transfer; {} of {} names probed for records the file lacks",
+        let why = match mode {
+            Axfr::Never => "no zone transfer was asked (--axfr never)",
+            _ => "it refused the zone transfer",
+        };
+        asked.notes.push(format!(
+            "{origin}: {addr}: {why}; {} of {} names probed for records the file lacks",
             probes.len(),
             probes.len() + skipped
         ));
     }
-    let probed = join_all(probes.iter().map(|(owner, rtype)| {
-        let server = server.clone();
-        async move {
-            (
-                (owner.clone(), *rtype),
-                found(&server, zone, owner, *rtype).await,
-            )
+    for (key, found) in ask_all(&server, zone, &probes).await {
+        count(&mut asked.queries, &key, &found);
+        if matches!(found, Found::Present { .. }) {
+            live.sets.insert(key, found);
         }
+    }
+    asked.sets = Some(live);
+    asked
+}
+
+fn count(tally: &mut QueryTally, (owner, rtype): &Key, found: &Found) {
+    tally.asked += 1;
+    if let Found::Failed { why } = found {
+        tally.fail(why, || format!("{owner} {rtype}"));
+    }
+}
+
+async fn ask_all(server: &Server, zone: &Zone, keys: &[Key]) -> Vec<(Key, Found)> {
+    join_all(keys.iter().map(|(owner, rtype)| async move {
+        (
+            (owner.clone(), *rtype),
+            found(server, zone, owner, *rtype).await,
+        )
     }))
-    .await;
-    live.extend(
-        probed
-            .into_iter()
-            .filter(|(_, f)| matches!(f, Found::Present { .. })),
-    );
-    (state, transfer, Some(live), notes)
-}
-
-/// A transfer's records, by RRset; the file's RRsets it lacks are absent.
-fn from_transfer(zone: &Zone, keys: &[Key], records: Vec<LiveRecord>) -> LiveZone {
-    let mut grouped: BTreeMap<Key, Vec<LiveRecord>> = BTreeMap::new();
-    for r in records {
-        if r.rtype == RType::SOA || !zone.contains(&r.owner) {
-            continue;
-        }
-        grouped
-            .entry((r.owner.clone(), r.rtype))
-            .or_default()
-            .push(r);
-    }
-    let mut live: LiveZone = grouped
-        .into_iter()
-        .map(|(key, records)| (key, present(&records, "AXFR, NOERROR".to_string())))
-        .collect();
-    for key in keys {
-        live.entry(key.clone()).or_insert_with(|| Found::Absent {
-            how: "AXFR, NOERROR: not in the zone transfer".to_string(),
-        });
-    }
-    live
-}
-
-fn present(records: &[LiveRecord], how: String) -> Found {
-    let mut pairs: Vec<(String, String)> = records
-        .iter()
-        .map(|r| (r.canonical(), r.presentation()))
-        .collect();
-    pairs.sort();
-    pairs.dedup_by(|a, b| a.0 == b.0);
-    let (values, shown) = pairs.into_iter().unzip();
-    Found::Present {
-        values,
-        shown,
-        ttl: records.iter().map(|r| r.ttl).max().unwrap_or(0),
-        how,
-    }
+    .await
 }
 
 /// One RRset asked of one server.
@@ -359,22 +300,22 @@ async fn found(server: &Server, zone: &Zone, owner: &Name, rtype: RType) -> Foun
         Err(e) => return Found::Failed { why: e.to_string() },
     };
     let how = answer.describe();
-    let matching = |records: &[LiveRecord]| -> Vec<LiveRecord> {
+    fn matching<'r>(records: &'r [LiveRecord], owner: &Name, rtype: RType) -> Vec<&'r LiveRecord> {
         records
             .iter()
             .filter(|r| &r.owner == owner && r.rtype == rtype)
-            .cloned()
             .collect()
-    };
-    let mut records = matching(&answer.answers);
+    }
+    let mut records = matching(&answer.answers, owner, rtype);
     // Below a zone cut the server refers: NS in the authority section,
     // glue in the additional one.
     if records.is_empty() && is_referral(&answer, zone) {
-        records = matching(&answer.authority);
-        records.extend(matching(&answer.additional));
+        records = matching(&answer.authority, owner, rtype);
+        records.extend(matching(&answer.additional, owner, rtype));
     }
     if !records.is_empty() {
-        return present(&records, how);
+        let ttl = records.iter().map(|r| r.ttl).max().unwrap_or(0);
+        return sets::present(records.iter().map(|r| r.datum()).collect(), ttl, how);
     }
     match answer.rcode.as_str() {
         "NXDOMAIN" => Found::Absent {
@@ -391,9 +332,7 @@ async fn found(server: &Server, zone: &Zone, owner: &Name, rtype: RType) -> Foun
             };
             Found::Absent { how: what }
         }
-        _ => Found::Failed {
-            why: how.to_string(),
-        },
+        _ => Found::Failed { why: how },
     }
 }
 
@@ -428,129 +367,4 @@ fn probes(zone: &Zone, keys: &[Key]) -> (Vec<Key>, usize) {
     let skipped = wanted.len().saturating_sub(MAX_PROBES);
     wanted.truncate(MAX_PROBES);
     (wanted, skipped)
-}
-
-/// Every RRset of the file and of any server, side by side.
-fn compare<'z>(
-    zone: &'z Zone,
-    repo: BTreeMap<Key, Vec<&'z Record>>,
-    live: &[Option<LiveZone>],
-    signed: bool,
-    net: &Net,
-) -> Vec<SetReport<'z>> {
-    let mut keys: BTreeSet<Key> = repo.keys().cloned().collect();
-    for sets in live.iter().flatten() {
-        keys.extend(
-            sets.iter()
-                .filter(|(_, f)| matches!(f, Found::Present { .. }))
-                .map(|(k, _)| k.clone()),
-        );
-    }
-    let mut out = Vec::new();
-    for key in keys {
-        let (owner, rtype) = &key;
-        if !signed && SIGNING_TYPES.contains(&rtype.name().as_str()) && !repo.contains_key(&key) {
-            continue;
-        }
-        if net.settings.ignores(&zone.origin, owner) {
-            continue;
-        }
-        let repo_set = repo
-            .get(&key)
-            .map(|records| through_alias(zone, records).unwrap_or_else(|| repo_set(zone, records)));
-        let mut sets = Vec::new();
-        for (server, zone_live) in live.iter().enumerate() {
-            let Some(zone_live) = zone_live else { continue };
-            if let Some(found) = zone_live.get(&key) {
-                sets.push(LiveSet {
-                    server,
-                    found: found.clone(),
-                });
-            }
-        }
-        out.push(SetReport {
-            owner: owner.clone(),
-            rtype: *rtype,
-            repo: repo_set,
-            live: sets,
-        });
-    }
-    out
-}
-
-/// An alias (Route 53, ALIAS/ANAME) to a name of the same zone is
-/// knowable: clients get the target's records of the alias's type, so those
-/// are what the server must serve. `None` for any other set.
-fn through_alias<'z>(zone: &'z Zone, records: &[&'z Record]) -> Option<RepoSet<'z>> {
-    let first = records.first()?;
-    let RData::Alias(target) = first.rdata else {
-        return None;
-    };
-    let target = zone.name(target);
-    if first.set_id().is_some() || !zone.is_authoritative_for(target) {
-        return None;
-    }
-    let targets: Vec<&Record> = zone
-        .at_of_type(target, first.rtype)
-        .filter(|r| r.pseudo().is_none())
-        .collect();
-    if targets.is_empty() {
-        return None;
-    }
-    let of_target = repo_set(zone, &targets);
-    Some(RepoSet {
-        records: records.to_vec(),
-        shown: of_target
-            .shown
-            .iter()
-            .map(|v| format!("{v} (alias to {target})"))
-            .collect(),
-        ..of_target
-    })
-}
-
-fn repo_set<'z>(zone: &Zone, records: &[&'z Record]) -> RepoSet<'z> {
-    let names = &zone.names;
-    let mut pairs: Vec<(String, String)> = records
-        .iter()
-        .map(|r| {
-            (
-                r.rdata.canonical(r.rtype, names),
-                r.rdata.presentation(names),
-            )
-        })
-        .collect();
-    pairs.sort();
-    pairs.dedup_by(|a, b| a.0 == b.0);
-    let (values, shown) = pairs.into_iter().unzip();
-    let pseudo = records.iter().find_map(|r| {
-        if r.set_id().is_some() {
-            return Some(
-                "a routing set: which record a client gets depends on the provider's policy"
-                    .to_string(),
-            );
-        }
-        r.pseudo().map(|p| {
-            use crate::dns::zone::Pseudo;
-            match p {
-                Pseudo::Route53Alias(_) | Pseudo::Alias => {
-                    "an alias: the provider answers with its target's records".to_string()
-                }
-                Pseudo::CloudflareProxied => {
-                    "proxied by Cloudflare: clients get Cloudflare's addresses".to_string()
-                }
-                Pseudo::FlattenedCname => {
-                    "a flattened CNAME: the provider answers with the target's addresses"
-                        .to_string()
-                }
-            }
-        })
-    });
-    RepoSet {
-        ttl: records.iter().map(|r| r.ttl).max().unwrap_or(0),
-        records: records.to_vec(),
-        values,
-        shown,
-        pseudo,
-    }
 }

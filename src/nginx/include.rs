@@ -39,12 +39,34 @@ pub struct Locator<'a> {
     pub prefix_dir: &'a Path,
     /// The absolute prefix the configuration was written for (`/etc/nginx`).
     pub nginx_prefix: &'a Path,
+    /// Repository files an image or host puts at server paths (a
+    /// Dockerfile `COPY`, a compose volume): looked up first.
+    pub mounts: &'a [(String, PathBuf)],
+    /// A stock configuration standing in for the image's own: a path no
+    /// mount holds is a stock file or on the server, never a tree file.
+    pub stock_only: bool,
+}
+
+/// A path as the server sees it: absolute, or under the nginx prefix.
+fn server_path(arg: &str, nginx_prefix: &Path) -> String {
+    let joined = if arg.starts_with('/') {
+        arg.to_string()
+    } else {
+        format!("{}/{arg}", nginx_prefix.to_string_lossy())
+    };
+    crate::project::loaders::server_normalize(&joined)
 }
 
 impl Locator<'_> {
     /// Where a path argument points in this tree, or `None` when it is
     /// outside it.
     pub fn locate(&self, arg: &str) -> Option<PathBuf> {
+        if let Some(Resolved::Files(files)) = self.mounted(arg) {
+            return files.into_iter().next();
+        }
+        if self.stock_only {
+            return None;
+        }
         let path = Path::new(arg);
         let located = if path.is_absolute() {
             let near = self.prefix_dir.join("nginx.conf");
@@ -62,7 +84,49 @@ impl Locator<'_> {
         self.tree.contains(&absolute).then_some(located)
     }
 
+    /// What the image's mounts hold at the path, if they hold anything:
+    /// the file, or the files a glob matches, in nginx's sorted order.
+    fn mounted(&self, arg: &str) -> Option<Resolved> {
+        if self.mounts.is_empty() {
+            return None;
+        }
+        let server = server_path(arg, self.nginx_prefix);
+        if has_glob(arg) {
+            let glob = GlobBuilder::new(&server)
+                .literal_separator(true)
+                .build()
+                .ok()?
+                .compile_matcher();
+            let mut found: Vec<&(String, PathBuf)> = self
+                .mounts
+                .iter()
+                .filter(|(s, _)| glob.is_match(s))
+                .collect();
+            if found.is_empty() {
+                return None;
+            }
+            found.sort();
+            return Some(Resolved::Files(
+                found.into_iter().map(|(_, r)| r.clone()).collect(),
+            ));
+        }
+        self.mounts
+            .iter()
+            .find(|(s, _)| *s == server)
+            .map(|(_, repo)| Resolved::Files(vec![repo.clone()]))
+    }
+
     pub fn resolve(&self, arg: &str) -> Resolved {
+        if let Some(mounted) = self.mounted(arg) {
+            return mounted;
+        }
+        if self.stock_only {
+            return match self.stock_file(arg) {
+                Some(stock) => Resolved::Stock(stock),
+                None if has_glob(arg) => Resolved::Files(Vec::new()),
+                None => Resolved::Outside,
+            };
+        }
         let Some(path) = self.locate(arg) else {
             return Resolved::Outside;
         };
@@ -154,6 +218,8 @@ mod tests {
             tree: &tree,
             prefix_dir: &prefix,
             nginx_prefix: Path::new("/etc/nginx"),
+            mounts: &[],
+            stock_only: false,
         };
         assert_eq!(
             locator.locate("/etc/nginx/sites-enabled/*"),

@@ -98,12 +98,47 @@ fn parse_file(bytes: &[u8]) -> ConfFile {
     parser::parse(bytes)
 }
 
-/// One nginx file to check.
+/// Where the walk of a configuration starts: a repository file nginx is
+/// started with, or the stock nginx.conf of an image that the repository
+/// only adds files to (a compose volume into `conf.d/`).
 #[derive(Clone, Debug)]
-pub struct Input {
+pub enum EntrySource {
+    File(PathBuf),
+    Stock(crate::project::server_path::Flavor),
+}
+
+/// One nginx instance to build: its main configuration and the files its
+/// image or host puts at server paths.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub source: EntrySource,
+    /// Server path → repository file (see [`include::Locator::mounts`]).
+    pub mounts: Vec<(String, PathBuf)>,
+    /// What builds the instance, for messages (`compose service web`).
+    pub label: Option<String>,
+    /// The image compiles nginx itself, with these module source folders
+    /// (`--add-module=/build/ngx_brotli`): their directives are known.
+    pub built_modules: Option<Vec<String>>,
+}
+
+/// A file checked on its own, in the role the repository model gave it,
+/// when no entry point reaches it.
+#[derive(Clone, Debug)]
+pub struct Fragment {
     pub path: PathBuf,
-    /// Named on the command line (rather than found in a folder).
-    pub explicit: bool,
+    pub start: Start,
+    /// Checked with the context rules too (it stands for what nginx loads).
+    pub loaded: bool,
+    /// A site file (the inside of `http`) is checked as the stock nginx.conf
+    /// of this flavor would load it: in its `http { }`, with the log
+    /// formats and includes that file brings.
+    pub flavor: Option<crate::project::server_path::Flavor>,
+    /// It is in a sites folder (`conf.d/`, `sites-enabled/`), which nginx
+    /// loads whole: checked with the other site files of that folder.
+    pub in_sites_folder: bool,
+    /// The image that holds it compiles nginx with these module source
+    /// folders (see [`Entry::built_modules`]).
+    pub built_modules: Option<Vec<String>>,
 }
 
 pub struct Analysis {
@@ -115,51 +150,8 @@ pub struct Analysis {
     /// Files whose findings are reported: the inputs and what their entry
     /// points include.
     pub reported: BTreeSet<FileId>,
-}
-
-fn is_main_conf(path: &Path) -> bool {
-    path.file_name().is_some_and(|n| n == "nginx.conf")
-}
-
-/// An example or a backup of a configuration (`nginx.conf.sample`,
-/// `site.conf.dist`): nginx does not load it under that name.
-fn is_example(path: &Path) -> bool {
-    path.extension().is_some_and(|e| {
-        let e = e.to_string_lossy().to_ascii_lowercase();
-        matches!(
-            e.as_str(),
-            "sample" | "example" | "dist" | "default" | "bak" | "orig"
-        )
-    })
-}
-
-/// The nearest `nginx.conf` in a folder above `path` (inside the checked
-/// tree): the configuration a site file or snippet belongs to.
-fn ancestor_main_conf(path: &Path, tree: &crate::tree::Tree) -> Option<PathBuf> {
-    let absolute = std::path::absolute(path).ok()?;
-    absolute
-        .ancestors()
-        .skip(1)
-        .take(4)
-        .map(|dir| dir.join("nginx.conf"))
-        .find(|candidate| matches!(tree.resolve(candidate), crate::tree::Place::File(_)))
-        .map(|c| relative_if_below_cwd(&c))
-}
-
-fn relative_if_below_cwd(path: &Path) -> PathBuf {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf())
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    let absolute = |p: &Path| {
-        std::path::absolute(p)
-            .map(|a| crate::source::normalize(&a))
-            .ok()
-    };
-    absolute(a) == absolute(b)
+    /// For each file an entry point includes: the include that reaches it.
+    pub included_by: HashMap<FileId, Span>,
 }
 
 fn prefix_of(path: &Path) -> PathBuf {
@@ -168,13 +160,13 @@ fn prefix_of(path: &Path) -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-/// The prefix for a file checked on its own: the folder above `conf.d/`,
-/// `sites-*/` or `snippets/`, else its own folder.
+/// The prefix for a fragment checked on its own: the folder above
+/// `conf.d/`, `sites-*/` or `snippets/`, else its own folder.
 fn standalone_prefix(path: &Path) -> PathBuf {
     let dir = prefix_of(path);
     let is_sub = dir.file_name().is_some_and(|n| {
         let n = n.to_string_lossy();
-        n == "conf.d" || n.starts_with("sites-") || n == "snippets"
+        n == "conf.d" || n == "http.d" || n.starts_with("sites-") || n == "snippets"
     });
     if is_sub {
         prefix_of(&dir)
@@ -183,166 +175,223 @@ fn standalone_prefix(path: &Path) -> PathBuf {
     }
 }
 
-/// What a file checked on its own most likely is, from its top level: a
-/// whole configuration, the inside of `http` or `stream` (site files), or
-/// a snippet that a server or location may include.
-fn infer_start(conf: &ConfFile, src: &[u8], path: &Path) -> Start {
-    let names: Vec<String> = conf
-        .children(None)
-        .map(|i| conf.directives[i].name.value(src).into_owned())
-        .collect();
-    let has = |list: &[&str]| names.iter().any(|n| list.contains(&n.as_str()));
-    let in_stream_folder = path.parent().is_some_and(|dir| {
-        dir.components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with("stream"))
-    });
-    if has(&[
-        "http",
-        "events",
-        "stream",
-        "worker_processes",
-        "user",
-        "load_module",
-    ]) {
-        Start::Main
-    } else if has(&["server", "upstream", "map"]) {
-        if in_stream_folder {
-            Start::Stream
-        } else {
-            Start::Http
-        }
-    } else {
-        Start::Snippet
+/// The nginx prefix a stock configuration was written for.
+fn stock_prefix(flavor: crate::project::server_path::Flavor) -> &'static str {
+    match flavor {
+        crate::project::server_path::Flavor::OpenResty => "/usr/local/openresty/nginx/conf",
+        _ => "/etc/nginx",
     }
 }
 
-/// Builds a model per nginx instance and decides what nginx loads.
-///
-/// Entry points are the `nginx.conf` files (and other files that are a whole
-/// configuration: `events`/`http` at their top level) that no other entry
-/// includes; what they reach through includes is *loaded* and checked in
-/// that context. A file nothing loads (a template, an example, a
-/// `sites-available` entry that is not enabled) is a *fragment*: its
-/// relative includes resolve from the prefix of the nginx.conf above it, and
-/// it gets syntax and self-contained checks only. A file named on the
-/// command line with no nginx.conf above it is checked as if loaded.
-///
-/// `context` names whole configurations read only to check the inputs in
-/// their light (the nginx.conf files that load a certificate named on its
-/// own): nothing in them is reported unless it involves an input.
+/// The modules an image compiles into nginx, as the model's own.
+fn built_into(model: &mut Model, built_modules: Option<&[String]>) {
+    for dir in built_modules.into_iter().flatten() {
+        match modules::id_from_source_dir(dir) {
+            Some(id) => model.loaded_modules.push(id),
+            // A module tripline does not know may add any directive.
+            None => model.modules_unknown = true,
+        }
+    }
+}
+
+/// Site files no configuration of the repository includes, from one
+/// folder, walked as the stock nginx.conf of `flavor` includes its sites
+/// folder: together, in name order, inside its `http { }`. Their own
+/// relative includes resolve from the folder above theirs.
+fn in_stock_context(
+    ws: &mut Workspace<'_>,
+    sites: &[&Path],
+    flavor: crate::project::server_path::Flavor,
+    shared_mounts: &[(String, PathBuf)],
+) -> Option<Built> {
+    use crate::project::server_path::Flavor;
+    let stock = stock::main_config(flavor)?;
+    let entry = ws.sources.load_stock(stock);
+    let folder = match flavor {
+        Flavor::Debian => "/etc/nginx/sites-enabled",
+        Flavor::Alpine => "/etc/nginx/http.d",
+        Flavor::Official | Flavor::OpenResty => "/etc/nginx/conf.d",
+    };
+    let mut mounts: Vec<(String, PathBuf)> = sites
+        .iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            // `include conf.d/*.conf` reads `.conf` files only.
+            let name = if flavor == Flavor::Debian || name.ends_with(".conf") {
+                name
+            } else {
+                format!("{name}.conf")
+            };
+            (format!("{folder}/{name}"), crate::root::absolute(path))
+        })
+        .collect();
+    // What the repository's images put in place, except in the sites
+    // folder, which holds these sites only.
+    mounts.extend(
+        (shared_mounts.iter())
+            .filter(|(server, _)| !server.starts_with(&format!("{folder}/")))
+            .cloned(),
+    );
+    let prefix = standalone_prefix(sites.first()?);
+    let setup = walk::Setup {
+        prefix_dir: &prefix,
+        mounts: &mounts,
+        stock_only: false,
+    };
+    let saved = std::mem::replace(&mut ws.nginx_prefix, PathBuf::from(stock_prefix(flavor)));
+    let mut built = walk::build(ws, entry, &setup, Start::Main, true);
+    ws.nginx_prefix = saved;
+    built.reached.remove(&entry);
+    Some(built)
+}
+
+/// Builds one model per entry point, then each fragment no entry reaches,
+/// in its own role. What an entry reaches is loaded and checked in its
+/// context; a fragment gets the checks its role allows.
 pub fn analyse(
     ws: &mut Workspace<'_>,
-    inputs: &[Input],
-    context: &[PathBuf],
+    entries: &[Entry],
+    fragments: &[Fragment],
+    shared_mounts: &[(String, PathBuf)],
 ) -> Result<Analysis, ReadError> {
-    let mut input_ids = Vec::new();
-    for input in inputs {
-        input_ids.push(ws.sources.load(&input.path)?);
+    let mut fragment_ids = Vec::new();
+    for fragment in fragments {
+        fragment_ids.push(ws.sources.load(&fragment.path)?);
     }
-
-    // Entry candidates: whole configurations found, and for each explicitly
-    // named file the nginx.conf above it (read for context only).
-    let mut candidates: Vec<(PathBuf, bool)> = Vec::new();
-    for (input, &id) in inputs.iter().zip(&input_ids) {
-        let conf = ws.parsed(id);
-        let whole = is_main_conf(&input.path)
-            || !is_example(&input.path)
-                && infer_start(&conf, &ws.sources.get(id).bytes, &input.path) == Start::Main;
-        if whole {
-            candidates.push((input.path.clone(), false));
-        } else if input.explicit {
-            if let Some(found) = ancestor_main_conf(&input.path, ws.sources.tree()) {
-                if !candidates.iter().any(|(p, _)| same_file(p, &found)) {
-                    candidates.push((found, true));
-                }
+    let mut built: Vec<(FileId, Built)> = Vec::new();
+    // One walk per main configuration and set of files around it: many
+    // Dockerfiles of a repository build the same image.
+    let mut walked: BTreeSet<(FileId, Vec<(String, PathBuf)>)> = BTreeSet::new();
+    for entry in entries {
+        let (id, prefix, stock_only) = match &entry.source {
+            EntrySource::File(path) => match ws.sources.load(path) {
+                Ok(id) => (id, prefix_of(path), false),
+                Err(e) => return Err(e),
+            },
+            EntrySource::Stock(flavor) => {
+                let Some(stock) = stock::main_config(*flavor) else {
+                    continue;
+                };
+                let id = ws.sources.load_stock(stock);
+                // No folder of the tree is the prefix of a stock
+                // configuration: its paths are mounts or stock files.
+                (id, PathBuf::from("/nonexistent-stock-prefix"), true)
             }
-        }
-    }
-
-    // Context configurations are kept whatever they reach: what ties them
-    // to the inputs is a certificate path, not an include.
-    let mut kept_as_context = Vec::new();
-    for path in context {
-        let Ok(id) = ws.sources.load(path) else {
-            continue;
         };
-        let conf = ws.parsed(id);
-        let whole = is_main_conf(path)
-            || !is_example(path)
-                && infer_start(&conf, &ws.sources.get(id).bytes, path) == Start::Main;
-        if whole && !candidates.iter().any(|(p, _)| same_file(p, path)) {
-            candidates.push((path.clone(), true));
-            kept_as_context.push(id);
-        }
-    }
-
-    let mut built: Vec<(FileId, bool, Built)> = Vec::new();
-    for (path, context_only) in &candidates {
-        let id = match ws.sources.load(path) {
-            Ok(id) => id,
-            Err(_) if *context_only => continue,
-            Err(e) => return Err(e),
-        };
-        if built.iter().any(|(b, _, _)| *b == id) {
+        let mut mounts = entry.mounts.clone();
+        mounts.sort();
+        if !walked.insert((id, mounts)) {
             continue;
         }
-        let result = walk::build(ws, id, &prefix_of(path), Start::Main, true);
-        built.push((id, *context_only, result));
+        let entry_prefix = match &entry.source {
+            EntrySource::Stock(flavor) => PathBuf::from(stock_prefix(*flavor)),
+            EntrySource::File(_) => ws.nginx_prefix.clone(),
+        };
+        let saved_prefix = std::mem::replace(&mut ws.nginx_prefix, entry_prefix);
+        let setup = walk::Setup {
+            prefix_dir: &prefix,
+            mounts: &entry.mounts,
+            stock_only,
+        };
+        let mut result = walk::build(ws, id, &setup, Start::Main, true);
+        ws.nginx_prefix = saved_prefix;
+        if let EntrySource::Stock(crate::project::server_path::Flavor::OpenResty) = entry.source {
+            result.model.openresty = true;
+        }
+        built_into(&mut result.model, entry.built_modules.as_deref());
+        built.push((id, result));
     }
     // An nginx.conf included by another one is not an entry point.
     let included_elsewhere: Vec<FileId> = built
         .iter()
-        .filter(|(id, _, _)| {
+        .filter(|(id, _)| {
             built
                 .iter()
-                .any(|(other, _, b)| other != id && b.reached.contains(id))
+                .any(|(other, b)| other != id && b.reached.contains(id))
         })
-        .map(|(id, _, _)| *id)
+        .map(|(id, _)| *id)
         .collect();
-    built.retain(|(id, context_only, b)| {
-        !included_elsewhere.contains(id)
-            && (!context_only
-                || kept_as_context.contains(id)
-                || input_ids.iter().any(|i| b.reached.contains(i)))
-    });
-
-    let mut reported: BTreeSet<FileId> = input_ids.iter().copied().collect();
-    for (_, context_only, b) in &built {
-        if !context_only {
-            reported.extend(b.reached.iter().copied());
+    built.retain(|(id, _)| !included_elsewhere.contains(id));
+    // The same main configuration walked for several images: the walks
+    // that reach the most are kept, the rest repeat them.
+    let mut kept: Vec<(FileId, Built)> = Vec::new();
+    for (id, b) in built {
+        let covered = kept
+            .iter()
+            .any(|(k, other)| *k == id && b.reached.is_subset(&other.reached));
+        if !covered {
+            kept.retain(|(k, other)| !(*k == id && other.reached.is_subset(&b.reached)));
+            kept.push((id, b));
         }
     }
-    let reached_any: BTreeSet<FileId> = built
-        .iter()
-        .flat_map(|(_, _, b)| b.reached.iter().copied())
-        .collect();
+    let built = kept;
 
+    let mut reported: BTreeSet<FileId> = fragment_ids.iter().copied().collect();
+    let mut included_by = HashMap::new();
     let mut models = Vec::new();
     let mut findings = Vec::new();
     let mut stock_used = BTreeSet::new();
-    for (_, context_only, b) in built {
+    let mut reached_any = BTreeSet::new();
+    for (_, b) in built {
+        reported.extend(b.reached.iter().copied());
+        reached_any.extend(b.reached.iter().copied());
+        for (file, span) in b.included {
+            included_by.entry(file).or_insert(span);
+        }
         models.push(b.model);
         findings.extend(b.findings);
-        // What a configuration read only for context assumed is not news.
-        if !context_only {
-            stock_used.extend(b.stock_used);
+        stock_used.extend(b.stock_used);
+    }
+    // Site files no entry reaches: each folder's together, in the stock
+    // configuration that would include that folder.
+    type SiteGroup = (
+        PathBuf,
+        crate::project::server_path::Flavor,
+        Option<Vec<String>>,
+    );
+    let mut sites: std::collections::BTreeMap<SiteGroup, Vec<&Path>> = Default::default();
+    for (fragment, &id) in fragments.iter().zip(&fragment_ids) {
+        if let (Some(flavor), false) = (fragment.flavor, reached_any.contains(&id)) {
+            // A file whose role its content gave is a site of its own.
+            let folder = match fragment.in_sites_folder {
+                true => prefix_of(&fragment.path),
+                false => fragment.path.clone(),
+            };
+            let key = (folder, flavor, fragment.built_modules.clone());
+            let group = sites.entry(key).or_default();
+            if !group.contains(&fragment.path.as_path()) {
+                group.push(&fragment.path);
+            }
         }
     }
     let mut fragments_done = BTreeSet::new();
-    for (input, &id) in inputs.iter().zip(&input_ids) {
+    for ((_, flavor, built_modules), mut group) in sites {
+        group.sort_by_key(|p| p.file_name().map(|n| n.to_os_string()));
+        if let Some(mut b) = in_stock_context(ws, &group, flavor, shared_mounts) {
+            built_into(&mut b.model, built_modules.as_deref());
+            fragments_done.extend(b.reached.iter().copied());
+            reported.extend(b.reached.iter().copied());
+            models.push(b.model);
+            findings.extend(b.findings);
+            stock_used.extend(b.stock_used);
+        }
+    }
+    for (fragment, &id) in fragments.iter().zip(&fragment_ids) {
         if reached_any.contains(&id) || !fragments_done.insert(id) {
             continue;
         }
-        let conf = ws.parsed(id);
-        let start = infer_start(&conf, &ws.sources.get(id).bytes, &input.path);
-        let above = ancestor_main_conf(&input.path, ws.sources.tree());
-        let prefix = match (&above, start) {
-            (_, Start::Main) => prefix_of(&input.path),
-            (Some(main), _) => prefix_of(main),
-            (None, _) => standalone_prefix(&input.path),
+        let prefix = match fragment.start {
+            Start::Main => prefix_of(&fragment.path),
+            _ => standalone_prefix(&fragment.path),
         };
-        let loaded = input.explicit && above.is_none();
-        let b = walk::build(ws, id, &prefix, start, loaded);
+        let setup = walk::Setup {
+            prefix_dir: &prefix,
+            mounts: &[],
+            stock_only: false,
+        };
+        let b = walk::build(ws, id, &setup, fragment.start, fragment.loaded);
         reported.extend(b.reached.iter().copied());
         models.push(b.model);
         findings.extend(b.findings);
@@ -357,5 +406,6 @@ pub fn analyse(
         findings,
         stock_used,
         reported,
+        included_by,
     })
 }

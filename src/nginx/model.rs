@@ -117,6 +117,9 @@ pub const TLS_FILE_DIRECTIVES: &[&str] = &[
     "ssl_trusted_certificate",
     "ssl_client_certificate",
     "proxy_ssl_trusted_certificate",
+    "grpc_ssl_trusted_certificate",
+    "uwsgi_ssl_trusted_certificate",
+    "lua_ssl_trusted_certificate",
 ];
 
 /// A file a TLS directive names, and where it is in this tree.
@@ -173,9 +176,23 @@ pub struct Server {
     /// walk is inside it.
     pub(super) has_return: bool,
     pub(super) serves_content: bool,
+    /// `return 444;` or `ssl_reject_handshake on;` at its top: it is
+    /// written to turn unknown hosts away.
+    pub rejects_unknown: bool,
 }
 
 impl Server {
+    /// Written to catch the requests no other server takes: named `_`,
+    /// `""` or `default`, or turning everything away. nginx does not pick
+    /// it for unknown hosts unless it is the socket's default.
+    pub fn is_catch_all(&self) -> bool {
+        self.rejects_unknown
+            || self
+                .names
+                .iter()
+                .any(|n| matches!(n.name.as_str(), "_" | "" | "\"\"" | "default" | "*"))
+    }
+
     /// How a message names this block: its first server name and location.
     pub fn label(&self) -> String {
         match self.names.iter().find(|n| !n.name.is_empty()) {
@@ -231,11 +248,19 @@ impl Placed {
     pub fn enter(self, directive: &str) -> Option<Placed> {
         match self {
             Placed::In(ctx) => ctx.enter(directive).map(Placed::In),
-            Placed::AnyOf(set) => Ctx::ALL
-                .iter()
-                .filter(|c| set.intersects(**c))
-                .find_map(|c| c.enter(directive))
-                .map(Placed::In),
+            // Each context it may be in opens its own: an `if` in a snippet
+            // is an `if` in a server or in a location.
+            Placed::AnyOf(set) => {
+                let entered = (Ctx::ALL.iter())
+                    .filter(|c| set.intersects(**c))
+                    .filter_map(|c| c.enter(directive))
+                    .reduce(Ctx::union)?;
+                Some(if entered.0.count_ones() == 1 {
+                    Placed::In(entered)
+                } else {
+                    Placed::AnyOf(entered)
+                })
+            }
         }
     }
 
@@ -406,8 +431,13 @@ pub struct Model {
     /// The main context includes what tripline could not read (a folder of
     /// `load_module` lines on the server): any module may be loaded.
     pub modules_unknown: bool,
+    /// Stock files (`mime.types`) read because the tree lacks them.
+    pub stock_used: std::collections::BTreeSet<&'static str>,
     /// Every file the configuration reads (the entry included).
     pub files: Vec<crate::source::FileId>,
+    /// The file the walk started at (for a site in a stock context, the
+    /// stock nginx.conf).
+    pub entry: Option<crate::source::FileId>,
     /// Variables the configuration uses (`$host`), outside regexes.
     pub variable_uses: Vec<VariableUse>,
     /// Some variable use is written with a capital letter (`$Host`).

@@ -33,6 +33,40 @@ pub fn is_known(id: &str) -> bool {
     known().contains(&id)
 }
 
+/// The id of a third-party module from the folder its source is built from
+/// (`./configure --add-module=/build/ngx_brotli`): `ngx_brotli` → `brotli`,
+/// `headers-more-nginx-module` → `headers-more`. `None`: a module tripline
+/// does not know.
+pub fn id_from_source_dir(dir: &str) -> Option<&'static str> {
+    let base = dir
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()?
+        .to_ascii_lowercase();
+    let mut name = base.as_str();
+    for prefix in [
+        "ngx_http_",
+        "ngx_stream_",
+        "ngx_",
+        "nginx-module-",
+        "nginx_",
+        "nginx-",
+    ] {
+        if let Some(rest) = name.strip_prefix(prefix) {
+            name = rest;
+            break;
+        }
+    }
+    for suffix in ["-nginx-module", "_nginx_module", "-module", "_module"] {
+        if let Some(rest) = name.strip_suffix(suffix) {
+            name = rest;
+            break;
+        }
+    }
+    let name = name.replace('_', "-");
+    known().into_iter().find(|id| *id == name)
+}
+
 /// The known id closest to a misspelt one.
 pub fn suggest(id: &str) -> Option<&'static str> {
     crate::suggest::closest(id, known(), 0.8)
@@ -97,6 +131,13 @@ mod tests {
     #[test]
     fn ids_bundles_and_load_module() {
         assert!(is_known("lua") && is_known("openresty") && !is_known("luaa"));
+        assert_eq!(id_from_source_dir("/build/ngx_brotli"), Some("brotli"));
+        assert_eq!(
+            id_from_source_dir("/tmp/headers-more-nginx-module/"),
+            Some("headers-more")
+        );
+        assert_eq!(id_from_source_dir("/src/nginx-module-vts"), Some("vts"));
+        assert_eq!(id_from_source_dir("/src/my-own-module"), None);
         assert_eq!(suggest("headers_more"), Some("headers-more"));
         let mut loaded = Loaded::configured(&["openresty".into()]);
         let lua = MODULES

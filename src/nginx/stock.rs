@@ -35,6 +35,53 @@ stock! {
     "snippets/snakeoil.conf" from "Debian 12" at "stock/debian-12/snippets/snakeoil.conf";
 }
 
+/// The nginx.conf an image or package of each flavor ships.
+static MAIN_CONFIGS: &[(crate::project::server_path::Flavor, StockFile)] = {
+    use crate::project::server_path::Flavor;
+    &[
+        (
+            Flavor::Official,
+            StockFile {
+                name: "nginx.conf",
+                origin: "official image",
+                text: include_str!("stock/main/official.conf"),
+            },
+        ),
+        (
+            Flavor::Debian,
+            StockFile {
+                name: "nginx.conf",
+                origin: "Debian 12",
+                text: include_str!("stock/main/debian-12.conf"),
+            },
+        ),
+        (
+            Flavor::Alpine,
+            StockFile {
+                name: "nginx.conf",
+                origin: "Alpine",
+                text: include_str!("stock/main/alpine.conf"),
+            },
+        ),
+        (
+            Flavor::OpenResty,
+            StockFile {
+                name: "nginx.conf",
+                origin: "OpenResty image",
+                text: include_str!("stock/main/openresty.conf"),
+            },
+        ),
+    ]
+};
+
+/// The main configuration of a flavor's image or package.
+pub fn main_config(flavor: crate::project::server_path::Flavor) -> Option<&'static StockFile> {
+    MAIN_CONFIGS
+        .iter()
+        .find(|(f, _)| *f == flavor)
+        .map(|(_, file)| file)
+}
+
 /// The stock file at `relative` (a path under the nginx prefix).
 pub fn find(relative: &std::path::Path) -> Option<&'static StockFile> {
     let text = relative.to_str()?.replace('\\', "/");

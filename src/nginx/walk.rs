@@ -37,12 +37,30 @@ pub const MAX_INCLUDED_FILES: usize = 50_000;
 pub enum Start {
     /// A full nginx.conf.
     Main,
+    /// Directives of the main context a main configuration includes
+    /// (`modules-enabled/*.conf`).
+    MainFragment,
     /// The inside of `http { }` (conf.d and sites files).
     Http,
     /// The inside of `stream { }`.
     Stream,
+    /// The inside of a `server { }`.
+    Server,
+    /// The inside of a `location { }`.
+    Location,
     /// A snippet: what `http`, a server or a location may include.
     Snippet,
+}
+
+/// What one walk resolves paths against.
+pub struct Setup<'s> {
+    /// The folder of the root nginx.conf: nginx's prefix in this tree.
+    pub prefix_dir: &'s Path,
+    /// Files an image or host puts at server paths (see
+    /// [`super::include::Locator::mounts`]).
+    pub mounts: &'s [(String, std::path::PathBuf)],
+    /// The entry is a stock configuration: only mounts and stock files.
+    pub stock_only: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -113,6 +131,8 @@ pub struct Built {
     pub model: Model,
     /// Every file the walk read, the entry included.
     pub reached: BTreeSet<FileId>,
+    /// The include argument that first reached each included file.
+    pub included: HashMap<FileId, Span>,
     pub findings: Vec<Finding>,
     /// Stock files (`mime.types`, ...) read because the tree lacks them.
     pub stock_used: BTreeSet<&'static str>,
@@ -121,6 +141,10 @@ pub struct Built {
 struct Walker<'w, 'a> {
     ws: &'w mut Workspace<'a>,
     prefix_dir: &'w Path,
+    mounts: &'w [(String, std::path::PathBuf)],
+    stock_only: bool,
+    /// The include argument that first reached each file.
+    included: HashMap<FileId, Span>,
     model: Model,
     reached: BTreeSet<FileId>,
     findings: Vec<Finding>,
@@ -158,14 +182,17 @@ enum Included {
 pub fn build(
     ws: &mut Workspace<'_>,
     entry: FileId,
-    prefix_dir: &Path,
+    setup: &Setup<'_>,
     start: Start,
     loaded: bool,
 ) -> Built {
     let conf = ws.parsed(entry);
     let mut walker = Walker {
         ws,
-        prefix_dir,
+        prefix_dir: setup.prefix_dir,
+        mounts: setup.mounts,
+        stock_only: setup.stock_only,
+        included: HashMap::new(),
         model: Model {
             loaded,
             whole: start == Start::Main,
@@ -174,6 +201,7 @@ pub fn build(
                 opener: NO_DIRECTIVE,
                 end: 0,
             }],
+            entry: Some(entry),
             ..Model::default()
         },
         reached: BTreeSet::from([entry]),
@@ -193,18 +221,20 @@ pub fn build(
         .any(|c| c.as_os_str().to_string_lossy().contains("openresty"));
     let root = walker.new_scope(None);
     let ctx = match start {
-        Start::Main => Ctx::Main,
+        Start::Main | Start::MainFragment => Ctx::Main,
         Start::Http => Ctx::Http,
         Start::Stream => Ctx::Stream,
-        Start::Snippet => Ctx::Location {
+        Start::Server | Start::Location | Start::Snippet => Ctx::Location {
             server: None,
             protocol: Protocol::Http,
         },
     };
     let placed = match start {
-        Start::Main => Placed::In(DirectiveCtx::MAIN),
+        Start::Main | Start::MainFragment => Placed::In(DirectiveCtx::MAIN),
         Start::Http => Placed::In(DirectiveCtx::HTTP),
         Start::Stream => Placed::In(DirectiveCtx::STREAM),
+        Start::Server => Placed::In(DirectiveCtx::SERVER),
+        Start::Location => Placed::AnyOf(LOCATION_CONTEXTS),
         Start::Snippet => Placed::AnyOf(SNIPPET_CONTEXTS),
     };
     let end = conf.directives.len();
@@ -234,6 +264,7 @@ fn reads_arguments(name: &str) -> bool {
         name,
         "include"
             | "listen"
+            | "return"
             | "server_name"
             | "ssl"
             | "ssl_reject_handshake"
@@ -242,6 +273,9 @@ fn reads_arguments(name: &str) -> bool {
             | "ssl_trusted_certificate"
             | "ssl_client_certificate"
             | "proxy_ssl_trusted_certificate"
+            | "grpc_ssl_trusted_certificate"
+            | "uwsgi_ssl_trusted_certificate"
+            | "lua_ssl_trusted_certificate"
             | "server"
             | "upstream"
             | "map"
@@ -253,6 +287,11 @@ fn reads_arguments(name: &str) -> bool {
 const STREAM_CONTEXTS: DirectiveCtx = DirectiveCtx(
     DirectiveCtx::STREAM.0 | DirectiveCtx::STREAM_SERVER.0 | DirectiveCtx::STREAM_UPSTREAM.0,
 );
+
+/// Where a location fragment may be included: a location, or an `if`
+/// inside one.
+const LOCATION_CONTEXTS: DirectiveCtx =
+    DirectiveCtx(DirectiveCtx::LOCATION.0 | DirectiveCtx::IF_IN_LOCATION.0);
 
 /// Where a snippet checked on its own may be included.
 const SNIPPET_CONTEXTS: DirectiveCtx = DirectiveCtx(
@@ -566,6 +605,7 @@ impl Walker<'_, '_> {
                             names: Vec::new(),
                             scope: s,
                             ssl_on: false,
+                            rejects_unknown: false,
                             redirect_only: false,
                             has_return: false,
                             serves_content: false,
@@ -725,6 +765,14 @@ impl Walker<'_, '_> {
             "ssl" if d.args.first().is_some_and(|a| a == "on") => {
                 self.model.servers[si].ssl_on = true;
             }
+            // `return 444;` or `ssl_reject_handshake on;` for the whole
+            // server: a block written to turn unknown hosts away.
+            "return" if d.args.first().is_some_and(|a| a == "444") => {
+                self.model.servers[si].rejects_unknown = true;
+            }
+            "ssl_reject_handshake" if d.args.first().is_some_and(|a| a == "on") => {
+                self.model.servers[si].rejects_unknown = true;
+            }
             _ => {}
         }
     }
@@ -816,6 +864,8 @@ impl Walker<'_, '_> {
             tree: self.ws.sources.tree(),
             prefix_dir: self.prefix_dir,
             nginx_prefix: &self.ws.nginx_prefix,
+            mounts: self.mounts,
+            stock_only: self.stock_only,
         }
     }
 
@@ -856,6 +906,22 @@ impl Walker<'_, '_> {
         }
     }
 
+    /// Whether a template beside a missing file renders it at start-up.
+    fn rendered_at_start(&self, path: &Path) -> bool {
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            return false;
+        };
+        ["template", "tmpl", "tpl", "j2", "erb"].iter().any(|ext| {
+            matches!(
+                self.ws
+                    .sources
+                    .tree()
+                    .resolve(&path.with_file_name(format!("{name}.{ext}"))),
+                crate::tree::Place::File(_)
+            )
+        })
+    }
+
     /// Whether a glob's folder is missing from the tree.
     fn names_missing_folder(&self, arg: &str) -> bool {
         let Some(located) = self.locator().locate(arg) else {
@@ -894,13 +960,20 @@ impl Walker<'_, '_> {
                 return Included::Opaque;
             }
             Resolved::Stock(stock) => {
-                self.stock_used.insert(stock.name);
+                // What a stock nginx.conf standing in for an image's own
+                // includes is not something the tree lacks.
+                if !self.ws.sources.get(arg_span.file).is_stock() {
+                    self.stock_used.insert(stock.name);
+                }
                 let id = self.ws.sources.load_stock(stock);
                 return Included::Files(Rc::from(vec![id]));
             }
             // A fragment nothing loads cannot fail a reload: what it
             // includes is read where it exists, and not asked for otherwise.
             Resolved::Missing(_) if !self.model.loaded => return no_files(),
+            // `https.conf.template` beside it: rendered at start-up (envsubst,
+            // an entrypoint's sed); what it will hold is not known here.
+            Resolved::Missing(path) if self.rendered_at_start(&path) => return Included::Opaque,
             Resolved::Missing(path) => {
                 self.findings.push(not_found(
                     format!(
@@ -972,7 +1045,7 @@ impl Walker<'_, '_> {
                     continue;
                 }
             };
-            self.ws.sources.show_as_loaded(id, &path);
+            self.ws.sources.loaded_as(id, &path);
             ids.push(id);
         }
         if opaque && ids.is_empty() {
@@ -1034,11 +1107,19 @@ impl Walker<'_, '_> {
             return;
         }
         self.reached.insert(id);
-        self.model.inclusions.push(Inclusion {
-            span: stmt_span,
-            via: self.here.2,
-        });
-        let via = self.model.inclusions.len() as u32 - 1;
+        // An include in a stock nginx.conf (read in place of one the
+        // repository does not have) is not one the user wrote: the file it
+        // brings in is where their configuration starts.
+        let via = if self.ws.sources.get(stmt_span.file).is_stock() {
+            NOT_INCLUDED
+        } else {
+            self.model.inclusions.push(Inclusion {
+                span: stmt_span,
+                via: self.here.2,
+            });
+            self.model.inclusions.len() as u32 - 1
+        };
+        self.included.entry(id).or_insert(arg_span);
         let conf = self.ws.parsed(id);
         let end = conf.directives.len();
         self.stack.push(Frame {
@@ -1083,9 +1164,11 @@ impl Walker<'_, '_> {
         if let Some(top) = self.model.blocks.first_mut() {
             top.end = end;
         }
+        self.model.stock_used = self.stock_used.clone();
         Built {
             model: self.model,
             reached: self.reached,
+            included: self.included,
             findings: self.findings,
             stock_used: self.stock_used,
         }

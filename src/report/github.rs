@@ -1,6 +1,6 @@
 //! `--format github`: workflow commands that annotate a pull request.
 
-use super::Report;
+use super::{plural, Report};
 use crate::finding::Severity;
 
 /// GitHub's escaping of a workflow command's data, after other control
@@ -27,10 +27,13 @@ fn escape_property(text: &str) -> String {
 /// The annotations in one collapsible group of the log, then the
 /// summary line outside it.
 pub fn render(report: &Report<'_>) -> String {
-    let s = report.summary;
+    let s = &report.summary;
     let mut out = format!(
-        "::group::tripline: {} errors, {} warnings, {} infos in {} files\n",
-        s.errors, s.warnings, s.infos, s.files_checked
+        "::group::tripline: {}, {}, {} in {}\n",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.infos, "info"),
+        plural(s.files_checked, "file")
     );
     for f in report.findings {
         let level = match f.severity {
@@ -54,8 +57,11 @@ pub fn render(report: &Report<'_>) -> String {
         format!(", {} in the baseline", b.known.len())
     });
     out.push_str(&format!(
-        "tripline: {} files checked: {} errors, {} warnings, {} infos{baselined}\n",
-        s.files_checked, s.errors, s.warnings, s.infos
+        "tripline: {} checked: {}, {}, {}{baselined}\n",
+        plural(s.files_checked, "file"),
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.infos, "info")
     ));
     out
 }

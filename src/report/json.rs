@@ -73,7 +73,7 @@ pub fn render(report: &Report<'_>) -> String {
                     .collect(),
             })
             .collect(),
-        summary: report.summary,
+        summary: report.summary.clone(),
         baseline: report.baseline.map(|b| JsonBaseline {
             file: &b.file,
             known: b.known.len(),

@@ -3,7 +3,8 @@
 //! one passing test case, so that the CI shows the check ran.
 
 use super::escape::visible;
-use super::Report;
+use super::{plural, Report};
+use crate::finding::Located;
 
 /// Text for an XML attribute or element: control characters made visible
 /// first (XML 1.0 cannot carry most of them even escaped), then `&<>"'`.
@@ -23,17 +24,21 @@ fn xml(text: &str) -> String {
 }
 
 pub fn render(report: &Report<'_>) -> String {
+    // A finding fails its test case only when it fails the run (--fail-on):
+    // an info-only run that exits 0 is green here too.
+    let fails = |f: &Located| report.fail_at.is_some_and(|at| f.severity >= at);
     let total = report.findings.len();
+    let failures = report.findings.iter().filter(|f| fails(f)).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if total == 0 {
         out.push_str(&format!(
-            "<testsuites name=\"tripline\" tests=\"1\" failures=\"0\" errors=\"0\">\n  <testsuite name=\"tripline\" tests=\"1\" failures=\"0\" errors=\"0\">\n    <testcase name=\"{} files checked\" classname=\"tripline\"/>\n  </testsuite>\n</testsuites>\n",
-            report.summary.files_checked
+            "<testsuites name=\"tripline\" tests=\"1\" failures=\"0\" errors=\"0\">\n  <testsuite name=\"tripline\" tests=\"1\" failures=\"0\" errors=\"0\">\n    <testcase name=\"{} checked\" classname=\"tripline\"/>\n  </testsuite>\n</testsuites>\n",
+            plural(report.summary.files_checked, "file")
         ));
         return out;
     }
     out.push_str(&format!(
-        "<testsuites name=\"tripline\" tests=\"{total}\" failures=\"{total}\" errors=\"0\">\n"
+        "<testsuites name=\"tripline\" tests=\"{total}\" failures=\"{failures}\" errors=\"0\">\n"
     ));
     // Findings come sorted by file; suites go by rule, in id order.
     let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
@@ -42,25 +47,37 @@ pub fn render(report: &Report<'_>) -> String {
     for rule in rules {
         let findings: Vec<_> = report.findings.iter().filter(|f| f.rule == rule).collect();
         out.push_str(&format!(
-            "  <testsuite name=\"{}\" tests=\"{n}\" failures=\"{n}\" errors=\"0\">\n",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n",
             xml(rule),
-            n = findings.len()
+            findings.len(),
+            findings.iter().filter(|f| fails(f)).count()
         ));
         for f in findings {
             let place = format!("{}:{}:{}", f.file, f.start.line, f.start.column);
-            out.push_str(&format!(
-                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\">\n      <failure message=\"{}\" type=\"{}\">{}: {}[{}]: {}\nhelp: {}</failure>\n    </testcase>\n",
-                xml(&place),
-                xml(&f.path),
-                xml(&f.path),
-                f.start.line,
-                xml(&f.message),
-                f.severity,
+            let text = format!(
+                "{}: {}[{}]: {}\nhelp: {}",
                 xml(&place),
                 f.severity,
                 xml(f.rule),
                 xml(&f.message),
                 xml(&f.help),
+            );
+            // Below --fail-on: a passing test case that still says what it found.
+            let body = if fails(f) {
+                format!(
+                    "      <failure message=\"{}\" type=\"{}\">{text}</failure>\n",
+                    xml(&f.message),
+                    f.severity,
+                )
+            } else {
+                format!("      <system-out>{text}</system-out>\n")
+            };
+            out.push_str(&format!(
+                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\">\n{body}    </testcase>\n",
+                xml(&place),
+                xml(&f.path),
+                xml(&f.path),
+                f.start.line,
             ));
         }
         out.push_str("  </testsuite>\n");

@@ -35,7 +35,7 @@ fn ttl(ttl: Option<u32>) -> String {
 pub fn render(report: &Report<'_>) -> String {
     let mut out = String::from("# tripline findings\n\n");
     findings_table(&mut out, report.findings);
-    let s = report.summary;
+    let s = &report.summary;
     let _ = writeln!(
         out,
         "\nFiles checked: {3} · errors: {0} · warnings: {1} · infos: {2}",

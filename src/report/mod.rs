@@ -4,6 +4,7 @@
 pub mod concise;
 pub mod escape;
 pub mod excerpt;
+pub mod files;
 pub mod github;
 pub mod gitlab;
 pub mod json;
@@ -39,6 +40,25 @@ pub struct Report<'a> {
     pub stock_assumed: &'a [String],
     /// Findings a baseline took out, and its stale entries.
     pub baseline: Option<&'a crate::baseline::Applied>,
+    /// The severity at which a finding fails the run (`--fail-on`); `None`
+    /// for `--fail-on never`. Formats that pass or fail (JUnit) follow it,
+    /// so that they agree with the exit code.
+    pub fail_at: Option<crate::finding::Severity>,
+}
+
+/// `1 file`, `2 files`: a count and its noun, for English nouns that take
+/// an `s` (see [`count_of`] for the others).
+pub fn plural(n: usize, word: &str) -> String {
+    count_of(n, word, &format!("{word}s"))
+}
+
+/// A count and the noun's singular or plural form: `1 entry`, `3 entries`.
+pub fn count_of(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 pub struct TextOptions {

@@ -77,6 +77,7 @@ struct ReportingDescriptor {
     name: String,
     short_description: Text,
     full_description: Text,
+    help_uri: String,
     help: Help,
     default_configuration: Configuration,
     properties: Properties,
@@ -232,6 +233,7 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
         full_description: Text {
             text: doc_paragraph(rule.doc),
         },
+        help_uri: rule.help_uri(),
         help: Help {
             text: doc_body(rule.doc),
             markdown: doc_body(rule.doc),

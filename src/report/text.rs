@@ -4,7 +4,7 @@
 //! `NO_COLOR` unset).
 
 use super::escape::visible;
-use super::{excerpt, Report, TextOptions};
+use super::{count_of, excerpt, plural, Report, TextOptions};
 use crate::finding::{Located, Severity};
 use crate::source::SourceFile;
 use miette::{
@@ -136,14 +136,6 @@ fn strip_ansi(line: &str) -> String {
     out
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 pub fn render(report: &Report<'_>, options: &TextOptions) -> String {
     let theme = if options.color {
         GraphicalTheme::unicode()
@@ -180,7 +172,7 @@ pub fn render(report: &Report<'_>, options: &TextOptions) -> String {
         ));
     }
     if !options.quiet {
-        let s = report.summary;
+        let s = &report.summary;
         let files = plural(s.files_checked, "file");
         let found = if report.findings.is_empty() {
             "no findings".to_string()
@@ -197,12 +189,26 @@ pub fn render(report: &Report<'_>, options: &TextOptions) -> String {
             if !b.stale.is_empty() {
                 text.push_str(&format!(
                     "; {} stale",
-                    plural(b.stale.len(), "baseline entry").replace("entrys", "entries")
+                    count_of(b.stale.len(), "baseline entry", "baseline entries")
                 ));
             }
             text + ")"
         });
-        out.push_str(&format!("{files} checked: {found}{baselined}\n"));
+        let skipped = if s.skipped.is_empty() {
+            String::new()
+        } else {
+            let reasons: Vec<String> = s
+                .skipped
+                .iter()
+                .map(|(reason, n)| format!("{n} {reason}"))
+                .collect();
+            format!(
+                "; {} skipped ({}; `--show-files` lists them)",
+                plural(s.files_skipped(), "file"),
+                reasons.join(", ")
+            )
+        };
+        out.push_str(&format!("{files} checked: {found}{baselined}{skipped}\n"));
     }
     out
 }

@@ -41,6 +41,15 @@ pub enum Role {
 }
 
 impl Bundle {
+    pub fn empty(file: FileId) -> Bundle {
+        Bundle {
+            file,
+            certs: Vec::new(),
+            keys: Vec::new(),
+            role: Role::NoCertificates,
+        }
+    }
+
     fn role_of(certs: &[(Cert, Span)], keys: &[(PrivateKey, Span)]) -> Role {
         // `openssl req -x509` (OpenSSL 3) marks a self-signed certificate
         // CA:TRUE; with its own key beside it, it is a server's, not a root.
@@ -67,6 +76,14 @@ impl Bundle {
     pub fn leaf(&self) -> Option<&(Cert, Span)> {
         (self.certs.iter().find(|(c, _)| !c.is_ca))
             .or_else(|| self.certs.first().filter(|_| self.role == Role::Chain))
+    }
+
+    /// A file nginx trusts (`ssl_trusted_certificate`, `lua_ssl_trusted_certificate`):
+    /// a trust store, whatever order or mix its certificates are in.
+    pub fn mark_trust_store(&mut self) {
+        if !self.certs.is_empty() {
+            self.role = Role::TrustStore;
+        }
     }
 
     /// nginx serves the first certificate of an `ssl_certificate` file as
@@ -114,15 +131,15 @@ pub fn analyse(
     // file is read on its own. Joined in file order.
     let sources: &Sources = sources;
     let jobs = if files.len() < 16 { 1 } else { jobs };
-    let read_all = crate::parallel::map_in_order(&files, jobs, |&file| {
+    let read_files = crate::parallel::map_in_order(&files, jobs, |&file| {
         let mut findings = Vec::new();
-        let bundle = read(sources.get(file), file, &mut findings);
-        (bundle, findings)
+        let bundles = read_all(sources.get(file), file, &mut findings);
+        (bundles, findings)
     });
-    let mut bundles = Vec::with_capacity(read_all.len());
+    let mut bundles = Vec::with_capacity(read_files.len());
     let mut findings = Vec::new();
-    for (bundle, found) in read_all {
-        bundles.push(bundle);
+    for (read, found) in read_files {
+        bundles.extend(read);
         findings.extend(found);
     }
     Ok(Analysis {
@@ -145,19 +162,28 @@ pub fn root_subjects(sources: &mut Sources, path: &Path) -> Result<Vec<Vec<u8>>,
         .collect())
 }
 
-/// Reads one file: a Kubernetes TLS Secret, PEM blocks wherever they
-/// stand, or one DER object.
+/// Reads one file: PEM blocks wherever they stand, or one DER object; for
+/// a Kubernetes manifest, its first TLS Secret (see [`read_all`]).
 pub fn read(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) -> Bundle {
+    read_all(source, file, findings)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| Bundle::empty(file))
+}
+
+/// Reads one file into its bundles: one per Kubernetes TLS Secret of a
+/// manifest, else one for the file's PEM blocks or DER object.
+pub fn read_all(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) -> Vec<Bundle> {
     let bytes: &[u8] = &source.bytes;
-    let mut bundle = Bundle {
-        file,
-        certs: Vec::new(),
-        keys: Vec::new(),
-        role: Role::NoCertificates,
-    };
     if secret::is_tls_secret(bytes) {
-        secret::read(bytes, file, &mut bundle, findings);
-    } else if !read_pem(
+        let mut bundles = secret::read(bytes, file, findings);
+        for bundle in &mut bundles {
+            bundle.role = Bundle::role_of(&bundle.certs, &bundle.keys);
+        }
+        return bundles;
+    }
+    let mut bundle = Bundle::empty(file);
+    if !read_pem(
         bytes,
         &|start, end| Span::new(file, start, end),
         &mut bundle,
@@ -166,7 +192,7 @@ pub fn read(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) -> B
         read_der(bytes, Span::new(file, 0, 0), &mut bundle, findings);
     }
     bundle.role = Bundle::role_of(&bundle.certs, &bundle.keys);
-    bundle
+    vec![bundle]
 }
 
 /// Reads the PEM blocks of `bytes` into the bundle; `locate` turns a byte

@@ -9,43 +9,72 @@ use crate::source::{FileId, Span};
 use base64::Engine as _;
 use serde::Deserialize;
 
+/// A manifest that holds a `kubernetes.io/tls` Secret, anywhere among its
+/// documents (a multi-document YAML lists Deployments first).
 pub fn is_tls_secret(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(4096)];
-    let text = String::from_utf8_lossy(head);
-    text.contains("kubernetes.io/tls") && text.contains("kind:")
+    memchr::memmem::find(bytes, b"kubernetes.io/tls").is_some()
+        && memchr::memmem::find(bytes, b"kind:").is_some()
+        && !bytes.starts_with(b"-----BEGIN")
 }
 
 #[derive(Deserialize)]
 struct Secret {
+    #[serde(default, rename = "type")]
+    secret_type: Option<String>,
     #[serde(default)]
     data: std::collections::BTreeMap<String, String>,
     #[serde(default, rename = "stringData")]
     string_data: std::collections::BTreeMap<String, String>,
 }
 
-pub fn read(bytes: &[u8], file: FileId, bundle: &mut Bundle, findings: &mut Vec<Finding>) {
+/// The documents of a YAML stream, each with its byte offset: split on
+/// `---` lines, so that each is read (and located) on its own.
+fn documents(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed.starts_with("--- ") {
+            out.push((start, &text[start..at]));
+            start = at + line.len();
+        }
+        at += line.len();
+    }
+    out.push((start, &text[start..]));
+    out.retain(|(_, doc)| !doc.trim().is_empty());
+    out
+}
+
+/// One bundle per `kubernetes.io/tls` Secret of the file: a manifest may
+/// hold several, and each pairs its own certificate with its own key.
+pub fn read(bytes: &[u8], file: FileId, findings: &mut Vec<Finding>) -> Vec<Bundle> {
     let text = String::from_utf8_lossy(bytes);
     if let Err((message, at)) = crate::yaml::guard(&text) {
         findings.push(parse_error::finding(Span::new(file, at, at), message));
-        return;
+        return Vec::new();
     }
-    let mut any = false;
-    for document in serde_norway::Deserializer::from_str(&text) {
-        // A document that does not parse ends the stream: the parser cannot
-        // get past it, and asking again yields the same error forever.
-        let secret = match Secret::deserialize(document) {
+    let mut bundles = Vec::new();
+    for (offset, document) in documents(&text) {
+        let secret = match serde_norway::from_str::<Secret>(document) {
             Ok(secret) => secret,
+            // Not every document of a manifest is a Secret.
+            Err(_) if !document.contains("kubernetes.io/tls") => continue,
             Err(e) => {
-                let at = e.location().map_or(0, |l| l.index());
+                let at = offset + e.location().map_or(0, |l| l.index());
                 findings.push(parse_error::finding(
                     Span::new(file, at, at),
                     format!("not a readable Kubernetes Secret: {e}"),
                 ));
-                return;
+                continue;
             }
         };
+        if secret.secret_type.as_deref() != Some("kubernetes.io/tls") {
+            continue;
+        }
+        let mut bundle = Bundle::empty(file);
         for entry in ["tls.crt", "tls.key"] {
-            let at = key_line(&text, file, entry);
+            let at = key_line(document, offset, file, entry);
             let decoded = match (secret.data.get(entry), secret.string_data.get(entry)) {
                 (Some(encoded), _) => {
                     let compact: String = encoded.split_whitespace().collect();
@@ -63,28 +92,30 @@ pub fn read(bytes: &[u8], file: FileId, bundle: &mut Bundle, findings: &mut Vec<
                 (None, Some(plain)) => plain.as_bytes().to_vec(),
                 (None, None) => continue,
             };
-            any = true;
-            if !read_pem(&decoded, &|_, _| at, bundle, findings) {
+            if !read_pem(&decoded, &|_, _| at, &mut bundle, findings) {
                 findings.push(parse_error::finding(
                     at,
                     format!("`{entry}` does not decode to PEM"),
                 ));
             }
         }
+        if bundle.certs.is_empty() && bundle.keys.is_empty() {
+            findings.push(parse_error::finding(
+                Span::new(file, offset, offset),
+                "a kubernetes.io/tls Secret without `tls.crt` or `tls.key` data",
+            ));
+            continue;
+        }
+        bundles.push(bundle);
     }
-    if !any {
-        findings.push(parse_error::finding(
-            Span::new(file, 0, 0),
-            "a kubernetes.io/tls Secret without `tls.crt` or `tls.key` data",
-        ));
-    }
+    bundles
 }
 
-/// The span of the `tls.crt:` line, or the file start when not found.
-fn key_line(text: &str, file: FileId, entry: &str) -> Span {
+/// The span of a document's `tls.crt:` line, or the document's start.
+fn key_line(document: &str, offset: usize, file: FileId, entry: &str) -> Span {
     let needle = format!("{entry}:");
-    match text.find(&needle) {
-        Some(start) => Span::new(file, start, start + needle.len()),
-        None => Span::new(file, 0, 0),
+    match document.find(&needle) {
+        Some(start) => Span::new(file, offset + start, offset + start + needle.len()),
+        None => Span::new(file, offset, offset),
     }
 }

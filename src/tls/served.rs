@@ -90,6 +90,49 @@ pub fn referenced_paths(models: &[&Model], tree: &crate::tree::Tree) -> Vec<Path
     paths
 }
 
+/// What nginx does with a file a directive names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Use {
+    /// Served to clients (`ssl_certificate`): a leaf and its chain.
+    Served,
+    /// Trusted to verify others (`ssl_trusted_certificate`,
+    /// `ssl_client_certificate`, `lua_ssl_trusted_certificate`, ...).
+    Trusted,
+    /// A private key.
+    Key,
+    /// A client certificate nginx presents upstream.
+    Client,
+}
+
+/// The use of `directive`'s file.
+pub fn use_of(directive: &str) -> Use {
+    match directive {
+        "ssl_certificate" => Use::Served,
+        d if d.ends_with("_key") => Use::Key,
+        d if d.ends_with("trusted_certificate") || d == "ssl_client_certificate" => Use::Trusted,
+        _ => Use::Client,
+    }
+}
+
+/// The use each file named by the models' TLS directives is put to, by its
+/// path in the tree; a file served anywhere is served.
+pub fn roles(models: &[&Model]) -> HashMap<PathBuf, Use> {
+    let mut out: HashMap<PathBuf, Use> = HashMap::new();
+    for file in models.iter().flat_map(|m| tls_files(m)) {
+        if let TlsPlace::Tree(path) = &file.place {
+            let this = use_of(file.directive);
+            out.entry(path.clone())
+                .and_modify(|u| {
+                    if this == Use::Served {
+                        *u = Use::Served;
+                    }
+                })
+                .or_insert(this);
+        }
+    }
+    out
+}
+
 /// The files `ssl_certificate` names in the configurations nginx loads:
 /// nginx serves their first certificate as the server's own.
 pub fn certificate_paths(models: &[&Model]) -> std::collections::HashSet<PathBuf> {

@@ -12,7 +12,9 @@
 //! [[dns]]                             # one authoritative server address
 //! zones = ["live/example.test.zone"]
 //! behaviour = "serve"                 # serve | refuse | silent | tcp-only
+//!                                     # | soa-then-refuse | soa-then-silent
 //! axfr = true
+//! ns = "ns1.example.test."            # --server NSHOST=... instead of ZONE=...
 //! [[parent]]                          # a parent zone server (--parent-server)
 //! zones = ["live/test.zone"]
 //! [[tls]]                             # one TLS server (--connect NAME:PORT=IP:port)
@@ -21,7 +23,13 @@
 //! ip = "127.0.0.1"
 //! certs = [["live/rsa.pem", "live/rsa.key"]]
 //! behaviour = "tls"                   # tls | plain
+//! [[tls.sites]]                       # or: sites chosen by SNI, like nginx's
+//! names = ["a.example.test"]          # server blocks (the first is the
+//! certs = [["live/a.pem", "live/a.key"]] # default, unless reject-unknown)
+//! status = 200                        # the answer to any request (444: close)
 //! ```
+//!
+//! A `[[tls]]` named `*` is given as `--connect '*:PORT=...'`.
 
 use hickory_proto::rr::Name as HickoryName;
 use hickory_proto::serialize::txt::Parser;
@@ -52,7 +60,7 @@ pub struct Manifest {
     pub tls: Vec<TlsServer>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DnsServer {
     #[serde(default)]
@@ -64,6 +72,9 @@ pub struct DnsServer {
     /// The zone `--server` names this server for when it serves none
     /// (a refusing or silent server).
     pub zone: Option<String>,
+    /// Given as `--server NS=ADDR` (a name server host of the zone) instead
+    /// of one `--server ZONE=ADDR` per zone it serves.
+    pub ns: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,6 +89,24 @@ pub struct TlsServer {
     pub certs: Vec<(String, String)>,
     #[serde(default = "tls")]
     pub behaviour: String,
+    /// Sites by SNI; the first answers unknown names unless `reject-unknown`.
+    #[serde(default)]
+    pub sites: Vec<Site>,
+    #[serde(default, rename = "reject-unknown")]
+    pub reject_unknown: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    pub names: Vec<String>,
+    pub certs: Vec<(String, String)>,
+    #[serde(default = "ok")]
+    pub status: u16,
+}
+
+fn ok() -> u16 {
+    200
 }
 
 fn serve() -> String {
@@ -159,6 +188,17 @@ async fn start_dns(
         }
     }
     zones.extend(spec.zone.iter().cloned());
+    if let Some(others) = match spec.behaviour.as_str() {
+        "soa-then-refuse" => Some(super::raw_dns::Others::Refuse),
+        "soa-then-silent" => Some(super::raw_dns::Others::Silent),
+        "raw" => Some(super::raw_dns::Others::Serve),
+        _ => None,
+    } {
+        drop((udp, tcp));
+        let file = spec.zones.first().expect("a zone for the raw server");
+        let addr = super::raw_dns::start(&dir.join(file), others, spec.axfr).await;
+        return (addr, zones);
+    }
     let mut server = Server::new(catalog);
     match spec.behaviour.as_str() {
         "serve" | "refuse" => {
@@ -182,7 +222,7 @@ async fn start_dns(
 
 /// A UDP socket and a TCP listener on one free loopback port (another
 /// process may hold the UDP port's number over TCP: try again).
-async fn udp_and_tcp() -> (tokio::net::UdpSocket, tokio::net::TcpListener) {
+pub async fn udp_and_tcp() -> (tokio::net::UdpSocket, tokio::net::TcpListener) {
     for _ in 0..100 {
         let udp = tokio::net::UdpSocket::bind("127.0.0.1:0")
             .await
@@ -209,6 +249,60 @@ impl ResolvesServerCert for ByScheme {
             .or_else(|| self.0.first())
             .cloned()
     }
+}
+
+/// Picks the site by SNI, as nginx picks a server block by name: an
+/// unknown name gets the first site, or no certificate at all (a refused
+/// handshake, nginx's `ssl_reject_handshake on`).
+#[derive(Debug)]
+struct BySni {
+    sites: Vec<(Vec<String>, Arc<CertifiedKey>, u16)>,
+    reject_unknown: bool,
+}
+
+impl BySni {
+    fn site(&self, sni: Option<&str>) -> Option<&(Vec<String>, Arc<CertifiedKey>, u16)> {
+        let named = sni.and_then(|sni| {
+            self.sites
+                .iter()
+                .find(|(names, _, _)| names.iter().any(|n| n.eq_ignore_ascii_case(sni)))
+        });
+        match named {
+            Some(site) => Some(site),
+            None if self.reject_unknown => None,
+            None => self.sites.first(),
+        }
+    }
+}
+
+impl ResolvesServerCert for BySni {
+    fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        self.site(hello.server_name())
+            .map(|(_, key, _)| key.clone())
+    }
+}
+
+/// Reads a request's head (bounded), answers `status` with no body, or for
+/// 444 closes without a byte, as nginx does.
+async fn answer_http<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
+    stream: &mut S,
+    status: u16,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 512];
+    while head.len() < 8192 && !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => head.extend_from_slice(&chunk[..n]),
+        }
+    }
+    if status != 444 {
+        let answer =
+            format!("HTTP/1.1 {status} Test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        let _ = stream.write_all(answer.as_bytes()).await;
+    }
+    let _ = stream.shutdown().await;
 }
 
 fn certified_key(dir: &Path, cert: &str, key: &str) -> Arc<CertifiedKey> {
@@ -242,6 +336,9 @@ async fn start_tls(dir: &Path, spec: &TlsServer) -> SocketAddr {
         });
         return addr;
     }
+    if !spec.sites.is_empty() {
+        return start_sites(dir, spec, listener).await;
+    }
     let keys: Vec<Arc<CertifiedKey>> = spec
         .certs
         .iter()
@@ -261,6 +358,56 @@ async fn start_tls(dir: &Path, spec: &TlsServer) -> SocketAddr {
                 if let Ok(mut tls) = acceptor.accept(stream).await {
                     use tokio::io::AsyncWriteExt;
                     let _ = tls.shutdown().await;
+                }
+            });
+        }
+    });
+    addr
+}
+
+fn server_config(resolver: Arc<dyn ResolvesServerCert>) -> Arc<rustls::ServerConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+            .expect("protocols")
+            .with_no_client_auth()
+            .with_cert_resolver(resolver),
+    )
+}
+
+/// A TLS server with sites chosen by SNI, each answering HTTP.
+async fn start_sites(
+    dir: &Path,
+    spec: &TlsServer,
+    listener: tokio::net::TcpListener,
+) -> SocketAddr {
+    let addr = listener.local_addr().expect("tls address");
+    let sites = Arc::new(BySni {
+        sites: spec
+            .sites
+            .iter()
+            .map(|site| {
+                let (cert, key) = site.certs.first().expect("a certificate per site");
+                (
+                    site.names.clone(),
+                    certified_key(dir, cert, key),
+                    site.status,
+                )
+            })
+            .collect(),
+        reject_unknown: spec.reject_unknown,
+    });
+    let acceptor = tokio_rustls::TlsAcceptor::from(server_config(sites.clone()));
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            let sites = Arc::clone(&sites);
+            tokio::spawn(async move {
+                if let Ok(mut tls) = acceptor.accept(stream).await {
+                    let sni = tls.get_ref().1.server_name().map(str::to_string);
+                    let status = sites.site(sni.as_deref()).map_or(421, |(_, _, s)| *s);
+                    answer_http(&mut tls, status).await;
                 }
             });
         }
@@ -290,15 +437,17 @@ impl Live {
         runtime.block_on(async {
             // The resolver: a local server that refuses everything.
             let refuse = DnsServer {
-                zones: Vec::new(),
                 behaviour: "refuse".into(),
-                axfr: false,
-                zone: None,
+                ..DnsServer::default()
             };
             let (resolver, _) = start_dns(dir, &refuse, &mut servers, &mut sockets).await;
             args.extend(["--resolver".into(), resolver.to_string()]);
             for spec in &manifest.dns {
                 let (addr, zones) = start_dns(dir, spec, &mut servers, &mut sockets).await;
+                if let Some(ns) = &spec.ns {
+                    args.extend(["--server".into(), format!("{ns}={addr}")]);
+                    continue;
+                }
                 for zone in zones {
                     args.extend(["--server".into(), format!("{zone}={addr}")]);
                 }
@@ -388,4 +537,32 @@ pub fn without_ports(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `tripline drift --format json --now NOW` over `dir/repo`, pointed at the
+/// servers: the run and its JSON (`null` when stdout is not JSON, as for a
+/// usage error).
+pub fn drift_in(dir: &Path, live: &Live, extra: &[&str]) -> (super::Run, serde_json::Value) {
+    let repo = dir.join("repo").to_string_lossy().into_owned();
+    let mut args: Vec<&str> = vec!["drift", "--format", "json", "--now", super::NOW];
+    args.extend(live.args.iter().map(String::as_str));
+    args.extend_from_slice(extra);
+    args.push(&repo);
+    let run = super::tripline(&args);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    let json = serde_json::from_str(&run.stdout).unwrap_or(serde_json::Value::Null);
+    (run, json)
+}
+
+/// The messages of one rule's findings, in output order.
+pub fn messages(json: &serde_json::Value, rule: &str) -> Vec<String> {
+    json["findings"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .filter(|f| f["rule"] == rule)
+                .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
 }

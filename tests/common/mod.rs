@@ -11,6 +11,7 @@ macro_rules! report {
 }
 
 pub mod live;
+pub mod raw_dns;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -140,4 +141,93 @@ pub fn fixture_command(rule_id: &str, entry: &str) -> Vec<String> {
         format!("{entry}/{}", names[0])
     };
     vec!["diff".into(), side("old"), side("new")]
+}
+
+/// One row of `check --show-files --format json`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownFile {
+    pub status: String,
+    pub kind: String,
+    pub role: String,
+    pub reason: String,
+}
+
+/// `check --show-files --format json PATH` from `dir`: each file's row, by
+/// the path the run shows (loaders left out).
+pub fn shown_files(dir: &Path, path: &str) -> std::collections::BTreeMap<String, ShownFile> {
+    let run = tripline_in(dir, &["check", "--show-files", "--format", "json", path]);
+    assert_eq!(run.code, 0, "--show-files exits 0: {}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let text =
+        |row: &serde_json::Value, key: &str| row[key].as_str().unwrap_or_default().to_string();
+    json["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter(|row| row["status"] != "loader")
+        .map(|row| {
+            (
+                text(row, "file"),
+                ShownFile {
+                    status: text(row, "status"),
+                    kind: text(row, "kind"),
+                    role: text(row, "role"),
+                    reason: text(row, "reason"),
+                },
+            )
+        })
+        .collect()
+}
+
+/// git in `dir`, as a throwaway identity, with no signing or hooks of the
+/// machine's; panics when it fails.
+pub fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.test"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// A new git repository at `repo` whose nginx site serves the wildcard
+/// certificate with its key (committed, beside `app/db.py`), then the
+/// certificate renewed with a new key while the old key stays: staged, as
+/// a pre-commit hook sees it.
+pub fn repo_with_a_staged_key_swap(repo: &Path) {
+    git(repo, &["init", "-q"]);
+    std::fs::create_dir_all(repo.join("etc/nginx/certs")).expect("mkdir");
+    std::fs::write(
+        repo.join("etc/nginx/nginx.conf"),
+        "events {}\nhttp {\n    server {\n        listen 443 ssl default_server;\n        server_name www.example.test;\n        ssl_certificate     certs/fullchain.pem;\n        ssl_certificate_key certs/privkey.pem;\n    }\n}\n",
+    )
+    .expect("written");
+    let certs = root().join("fixtures/tls/hostname-mismatch");
+    let copy = |from: &str, to: &str| {
+        std::fs::copy(certs.join(from), repo.join(to)).unwrap_or_else(|e| panic!("{from}: {e}"));
+    };
+    copy(
+        "good-wildcard/certs/fullchain.pem",
+        "etc/nginx/certs/fullchain.pem",
+    );
+    copy(
+        "good-wildcard/certs/privkey.pem",
+        "etc/nginx/certs/privkey.pem",
+    );
+    std::fs::create_dir_all(repo.join("app")).expect("mkdir");
+    std::fs::write(repo.join("app/db.py"), "import sqlite3\n").expect("written");
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-q", "-m", "a working site"]);
+    copy(
+        "good-names-covered/certs/fullchain.pem",
+        "etc/nginx/certs/fullchain.pem",
+    );
+    git(repo, &["add", "etc/nginx/certs/fullchain.pem"]);
 }

@@ -85,7 +85,24 @@ impl Parser<'_> {
             .parent()
             .map(std::path::Path::to_path_buf)
             .unwrap_or_default();
-        let path = base.join(&text);
+        let named = std::path::Path::new(&text);
+        // BIND reads an absolute $INCLUDE on the server: found in the
+        // repository where it maps onto a folder of it, or beside the
+        // including file under its own name.
+        let path = if named.is_absolute() {
+            let including = self.sources.get(file).path.clone();
+            let beside = named.file_name().map(|n| base.join(n));
+            (self.sources.tree().map_absolute(named, &including))
+                .filter(|p| matches!(self.sources.tree().resolve(p), crate::tree::Place::File(_)))
+                .or_else(|| {
+                    beside.filter(|p| {
+                        matches!(self.sources.tree().resolve(p), crate::tree::Place::File(_))
+                    })
+                })
+                .unwrap_or_else(|| named.to_path_buf())
+        } else {
+            base.join(&text)
+        };
         let included = match self.sources.load(&path) {
             Ok(id) => id,
             Err(e) => {

@@ -16,6 +16,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(zone: &Zone, out: &mut Checker<'_>) {
+    if zone.is_policy_zone() {
+        return;
+    }
     let ns = zone.apex_ns();
     if ns.len() != 1 {
         return;

@@ -1,8 +1,9 @@
 //! A server name whose live certificate is not the one the repository says
 //! nginx serves: most often a certificate renewed on disk while nginx was
-//! never reloaded — it serves the old one until that expires.
+//! never reloaded — it serves the old one until that expires. One finding
+//! per address and certificate, naming every server name that got it.
 
-use super::expected_for;
+use super::{by_certificate, expected_for};
 use crate::drift::report::DriftReport;
 use crate::finding::{Finding, Severity};
 use crate::registry::{Check, Rule};
@@ -19,10 +20,11 @@ pub const RULE: Rule = Rule {
 
 fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
     for endpoint in &report.endpoints {
-        for probe in &endpoint.probes {
-            let Ok(served) = &probe.result else { continue };
-            let Some(live) = served.leaf() else { continue };
-            let Some(expected) = expected_for(endpoint, probe.key, live) else {
+        for group in by_certificate(endpoint) {
+            let Some(live) = group.served.leaf() else {
+                continue;
+            };
+            let Some(expected) = expected_for(endpoint, group.key, live) else {
                 continue;
             };
             let Some(file) = expected.leaf() else {
@@ -46,10 +48,8 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
                 &RULE,
                 expected.at,
                 format!(
-                    "{}:{} at {} serves {}, but the file holds {}: {what}",
-                    endpoint.name,
-                    endpoint.port,
-                    probe.addr,
+                    "{} serves {}, but the file holds {}: {what}",
+                    group.label(endpoint.port),
                     live.brief(),
                     file.brief()
                 ),

@@ -18,10 +18,13 @@ pub const RULE: Rule = Rule {
 
 fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
     for zone in &report.zones {
-        for server in &zone.servers {
+        for (i, server) in zone.servers.iter().enumerate() {
             let ServerState::Lame { why, soa } = &server.state else {
                 continue;
             };
+            if super::in_provider_verdict(zone, i) {
+                continue; // drift/single-dns-provider says why, once
+            }
             let how = soa
                 .as_ref()
                 .map_or_else(String::new, |a| format!(" ({})", a.describe()));

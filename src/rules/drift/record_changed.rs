@@ -3,7 +3,7 @@
 //! is behind. Either the repository or the server is wrong, and the next
 //! deploy decides which one wins.
 
-use super::{comparable, present};
+use super::{comparable, present, shown};
 use crate::drift::report::DriftReport;
 use crate::finding::{listed, Finding, Severity};
 use crate::registry::{Check, Rule};
@@ -23,7 +23,7 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
         for set in zone.sets.iter().filter(|s| comparable(s)) {
             let Some(repo) = &set.repo else { continue };
             let Some(span) = repo.span() else { continue };
-            for (server, values, shown, _, how) in present(set) {
+            for (server, values, _, how) in present(set) {
                 if values == repo.values.as_slice() {
                     continue;
                 }
@@ -35,8 +35,8 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
                         "{} {} differs on {label} ({how}): the repository has {}, the server serves {}",
                         set.owner,
                         set.rtype,
-                        listed(&repo.shown),
-                        listed(shown)
+                        listed(&repo.shown(zone.zone)),
+                        listed(&shown(values, set))
                     ),
                     "if the live change is right, put it in the repository before the next deploy overwrites it; if not, deploy the repository",
                 ));

@@ -3,7 +3,7 @@
 //! transfer when the server allows one, else by probing the names the
 //! repository knows for the commonly edited types.
 
-use super::{present, servers_said};
+use super::{present, servers_said, shown};
 use crate::drift::report::DriftReport;
 use crate::finding::{listed, Finding, Severity};
 use crate::registry::{Check, Rule};
@@ -22,9 +22,9 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
     for zone in &report.zones {
         for set in zone.sets.iter().filter(|s| s.repo.is_none()) {
             let live: Vec<(usize, String)> = present(set)
-                .map(|(server, _, _, _, how)| (server, how.to_string()))
+                .map(|(server, _, _, how)| (server, how.to_string()))
                 .collect();
-            let Some((_, _, shown, ttl, _)) = present(set).next() else {
+            let Some((_, values, ttl, _)) = present(set).next() else {
                 continue;
             };
             // At the first record of the same name, else the zone's SOA.
@@ -36,7 +36,7 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
                     "{} {} ({}, TTL {ttl}) is served by {} but is not in the repository",
                     set.owner,
                     set.rtype,
-                    listed(shown),
+                    listed(&shown(values, set)),
                     servers_said(zone, &live)
                 ),
                 "add it to the repository if it is meant to stay (the next deploy from the repository removes it), or delete it at the server",

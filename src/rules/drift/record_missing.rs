@@ -40,7 +40,7 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
                     "{} {} ({}) is not served by {}",
                     set.owner,
                     set.rtype,
-                    listed(&repo.shown),
+                    listed(&repo.shown(zone.zone)),
                     servers_said(zone, &absent)
                 ),
                 "deploy the zone to that server (reload it, or push the change to the provider); if the record is gone on purpose, remove it from the repository",

@@ -1,9 +1,11 @@
-//! A server sends a chain that does not build to a root clients trust
-//! although the repository's file does: nginx loads another file than the
-//! repository's (cert.pem instead of fullchain.pem on the server), or an
-//! old one. Browsers may fetch the missing intermediate; Android, curl and
-//! API clients fail.
+//! A server sends a chain that does not build to a root clients trust:
+//! nginx loads another file than the repository's (cert.pem instead of
+//! fullchain.pem on the server), or an old one. Browsers may fetch the
+//! missing intermediate; Android, curl and API clients fail. Checked by
+//! name, whether or not the repository holds the file; when it does and
+//! its own chain is incomplete, `tls/incomplete-chain` says so instead.
 
+use super::{by_certificate, expected_for};
 use crate::drift::report::DriftReport;
 use crate::finding::{Finding, Severity};
 use crate::registry::{Check, Rule};
@@ -12,8 +14,7 @@ use crate::rules::Checker;
 pub const RULE: Rule = Rule {
     id: "drift/served-chain-incomplete",
     default_severity: Severity::Warning,
-    summary:
-        "the served chain does not build to a trusted root, although the repository's file does",
+    summary: "the served chain does not build to a trusted root",
     doc: include_str!("../../../rules/drift/served-chain-incomplete.md"),
     aliases: &[],
     check: Check::Drift(check),
@@ -21,26 +22,25 @@ pub const RULE: Rule = Rule {
 
 fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
     for endpoint in &report.endpoints {
-        for probe in &endpoint.probes {
-            let Ok(served) = &probe.result else { continue };
+        for group in by_certificate(endpoint) {
+            let served = group.served;
             let Some(live) = served.leaf() else { continue };
             if !served.path.is_empty() || live.is_self_issued() {
                 continue;
             }
-            let Some(expected) = super::expected_for(endpoint, probe.key, live) else {
-                continue;
+            let expected = expected_for(endpoint, group.key, live);
+            let (at, beside) = match expected {
+                // tls/incomplete-chain says it of the file.
+                Some(e) if !e.builds_to_root => continue,
+                Some(e) => (e.at, ", while the file's chain does"),
+                None => (endpoint.served_at(), ""),
             };
-            if !expected.builds_to_root {
-                continue; // tls/incomplete-chain says it of the file
-            }
             out.report(Finding::new(
                 &RULE,
-                expected.at,
+                at,
                 format!(
-                    "{}:{} at {} sends {} certificate(s) that do not lead to a trusted root (the issuer {} is missing), while the file's chain does",
-                    endpoint.name,
-                    endpoint.port,
-                    probe.addr,
+                    "{} sends {} certificate(s) that do not lead to a trusted root (the issuer {} is missing){beside}",
+                    group.label(endpoint.port),
                     served.chain.len(),
                     live.issuer
                 ),

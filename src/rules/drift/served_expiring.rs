@@ -1,8 +1,12 @@
 //! A certificate a server serves — its leaf or an intermediate of the
 //! verified path — expires soon, or has expired: the same windows as
-//! `tls/expiring-soon`, on what is live rather than on the file. Extra
-//! roots a server sends are not on the path and are ignored.
+//! `tls/expiring-soon`, on what is live rather than on the file, so it is
+//! checked by name even when the repository holds no certificate (certbot's
+//! live/ folder is on the server). Extra roots a server sends are not on
+//! the path and are ignored. One finding per address and certificate,
+//! naming every server name that got it.
 
+use super::by_certificate;
 use crate::drift::report::DriftReport;
 use crate::finding::{Finding, Severity};
 use crate::registry::{Check, Rule};
@@ -26,9 +30,8 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
         i64::from(out.config.tls.error_days),
     );
     for endpoint in &report.endpoints {
-        let at = endpoint.expected.first().map_or(endpoint.at, |e| e.at);
-        for probe in &endpoint.probes {
-            let Ok(served) = &probe.result else { continue };
+        for group in by_certificate(endpoint) {
+            let served = group.served;
             // The leaf, and the intermediates of the path when it builds.
             let on_path: Vec<usize> = if served.path.is_empty() {
                 vec![0]
@@ -65,14 +68,17 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
                 } else {
                     "an intermediate"
                 };
+                let serve = if group.names.len() == 1 {
+                    "serves"
+                } else {
+                    "serve"
+                };
                 let mut finding = Finding::new(
                     &RULE,
-                    at,
+                    endpoint.served_at(),
                     format!(
-                        "{}:{} at {} serves {role} that {when}: {}",
-                        endpoint.name,
-                        endpoint.port,
-                        probe.addr,
+                        "{} {serve} {role} that {when}: {}",
+                        group.label(endpoint.port),
                         cert.describe(now)
                     ),
                     "renew it and reload nginx; if the file is already renewed, nginx was not reloaded",

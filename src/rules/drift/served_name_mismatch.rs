@@ -1,7 +1,9 @@
 //! A server sends, for a server_name, a certificate that does not cover
 //! that name: browsers refuse the connection. The file may be right and the
 //! server wrong (another vhost answers for the name, a default server).
+//! One finding per address and certificate, naming the names it misses.
 
+use super::{by_certificate, names_at};
 use crate::drift::report::DriftReport;
 use crate::finding::{listed, Finding, Severity};
 use crate::registry::{Check, Rule};
@@ -19,10 +21,17 @@ pub const RULE: Rule = Rule {
 fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
     let now = out.now.unix_timestamp();
     for endpoint in &report.endpoints {
-        for probe in &endpoint.probes {
-            let Ok(served) = &probe.result else { continue };
-            let Some(live) = served.leaf() else { continue };
-            if live.covers(&endpoint.name) {
+        for group in by_certificate(endpoint) {
+            let Some(live) = group.served.leaf() else {
+                continue;
+            };
+            let missed: Vec<&str> = group
+                .names
+                .iter()
+                .copied()
+                .filter(|n| !live.covers(n))
+                .collect();
+            if missed.is_empty() {
                 continue;
             }
             let names = if live.dns_names.is_empty() {
@@ -34,11 +43,10 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
                 &RULE,
                 endpoint.at,
                 format!(
-                    "{}:{} at {} serves a certificate for {names}, not {}: {}",
-                    endpoint.name,
-                    endpoint.port,
-                    probe.addr,
-                    endpoint.name,
+                    "{} at {} serves a certificate for {names}, not {}: {}",
+                    names_at(&missed, endpoint.port),
+                    group.addr,
+                    listed(&missed),
                     live.describe(now)
                 ),
                 "check which server block answers this name at that address (a default_server, a missing server_name) and which certificate it loads",

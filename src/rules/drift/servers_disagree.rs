@@ -3,7 +3,7 @@
 //! clients get one answer or the other — a secondary that stopped
 //! transferring serves last month's zone to a share of them.
 
-use super::{comparable, present, serial_cmp};
+use super::{comparable, present, serial_cmp, shown};
 use crate::drift::report::DriftReport;
 use crate::finding::{listed, Finding, Severity};
 use crate::registry::{Check, Rule};
@@ -54,13 +54,13 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
             }
         }
         for set in &zone.sets {
-            let answers: Vec<(usize, &[String], &[String])> = present(set)
-                .map(|(server, values, shown, _, _)| (server, values, shown))
+            let answers: Vec<(usize, &[crate::drift::datum::Datum])> = present(set)
+                .map(|(server, values, _, _)| (server, values))
                 .collect();
-            let Some((_, first, _)) = answers.first() else {
+            let Some((_, first)) = answers.first() else {
                 continue;
             };
-            if answers.iter().all(|(_, values, _)| values == first) {
+            if answers.iter().all(|(_, values)| values == first) {
                 continue;
             }
             let span = set
@@ -71,9 +71,9 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
                 .unwrap_or(zone.at);
             let said: Vec<String> = answers
                 .iter()
-                .map(|(server, _, shown)| {
+                .map(|(server, values)| {
                     let label = zone.server_label(*server);
-                    format!("{label} serves {}", listed(shown))
+                    format!("{label} serves {}", listed(&shown(values, set)))
                 })
                 .collect();
             out.report(Finding::new(

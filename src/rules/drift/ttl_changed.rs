@@ -21,7 +21,7 @@ fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
         for set in zone.sets.iter().filter(|s| comparable(s)) {
             let Some(repo) = &set.repo else { continue };
             let Some(span) = repo.span() else { continue };
-            for (server, values, _, ttl, how) in present(set) {
+            for (server, values, ttl, how) in present(set) {
                 if values != repo.values.as_slice() || ttl == repo.ttl {
                     continue;
                 }

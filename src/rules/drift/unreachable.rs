@@ -19,7 +19,10 @@ pub const RULE: Rule = Rule {
 
 fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
     for zone in &report.zones {
-        for server in &zone.servers {
+        for (i, server) in zone.servers.iter().enumerate() {
+            if super::in_provider_verdict(zone, i) {
+                continue; // drift/single-dns-provider says why, once
+            }
             let at = server.ns_record.unwrap_or(zone.at);
             match (&server.state, &server.transfer) {
                 (ServerState::Unreachable { why }, _) => out.report(Finding::new(

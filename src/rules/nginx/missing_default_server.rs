@@ -13,7 +13,9 @@ pub const RULE: Rule = Rule {
     summary: "several server blocks share a socket and none is default_server",
     doc: include_str!("../../../rules/nginx/missing-default-server.md"),
     aliases: &["gixy/default_server_flag"],
-    check: Check::LoadedNginx(check),
+    // Also on a site file checked on its own: its own servers on one socket
+    // with no default are the outage, whatever else nginx loads.
+    check: Check::Nginx(check),
 };
 
 fn check(model: &Model, out: &mut Checker<'_>) {
@@ -27,17 +29,30 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         }
         let chosen = &group.servers[0];
         let server = &model.servers[chosen.server];
-        let one_site = is_one_site(model, &group);
+        // A block written to catch unknown hosts that nginx will not pick:
+        // the outage, whatever the other blocks are.
+        let catch_all = (group.servers.iter().skip(1))
+            .map(|s| &model.servers[s.server])
+            .find(|s| s.is_catch_all() && !server.is_catch_all());
+        let one_site = catch_all.is_none() && is_one_site(model, &group);
+        let mut message = format!(
+            "{} server blocks listen on {} and none is default_server; nginx sends unmatched requests to {} ({}), the first it reads",
+            group.servers.len(),
+            group.socket,
+            server.label(),
+            out.place(server.keyword),
+        );
+        if let Some(catch_all) = catch_all {
+            message.push_str(&format!(
+                ", not to {} ({}), which is written to catch them",
+                catch_all.label(),
+                out.place(catch_all.keyword)
+            ));
+        }
         let mut finding = Finding::new(
             &RULE,
             chosen.listen.span,
-            format!(
-                "{} server blocks listen on {} and none is default_server; nginx sends unmatched requests to {} ({}), the first it reads",
-                group.servers.len(),
-                group.socket,
-                server.label(),
-                out.place(server.keyword),
-            ),
+            message,
             "add `default_server` to the listen directive of the server that should catch unknown hosts; `server_name _;` does not make a server the default",
         );
         if one_site {

@@ -305,7 +305,7 @@ fn scope_groups(model: &Model, server: Option<u32>) -> Option<usize> {
                 .servers
                 .iter()
                 .find(|s| s.keyword == d.name_span)
-                .map(|s| server_name_groups(s)),
+                .map(server_name_groups),
             _ => None,
         };
         if let Some(found) = found {

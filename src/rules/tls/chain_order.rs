@@ -11,7 +11,7 @@ use crate::tls::{Bundle, Role};
 
 pub const RULE: Rule = Rule {
     id: "tls/chain-order",
-    default_severity: Severity::Error,
+    default_severity: Severity::Warning,
     summary:
         "the first certificate is not the leaf, or a certificate is not issued by the next one",
     doc: include_str!("../../../rules/tls/chain-order.md"),

@@ -8,7 +8,7 @@ use crate::tls::Bundle;
 
 pub const RULE: Rule = Rule {
     id: "tls/expired",
-    default_severity: Severity::Error,
+    default_severity: Severity::Warning,
     summary: "a certificate in a served chain has expired",
     doc: include_str!("../../../rules/tls/expired.md"),
     aliases: &[],

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {
     id: "tls/hostname-mismatch",
-    default_severity: Severity::Error,
+    default_severity: Severity::Warning,
     summary: "a server_name that the served certificate's SANs do not cover",
     doc: include_str!("../../../rules/tls/hostname-mismatch.md"),
     aliases: &[],

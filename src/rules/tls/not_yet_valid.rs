@@ -9,7 +9,7 @@ use crate::tls::Bundle;
 
 pub const RULE: Rule = Rule {
     id: "tls/not-yet-valid",
-    default_severity: Severity::Error,
+    default_severity: Severity::Warning,
     summary: "a certificate in a served chain is not valid yet",
     doc: include_str!("../../../rules/tls/not-yet-valid.md"),
     aliases: &[],

@@ -1,0 +1,571 @@
+//! What the head of a file says: the shape of nginx statements, zone
+//! records, PEM blocks, and signs of another format. Content confirms what
+//! a name or a loader says; on its own it never makes a file
+//! infrastructure. Signs of another format count only outside comments
+//! and quoted strings (see [`masked_code`]).
+
+use crate::nginx::directives;
+use crate::nginx::parser::{self, Block};
+
+/// How much of a file is read to decide what it is.
+pub const HEAD_BYTES: usize = 16 * 1024;
+/// How far a file whose head is all comments is read on: a 16 KiB comment
+/// header must not hide what follows it.
+pub const MAX_SNIFF_BYTES: usize = 1 << 20;
+
+pub fn is_binary(head: &[u8]) -> bool {
+    head.iter().take(8192).any(|&b| b == 0)
+}
+
+/// The text of `head` with comments and quoted strings blanked (same
+/// length): what signs of another format are looked for in.
+pub fn masked_code(head: &[u8], comment: u8) -> Vec<u8> {
+    let mut out = head.to_vec();
+    let mut quote: Option<u8> = None;
+    let mut in_comment = false;
+    for (i, &b) in head.iter().enumerate() {
+        if b == b'\n' {
+            in_comment = false;
+            continue;
+        }
+        if in_comment {
+            out[i] = b' ';
+            continue;
+        }
+        match quote {
+            Some(q) => {
+                if b == q && (i == 0 || head[i - 1] != b'\\') {
+                    quote = None;
+                }
+                out[i] = b' ';
+            }
+            None if b == comment => {
+                in_comment = true;
+                out[i] = b' ';
+            }
+            None if b == b'"' || b == b'\'' => {
+                quote = Some(b);
+                out[i] = b' ';
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// What the top level of an nginx text holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NginxShape {
+    pub statements: usize,
+    /// Statements whose name some nginx module declares.
+    pub known: usize,
+    /// Statements that end in `;` or open a block.
+    pub terminated: usize,
+    /// Directives only the main context has (`events`, `http`,
+    /// `worker_processes`, `user`, `load_module`, ...).
+    pub main_level: bool,
+    /// `server`, `upstream`, `map`, `geo`, `log_format` ... at the top.
+    pub http_level: bool,
+    /// `location`, `listen`, `server_name`, `root` ... at the top.
+    pub server_level: bool,
+    /// Only `load_module` at the top.
+    pub modules_only: bool,
+    /// A `types { }` block at the top (`mime.types`).
+    pub types_block: bool,
+    /// Lines with code on them (comments and blanks aside).
+    pub code_lines: usize,
+    /// Of those, lines that end a statement or a block (`;`, `{`, `}`):
+    /// nginx's own line shape, which OpenBSD httpd, relayd or pf files,
+    /// whose words nginx would also read, do not have.
+    pub ended_lines: usize,
+    /// Syntax errors nginx's grammar finds (`{ pass }`: no `;`).
+    pub syntax_errors: usize,
+}
+
+impl NginxShape {
+    /// Most statements are nginx directives, and at least one is a real
+    /// statement: a redis.conf or a php-fpm pool is one long unterminated
+    /// "statement" of words.
+    pub fn confirms(&self) -> bool {
+        self.known >= 1
+            && self.terminated >= 1
+            && self.known * 2 >= self.statements
+            && self.ended_lines * 5 >= self.code_lines * 2
+    }
+
+    /// Strongly nginx: what a file with no telling name must show to be
+    /// checked at all.
+    pub fn strongly(&self) -> bool {
+        self.known >= 3
+            && self.terminated >= 2
+            && self.known * 10 >= self.statements * 8
+            && self.ended_lines * 10 >= self.code_lines * 6
+            && self.syntax_errors == 0
+    }
+}
+
+pub fn nginx_shape(head: &[u8]) -> NginxShape {
+    let conf = parser::parse(head);
+    let mut shape = NginxShape {
+        syntax_errors: conf.errors.len() + conf.more_errors,
+        ..NginxShape::default()
+    };
+    // Lua and njs bodies are not nginx's lines.
+    let opaque: Vec<(usize, usize)> = conf
+        .directives
+        .iter()
+        .filter_map(|d| match d.block {
+            Block::Opaque { start, end } => Some((start as usize, end as usize)),
+            _ => None,
+        })
+        .collect();
+    let mut at = 0usize;
+    for line in masked_code(head, b'#').split(|&b| b == b'\n') {
+        let start = at;
+        at += line.len() + 1;
+        let code = line.trim_ascii();
+        if code.is_empty() || opaque.iter().any(|&(s, e)| start > s && start < e) {
+            continue;
+        }
+        shape.code_lines += 1;
+        if matches!(code.last(), Some(b';' | b'{' | b'}')) {
+            shape.ended_lines += 1;
+        }
+    }
+    let mut skip_until = 0usize;
+    let mut top_names = Vec::new();
+    for (index, d) in conf.directives.iter().enumerate() {
+        if index < skip_until {
+            continue;
+        }
+        let name = d.name.value(head);
+        // The entries of map, types and geo blocks are data, not directives.
+        if d.block == Block::Children
+            && matches!(
+                &*name,
+                "map" | "types" | "geo" | "split_clients" | "charset_map" | "match"
+            )
+        {
+            skip_until = d.subtree_end as usize;
+        }
+        shape.statements += 1;
+        if !directives::lookup(&name).is_empty() {
+            shape.known += 1;
+            let ends = head
+                .get((d.stmt_end as usize).wrapping_sub(1))
+                .is_some_and(|b| matches!(b, b';' | b'{'));
+            if ends || matches!(d.block, Block::Opaque { .. }) {
+                shape.terminated += 1;
+            }
+        }
+    }
+    for i in conf.children(None) {
+        top_names.push(conf.directives[i].name.value(head).into_owned());
+    }
+    let has = |list: &[&str]| top_names.iter().any(|n| list.contains(&n.as_str()));
+    shape.main_level = has(&[
+        "http",
+        "events",
+        "stream",
+        "mail",
+        "worker_processes",
+        "worker_rlimit_nofile",
+        "user",
+        "pid",
+        "daemon",
+        "master_process",
+        "env",
+        "thread_pool",
+        "worker_cpu_affinity",
+        "pcre_jit",
+    ]);
+    shape.modules_only = !top_names.is_empty() && top_names.iter().all(|n| n == "load_module");
+    shape.http_level = has(&[
+        "server",
+        "upstream",
+        "map",
+        "geo",
+        "log_format",
+        "limit_req_zone",
+        "limit_conn_zone",
+        "proxy_cache_path",
+        "fastcgi_cache_path",
+        "split_clients",
+        "lua_package_path",
+        "lua_shared_dict",
+        "init_by_lua_block",
+        "init_worker_by_lua_block",
+    ]);
+    shape.server_level = has(&[
+        "location",
+        "listen",
+        "server_name",
+        "return",
+        "rewrite",
+        "try_files",
+        "if",
+    ]);
+    shape.types_block = has(&["types"]);
+    shape
+}
+
+/// What a text says as a zone file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ZoneShape {
+    /// Lines that read as resource records.
+    pub records: usize,
+    /// Lines that are neither records, directives, comments nor
+    /// continuation lines.
+    pub other: usize,
+    pub soa: bool,
+    pub directives: bool,
+    /// Every record is a DNSKEY (a `dnssec-keygen` key file) or DS (a
+    /// `dsset-` file).
+    pub keys_only: bool,
+    /// NS records of the root and their addresses, no SOA: root hints.
+    pub root_hints: bool,
+}
+
+impl ZoneShape {
+    pub fn confirms(&self) -> bool {
+        self.soa || self.directives || self.records >= 1 && self.records >= self.other
+    }
+}
+
+/// Record types common enough to recognise a record line by.
+const COMMON_TYPES: &[&str] = &[
+    "A",
+    "AAAA",
+    "CNAME",
+    "MX",
+    "NS",
+    "TXT",
+    "SRV",
+    "PTR",
+    "CAA",
+    "SOA",
+    "DNAME",
+    "SPF",
+    "TLSA",
+    "SSHFP",
+    "DS",
+    "DNSKEY",
+    "HTTPS",
+    "SVCB",
+    "NAPTR",
+    "RRSIG",
+    "NSEC",
+    "NSEC3",
+    "NSEC3PARAM",
+    "CDS",
+    "CDNSKEY",
+    "HINFO",
+    "LOC",
+    "URI",
+    "ALIAS",
+];
+
+/// The record type of a line `[owner] [ttl] [class] TYPE rdata`, if it is
+/// one.
+fn record_type(line: &str) -> Option<String> {
+    let words: Vec<&str> = line.split_whitespace().take(6).collect();
+    words.iter().take(4).enumerate().find_map(|(i, w)| {
+        let upper = w.to_ascii_uppercase();
+        let is_type = COMMON_TYPES.contains(&upper.as_str()) && i + 1 < words.len();
+        // Everything between the owner and the type is a TTL or a class.
+        let between_ok = words[..i].iter().skip(1).all(|m| {
+            m.bytes().all(|b| b.is_ascii_alphanumeric())
+                && (m.bytes().next().is_some_and(|b| b.is_ascii_digit())
+                    || ["IN", "CH", "HS", "CS"].contains(&m.to_ascii_uppercase().as_str()))
+        });
+        // A line that starts with blanks has no owner: the type may be first.
+        let owner_ok = i >= 1 || line.starts_with([' ', '\t']);
+        (is_type && between_ok && owner_ok).then_some(upper)
+    })
+}
+
+pub fn zone_shape(head: &[u8]) -> ZoneShape {
+    let text = String::from_utf8_lossy(head);
+    let mut shape = ZoneShape::default();
+    let mut types: Vec<String> = Vec::new();
+    let mut root_owner_ns = false;
+    let mut depth = 0usize;
+    for line in text.lines() {
+        let code = line.split(';').next().unwrap_or("");
+        let trimmed = code.trim();
+        let in_parens = depth > 0;
+        depth = (depth + code.matches('(').count()).saturating_sub(code.matches(')').count());
+        if trimmed.is_empty() || in_parens {
+            continue;
+        }
+        let upper = trimmed.to_ascii_uppercase();
+        if ["$ORIGIN", "$TTL", "$INCLUDE", "$GENERATE"]
+            .iter()
+            .any(|d| upper.starts_with(d) && upper[d.len()..].starts_with([' ', '\t']))
+        {
+            shape.directives = true;
+            continue;
+        }
+        match record_type(code) {
+            Some(rtype) => {
+                shape.records += 1;
+                if rtype == "SOA" {
+                    shape.soa = true;
+                }
+                if rtype == "NS" && code.starts_with(". ") {
+                    root_owner_ns = true;
+                }
+                if types.len() < 64 {
+                    types.push(rtype);
+                }
+            }
+            None if !trimmed.starts_with(['(', ')']) && !line.starts_with([' ', '\t']) => {
+                shape.other += 1
+            }
+            None => {}
+        }
+    }
+    shape.keys_only = !types.is_empty()
+        && types
+            .iter()
+            .all(|t| matches!(t.as_str(), "DNSKEY" | "DS" | "CDS" | "CDNSKEY"));
+    shape.root_hints = root_owner_ns
+        && !shape.soa
+        && types
+            .iter()
+            .all(|t| matches!(t.as_str(), "NS" | "A" | "AAAA"));
+    shape
+}
+
+/// The PEM blocks of a text, by what they hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PemShape {
+    pub labels: Vec<String>,
+    /// The first BEGIN line is at the start of a line, with nothing but
+    /// comments, blanks, `openssl x509 -text` output or `Bag Attributes`
+    /// before it: the file is a PEM file, not a document quoting one.
+    pub at_top: bool,
+}
+
+impl PemShape {
+    pub fn has(&self, label_end: &str) -> bool {
+        self.labels.iter().any(|l| l.ends_with(label_end))
+    }
+
+    pub fn certificates(&self) -> bool {
+        self.labels
+            .iter()
+            .any(|l| l == "CERTIFICATE" || l == "TRUSTED CERTIFICATE" || l == "X509 CERTIFICATE")
+    }
+
+    pub fn private_keys(&self) -> bool {
+        self.labels.iter().any(|l| {
+            l == "PRIVATE KEY"
+                || l == "RSA PRIVATE KEY"
+                || l == "EC PRIVATE KEY"
+                || l == "ENCRYPTED PRIVATE KEY"
+                || l == "DSA PRIVATE KEY"
+        })
+    }
+
+    /// What the blocks are when they are nothing tripline checks: DH
+    /// parameters, a CRL, a public key, an OpenSSH or PGP key, an
+    /// age-encrypted file, a certificate request.
+    pub fn other_material(&self) -> Option<&'static str> {
+        if self.certificates() || self.private_keys() {
+            return None;
+        }
+        let first = self.labels.first()?;
+        Some(match first.as_str() {
+            "DH PARAMETERS" | "X9.42 DH PARAMETERS" => {
+                "DH parameters (ssl_dhparam), not a certificate"
+            }
+            "X509 CRL" => "a certificate revocation list, not a certificate",
+            "PUBLIC KEY" | "RSA PUBLIC KEY" => "a public key, not a certificate",
+            "OPENSSH PRIVATE KEY" => "an OpenSSH private key, not a TLS key",
+            "AGE ENCRYPTED FILE" => "an age-encrypted file",
+            "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
+                "a certificate signing request, not a certificate"
+            }
+            l if l.starts_with("PGP") => "a PGP key or message, not a certificate",
+            "EC PARAMETERS" => "EC parameters, not a key",
+            "PKCS7" | "CMS" => "a PKCS#7 container",
+            _ => "PEM data that is neither a certificate nor a private key",
+        })
+    }
+}
+
+pub fn pem_shape(head: &[u8]) -> PemShape {
+    let text = String::from_utf8_lossy(head);
+    let mut shape = PemShape::default();
+    let mut seen_other_text = false;
+    let mut first = true;
+    let mut inside = false;
+    for line in text.lines() {
+        let trimmed = line.trim_end();
+        if let Some(rest) = trimmed.strip_prefix("-----BEGIN ") {
+            if let Some(label) = rest.strip_suffix("-----") {
+                if first {
+                    shape.at_top = !seen_other_text;
+                    first = false;
+                }
+                shape.labels.push(label.to_string());
+                inside = true;
+                continue;
+            }
+        }
+        if trimmed.starts_with("-----END ") {
+            inside = false;
+            continue;
+        }
+        if inside || !first {
+            continue;
+        }
+        let t = trimmed.trim_start();
+        // Text `openssl` writes before a block, and comments.
+        let expected = t.is_empty()
+            || t.starts_with('#')
+            || t.starts_with("Bag Attributes")
+            || t.starts_with("subject=")
+            || t.starts_with("issuer=")
+            || line.starts_with([' ', '\t']) && !line.trim_start().starts_with("-----")
+            || t.starts_with("Certificate:")
+            || t.starts_with("localKeyID")
+            || t.starts_with("friendlyName")
+            || t.starts_with("Key Attributes");
+        if !expected {
+            seen_other_text = true;
+        }
+    }
+    // A PEM block indented inside YAML or JSON is quoted, not a file of its own.
+    if shape.at_top
+        && text
+            .lines()
+            .find(|l| l.contains("-----BEGIN "))
+            .is_some_and(|l| !l.starts_with("-----BEGIN "))
+    {
+        shape.at_top = false;
+    }
+    shape
+}
+
+/// A sign, outside comments and quoted strings, that a text is written in
+/// another format than nginx's: an Apache configuration, an INI file.
+pub fn foreign_to_nginx(code: &[u8]) -> Option<&'static str> {
+    let text = String::from_utf8_lossy(code);
+    let mut ini_sections = 0usize;
+    let mut assignments = 0usize;
+    for line in text.lines() {
+        let line = line.trim();
+        if [
+            "<VirtualHost",
+            "<Directory",
+            "<IfModule",
+            "<Location",
+            "<Files",
+            "</VirtualHost",
+        ]
+        .iter()
+        .any(|tag| line.starts_with(tag))
+        {
+            return Some("an Apache configuration");
+        }
+        if line.len() > 2
+            && line.starts_with('[')
+            && line.ends_with(']')
+            && !line[1..line.len() - 1].contains(['[', ']', ' '])
+        {
+            ini_sections += 1;
+        }
+        if let Some((key, _)) = line.split_once('=') {
+            let key = key.trim();
+            if !key.is_empty()
+                && !key.contains([' ', '$', '~', '{'])
+                && !line.ends_with(';')
+                && !line.ends_with('{')
+            {
+                assignments += 1;
+            }
+        }
+    }
+    (ini_sections >= 1 && assignments >= 1).then_some("an INI file (php-fpm, supervisord, ...)")
+}
+
+/// A Kubernetes Secret of type `kubernetes.io/tls`: the manifest's own
+/// signature, outside comments.
+pub fn is_k8s_tls_secret(code: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(code);
+    let mut kind_secret = false;
+    let mut tls_type = false;
+    let mut tls_crt = false;
+    for line in text.lines() {
+        let l = line.trim();
+        let value = |key: &str| {
+            l.strip_prefix(key)
+                .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
+        };
+        kind_secret |= line.starts_with("kind:") && value("kind:").as_deref() == Some("Secret");
+        tls_type |= value("type:").as_deref() == Some("kubernetes.io/tls");
+        tls_crt |= l.starts_with("tls.crt:") || l.starts_with("\"tls.crt\":");
+    }
+    kind_secret && tls_type && tls_crt
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nginx_shapes() {
+        let site = b"server {\n listen 80;\n server_name x;\n}\n";
+        let s = nginx_shape(site);
+        assert!(s.confirms() && s.http_level && !s.main_level);
+        let main = b"user nginx;\nevents {}\nhttp { include conf.d/*.conf; }\n";
+        assert!(nginx_shape(main).main_level);
+        let redis = b"include /etc/redis/local.conf\nbind 127.0.0.1\nport 6379\n";
+        assert!(!nginx_shape(redis).confirms());
+        // OpenBSD httpd: nginx's words, but no statement ends a line.
+        let httpd = b"server \"x\" {\n listen on egress port 80\n root \"/acme\"\n location \"/\" {\n  pass\n }\n}\n";
+        assert!(!nginx_shape(httpd).strongly());
+        // Three misspelt directives of seven are still nginx.
+        let typos = b"server {\n listen 80;\n server_nme x;\n roott /srv;\n indx i;\n access_log off;\n gzip on;\n}\n";
+        assert!(nginx_shape(typos).confirms());
+    }
+
+    #[test]
+    fn zone_shapes() {
+        let z = zone_shape(b"$TTL 300\n@ IN SOA ns1 host 1 2 3 4 5\nwww IN A 192.0.2.1\n");
+        assert!(z.confirms() && z.soa);
+        let keys =
+            zone_shape(b"; This is a key-signing key\nexample.com. IN DNSKEY 257 3 13 AAAA\n");
+        assert!(keys.keys_only);
+        let hints = zone_shape(
+            b".  3600000 NS A.ROOT-SERVERS.NET.\nA.ROOT-SERVERS.NET. 3600000 A 198.41.0.4\n",
+        );
+        assert!(hints.root_hints);
+        assert!(!zone_shape(b"import sqlite3\ndef x(): pass\n").confirms());
+    }
+
+    #[test]
+    fn pem_at_top_or_quoted() {
+        let file = b"-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n";
+        assert!(pem_shape(file).at_top && pem_shape(file).certificates());
+        let yaml = b"ssl:\n  cert: |\n    -----BEGIN CERTIFICATE-----\n    MII\n    -----END CERTIFICATE-----\n";
+        assert!(!pem_shape(yaml).at_top);
+        let dh = b"-----BEGIN DH PARAMETERS-----\nMII\n-----END DH PARAMETERS-----\n";
+        assert!(pem_shape(dh).other_material().is_some());
+    }
+
+    #[test]
+    fn signs_of_other_formats_only_outside_comments_and_strings() {
+        let apache = masked_code(b"<VirtualHost *:80>\n</VirtualHost>\n", b'#');
+        assert!(foreign_to_nginx(&apache).is_some());
+        let commented = masked_code(
+            b"# <VirtualHost *:80>\nserver { return 200 \"<VirtualHost\"; }\n",
+            b'#',
+        );
+        assert!(foreign_to_nginx(&commented).is_none());
+        let ini = masked_code(b"[www]\nuser = www-data\nlisten = 9000\n", b'#');
+        assert!(foreign_to_nginx(&ini).is_some());
+    }
+}

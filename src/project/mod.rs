@@ -1,0 +1,459 @@
+//! The repository model: every file of the checked tree, what it is, the
+//! role a server loads it in, who loads it and why — decided the way the
+//! servers decide, from what loads a file first (an nginx `include`, a
+//! Dockerfile `COPY`, a compose volume, `named.conf`), then from names and
+//! places, with content only confirming. A file is checked with errors
+//! only where its role is established; a look-alike is listed with the
+//! reason it is skipped, never dropped in silence.
+//!
+//! Deciding reads names first and a head only for candidates: code,
+//! documentation and media are never opened.
+
+pub mod content;
+mod decide;
+mod load;
+pub mod loaders;
+pub mod names;
+pub mod record;
+pub mod server_path;
+mod sniff;
+pub mod template;
+
+pub use decide::nginx_role_from_content;
+pub use record::{
+    Confidence, FileKind, FileRecord, FileRow, Role, SkipReason, SkippedFile, TemplateStyle,
+};
+
+use decide::Decision;
+use loaders::{Loaded, RepoFiles};
+use server_path::Flavor;
+use sniff::{LoaderKind, Sniff};
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// One file the listing found.
+#[derive(Clone, Debug)]
+pub struct Listed {
+    /// As walked (relative to the current folder when the root is).
+    pub path: PathBuf,
+    /// Named on the command line.
+    pub explicit: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// `--kind`: files named on the command line are this kind.
+    pub force_kind: Option<FileKind>,
+    /// `--origin` was given: a named file that is nothing else is a zone.
+    pub origin_given: bool,
+    pub jobs: usize,
+}
+
+/// An nginx instance a loader builds: an image or a host whose files go
+/// together, with the stock configuration of its flavor where the
+/// repository does not bring its own nginx.conf.
+#[derive(Clone, Debug)]
+pub struct NginxInstance {
+    pub label: String,
+    pub flavor: Flavor,
+    /// Server path → repository file, every nginx file the instance holds.
+    pub mounts: Vec<(String, PathBuf)>,
+    /// The repository file mounted as the main configuration, if any.
+    pub main: Option<PathBuf>,
+    /// Mounted files the stock configuration of the flavor includes.
+    pub stock_included: Vec<(String, PathBuf)>,
+    /// nginx is compiled in the image, with these module source folders.
+    pub built_modules: Option<Vec<String>>,
+}
+
+/// What the model decided for every file.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    /// Files checked, by path as walked.
+    pub records: Vec<FileRecord>,
+    pub skipped: Vec<SkippedFile>,
+    pub loaded: Loaded,
+    pub instances: Vec<NginxInstance>,
+    /// Loader files read, as walked.
+    pub loaders: Vec<(PathBuf, &'static str)>,
+}
+
+impl Inventory {
+    pub fn record(&self, path: &Path) -> Option<&FileRecord> {
+        self.records.iter().find(|r| r.path == path)
+    }
+
+    /// Files of a kind, in path order.
+    pub fn of_kind(&self, kind: FileKind) -> impl Iterator<Item = &FileRecord> {
+        self.records.iter().filter(move |r| r.kind() == kind)
+    }
+}
+
+/// The head of a file inside the tree, read further where it is all
+/// comments; and whether it is the whole file.
+fn head(tree: &crate::tree::Tree, path: &Path, kind: Option<FileKind>) -> Option<(Vec<u8>, bool)> {
+    if let Some(content) = tree.stdin_for(path) {
+        let end = content.len().min(content::HEAD_BYTES);
+        return Some((content[..end].to_vec(), end == content.len()));
+    }
+    let crate::tree::Place::File(real) = tree.resolve(path) else {
+        return None;
+    };
+    let file = std::fs::File::open(real).ok()?;
+    let mut reader = file.take(content::MAX_SNIFF_BYTES as u64);
+    let mut head = Vec::with_capacity(content::HEAD_BYTES);
+    (&mut reader)
+        .take(content::HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    let mut whole = head.len() < content::HEAD_BYTES;
+    // A long comment header must not hide what follows it.
+    while !whole && head.len() < content::MAX_SNIFF_BYTES && sniff::all_comments(&head, kind) {
+        let before = head.len();
+        (&mut reader)
+            .take(content::HEAD_BYTES as u64)
+            .read_to_end(&mut head)
+            .ok()?;
+        whole = head.len() - before < content::HEAD_BYTES;
+    }
+    Some((head, whole))
+}
+
+fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn place_of(root: &Path, origin: &loaders::Origin) -> String {
+    format!("{}:{}", shown(root, &origin.file), origin.line)
+}
+
+/// Builds the model of the files listed. `root`: the repository root,
+/// what loaders' relative paths and messages are anchored at.
+pub fn build(
+    listed: &[Listed],
+    root: &Path,
+    tree: &crate::tree::Tree,
+    options: &Options,
+) -> Inventory {
+    let absolute: Vec<PathBuf> = listed
+        .iter()
+        .map(|l| crate::root::absolute(&l.path))
+        .collect();
+    let files = RepoFiles::new(root.to_path_buf(), absolute.iter().cloned());
+    let signals: Vec<names::NameSignal> = listed.iter().map(|l| names::signal(&l.path)).collect();
+    let to_read: Vec<usize> = (0..listed.len())
+        .filter(|&i| {
+            listed[i].explicit
+                || names::worth_reading(&listed[i].path, &signals[i])
+                || names::is_dockerfile(&listed[i].path)
+        })
+        .collect();
+    let jobs = if to_read.len() < 64 {
+        1
+    } else {
+        options.jobs.max(1)
+    };
+    let sniffs: Vec<(usize, Option<Sniff>)> = crate::parallel::map_in_order(&to_read, jobs, |&i| {
+        let sniffed = head(tree, &listed[i].path, signals[i].kind)
+            .map(|(head, whole)| sniff::sniff(&listed[i].path, &signals[i], &head, whole));
+        (i, sniffed)
+    });
+    let mut sniffed: HashMap<usize, Sniff> = HashMap::new();
+    let mut unreadable = Vec::new();
+    for (i, s) in sniffs {
+        match s {
+            Some(s) => {
+                sniffed.insert(i, s);
+            }
+            None if signals[i].kind.is_some() || listed[i].explicit => unreadable.push(i),
+            None => {}
+        }
+    }
+
+    let loader_files: Vec<(PathBuf, LoaderKind)> = sniffed
+        .iter()
+        .filter_map(|(&i, s)| Some((absolute[i].clone(), s.loader?)))
+        .collect();
+    let mut loader_files = loader_files;
+    loader_files.sort();
+    let loaded = load::run(&loader_files, &files, tree);
+    // What loaders name is read whatever its name (`nsd/zones/example.org`).
+    let named_by_loaders: HashSet<&Path> = loaded
+        .mounts
+        .iter()
+        .filter(|m| server_path::nginx_role(&m.server).is_some())
+        .map(|m| m.repo.as_path())
+        .chain(loaded.zones.iter().map(|z| z.file.as_path()))
+        .collect();
+    let late: Vec<usize> = (0..listed.len())
+        .filter(|i| !sniffed.contains_key(i) && named_by_loaders.contains(absolute[*i].as_path()))
+        .collect();
+    for i in late {
+        match head(tree, &listed[i].path, signals[i].kind) {
+            Some((head, whole)) => {
+                sniffed.insert(i, sniff::sniff(&listed[i].path, &signals[i], &head, whole));
+            }
+            None => unreadable.push(i),
+        }
+    }
+
+    // What loaders say of each file, by absolute path.
+    let mut nginx_loads: HashMap<&Path, (String, &loaders::Origin)> = HashMap::new();
+    for mount in &loaded.mounts {
+        if server_path::establishes(&mount.server) {
+            nginx_loads
+                .entry(mount.repo.as_path())
+                .or_insert((mount.server.clone(), &mount.origin));
+        }
+    }
+    let mut zone_loads: HashMap<&Path, Vec<&loaders::ZoneLoad>> = HashMap::new();
+    for zone in &loaded.zones {
+        zone_loads
+            .entry(zone.file.as_path())
+            .or_default()
+            .push(zone);
+    }
+
+    let mut inventory = Inventory::default();
+    for (i, item) in listed.iter().enumerate() {
+        let path = &item.path;
+        let abs = &absolute[i];
+        if unreadable.contains(&i) {
+            inventory.skipped.push(SkippedFile {
+                path: path.clone(),
+                reason: SkipReason::new("unreadable", "cannot be read"),
+                explicit: item.explicit,
+            });
+            continue;
+        }
+        let Some(sniff) = sniffed.get(&i) else {
+            continue;
+        };
+        let mut decision = decide::decide(path, &signals[i], sniff);
+        // A certificate or a zone that a volume puts under /etc/nginx is
+        // still a certificate or a zone.
+        let other_kind = matches!(signals[i].kind, Some(FileKind::Tls | FileKind::Zone));
+        if let Some((server, origin)) = nginx_loads.get(abs.as_path()).filter(|_| !other_kind) {
+            decision = loaded_nginx(decision, server, origin, sniff, root);
+        }
+        if let Some(zones) = zone_loads.get(abs.as_path()) {
+            decision = loaded_zone(decision, zones, sniff, root);
+        }
+        if item.explicit {
+            decision = explicit(decision, path, &signals[i], sniff, options);
+        }
+        match decision {
+            Decision::Check {
+                role,
+                confidence,
+                why,
+                template,
+            } => inventory.records.push(FileRecord {
+                path: path.clone(),
+                role,
+                confidence,
+                why,
+                origins: zone_loads
+                    .get(abs.as_path())
+                    .map(|z| z.iter().map(|l| l.zone.clone()).collect())
+                    .unwrap_or_default(),
+                template,
+                explicit: item.explicit,
+                aliases: Vec::new(),
+            }),
+            Decision::Skip(reason) => inventory.skipped.push(SkippedFile {
+                path: path.clone(),
+                reason,
+                explicit: item.explicit,
+            }),
+            Decision::NotInfra if item.explicit => inventory.skipped.push(SkippedFile {
+                path: path.clone(),
+                reason: SkipReason::new(
+                    "not-infra",
+                    "not an nginx config, zone file or certificate",
+                ),
+                explicit: true,
+            }),
+            Decision::NotInfra => {}
+        }
+    }
+    inventory.instances = nginx_instances(&loaded, &files);
+    inventory.loaders = loaded
+        .loaders
+        .iter()
+        .map(|(abs, what)| {
+            let walked = absolute
+                .iter()
+                .position(|a| a == abs)
+                .map_or_else(|| abs.clone(), |i| listed[i].path.clone());
+            (walked, *what)
+        })
+        .collect();
+    inventory.loaded = loaded;
+    inventory
+}
+
+/// A file a loader puts where nginx reads it: checked in that role,
+/// whatever its name or content suggested.
+fn loaded_nginx(
+    decision: Decision,
+    server: &str,
+    origin: &loaders::Origin,
+    sniff: &Sniff,
+    root: &Path,
+) -> Decision {
+    let Some(role) = server_path::nginx_role(server) else {
+        return decision;
+    };
+    let why = format!(
+        "{} at {} puts it at {server}",
+        origin.what,
+        place_of(root, origin)
+    );
+    match decision {
+        // Its structure is known only once rendered, wherever it goes.
+        Decision::Skip(reason) if reason.code == "template" => Decision::Skip(SkipReason::new(
+            "template",
+            format!("{} ({why})", reason.detail),
+        )),
+        Decision::Check { role: own, .. } if own.kind() != FileKind::Nginx => decision,
+        _ => {
+            let template = sniff.template.map(|t| t.style).or_else(|| {
+                server
+                    .ends_with(".template")
+                    .then_some(TemplateStyle::Envsubst)
+            });
+            Decision::Check {
+                role,
+                confidence: Confidence::Loaded,
+                why,
+                template,
+            }
+        }
+    }
+}
+
+/// A file a DNS server configuration loads as a zone.
+fn loaded_zone(
+    decision: Decision,
+    zones: &[&loaders::ZoneLoad],
+    sniff: &Sniff,
+    root: &Path,
+) -> Decision {
+    let Some(first) = zones.first() else {
+        return decision;
+    };
+    let names: Vec<String> = zones.iter().map(|z| z.zone.to_string()).collect();
+    let why = format!(
+        "loaded as zone {} by {}",
+        names.join(", "),
+        place_of(root, &first.origin)
+    );
+    // A server that loads a file with placeholders reads them as they
+    // stand: checked with them as opaque values, unless control tags make
+    // its structure unknown.
+    let control = sniff.template.is_some_and(|t| t.control_line.is_some());
+    match decision {
+        Decision::Skip(ref reason) if reason.code == "template" && control => decision,
+        _ => Decision::Check {
+            role: if first.export {
+                Role::ProviderExport
+            } else {
+                Role::Zone
+            },
+            confidence: Confidence::Loaded,
+            why,
+            template: sniff.template.map(|t| t.style),
+        },
+    }
+}
+
+/// A file named on the command line: `--kind` says what it is; `--origin`
+/// makes an unrecognised one a zone. Otherwise it is decided like any
+/// other, so that a hook sees what a folder check sees.
+fn explicit(
+    decision: Decision,
+    path: &Path,
+    signal: &names::NameSignal,
+    sniff: &Sniff,
+    options: &Options,
+) -> Decision {
+    let kind = match (options.force_kind, &decision) {
+        (Some(kind), _) => kind,
+        // Named on the command line and named like one: a file whose
+        // content is not what its name says is a finding of its reader,
+        // not a file to skip.
+        (None, Decision::Skip(reason))
+            if matches!(reason.code, "binary" | "not-a-certificate" | "not-a-zone") =>
+        {
+            match signal.kind {
+                Some(kind) => kind,
+                None => return decision,
+            }
+        }
+        (None, Decision::NotInfra | Decision::Skip(_)) if options.origin_given => FileKind::Zone,
+        _ => return decision,
+    };
+    let (role, why) = match kind {
+        FileKind::Nginx => (
+            sniff
+                .nginx
+                .map_or(Role::NginxSnippet, |s| nginx_role_from_content(&s, path)),
+            "--kind nginx",
+        ),
+        FileKind::Zone if options.force_kind.is_some() => (Role::Zone, "--kind zone"),
+        FileKind::Zone => (Role::Zone, "--origin given"),
+        FileKind::Tls => (Role::CertificateFile, "--kind tls"),
+    };
+    Decision::Check {
+        role,
+        confidence: Confidence::Placed,
+        why: why.to_string(),
+        template: sniff.template.map(|t| t.style),
+    }
+}
+
+/// The nginx instances loaders build, with what their stock configuration
+/// would include.
+fn nginx_instances(loaded: &Loaded, files: &RepoFiles) -> Vec<NginxInstance> {
+    let _ = files;
+    let mut out = Vec::new();
+    for (index, instance) in loaded.instances.iter().enumerate() {
+        // Every file of the image: nginx's, and the certificates it names.
+        let mounts: Vec<(String, PathBuf)> = loaded
+            .mounts
+            .iter()
+            .filter(|m| m.instance == index)
+            .map(|m| (m.server.clone(), m.repo.clone()))
+            .collect();
+        if !mounts
+            .iter()
+            .any(|(s, _)| server_path::nginx_role(s).is_some())
+        {
+            continue;
+        }
+        let main = mounts
+            .iter()
+            .find(|(s, _)| server_path::nginx_role(s) == Some(Role::NginxMain))
+            .map(|(_, r)| r.clone());
+        let flavor = instance.flavor.unwrap_or(Flavor::Official);
+        let stock_included = mounts
+            .iter()
+            .filter(|(s, _)| server_path::stock_includes(flavor, s))
+            .cloned()
+            .collect();
+        out.push(NginxInstance {
+            label: instance.label.clone(),
+            flavor,
+            mounts,
+            main,
+            stock_included,
+            built_modules: instance.built_modules.clone(),
+        });
+    }
+    out
+}
