@@ -233,6 +233,7 @@ fn skip_code(code: &str) -> &'static str {
         "zone-fragment",
         "binary",
         "empty",
+        "no-directives",
         "unreadable",
         "not-infra",
     ];

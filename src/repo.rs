@@ -547,12 +547,30 @@ pub fn file_rows(repo: &Repo) -> Vec<project::FileRow> {
         if !repo.in_scope.contains(&id) || !listed.insert(id) {
             continue;
         }
-        let (confidence, why) = match repo.nginx.included_by.get(&id) {
-            Some(span) => (
+        // A zone another reads through `$INCLUDE` is part of that zone.
+        let includer = repo
+            .zones
+            .zones
+            .iter()
+            .find(|zone| zone.file != id && zone.included.contains(&id));
+        let mut role = record.role.as_str();
+        let (confidence, why) = match (repo.nginx.included_by.get(&id), includer) {
+            (Some(span), _) => (
                 Confidence::Loaded,
                 format!("included by {}", place(sources, *span)),
             ),
-            None => (record.confidence, record.why.clone()),
+            (None, Some(zone)) => {
+                role = project::Role::ZoneFragment.as_str();
+                (
+                    Confidence::Loaded,
+                    format!(
+                        "read into zone {} by $INCLUDE in {}",
+                        zone.origin,
+                        sources.get(zone.file).display
+                    ),
+                )
+            }
+            (None, None) => (record.confidence, record.why.clone()),
         };
         let mut why = why;
         if let Some(style) = record.template {
@@ -580,7 +598,7 @@ pub fn file_rows(repo: &Repo) -> Vec<project::FileRow> {
             file,
             status: "checked",
             kind: record.kind().as_str(),
-            role: record.role.as_str(),
+            role,
             confidence: confidence.as_str(),
             reason: "",
             why,

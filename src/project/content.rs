@@ -13,8 +13,29 @@ pub const HEAD_BYTES: usize = 16 * 1024;
 /// header must not hide what follows it.
 pub const MAX_SNIFF_BYTES: usize = 1 << 20;
 
+/// A NUL byte, or bytes that are neither UTF-8 nor text in a legacy
+/// encoding: control characters and a high share of non-ASCII (random key
+/// material such as a session ticket key has no NUL in 80 bytes). A
+/// Latin-1 comment in a zone file is text.
 pub fn is_binary(head: &[u8]) -> bool {
-    head.iter().take(8192).any(|&b| b == 0)
+    let head = &head[..head.len().min(8192)];
+    if head.contains(&0) {
+        return true;
+    }
+    let valid = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // A head cut inside a character is still UTF-8.
+        Err(e) => e.error_len().is_none(),
+    };
+    if valid || head.is_empty() {
+        return false;
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c) || b == 0x7f)
+        .count();
+    let high = head.iter().filter(|&&b| b >= 0x80).count();
+    control * 20 > head.len() || high * 4 > head.len()
 }
 
 /// The text of `head` with comments and quoted strings blanked (same
@@ -74,6 +95,9 @@ pub struct NginxShape {
     pub types_block: bool,
     /// Lines with code on them (comments and blanks aside).
     pub code_lines: usize,
+    /// Comment lines that hold a directive (`# listen 443 ssl;`): an
+    /// example whose every line is commented out.
+    pub commented_directives: usize,
     /// Of those, lines that end a statement or a block (`;`, `{`, `}`):
     /// nginx's own line shape, which OpenBSD httpd, relayd or pf files,
     /// whose words nginx would also read, do not have.
@@ -119,6 +143,14 @@ pub fn nginx_shape(head: &[u8]) -> NginxShape {
             _ => None,
         })
         .collect();
+    shape.commented_directives = head
+        .split(|&b| b == b'\n')
+        .filter_map(|line| line.trim_ascii().strip_prefix(b"#"))
+        .filter(|text| {
+            let text = text.trim_ascii();
+            text.first().is_some_and(u8::is_ascii_alphabetic) && text.ends_with(b";")
+        })
+        .count();
     let mut at = 0usize;
     for line in masked_code(head, b'#').split(|&b| b == b'\n') {
         let start = at;
@@ -514,6 +546,20 @@ pub fn is_k8s_tls_secret(code: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binary_without_nul_bytes() {
+        // An 80-byte session ticket key: random bytes, no NUL among them.
+        let ticket_key: Vec<u8> = (0u32..80)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 1)
+            .collect();
+        assert!(is_binary(&ticket_key));
+        // Latin-1 comments are text; so is UTF-8 cut mid-character.
+        assert!(!is_binary(b"; Zone f\xfcr M\xfcnchen\n@ IN SOA ns1 host 1 2 3 4 5\n"));
+        assert!(!is_binary("; \u{00e9}t\u{00e9}".as_bytes()));
+        assert!(!is_binary(&"caf\u{00e9}".as_bytes()[..4]));
+        assert!(!is_binary(b""));
+    }
 
     #[test]
     fn nginx_shapes() {

@@ -98,6 +98,17 @@ fn with_template(decision: Decision, sniff: &Sniff) -> Decision {
 
 /// Decides from the name and the content alone.
 pub fn decide(path: &Path, signal: &NameSignal, sniff: &Sniff) -> Decision {
+    // A PKCS#12 bundle is certificate material nginx cannot load: named,
+    // so a reviewer sees it was looked at.
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("p12") || e.eq_ignore_ascii_case("pfx"))
+    {
+        return skip(
+            "other-format",
+            "a PKCS#12 bundle (.p12/.pfx): nginx loads PEM certificates and keys, not these (`openssl pkcs12 -in FILE -nodes` exports them)",
+        );
+    }
     if sniff.binary {
         return binary(signal, sniff);
     }
@@ -165,6 +176,12 @@ fn nginx(path: &Path, signal: &NameSignal, sniff: &Sniff) -> Decision {
     }
     // An empty file in an nginx folder holds nothing to check, and an
     // empty file merely named like one (an s6 service named `nginx`) is not one.
+    if shape.statements == 0 && shape.commented_directives > 0 {
+        return skip(
+            "no-directives",
+            "every directive in it is commented out: nothing for nginx to read",
+        );
+    }
     if !strong && shape.statements == 0 {
         return Decision::NotInfra;
     }
@@ -183,6 +200,16 @@ fn nginx(path: &Path, signal: &NameSignal, sniff: &Sniff) -> Decision {
         // What a folder says stands (a `conf.d` file is read inside http);
         // what a name like `fastcgi.conf` suggests yields to a whole
         // configuration's content.
+        // A snippets folder says a file is included, not where: one that
+        // holds main-only directives (`load_module`, `worker_processes`)
+        // is included at the top of nginx.conf.
+        Some(Role::NginxSnippet)
+            if (shape.main_level || shape.modules_only)
+                && !shape.http_level
+                && !shape.server_level =>
+        {
+            (Role::NginxMainFragment, "its content")
+        }
         Some(role) if from_folder || !shape.main_level => (
             role,
             if from_folder {

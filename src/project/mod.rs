@@ -120,7 +120,13 @@ fn head(tree: &crate::tree::Tree, path: &Path, kind: Option<FileKind>) -> Option
     Some((head, whole))
 }
 
+/// A loader's path as the files beside it are shown (from the current
+/// folder), or from the repository root when it lies above that folder.
 fn shown(root: &Path, path: &Path) -> String {
+    let from_cwd = crate::source::display_path(path);
+    if !Path::new(&from_cwd).is_absolute() {
+        return from_cwd;
+    }
     path.strip_prefix(root)
         .unwrap_or(path)
         .to_string_lossy()
@@ -440,7 +446,12 @@ fn nginx_instances(loaded: &Loaded, files: &RepoFiles) -> Vec<NginxInstance> {
             .iter()
             .find(|(s, _)| server_path::nginx_role(s) == Some(Role::NginxMain))
             .map(|(_, r)| r.clone());
-        let flavor = instance.flavor.unwrap_or(Flavor::Official);
+        // An image that does not say which nginx it runs (a base built
+        // elsewhere) is read by the layout its files take.
+        let flavor = instance
+            .flavor
+            .or_else(|| Flavor::of_layout(mounts.iter().map(|(s, _)| s.as_str())))
+            .unwrap_or(Flavor::Official);
         let stock_included = mounts
             .iter()
             .filter(|(s, _)| server_path::stock_includes(flavor, s))

@@ -271,6 +271,8 @@ const TLS_EXTENSIONS: &[&str] = &[
     "chain",
     "p7b",
     "p7c",
+    "p12",
+    "pfx",
 ];
 
 /// Folders nginx packages and images read site files from, and what they

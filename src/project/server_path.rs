@@ -69,6 +69,13 @@ pub fn nginx_role(server_path: &str) -> Option<Role> {
         return Some(Role::NginxMain);
     }
     let (dir, name) = path.rsplit_once('/')?;
+    // A template named after the main configuration renders it, wherever
+    // it is kept (the official image does so with
+    // `NGINX_ENVSUBST_OUTPUT_DIR=/etc/nginx`; custom entrypoints likewise):
+    // never an http fragment, whatever folder it waits in.
+    if name == "nginx.conf.template" && dir.starts_with("/etc/nginx") {
+        return Some(Role::NginxMain);
+    }
     let in_nginx = dir.starts_with("/etc/nginx")
         || dir.starts_with("/usr/local/openresty/nginx/conf")
         || dir.starts_with("/usr/local/nginx/conf")
@@ -116,9 +123,36 @@ pub fn stock_includes(flavor: Flavor, server_path: &str) -> bool {
         "/etc/nginx/modules-enabled" => flavor == Flavor::Debian && name.ends_with(".conf"),
         "/etc/nginx/templates" => {
             // The official image renders `templates/X.template` to `conf.d/X`.
-            matches!(flavor, Flavor::Official) && name.ends_with(".conf.template")
+            // A main-config template renders nginx.conf, not a fragment.
+            matches!(flavor, Flavor::Official)
+                && name.ends_with(".conf.template")
+                && name != "nginx.conf.template"
         }
         _ => false,
+    }
+}
+
+impl Flavor {
+    /// The flavor a stock layout betrays when the image does not say
+    /// (a base image built elsewhere): `sites-enabled/` is Debian's,
+    /// `http.d/` Alpine's, `templates/` the official image's.
+    pub fn of_layout<'a>(server_paths: impl IntoIterator<Item = &'a str>) -> Option<Flavor> {
+        let mut found = None;
+        for path in server_paths {
+            let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            let flavor = match dir {
+                "/etc/nginx/sites-enabled" | "/etc/nginx/sites-available" => Flavor::Debian,
+                "/etc/nginx/http.d" => Flavor::Alpine,
+                "/etc/nginx/templates" => Flavor::Official,
+                _ => continue,
+            };
+            match found {
+                None => found = Some(flavor),
+                Some(other) if other != flavor => return None,
+                Some(_) => {}
+            }
+        }
+        found
     }
 }
 
@@ -150,7 +184,21 @@ mod tests {
             nginx_role("/etc/nginx/snippets/ssl.conf"),
             Some(Role::NginxSnippet)
         );
+        assert_eq!(
+            nginx_role("/etc/nginx/templates/nginx.conf.template"),
+            Some(Role::NginxMain),
+            "a main-config template is never an http fragment"
+        );
         assert_eq!(nginx_role("/etc/bind/named.conf"), None);
+        assert_eq!(
+            Flavor::of_layout(["/etc/nginx/sites-enabled/app", "/etc/nginx/nginx.conf"]),
+            Some(Flavor::Debian)
+        );
+        assert_eq!(
+            Flavor::of_layout(["/etc/nginx/sites-enabled/a", "/etc/nginx/http.d/b.conf"]),
+            None,
+            "a layout that mixes two flavors says nothing"
+        );
         assert!(stock_includes(
             Flavor::Official,
             "/etc/nginx/conf.d/app.conf"

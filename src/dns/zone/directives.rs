@@ -63,6 +63,27 @@ impl Parser<'_> {
         }
     }
 
+    /// Where a relative `$INCLUDE` is read from. Knot reads it beside the
+    /// including file; BIND and NSD from the server's working directory
+    /// (`directory`, `zonesdir`), which in a repository is a folder above
+    /// the zone file (`zones/mail.inc` from the folder holding
+    /// named.conf). The nearest folder, inside the tree, that has the file.
+    fn relative_include(
+        &self,
+        base: &std::path::Path,
+        named: &std::path::Path,
+    ) -> std::path::PathBuf {
+        let tree = self.sources.tree();
+        let found = |folder: &std::path::Path| {
+            let candidate = folder.join(named);
+            matches!(tree.resolve(&candidate), crate::tree::Place::File(_)).then_some(candidate)
+        };
+        base.ancestors()
+            .take_while(|folder| tree.contains(&crate::root::absolute(folder)))
+            .find_map(found)
+            .unwrap_or_else(|| base.join(named))
+    }
+
     fn include(
         &mut self,
         file: FileId,
@@ -101,7 +122,7 @@ impl Parser<'_> {
                 })
                 .unwrap_or_else(|| named.to_path_buf())
         } else {
-            base.join(&text)
+            self.relative_include(&base, named)
         };
         let included = match self.sources.load(&path) {
             Ok(id) => id,
