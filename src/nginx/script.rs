@@ -389,7 +389,6 @@ pub struct Resolver<'m> {
     /// Parsed regexes, case-sensitive ones and caseless ones.
     patterns: [FxHashMap<Box<str>, Option<Arc<Pattern>>>; 2],
     request: HashMap<&'static str, Arc<Pattern>>,
-    index: &'m ScriptIndex,
 }
 
 /// What resolving variables needs of a whole model, built once for every
@@ -464,6 +463,23 @@ const REWRITE_PHASE: &[&str] = &[
     "set_by_lua_file",
 ];
 
+/// Which of [`REQUEST_VARIABLES`] a variable is (`arg_id` is `arg_`).
+fn request_variable(name: &str) -> Option<usize> {
+    REQUEST_VARIABLES.iter().position(|(k, _)| {
+        if k.ends_with('_') {
+            name.starts_with(k) && name.len() > k.len()
+        } else {
+            name == *k
+        }
+    })
+}
+
+/// What each request variable can hold, worked out once per process: it
+/// takes 128 probes of its regex, and every `if` that tests the variable,
+/// in every configuration, asks again.
+static REQUEST_CHARS: [std::sync::OnceLock<Option<Chars>>; REQUEST_VARIABLES.len()] =
+    [const { std::sync::OnceLock::new() }; REQUEST_VARIABLES.len()];
+
 /// Chains of `set $a $b` resolve this deep at most (a cycle stops here).
 const MAX_DEPTH: usize = 8;
 
@@ -473,8 +489,14 @@ impl<'m> Resolver<'m> {
             model,
             patterns: [FxHashMap::default(), FxHashMap::default()],
             request: HashMap::new(),
-            index: model.script_index.get_or_init(|| ScriptIndex::of(model)),
         }
+    }
+
+    /// What resolving needs of the whole model, built when first needed
+    /// (most configurations never ask).
+    fn index(&self) -> &'m ScriptIndex {
+        let model = self.model;
+        model.script_index.get_or_init(|| ScriptIndex::of(model))
     }
 
     /// A regex, parsed once; `None` if PCRE syntax tripline cannot read.
@@ -519,15 +541,16 @@ impl<'m> Resolver<'m> {
                 } else {
                     name
                 };
-                (!self.index.defined.is_empty() && self.index.defined.contains(name))
-                    || (!self.index.hashes.is_empty() && self.index.hashes.contains(name))
-                    || REQUEST_VARIABLES.iter().any(|(k, _)| {
-                        if k.ends_with('_') {
-                            name.starts_with(k)
-                        } else {
-                            name == *k
-                        }
-                    })
+                if request_variable(name).is_some() {
+                    return true;
+                }
+                // nginx's own variables cannot be set or mapped to (nginx
+                // refuses the duplicate): no need to look at the rest.
+                if super::directives::variable(name, false).is_some_and(|v| !v.prefix) {
+                    return false;
+                }
+                let index = self.index();
+                index.defined.contains(name) || index.hashes.contains(name)
             })
     }
 
@@ -575,7 +598,7 @@ impl<'m> Resolver<'m> {
         };
         loop {
             let siblings: Vec<u32> = self
-                .index
+                .index()
                 .rewrite_phase
                 .get(&block)
                 .map_or(&[][..], Vec::as_slice)
@@ -665,25 +688,23 @@ impl<'m> Resolver<'m> {
 
     /// The characters a request variable can hold, if it is one.
     fn request_chars(&mut self, name: &str) -> Option<Chars> {
-        let pattern = self.request_pattern(name)?;
-        let root = pattern.group(0)?;
-        let mut set = Chars::NONE;
-        for c in (0u8..128).map(char::from) {
-            if regex::can_contain(root, c, false) {
-                set = set.union(Chars::one(c));
+        let i = request_variable(name)?;
+        *REQUEST_CHARS.get(i)?.get_or_init(|| {
+            let pattern = Pattern::parse(REQUEST_VARIABLES.get(i)?.1, true).ok()?;
+            let root = pattern.group(0)?;
+            let mut set = Chars::NONE;
+            for c in (0u8..128).map(char::from) {
+                if regex::can_contain(root, c, false) {
+                    set = set.union(Chars::one(c));
+                }
             }
-        }
-        Some(set.union(Chars::non_ascii()))
+            Some(set.union(Chars::non_ascii()))
+        })
     }
 
     fn request_pattern(&mut self, name: &str) -> Option<Arc<Pattern>> {
-        let (key, source) = REQUEST_VARIABLES.iter().find(|(k, _)| {
-            if k.ends_with('_') {
-                name.starts_with(k) && name.len() > k.len()
-            } else {
-                name == *k
-            }
-        })?;
+        let i = request_variable(name)?;
+        let (key, source) = REQUEST_VARIABLES.get(i)?;
         if let Some(p) = self.request.get(key) {
             return Some(Arc::clone(p));
         }
@@ -722,7 +743,7 @@ impl<'m> Resolver<'m> {
         if depth > MAX_DEPTH {
             return Value::Opaque(format!("${name}"));
         }
-        if let Some(at) = at.filter(|_| self.index.defined.contains(name)) {
+        if let Some(at) = at.filter(|_| self.index().defined.contains(name)) {
             if let Some(found) = self.set_or_named(name, at, depth) {
                 return found;
             }

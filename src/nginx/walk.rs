@@ -164,7 +164,7 @@ struct Walker<'w, 'a> {
     recorded: Option<u32>,
     /// Directive names, shared between their occurrences, and whether the
     /// rules read their values (looked up once per name).
-    names: HashMap<String, (Arc<str>, Keep, u32)>,
+    names: rustc_hash::FxHashMap<String, (Arc<str>, Keep, u32)>,
     /// Argument values, shared between the words written alike.
     values: rustc_hash::FxHashSet<Arc<str>>,
 }
@@ -214,7 +214,7 @@ pub fn build(
         includes: HashMap::new(),
         here: (None, 0, NOT_INCLUDED),
         recorded: None,
-        names: HashMap::new(),
+        names: rustc_hash::FxHashMap::default(),
         values: rustc_hash::FxHashSet::default(),
     };
     walker.model.openresty = (walker.ws.sources.get(entry).path.components())

@@ -56,6 +56,10 @@ fn check(model: &Model, out: &mut Checker<'_>) {
     // lower-case name -> spelling -> first place.
     let mut seen: BTreeMap<String, BTreeMap<String, Span>> = BTreeMap::new();
     let mut note = |name: &str, span: Span| {
+        // Most names are written in lower case: looked up as they are.
+        if !name.bytes().any(|b| b.is_ascii_uppercase()) && !capitalised.contains(name) {
+            return;
+        }
         let lower = name.to_ascii_lowercase();
         if !capitalised.contains(&lower) {
             return;
