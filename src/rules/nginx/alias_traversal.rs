@@ -14,7 +14,7 @@ use crate::rules::Checker;
 
 pub const RULE: Rule = Rule {
     id: "nginx/alias-traversal",
-    default_severity: Severity::Error,
+    default_severity: Severity::Warning,
     summary: "alias in a location that does not end with / lets /prefix../ read the folder above",
     doc: include_str!("../../../rules/nginx/alias-traversal.md"),
     aliases: &["gixy/alias_traversal"],
@@ -71,7 +71,7 @@ fn prefix(loc: &Location<'_>, arg: &Arg) -> Option<Found> {
     // parent folder; without, only folders whose names start alike.
     if alias.ends_with('/') {
         Some((
-            Severity::Error,
+            Severity::Warning,
             format!(
                 "location {} does not end with / but its alias {alias} does: a request for {}.. is served from {alias}.., the folder above, so every file in {parent} can be read",
                 loc.path, loc.path
@@ -122,13 +122,13 @@ fn regex_location(resolver: &mut Resolver<'_>, loc: &Location<'_>, arg: &Arg) ->
             pattern.before(group) == Before::Char('/') || regex::must_start_with(expr, '/');
         let slash_in_alias = previous.as_deref().is_some_and(|p| p.ends_with('/'));
         let found = match &previous {
-            None => Some(Severity::Error),
+            None => Some(Severity::Warning),
             Some(_) if slash_in_location => {
                 (!slash_in_alias && !regex::must_start_with(expr, '/')).then_some(Severity::Warning)
             }
             Some(_) if slash_in_alias => regex::can_start_with(expr, '.').then(|| {
                 if regex::can_contain(expr, '/', true) {
-                    Severity::Error
+                    Severity::Warning
                 } else {
                     Severity::Warning
                 }

@@ -10,7 +10,7 @@ use crate::rules::Checker;
 
 pub const RULE: Rule = Rule {
     id: "nginx/root-is-filesystem-root",
-    default_severity: Severity::Error,
+    default_severity: Severity::Warning,
     summary: "root or alias is the filesystem root: every readable file is served",
     doc: include_str!("../../../rules/nginx/root-is-filesystem-root.md"),
     aliases: &["gixy/filesystem_root_exposure"],

@@ -11,7 +11,7 @@ use crate::rules::Checker;
 
 pub const RULE: Rule = Rule {
     id: "nginx/ssrf",
-    default_severity: Severity::Error,
+    default_severity: Severity::Warning,
     summary: "a *_pass whose host comes from the request: clients choose where nginx connects",
     doc: include_str!("../../../rules/nginx/ssrf.md"),
     aliases: &["gixy/ssrf"],
