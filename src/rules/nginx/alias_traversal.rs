@@ -126,13 +126,9 @@ fn regex_location(resolver: &mut Resolver<'_>, loc: &Location<'_>, arg: &Arg) ->
             Some(_) if slash_in_location => {
                 (!slash_in_alias && !regex::must_start_with(expr, '/')).then_some(Severity::Warning)
             }
-            Some(_) if slash_in_alias => regex::can_start_with(expr, '.').then(|| {
-                if regex::can_contain(expr, '/', true) {
-                    Severity::Warning
-                } else {
-                    Severity::Warning
-                }
-            }),
+            Some(_) if slash_in_alias => {
+                regex::can_start_with(expr, '.').then_some(Severity::Warning)
+            }
             Some(_) => (!regex::must_start_with(expr, '/')).then_some(Severity::Warning),
         };
         if let Some(severity) = found {
