@@ -319,7 +319,7 @@ pub fn check_paths(
     let files = crate::repo::file_rows(&repo);
     let crate::repo::Repo {
         sources,
-        nginx: analysis,
+        nginx: mut analysis,
         zones,
         certificates,
         extra_roots,
@@ -401,6 +401,12 @@ pub fn check_paths(
     });
     findings.extend(per_rule.into_iter().flatten());
     let findings = tls::served::point_at_directives(findings, &models, &by_path);
+    drop(served);
+    drop(models);
+    // A large configuration's models take a while to free: off the path.
+    if jobs > 1 {
+        crate::parallel::drop_in_background(std::mem::take(&mut analysis.models));
+    }
     let crate::dns::Analysis {
         zones: zone_models,
         reported: zones_reported,
@@ -559,6 +565,8 @@ fn list_rules(format: Format) -> String {
                     "id": r.id,
                     "severity": r.default_severity.as_str(),
                     "summary": r.summary,
+                    "default": r.on_by_default(),
+                    "gixy": r.gixy().collect::<Vec<_>>(),
                     "help_uri": r.help_uri(),
                 })
             })
@@ -571,8 +579,9 @@ fn list_rules(format: Format) -> String {
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
     let mut out = String::new();
     for r in RULES {
+        let opt_in = if r.on_by_default() { "" } else { " (opt-in)" };
         out.push_str(&format!(
-            "{:width$}  {:7}  {}\n",
+            "{:width$}  {:7}  {}{opt_in}\n",
             r.id,
             r.default_severity.as_str(),
             r.summary

@@ -482,10 +482,10 @@ impl Config {
 
     /// Whether the rule runs at all (select minus ignore).
     pub fn is_selected(&self, rule: &Rule) -> bool {
-        let selected = self
-            .select
-            .as_ref()
-            .is_none_or(|select| select.iter().any(|s| registry::selector_matches(s, rule)));
+        let selected = match &self.select {
+            None => rule.on_by_default(),
+            Some(select) => select.iter().any(|s| registry::selects(s, rule)),
+        };
         selected
             && !self
                 .ignore

@@ -38,7 +38,9 @@ pub struct Rule {
     pub summary: &'static str,
     /// The Markdown user doc from `rules/<area>/<name>.md`.
     pub doc: &'static str,
-    /// Earlier ids of a renamed rule, still accepted in config and suppressions.
+    /// Other names it answers to in config, on the command line and in
+    /// suppressions: earlier ids of a renamed rule, and `gixy/<check>` for
+    /// each gixy check it covers (what `gixy` users have in their lists).
     pub aliases: &'static [&'static str],
     pub check: Check,
 }
@@ -46,6 +48,16 @@ pub struct Rule {
 impl Rule {
     pub fn area(&self) -> &'static str {
         area_of(self.id)
+    }
+
+    /// The gixy checks it covers (`add_header_redefinition`).
+    pub fn gixy(&self) -> impl Iterator<Item = &'static str> {
+        self.aliases.iter().filter_map(|a| a.strip_prefix("gixy/"))
+    }
+
+    /// Whether it runs without being named (see [`OPT_IN`]).
+    pub fn on_by_default(&self) -> bool {
+        !OPT_IN.contains(&self.id)
     }
 
     /// The rule's doc page (`rules/<area>/<name>.md`) in the repository, as
@@ -60,6 +72,20 @@ impl Rule {
         )
     }
 }
+
+/// Rules that run only when a selector names them (their id, a `gixy/`
+/// alias, or [`GIXY`]): gixy's hygiene checks, which fire on most
+/// configurations without pointing at an outage.
+pub const OPT_IN: &[&str] = &[
+    "nginx/server-tokens",
+    "nginx/missing-worker-processes",
+    "nginx/try-files-without-open-file-cache",
+    "nginx/unanchored-regex",
+];
+
+/// The selector for every rule that covers a gixy check, opt-in ones
+/// included: `select = ["gixy"]` runs what gixy would.
+pub const GIXY: &str = "gixy";
 
 pub fn area_of(id: &str) -> &str {
     id.split_once('/').map_or(id, |(area, _)| area)
@@ -90,6 +116,42 @@ pub static RULES: &[&Rule] = &[
     &rules::nginx::ssl_without_certificate::RULE,
     &rules::nginx::proxy_pass_static_dns::RULE,
     &rules::nginx::single_upstream_server::RULE,
+    &rules::nginx::alias_traversal::RULE,
+    &rules::nginx::root_is_filesystem_root::RULE,
+    &rules::nginx::ssrf::RULE,
+    &rules::nginx::http_splitting::RULE,
+    &rules::nginx::return_bypasses_access::RULE,
+    &rules::nginx::allow_without_deny::RULE,
+    &rules::nginx::status_page_exposed::RULE,
+    &rules::nginx::add_header_dropped::RULE,
+    &rules::nginx::proxy_set_header_dropped::RULE,
+    &rules::nginx::host_spoofing::RULE,
+    &rules::nginx::weak_origin_check::RULE,
+    &rules::nginx::valid_referers_none::RULE,
+    &rules::nginx::external_resolver::RULE,
+    &rules::nginx::proxy_pass_path::RULE,
+    &rules::nginx::undefined_capture::RULE,
+    &rules::nginx::regex_redos::RULE,
+    &rules::nginx::unanchored_regex::RULE,
+    &rules::nginx::if_in_location::RULE,
+    &rules::nginx::header_value_newline::RULE,
+    &rules::nginx::add_header_content_type::RULE,
+    &rules::nginx::ssl_stapling_without_resolver::RULE,
+    &rules::nginx::ssl_stapling_letsencrypt::RULE,
+    &rules::nginx::ssl_ecdh_curve_post_quantum::RULE,
+    &rules::nginx::http2_misdirected_request::RULE,
+    &rules::nginx::quic_bpf_reuseport::RULE,
+    &rules::nginx::worker_rlimit_nofile::RULE,
+    &rules::nginx::missing_worker_processes::RULE,
+    &rules::nginx::low_keepalive_requests::RULE,
+    &rules::nginx::proxy_buffering_off::RULE,
+    &rules::nginx::try_files_without_open_file_cache::RULE,
+    &rules::nginx::error_log_off::RULE,
+    &rules::nginx::map_without_default::RULE,
+    &rules::nginx::mixed_case_variable::RULE,
+    &rules::nginx::server_tokens::RULE,
+    &rules::nginx::overlapping_captures::RULE,
+    &rules::nginx::rewrite_args_capture::RULE,
     &rules::nginx::invalid_suppression::RULE,
     &rules::dns::syntax_error::RULE,
     &rules::dns::no_default_ttl::RULE,
@@ -163,9 +225,9 @@ pub fn find(id: &str) -> Option<&'static Rule> {
         .find(|r| r.id == id || r.aliases.contains(&id))
 }
 
-/// Whether `selector` (an area or an id) names something that exists.
+/// Whether `selector` (an area, an id, or `gixy`) names something that exists.
 pub fn is_known_selector(selector: &str) -> bool {
-    AREAS.contains(&selector) || find(selector).is_some()
+    AREAS.contains(&selector) || selector == GIXY || find(selector).is_some()
 }
 
 /// `; did you mean `nginx/missing-default-server`?` for a mistyped or
@@ -199,9 +261,27 @@ pub fn did_you_mean(selector: &str) -> String {
     }
 }
 
-/// Whether `selector` (an area or an id or alias) covers `rule`.
+/// Whether `selector` (an area or an id or alias, or `gixy`) covers `rule`.
 pub fn selector_matches(selector: &str, rule: &Rule) -> bool {
-    selector == rule.area() || selector == rule.id || rule.aliases.contains(&selector)
+    selector == rule.area() || names(selector, rule)
+}
+
+/// Whether `selector` names `rule` itself: its id, an alias, or `gixy` for
+/// a rule that covers a gixy check.
+pub fn names(selector: &str, rule: &Rule) -> bool {
+    selector == rule.id
+        || rule.aliases.contains(&selector)
+        || (selector == GIXY && rule.gixy().next().is_some())
+}
+
+/// Whether a `select` entry turns `rule` on: an opt-in rule must be named,
+/// an area does not turn it on.
+pub fn selects(selector: &str, rule: &Rule) -> bool {
+    if rule.on_by_default() {
+        selector_matches(selector, rule)
+    } else {
+        names(selector, rule)
+    }
 }
 
 #[cfg(test)]
@@ -235,6 +315,31 @@ mod tests {
         assert!(!selector_matches("dns", rule));
         assert!(is_known_selector("tls"));
         assert!(!is_known_selector("nginx/nope"));
+    }
+
+    #[test]
+    fn gixy_names_are_aliases_each_rule_documents() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in RULES {
+            for check in rule.gixy() {
+                assert!(seen.insert(check), "gixy/{check} declared twice");
+                assert!(
+                    rule.doc.contains(&format!("`{check}`")),
+                    "{}: doc does not name gixy's `{check}`",
+                    rule.id
+                );
+                assert_eq!(find(&format!("gixy/{check}")).map(|r| r.id), Some(rule.id));
+            }
+        }
+        for id in OPT_IN {
+            assert!(find(id).is_some(), "opt-in {id} is no rule");
+        }
+        let rule = find("gixy/add_header_redefinition").expect("registered");
+        assert!(selects("gixy", rule) && selects("nginx", rule));
+        let opt_in = find("nginx/server-tokens").expect("registered");
+        assert!(!selects("nginx", opt_in));
+        assert!(selects("gixy", opt_in) && selects("gixy/version_disclosure", opt_in));
+        assert!(is_known_selector("gixy"));
     }
 
     #[test]

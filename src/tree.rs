@@ -342,7 +342,10 @@ impl Tree {
     fn link_target(&self, target: &Path, link_dir: &Path) -> Option<PathBuf> {
         if target.is_absolute() {
             let target = normalize(target);
-            if self.contains(&target) {
+            // In the tree, or a folder on the way down to a root (a root
+            // reached through a symlinked folder, like macOS's /tmp): the
+            // next hop checks that the rest stays inside.
+            if self.contains(&target) || self.may_stat(&target) {
                 return Some(target);
             }
             return self.map_absolute(&target, &link_dir.join("x"));
@@ -628,6 +631,32 @@ mod tests {
         assert_eq!(
             mapped.map_absolute(Path::new("/config/nginx/ssl.conf"), &near),
             Some(dir.path().join("tree/defaults/nginx/ssl.conf"))
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_root_reached_through_a_symlinked_folder_is_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().join("real");
+        std::fs::create_dir_all(real.join("conf")).expect("mkdir");
+        std::fs::write(real.join("conf/nginx.conf"), "events {}\n").expect("write");
+        std::fs::write(dir.path().join("secret.conf"), "x\n").expect("write");
+        std::os::unix::fs::symlink(&real, dir.path().join("link")).expect("symlink");
+        let entry = dir.path().join("link/conf/nginx.conf");
+        let tree = tree_in(&entry);
+        assert!(
+            matches!(tree.resolve(&entry), Place::File(p) if p.ends_with("real/conf/nginx.conf"))
+        );
+        // Through the same link, nothing beside the root.
+        assert_eq!(
+            tree.resolve(&dir.path().join("link/../secret.conf")),
+            Place::Outside
+        );
+        std::os::unix::fs::symlink(dir.path(), real.join("conf/up")).expect("symlink");
+        assert_eq!(
+            tree.resolve(&real.join("conf/up/secret.conf")),
+            Place::Outside
         );
     }
 }

@@ -2,6 +2,7 @@
 //! semantic model the nginx rules check. [`analyse`] turns the nginx files
 //! discovery found into one model per nginx instance.
 
+pub mod blocks;
 pub mod directives;
 pub mod include;
 pub mod lexer;
@@ -9,6 +10,8 @@ pub mod listen;
 pub mod model;
 pub mod modules;
 pub mod parser;
+pub mod regex;
+pub mod script;
 pub mod stock;
 pub mod variables;
 pub mod walk;

@@ -18,6 +18,83 @@ pub const PASS_DIRECTIVES: &[&str] = &[
     "memcached_pass",
 ];
 
+/// Directives whose argument values rules read (besides those nginx's
+/// table rules read): the walk keeps the words of these, of no others.
+pub const READ_BY_RULES: &[&str] = &[
+    "add_header",
+    "add_header_inherit",
+    "add_trailer",
+    "add_trailer_inherit",
+    "alias",
+    "allow",
+    "auth_basic",
+    "auth_jwt",
+    "auth_oidc",
+    "auth_request",
+    "auth_request_set",
+    "deny",
+    "error_log",
+    "error_page",
+    "fastcgi_hide_header",
+    "fastcgi_pass",
+    "geo",
+    "grpc_hide_header",
+    "grpc_pass",
+    "http2",
+    "js_set",
+    "keepalive_requests",
+    "location",
+    "map",
+    "memcached_pass",
+    "more_set_headers",
+    "open_file_cache",
+    "perl_set",
+    "proxy_buffering",
+    "proxy_hide_header",
+    "proxy_pass",
+    "proxy_set_header",
+    "quic_bpf",
+    "resolver",
+    "return",
+    "rewrite",
+    "satisfy",
+    "scgi_hide_header",
+    "scgi_pass",
+    "server_tokens",
+    "set",
+    "set_by_lua",
+    "set_by_lua_block",
+    "set_by_lua_file",
+    "ssl_certificate",
+    "ssl_ecdh_curve",
+    "ssl_reject_handshake",
+    "ssl_stapling",
+    "ssl_stapling_file",
+    "ssl_stapling_responder",
+    "ssl_trusted_certificate",
+    "uwsgi_hide_header",
+    "uwsgi_pass",
+    "valid_referers",
+    "worker_connections",
+    "worker_processes",
+    "worker_rlimit_nofile",
+];
+
+/// Directives whose values a rule reads only in a few forms, kept only in
+/// those: `try_files` when it refers to `$1`…`$9`, `root` when it could be
+/// the filesystem root (only `/` and `.`, or a `..`). A large configuration
+/// has one of each per server, and no rule needs the rest. `None` for other
+/// directives.
+pub fn read_when(name: &str, first: Option<&str>, flags: u8) -> Option<bool> {
+    match name {
+        "try_files" => Some(flags & Occurrence::CAPTURE != 0),
+        "root" => Some(first.is_some_and(|v| {
+            v.starts_with('/') && (v.contains("..") || v.bytes().all(|b| b == b'/' || b == b'.'))
+        })),
+        _ => None,
+    }
+}
+
 pub type ScopeId = usize;
 
 #[derive(Debug, Default)]
@@ -214,6 +291,82 @@ pub struct Occurrence {
     pub arg_count: u32,
     /// Followed by `{ ... }` (or a module's own block).
     pub has_block: bool,
+    /// The block of directives it opens ([`NO_BLOCK`] if none).
+    pub opens: u32,
+    /// The `include` that brought its file in ([`Model::inclusions`];
+    /// [`NOT_INCLUDED`] in the entry file).
+    pub via: u32,
+    /// What its arguments hold, noted while their bytes were at hand
+    /// ([`Occurrence::DOLLAR`], ...): rules skip the directives that cannot
+    /// concern them without reading their arguments.
+    pub flags: u8,
+}
+
+impl Occurrence {
+    /// An argument refers to a variable (`$`).
+    pub const DOLLAR: u8 = 1;
+    /// An argument refers to a numbered capture (`$1`…`$9`).
+    pub const CAPTURE: u8 = 2;
+    /// An argument spans lines.
+    pub const NEWLINE: u8 = 4;
+    /// The first argument starts with `~` (a regex `location`, `server_name`).
+    pub const TILDE: u8 = 8;
+
+    pub fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+}
+
+/// [`Occurrence::opens`] of a directive that opens no block.
+pub const NO_BLOCK: u32 = u32::MAX;
+/// [`Occurrence::via`] of a directive in the entry file.
+pub const NOT_INCLUDED: u32 = u32::MAX;
+
+/// A block of directives as nginx nests them: an included file's
+/// directives belong to the block of the `include`.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockNode {
+    /// The enclosing block (the top block is its own parent).
+    pub parent: u32,
+    /// The directive that opens it (an index of [`Model::directives`];
+    /// [`NO_DIRECTIVE`] for the top block or one in a module's own syntax).
+    pub opener: u32,
+    /// Its directives and those of blocks inside it are the ones from
+    /// `opener + 1` up to here.
+    pub end: u32,
+}
+
+pub const NO_DIRECTIVE: u32 = u32::MAX;
+
+/// One `include` a file was read through, and the one that brought that
+/// `include`'s own file in.
+#[derive(Debug, Clone, Copy)]
+pub struct Inclusion {
+    /// The `include` statement.
+    pub span: Span,
+    pub via: u32,
+}
+
+/// A `map` block: its source, its variable, and its entries in order.
+#[derive(Debug)]
+pub struct MapBlock {
+    pub stream: bool,
+    /// `map SOURCE $variable`, the source as written (`$http_origin`).
+    pub source: Box<str>,
+    /// The variable it defines, lower-cased, without `$`.
+    pub variable: Box<str>,
+    /// The `map` statement.
+    pub span: Span,
+    pub entries: Vec<MapEntry>,
+}
+
+/// One `key value;` of a map.
+#[derive(Debug)]
+pub struct MapEntry {
+    pub key: Arg,
+    /// `None` for parameters (`hostnames;`, `volatile;`).
+    pub value: Option<Arg>,
+    pub span: Span,
 }
 
 /// A `geo` block: its entries, in order (`ranges;` changes how the ones
@@ -221,6 +374,10 @@ pub struct Occurrence {
 #[derive(Debug)]
 pub struct GeoBlock {
     pub stream: bool,
+    /// The variable it defines, lower-cased, without `$`.
+    pub variable: Box<str>,
+    /// The `geo` statement.
+    pub span: Span,
     pub entries: Vec<GeoEntry>,
 }
 
@@ -245,7 +402,9 @@ pub struct VariableUse {
 #[derive(Debug)]
 pub struct Arg {
     pub span: Span,
-    pub value: Box<str>,
+    /// Shared between the arguments that are written alike (the walk
+    /// interns them: a large configuration repeats a few thousand values).
+    pub value: Arc<str>,
 }
 
 #[derive(Debug, Default)]
@@ -281,12 +440,43 @@ pub struct Model {
     pub entry: Option<crate::source::FileId>,
     /// Variables the configuration uses (`$host`), outside regexes.
     pub variable_uses: Vec<VariableUse>,
+    /// Some variable use is written with a capital letter (`$Host`).
+    pub capitalised_variables: bool,
     /// Variables it defines (`set $x`, `map ... $x`, `geo $x`, ...).
     pub variable_definitions: HashSet<Arc<str>>,
     pub geo_blocks: Vec<GeoBlock>,
+    pub maps: Vec<MapBlock>,
+    /// Blocks by the number [`Occurrence::block`] holds; 0 is the top.
+    pub blocks: Vec<BlockNode>,
+    /// The `include` directives files were read through.
+    pub inclusions: Vec<Inclusion>,
+    /// Blocks with an `include` tripline could not read: what they hold is
+    /// not all known.
+    pub opaque_blocks: HashSet<u32>,
+    /// The walk started at the main context: a whole configuration, not a
+    /// site file or snippet.
+    pub whole: bool,
+    /// Directives by name, filled by the walk: an id per name, and per id
+    /// the indexes of its directives.
+    pub(super) name_ids: rustc_hash::FxHashMap<Arc<str>, u32>,
+    pub(super) by_name: Vec<Vec<u32>>,
+    /// What the variable resolver needs of the whole model, built once.
+    pub(super) script_index: std::sync::OnceLock<super::script::ScriptIndex>,
+    /// Per name id, its directives by block, built when a rule first asks.
+    pub(super) by_block: Vec<std::sync::OnceLock<Arc<super::blocks::ByBlock>>>,
 }
 
 impl Model {
+    /// The directives of one name, in the order nginx reads them.
+    pub fn named<'m>(&'m self, name: &str) -> impl Iterator<Item = (u32, &'m Occurrence)> + 'm {
+        let list = self
+            .name_ids
+            .get(name)
+            .and_then(|&id| self.by_name.get(id as usize))
+            .map_or(&[][..], Vec::as_slice);
+        list.iter().map(|&i| (i, &self.directives[i as usize]))
+    }
+
     /// The arguments of a directive.
     pub fn args(&self, d: &Occurrence) -> &[Arg] {
         &self.words[d.args.start as usize..d.args.end as usize]

@@ -85,9 +85,11 @@ enum Ctx {
     Data,
     /// The entries of a `geo` block (an index of `Model::geo_blocks`).
     Geo(usize),
-    /// The entries of a `map` block, whose values may use variables.
+    /// The entries of a `map` block (an index of `Model::maps`), whose
+    /// values may use variables.
     Map {
         stream: bool,
+        map: usize,
     },
     Other,
 }
@@ -124,6 +126,11 @@ struct Frame {
     /// The block its directives belong to (an included file's belong to
     /// the block of the include).
     block: u32,
+    /// The frame of a block's own directives (not of a file included
+    /// into it): the block ends when it is popped.
+    opens_block: bool,
+    /// The `include` its file was read through (`Model::inclusions`).
+    via: u32,
 }
 
 pub struct Built {
@@ -157,12 +164,16 @@ struct Walker<'w, 'a> {
     /// What each `include` directive (by its argument's span) resolved to:
     /// a file included many times resolves its own includes once.
     includes: HashMap<Span, Included>,
-    /// The frame of the directive being visited: where it stands, its block.
-    here: (Option<Placed>, u32),
-    blocks: u32,
+    /// The frame of the directive being visited: where it stands, its
+    /// block, the include its file came through.
+    here: (Option<Placed>, u32, u32),
+    /// The directive being visited, where it was recorded.
+    recorded: Option<u32>,
     /// Directive names, shared between their occurrences, and whether the
     /// rules read their values (looked up once per name).
-    names: HashMap<String, (Arc<str>, bool)>,
+    names: rustc_hash::FxHashMap<String, (Arc<str>, Keep, u32)>,
+    /// Argument values, shared between the words written alike.
+    values: rustc_hash::FxHashSet<Arc<str>>,
 }
 
 /// What an `include` led to, remembered for its next visit.
@@ -192,6 +203,12 @@ pub fn build(
         included: HashMap::new(),
         model: Model {
             loaded,
+            whole: start == Start::Main,
+            blocks: vec![BlockNode {
+                parent: 0,
+                opener: NO_DIRECTIVE,
+                end: 0,
+            }],
             entry: Some(entry),
             ..Model::default()
         },
@@ -203,9 +220,10 @@ pub fn build(
         budget_reported: false,
         stock_used: BTreeSet::new(),
         includes: HashMap::new(),
-        here: (None, 0),
-        blocks: 0,
-        names: HashMap::new(),
+        here: (None, 0, NOT_INCLUDED),
+        recorded: None,
+        names: rustc_hash::FxHashMap::default(),
+        values: rustc_hash::FxHashSet::default(),
     };
     walker.model.openresty = (walker.ws.sources.get(entry).path.components())
         .any(|c| c.as_os_str().to_string_lossy().contains("openresty"));
@@ -241,6 +259,8 @@ pub fn build(
         }),
         placed: Some(placed),
         block: 0,
+        opens_block: false,
+        via: NOT_INCLUDED,
     });
     walker.run();
     walker.finish()
@@ -266,6 +286,8 @@ fn reads_arguments(name: &str) -> bool {
             | "lua_ssl_trusted_certificate"
             | "server"
             | "upstream"
+            | "map"
+            | "geo"
     ) || PASS_DIRECTIVES.contains(&name)
 }
 
@@ -294,9 +316,26 @@ fn records_values(name: &str) -> bool {
     matches!(
         name,
         "access_log" | "log_format" | "load_module" | "listen" | "server" | "if"
-    ) || directives::lookup(name)
-        .iter()
-        .any(|s| s.args.is_flag() || s.value_kind != directives::ValueKind::Free)
+    ) || READ_BY_RULES.contains(&name)
+        || directives::lookup(name)
+            .iter()
+            .any(|s| s.args.is_flag() || s.value_kind != directives::ValueKind::Free)
+}
+
+/// `$name` as a map or geo block names its variable: lower-cased, no `$`.
+fn variable_name(arg: Option<&String>) -> Box<str> {
+    arg.map_or("", |a| a.trim_start_matches('$'))
+        .to_ascii_lowercase()
+        .into()
+}
+
+/// Whether the walk keeps a directive's argument values.
+#[derive(Clone, Copy)]
+enum Keep {
+    All,
+    Never,
+    /// In the forms a rule reads ([`read_when`]).
+    When,
 }
 
 /// What a directive is, read out of the source before the walk acts on it.
@@ -322,6 +361,12 @@ impl Walker<'_, '_> {
     fn run(&mut self) {
         while let Some(frame) = self.stack.last_mut() {
             if frame.next >= frame.end {
+                if frame.opens_block {
+                    let end = self.model.directives.len() as u32;
+                    if let Some(node) = self.model.blocks.get_mut(frame.block as usize) {
+                        node.end = end;
+                    }
+                }
                 self.stack.pop();
                 continue;
             }
@@ -329,8 +374,9 @@ impl Walker<'_, '_> {
             let conf = Rc::clone(&frame.conf);
             frame.next = conf.directives[index].subtree_end as usize;
             let (ctx, scope, chain) = (frame.ctx, frame.scope, Rc::clone(&frame.chain));
-            self.here = (frame.placed, frame.block);
+            self.here = (frame.placed, frame.block, frame.via);
             let directive = self.read_directive(&conf, chain.file, index);
+            self.recorded = None;
             if !matches!(ctx, Ctx::Data | Ctx::Geo(_) | Ctx::Map { .. }) {
                 self.record(&conf, &directive, chain.file);
             }
@@ -377,7 +423,16 @@ impl Walker<'_, '_> {
         if !d.has_children {
             return;
         }
-        self.blocks += 1;
+        let id = self.model.blocks.len() as u32;
+        let opener = self.recorded.take();
+        self.model.blocks.push(BlockNode {
+            parent: self.here.1,
+            opener: opener.unwrap_or(NO_DIRECTIVE),
+            end: self.model.directives.len() as u32,
+        });
+        if let Some(opened) = opener.and_then(|i| self.model.directives.get_mut(i as usize)) {
+            opened.opens = id;
+        }
         let placed = self.here.0.and_then(|p| p.enter(&d.name));
         self.stack.push(Frame {
             conf: Rc::clone(conf),
@@ -391,7 +446,9 @@ impl Walker<'_, '_> {
             } else {
                 placed
             },
-            block: self.blocks,
+            block: id,
+            opens_block: true,
+            via: self.here.2,
         });
     }
 
@@ -401,33 +458,85 @@ impl Walker<'_, '_> {
         let Some(placed) = self.here.0 else {
             return;
         };
-        let (name, keep_values) = match self.names.get(d.name.as_str()) {
-            Some((name, keep)) => (Arc::clone(name), *keep),
+        let (name, keep_values, id) = match self.names.get(d.name.as_str()) {
+            Some((name, keep, id)) => (Arc::clone(name), *keep, *id),
             None => {
                 let name: Arc<str> = Arc::from(d.name.as_str());
-                let keep = records_values(&name);
-                self.names.insert(d.name.clone(), (Arc::clone(&name), keep));
-                (name, keep)
+                let keep = if records_values(&name) {
+                    Keep::All
+                } else if read_when(&name, None, 0).is_some() {
+                    Keep::When
+                } else {
+                    Keep::Never
+                };
+                let id = self.model.by_name.len() as u32;
+                self.model.by_name.push(Vec::new());
+                self.model.name_ids.insert(Arc::clone(&name), id);
+                self.names
+                    .insert(d.name.clone(), (Arc::clone(&name), keep, id));
+                (name, keep, id)
             }
         };
         let src = &self.ws.sources.get(file).bytes;
         let words = conf.args(&conf.directives[d.index]);
         let start = self.model.words.len() as u32;
-        if keep_values {
-            self.model.words.extend(words.iter().map(|w| Arg {
-                span: Span::new(file, w.start as usize, w.end as usize),
-                value: w.value(src).into(),
-            }));
+        let mut flags = 0u8;
+        for w in words {
+            let raw = &src[w.start as usize..w.end as usize];
+            if let Some(at) = memchr::memchr(b'$', raw) {
+                flags |= Occurrence::DOLLAR;
+                if memchr::memchr_iter(b'$', &raw[at..]).any(|i| {
+                    raw.get(at + i + 1)
+                        .is_some_and(|b| (b'1'..=b'9').contains(b))
+                }) {
+                    flags |= Occurrence::CAPTURE;
+                }
+            }
+            if !matches!(keep_values, Keep::Never) && memchr::memchr(b'\n', raw).is_some() {
+                flags |= Occurrence::NEWLINE;
+            }
         }
-        if words
-            .iter()
-            .any(|w| src[w.start as usize..w.end as usize].contains(&b'$'))
-        {
+        if words.first().is_some_and(|w| {
+            src.get(w.start as usize..).is_some_and(|r| {
+                r.first() == Some(&b'~') || r.starts_with(b"\"~") || r.starts_with(b"'~")
+            })
+        }) {
+            flags |= Occurrence::TILDE;
+        }
+        let keep_values = match keep_values {
+            Keep::All => true,
+            Keep::Never => false,
+            Keep::When => {
+                let first = words.first().map(|w| w.value(src));
+                read_when(&name, first.as_deref(), flags).unwrap_or(false)
+            }
+        };
+        if keep_values {
+            for w in words {
+                let value = w.value(src);
+                let value = match self.values.get(&*value) {
+                    Some(known) => Arc::clone(known),
+                    None => {
+                        let new: Arc<str> = Arc::from(&*value);
+                        self.values.insert(Arc::clone(&new));
+                        new
+                    }
+                };
+                self.model.words.push(Arg {
+                    span: Span::new(file, w.start as usize, w.end as usize),
+                    value,
+                });
+            }
+        }
+        if flags & Occurrence::DOLLAR != 0 {
             let values: Vec<std::borrow::Cow<'_, str>> =
                 words.iter().map(|w| w.value(src)).collect();
             let values: Vec<&str> = values.iter().map(|v| &**v).collect();
             let stream = placed.contexts().intersects(STREAM_CONTEXTS);
             for (i, used) in variables::uses(&name, &values) {
+                if used.bytes().any(|b| b.is_ascii_uppercase()) {
+                    self.model.capitalised_variables = true;
+                }
                 let w = &words[i];
                 self.model.variable_uses.push(VariableUse {
                     name: used.into(),
@@ -445,6 +554,10 @@ impl Walker<'_, '_> {
                 .and_then(|m| m.third_party);
             self.model.loaded_modules.extend(module);
         }
+        self.recorded = Some(self.model.directives.len() as u32);
+        if let Some(list) = self.model.by_name.get_mut(id as usize) {
+            list.push(self.model.directives.len() as u32);
+        }
         self.model.directives.push(Occurrence {
             name,
             name_span: d.name_span,
@@ -454,6 +567,9 @@ impl Walker<'_, '_> {
             args: start..self.model.words.len() as u32,
             arg_count: words.len() as u32,
             has_block: !matches!(conf.directives[d.index].block, Block::None),
+            opens: NO_BLOCK,
+            via: self.here.2,
+            flags,
         });
     }
 
@@ -526,14 +642,24 @@ impl Walker<'_, '_> {
                     "geo" if d.has_children => {
                         self.model.geo_blocks.push(GeoBlock {
                             stream: protocol == Protocol::Stream,
+                            variable: variable_name(d.args.last()),
+                            span: d.stmt_span,
                             entries: Vec::new(),
                         });
                         let gi = self.model.geo_blocks.len() - 1;
                         self.push_children(conf, &d, Ctx::Geo(gi), scope, chain)
                     }
                     "map" if d.has_children => {
+                        self.model.maps.push(MapBlock {
+                            stream: protocol == Protocol::Stream,
+                            source: d.args.first().map_or("", |a| a.as_str()).into(),
+                            variable: variable_name(d.args.get(1)),
+                            span: d.stmt_span,
+                            entries: Vec::new(),
+                        });
                         let ctx = Ctx::Map {
                             stream: protocol == Protocol::Stream,
+                            map: self.model.maps.len() - 1,
                         };
                         self.push_children(conf, &d, ctx, scope, chain)
                     }
@@ -567,20 +693,38 @@ impl Walker<'_, '_> {
                 }
             }
             Ctx::Data => self.push_children(conf, &d, Ctx::Data, scope, chain),
-            Ctx::Map { stream } => {
+            Ctx::Map { stream, map } => {
                 // `key value;`: the value may use variables (the key is a
                 // string or a regex).
                 let directive = &conf.directives[d.index];
-                if let [value] = conf.args(directive) {
-                    let src = &self.ws.sources.get(chain.file).bytes;
-                    let text = value.value(src);
-                    for name in variables::names_in(&text) {
+                let src = &self.ws.sources.get(chain.file).bytes;
+                let word = |w: &super::lexer::Word| Arg {
+                    span: Span::new(chain.file, w.start as usize, w.end as usize),
+                    value: w.value(src).into(),
+                };
+                let value = match conf.args(directive) {
+                    [value] => Some(word(value)),
+                    _ => None,
+                };
+                if let Some(value) = &value {
+                    for name in variables::names_in(&value.value) {
+                        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                            self.model.capitalised_variables = true;
+                        }
                         self.model.variable_uses.push(VariableUse {
                             name: name.into(),
-                            span: Span::new(chain.file, value.start as usize, value.end as usize),
+                            span: value.span,
                             stream,
                         });
                     }
+                }
+                let entry = MapEntry {
+                    key: word(&directive.name),
+                    value,
+                    span: d.stmt_span,
+                };
+                if let Some(block) = self.model.maps.get_mut(map) {
+                    block.entries.push(entry);
                 }
             }
             Ctx::Geo(gi) => {
@@ -737,6 +881,7 @@ impl Walker<'_, '_> {
         let (Some(arg), Some(&arg_span)) = (d.args.first(), d.arg_spans.first()) else {
             return;
         };
+        let stmt_span = d.stmt_span;
         let included = match self.includes.get(&arg_span) {
             Some(known) => known.clone(),
             None => {
@@ -746,6 +891,9 @@ impl Walker<'_, '_> {
             }
         };
         let in_main = self.here.0 == Some(Placed::In(DirectiveCtx::MAIN));
+        if matches!(included, Included::Opaque) {
+            self.model.opaque_blocks.insert(self.here.1);
+        }
         match included {
             Included::Opaque if in_main => {
                 self.model.scopes[scope].opaque = true;
@@ -760,7 +908,7 @@ impl Walker<'_, '_> {
             // The stack is last-in first-out: push in reverse to read in order.
             Included::Files(ids) => {
                 for &id in ids.iter().rev() {
-                    self.enter_file(id, arg, arg_span, ctx, scope, chain);
+                    self.enter_file(id, arg, (arg_span, stmt_span), ctx, scope, chain);
                 }
             }
         }
@@ -935,7 +1083,7 @@ impl Walker<'_, '_> {
         &mut self,
         id: FileId,
         arg: &str,
-        arg_span: Span,
+        (arg_span, stmt_span): (Span, Span),
         ctx: Ctx,
         scope: ScopeId,
         chain: &Rc<Chain>,
@@ -982,6 +1130,18 @@ impl Walker<'_, '_> {
             return;
         }
         self.reached.insert(id);
+        // An include in a stock nginx.conf (read in place of one the
+        // repository does not have) is not one the user wrote: the file it
+        // brings in is where their configuration starts.
+        let via = if self.ws.sources.get(stmt_span.file).is_stock() {
+            NOT_INCLUDED
+        } else {
+            self.model.inclusions.push(Inclusion {
+                span: stmt_span,
+                via: self.here.2,
+            });
+            self.model.inclusions.len() as u32 - 1
+        };
         self.included.entry(id).or_insert(arg_span);
         let conf = self.ws.parsed(id);
         let end = conf.directives.len();
@@ -998,6 +1158,8 @@ impl Walker<'_, '_> {
             }),
             placed: self.here.0,
             block: self.here.1,
+            opens_block: false,
+            via,
         });
     }
 
@@ -1018,6 +1180,13 @@ impl Walker<'_, '_> {
             }
         }
         self.model.files = self.reached.iter().copied().collect();
+        self.model.by_block = (0..self.model.by_name.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
+        let end = self.model.directives.len() as u32;
+        if let Some(top) = self.model.blocks.first_mut() {
+            top.end = end;
+        }
         self.model.stock_used = self.stock_used.clone();
         Built {
             model: self.model,

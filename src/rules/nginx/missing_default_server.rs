@@ -12,7 +12,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "several server blocks share a socket and none is default_server",
     doc: include_str!("../../../rules/nginx/missing-default-server.md"),
-    aliases: &[],
+    aliases: &["gixy/default_server_flag"],
     // Also on a site file checked on its own: its own servers on one socket
     // with no default are the outage, whatever else nginx loads.
     check: Check::Nginx(check),

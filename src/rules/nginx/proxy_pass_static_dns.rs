@@ -5,6 +5,7 @@
 use crate::finding::{Finding, Severity};
 use crate::nginx::directives::Version;
 use crate::nginx::model::{Model, Pass};
+use crate::nginx::script::{Resolver, Value};
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
 use std::net::IpAddr;
@@ -14,7 +15,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "a *_pass to a host name resolved only at start-up ignores DNS changes",
     doc: include_str!("../../../rules/nginx/proxy-pass-static-dns.md"),
-    aliases: &[],
+    aliases: &["gixy/stale_dns_cache"],
     check: Check::LoadedNginx(check),
 };
 
@@ -83,20 +84,85 @@ fn check_upstreams(model: &Model, out: &mut Checker<'_>) {
     }
 }
 
+/// Every text a value can be, when it is only ever text (at most 16).
+fn texts(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::Text(t) => Some(vec![t.clone()]),
+        Value::Set { value, .. } => texts(value),
+        Value::OneOf { values, .. } => {
+            let mut all = Vec::new();
+            for v in values {
+                all.extend(texts(v)?);
+            }
+            (all.len() <= 16).then_some(all)
+        }
+        Value::Script(parts) => {
+            let mut acc = vec![String::new()];
+            for part in parts {
+                let options = texts(part)?;
+                acc = acc
+                    .iter()
+                    .flat_map(|a| options.iter().map(move |o| format!("{a}{o}")))
+                    .collect();
+                if acc.len() > 16 {
+                    return None;
+                }
+            }
+            Some(acc)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a variable host is only ever an address or an upstream's
+/// name (`set $backend 10.0.0.5:8080;`): nginx then needs no resolver.
+fn needs_no_lookup(model: &Model, resolver: &mut Resolver<'_>, pass: &Pass, host: &str) -> bool {
+    let Some((at, _)) = model
+        .named(&pass.directive)
+        .find(|(_, d)| model.args(d).first().is_some_and(|a| a.span == pass.span))
+    else {
+        return false;
+    };
+    let Some(candidates) = texts(&resolver.script(host, Some(at))) else {
+        return false;
+    };
+    !candidates.is_empty()
+        && candidates.iter().all(|c| {
+            host_of(c).is_some_and(|h| {
+                h.parse::<IpAddr>().is_ok() || model.has_upstream(pass.protocol, h)
+            })
+        })
+}
+
 fn check_passes(model: &Model, out: &mut Checker<'_>) {
+    let mut resolver = Resolver::new(model);
     for pass in &model.passes {
         let Some(host) = host_of(&pass.target) else {
             continue;
         };
         // An include tripline could not read may define the resolver or
         // an upstream of that name.
-        if host.is_empty() || is_literal_address(host) || model.scope_is_opaque(pass.scope) {
+        if host.is_empty() || host.parse::<IpAddr>().is_ok() || model.scope_is_opaque(pass.scope) {
             continue;
         }
         if host.contains('$') {
-            if !model.resolver_in_scope(pass.scope) {
+            if !model.resolver_in_scope(pass.scope)
+                && !needs_no_lookup(model, &mut resolver, pass, host)
+            {
                 out.report(variable_without_resolver(pass, host));
             }
+            continue;
+        }
+        // A variable anywhere in the target makes nginx build the URL per
+        // request and resolve its host then: an upstream's name, or through
+        // the resolver (not /etc/hosts, so `localhost` too).
+        if pass.target.contains('$') {
+            if !model.has_upstream(pass.protocol, host) && !model.resolver_in_scope(pass.scope) {
+                out.report(variables_without_resolver(pass, host));
+            }
+            continue;
+        }
+        if is_literal_address(host) {
             continue;
         }
         // A name with no port is an upstream or nothing: nginx-refuses-to-start
@@ -120,6 +186,18 @@ fn check_passes(model: &Model, out: &mut Checker<'_>) {
             ),
         ));
     }
+}
+
+fn variables_without_resolver(pass: &Pass, host: &str) -> Finding {
+    Finding::new(
+        &RULE,
+        pass.span,
+        format!(
+            "{} has variables, so nginx resolves {host} for each request, and no `resolver` is set: every request fails with \"no resolver defined to resolve {host}\"",
+            pass.directive
+        ),
+        "add a `resolver` (e.g. `resolver 127.0.0.53 valid=30s;`) to this server or to `http`, or pass to an `upstream`",
+    )
 }
 
 fn variable_without_resolver(pass: &Pass, host: &str) -> Finding {
