@@ -256,11 +256,8 @@ fn score(corpus: &Path, name: &str) -> Score {
     s
 }
 
-#[test]
-fn real_repositories_read_as_their_labels_say() {
-    let Some(corpus) = corpus() else {
-        return;
-    };
+/// The labelled repositories of the corpus, by name.
+fn repositories(corpus: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(corpus.join("repos"))
         .expect("the corpus lists")
         .filter_map(Result::ok)
@@ -268,6 +265,15 @@ fn real_repositories_read_as_their_labels_say() {
         .filter(|n| corpus.join("labels").join(format!("{n}.tsv")).is_file())
         .collect();
     names.sort();
+    names
+}
+
+#[test]
+fn real_repositories_read_as_their_labels_say() {
+    let Some(corpus) = corpus() else {
+        return;
+    };
+    let names = repositories(&corpus);
     assert!(names.len() >= 40, "repositories found: {}", names.len());
     let mut total = Score::default();
     for name in &names {
@@ -327,12 +333,7 @@ fn a_file_named_alone_hears_what_the_whole_repository_says_of_it() {
     let Some(corpus) = corpus() else {
         return;
     };
-    let mut names: Vec<String> = std::fs::read_dir(corpus.join("repos"))
-        .expect("the corpus lists")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = repositories(&corpus);
     let mut compared = 0;
     let mut differ = Vec::new();
     for name in &names {
