@@ -85,8 +85,9 @@ fn verdicts(path: &Path) -> Verdicts {
     let Ok(text) = std::fs::read_to_string(path) else {
         return v;
     };
-    let names = Regex::new(r"[\w.+-]+\.(?:conf|types|template|pem|crt|key)\b|nginx\.conf|\$R/[\w./+-]+")
-        .expect("a valid pattern");
+    let names =
+        Regex::new(r"[\w.+-]+\.(?:conf|types|template|pem|crt|key)\b|nginx\.conf|\$R/[\w./+-]+")
+            .expect("a valid pattern");
     let refusal = Regex::new(r"in (/\S+):(\d+)").expect("a valid pattern");
     for tree in text.split("\n## tree ").skip(1) {
         let head = tree.lines().next().unwrap_or_default();
@@ -162,16 +163,15 @@ fn text(value: &Value, key: &str) -> String {
 
 fn score(corpus: &Path, name: &str) -> Score {
     let repo = corpus.join("repos").join(name);
-    let labels: BTreeMap<String, String> = std::fs::read_to_string(
-        corpus.join("labels").join(format!("{name}.tsv")),
-    )
-    .unwrap_or_default()
-    .lines()
-    .filter_map(|line| {
-        let mut parts = line.split('\t');
-        Some((parts.next()?.to_string(), parts.next()?.to_string()))
-    })
-    .collect();
+    let labels: BTreeMap<String, String> =
+        std::fs::read_to_string(corpus.join("labels").join(format!("{name}.tsv")))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.split('\t');
+                Some((parts.next()?.to_string(), parts.next()?.to_string()))
+            })
+            .collect();
     let shown = json(&repo, &["--show-files"]);
     let mut rows: HashMap<String, Value> = HashMap::new();
     for row in shown["files"].as_array().into_iter().flatten() {
@@ -195,8 +195,9 @@ fn score(corpus: &Path, name: &str) -> Score {
         };
         let mut problem = |what: &str, counter: &mut usize| {
             *counter += 1;
-            s.problems
-                .push(format!("{what} {name}/{path} (labelled {kind}, read as {got})"));
+            s.problems.push(format!(
+                "{what} {name}/{path} (labelled {kind}, read as {got})"
+            ));
         };
         match expected(kind) {
             Expected::Template => {

@@ -555,7 +555,9 @@ mod tests {
             .collect();
         assert!(is_binary(&ticket_key));
         // Latin-1 comments are text; so is UTF-8 cut mid-character.
-        assert!(!is_binary(b"; Zone f\xfcr M\xfcnchen\n@ IN SOA ns1 host 1 2 3 4 5\n"));
+        assert!(!is_binary(
+            b"; Zone f\xfcr M\xfcnchen\n@ IN SOA ns1 host 1 2 3 4 5\n"
+        ));
         assert!(!is_binary("; \u{00e9}t\u{00e9}".as_bytes()));
         assert!(!is_binary(&"caf\u{00e9}".as_bytes()[..4]));
         assert!(!is_binary(b""));
