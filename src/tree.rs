@@ -413,6 +413,14 @@ impl Tree {
             return Ok((absolute(path), content.to_vec()));
         }
         let (real, file) = self.open(path, shown)?;
+        // Refused by its size before a byte is read; the read is capped too,
+        // as a size can change (or lie, in /proc).
+        if file.metadata().is_ok_and(|m| m.len() > limit) {
+            return Err(ReadError::TooLarge {
+                path: shown.to_string(),
+                limit,
+            });
+        }
         let mut bytes = Vec::new();
         file.take(limit + 1)
             .read_to_end(&mut bytes)
