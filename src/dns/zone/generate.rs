@@ -49,33 +49,41 @@ impl Parser<'_> {
             line_start: entry.line_start,
             comment: None,
         };
+        // The first record is the smallest (numbers only grow), so its size
+        // times the count says at once whether the line fits the budget: a
+        // line that cannot is refused whole, without expanding megabytes of
+        // it first.
+        let texts = match Self::expand(&templates, start) {
+            Ok(texts) => texts,
+            Err(message) => {
+                self.error(whole, message);
+                return;
+            }
+        };
+        let smallest: usize = texts.iter().map(String::len).sum();
+        let at_least = (smallest as u64).saturating_mul(count);
+        if at_least.saturating_add(self.budgets.generated_bytes as u64) > MAX_GENERATED_BYTES as u64
+        {
+            self.generate_budget_spent(whole);
+            return;
+        }
+        let mut texts = Some(texts);
         let mut n = start;
         loop {
-            let mut texts = Vec::with_capacity(templates.len());
-            for t in &templates {
-                match substitute(t, n) {
-                    Ok(s) => {
-                        self.budgets.generated_bytes =
-                            self.budgets.generated_bytes.saturating_add(s.len());
-                        texts.push(s);
-                    }
+            let texts = match texts.take() {
+                Some(first) => first,
+                None => match Self::expand(&templates, n) {
+                    Ok(texts) => texts,
                     Err(message) => {
                         self.error(whole, message);
                         return;
                     }
-                }
-            }
+                },
+            };
+            let size: usize = texts.iter().map(String::len).sum();
+            self.budgets.generated_bytes = self.budgets.generated_bytes.saturating_add(size);
             if self.budgets.generated_bytes > MAX_GENERATED_BYTES {
-                if !self.budgets.generate_budget_reported {
-                    self.budgets.generate_budget_reported = true;
-                    self.error(
-                        whole,
-                        format!(
-                            "$GENERATE makes more than {} MB of records in one zone; the rest is not expanded",
-                            MAX_GENERATED_BYTES >> 20
-                        ),
-                    );
-                }
+                self.generate_budget_spent(whole);
                 return;
             }
             self.record(file, src, &body, &body.tokens, state, Some(&texts));
@@ -83,6 +91,26 @@ impl Parser<'_> {
                 Some(next) if next <= stop => n = next,
                 _ => break,
             }
+        }
+    }
+
+    /// One record's token texts for the number `n`.
+    fn expand(templates: &[String], n: u64) -> Result<Vec<String>, String> {
+        templates.iter().map(|t| substitute(t, n)).collect()
+    }
+
+    /// Reported once per zone: the lines past the byte budget are not
+    /// expanded.
+    fn generate_budget_spent(&mut self, whole: crate::source::Span) {
+        if !self.budgets.generate_budget_reported {
+            self.budgets.generate_budget_reported = true;
+            self.error(
+                whole,
+                format!(
+                    "$GENERATE makes more than {} MB of records in one zone; the rest is not expanded",
+                    MAX_GENERATED_BYTES >> 20
+                ),
+            );
         }
     }
 }
@@ -100,6 +128,12 @@ fn parse_range(text: &str) -> Option<(u64, u64, u64)> {
 
 /// `$` → the number, `${offset,width,base}` → formatted, `\$` → `$`.
 fn substitute(template: &str, n: u64) -> Result<String, String> {
+    if !template.contains('$') {
+        return Ok(template.to_string());
+    }
+    if template == "$" {
+        return Ok(n.to_string());
+    }
     let mut out = String::with_capacity(template.len() + 8);
     let chars: Vec<char> = template.chars().collect();
     let mut i = 0;
