@@ -273,6 +273,31 @@ fn apache_text_inside_a_string_does_not_make_an_nginx_conf_apache() {
     );
 }
 
+/// Where a pull request does make the file something tripline does not
+/// check (a Jinja template: nginx -t would refuse its tags too), every
+/// format says a file was skipped: the CI log is never silent about it.
+#[test]
+fn a_broken_nginx_conf_made_a_template_is_never_skipped_in_silence() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "etc/nginx/nginx.conf",
+        format!("{{% if production %}}\n{BROKEN_NGINX}{{% endif %}}\n"),
+    );
+    for format in ["text", "github", "markdown"] {
+        let run = run_bounded(dir.path(), &["check", "--format", format, "."]);
+        assert!(matches!(run.code, Some(0 | 1)), "{format}: {}", run.stderr);
+        // Markdown escapes the parenthesis.
+        let said = format!("{}{}", run.stdout, run.stderr).replace('\\', "");
+        assert!(
+            said.contains("1 file skipped (1 template"),
+            "{format}: {said}"
+        );
+    }
+    let (_, json, _) = check_json(dir.path(), &["."]);
+    assert_eq!(json["summary"]["skipped"]["template"], 1, "{json}");
+}
+
 // --- Markdown in the job summary --------------------------------------------
 
 /// Where a text rendered as GitHub Markdown would do something: an
@@ -571,4 +596,30 @@ fn isolated_ignores_the_settings_of_the_pull_request() {
     write(&dir, "tripline.toml", "[rules\n");
     let (code, _, run) = check_json(&dir, &["--isolated", "."]);
     assert_eq!(code, Some(1), "{}", run.stderr);
+}
+
+// --- $GENERATE past the budget ----------------------------------------------
+
+/// A line that cannot fit the 4 MB budget is refused before it is expanded
+/// (it cost the fuzzer a second each): none of its records is made, so
+/// none is checked. Its cost is in benches/zone_scale.rs.
+#[test]
+fn a_generate_line_past_the_budget_is_refused_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // ~210 bytes a record, 65,536 records: 13 MB. Each would be a long TTL.
+    write(
+        dir.path(),
+        "example.com.zone",
+        format!("{ZONE_HEAD}$GENERATE 1-65536 a${{0,60}}.b${{0,60}}.c${{0,60}} 86400 A 192.0.2.1\n"),
+    );
+    let (code, json, run) = check_json(dir.path(), &["example.com.zone"]);
+    assert_eq!(code, Some(1), "{}", run.stderr);
+    let rules = common::rules_of(&json);
+    assert_eq!(rules, ["dns/syntax-error"], "{json}");
+    assert!(
+        json["findings"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("more than 4 MB")),
+        "{json}"
+    );
 }

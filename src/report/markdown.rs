@@ -91,8 +91,12 @@ pub fn render(report: &Report<'_>) -> String {
     let s = &report.summary;
     let _ = writeln!(
         out,
-        "\nFiles checked: {3} · errors: {0} · warnings: {1} · infos: {2}",
-        s.errors, s.warnings, s.infos, s.files_checked
+        "\nFiles checked: {3} · errors: {0} · warnings: {1} · infos: {2}{4}",
+        s.errors,
+        s.warnings,
+        s.infos,
+        s.files_checked,
+        cell(&super::skipped_clause(s))
     );
     out
 }

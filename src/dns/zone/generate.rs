@@ -49,19 +49,16 @@ impl Parser<'_> {
             line_start: entry.line_start,
             comment: None,
         };
-        // The first record is the smallest (numbers only grow), so its size
-        // times the count says at once whether the line fits the budget: a
-        // line that cannot is refused whole, without expanding megabytes of
-        // it first.
-        let texts = match Self::expand(&templates, start) {
+        let texts = match expand(&templates, start) {
             Ok(texts) => texts,
             Err(message) => {
                 self.error(whole, message);
                 return;
             }
         };
-        let smallest: usize = texts.iter().map(String::len).sum();
-        let at_least = (smallest as u64).saturating_mul(count);
+        // A line that cannot fit the budget is refused whole, before
+        // megabytes of it are expanded only to be dropped.
+        let at_least = lower_bound_bytes(&templates, (start, step, count), &texts);
         if at_least.saturating_add(self.budgets.generated_bytes as u64) > MAX_GENERATED_BYTES as u64
         {
             self.generate_budget_spent(whole);
@@ -72,7 +69,7 @@ impl Parser<'_> {
         loop {
             let texts = match texts.take() {
                 Some(first) => first,
-                None => match Self::expand(&templates, n) {
+                None => match expand(&templates, n) {
                     Ok(texts) => texts,
                     Err(message) => {
                         self.error(whole, message);
@@ -94,11 +91,6 @@ impl Parser<'_> {
         }
     }
 
-    /// One record's token texts for the number `n`.
-    fn expand(templates: &[String], n: u64) -> Result<Vec<String>, String> {
-        templates.iter().map(|t| substitute(t, n)).collect()
-    }
-
     /// Reported once per zone: the lines past the byte budget are not
     /// expanded.
     fn generate_budget_spent(&mut self, whole: crate::source::Span) {
@@ -113,6 +105,43 @@ impl Parser<'_> {
             );
         }
     }
+}
+
+/// One record's token texts for the number `n`.
+fn expand(templates: &[String], n: u64) -> Result<Vec<String>, String> {
+    templates.iter().map(|t| substitute(t, n)).collect()
+}
+
+/// Points of the range whose records are sized to bound the whole line's.
+const SAMPLES: u64 = 64;
+
+/// At least how many bytes a `$GENERATE` line makes. Numbers only grow
+/// along the range and a record only gets longer with them, so each of a
+/// few evenly spaced records, times the records up to the next one, is a
+/// lower bound of what they make; `first` is the first record's texts.
+fn lower_bound_bytes(
+    templates: &[String],
+    (start, step, count): (u64, u64, u64),
+    first: &[String],
+) -> u64 {
+    let size = |texts: &[String]| texts.iter().map(String::len).sum::<usize>() as u64;
+    let samples = count.min(SAMPLES);
+    let index = |i: u64| i * count / samples;
+    let mut total = 0u64;
+    for i in 0..samples {
+        let (from, to) = (index(i), index(i + 1));
+        let bytes = if i == 0 {
+            size(first)
+        } else {
+            match expand(templates, start + from * step) {
+                Ok(texts) => size(&texts),
+                // Reported where the expansion reaches it.
+                Err(_) => return total,
+            }
+        };
+        total = total.saturating_add(bytes.saturating_mul(to - from));
+    }
+    total
 }
 
 /// `start-stop[/step]`; like BIND, start and stop fit in 32 bits.
