@@ -610,7 +610,9 @@ fn a_generate_line_past_the_budget_is_refused_whole() {
     write(
         dir.path(),
         "example.com.zone",
-        format!("{ZONE_HEAD}$GENERATE 1-65536 a${{0,60}}.b${{0,60}}.c${{0,60}} 86400 A 192.0.2.1\n"),
+        format!(
+            "{ZONE_HEAD}$GENERATE 1-65536 a${{0,60}}.b${{0,60}}.c${{0,60}} 86400 A 192.0.2.1\n"
+        ),
     );
     let (code, json, run) = check_json(dir.path(), &["example.com.zone"]);
     assert_eq!(code, Some(1), "{}", run.stderr);
