@@ -368,14 +368,12 @@ fn markdown_from_the_tree_is_inert_in_reports_and_job_summaries() {
         dir.path(),
         &["check", "--kind", "nginx", "--format", "markdown", name],
     );
-    let github = std::process::Command::new(
-        std::env::var("TRIPLINE_BIN_OVERRIDE").unwrap_or(env!("CARGO_BIN_EXE_tripline").into()),
-    )
-    .args(["check", "--kind", "nginx", "--format", "github", name])
-    .current_dir(dir.path())
-    .env("GITHUB_STEP_SUMMARY", &summary)
-    .output()
-    .expect("runs");
+    let github = std::process::Command::new(env!("CARGO_BIN_EXE_tripline"))
+        .args(["check", "--kind", "nginx", "--format", "github", name])
+        .current_dir(dir.path())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .expect("runs");
     assert_eq!(github.status.code(), Some(1));
     let summary = std::fs::read_to_string(&summary).expect("summary");
     for (what, text) in [("markdown", &markdown.stdout), ("job summary", &summary)] {

@@ -33,18 +33,16 @@ pub struct Run {
 #[allow(clippy::zombie_processes)]
 pub fn run_bounded(dir: &Path, args: &[&str]) -> Run {
     let start = Instant::now();
-    let child = Command::new(
-        std::env::var("TRIPLINE_BIN_OVERRIDE").unwrap_or(env!("CARGO_BIN_EXE_tripline").into()),
-    )
-    .args(args)
-    .current_dir(dir)
-    .env("TRIPLINE_TEST_SECRET", SECRET)
-    .env("NO_COLOR", "1")
-    .stdin(Stdio::null())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .spawn()
-    .expect("spawn tripline");
+    let child = Command::new(env!("CARGO_BIN_EXE_tripline"))
+        .args(args)
+        .current_dir(dir)
+        .env("TRIPLINE_TEST_SECRET", SECRET)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn tripline");
     let pid = child.id() as libc::pid_t;
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let watchdog = {
