@@ -286,7 +286,7 @@ impl Tree {
     }
 
     fn resolve_uncached(&self, asked: PathBuf) -> Place {
-        let mut pending = asked;
+        let mut pending = self.below_real_root(asked);
         for _ in 0..MAX_HOPS {
             match self.walk_components(&pending) {
                 Step::Done(place) => {
@@ -302,6 +302,19 @@ impl Tree {
             }
         }
         Place::Loop
+    }
+
+    /// A path below a root as the user spelled it, spelled below the root's
+    /// real path: links on the way to a root (`~/src -> /data/src`) are the
+    /// user's own, and are not to be judged as links inside the tree.
+    fn below_real_root(&self, path: PathBuf) -> PathBuf {
+        let Some(roots) = &self.roots else {
+            return path;
+        };
+        roots
+            .iter()
+            .find_map(|r| Some(r.real.join(path.strip_prefix(&r.given).ok()?)))
+            .unwrap_or(path)
     }
 
     /// Resolves `path` up to its first symlink; the link's target (mapped
@@ -655,6 +668,19 @@ mod tests {
             tree.resolve(&dir.path().join("dangling.conf")),
             Place::Missing(_)
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_root_reached_through_a_link_is_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("data/repo")).expect("mkdir");
+        std::fs::write(dir.path().join("data/repo/a.zone"), "x").expect("write");
+        std::os::unix::fs::symlink("data", dir.path().join("link")).expect("symlink");
+        let root = dir.path().join("link/repo");
+        let tree = tree_in(&root);
+        let (_, bytes) = tree.read(&root.join("a.zone"), "a.zone").expect("read");
+        assert_eq!(bytes, b"x");
     }
 
     #[cfg(unix)]
