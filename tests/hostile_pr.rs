@@ -623,3 +623,30 @@ fn a_generate_line_past_the_budget_is_refused_whole() {
         "{json}"
     );
 }
+
+// --- .gitignore when git cannot run -----------------------------------------
+
+/// No git on PATH (or one that refuses the checkout: "dubious ownership"):
+/// tripline cannot tell tracked files from ignored ones, so a committed
+/// .gitignore of `*.conf` does not hide a committed nginx.conf.
+#[test]
+fn a_gitignore_cannot_hide_a_config_when_git_cannot_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join(".git")).expect("mkdir");
+    write(dir.path(), ".gitignore", "*.conf\n");
+    write(dir.path(), "etc/nginx/nginx.conf", BROKEN_NGINX);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tripline"))
+        .args(["check", "--format", "json", "--now", common::NOW, "."])
+        .current_dir(dir.path())
+        .env("PATH", "")
+        .output()
+        .expect("runs");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(output.status.code(), Some(1), "{json}");
+    assert!(
+        common::rules_of(&json)
+            .iter()
+            .any(|r| r == "nginx/duplicate-directive"),
+        "{json}"
+    );
+}
