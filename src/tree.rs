@@ -55,6 +55,9 @@ pub fn settings_scope(path: &Path) -> PathBuf {
         .map_or(folder.clone(), Path::to_path_buf)
 }
 
+/// Folders above a path looked up among those already walked.
+const MAX_KNOWN_LOOKUPS: usize = 8;
+
 /// Symlink hops followed before a path is called a loop (Linux's limit).
 const MAX_HOPS: usize = 40;
 
@@ -328,7 +331,11 @@ impl Tree {
         // looks at the components below it only, usually one or two, and
         // not its whole depth each time (a 1,900-folder-deep tree took a
         // minute).
-        let known = path.ancestors().skip(1).find(|a| self.is_plain_dir(a));
+        // A few levels up at most: each look hashes the whole path, and a
+        // hostile `$INCLUDE` names 24,000 folders that do not exist.
+        let known = (path.ancestors().skip(1))
+            .take(MAX_KNOWN_LOOKUPS)
+            .find(|a| self.is_plain_dir(a));
         let (mut current, rest) = match known {
             Some(folder) => (
                 folder.to_path_buf(),
