@@ -130,10 +130,12 @@ fn now(cli: &Cli) -> time::OffsetDateTime {
     cli.now.unwrap_or_else(time::OffsetDateTime::now_utc)
 }
 
-/// tripline.toml, with `--select` and `--ignore` applied over it.
+/// tripline.toml (`--config`, else found upward unless `--isolated`), with
+/// `--select` and `--ignore` applied over it.
 fn load_config(cli: &Cli) -> Result<Config, AppError> {
     let mut config = match &cli.config {
         Some(path) => Config::load(path)?,
+        None if cli.isolated => Config::default(),
         None => {
             let cwd = std::env::current_dir().map_err(AppError::CurrentDir)?;
             Config::discover(&cwd)?

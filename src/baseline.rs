@@ -16,12 +16,8 @@ const VERSION: u32 = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
-    #[error("baseline {path}: {source}")]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("baseline {path}: {reason}")]
+    Read { path: String, reason: String },
     #[error("baseline {path}: not a tripline baseline: {message}")]
     Parse { path: String, message: String },
     #[error("baseline {path}: version {found}, this tripline reads version {VERSION}")]
@@ -77,17 +73,20 @@ impl Baseline {
         text
     }
 
-    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
-        let shown = path.display().to_string();
-        let text = crate::tree::read_settings_file(path, MAX_BASELINE_BYTES).map_err(|source| {
-            BaselineError::Read {
-                path: shown.clone(),
-                source,
-            }
-        })?;
+    /// Reads a baseline inside `scope` (its repository): one that leads
+    /// out of it is refused unread.
+    pub fn load(path: &Path, scope: &Path) -> Result<Baseline, BaselineError> {
+        let shown = crate::report::escape::quoted(&path.display().to_string());
+        let text =
+            crate::tree::read_settings_file(path, scope, MAX_BASELINE_BYTES).map_err(|reason| {
+                BaselineError::Read {
+                    path: shown.clone(),
+                    reason,
+                }
+            })?;
         let baseline: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Parse {
             path: shown.clone(),
-            message: e.to_string(),
+            message: crate::report::escape::quoted(&e.to_string()),
         })?;
         if baseline.version != VERSION {
             return Err(BaselineError::Version {

@@ -42,6 +42,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
 
+    /// Read no tripline.toml from the current folder or above it: only the command line and
+    /// --config. For pull requests, whose tripline.toml could turn the gate green: give
+    /// --config (and --baseline) from the base branch, outside the checkout.
+    #[arg(long, global = true)]
+    pub isolated: bool,
+
     /// Print findings only: no summary line.
     #[arg(long, short, global = true)]
     pub quiet: bool,

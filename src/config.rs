@@ -4,6 +4,7 @@
 use crate::dns::name::Name;
 use crate::finding::Severity;
 use crate::registry::{self, Rule};
+use crate::report::escape::{quoted, MAX_QUOTED};
 use globset::{GlobBuilder, GlobMatcher};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -16,12 +17,8 @@ const MAX_CONFIG_BYTES: u64 = 4 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{path}: {source}")]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("{path}: {reason}")]
+    Read { path: String, reason: String },
     /// `snippet`: the offending line under the message, made safe to
     /// print (see [`ConfigError::snippet`]).
     #[error("{path}:{line}:{column}: {message}")]
@@ -240,14 +237,15 @@ struct PerPath {
 /// line are shown with control characters made visible, so no line of it
 /// can start a CI workflow command.
 fn parse_error(text: &str, shown: &str, error: &toml::de::Error) -> ConfigError {
-    let visible = |t: &str| crate::report::escape::visible(t).into_owned();
     let offset = error.span().map_or(0, |span| span.start).min(text.len());
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
     let line = text[..offset].matches('\n').count() + 1;
     let column = text[line_start..offset].chars().count() + 1;
-    let source_line = visible(text[line_start..line_end].trim_end_matches('\r'));
-    let caret_at = visible(&text[line_start..offset]).chars().count();
+    let (source_line, caret_at) = excerpt_around(
+        text[line_start..line_end].trim_end_matches('\r'),
+        offset - line_start,
+    );
     let number = line.to_string();
     let gutter = " ".repeat(number.len());
     let snippet = format!(
@@ -258,9 +256,34 @@ fn parse_error(text: &str, shown: &str, error: &toml::de::Error) -> ConfigError 
         path: shown.to_string(),
         line,
         column,
-        message: visible(&error.message().trim_end().replace('\n', "; ")),
+        message: quoted(&error.message().trim_end().replace('\n', "; ")),
         snippet,
     }
+}
+
+/// At most [`MAX_QUOTED`] characters of a line around byte `at`, made
+/// visible, and the caret's column in them: a 3 MB line is not printed.
+fn excerpt_around(line: &str, at: usize) -> (String, usize) {
+    let visible = |t: &str| crate::report::escape::visible(t).into_owned();
+    let at = (0..=at.min(line.len()))
+        .rev()
+        .find(|&i| line.is_char_boundary(i))
+        .unwrap_or(0);
+    let before: Vec<char> = line[..at].chars().collect();
+    let after: Vec<char> = line[at..].chars().collect();
+    let keep_before = before.len().min(MAX_QUOTED / 2);
+    let keep_after = after.len().min(MAX_QUOTED - keep_before);
+    let mut head: String = before[before.len() - keep_before..].iter().collect();
+    if keep_before < before.len() {
+        head.insert(0, '…');
+    }
+    let mut tail: String = after[..keep_after].iter().collect();
+    if keep_after < after.len() {
+        tail.push('…');
+    }
+    let head = visible(&head);
+    let caret_at = head.chars().count();
+    (format!("{head}{}", visible(&tail)), caret_at)
 }
 
 impl ConfigError {
@@ -277,6 +300,9 @@ impl ConfigError {
 pub struct Config {
     /// The file it came from, if any.
     pub source: Option<PathBuf>,
+    /// The folder the files it names must be in: its repository (see
+    /// [`crate::tree::settings_scope`]).
+    pub scope: Option<PathBuf>,
     /// Folder that per-path globs are relative to.
     base: PathBuf,
     select: Option<Vec<String>>,
@@ -295,6 +321,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             source: None,
+            scope: None,
             base: PathBuf::from("."),
             select: None,
             ignore: Vec::new(),
@@ -324,20 +351,25 @@ impl Config {
         Ok(Config::default())
     }
 
+    /// Reads a tripline.toml; it may not lead out of the repository it is
+    /// in (see [`crate::tree::read_settings_file`]).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let shown = path.display().to_string();
-        let text = crate::tree::read_settings_file(path, MAX_CONFIG_BYTES).map_err(|source| {
-            ConfigError::Read {
-                path: shown.clone(),
-                source,
-            }
-        })?;
+        let shown = quoted(&path.display().to_string());
+        let scope = crate::tree::settings_scope(path);
+        let text =
+            crate::tree::read_settings_file(path, &scope, MAX_CONFIG_BYTES).map_err(|reason| {
+                ConfigError::Read {
+                    path: shown.clone(),
+                    reason,
+                }
+            })?;
         let base = path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
         let mut config = Config::parse(&text, &shown, base)?;
         config.source = Some(path.to_path_buf());
+        config.scope = Some(scope);
         Ok(config)
     }
 
@@ -348,7 +380,7 @@ impl Config {
                 Some(bad) => Err(ConfigError::UnknownRule {
                     path: shown.to_string(),
                     key: key.to_string(),
-                    selector: bad.clone(),
+                    selector: quoted(bad),
                     hint: registry::did_you_mean(bad),
                 }),
                 None => Ok(()),
@@ -368,8 +400,8 @@ impl Config {
                 .build()
                 .map_err(|e| ConfigError::BadGlob {
                     path: shown.to_string(),
-                    glob: entry.path.clone(),
-                    message: e.kind().to_string(),
+                    glob: quoted(&entry.path),
+                    message: quoted(&e.kind().to_string()),
                 })?
                 .compile_matcher();
             let origin = match entry.origin {
@@ -379,8 +411,8 @@ impl Config {
                     let name = Name::parse(&text, Some(&Name::root())).map_err(|e| {
                         ConfigError::BadOrigin {
                             path: shown.to_string(),
-                            origin: text.clone(),
-                            message: e.to_string(),
+                            origin: quoted(&text),
+                            message: quoted(&e.to_string()),
                         }
                     })?;
                     Some(name)
@@ -397,7 +429,8 @@ impl Config {
                 return Err(ConfigError::Invalid {
                     path: shown.to_string(),
                     message: format!(
-                        "[nginx] version `{version}` is not a version like `1.22` or `1.24.0`"
+                        "[nginx] version `{}` is not a version like `1.22` or `1.24.0`",
+                        quoted(version)
                     ),
                 });
             }
@@ -410,7 +443,8 @@ impl Config {
                 return Err(ConfigError::Invalid {
                     path: shown.to_string(),
                     message: format!(
-                        "unknown module `{module}` in [nginx] modules{hint} (known: {})",
+                        "unknown module `{}` in [nginx] modules{hint} (known: {})",
+                        quoted(module),
                         crate::nginx::modules::known().join(", ")
                     ),
                 });
@@ -418,6 +452,7 @@ impl Config {
         }
         Ok(Config {
             source: None,
+            scope: None,
             base,
             select: raw.rules.select,
             ignore: raw.rules.ignore,
@@ -444,7 +479,7 @@ impl Config {
                 return Err(ConfigError::UnknownRule {
                     path: "command line".into(),
                     key: flag.into(),
-                    selector: bad.clone(),
+                    selector: quoted(bad),
                     hint: registry::did_you_mean(bad),
                 });
             }

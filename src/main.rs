@@ -1,6 +1,9 @@
 use std::process::ExitCode;
 use tripline::app;
-use tripline::report::escape::visible;
+use tripline::report::escape::{cut, visible, MAX_QUOTED};
+
+/// The longest error line: a few quoted texts and the words around them.
+const MAX_ERROR_CHARS: usize = 4 * MAX_QUOTED;
 
 /// glibc raises its mmap threshold each time a large block is freed (up to
 /// 32 MB): after the read buffer of a 16 MB zone is freed, every block
@@ -48,7 +51,10 @@ fn main() -> ExitCode {
             ExitCode::from(130)
         }
         Err(error) => {
-            let report = miette::Report::msg(visible(&error.to_string()).into_owned());
+            // A message quotes paths and values from the checked files, each
+            // capped; the whole line is capped too, whatever quoted it.
+            let line = cut(&visible(&error.to_string()), MAX_ERROR_CHARS);
+            let report = miette::Report::msg(line);
             eprintln!("tripline: {report}");
             if let Some(snippet) = error.snippet() {
                 eprintln!("{snippet}");

@@ -14,12 +14,19 @@ use std::io::IsTerminal;
 
 /// The baseline a run reads: `--baseline`, else `[baseline] file`.
 fn load_baseline(cli: &Cli, config: &Config) -> Result<Option<(Baseline, String)>, AppError> {
-    let path = match (&cli.baseline, &config.baseline.file) {
-        (Some(path), _) => path.clone(),
-        (None, Some(path)) => config.path_from_config(path),
+    // One named in tripline.toml stays in the config's repository; one
+    // named on the command line, in its own.
+    let (path, scope) = match (&cli.baseline, &config.baseline.file) {
+        (Some(path), _) => (path.clone(), crate::tree::settings_scope(path)),
+        (None, Some(file)) => {
+            let path = config.path_from_config(file);
+            let scope =
+                (config.scope.clone()).unwrap_or_else(|| crate::tree::settings_scope(&path));
+            (path, scope)
+        }
         (None, None) => return Ok(None),
     };
-    let baseline = Baseline::load(&path)?;
+    let baseline = Baseline::load(&path, &scope)?;
     Ok(Some((baseline, crate::source::display_path(&path))))
 }
 

@@ -212,6 +212,7 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         },
     );
     let inventory = without_symlink_twins(inventory, &tree);
+    let (inventory, oversized) = without_oversized(inventory, &tree);
 
     let mut sources = Sources::new(tree);
     sources.set_root(anchor.clone());
@@ -318,7 +319,7 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         })
         .collect();
     let mut ws = Workspace::new(&mut sources, config.nginx.prefix.clone());
-    let analysis = nginx::analyse(&mut ws, &entries, &fragments, &shared_mounts(&inventory))?;
+    let mut analysis = nginx::analyse(&mut ws, &entries, &fragments, &shared_mounts(&inventory))?;
     drop(ws);
 
     // Zones: those asked about, with the files that may $INCLUDE them.
@@ -334,7 +335,7 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         })
         .flat_map(|r| zone_input(r, config, options))
         .collect();
-    let zones = dns::analyse(&mut sources, &zone_inputs, options.jobs)?;
+    let mut zones = dns::analyse(&mut sources, &zone_inputs, options.jobs)?;
 
     // Certificates: those asked about, and those the nginx models name.
     let models: Vec<&nginx::model::Model> = analysis.models.iter().collect();
@@ -381,6 +382,20 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         Some(path) => tls::root_subjects(&mut sources, &path)?,
         None => Vec::new(),
     };
+
+    // A file too large to read is one finding; the rest is checked.
+    for (path, kind) in oversized {
+        let shown = crate::source::display_path(&path);
+        let id = sources.add(path, shown, Vec::new());
+        let finding = too_large(kind, id);
+        let (findings, reported) = match kind {
+            FileKind::Nginx => (&mut analysis.findings, &mut analysis.reported),
+            FileKind::Zone => (&mut zones.findings, &mut zones.reported),
+            FileKind::Tls => (&mut certificates.findings, &mut certificates.reported),
+        };
+        findings.push(finding);
+        reported.insert(id);
+    }
 
     let mut in_scope = BTreeSet::new();
     for &id in analysis
@@ -496,6 +511,48 @@ pub fn zone_inputs(
 
 /// One record per file: a symlink to another file of the listing
 /// (`sites-enabled/x` → `../sites-available/x`) is that file.
+/// Takes out of the inventory the files larger than tripline reads (by
+/// their size on disk: a 300 MB file is not read to find out), with their
+/// kind, so that one such file is a finding and not the end of the run.
+fn without_oversized(
+    mut inventory: Inventory,
+    tree: &Tree,
+) -> (Inventory, Vec<(PathBuf, FileKind)>) {
+    let mut oversized = Vec::new();
+    inventory.records.retain(|record| {
+        let too_large = match tree.resolve(&record.path) {
+            Place::File(real) => {
+                std::fs::metadata(real).is_ok_and(|m| m.len() > crate::tree::MAX_FILE_BYTES)
+            }
+            _ => false,
+        };
+        if too_large {
+            oversized.push((record.path.clone(), record.kind()));
+        }
+        !too_large
+    });
+    (inventory, oversized)
+}
+
+/// The finding for a file too large to read, in the rule that reports
+/// what cannot be read in its kind of file.
+fn too_large(kind: FileKind, file: FileId) -> crate::finding::Finding {
+    let rule = match kind {
+        FileKind::Nginx => &crate::rules::nginx::syntax_error::RULE,
+        FileKind::Zone => &crate::rules::dns::syntax_error::RULE,
+        FileKind::Tls => &crate::rules::tls::parse_error::RULE,
+    };
+    crate::finding::Finding::new(
+        rule,
+        crate::source::Span::new(file, 0, 0),
+        format!(
+            "this file is larger than the {} MB tripline reads; not checked",
+            crate::tree::MAX_FILE_BYTES >> 20
+        ),
+        "no configuration, zone or certificate is this large: see what was committed here",
+    )
+}
+
 fn without_symlink_twins(mut inventory: Inventory, tree: &Tree) -> Inventory {
     // Records by the file they really are, in listing order.
     let mut by_real: HashMap<PathBuf, Vec<usize>> = HashMap::new();

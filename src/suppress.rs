@@ -49,6 +49,12 @@ pub fn scan(
 ) -> FileSuppressions {
     let text = source.text_lossy();
     let mut items = Vec::new();
+    // Only real comments suppress: not a marker inside a quoted argument.
+    let comments = if text.contains(MARKER) {
+        comment_starts(&text, comment)
+    } else {
+        Vec::new()
+    };
     // The line of the last marker, as offsets into `text`; `counted` is how
     // far newlines have been counted.
     let (mut line, mut counted) = (1usize, 0usize);
@@ -76,6 +82,9 @@ pub fn scan(
             continue;
         }
         let comment_at = line_start + before.len() - comment.len_utf8();
+        if comments.binary_search(&comment_at).is_err() {
+            continue;
+        }
         let list_end = text[at + MARKER.len()..line_end]
             .find(comment)
             .map_or(line_end, |i| at + MARKER.len() + i);
@@ -112,6 +121,52 @@ pub fn scan(
         invalid_rule,
         items,
     }
+}
+
+/// Where the comments of a file begin, in order: the comment character
+/// outside quoted strings and, in nginx, at the start of a token (`a#b` is
+/// one token to nginx). Quotes and backslash escapes as each lexer reads
+/// them: nginx's quoted strings may span lines, a zone's end at the line.
+fn comment_starts(text: &str, comment: char) -> Vec<usize> {
+    let nginx = comment != ';';
+    let comment = comment as u8;
+    let bytes = text.as_bytes();
+    let mut starts = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut token_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if let Some(q) = quote {
+            match b {
+                b'\\' => i += 1,
+                b'\n' if !nginx => quote = None,
+                _ if b == q => quote = None,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'\\' => {
+                token_start = false;
+                i += 1;
+            }
+            _ if b == comment && (token_start || !nginx) => {
+                starts.push(i);
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+                token_start = true;
+                continue;
+            }
+            b'"' if token_start || !nginx => quote = Some(b),
+            b'\'' if token_start && nginx => quote = Some(b),
+            b' ' | b'\t' | b'\r' | b'\n' => token_start = true,
+            b';' | b'{' | b'}' if nginx => token_start = true,
+            _ => token_start = false,
+        }
+        i += 1;
+    }
+    starts
 }
 
 /// Drops suppressed findings, then reports unknown and unused suppressions.
@@ -219,6 +274,20 @@ mod tests {
         });
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].span.start as usize, c);
+    }
+
+    #[test]
+    fn only_real_comments_suppress() {
+        let starts = |text: &str, c: char| -> Vec<usize> {
+            comment_starts(text, c)
+                .into_iter()
+                .map(|i| text[..i].chars().count())
+                .collect()
+        };
+        assert_eq!(starts("a \"# x\" '#' b#c \\# #d", '#'), [19]);
+        assert_eq!(starts("a \"multi\n# line\" # c", '#'), [17]);
+        assert_eq!(starts("www TXT \"a;b\" ; c\nx \"open\n; d", ';'), [14, 26]);
+        assert_eq!(starts("a\\;b;c", ';'), [4]);
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! files only (a FIFO would block, `/dev/zero` never ends), and caps a
 //! file's size while reading the stream rather than trusting its metadata.
 
+mod beneath;
+
 use crate::source::normalize;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -18,25 +20,43 @@ use std::path::{Component, Path, PathBuf};
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// A settings file tripline reads for itself (tripline.toml, a baseline):
-/// a regular file, at most `limit` bytes, UTF-8. It may come from the pull
-/// request, so a symlink to `/dev/zero` or a FIFO is an error, not a hang.
-pub fn read_settings_file(path: &Path, limit: u64) -> std::io::Result<String> {
-    use std::io::{Error, ErrorKind, Read};
-    if !std::fs::metadata(path)?.is_file() {
-        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(Error::new(
-            ErrorKind::InvalidData,
-            format!("larger than {} MB", limit >> 20),
-        ));
-    }
-    String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::InvalidData, "not UTF-8"))
+/// a regular file inside `within` (the repository it belongs to), at most
+/// `limit` bytes, UTF-8. It may come from the pull request, so a symlink
+/// out of the repository is refused without looking at what it leads to (a
+/// symlink to `/proc/self/environ` would print the runner's environment in
+/// the parse error), and a FIFO or `/dev/zero` is an error, not a hang.
+pub fn read_settings_file(path: &Path, within: &Path, limit: u64) -> Result<String, String> {
+    let tree = Tree::new(&[within.to_path_buf()]);
+    let (_, bytes) = tree.read_at_most(path, "", limit).map_err(|e| match e {
+        ReadError::Outside { .. } => {
+            "outside the repository (or a link leads out of it); not read".to_string()
+        }
+        ReadError::TooLarge { limit, .. } => format!("larger than {} MB", limit >> 20),
+        ReadError::Special { kind, .. } => format!("is a {kind}, not a regular file"),
+        ReadError::IsDirectory { .. } => "is a folder, not a regular file".to_string(),
+        ReadError::Missing { .. } => "no such file".to_string(),
+        ReadError::Loop { .. } => "symlink loop".to_string(),
+        ReadError::Changed { .. } => "changed while it was read; not read".to_string(),
+        ReadError::Io { source, .. } => source.to_string(),
+    })?;
+    String::from_utf8(bytes).map_err(|_| "not UTF-8".to_string())
 }
+
+/// The folder a settings file is confined to: the repository it is in (the
+/// nearest folder above it holding `.git`), else its own folder.
+pub fn settings_scope(path: &Path) -> PathBuf {
+    let path = absolute(path);
+    let folder = path
+        .parent()
+        .map_or_else(|| path.clone(), Path::to_path_buf);
+    folder
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map_or(folder.clone(), Path::to_path_buf)
+}
+
+/// Folders above a path looked up among those already walked.
+const MAX_KNOWN_LOOKUPS: usize = 8;
 
 /// Symlink hops followed before a path is called a loop (Linux's limit).
 const MAX_HOPS: usize = 40;
@@ -85,6 +105,10 @@ pub enum ReadError {
     Missing { path: String },
     #[error("{path}: symlink loop")]
     Loop { path: String },
+    /// A link appeared on the way to a file after it was resolved: a race
+    /// meant to read a file outside the tree.
+    #[error("{path}: changed into a link while tripline read it; not read")]
+    Changed { path: String },
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -265,7 +289,7 @@ impl Tree {
     }
 
     fn resolve_uncached(&self, asked: PathBuf) -> Place {
-        let mut pending = asked;
+        let mut pending = self.below_real_root(asked);
         for _ in 0..MAX_HOPS {
             match self.walk_components(&pending) {
                 Step::Done(place) => {
@@ -283,14 +307,43 @@ impl Tree {
         Place::Loop
     }
 
+    /// A path below a root as the user spelled it, spelled below the root's
+    /// real path: links on the way to a root (`~/src -> /data/src`) are the
+    /// user's own, and are not to be judged as links inside the tree.
+    fn below_real_root(&self, path: PathBuf) -> PathBuf {
+        let Some(roots) = &self.roots else {
+            return path;
+        };
+        roots
+            .iter()
+            .find_map(|r| Some(r.real.join(path.strip_prefix(&r.given).ok()?)))
+            .unwrap_or(path)
+    }
+
     /// Resolves `path` up to its first symlink; the link's target (mapped
     /// into the tree when absolute) with the rest appended is the next step.
     fn walk_components(&self, path: &Path) -> Step {
         if !self.contains(path) {
             return Step::Done(Place::Outside);
         }
-        let mut current = PathBuf::new();
-        let mut components = path.components().peekable();
+        // The walk starts below the deepest folder known to be a plain one
+        // (every folder above it was walked before): a file's walk then
+        // looks at the components below it only, usually one or two, and
+        // not its whole depth each time (a 1,900-folder-deep tree took a
+        // minute).
+        // A few levels up at most: each look hashes the whole path, and a
+        // hostile `$INCLUDE` names 24,000 folders that do not exist.
+        let known = (path.ancestors().skip(1))
+            .take(MAX_KNOWN_LOOKUPS)
+            .find(|a| self.is_plain_dir(a));
+        let (mut current, rest) = match known {
+            Some(folder) => (
+                folder.to_path_buf(),
+                path.strip_prefix(folder).unwrap_or(path),
+            ),
+            None => (PathBuf::new(), path),
+        };
+        let mut components = rest.components().peekable();
         while let Some(component) = components.next() {
             current.push(component);
             if !matches!(component, Component::Normal(_)) {
@@ -300,9 +353,6 @@ impl Tree {
                 return Step::Done(Place::Outside);
             }
             let last = components.peek().is_none();
-            if !last && self.is_plain_dir(&current) {
-                continue;
-            }
             let meta = match std::fs::symlink_metadata(&current) {
                 Ok(meta) => meta,
                 Err(_) => return Step::Done(Place::Missing(path.to_path_buf())),
@@ -381,63 +431,107 @@ impl Tree {
     /// Reads a regular file inside the tree, at most [`MAX_FILE_BYTES`].
     /// Returns its real path (the identity of the file) and content.
     pub fn read(&self, path: &Path, shown: &str) -> Result<(PathBuf, Vec<u8>), ReadError> {
+        self.read_at_most(path, shown, MAX_FILE_BYTES)
+    }
+
+    /// [`Tree::read`] with another size limit.
+    pub fn read_at_most(
+        &self,
+        path: &Path,
+        shown: &str,
+        limit: u64,
+    ) -> Result<(PathBuf, Vec<u8>), ReadError> {
         if let Some(content) = self.stdin_for(path) {
             return Ok((absolute(path), content.to_vec()));
         }
-        let real = match self.resolve(path) {
-            Place::File(real) => real,
-            Place::Dir(_) => {
-                return Err(ReadError::IsDirectory {
-                    path: shown.to_string(),
-                })
-            }
-            Place::Missing(_) => {
-                return Err(ReadError::Missing {
-                    path: shown.to_string(),
-                })
-            }
-            Place::Special(_, kind) => {
-                return Err(ReadError::Special {
-                    path: shown.to_string(),
-                    kind,
-                })
-            }
-            Place::Outside => {
-                return Err(ReadError::Outside {
-                    path: shown.to_string(),
-                })
-            }
-            Place::Loop => {
-                return Err(ReadError::Loop {
-                    path: shown.to_string(),
-                })
-            }
-        };
-        let io = |source| ReadError::Io {
-            path: shown.to_string(),
-            source,
-        };
-        let file = std::fs::File::open(&real).map_err(io)?;
-        // The path was a regular file a moment ago; make sure what was
-        // opened still is one before reading from it.
-        let meta = file.metadata().map_err(io)?;
-        if !meta.is_file() {
-            return Err(ReadError::Special {
+        let (real, file) = self.open(path, shown)?;
+        // Refused by its size before a byte is read; the read is capped too,
+        // as a size can change (or lie, in /proc).
+        if file.metadata().is_ok_and(|m| m.len() > limit) {
+            return Err(ReadError::TooLarge {
                 path: shown.to_string(),
-                kind: special_kind(&meta),
+                limit,
             });
         }
         let mut bytes = Vec::new();
-        file.take(MAX_FILE_BYTES + 1)
+        file.take(limit + 1)
             .read_to_end(&mut bytes)
-            .map_err(io)?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
+            .map_err(|source| ReadError::Io {
+                path: shown.to_string(),
+                source,
+            })?;
+        if bytes.len() as u64 > limit {
             return Err(ReadError::TooLarge {
                 path: shown.to_string(),
-                limit: MAX_FILE_BYTES,
+                limit,
             });
         }
         Ok((real, bytes))
+    }
+
+    /// Opens a regular file inside the tree for reading. Returns its real
+    /// path and the open file, which is a regular file inside the tree
+    /// whatever changed on disk since the path was resolved.
+    pub fn open(&self, path: &Path, shown: &str) -> Result<(PathBuf, std::fs::File), ReadError> {
+        let shown = || shown.to_string();
+        let real = match self.resolve(path) {
+            Place::File(real) => real,
+            Place::Dir(_) => return Err(ReadError::IsDirectory { path: shown() }),
+            Place::Missing(_) => return Err(ReadError::Missing { path: shown() }),
+            Place::Special(_, kind) => {
+                return Err(ReadError::Special {
+                    path: shown(),
+                    kind,
+                })
+            }
+            Place::Outside => return Err(ReadError::Outside { path: shown() }),
+            Place::Loop => return Err(ReadError::Loop { path: shown() }),
+        };
+        let file = self.open_resolved(&real).map_err(|source| {
+            if is_link_refused(&source) {
+                ReadError::Changed { path: shown() }
+            } else {
+                ReadError::Io {
+                    path: shown(),
+                    source,
+                }
+            }
+        })?;
+        // The path was a regular file a moment ago; make sure what was
+        // opened still is one before reading from it.
+        let meta = file.metadata().map_err(|source| ReadError::Io {
+            path: shown(),
+            source,
+        })?;
+        if !meta.is_file() {
+            return Err(ReadError::Special {
+                path: shown(),
+                kind: special_kind(&meta),
+            });
+        }
+        Ok((real, file))
+    }
+
+    /// Opens a path [`Tree::resolve`] found to be a file, from the folder
+    /// of the root it is under, never following a link: a link swapped in
+    /// for the file or a folder on its way since it was resolved fails the
+    /// open instead of leading out of the tree.
+    fn open_resolved(&self, real: &Path) -> std::io::Result<std::fs::File> {
+        let Some(roots) = &self.roots else {
+            return std::fs::File::open(real);
+        };
+        let below = roots.iter().find_map(|r| {
+            [&r.real, &r.given]
+                .into_iter()
+                .find_map(|root| Some((root, real.strip_prefix(root).ok()?)))
+        });
+        match below {
+            Some((root, rest)) => beneath::open(root, rest),
+            None => Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "outside the checked tree",
+            )),
+        }
     }
 
     /// The names in a folder inside the tree, sorted (empty outside it).
@@ -511,6 +605,28 @@ fn special_kind(meta: &std::fs::Metadata) -> &'static str {
     "special file"
 }
 
+/// Whether an open failed because a link stood where a file or folder
+/// was: `ELOOP` for the last component, `ENOTDIR` for a folder, `EXDEV`
+/// where the kernel refused to leave the root.
+fn is_link_refused(error: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        let codes = [
+            rustix::io::Errno::LOOP.raw_os_error(),
+            rustix::io::Errno::NOTDIR.raw_os_error(),
+            rustix::io::Errno::XDEV.raw_os_error(),
+        ];
+        error
+            .raw_os_error()
+            .is_some_and(|code| codes.contains(&code))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = error;
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -562,6 +678,19 @@ mod tests {
             tree.resolve(&dir.path().join("dangling.conf")),
             Place::Missing(_)
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_root_reached_through_a_link_is_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("data/repo")).expect("mkdir");
+        std::fs::write(dir.path().join("data/repo/a.zone"), "x").expect("write");
+        std::os::unix::fs::symlink("data", dir.path().join("link")).expect("symlink");
+        let root = dir.path().join("link/repo");
+        let tree = tree_in(&root);
+        let (_, bytes) = tree.read(&root.join("a.zone"), "a.zone").expect("read");
+        assert_eq!(bytes, b"x");
     }
 
     #[cfg(unix)]

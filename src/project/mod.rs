@@ -93,26 +93,31 @@ impl Inventory {
     }
 }
 
-/// The head of a file inside the tree, read further where it is all
-/// comments; and whether it is the whole file.
+/// The head of a file inside the tree, and whether it is the rest of the
+/// file. A comment header of any length is read past: its whole lines are
+/// dropped as they come, so that what follows it is what is sniffed (a
+/// pull request must not hide an nginx.conf behind a megabyte of `#`).
 fn head(tree: &crate::tree::Tree, path: &Path, kind: Option<FileKind>) -> Option<(Vec<u8>, bool)> {
     if let Some(content) = tree.stdin_for(path) {
         let end = content.len().min(content::HEAD_BYTES);
         return Some((content[..end].to_vec(), end == content.len()));
     }
-    let crate::tree::Place::File(real) = tree.resolve(path) else {
-        return None;
-    };
-    let file = std::fs::File::open(real).ok()?;
-    let mut reader = file.take(content::MAX_SNIFF_BYTES as u64);
+    let (_, file) = tree.open(path, "").ok()?;
+    let mut reader = file.take(crate::tree::MAX_FILE_BYTES);
     let mut head = Vec::with_capacity(content::HEAD_BYTES);
     (&mut reader)
         .take(content::HEAD_BYTES as u64)
         .read_to_end(&mut head)
         .ok()?;
     let mut whole = head.len() < content::HEAD_BYTES;
-    // A long comment header must not hide what follows it.
-    while !whole && head.len() < content::MAX_SNIFF_BYTES && sniff::all_comments(&head, kind) {
+    while !whole && sniff::all_comments(&head, kind) {
+        // The last line may go on in the next chunk: kept.
+        let last_line = head.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        head.drain(..last_line);
+        if head.len() >= content::MAX_SNIFF_BYTES {
+            // One comment line of a megabyte: nothing to learn from it.
+            break;
+        }
         let before = head.len();
         (&mut reader)
             .take(content::HEAD_BYTES as u64)

@@ -41,6 +41,29 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The most characters of a text from a checked or settings file (a path,
+/// a TOML line, a quoted value) an error message quotes: a 3 MB line or a
+/// 120 MB path is not a message.
+pub const MAX_QUOTED: usize = 200;
+
+/// `text` made visible and cut at [`MAX_QUOTED`] characters, saying how
+/// much was left out.
+pub fn quoted(text: &str) -> String {
+    cut(&visible(text), MAX_QUOTED)
+}
+
+/// `text` cut at `max` characters, saying how much was left out.
+pub fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((end, _)) => format!(
+            "{}… ({} more characters)",
+            &text[..end],
+            text[end..].chars().count()
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +75,14 @@ mod tests {
         assert_eq!(visible("\u{1b}]0;pwned\u{7}"), "\\x1b]0;pwned\\x07");
         assert_eq!(visible("abc\u{202e}def"), "abc\\u{202e}def");
         assert_eq!(visible("tab\there"), "tab\there");
+    }
+
+    #[test]
+    fn quotes_are_cut() {
+        assert_eq!(quoted("short"), "short");
+        let long = "é".repeat(MAX_QUOTED + 5);
+        let q = quoted(&long);
+        assert!(q.starts_with(&"é".repeat(MAX_QUOTED)));
+        assert!(q.ends_with("… (5 more characters)"), "{q}");
     }
 }

@@ -57,11 +57,12 @@ pub fn render(report: &Report<'_>) -> String {
         format!(", {} in the baseline", b.known.len())
     });
     out.push_str(&format!(
-        "tripline: {} checked: {}, {}, {}{baselined}\n",
+        "tripline: {} checked: {}, {}, {}{baselined}{}\n",
         plural(s.files_checked, "file"),
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),
-        plural(s.infos, "info")
+        plural(s.infos, "info"),
+        super::escape::visible(&super::skipped_clause(s)),
     ));
     out
 }

@@ -9,18 +9,71 @@ use crate::migration::{earliest_switch, rfc3339, Outcome, PairReport, Row};
 use crate::rules::dns::human_duration;
 use std::fmt::Write as _;
 
-/// A table cell: pipes escaped, control characters visible, one line.
+/// A table cell of plain text: one line, control characters visible, and
+/// inert however GitHub renders it. File names, directive text and zone
+/// data come from the pull request: every character Markdown or HTML would
+/// act on is backslash-escaped (CommonMark lets any ASCII punctuation be),
+/// so that no link, image, raw HTML, emphasis, math or autolink
+/// (`https://`, `www.`, `a@b`) comes out of them in a job summary.
 fn cell(text: &str) -> String {
-    super::escape::visible(text).replace('|', "\\|")
+    let text = super::escape::visible(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut previous = ['\0'; 3];
+    for c in text.chars() {
+        let www = c == '.' && previous.iter().all(|p| p.eq_ignore_ascii_case(&'w'));
+        if www || is_markdown_active(c) {
+            out.push('\\');
+        }
+        out.push(c);
+        previous = [previous[1], previous[2], c];
+    }
+    out
 }
 
-/// A code span in a table cell (falls back to plain text around backticks).
+/// ASCII punctuation that starts or ends something in GitHub Markdown
+/// within a line: links, images, HTML, entities, emphasis, code, math,
+/// strikethrough, autolinks, table cells, escapes.
+fn is_markdown_active(c: char) -> bool {
+    matches!(
+        c,
+        '\\' | '`'
+            | '*'
+            | '_'
+            | '['
+            | ']'
+            | '('
+            | ')'
+            | '<'
+            | '>'
+            | '!'
+            | '&'
+            | '|'
+            | '~'
+            | '$'
+            | ':'
+            | '@'
+            | '#'
+            | '{'
+            | '}'
+    )
+}
+
+/// A code span in a table cell: inert by nature. Its fence is longer than
+/// any run of backticks in the text, so a backtick in a file name cannot
+/// close it early; a pipe is escaped for the table (GitHub reads `\|` in a
+/// code span in a table as `|`).
 fn code(text: &str) -> String {
-    if text.contains('`') {
-        cell(text)
+    let text = super::escape::visible(text).replace('|', "\\|");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    // A space inside the fence where the text starts or ends with a
+    // backtick (CommonMark strips one from each side).
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
     } else {
-        format!("`{}`", cell(text))
-    }
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 fn opt(text: &Option<String>) -> String {
@@ -38,8 +91,12 @@ pub fn render(report: &Report<'_>) -> String {
     let s = &report.summary;
     let _ = writeln!(
         out,
-        "\nFiles checked: {3} · errors: {0} · warnings: {1} · infos: {2}",
-        s.errors, s.warnings, s.infos, s.files_checked
+        "\nFiles checked: {3} · errors: {0} · warnings: {1} · infos: {2}{4}",
+        s.errors,
+        s.warnings,
+        s.infos,
+        s.files_checked,
+        cell(&super::skipped_clause(s))
     );
     out
 }

@@ -66,6 +66,24 @@ pub struct TextOptions {
     pub quiet: bool,
 }
 
+/// `; 2 files skipped (1 template, 1 other-format; `--show-files` lists
+/// them)`, or nothing: every human-read summary says what was not checked,
+/// so that a configuration a pull request made look like something else is
+/// never passed over in silence.
+pub fn skipped_clause(summary: &Summary) -> String {
+    if summary.skipped.is_empty() {
+        return String::new();
+    }
+    let reasons: Vec<String> = (summary.skipped.iter())
+        .map(|(reason, n)| format!("{n} {reason}"))
+        .collect();
+    format!(
+        "; {} skipped ({}; `--show-files` lists them)",
+        plural(summary.files_skipped(), "file"),
+        reasons.join(", ")
+    )
+}
+
 pub fn render(format: Format, report: &Report<'_>, text: &TextOptions) -> String {
     match format {
         Format::Text => text::render(report, text),

@@ -194,20 +194,7 @@ pub fn render(report: &Report<'_>, options: &TextOptions) -> String {
             }
             text + ")"
         });
-        let skipped = if s.skipped.is_empty() {
-            String::new()
-        } else {
-            let reasons: Vec<String> = s
-                .skipped
-                .iter()
-                .map(|(reason, n)| format!("{n} {reason}"))
-                .collect();
-            format!(
-                "; {} skipped ({}; `--show-files` lists them)",
-                plural(s.files_skipped(), "file"),
-                reasons.join(", ")
-            )
-        };
+        let skipped = super::skipped_clause(s);
         out.push_str(&format!("{files} checked: {found}{baselined}{skipped}\n"));
     }
     out

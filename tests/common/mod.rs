@@ -10,6 +10,8 @@ macro_rules! report {
     }};
 }
 
+#[cfg(unix)]
+pub mod bounded;
 pub mod live;
 pub mod raw_dns;
 

@@ -49,33 +49,38 @@ impl Parser<'_> {
             line_start: entry.line_start,
             comment: None,
         };
+        let texts = match expand(&templates, start) {
+            Ok(texts) => texts,
+            Err(message) => {
+                self.error(whole, message);
+                return;
+            }
+        };
+        // A line that cannot fit the budget is refused whole, before
+        // megabytes of it are expanded only to be dropped.
+        let at_least = lower_bound_bytes(&templates, (start, step, count), &texts);
+        if at_least.saturating_add(self.budgets.generated_bytes as u64) > MAX_GENERATED_BYTES as u64
+        {
+            self.generate_budget_spent(whole);
+            return;
+        }
+        let mut texts = Some(texts);
         let mut n = start;
         loop {
-            let mut texts = Vec::with_capacity(templates.len());
-            for t in &templates {
-                match substitute(t, n) {
-                    Ok(s) => {
-                        self.budgets.generated_bytes =
-                            self.budgets.generated_bytes.saturating_add(s.len());
-                        texts.push(s);
-                    }
+            let texts = match texts.take() {
+                Some(first) => first,
+                None => match expand(&templates, n) {
+                    Ok(texts) => texts,
                     Err(message) => {
                         self.error(whole, message);
                         return;
                     }
-                }
-            }
+                },
+            };
+            let size: usize = texts.iter().map(String::len).sum();
+            self.budgets.generated_bytes = self.budgets.generated_bytes.saturating_add(size);
             if self.budgets.generated_bytes > MAX_GENERATED_BYTES {
-                if !self.budgets.generate_budget_reported {
-                    self.budgets.generate_budget_reported = true;
-                    self.error(
-                        whole,
-                        format!(
-                            "$GENERATE makes more than {} MB of records in one zone; the rest is not expanded",
-                            MAX_GENERATED_BYTES >> 20
-                        ),
-                    );
-                }
+                self.generate_budget_spent(whole);
                 return;
             }
             self.record(file, src, &body, &body.tokens, state, Some(&texts));
@@ -85,6 +90,58 @@ impl Parser<'_> {
             }
         }
     }
+
+    /// Reported once per zone: the lines past the byte budget are not
+    /// expanded.
+    fn generate_budget_spent(&mut self, whole: crate::source::Span) {
+        if !self.budgets.generate_budget_reported {
+            self.budgets.generate_budget_reported = true;
+            self.error(
+                whole,
+                format!(
+                    "$GENERATE makes more than {} MB of records in one zone; the rest is not expanded",
+                    MAX_GENERATED_BYTES >> 20
+                ),
+            );
+        }
+    }
+}
+
+/// One record's token texts for the number `n`.
+fn expand(templates: &[String], n: u64) -> Result<Vec<String>, String> {
+    templates.iter().map(|t| substitute(t, n)).collect()
+}
+
+/// Points of the range whose records are sized to bound the whole line's.
+const SAMPLES: u64 = 64;
+
+/// At least how many bytes a `$GENERATE` line makes. Numbers only grow
+/// along the range and a record only gets longer with them, so each of a
+/// few evenly spaced records, times the records up to the next one, is a
+/// lower bound of what they make; `first` is the first record's texts.
+fn lower_bound_bytes(
+    templates: &[String],
+    (start, step, count): (u64, u64, u64),
+    first: &[String],
+) -> u64 {
+    let size = |texts: &[String]| texts.iter().map(String::len).sum::<usize>() as u64;
+    let samples = count.min(SAMPLES);
+    let index = |i: u64| i * count / samples;
+    let mut total = 0u64;
+    for i in 0..samples {
+        let (from, to) = (index(i), index(i + 1));
+        let bytes = if i == 0 {
+            size(first)
+        } else {
+            match expand(templates, start + from * step) {
+                Ok(texts) => size(&texts),
+                // Reported where the expansion reaches it.
+                Err(_) => return total,
+            }
+        };
+        total = total.saturating_add(bytes.saturating_mul(to - from));
+    }
+    total
 }
 
 /// `start-stop[/step]`; like BIND, start and stop fit in 32 bits.
@@ -100,6 +157,12 @@ fn parse_range(text: &str) -> Option<(u64, u64, u64)> {
 
 /// `$` → the number, `${offset,width,base}` → formatted, `\$` → `$`.
 fn substitute(template: &str, n: u64) -> Result<String, String> {
+    if !template.contains('$') {
+        return Ok(template.to_string());
+    }
+    if template == "$" {
+        return Ok(n.to_string());
+    }
     let mut out = String::with_capacity(template.len() + 8);
     let chars: Vec<char> = template.chars().collect();
     let mut i = 0;
