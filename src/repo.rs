@@ -509,8 +509,6 @@ pub fn zone_inputs(
     Ok(inputs)
 }
 
-/// One record per file: a symlink to another file of the listing
-/// (`sites-enabled/x` → `../sites-available/x`) is that file.
 /// Takes out of the inventory the files larger than tripline reads (by
 /// their size on disk: a 300 MB file is not read to find out), with their
 /// kind, so that one such file is a finding and not the end of the run.
@@ -553,6 +551,8 @@ fn too_large(kind: FileKind, file: FileId) -> crate::finding::Finding {
     )
 }
 
+/// One record per file: a symlink to another file of the listing
+/// (`sites-enabled/x` → `../sites-available/x`) is that file.
 fn without_symlink_twins(mut inventory: Inventory, tree: &Tree) -> Inventory {
     // Records by the file they really are, in listing order.
     let mut by_real: HashMap<PathBuf, Vec<usize>> = HashMap::new();
