@@ -300,22 +300,25 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
                     && in_sites_folder(&r.path)
                     && r.path.parent().is_some_and(|d| site_folders.contains(d))
         })
-        .map(|r| nginx::Fragment {
-            path: r.path.clone(),
-            start: start_of(r.role),
-            loaded: false,
-            // A site file whose role is established is read as a stock
-            // nginx.conf reads it (its folder's, else the official image's);
-            // one whose content alone says so gets the checks it can have
-            // on its own.
-            flavor: (r.role == Role::NginxHttp && r.confidence.is_established()).then(|| {
-                image(&r.path)
-                    .and_then(|i| i.flavor)
-                    .unwrap_or_else(|| stock_flavor(&r.path))
-            }),
-            in_sites_folder: in_sites_folder(&r.path),
-            built_modules: image(&r.path).and_then(|i| i.built_modules.clone()),
-            in_image: image(&r.path).is_some_and(|i| !i.host),
+        .map(|r| {
+            let image = image(&r.path);
+            nginx::Fragment {
+                path: r.path.clone(),
+                start: start_of(r.role),
+                loaded: false,
+                // A site file whose role is established is read as a stock
+                // nginx.conf reads it (its folder's, else the official
+                // image's); one whose content alone says so gets the checks
+                // it can have on its own.
+                flavor: (r.role == Role::NginxHttp && r.confidence.is_established()).then(|| {
+                    image
+                        .and_then(|i| i.flavor)
+                        .unwrap_or_else(|| stock_flavor(&r.path))
+                }),
+                in_sites_folder: in_sites_folder(&r.path),
+                built_modules: image.and_then(|i| i.built_modules.clone()),
+                in_image: image.is_some_and(|i| !i.host),
+            }
         })
         .collect();
     let mut ws = Workspace::new(&mut sources, config.nginx.prefix.clone());
@@ -611,6 +614,13 @@ pub fn file_rows(repo: &Repo) -> Vec<project::FileRow> {
     };
     let mut rows = Vec::new();
     let mut listed: HashSet<FileId> = HashSet::new();
+    // The zone each `$INCLUDE`d file is read into.
+    let mut includers: HashMap<FileId, &crate::dns::model::Zone> = HashMap::new();
+    for zone in &repo.zones.zones {
+        for &file in zone.included.iter().filter(|&&f| f != zone.file) {
+            includers.entry(file).or_insert(zone);
+        }
+    }
     for record in &repo.inventory.records {
         let Some(id) = sources.id_of(&record.path) else {
             continue;
@@ -619,11 +629,7 @@ pub fn file_rows(repo: &Repo) -> Vec<project::FileRow> {
             continue;
         }
         // A zone another reads through `$INCLUDE` is part of that zone.
-        let includer = repo
-            .zones
-            .zones
-            .iter()
-            .find(|zone| zone.file != id && zone.included.contains(&id));
+        let includer = includers.get(&id).copied();
         let mut role = record.role.as_str();
         let (confidence, why) = match (repo.nginx.included_by.get(&id), includer) {
             (Some(span), _) => (

@@ -10,7 +10,7 @@
 #[macro_use]
 mod common;
 
-use common::{root, tripline_in};
+use common::{parse_json, root, tripline_in};
 use regex::Regex;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -142,19 +142,14 @@ impl Score {
     }
 }
 
-fn json(dir: &Path, extra: &[&str]) -> Value {
-    let mut args = vec!["check", "--format", "json", "--now", "2026-12-07T00:00:00Z"];
-    args.extend_from_slice(extra);
-    args.push(".");
-    let run = tripline_in(dir, &args);
-    assert!(
-        run.code == 0 || run.code == 1,
-        "{}: exit {}: {}",
-        dir.display(),
-        run.code,
-        run.stderr
-    );
-    serde_json::from_str(&run.stdout).expect("JSON output")
+/// `check --format json` with the arguments (paths included), from `dir`:
+/// its JSON, after an exit of 0 or 1.
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["check", "--format", "json", "--now", "2026-12-07T00:00:00Z"];
+    all.extend_from_slice(args);
+    let (code, value) = parse_json(tripline_in(dir, &all));
+    assert!(code == 0 || code == 1, "{}: exit {code}", dir.display());
+    value
 }
 
 fn text(value: &Value, key: &str) -> String {
@@ -172,7 +167,7 @@ fn score(corpus: &Path, name: &str) -> Score {
                 Some((parts.next()?.to_string(), parts.next()?.to_string()))
             })
             .collect();
-    let shown = json(&repo, &["--show-files"]);
+    let shown = json(&repo, &["--show-files", "."]);
     let mut rows: HashMap<String, Value> = HashMap::new();
     for row in shown["files"].as_array().into_iter().flatten() {
         if row["status"] != "loader" {
@@ -234,7 +229,7 @@ fn score(corpus: &Path, name: &str) -> Score {
         }
     }
     let v = verdicts(&corpus.join("verdicts").join(format!("{name}.txt")));
-    let out = json(&repo, &[]);
+    let out = json(&repo, &["."]);
     for finding in out["findings"].as_array().into_iter().flatten() {
         if finding["severity"] != "error" {
             continue;
@@ -338,7 +333,7 @@ fn a_file_named_alone_hears_what_the_whole_repository_says_of_it() {
     let mut differ = Vec::new();
     for name in &names {
         let repo = corpus.join("repos").join(name);
-        let shown = json(&repo, &["--show-files"]);
+        let shown = json(&repo, &["--show-files", "."]);
         let checked: Vec<String> = shown["files"]
             .as_array()
             .into_iter()
@@ -349,32 +344,12 @@ fn a_file_named_alone_hears_what_the_whole_repository_says_of_it() {
         if checked.is_empty() {
             continue;
         }
-        let whole = json(&repo, &[]);
+        let whole = json(&repo, &["."]);
         let step = checked.len().div_ceil(PER_REPO);
         for file in checked.iter().step_by(step.max(1)) {
-            let alone = {
-                // The snapshots have no `.git`: `--root .` says where the
-                // repository is, as git's top level would.
-                let run = tripline_in(
-                    &repo,
-                    &[
-                        "check",
-                        "--format",
-                        "json",
-                        "--now",
-                        "2026-12-07T00:00:00Z",
-                        "--root",
-                        ".",
-                        file,
-                    ],
-                );
-                assert!(
-                    run.code == 0 || run.code == 1,
-                    "{name}/{file}: {}",
-                    run.stderr
-                );
-                serde_json::from_str::<Value>(&run.stdout).expect("JSON output")
-            };
+            // The snapshots have no `.git`: `--root .` says where the
+            // repository is, as git's top level would.
+            let alone = json(&repo, &["--root", ".", file]);
             let (a, w) = (findings_in(&alone, file), findings_in(&whole, file));
             if a != w {
                 differ.push(format!("{name}/{file}:\n  alone {a:?}\n  whole {w:?}"));

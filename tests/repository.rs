@@ -12,7 +12,7 @@
 #[macro_use]
 mod common;
 
-use common::{root, tripline_in, NOW};
+use common::{check_json_in, root, shown_files};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -49,35 +49,18 @@ fn read_expect(path: &Path) -> Expect {
     expect
 }
 
-fn json(dir: &Path, args: &[&str]) -> (i32, Value) {
-    let run = tripline_in(dir, args);
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    let value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
-    (run.code, value)
-}
-
 fn text(value: &Value, key: &str) -> String {
     value[key].as_str().unwrap_or_default().to_string()
 }
 
-/// What `--show-files` says of every file but the loaders.
+/// What `--show-files` says of every file but the loaders, as the
+/// expectations spell it.
 fn shown_rows(dir: &Path) -> BTreeSet<Vec<String>> {
-    let (code, value) = json(dir, &["check", "--show-files", "--format", "json", "."]);
-    assert_eq!(code, 0, "--show-files exits 0");
-    let files = value["files"].as_array().expect("a list of files");
-    files
-        .iter()
-        .filter(|row| row["status"] != "loader")
-        .map(|row| match text(row, "status").as_str() {
-            "checked" => vec![
-                text(row, "file"),
-                "checked".into(),
-                text(row, "kind"),
-                text(row, "role"),
-                text(row, "confidence"),
-            ],
-            status => vec![text(row, "file"), status.into(), text(row, "reason")],
+    shown_files(dir, ".")
+        .into_iter()
+        .map(|(file, row)| match row.status.as_str() {
+            "checked" => vec![file, row.status, row.kind, row.role, row.confidence],
+            _ => vec![file, row.status, row.reason],
         })
         .collect()
 }
@@ -129,7 +112,7 @@ fn each_file_is_what_the_servers_load_it_as() {
                 expect.rows, shown
             ));
         }
-        let (code, value) = json(&dir, &["check", "--format", "json", "--now", NOW, "."]);
+        let (code, value) = check_json_in(&dir, &["."]);
         let seen: BTreeSet<(String, String, String)> = findings(&value)
             .into_iter()
             .map(|[severity, rule, file, ..]| (severity, rule, file))
@@ -154,7 +137,7 @@ fn a_file_named_alone_gets_the_findings_of_the_folder_walk() {
     let mut compared = 0;
     for case in cases() {
         let dir = root().join("fixtures/repository").join(&case);
-        let (_, whole) = json(&dir, &["check", "--format", "json", "--now", NOW, "."]);
+        let (_, whole) = check_json_in(&dir, &["."]);
         let whole = findings(&whole);
         let checked: Vec<Vec<String>> = shown_rows(&dir)
             .into_iter()
@@ -162,7 +145,7 @@ fn a_file_named_alone_gets_the_findings_of_the_folder_walk() {
             .collect();
         for row in checked {
             let file = &row[0];
-            let (_, alone) = json(&dir, &["check", "--format", "json", "--now", NOW, file]);
+            let (_, alone) = check_json_in(&dir, &[file]);
             let alone: Vec<[String; 6]> = findings(&alone)
                 .into_iter()
                 .filter(|f| &f[2] == file)

@@ -12,6 +12,7 @@
 use super::blocks::{condition, location, Modifier};
 use super::model::{Model, Occurrence};
 use super::regex::{self, Chars, Pattern};
+use super::variables;
 use crate::source::Span;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
@@ -408,10 +409,10 @@ impl ScriptIndex {
     fn of(model: &Model) -> ScriptIndex {
         let mut rewrite_phase: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         let mut defined = FxHashSet::default();
-        for name in REWRITE_PHASE {
+        for name in rewrite_phase_directives() {
             for (i, d) in model.named(name) {
                 rewrite_phase.entry(d.block).or_default().push(i);
-                let regex = match *name {
+                let regex = match name {
                     "rewrite" => model.arg(d, 0).map(|a| &*a.value),
                     "if" => condition(model, d).and_then(|c| c.value.map(|(v, _)| v)),
                     _ => {
@@ -450,18 +451,13 @@ impl ScriptIndex {
 }
 
 /// The directives of a block that set captures or variables before the
-/// content phase.
-const REWRITE_PHASE: &[&str] = &[
-    "rewrite",
-    "if",
-    "set",
-    "auth_request_set",
-    "perl_set",
-    "js_set",
-    "set_by_lua",
-    "set_by_lua_block",
-    "set_by_lua_file",
-];
+/// content phase: `rewrite`, `if`, and those that define a variable in
+/// their first argument (see [`variables::first_argument_definers`]).
+fn rewrite_phase_directives() -> impl Iterator<Item = &'static str> {
+    ["rewrite", "if"]
+        .into_iter()
+        .chain(variables::first_argument_definers())
+}
 
 /// Which of [`REQUEST_VARIABLES`] a variable is (`arg_id` is `arg_`).
 fn request_variable(name: &str) -> Option<usize> {
@@ -802,8 +798,7 @@ impl<'m> Resolver<'m> {
                     .rev()
                     .find_map(|j| self.set_in(j, name, depth))
             }
-            "set" | "auth_request_set" | "perl_set" | "js_set" | "set_by_lua"
-            | "set_by_lua_block" | "set_by_lua_file" => {
+            definer if variables::defines_in_first_argument(definer) => {
                 let target = model.arg(d, 0)?;
                 let target = target.value.trim_start_matches('$');
                 if !target.eq_ignore_ascii_case(name) {

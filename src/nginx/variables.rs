@@ -18,6 +18,21 @@ const DEFINITIONS: &[(&str, Option<usize>)] = &[
     ("set_by_lua_file", Some(0)),
 ];
 
+/// The directives that define the variable their first argument names
+/// (`set $x ...`, `js_set $x ...`): `map`, `geo` and `split_clients` name
+/// theirs elsewhere.
+pub fn first_argument_definers() -> impl Iterator<Item = &'static str> {
+    DEFINITIONS
+        .iter()
+        .filter(|(_, index)| *index == Some(0))
+        .map(|(directive, _)| *directive)
+}
+
+/// Whether `directive` defines the variable its first argument names.
+pub fn defines_in_first_argument(directive: &str) -> bool {
+    first_argument_definers().any(|d| d == directive)
+}
+
 /// The variable `directive` defines with these arguments, if any.
 pub fn defined_by<'a>(directive: &str, args: &[&'a str]) -> Option<&'a str> {
     let (_, index) = DEFINITIONS.iter().find(|(d, _)| *d == directive)?;

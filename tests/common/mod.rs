@@ -69,7 +69,7 @@ pub fn diff_json(args: &[&str]) -> (i32, serde_json::Value) {
 }
 
 /// Exit code and JSON stdout of a run that must not have panicked.
-fn parse_json(run: Run) -> (i32, serde_json::Value) {
+pub fn parse_json(run: Run) -> (i32, serde_json::Value) {
     assert!(
         !run.stderr.contains("panicked"),
         "tripline panicked: {}",
@@ -151,6 +151,7 @@ pub struct ShownFile {
     pub status: String,
     pub kind: String,
     pub role: String,
+    pub confidence: String,
     pub reason: String,
 }
 
@@ -174,6 +175,7 @@ pub fn shown_files(dir: &Path, path: &str) -> std::collections::BTreeMap<String,
                     status: text(row, "status"),
                     kind: text(row, "kind"),
                     role: text(row, "role"),
+                    confidence: text(row, "confidence"),
                     reason: text(row, "reason"),
                 },
             )

@@ -5,6 +5,7 @@
 use crate::finding::{Finding, Severity};
 use crate::nginx::model::Model;
 use crate::nginx::script::{pieces, Piece};
+use crate::nginx::variables::first_argument_definers;
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
 use crate::source::Span;
@@ -19,17 +20,6 @@ pub const RULE: Rule = Rule {
     check: Check::Nginx(check),
 };
 
-/// Directives that define a variable in their first argument.
-const DEFINE_FIRST: &[&str] = &[
-    "set",
-    "auth_request_set",
-    "perl_set",
-    "js_set",
-    "set_by_lua",
-    "set_by_lua_block",
-    "set_by_lua_file",
-];
-
 fn check(model: &Model, out: &mut Checker<'_>) {
     // Only names that someone writes with a capital can be spelt two ways.
     let mut capitalised: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -43,7 +33,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             consider(&u.name);
         }
     }
-    for name in DEFINE_FIRST.iter().chain(&["map", "geo"]) {
+    for name in first_argument_definers().chain(["map", "geo"]) {
         for (_, d) in model.named(name) {
             for a in model.args(d) {
                 consider(a.value.trim_start_matches('$'));
@@ -75,7 +65,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
     for u in &model.variable_uses {
         note(&u.name, u.span);
     }
-    for name in DEFINE_FIRST {
+    for name in first_argument_definers() {
         for (_, d) in model.named(name) {
             if let Some(a) = model.arg(d, 0) {
                 note(a.value.trim_start_matches('$'), a.span);
