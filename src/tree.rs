@@ -135,7 +135,14 @@ pub struct Tree {
     /// Files already resolved: discovery, reading and lookups ask about the
     /// same file several times in one run.
     resolved: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<PathBuf, Place>>>,
+    /// Folder listings already read: a missing certificate's folder is
+    /// listed once however many sites name a file in it (261 listings of
+    /// one 494-entry folder were 39 % of a corpus run).
+    listings: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<PathBuf, Listing>>>,
 }
+
+/// The sorted names in one folder, shared between the lookups that ask.
+pub type Listing = std::sync::Arc<[String]>;
 
 fn absolute(path: &Path) -> PathBuf {
     normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
@@ -163,6 +170,7 @@ impl Tree {
             stdin: None,
             plain_dirs: Default::default(),
             resolved: Default::default(),
+            listings: Default::default(),
         }
     }
 
@@ -534,20 +542,33 @@ impl Tree {
         }
     }
 
-    /// The names in a folder inside the tree, sorted (empty outside it).
-    pub fn list(&self, dir: &Path) -> Vec<String> {
+    /// The names in a folder inside the tree, sorted (empty outside it);
+    /// each folder is read once per run.
+    pub fn list(&self, dir: &Path) -> Listing {
         let real = match self.resolve(dir) {
             Place::Dir(real) => real,
-            _ => return Vec::new(),
+            _ => return Listing::from([]),
         };
-        let Ok(entries) = std::fs::read_dir(real) else {
-            return Vec::new();
+        if let Some(names) = self
+            .listings
+            .lock()
+            .ok()
+            .and_then(|l| l.get(&real).cloned())
+        {
+            return names;
+        }
+        let Ok(entries) = std::fs::read_dir(&real) else {
+            return Listing::from([]);
         };
         let mut names: Vec<String> = entries
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
+        let names = Listing::from(names);
+        if let Ok(mut listings) = self.listings.lock() {
+            listings.insert(real, names.clone());
+        }
         names
     }
 }

@@ -187,9 +187,10 @@ pub fn expand_glob(tree: &Tree, pattern: &Path) -> Vec<PathBuf> {
             } else {
                 dir.as_path()
             };
-            let names = tree.list(listing).into_iter();
+            let names = tree.list(listing);
             next.extend(
                 names
+                    .iter()
                     .filter(|name| text.starts_with('.') || !name.starts_with('.'))
                     .filter(|name| matcher.is_match(name))
                     .map(|n| dir.join(n)),
