@@ -310,10 +310,24 @@ impl Spec {
 
 /// Every declaration of `name`, across modules (`server` is declared by
 /// http, upstream, stream and mail modules).
+///
+/// Hashed once per process: every directive of every configuration is
+/// looked up by several rules, and a binary search compares the name with
+/// ten table entries each time (6 % of a 400-config run).
 pub fn lookup(name: &str) -> &'static [Spec] {
-    let start = DIRECTIVES.partition_point(|s| s.name < name);
-    let end = start + DIRECTIVES[start..].partition_point(|s| s.name == name);
-    &DIRECTIVES[start..end]
+    static INDEX: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, (usize, usize)>> =
+        std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index = rustc_hash::FxHashMap::default();
+        for (i, spec) in DIRECTIVES.iter().enumerate() {
+            index.entry(spec.name).or_insert((i, i)).1 = i + 1;
+        }
+        index
+    });
+    match index.get(name) {
+        Some(&(start, end)) => &DIRECTIVES[start..end],
+        None => &[],
+    }
 }
 
 /// The known directive closest to a misspelt `name`, for "did you mean".

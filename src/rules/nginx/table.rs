@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::nginx::directives::{self, Spec, Version};
 use crate::nginx::model::{Model, Occurrence};
 use crate::nginx::modules::Loaded;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 /// The nginx a configuration targets.
@@ -44,14 +44,14 @@ impl Build {
 pub struct Lookups<'b> {
     build: &'b Build,
     /// By the address of the interned name, and the context bits.
-    cache: HashMap<(usize, u32), Rc<Lookup>>,
+    cache: FxHashMap<(usize, u32), Rc<Lookup>>,
 }
 
 impl<'b> Lookups<'b> {
     pub fn new(build: &'b Build) -> Self {
         Lookups {
             build,
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
         }
     }
 
