@@ -73,7 +73,7 @@ pub fn suggest(id: &str) -> Option<&'static str> {
 }
 
 /// The third-party modules one nginx instance loads.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Loaded {
     ids: BTreeSet<String>,
     /// The main context has an include tripline could not read: it may

@@ -24,6 +24,8 @@ pub struct Checker<'a> {
     pub findings: Vec<Finding>,
     /// Per rule and file: findings recorded, and the index of the last one.
     recorded: HashMap<(&'static str, FileId), (usize, usize)>,
+    /// What the rule remembers between the models of one run (see [`Checker::memo`]).
+    memo: Option<Box<dyn std::any::Any>>,
 }
 
 impl<'a> Checker<'a> {
@@ -41,6 +43,21 @@ impl<'a> Checker<'a> {
             extra_roots,
             findings,
             recorded: HashMap::new(),
+            memo: None,
+        }
+    }
+
+    /// State the rule keeps across the models of one run: answers that
+    /// depend on the run and not on one file ("did you mean" for a name
+    /// 300 sites misspell alike). A checker serves one rule, so each rule
+    /// asks for one type.
+    pub fn memo<T: Default + 'static>(&mut self) -> &mut T {
+        if !self.memo.as_ref().is_some_and(|m| m.is::<T>()) {
+            self.memo = Some(Box::new(T::default()));
+        }
+        match self.memo.as_mut().and_then(|m| m.downcast_mut::<T>()) {
+            Some(memo) => memo,
+            None => unreachable!("the memo was just set to a T"),
         }
     }
 
@@ -73,3 +90,30 @@ impl<'a> Checker<'a> {
 }
 
 pub type CheckFn<M> = fn(&M, &mut Checker<'_>);
+
+#[cfg(test)]
+mod tests {
+    use super::Checker;
+    use crate::config::Config;
+    use crate::source::Sources;
+
+    #[test]
+    fn memo_lives_across_models_and_belongs_to_one_type() {
+        let (sources, config) = (Sources::default(), Config::default());
+        let mut checker = Checker::new(
+            &sources,
+            &config,
+            time::OffsetDateTime::UNIX_EPOCH,
+            &[],
+            Vec::new(),
+        );
+        *checker.memo::<u32>() += 2;
+        *checker.memo::<u32>() += 3;
+        assert_eq!(*checker.memo::<u32>(), 5, "the same memo on each call");
+        assert_eq!(
+            checker.memo::<String>().as_str(),
+            "",
+            "another type starts afresh"
+        );
+    }
+}

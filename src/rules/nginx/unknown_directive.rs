@@ -5,10 +5,12 @@
 
 use super::table::{Build, Lookups};
 use crate::finding::{Finding, Severity};
-use crate::nginx::directives::{self, Spec};
+use crate::nginx::directives::{self, Spec, Version};
 use crate::nginx::model::Model;
+use crate::nginx::modules::Loaded;
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use rustc_hash::FxHashMap;
 
 pub const RULE: Rule = Rule {
     id: "nginx/unknown-directive",
@@ -39,10 +41,13 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                 suggestions_left = suggestions_left.saturating_sub(1);
                 let suggestion = (suggestions_left > 0)
                     .then(|| {
-                        directives::suggest(name, &|s: &Spec| {
-                            s.contexts.intersects(here)
-                                && build.modules.has(s.module())
-                                && s.exists_in(build.version)
+                        let suggestions: &mut Suggestions = out.memo();
+                        suggestions.of(name, here.0, &build, || {
+                            directives::suggest(name, &|s: &Spec| {
+                                s.contexts.intersects(here)
+                                    && build.modules.has(s.module())
+                                    && s.exists_in(build.version)
+                            })
                         })
                     })
                     .flatten();
@@ -64,6 +69,41 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             format!("unknown directive \"{name}\"{reason}"),
             help,
         ));
+    }
+}
+
+/// "Did you mean" answers of one run, by build, context and name: a
+/// suggestion compares the name with the whole table, and a corpus of 400
+/// sites misspells the same few names hundreds of times.
+#[derive(Default)]
+struct Suggestions {
+    by_build: Vec<(Version, Loaded, Answers)>,
+}
+
+/// By name and context bits.
+type Answers = FxHashMap<(Box<str>, u32), Option<&'static str>>;
+
+impl Suggestions {
+    fn of(
+        &mut self,
+        name: &str,
+        contexts: u32,
+        build: &Build,
+        suggest: impl FnOnce() -> Option<&'static str>,
+    ) -> Option<&'static str> {
+        let at = match (self.by_build.iter())
+            .position(|(v, m, _)| *v == build.version && *m == build.modules)
+        {
+            Some(at) => at,
+            None => {
+                let fresh = (build.version, build.modules.clone(), FxHashMap::default());
+                self.by_build.push(fresh);
+                self.by_build.len() - 1
+            }
+        };
+        let answers = &mut self.by_build[at].2;
+        let key = (Box::from(name), contexts);
+        *answers.entry(key).or_insert_with(suggest)
     }
 }
 
