@@ -370,11 +370,21 @@ fn stand_ins(
     in_old: &BTreeSet<SetKey>,
 ) -> Vec<SetKey> {
     let unclaimed = |k: &&SetKey| !in_old.contains(*k);
-    let same_name_and_type =
-        |k: &&SetKey| k.owner == key.owner && k.class == key.class && k.rtype == key.rtype;
-    let replacement = new_sets.iter().find(|(k, records)| {
-        k.owner == key.owner
-            && k.set_id == key.set_id
+    let same_name_and_type = |k: &&SetKey| k.class == key.class && k.rtype == key.rtype;
+    // Every stand-in has the set's owner: the sets of that one name, found
+    // in the ordered map rather than by scanning all of NEW once per set
+    // NEW lacks (quadratic in a million-record migration).
+    let lowest = SetKey {
+        owner: key.owner.clone(),
+        class: 0,
+        rtype: RType(0),
+        set_id: None,
+    };
+    let same_owner = || {
+        (new_sets.range(lowest.clone()..)).take_while(|(k, _)| k.owner == key.owner)
+    };
+    let replacement = same_owner().find(|(k, records)| {
+        k.set_id == key.set_id
             && k.rtype.is_address_like()
             && key.rtype.is_address_like()
             && !in_old.contains(*k)
@@ -383,8 +393,8 @@ fn stand_ins(
     if let Some((k, _)) = replacement {
         return vec![k.clone()];
     }
-    let candidates: Vec<&SetKey> = new_sets
-        .keys()
+    let candidates: Vec<&SetKey> = same_owner()
+        .map(|(k, _)| k)
         .filter(same_name_and_type)
         .filter(unclaimed)
         .filter(|k| k.set_id.is_some() != key.set_id.is_some())
