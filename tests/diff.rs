@@ -513,3 +513,58 @@ fn unreadable_records_are_said_to_be_absent_not_uncompared() {
     );
     assert!(!md.contains("are not compared"), "{md}");
 }
+
+/// A zone split over several files on one side is compared as one zone:
+/// its parts' sets are merged in key order before the walk.
+#[test]
+fn a_zone_split_over_two_files_is_one_zone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    std::fs::create_dir_all(&old).expect("old");
+    std::fs::create_dir_all(&new).expect("new");
+    let head = "$ORIGIN example.com.\n$TTL 300\n";
+    let soa = "@ IN SOA ns1.example.net. hostmaster.example.com. 1 7200 3600 1209600 300\n@ IN NS ns1.example.net.\n";
+    std::fs::write(
+        old.join("a.zone"),
+        format!("{head}{soa}www IN A 192.0.2.1\nmail IN A 192.0.2.2\n"),
+    )
+    .expect("write");
+    std::fs::write(
+        old.join("b.zone"),
+        format!("{head}@ IN MX 10 mail.example.com.\nwww IN A 192.0.2.3\n"),
+    )
+    .expect("write");
+    let carried = "www IN A 192.0.2.1\nwww IN A 192.0.2.3\nmail IN A 192.0.2.2\n";
+    std::fs::write(
+        new.join("all.zone"),
+        format!("{head}{soa}{carried}@ IN MX 10 mail\n"),
+    )
+    .expect("write");
+    let paths = [old.to_str().expect("utf-8"), new.to_str().expect("utf-8")];
+    let (code, json) = diff_json(&paths);
+    assert_eq!(code, 0, "both parts carried over: {json}");
+    assert!(rules_of(&json).is_empty(), "{json}");
+
+    // Without the MX and with www's second address gone: one set missing,
+    // one changed (the two files' www records are one RRset).
+    std::fs::write(
+        new.join("all.zone"),
+        format!("{head}{soa}www IN A 192.0.2.1\nmail IN A 192.0.2.2\n"),
+    )
+    .expect("write");
+    let (code, json) = diff_json(&paths);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(
+        findings_of(&json, "migration/missing-record").len(),
+        1,
+        "{json}"
+    );
+    let changed = findings_of(&json, "migration/changed-record");
+    assert_eq!(changed.len(), 1, "{json}");
+    assert!(
+        changed[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("www.example.com.")),
+        "{json}"
+    );
+}

@@ -4,12 +4,13 @@
 //! `rules/migration/` turn those classes into findings.
 
 use crate::dns::model::Zone;
-use crate::dns::name::Name;
+use crate::dns::name::{DnsName, Name};
 use crate::dns::names::NameTable;
 use crate::dns::provider::Routing;
 use crate::dns::rdata::{RData, RType};
 use crate::dns::zone::{Pseudo, Record};
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 mod summary;
 
@@ -208,8 +209,12 @@ pub struct ZonePair<'z> {
     pub origin: Name,
     pub old: Option<&'z Zone>,
     pub new: Option<&'z Zone>,
-    /// Every RRset, in key order.
+    /// Every RRset that is not identical on both sides, in key order.
     pub sets: Vec<Compared<'z>>,
+    /// How many RRsets are identical (values, TTL, kind) on both sides.
+    pub identical: usize,
+    /// The apex NS is one of the compared sets (`--include-ns-soa`).
+    pub ns_compared: bool,
 }
 
 /// The counts a report sums up; `compared` is OLD's RRsets.
@@ -226,7 +231,11 @@ pub struct Counts {
 
 impl ZonePair<'_> {
     pub fn counts(&self) -> Counts {
-        let mut counts = Counts::default();
+        let mut counts = Counts {
+            compared: self.identical,
+            identical: self.identical,
+            ..Counts::default()
+        };
         for set in &self.sets {
             if set.old.is_some() {
                 counts.compared += 1;
@@ -268,90 +277,198 @@ pub fn pair_zones<'z>(
         .collect()
 }
 
-fn collect<'z>(zones: &[&'z Zone], options: &DiffOptions) -> BTreeMap<SetKey, Vec<Member<'z>>> {
-    let mut sets: BTreeMap<SetKey, Vec<Member<'z>>> = BTreeMap::new();
-    for zone in zones {
-        for set in zone.rrsets() {
-            let provider_owned =
-                set.owner() == zone.origin && (set.rtype == RType::SOA || set.rtype == RType::NS);
-            if provider_owned && !options.include_ns_soa {
-                continue;
-            }
-            let key = SetKey {
-                owner: set.owner().to_owned(),
-                class: set.first().class,
-                rtype: set.rtype,
-                set_id: set.set_id.map(str::to_string),
-            };
-            (sets.entry(key).or_default()).extend(set.records().map(|r| (r, &zone.names)));
-        }
-    }
-    sets
+/// One side's RRset, its key borrowed from the zone: only the sets that
+/// differ get an owned [`SetKey`].
+struct SideSet<'z> {
+    owner: &'z DnsName,
+    class: u16,
+    rtype: RType,
+    set_id: Option<&'z str>,
+    members: Vec<Member<'z>>,
 }
 
+impl<'z> SideSet<'z> {
+    fn key_order(&self, other: &SideSet<'_>) -> Ordering {
+        (self.owner, self.class, self.rtype, self.set_id).cmp(&(
+            other.owner,
+            other.class,
+            other.rtype,
+            other.set_id,
+        ))
+    }
+
+    /// Same key at the same owner.
+    fn same_key(&self, key: &SetKey) -> bool {
+        self.class == key.class && self.rtype == key.rtype && self.set_id == key.set_id.as_deref()
+    }
+
+    fn key(&self) -> SetKey {
+        SetKey {
+            owner: self.owner.to_owned(),
+            class: self.class,
+            rtype: self.rtype,
+            set_id: self.set_id.map(str::to_string),
+        }
+    }
+}
+
+/// One side's sets in key order (owner, class, type, routing set), the
+/// records of every file of the zone gathered. A single zone's sets are
+/// already in that order and are read as they come; the parts of a zone
+/// split over several files are sorted and merged first.
+fn side_sets<'z>(
+    zones: &[&'z Zone],
+    options: &DiffOptions,
+) -> Box<dyn Iterator<Item = SideSet<'z>> + 'z> {
+    let include_ns_soa = options.include_ns_soa;
+    let sets = |zone: &'z Zone| {
+        zone.rrsets().filter_map(move |set| {
+            let provider_owned =
+                set.owner() == zone.origin && (set.rtype == RType::SOA || set.rtype == RType::NS);
+            (include_ns_soa || !provider_owned).then(|| SideSet {
+                owner: set.owner(),
+                class: set.first().class,
+                rtype: set.rtype,
+                set_id: set.set_id,
+                members: set.records().map(|r| (r, &zone.names)).collect(),
+            })
+        })
+    };
+    if let [zone] = zones {
+        return Box::new(sets(zone));
+    }
+    let mut all: Vec<SideSet<'z>> = zones.iter().flat_map(|&zone| sets(zone)).collect();
+    // Stable: a set split over files keeps its records in file order.
+    all.sort_by(|a, b| a.key_order(b));
+    let mut merged: Vec<SideSet<'z>> = Vec::with_capacity(all.len());
+    for set in all {
+        match merged.last_mut() {
+            Some(last) if last.key_order(&set) == Ordering::Equal => {
+                last.members.extend(set.members)
+            }
+            _ => merged.push(set),
+        }
+    }
+    Box::new(merged.into_iter())
+}
+
+/// The sets of one owner at a time, from sets in key order.
+fn by_owner<'z>(
+    sets: Box<dyn Iterator<Item = SideSet<'z>> + 'z>,
+) -> impl Iterator<Item = Vec<SideSet<'z>>> + 'z {
+    let mut sets = sets.peekable();
+    std::iter::from_fn(move || {
+        let first = sets.next()?;
+        let mut group = vec![first];
+        while let Some(next) = sets.next_if(|s| s.owner == group[0].owner) {
+            group.push(next);
+        }
+        Some(group)
+    })
+}
+
+/// Compares a pair of zones: both sides walked in key order together, one
+/// owner at a time (a set's stand-ins are always at its owner), so that
+/// only the sets that differ are kept; identical ones are counted. Two
+/// million-record zones take the memory of the zones and their
+/// differences, not of a copy of each.
 fn compare<'z>(
     origin: &Name,
     old: &[&'z Zone],
     new: &[&'z Zone],
     options: &DiffOptions,
 ) -> ZonePair<'z> {
-    let old_sets = collect(old, options);
-    let mut new_sets = collect(new, options);
-    let in_old: BTreeSet<SetKey> = old_sets.keys().cloned().collect();
+    let mut pair = ZonePair {
+        origin: origin.clone(),
+        old: old.first().copied(),
+        new: new.first().copied(),
+        sets: Vec::new(),
+        identical: 0,
+        ns_compared: false,
+    };
+    let mut old_groups = by_owner(side_sets(old, options)).peekable();
+    let mut new_groups = by_owner(side_sets(new, options)).peekable();
+    loop {
+        let order = match (old_groups.peek(), new_groups.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(o), Some(n)) => o[0].owner.cmp(n[0].owner),
+        };
+        let (old_sets, new_sets) = match order {
+            Ordering::Less => (old_groups.next(), None),
+            Ordering::Greater => (None, new_groups.next()),
+            Ordering::Equal => (old_groups.next(), new_groups.next()),
+        };
+        compare_owner(
+            old_sets.unwrap_or_default(),
+            new_sets.unwrap_or_default(),
+            &mut pair,
+        );
+    }
+    pair.sets.sort_by(|a, b| a.key.cmp(&b.key));
+    pair
+}
+
+/// The sets of one owner on both sides (either may be empty).
+fn compare_owner<'z>(old: Vec<SideSet<'z>>, new: Vec<SideSet<'z>>, pair: &mut ZonePair<'z>) {
+    if let Some(set) = old.first().or(new.first()) {
+        pair.ns_compared |=
+            set.owner == &*pair.origin && (old.iter().chain(&new)).any(|s| s.rtype == RType::NS);
+    }
+    let in_old: Vec<SetKey> = old.iter().map(SideSet::key).collect();
+    let mut new: Vec<Option<SideSet<'z>>> = new.into_iter().map(Some).collect();
     // Sets of NEW that stand in for a set of OLD under another key: compared
     // with it, so not extra.
-    let mut stood_in = BTreeSet::new();
-    let mut sets = Vec::new();
-    for (key, records) in old_sets {
-        let old_side = Side::new(records);
-        let (outcome, new_side) = match new_sets.remove(&key) {
-            Some(new_records) => {
-                let new_side = Side::new(new_records);
+    let mut stood_in = vec![false; new.len()];
+    for (set, key) in old.into_iter().zip(in_old.iter()) {
+        let old_side = Side::new(set.members);
+        let exact = new
+            .iter_mut()
+            .find(|n| n.as_ref().is_some_and(|n| n.same_key(key)));
+        let (outcome, new_side) = match exact.and_then(Option::take) {
+            Some(new_set) => {
+                let new_side = Side::new(new_set.members);
                 (outcome_of(&old_side, &new_side), Some(new_side))
             }
             None => {
-                let keys = stand_ins(&key, &old_side, &new_sets, &in_old);
-                if keys.is_empty() {
+                let found = stand_ins(key, &old_side, &new, &in_old);
+                if found.is_empty() {
                     // A record that is gone is missing, whatever kind it
                     // was: an alias deleted is a loss, not a portability
                     // question.
                     (Outcome::Missing, None)
                 } else {
-                    let records: Vec<Member<'_>> = keys
-                        .iter()
-                        .filter_map(|k| new_sets.get(k))
-                        .flatten()
-                        .copied()
+                    let records: Vec<Member<'_>> = (found.iter())
+                        .filter_map(|&i| new[i].as_ref())
+                        .flat_map(|s| s.members.iter().copied())
                         .collect();
-                    stood_in.extend(keys);
+                    found.iter().for_each(|&i| stood_in[i] = true);
                     (Outcome::NonPortable, Some(Side::new(records)))
                 }
             }
         };
-        sets.push(Compared {
-            key,
+        if outcome == Outcome::Identical {
+            pair.identical += 1;
+            continue;
+        }
+        pair.sets.push(Compared {
+            key: key.clone(),
             old: Some(old_side),
             new: new_side,
             outcome,
         });
     }
-    for (key, records) in new_sets {
-        if stood_in.contains(&key) {
+    for (set, stood_in) in new.into_iter().zip(stood_in) {
+        let Some(set) = set.filter(|_| !stood_in) else {
             continue;
-        }
-        sets.push(Compared {
-            key,
+        };
+        pair.sets.push(Compared {
+            key: set.key(),
             old: None,
-            new: Some(Side::new(records)),
+            new: Some(Side::new(set.members)),
             outcome: Outcome::Extra,
         });
-    }
-    sets.sort_by(|a, b| a.key.cmp(&b.key));
-    ZonePair {
-        origin: origin.clone(),
-        old: old.first().copied(),
-        new: new.first().copied(),
-        sets,
     }
 }
 
@@ -366,47 +483,33 @@ fn compare<'z>(
 fn stand_ins(
     key: &SetKey,
     old: &Side<'_>,
-    new_sets: &BTreeMap<SetKey, Vec<Member<'_>>>,
-    in_old: &BTreeSet<SetKey>,
-) -> Vec<SetKey> {
-    let unclaimed = |k: &&SetKey| !in_old.contains(*k);
-    let same_name_and_type = |k: &&SetKey| k.class == key.class && k.rtype == key.rtype;
-    // Every stand-in has the set's owner: the sets of that one name, found
-    // in the ordered map rather than by scanning all of NEW once per set
-    // NEW lacks (quadratic in a million-record migration).
-    let lowest = SetKey {
-        owner: key.owner.clone(),
-        class: 0,
-        rtype: RType(0),
-        set_id: None,
+    new: &[Option<SideSet<'_>>],
+    in_old: &[SetKey],
+) -> Vec<usize> {
+    // The sets of NEW at this owner, by index, that OLD lacks itself.
+    let unclaimed = || {
+        (new.iter().enumerate())
+            .filter_map(|(i, s)| Some((i, s.as_ref()?)))
+            .filter(|(_, s)| !in_old.iter().any(|k| s.same_key(k)))
     };
-    let same_owner = || {
-        (new_sets.range(lowest.clone()..)).take_while(|(k, _)| k.owner == key.owner)
-    };
-    let replacement = same_owner().find(|(k, records)| {
-        k.set_id == key.set_id
-            && k.rtype.is_address_like()
+    let replacement = unclaimed().find(|(_, s)| {
+        s.set_id == key.set_id.as_deref()
+            && s.rtype.is_address_like()
             && key.rtype.is_address_like()
-            && !in_old.contains(*k)
-            && (old.flavour != Flavour::Plain || Flavour::of(records) != Flavour::Plain)
+            && (old.flavour != Flavour::Plain || Flavour::of(&s.members) != Flavour::Plain)
     });
-    if let Some((k, _)) = replacement {
-        return vec![k.clone()];
+    if let Some((i, _)) = replacement {
+        return vec![i];
     }
-    let candidates: Vec<&SetKey> = same_owner()
-        .map(|(k, _)| k)
-        .filter(same_name_and_type)
-        .filter(unclaimed)
-        .filter(|k| k.set_id.is_some() != key.set_id.is_some())
+    let candidates: Vec<(usize, &SideSet<'_>)> = unclaimed()
+        .filter(|(_, s)| s.class == key.class && s.rtype == key.rtype)
+        .filter(|(_, s)| s.set_id.is_some() != key.set_id.is_some())
         .collect();
-    let serving: Vec<Member<'_>> = candidates
-        .iter()
-        .filter_map(|k| new_sets.get(*k))
-        .flatten()
-        .copied()
+    let serving: Vec<Member<'_>> = (candidates.iter())
+        .flat_map(|(_, s)| s.members.iter().copied())
         .collect();
     if !candidates.is_empty() && Side::new(serving).covers(old) {
-        candidates.into_iter().cloned().collect()
+        candidates.into_iter().map(|(i, _)| i).collect()
     } else {
         Vec::new()
     }

@@ -33,10 +33,7 @@ pub fn ttls_to_lower<'z>(pair: &ZonePair<'z>, cutover_ttl: u32) -> Vec<ToLower<'
     // (octoDNS leaves them to the provider) says nothing either way, and the
     // plan's last step (keep OLD served) covers it. (With `--include-ns-soa`
     // they are a compared set like any other.)
-    let ns_compared = pair
-        .sets
-        .iter()
-        .any(|s| s.key.owner == pair.origin && s.key.rtype == RType::NS);
+    let ns_compared = pair.ns_compared;
     let apex_ns = old_zone.apex_ns();
     let servers = |zone: &Zone, records: &[&Record]| {
         let mut names: Vec<String> = (records.iter())
