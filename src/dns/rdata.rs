@@ -265,6 +265,44 @@ impl RData {
         }
     }
 
+    /// [`RData::same`] for records of two zones, each with its name table:
+    /// the common kinds only, `false` for the rest (which callers then
+    /// compare in canonical form). Equal here means equal canonical forms.
+    pub fn same_across(&self, names: &NameTable, other: &RData, other_names: &NameTable) -> bool {
+        let name = |a: &NameId, b: &NameId| names.get(*a) == other_names.get(*b);
+        match (self, other) {
+            (RData::A(a), RData::A(b)) => a == b,
+            (RData::Aaaa(a), RData::Aaaa(b)) => a == b,
+            (RData::Txt(a), RData::Txt(b)) => a == b,
+            (RData::Target(a), RData::Target(b)) | (RData::Alias(a), RData::Alias(b)) => name(a, b),
+            (
+                RData::Mx {
+                    preference: p,
+                    exchange: a,
+                },
+                RData::Mx {
+                    preference: q,
+                    exchange: b,
+                },
+            ) => p == q && name(a, b),
+            (
+                RData::Srv {
+                    priority,
+                    weight,
+                    port,
+                    target: a,
+                },
+                RData::Srv {
+                    priority: priority_b,
+                    weight: weight_b,
+                    port: port_b,
+                    target: b,
+                },
+            ) => (priority, weight, port) == (priority_b, weight_b, port_b) && name(a, b),
+            _ => false,
+        }
+    }
+
     /// The RDATA as a zone file would write it, for messages and reports.
     pub fn presentation(&self, names: &NameTable) -> String {
         fn quoted(bytes: &[u8]) -> String {
