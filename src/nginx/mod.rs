@@ -15,6 +15,7 @@ pub mod script;
 pub mod stock;
 pub mod variables;
 pub mod walk;
+pub mod zones;
 
 use crate::finding::Finding;
 use crate::rules::nginx::syntax_error;

@@ -317,6 +317,7 @@ fn records_values(name: &str) -> bool {
         name,
         "access_log" | "log_format" | "load_module" | "listen" | "server" | "if"
     ) || READ_BY_RULES.contains(&name)
+        || super::zones::ZONE_DIRECTIVES.contains(&name)
         || directives::lookup(name)
             .iter()
             .any(|s| s.args.is_flag() || s.value_kind != directives::ValueKind::Free)
