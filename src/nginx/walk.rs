@@ -893,6 +893,10 @@ impl Walker<'_, '_> {
             return;
         };
         let stmt_span = d.stmt_span;
+        // Files from OpenResty's prefix: an OpenResty build, with its bundle.
+        if arg.starts_with("/usr/local/openresty/") {
+            self.model.openresty = true;
+        }
         let included = match self.includes.get(&arg_span) {
             Some(known) => known.clone(),
             None => {

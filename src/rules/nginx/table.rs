@@ -30,7 +30,10 @@ impl Build {
         for id in &model.loaded_modules {
             modules.add(id);
         }
-        if model.openresty {
+        for name in &model.custom_modules {
+            modules.add(name);
+        }
+        if model.openresty || config.nginx.flavor.as_deref() == Some("openresty") {
             modules.add("openresty");
         }
         modules.unknown |= model.modules_unknown || !model.loaded;
@@ -56,9 +59,10 @@ impl Build {
             let parent = unknown.get(node.parent as usize).copied().unwrap_or(false);
             let opener_unknown = model.directives.get(node.opener as usize).is_some_and(|d| {
                 !*known.entry(d.name.as_ptr() as usize).or_insert_with(|| {
-                    directives::lookup(&d.name)
-                        .iter()
-                        .any(|s| self.modules.has(s.module()) && s.exists_in(self.version))
+                    self.modules.provides(&d.name)
+                        || directives::lookup(&d.name)
+                            .iter()
+                            .any(|s| self.modules.has(s.module()) && s.exists_in(self.version))
                 })
             });
             unknown[id] = parent || opener_unknown;

@@ -27,7 +27,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
     let mut suggestions_left = crate::finding::MAX_PER_RULE_AND_FILE;
     for d in build.reached(model) {
         let found = lookups.get(d);
-        if !found.available.is_empty() {
+        // A module tripline does not know (`[nginx] modules = ["vod"]`)
+        // provides the directives named after it.
+        if !found.available.is_empty() || build.modules.provides(&d.name) {
             continue;
         }
         let name = &*d.name;
