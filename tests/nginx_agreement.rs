@@ -333,3 +333,95 @@ fn the_reload_refusals_match_nginx() {
     );
     assert!(verdict.ok, "{}", verdict.output);
 }
+
+/// Shared memory zones: nginx refuses each with these words, at the line
+/// tripline reports (a zone nothing declares is found after reading
+/// everything: nginx names no line, and tripline points at its first use).
+#[test]
+fn shared_memory_zone_refusals_match_nginx() {
+    let Some(nginx) = nginx() else { return };
+    let cases = [
+        (
+            "bad-size-conflict.conf",
+            "the size 10485760 of shared memory zone \"SSL\" conflicts with already declared size 2097152",
+            true,
+        ),
+        (
+            "bad-different-use.conf",
+            "the shared memory zone \"app\" is already declared for a different use",
+            true,
+        ),
+        (
+            "bad-duplicate.conf",
+            "limit_req_zone \"login\" is already bound to key \"$binary_remote_addr\"",
+            true,
+        ),
+        (
+            "bad-too-small.conf",
+            "zone \"zone=api:16k\" is too small",
+            true,
+        ),
+        (
+            "bad-undeclared.conf",
+            "zero size shared memory zone \"addr\"",
+            false,
+        ),
+    ];
+    for (name, words, at_line) in cases {
+        let rel = format!("fixtures/nginx/shared-memory-zone/{name}");
+        let path = fixture(&rel);
+        let verdict = nginx_t(&nginx, &path);
+        assert!(!verdict.ok, "{rel}: nginx accepted it");
+        let (message, line) = first_finding(&rel, "nginx/shared-memory-zone");
+        assert!(message.starts_with(words), "{rel}: tripline said {message:?}");
+        let expected = if at_line {
+            format!("{words} in {}:{line}", path.display())
+        } else {
+            format!("{words}\n")
+        };
+        assert!(
+            verdict.output.contains(&expected),
+            "{rel}: nginx said {:?}, expected {expected:?}",
+            verdict.output
+        );
+    }
+    for rel in [
+        "fixtures/nginx/shared-memory-zone/good.conf",
+        // `$23conditional` is capture 2 and the text `3conditional`.
+        "fixtures/nginx/unknown-variable/good-capture-digits.conf",
+        "fixtures/nginx/proxy-pass-static-dns/good-variable-targets.conf",
+    ] {
+        let verdict = nginx_t(&nginx, &fixture(rel));
+        assert!(verdict.ok, "{rel}: {}", verdict.output);
+    }
+}
+
+/// An unknown block directive is one error: nginx stops there, and tripline
+/// checks nothing inside it.
+#[test]
+fn an_unknown_block_is_one_error_as_in_nginx() {
+    let Some(nginx) = nginx() else { return };
+    let rel = "fixtures/nginx/unknown-directive/bad-rtmp-block";
+    let verdict = nginx_t_tree(&nginx, &fixture(rel));
+    assert!(!verdict.ok, "{rel}: nginx accepted it");
+    let (_, json) = check_json(&["--fail-on", "never", rel]);
+    let errors: Vec<(String, u64)> = (json["findings"].as_array().expect("findings").iter())
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let (message, line) = &errors[0];
+    assert!(message.starts_with("unknown directive \"rtmp\""), "{message}");
+    let expected = format!("unknown directive \"rtmp\" in ");
+    let place = format!("etc/nginx/nginx.conf:{line}");
+    assert!(
+        verdict.output.contains(&expected) && verdict.output.contains(&place),
+        "nginx said {}, tripline {place}",
+        verdict.output
+    );
+}
