@@ -346,6 +346,7 @@ fn shared_memory_zone_fixtures_agree_with_nginx() {
         .expect("fixtures")
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".conf"))
         .collect();
     names.sort();
     let mut compared = 0;
@@ -378,6 +379,15 @@ fn shared_memory_zone_fixtures_agree_with_nginx() {
         compared += 1;
     }
     assert!(compared >= 10, "bad fixtures compared: {compared}");
+    // A Debian tree whose bot blocker uses zones nothing declares: nginx
+    // names no line for it.
+    let rel = "fixtures/nginx/shared-memory-zone/bad-debian-bot-blocker";
+    let verdict = nginx_t_tree(&nginx, &fixture(rel));
+    assert!(!verdict.ok, "{rel}: nginx accepted it");
+    let (message, _) = first_finding(rel, "nginx/shared-memory-zone");
+    let words = "zero size shared memory zone \"addr\"";
+    assert!(message.starts_with(words), "{rel}: {message}");
+    assert!(verdict.output.contains(words), "{rel}: {}", verdict.output);
     for rel in [
         // `$23conditional` is capture 2 and the text `3conditional`.
         "fixtures/nginx/unknown-variable/good-capture-digits.conf",

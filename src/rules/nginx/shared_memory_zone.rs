@@ -35,6 +35,27 @@ struct Zone {
     bound: Option<(ZoneRef, Option<String>)>,
 }
 
+/// Where an earlier declaration is, as a message says it: a stock file
+/// (Alpine's nginx.conf, read because the tree has none) by its name.
+fn place(out: &Checker<'_>, span: crate::source::Span) -> String {
+    let file = out.sources.get(span.file);
+    if file.is_stock() {
+        format!("in {}, a stock file nginx packages install", file.display)
+    } else {
+        format!("at {}", out.place(span))
+    }
+}
+
+/// A finding with its earlier declaration as a related place, unless that
+/// is in a stock file the user cannot open.
+fn with_related(out: &Checker<'_>, finding: Finding, span: crate::source::Span, what: &str) -> Finding {
+    if out.sources.get(span.file).is_stock() {
+        finding
+    } else {
+        finding.related(span, what)
+    }
+}
+
 fn check(model: &Model, out: &mut Checker<'_>) {
     let build = Build::of(model, out.config);
     let mut zones: Vec<Zone> = Vec::new();
@@ -80,21 +101,19 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             };
             let zone = &mut zones[at];
             if zone.first.owner != r.owner {
-                out.report(
-                    Finding::new(
-                        &RULE,
-                        r.span,
-                        format!(
-                            "the shared memory zone \"{}\" is already declared for a different use ({} here, {} at {})",
-                            r.name,
-                            r.owner,
-                            zone.first.owner,
-                            out.place(zone.first.span)
-                        ),
-                        "give each zone a name of its own: a limit_req zone, a cache's keys_zone and an SSL session cache cannot share one",
-                    )
-                    .related(zone.first.span, "first declared here"),
+                let finding = Finding::new(
+                    &RULE,
+                    r.span,
+                    format!(
+                        "the shared memory zone \"{}\" is already declared for a different use ({} here, {} {})",
+                        r.name,
+                        r.owner,
+                        zone.first.owner,
+                        place(out, zone.first.span)
+                    ),
+                    "give each zone a name of its own: a limit_req zone, a cache's keys_zone and an SSL session cache cannot share one",
                 );
+                out.report(with_related(out, finding, zone.first.span, "first declared here"));
                 refused.insert((r.name, r.owner));
                 continue;
             }
@@ -103,21 +122,19 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                 zone.sized_by = Some(r.clone());
             } else if r.size > 0 && r.size != zone.size {
                 let earlier = zone.sized_by.as_ref().map_or(zone.first.span, |z| z.span);
-                out.report(
-                    Finding::new(
-                        &RULE,
-                        r.span,
-                        format!(
-                            "the size {} of shared memory zone \"{}\" conflicts with already declared size {} (at {})",
-                            r.size,
-                            r.name,
-                            zone.size,
-                            out.place(earlier)
-                        ),
-                        "declare the zone once with one size, or give the second one another name",
-                    )
-                    .related(earlier, "declared with the other size here"),
+                let finding = Finding::new(
+                    &RULE,
+                    r.span,
+                    format!(
+                        "the size {} of shared memory zone \"{}\" conflicts with already declared size {} ({})",
+                        r.size,
+                        r.name,
+                        zone.size,
+                        place(out, earlier)
+                    ),
+                    "declare the zone once with one size, or give the second one another name",
                 );
+                out.report(with_related(out, finding, earlier, "declared with the other size here"));
                 continue;
             }
             if r.binds == Binding::None {
@@ -128,26 +145,24 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                 Some((first, key)) => {
                     let message = match (r.binds, key) {
                         (Binding::Key, Some(key)) => format!(
-                            "{} \"{}\" is already bound to key \"{key}\" (at {})",
+                            "{} \"{}\" is already bound to key \"{key}\" (first {})",
                             d.name,
                             r.name,
-                            out.place(first.span)
+                            place(out, first.span)
                         ),
                         _ => format!(
-                            "duplicate zone \"{}\" (first at {})",
+                            "duplicate zone \"{}\" (first {})",
                             r.name,
-                            out.place(first.span)
+                            place(out, first.span)
                         ),
                     };
-                    out.report(
-                        Finding::new(
-                            &RULE,
-                            r.span,
-                            message,
-                            "declare each zone once (an included file may declare it already), or give this one another name",
-                        )
-                        .related(first.span, "first declared here"),
+                    let finding = Finding::new(
+                        &RULE,
+                        r.span,
+                        message,
+                        "declare each zone once (an included file may declare it already), or give this one another name",
                     );
+                    out.report(with_related(out, finding, first.span, "first declared here"));
                 }
             }
         }
