@@ -418,11 +418,14 @@ fn an_unknown_block_is_one_error_as_in_nginx() {
         .collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
     let (message, line) = &errors[0];
-    assert!(message.starts_with("unknown directive \"rtmp\""), "{message}");
-    let expected = format!("unknown directive \"rtmp\" in ");
+    assert!(
+        message.starts_with("unknown directive \"rtmp\""),
+        "{message}"
+    );
+    let expected = "unknown directive \"rtmp\" in ";
     let place = format!("etc/nginx/nginx.conf:{line}");
     assert!(
-        verdict.output.contains(&expected) && verdict.output.contains(&place),
+        verdict.output.contains(expected) && verdict.output.contains(&place),
         "nginx said {}, tripline {place}",
         verdict.output
     );

@@ -201,7 +201,9 @@ fn built_into(model: &mut Model, built_modules: Option<&[String]>) {
             // named after it are its own.
             None => {
                 model.modules_unknown = true;
-                model.custom_modules.extend(modules::name_from_source_dir(dir));
+                model
+                    .custom_modules
+                    .extend(modules::name_from_source_dir(dir));
             }
         }
     }

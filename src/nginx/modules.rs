@@ -197,7 +197,8 @@ mod tests {
 
     #[test]
     fn modules_tripline_does_not_know_provide_the_directives_named_after_them() {
-        let loaded = Loaded::configured(&["vod".into(), "secure-token".into(), "Headers_More".into()]);
+        let loaded =
+            Loaded::configured(&["vod".into(), "secure-token".into(), "Headers_More".into()]);
         assert!(loaded.provides("vod") && loaded.provides("vod_mode"));
         assert!(loaded.provides("secure_token_types"));
         assert!(!loaded.provides("vodka") && !loaded.provides("proxy_pass"));

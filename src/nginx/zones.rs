@@ -82,8 +82,7 @@ pub const ZONE_DIRECTIVES: &[&str] = &[
     "js_shared_dict_zone",
 ];
 
-const STREAM: Ctx =
-    Ctx(Ctx::STREAM.0 | Ctx::STREAM_SERVER.0 | Ctx::STREAM_UPSTREAM.0);
+const STREAM: Ctx = Ctx(Ctx::STREAM.0 | Ctx::STREAM_SERVER.0 | Ctx::STREAM_UPSTREAM.0);
 const MAIL: Ctx = Ctx(Ctx::MAIL.0 | Ctx::MAIL_SERVER.0);
 
 /// `ngx_parse_size`: a number, optionally `k`/`K` or `m`/`M`.
@@ -135,8 +134,7 @@ pub fn read(d: &Occurrence, args: &[Arg]) -> Option<Read> {
                 };
                 match parse_size(size) {
                     None => {
-                        read.bad =
-                            Some(bad(format!("invalid zone size \"{}\"", arg.value), arg));
+                        read.bad = Some(bad(format!("invalid zone size \"{}\"", arg.value), arg));
                     }
                     Some(bytes) if bytes < 8 * PAGE_SIZE => {
                         read.bad = Some(bad(format!("zone \"{}\" is too small", arg.value), arg));
@@ -149,7 +147,8 @@ pub fn read(d: &Occurrence, args: &[Arg]) -> Option<Read> {
         "limit_req" => {
             for arg in args {
                 if let Some(name) = arg.value.strip_prefix("zone=") {
-                    read.refs.push(zone(name, 0, "limit_req", Binding::None, arg));
+                    read.refs
+                        .push(zone(name, 0, "limit_req", Binding::None, arg));
                 }
             }
         }
@@ -160,7 +159,8 @@ pub fn read(d: &Occurrence, args: &[Arg]) -> Option<Read> {
                 "limit_conn"
             };
             if let Some(arg) = args.first() {
-                read.refs.push(zone(&arg.value, 0, owner, Binding::None, arg));
+                read.refs
+                    .push(zone(&arg.value, 0, owner, Binding::None, arg));
             }
         }
         "proxy_cache_path" | "fastcgi_cache_path" | "scgi_cache_path" | "uwsgi_cache_path" => {
@@ -196,7 +196,8 @@ pub fn read(d: &Occurrence, args: &[Arg]) -> Option<Read> {
                 return None;
             }
             let owner = cache_owner(&format!("{}_path", d.name));
-            read.refs.push(zone(&arg.value, 0, owner, Binding::None, arg));
+            read.refs
+                .push(zone(&arg.value, 0, owner, Binding::None, arg));
         }
         "ssl_session_cache" | "ssl_ocsp_cache" => {
             let (owner, what) = match (&*d.name, proto) {
@@ -219,8 +220,7 @@ pub fn read(d: &Occurrence, args: &[Arg]) -> Option<Read> {
                         return Some(read);
                     }
                     Some((_, bytes)) if bytes < 8 * PAGE_SIZE => {
-                        read.bad =
-                            Some(bad(format!("{what} \"{}\" is too small", arg.value), arg));
+                        read.bad = Some(bad(format!("{what} \"{}\" is too small", arg.value), arg));
                         return Some(read);
                     }
                     Some((name, bytes)) => {
@@ -240,19 +240,18 @@ pub fn read(d: &Occurrence, args: &[Arg]) -> Option<Read> {
                 None => 0,
                 Some(size) => match parse_size(&size.value) {
                     None => {
-                        read.bad =
-                            Some(bad(format!("invalid zone size \"{}\"", size.value), size));
+                        read.bad = Some(bad(format!("invalid zone size \"{}\"", size.value), size));
                         return Some(read);
                     }
                     Some(bytes) if bytes < 8 * PAGE_SIZE => {
-                        read.bad =
-                            Some(bad(format!("zone \"{}\" is too small", name.value), name));
+                        read.bad = Some(bad(format!("zone \"{}\" is too small", name.value), name));
                         return Some(read);
                     }
                     Some(bytes) => bytes,
                 },
             };
-            read.refs.push(zone(&name.value, size, owner, Binding::None, name));
+            read.refs
+                .push(zone(&name.value, size, owner, Binding::None, name));
         }
         // NGINX Plus's key-value store and njs's shared dictionaries:
         // declared with `zone=NAME:SIZE`, the store used by name.

@@ -48,7 +48,12 @@ fn place(out: &Checker<'_>, span: crate::source::Span) -> String {
 
 /// A finding with its earlier declaration as a related place, unless that
 /// is in a stock file the user cannot open.
-fn with_related(out: &Checker<'_>, finding: Finding, span: crate::source::Span, what: &str) -> Finding {
+fn with_related(
+    out: &Checker<'_>,
+    finding: Finding,
+    span: crate::source::Span,
+    what: &str,
+) -> Finding {
     if out.sources.get(span.file).is_stock() {
         finding
     } else {
@@ -113,7 +118,12 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                     ),
                     "give each zone a name of its own: a limit_req zone, a cache's keys_zone and an SSL session cache cannot share one",
                 );
-                out.report(with_related(out, finding, zone.first.span, "first declared here"));
+                out.report(with_related(
+                    out,
+                    finding,
+                    zone.first.span,
+                    "first declared here",
+                ));
                 refused.insert((r.name, r.owner));
                 continue;
             }
@@ -134,7 +144,12 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                     ),
                     "declare the zone once with one size, or give the second one another name",
                 );
-                out.report(with_related(out, finding, earlier, "declared with the other size here"));
+                out.report(with_related(
+                    out,
+                    finding,
+                    earlier,
+                    "declared with the other size here",
+                ));
                 continue;
             }
             if r.binds == Binding::None {
@@ -162,7 +177,12 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                         message,
                         "declare each zone once (an included file may declare it already), or give this one another name",
                     );
-                    out.report(with_related(out, finding, first.span, "first declared here"));
+                    out.report(with_related(
+                        out,
+                        finding,
+                        first.span,
+                        "first declared here",
+                    ));
                 }
             }
         }
@@ -195,13 +215,17 @@ fn check(model: &Model, out: &mut Checker<'_>) {
 /// How to declare a zone of this kind.
 fn declare_help(owner: &str, name: &str) -> String {
     let how = match owner {
-        "limit_req" => format!("`limit_req_zone $binary_remote_addr zone={name}:10m rate=10r/s;` in http"),
+        "limit_req" => {
+            format!("`limit_req_zone $binary_remote_addr zone={name}:10m rate=10r/s;` in http")
+        }
         "limit_conn" | "stream limit_conn" => {
             format!("`limit_conn_zone $binary_remote_addr zone={name}:10m;` in the same http or stream block")
         }
         "proxy cache" | "fastcgi cache" | "scgi cache" | "uwsgi cache" => {
             let directive = owner.split(' ').next().unwrap_or("proxy");
-            format!("`{directive}_cache_path /var/cache/nginx/{name} keys_zone={name}:10m;` in http")
+            format!(
+                "`{directive}_cache_path /var/cache/nginx/{name} keys_zone={name}:10m;` in http"
+            )
         }
         "upstream" | "stream upstream" => {
             format!("a size for it: `zone {name} 64k;` in one of the upstreams that share it")

@@ -73,7 +73,11 @@ impl Build {
     /// Whether nginx gets to check this directive: it is not inside a
     /// block directive the build does not know.
     pub fn reaches(&self, d: &Occurrence) -> bool {
-        !self.unknown_blocks.get(d.block as usize).copied().unwrap_or(false)
+        !self
+            .unknown_blocks
+            .get(d.block as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// The directives nginx gets to check, in the order it reads them.
