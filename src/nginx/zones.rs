@@ -256,10 +256,11 @@ pub fn read(d: &Occurrence, args: &[Arg]) -> Option<Read> {
         // NGINX Plus's key-value store and njs's shared dictionaries:
         // declared with `zone=NAME:SIZE`, the store used by name.
         "keyval_zone" | "js_shared_dict_zone" => {
-            let owner = if &*d.name == "keyval_zone" {
-                "keyval"
-            } else {
-                "js_shared_dict"
+            let owner = match (&*d.name, proto) {
+                ("keyval_zone", "stream") => "stream keyval",
+                ("keyval_zone", _) => "keyval",
+                (_, "stream") => "stream js_shared_dict",
+                _ => "js_shared_dict",
             };
             for arg in args {
                 let Some(rest) = arg.value.strip_prefix("zone=") else {
@@ -275,7 +276,12 @@ pub fn read(d: &Occurrence, args: &[Arg]) -> Option<Read> {
         "keyval" => {
             for arg in args.iter().skip(2) {
                 if let Some(name) = arg.value.strip_prefix("zone=") {
-                    read.refs.push(zone(name, 0, "keyval", Binding::None, arg));
+                    let owner = if proto == "stream" {
+                        "stream keyval"
+                    } else {
+                        "keyval"
+                    };
+                    read.refs.push(zone(name, 0, owner, Binding::None, arg));
                 }
             }
         }

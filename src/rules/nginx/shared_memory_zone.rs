@@ -230,7 +230,7 @@ fn declare_help(owner: &str, name: &str) -> String {
         "upstream" | "stream upstream" => {
             format!("a size for it: `zone {name} 64k;` in one of the upstreams that share it")
         }
-        "keyval" => format!("`keyval_zone zone={name}:1m;`"),
+        "keyval" | "stream keyval" => format!("`keyval_zone zone={name}:1m;`"),
         _ => format!("a declaration of \"{name}\" with a size"),
     };
     format!(
