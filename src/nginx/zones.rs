@@ -326,6 +326,121 @@ fn bad(message: String, arg: &Arg) -> BadSize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nginx::model::{Placed, NOT_INCLUDED, NO_BLOCK};
+    use crate::source::FileId;
+
+    /// The zones of `name ARGS` written in `ctx`.
+    fn read_in(ctx: Ctx, name: &str, args: &[&str]) -> Option<Read> {
+        let span = Span::new(FileId(0), 0, 0);
+        let d = Occurrence {
+            name: name.into(),
+            name_span: span,
+            stmt_span: span,
+            placed: Placed::In(ctx),
+            block: 0,
+            args: 0..0,
+            arg_count: args.len() as u32,
+            has_block: false,
+            opens: NO_BLOCK,
+            via: NOT_INCLUDED,
+            flags: 0,
+        };
+        let args: Vec<Arg> = (args.iter())
+            .map(|a| Arg {
+                span,
+                value: (*a).into(),
+            })
+            .collect();
+        read(&d, &args)
+    }
+
+    fn zones_of(read: Option<Read>) -> Vec<(String, u64, &'static str)> {
+        (read.expect("a zone directive").refs.into_iter())
+            .map(|r| (r.name, r.size, r.owner))
+            .collect()
+    }
+
+    #[test]
+    fn declarations_and_uses_as_each_module_reads_them() {
+        let http = Ctx::HTTP;
+        assert_eq!(
+            zones_of(read_in(
+                http,
+                "limit_req_zone",
+                &["$binary_remote_addr", "zone=one:10m", "rate=1r/s"]
+            )),
+            [("one".to_string(), 10 << 20, "limit_req")]
+        );
+        assert_eq!(
+            zones_of(read_in(
+                Ctx::LOCATION,
+                "limit_req",
+                &["zone=one", "burst=5"]
+            )),
+            [("one".to_string(), 0, "limit_req")]
+        );
+        assert_eq!(
+            zones_of(read_in(Ctx::STREAM_SERVER, "limit_conn", &["addr", "10"])),
+            [("addr".to_string(), 0, "stream limit_conn")]
+        );
+        assert_eq!(
+            zones_of(read_in(
+                http,
+                "ssl_session_cache",
+                &["builtin:1000", "shared:SSL:2m"]
+            )),
+            [("SSL".to_string(), 2 << 20, "ssl_session_cache")]
+        );
+        assert_eq!(
+            zones_of(read_in(Ctx::UPSTREAM, "zone", &["backends"])),
+            [("backends".to_string(), 0, "upstream")]
+        );
+        assert_eq!(
+            zones_of(read_in(
+                http,
+                "fastcgi_cache_path",
+                &["/c", "levels=1:2", "keys_zone=php:1m"]
+            )),
+            [("php".to_string(), 1 << 20, "fastcgi cache")]
+        );
+        // A cache chosen per request, or none, names no zone.
+        assert_eq!(read_in(Ctx::LOCATION, "proxy_cache", &["$cache"]), None);
+        assert_eq!(read_in(Ctx::LOCATION, "proxy_cache", &["off"]), None);
+        // `zone` outside an upstream is some other module's.
+        assert_eq!(read_in(Ctx::LOCATION, "zone", &["x", "1m"]), None);
+    }
+
+    #[test]
+    fn sizes_nginx_refuses_before_adding_the_zone() {
+        let bad = |ctx, name, args: &[&str]| {
+            let read = read_in(ctx, name, args).expect("a zone directive");
+            assert!(read.refs.is_empty(), "{name} {args:?}");
+            let bad = read.bad.expect("refused");
+            (bad.message, bad.name)
+        };
+        assert_eq!(
+            bad(Ctx::HTTP, "limit_conn_zone", &["$a", "zone=addr:16k"]),
+            (
+                "zone \"zone=addr:16k\" is too small".to_string(),
+                Some("addr".to_string())
+            )
+        );
+        assert_eq!(
+            bad(Ctx::HTTP, "proxy_cache_path", &["/c", "keys_zone=k:4k"]).0,
+            "keys zone \"keys_zone=k:4k\" is too small"
+        );
+        assert_eq!(
+            bad(Ctx::HTTP, "ssl_session_cache", &["shared:SSL"]).0,
+            "invalid session cache \"shared:SSL\""
+        );
+        assert_eq!(
+            bad(Ctx::UPSTREAM, "zone", &["u", "16k"]),
+            ("zone \"u\" is too small".to_string(), Some("u".to_string()))
+        );
+        // 8 pages of 4 KB is enough.
+        assert!(read_in(Ctx::HTTP, "limit_req_zone", &["$a", "zone=z:32k"])
+            .is_some_and(|r| r.bad.is_none()));
+    }
 
     #[test]
     fn sizes_as_nginx_parses_them() {
