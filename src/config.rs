@@ -141,6 +141,10 @@ pub struct NginxOptions {
     /// know may be named too (`vod`): the directives named after it
     /// (`vod_mode`) are then accepted as written.
     pub modules: Vec<String>,
+    /// Directives of modules tripline does not know that are not named
+    /// after their module (`sticky` of nginx-sticky-module-ng): accepted as
+    /// written, their contexts and arguments unchecked.
+    pub directives: Vec<String>,
     /// The nginx distribution: `nginx` (the default) or `openresty`, whose
     /// bundled modules (lua, headers-more, ...) and prefix
     /// (`/usr/local/openresty/nginx/conf`) it then has.
@@ -154,6 +158,7 @@ impl Default for NginxOptions {
             paths: BTreeMap::new(),
             version: None,
             modules: Vec::new(),
+            directives: Vec::new(),
             flavor: None,
         }
     }

@@ -97,6 +97,8 @@ pub struct Loaded {
     /// Modules tripline does not know, as the prefix of their directive
     /// names (`secure-token` → `secure_token`).
     custom: BTreeSet<String>,
+    /// Directives of such modules named one by one (`[nginx] directives`).
+    custom_directives: BTreeSet<String>,
     /// The main context has an include tripline could not read: it may
     /// load any module.
     pub unknown: bool,
@@ -126,14 +128,21 @@ impl Loaded {
         }
     }
 
+    /// Accepts a directive of a module tripline does not know by its name.
+    pub fn add_directive(&mut self, name: &str) {
+        self.custom_directives.insert(name.trim().to_string());
+    }
+
     /// Whether a module tripline does not know provides the directive:
-    /// it is named after the module (`vod`, `vod_mode` of `vod`).
+    /// it is named after the module (`vod`, `vod_mode` of `vod`), or
+    /// named in `[nginx] directives`.
     pub fn provides(&self, directive: &str) -> bool {
-        self.custom.iter().any(|prefix| {
-            directive
-                .strip_prefix(prefix.as_str())
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('_'))
-        })
+        self.custom_directives.contains(directive)
+            || self.custom.iter().any(|prefix| {
+                directive
+                    .strip_prefix(prefix.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('_'))
+            })
     }
 
     /// A `load_module` argument; `false` when it names no module tripline knows.
@@ -149,7 +158,7 @@ impl Loaded {
 
     /// Whether any third-party module is loaded.
     pub fn any_third_party(&self) -> bool {
-        !self.ids.is_empty() || !self.custom.is_empty()
+        !self.ids.is_empty() || !self.custom.is_empty() || !self.custom_directives.is_empty()
     }
 
     /// Whether directives of `module` are available.

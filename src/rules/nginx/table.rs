@@ -27,6 +27,9 @@ impl Build {
     /// by an nginx.conf with any module.
     pub fn of(model: &Model, config: &Config) -> Build {
         let mut modules = Loaded::configured(&config.nginx.modules);
+        for name in &config.nginx.directives {
+            modules.add_directive(name);
+        }
         for id in &model.loaded_modules {
             modules.add(id);
         }
