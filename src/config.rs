@@ -137,8 +137,18 @@ pub struct NginxOptions {
     /// The nginx version the configuration targets (`1.22`).
     pub version: Option<String>,
     /// Third-party modules the target nginx loads (`lua`, `headers-more`,
-    /// or `openresty` for OpenResty's bundle).
+    /// or `openresty` for OpenResty's bundle). A module tripline does not
+    /// know may be named too (`vod`): the directives named after it
+    /// (`vod_mode`) are then accepted as written.
     pub modules: Vec<String>,
+    /// Directives of modules tripline does not know that are not named
+    /// after their module (`sticky` of nginx-sticky-module-ng): accepted as
+    /// written, their contexts and arguments unchecked.
+    pub directives: Vec<String>,
+    /// The nginx distribution: `nginx` (the default) or `openresty`, whose
+    /// bundled modules (lua, headers-more, ...) and prefix
+    /// (`/usr/local/openresty/nginx/conf`) it then has.
+    pub flavor: Option<String>,
 }
 
 impl Default for NginxOptions {
@@ -148,6 +158,8 @@ impl Default for NginxOptions {
             paths: BTreeMap::new(),
             version: None,
             modules: Vec::new(),
+            directives: Vec::new(),
+            flavor: None,
         }
     }
 }
@@ -435,17 +447,13 @@ impl Config {
                 });
             }
         }
-        for module in &raw.nginx.modules {
-            if !crate::nginx::modules::is_known(module) {
-                let hint = crate::nginx::modules::suggest(module)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
+        if let Some(flavor) = &raw.nginx.flavor {
+            if !matches!(flavor.as_str(), "nginx" | "openresty") {
                 return Err(ConfigError::Invalid {
                     path: shown.to_string(),
                     message: format!(
-                        "unknown module `{}` in [nginx] modules{hint} (known: {})",
-                        quoted(module),
-                        crate::nginx::modules::known().join(", ")
+                        "[nginx] flavor `{}` is not one of `nginx`, `openresty`",
+                        quoted(flavor)
                     ),
                 });
             }

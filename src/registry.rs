@@ -110,6 +110,7 @@ pub static RULES: &[&Rule] = &[
     &rules::nginx::unknown_log_format::RULE,
     &rules::nginx::unknown_variable::RULE,
     &rules::nginx::no_port_in_upstream::RULE,
+    &rules::nginx::shared_memory_zone::RULE,
     &rules::nginx::missing_default_server::RULE,
     &rules::nginx::duplicate_default_server::RULE,
     &rules::nginx::conflicting_server_name::RULE,

@@ -333,3 +333,100 @@ fn the_reload_refusals_match_nginx() {
     );
     assert!(verdict.ok, "{}", verdict.output);
 }
+
+/// Shared memory zones: every `bad*` fixture nginx refuses with the words
+/// of tripline's first finding, at its line (a zone nothing declares is
+/// found after reading everything: nginx names no line, and tripline points
+/// at its first use); every `good*` one nginx accepts.
+#[test]
+fn shared_memory_zone_fixtures_agree_with_nginx() {
+    let Some(nginx) = nginx() else { return };
+    let dir = fixture("fixtures/nginx/shared-memory-zone");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".conf"))
+        .collect();
+    names.sort();
+    let mut compared = 0;
+    for name in names {
+        let rel = format!("fixtures/nginx/shared-memory-zone/{name}");
+        let path = fixture(&rel);
+        let verdict = nginx_t(&nginx, &path);
+        if name.starts_with("good") {
+            assert!(verdict.ok, "{rel}: {}", verdict.output);
+            continue;
+        }
+        assert!(!verdict.ok, "{rel}: nginx accepted it");
+        let emerg = (verdict.output.lines())
+            .find_map(|l| l.split_once("[emerg] ").map(|(_, e)| e))
+            .unwrap_or_else(|| panic!("{rel}: {}", verdict.output));
+        // `PID#TID: words in FILE:LINE`, or the words alone.
+        let said = emerg.split_once(": ").map_or(emerg, |(_, e)| e);
+        let (words, place) = match said.rsplit_once(" in ") {
+            Some((words, place)) => (words, Some(place)),
+            None => (said, None),
+        };
+        let (message, line) = first_finding(&rel, "nginx/shared-memory-zone");
+        assert!(
+            message.starts_with(words),
+            "{rel}: nginx said {words:?}, tripline {message:?}"
+        );
+        if let Some(place) = place {
+            assert_eq!(place, format!("{}:{line}", path.display()), "{rel}");
+        }
+        compared += 1;
+    }
+    assert!(compared >= 10, "bad fixtures compared: {compared}");
+    // A Debian tree whose bot blocker uses zones nothing declares: nginx
+    // names no line for it.
+    let rel = "fixtures/nginx/shared-memory-zone/bad-debian-bot-blocker";
+    let verdict = nginx_t_tree(&nginx, &fixture(rel));
+    assert!(!verdict.ok, "{rel}: nginx accepted it");
+    let (message, _) = first_finding(rel, "nginx/shared-memory-zone");
+    let words = "zero size shared memory zone \"addr\"";
+    assert!(message.starts_with(words), "{rel}: {message}");
+    assert!(verdict.output.contains(words), "{rel}: {}", verdict.output);
+    for rel in [
+        // `$23conditional` is capture 2 and the text `3conditional`.
+        "fixtures/nginx/unknown-variable/good-capture-digits.conf",
+        "fixtures/nginx/proxy-pass-static-dns/good-variable-targets.conf",
+    ] {
+        let verdict = nginx_t(&nginx, &fixture(rel));
+        assert!(verdict.ok, "{rel}: {}", verdict.output);
+    }
+}
+
+/// An unknown block directive is one error: nginx stops there, and tripline
+/// checks nothing inside it.
+#[test]
+fn an_unknown_block_is_one_error_as_in_nginx() {
+    let Some(nginx) = nginx() else { return };
+    let rel = "fixtures/nginx/unknown-directive/bad-rtmp-block";
+    let verdict = nginx_t_tree(&nginx, &fixture(rel));
+    assert!(!verdict.ok, "{rel}: nginx accepted it");
+    let (_, json) = check_json(&["--fail-on", "never", rel]);
+    let errors: Vec<(String, u64)> = (json["findings"].as_array().expect("findings").iter())
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let (message, line) = &errors[0];
+    assert!(
+        message.starts_with("unknown directive \"rtmp\""),
+        "{message}"
+    );
+    let expected = "unknown directive \"rtmp\" in ";
+    let place = format!("etc/nginx/nginx.conf:{line}");
+    assert!(
+        verdict.output.contains(expected) && verdict.output.contains(&place),
+        "nginx said {}, tripline {place}",
+        verdict.output
+    );
+}

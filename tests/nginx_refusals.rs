@@ -24,6 +24,7 @@ const TABLE_RULES: &[&str] = &[
     "nginx/duplicate-listen-options",
     "nginx/unknown-log-format",
     "nginx/no-port-in-upstream",
+    "nginx/shared-memory-zone",
 ];
 
 /// Refusals tripline does not make, each with the reason (the checks nginx

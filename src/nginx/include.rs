@@ -128,7 +128,12 @@ impl Locator<'_> {
             };
         }
         let Some(path) = self.locate(arg) else {
-            return Resolved::Outside;
+            // `include /usr/local/openresty/nginx/conf/mime.types;` where
+            // the tree holds no OpenResty prefix: the file OpenResty installs.
+            return match self.stock_file(arg) {
+                Some(stock) if arg.starts_with(stock::OPENRESTY_PREFIX) => Resolved::Stock(stock),
+                _ => Resolved::Outside,
+            };
         };
         if has_glob(arg) {
             return Resolved::Files(expand_glob(self.tree, &path));
@@ -150,7 +155,9 @@ impl Locator<'_> {
     fn stock_file(&self, arg: &str) -> Option<&'static StockFile> {
         let path = Path::new(arg);
         let relative = if path.is_absolute() {
-            path.strip_prefix(self.nginx_prefix).ok()?
+            (path.strip_prefix(self.nginx_prefix))
+                .or_else(|_| path.strip_prefix(stock::OPENRESTY_PREFIX))
+                .ok()?
         } else {
             path
         };

@@ -15,6 +15,7 @@ pub mod script;
 pub mod stock;
 pub mod variables;
 pub mod walk;
+pub mod zones;
 
 use crate::finding::Finding;
 use crate::rules::nginx::syntax_error;
@@ -186,7 +187,7 @@ fn standalone_prefix(path: &Path) -> PathBuf {
 /// The nginx prefix a stock configuration was written for.
 fn stock_prefix(flavor: crate::project::server_path::Flavor) -> &'static str {
     match flavor {
-        crate::project::server_path::Flavor::OpenResty => "/usr/local/openresty/nginx/conf",
+        crate::project::server_path::Flavor::OpenResty => stock::OPENRESTY_PREFIX,
         _ => "/etc/nginx",
     }
 }
@@ -196,8 +197,14 @@ fn built_into(model: &mut Model, built_modules: Option<&[String]>) {
     for dir in built_modules.into_iter().flatten() {
         match modules::id_from_source_dir(dir) {
             Some(id) => model.loaded_modules.push(id),
-            // A module tripline does not know may add any directive.
-            None => model.modules_unknown = true,
+            // A module tripline does not know may add any directive; those
+            // named after it are its own.
+            None => {
+                model.modules_unknown = true;
+                model
+                    .custom_modules
+                    .extend(modules::name_from_source_dir(dir));
+            }
         }
     }
 }

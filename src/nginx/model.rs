@@ -426,7 +426,11 @@ pub struct Model {
     pub words: Vec<Arg>,
     /// Third-party modules `load_module` lines load (by `[nginx] modules` id).
     pub loaded_modules: Vec<&'static str>,
-    /// An OpenResty tree (its nginx.conf lives under an `openresty` folder).
+    /// Modules tripline does not know that the image builds in (by name:
+    /// `vod`), whose directives are named after them.
+    pub custom_modules: Vec<String>,
+    /// An OpenResty tree: its nginx.conf lives under an `openresty` folder,
+    /// or it includes files from OpenResty's prefix.
     pub openresty: bool,
     /// The main context includes what tripline could not read (a folder of
     /// `load_module` lines on the server): any module may be loaded.

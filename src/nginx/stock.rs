@@ -3,6 +3,10 @@
 //! `include snippets/fastcgi-php.conf;`), so that a directive inside them
 //! counts, and so that a file every nginx has is not reported missing.
 
+/// OpenResty's nginx prefix: its packages and image install nginx's stock
+/// files (`mime.types`, `fastcgi_params`) there.
+pub const OPENRESTY_PREFIX: &str = "/usr/local/openresty/nginx/conf";
+
 /// A stock file: its path under the prefix, where it comes from, its text.
 #[derive(Debug, PartialEq, Eq)]
 pub struct StockFile {

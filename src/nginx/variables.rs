@@ -67,6 +67,13 @@ pub fn names_in(arg: &str) -> Vec<&str> {
             i += 1;
             continue;
         }
+        // `$1`..`$9`: nginx reads a capture as `$` and ONE digit, so
+        // `$23conditional` is capture 2 followed by the text `3conditional`
+        // (ngx_http_script_compile), not a variable.
+        if bytes.get(i + 1).is_some_and(|b| (b'1'..=b'9').contains(b)) {
+            i += 2;
+            continue;
+        }
         let braced = bytes.get(i + 1) == Some(&b'{');
         let start = i + 1 + usize::from(braced);
         let len = bytes[start.min(bytes.len())..]
@@ -133,6 +140,8 @@ mod tests {
         );
         assert_eq!(names_in("${uri}suffix"), ["uri"]);
         assert_eq!(names_in("$1/$2"), Vec::<&str>::new());
+        assert_eq!(names_in("$23conditional"), Vec::<&str>::new());
+        assert_eq!(names_in("$2$host"), ["host"]);
         assert_eq!(names_in("price \\$5"), Vec::<&str>::new());
         assert_eq!(names_in("end$"), Vec::<&str>::new());
     }

@@ -296,6 +296,14 @@ const STREAM_CONTEXTS: DirectiveCtx = DirectiveCtx(
     DirectiveCtx::STREAM.0 | DirectiveCtx::STREAM_SERVER.0 | DirectiveCtx::STREAM_UPSTREAM.0,
 );
 
+/// The contexts of the RTMP module.
+const RTMP_CONTEXTS: DirectiveCtx = DirectiveCtx(
+    DirectiveCtx::RTMP.0
+        | DirectiveCtx::RTMP_SERVER.0
+        | DirectiveCtx::RTMP_APPLICATION.0
+        | DirectiveCtx::RTMP_RECORDER.0,
+);
+
 /// Where a location fragment may be included: a location, or an `if`
 /// inside one.
 const LOCATION_CONTEXTS: DirectiveCtx =
@@ -317,6 +325,7 @@ fn records_values(name: &str) -> bool {
         name,
         "access_log" | "log_format" | "load_module" | "listen" | "server" | "if"
     ) || READ_BY_RULES.contains(&name)
+        || super::zones::ZONE_DIRECTIVES.contains(&name)
         || directives::lookup(name)
             .iter()
             .any(|s| s.args.is_flag() || s.value_kind != directives::ValueKind::Free)
@@ -528,7 +537,9 @@ impl Walker<'_, '_> {
                 });
             }
         }
-        if flags & Occurrence::DOLLAR != 0 {
+        // The RTMP module substitutes `$name`, `$app` in its own
+        // directives: they are not nginx variables.
+        if flags & Occurrence::DOLLAR != 0 && !placed.contexts().intersects(RTMP_CONTEXTS) {
             let values: Vec<std::borrow::Cow<'_, str>> =
                 words.iter().map(|w| w.value(src)).collect();
             let values: Vec<&str> = values.iter().map(|v| &**v).collect();
@@ -882,6 +893,10 @@ impl Walker<'_, '_> {
             return;
         };
         let stmt_span = d.stmt_span;
+        // Files from OpenResty's prefix: an OpenResty build, with its bundle.
+        if arg.starts_with("/usr/local/openresty/") {
+            self.model.openresty = true;
+        }
         let included = match self.includes.get(&arg_span) {
             Some(known) => known.clone(),
             None => {

@@ -34,7 +34,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
     let build = Build::of(model, out.config);
     let mut lookups = Lookups::new(&build);
     let mut first_in_block: HashMap<(u32, &str), &Occurrence> = HashMap::new();
-    for d in &model.directives {
+    for d in build.reached(model) {
         let found = lookups.get(d);
         if found.allowed.is_empty() || !found.allowed.iter().all(|s| s.once) {
             continue;

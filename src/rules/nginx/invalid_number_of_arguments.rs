@@ -20,7 +20,7 @@ pub const RULE: Rule = Rule {
 fn check(model: &Model, out: &mut Checker<'_>) {
     let build = Build::of(model, out.config);
     let mut lookups = Lookups::new(&build);
-    for d in &model.directives {
+    for d in build.reached(model) {
         let found = lookups.get(d);
         let count = d.arg_count as usize;
         let Some(first) = found.allowed.first() else {

@@ -21,7 +21,7 @@ pub const RULE: Rule = Rule {
 fn check(model: &Model, out: &mut Checker<'_>) {
     let build = Build::of(model, out.config);
     let mut lookups = Lookups::new(&build);
-    for d in &model.directives {
+    for d in build.reached(model) {
         if &*d.name != "listen" && &*d.name != "server" {
             continue;
         }

@@ -23,7 +23,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
     let build = Build::of(model, out.config);
     let mut lookups = Lookups::new(&build);
     check_geo(model, &build, out);
-    for d in &model.directives {
+    for d in build.reached(model) {
         let found = lookups.get(d);
         // One form only: a name with several declarations may accept more.
         let [spec] = found.allowed.as_slice() else {

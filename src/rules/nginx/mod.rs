@@ -44,6 +44,7 @@ pub mod return_bypasses_access;
 pub mod rewrite_args_capture;
 pub mod root_is_filesystem_root;
 pub mod server_tokens;
+pub mod shared_memory_zone;
 pub mod single_upstream_server;
 pub mod ssl_ecdh_curve_post_quantum;
 pub mod ssl_stapling_letsencrypt;

@@ -114,8 +114,9 @@ fn texts(value: &Value) -> Option<Vec<String>> {
     }
 }
 
-/// Whether a variable host is only ever an address or an upstream's
-/// name (`set $backend 10.0.0.5:8080;`): nginx then needs no resolver.
+/// Whether a variable host is only ever an address, a unix socket or an
+/// upstream's name (`set $backend http://10.0.0.5:8080/auth;`, a `map` of
+/// upstream names): nginx then needs no resolver.
 fn needs_no_lookup(model: &Model, resolver: &mut Resolver<'_>, pass: &Pass, host: &str) -> bool {
     let Some((at, _)) = model
         .named(&pass.directive)
@@ -126,10 +127,12 @@ fn needs_no_lookup(model: &Model, resolver: &mut Resolver<'_>, pass: &Pass, host
     let Some(candidates) = texts(&resolver.script(host, Some(at))) else {
         return false;
     };
+    // A unix socket (`unix:/run/app.sock`) and an empty value (a map
+    // without a default) need no lookup either.
     !candidates.is_empty()
         && candidates.iter().all(|c| {
-            host_of(c).is_some_and(|h| {
-                h.parse::<IpAddr>().is_ok() || model.has_upstream(pass.protocol, h)
+            host_of(c).is_none_or(|h| {
+                h.is_empty() || h.parse::<IpAddr>().is_ok() || model.has_upstream(pass.protocol, h)
             })
         })
 }

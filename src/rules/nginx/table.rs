@@ -15,6 +15,10 @@ pub struct Build {
     /// The version as messages show it: as `[nginx] version` wrote it.
     pub version_text: String,
     pub modules: Loaded,
+    /// Per block of the model: it is inside a block directive this build
+    /// does not know (`rtmp { }` without its module). nginx stops at that
+    /// directive, so nothing inside it is checked: one error, as nginx.
+    unknown_blocks: Vec<bool>,
 }
 
 impl Build {
@@ -23,19 +27,65 @@ impl Build {
     /// by an nginx.conf with any module.
     pub fn of(model: &Model, config: &Config) -> Build {
         let mut modules = Loaded::configured(&config.nginx.modules);
+        for name in &config.nginx.directives {
+            modules.add_directive(name);
+        }
         for id in &model.loaded_modules {
             modules.add(id);
         }
-        if model.openresty {
+        for name in &model.custom_modules {
+            modules.add(name);
+        }
+        if model.openresty || config.nginx.flavor.as_deref() == Some("openresty") {
             modules.add("openresty");
         }
         modules.unknown |= model.modules_unknown || !model.loaded;
         let version = config.nginx_version();
-        Build {
+        let mut build = Build {
             version,
             version_text: config.nginx_version_text(),
             modules,
+            unknown_blocks: Vec::new(),
+        };
+        build.unknown_blocks = build.blocks_inside_unknown(model);
+        build
+    }
+
+    /// Marks each block that an unknown block directive opens, or that is
+    /// inside one. A block's parent comes before it in the model.
+    fn blocks_inside_unknown(&self, model: &Model) -> Vec<bool> {
+        let mut unknown = vec![false; model.blocks.len()];
+        // Whether the build knows a name does not depend on where it stands:
+        // once per name (by the address of the interned name).
+        let mut known: HashMap<usize, bool> = HashMap::new();
+        for (id, node) in model.blocks.iter().enumerate().skip(1) {
+            let parent = unknown.get(node.parent as usize).copied().unwrap_or(false);
+            let opener_unknown = model.directives.get(node.opener as usize).is_some_and(|d| {
+                !*known.entry(d.name.as_ptr() as usize).or_insert_with(|| {
+                    self.modules.provides(&d.name)
+                        || directives::lookup(&d.name)
+                            .iter()
+                            .any(|s| self.modules.has(s.module()) && s.exists_in(self.version))
+                })
+            });
+            unknown[id] = parent || opener_unknown;
         }
+        unknown
+    }
+
+    /// Whether nginx gets to check this directive: it is not inside a
+    /// block directive the build does not know.
+    pub fn reaches(&self, d: &Occurrence) -> bool {
+        !self
+            .unknown_blocks
+            .get(d.block as usize)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// The directives nginx gets to check, in the order it reads them.
+    pub fn reached<'m>(&'m self, model: &'m Model) -> impl Iterator<Item = &'m Occurrence> + 'm {
+        model.directives.iter().filter(|d| self.reaches(d))
     }
 }
 

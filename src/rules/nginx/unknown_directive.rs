@@ -27,9 +27,11 @@ fn check(model: &Model, out: &mut Checker<'_>) {
     // Suggestions for as many findings as a file shows: each compares the
     // name with the whole table.
     let mut suggestions_left = crate::finding::MAX_PER_RULE_AND_FILE;
-    for d in &model.directives {
+    for d in build.reached(model) {
         let found = lookups.get(d);
-        if !found.available.is_empty() {
+        // A module tripline does not know (`[nginx] modules = ["vod"]`)
+        // provides the directives named after it.
+        if !found.available.is_empty() || build.modules.provides(&d.name) {
             continue;
         }
         let name = &*d.name;
