@@ -57,7 +57,7 @@ impl Build {
         let mut unknown = vec![false; model.blocks.len()];
         // Whether the build knows a name does not depend on where it stands:
         // once per name (by the address of the interned name).
-        let mut known: HashMap<usize, bool> = HashMap::new();
+        let mut known: FxHashMap<usize, bool> = FxHashMap::default();
         for (id, node) in model.blocks.iter().enumerate().skip(1) {
             let parent = unknown.get(node.parent as usize).copied().unwrap_or(false);
             let opener_unknown = model.directives.get(node.opener as usize).is_some_and(|d| {
