@@ -91,10 +91,34 @@ pub fn decode(block: &Block<'_>) -> Decoded {
         // PRIVATE KEY, TRUSTED CERTIFICATE ...: not what the rules check.
         _ => return Decoded::Skipped,
     }
+    if block.label == "CERTIFICATE" {
+        if let Some(der) = public_base64(block.text) {
+            return Decoded::Known(SectionKind::Certificate, der);
+        }
+    }
     match <(SectionKind, Vec<u8>)>::from_pem_slice(block.text) {
         Ok((kind, der)) => Decoded::Known(kind, der),
         Err(e) => Decoded::Broken(e.to_string()),
     }
+}
+
+/// A certificate's body decoded with an ordinary base64 decoder: it is
+/// public, so the constant-time decoder rustls-pki-types uses for keys
+/// (15 % of checking a CA bundle) buys nothing. `None` for anything but
+/// plain base64 lines between the markers; the caller then decodes with
+/// rustls-pki-types, whose errors the findings quote.
+fn public_base64(text: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let body_start = memchr::memchr(b'\n', text)? + 1;
+    let body_end = memchr::memrchr(b'\n', text)?;
+    let body = text.get(body_start..body_end)?;
+    let compact: Vec<u8> = (body.iter().copied())
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .ok()?;
+    (!der.is_empty()).then_some(der)
 }
 
 /// Substring search in linear time (a window-by-window compare was most
@@ -133,5 +157,35 @@ mod tests {
         let (found, _) =
             blocks(b"-----BEGIN CERTIFICATE-----\n!!!not base64!!!\n-----END CERTIFICATE-----\n");
         assert!(matches!(decode(&found[0]), Decoded::Broken(_)));
+    }
+
+    /// The ordinary decoder and rustls-pki-types' agree on every
+    /// certificate they both read, and a body the first cannot read goes
+    /// to the second (so broken-base64 findings keep its words).
+    #[test]
+    fn certificates_decode_alike_either_way() {
+        let pem = include_bytes!("../../fixtures/tls/weak-signature/good-sha256.pem");
+        let (found, _) = blocks(pem);
+        let certificate = found
+            .iter()
+            .find(|b| b.label == "CERTIFICATE")
+            .expect("a certificate");
+        let fast = public_base64(certificate.text).expect("plain base64");
+        let (_, reference) =
+            <(SectionKind, Vec<u8>)>::from_pem_slice(certificate.text).expect("pki-types reads it");
+        assert_eq!(fast, reference);
+        assert!(
+            matches!(decode(certificate), Decoded::Known(SectionKind::Certificate, der) if der == reference)
+        );
+
+        let crlf = String::from_utf8_lossy(certificate.text).replace('\n', "\r\n");
+        assert_eq!(public_base64(crlf.as_bytes()), Some(reference));
+        let with_header =
+            b"-----BEGIN CERTIFICATE-----\nProc-Type: 4,ENCRYPTED\nAAAA\n-----END CERTIFICATE-----";
+        assert_eq!(
+            public_base64(with_header),
+            None,
+            "not plain base64: left to pki-types"
+        );
     }
 }
