@@ -88,6 +88,11 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
                 notes: result.notes,
             })
         }
+        Command::Check(args) if args.fix || args.diff => {
+            let config = load_config(cli)?;
+            let (paths, options) = check_options(cli, args)?;
+            crate::fix::command::run(cli, args, &config, &paths, &options)
+        }
         Command::Check(args) => {
             let (config, result) = check(cli, args)?;
             crate::present::outcome(cli, &config, result, None)
@@ -126,13 +131,13 @@ fn jobs(cli: &Cli) -> usize {
 }
 
 /// The clock of the run: `--now`, else the system's, read once.
-fn now(cli: &Cli) -> time::OffsetDateTime {
+pub(crate) fn now(cli: &Cli) -> time::OffsetDateTime {
     cli.now.unwrap_or_else(time::OffsetDateTime::now_utc)
 }
 
 /// tripline.toml (`--config`, else found upward unless `--isolated`), with
 /// `--select` and `--ignore` applied over it.
-fn load_config(cli: &Cli) -> Result<Config, AppError> {
+pub(crate) fn load_config(cli: &Cli) -> Result<Config, AppError> {
     let mut config = match &cli.config {
         Some(path) => Config::load(path)?,
         None if cli.isolated => Config::default(),
@@ -163,6 +168,13 @@ pub struct CheckResult {
 
 fn check(cli: &Cli, args: &CheckArgs) -> Result<(Config, CheckResult), AppError> {
     let config = load_config(cli)?;
+    let (paths, options) = check_options(cli, args)?;
+    let result = check_paths(&paths, &config, &options)?;
+    Ok((config, result))
+}
+
+/// The paths `check` reads and how (standard input read here).
+fn check_options(cli: &Cli, args: &CheckArgs) -> Result<(Vec<PathBuf>, CheckOptions), AppError> {
     let (paths, stdin) = stdin_input(args)?;
     let options = CheckOptions {
         now: now(cli),
@@ -172,10 +184,10 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<(Config, CheckResult), AppError>
         no_ignore: args.no_ignore,
         root: cli.root.clone(),
         stdin,
+        buffers: Vec::new(),
         jobs: jobs(cli),
     };
-    let result = check_paths(&paths, &config, &options)?;
-    Ok((config, result))
+    Ok((paths, options))
 }
 
 /// The paths to check and, for `check -`, what standard input stands for.
@@ -283,6 +295,10 @@ pub struct CheckOptions {
     pub root: Option<PathBuf>,
     /// `check -`: the path standard input stands for, and its content.
     pub stdin: Option<(PathBuf, Vec<u8>)>,
+    /// Other files read from memory in place of the disk: an editor's
+    /// unsaved buffers, a fix being checked. Unlike `stdin`, they are not
+    /// asked about: they are context.
+    pub buffers: Vec<(PathBuf, Vec<u8>)>,
     /// Threads the run may use (`--jobs`).
     pub jobs: usize,
 }
@@ -305,6 +321,7 @@ impl CheckOptions {
             no_ignore: false,
             root: None,
             stdin: None,
+            buffers: Vec::new(),
             jobs: crate::parallel::default_jobs(),
         }
     }

@@ -99,6 +99,7 @@ pub enum ColorChoice {
 
 /// What `check` and `baseline` read.
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"]).multiple(true)))]
 pub struct CheckArgs {
     /// Files or folders [default: .]. A file named here is checked when it
     /// is an nginx config, a zone or a certificate (else skipped with a note).
@@ -119,6 +120,19 @@ pub struct CheckArgs {
     /// loads it in, who loads it and why, and every skipped look-alike with the reason.
     #[arg(long)]
     pub show_files: bool,
+    /// Apply the safe fixes (syntax and spelling: a missing `;`, a misspelt
+    /// directive or variable) to the files checked, each checked again
+    /// first; then report what is left. With `-`, print the fixed input.
+    #[arg(long, conflicts_with = "show_files")]
+    pub fix: bool,
+    /// With --fix or --diff: the fixes that change behaviour too
+    /// (`default_server`, a zone target's trailing dot, a lower TTL).
+    #[arg(long, requires = "fixing")]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of applying them; exit 1
+    /// when there is one.
+    #[arg(long, conflicts_with = "show_files")]
+    pub diff: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -212,7 +226,15 @@ impl clap::builder::TypedValueParser for RuleIds {
 /// Flags `tripline baseline` has no use for: it writes a baseline (JSON,
 /// every finding, exit 0), so a format, statistics, a gate or another
 /// baseline would be silently ignored.
-const IGNORED_BY_BASELINE: &[&str] = &["format", "statistics", "fail_on", "baseline"];
+const IGNORED_BY_BASELINE: &[&str] = &[
+    "format",
+    "statistics",
+    "fail_on",
+    "baseline",
+    "fix",
+    "diff",
+    "unsafe_fixes",
+];
 
 /// The command line, parsed. A flag the command would ignore is a usage
 /// error (exit 2), not silently dropped.

@@ -14,6 +14,7 @@ pub mod drift;
 pub mod finding;
 pub mod fingerprint;
 pub mod finish;
+pub mod fix;
 pub mod fuzzing;
 pub mod migration;
 pub mod nginx;
