@@ -41,6 +41,8 @@ pub enum AppError {
     Drift(String),
     #[error("interrupted")]
     Interrupted,
+    #[error("language server: {0}")]
+    Server(String),
 }
 
 impl AppError {
@@ -97,6 +99,11 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
             let (config, result) = check(cli, args)?;
             crate::present::outcome(cli, &config, result, None)
         }
+        Command::Server => crate::server::run(cli).map(|()| Outcome {
+            output: String::new(),
+            exit_code: 0,
+            notes: Vec::new(),
+        }),
         Command::Baseline { check: args, diff } => {
             let result = match diff.as_deref() {
                 Some([old, new]) => diff_result(cli, old, new, false, now(cli))?.1.check,
@@ -138,16 +145,31 @@ pub(crate) fn now(cli: &Cli) -> time::OffsetDateTime {
 /// tripline.toml (`--config`, else found upward unless `--isolated`), with
 /// `--select` and `--ignore` applied over it.
 pub(crate) fn load_config(cli: &Cli) -> Result<Config, AppError> {
+    let cwd = std::env::current_dir().map_err(AppError::CurrentDir)?;
+    config_from(cli, &cwd)
+}
+
+/// As [`load_config`], found upward from `start` rather than the current
+/// folder (the language server: from the folder of the file being edited).
+pub(crate) fn config_from(cli: &Cli, start: &Path) -> Result<Config, AppError> {
     let mut config = match &cli.config {
         Some(path) => Config::load(path)?,
         None if cli.isolated => Config::default(),
-        None => {
-            let cwd = std::env::current_dir().map_err(AppError::CurrentDir)?;
-            Config::discover(&cwd)?
-        }
+        None => Config::discover(start)?,
     };
     config.apply_command_line(&cli.select, &cli.ignore)?;
     Ok(config)
+}
+
+/// The options every check of a run shares, from the command line.
+pub(crate) fn base_options(cli: &Cli) -> CheckOptions {
+    CheckOptions {
+        origin: cli.origin.clone(),
+        ca_file: cli.ca_file.clone(),
+        root: cli.root.clone(),
+        jobs: jobs(cli),
+        ..CheckOptions::at(now(cli))
+    }
 }
 
 /// Everything `tripline check` found, located and sorted.

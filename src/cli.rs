@@ -180,6 +180,9 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff): `tripline man > /usr/local/share/man/man1/tripline.1`.
     Man,
+    /// A language server on standard input and output (LSP): tripline's
+    /// findings in the editor as you type, with quick fixes.
+    Server,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

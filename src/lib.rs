@@ -26,6 +26,7 @@ pub mod repo;
 pub mod report;
 pub mod root;
 pub mod rules;
+pub mod server;
 pub mod source;
 pub mod suggest;
 pub mod suppress;

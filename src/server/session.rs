@@ -1,0 +1,256 @@
+//! What the language server knows between messages: the documents the
+//! editor has open (their unsaved text stands in for the disk's) and the
+//! last check of each, kept for its quick fixes.
+
+use super::convert::{self, LineIndex};
+use crate::app::{check_paths, AppError, CheckOptions, CheckResult};
+use crate::cli::Cli;
+use crate::config::Config;
+use crate::fix::{Context, Verdict};
+use crate::registry;
+use lsp_types::{
+    CodeActionOrCommand, CodeActionParams, Diagnostic, DiagnosticSeverity, Hover, HoverContents,
+    HoverParams, MarkupContent, MarkupKind, PublishDiagnosticsParams, Range, Url,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The file the settings live in: a change to it rechecks every document.
+const SETTINGS_FILE: &str = "tripline.toml";
+
+pub struct Session<'a> {
+    cli: &'a Cli,
+    documents: BTreeMap<Url, Document>,
+    /// Documents to check again before the next answer.
+    stale: BTreeSet<Url>,
+}
+
+struct Document {
+    /// The absolute path the editor's text stands for.
+    path: PathBuf,
+    version: i32,
+    text: String,
+    /// The last check of this text.
+    checked: Option<Checked>,
+}
+
+/// A check and what it ran with, to check a fix again in the same run.
+struct Checked {
+    version: i32,
+    config: Config,
+    options: CheckOptions,
+    result: CheckResult,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(cli: &'a Cli) -> Self {
+        Session {
+            cli,
+            documents: BTreeMap::new(),
+            stale: BTreeSet::new(),
+        }
+    }
+
+    /// The editor opened `uri` (a file: other schemes are not on disk, so
+    /// they have no repository to be checked in).
+    pub fn open(&mut self, uri: Url, version: i32, text: String) {
+        let Ok(path) = uri.to_file_path() else {
+            return;
+        };
+        let path = crate::root::absolute(&path);
+        self.documents.insert(
+            uri.clone(),
+            Document {
+                path,
+                version,
+                text,
+                checked: None,
+            },
+        );
+        self.stale.insert(uri);
+    }
+
+    /// The editor's text of `uri` is now `text`.
+    pub fn change(&mut self, uri: &Url, version: i32, text: String) {
+        if let Some(document) = self.documents.get_mut(uri) {
+            document.version = version;
+            document.text = text;
+            self.stale.insert(uri.clone());
+        }
+    }
+
+    /// `uri` was written to disk (or changed there): what other documents
+    /// read of it is new, and so are the settings when it holds them.
+    pub fn saved(&mut self, uri: &Url) {
+        let is_settings = (uri.to_file_path().ok())
+            .is_some_and(|p| p.file_name().is_some_and(|n| n == SETTINGS_FILE));
+        if is_settings || self.documents.contains_key(uri) {
+            self.recheck_all();
+        }
+    }
+
+    /// Files changed on disk, or the settings did: check everything again.
+    pub fn recheck_all(&mut self) {
+        self.stale.extend(self.documents.keys().cloned());
+    }
+
+    /// The editor closed `uri`: its diagnostics go with it.
+    pub fn close(&mut self, uri: &Url) -> Option<PublishDiagnosticsParams> {
+        self.stale.remove(uri);
+        self.documents.remove(uri)?;
+        Some(PublishDiagnosticsParams::new(uri.clone(), Vec::new(), None))
+    }
+
+    /// Checks every stale document; what to publish for each.
+    pub fn publish_stale(&mut self) -> Vec<PublishDiagnosticsParams> {
+        let stale = std::mem::take(&mut self.stale);
+        stale
+            .into_iter()
+            .filter_map(|uri| {
+                let diagnostics = self.diagnostics(&uri)?;
+                let version = self.documents.get(&uri).map(|d| d.version);
+                Some(PublishDiagnosticsParams::new(uri, diagnostics, version))
+            })
+            .collect()
+    }
+
+    /// The diagnostics of `uri`, checked now unless its text was checked.
+    fn diagnostics(&mut self, uri: &Url) -> Option<Vec<Diagnostic>> {
+        let problem = self.ensure_checked(uri).err();
+        let document = self.documents.get(uri)?;
+        if let Some(problem) = problem {
+            // A broken tripline.toml: say so where the user is looking.
+            return Some(vec![Diagnostic {
+                severity: Some(DiagnosticSeverity::ERROR),
+                source: Some("tripline".to_string()),
+                message: problem.to_string(),
+                ..Diagnostic::default()
+            }]);
+        }
+        let checked = document.checked.as_ref()?;
+        let sources = &checked.result.sources;
+        Some(
+            own_findings(document, &checked.result)
+                .map(|f| convert::diagnostic(f, sources))
+                .collect(),
+        )
+    }
+
+    /// Checks `uri` unless its current text was checked.
+    fn ensure_checked(&mut self, uri: &Url) -> Result<(), AppError> {
+        let Some(document) = self.documents.get(uri) else {
+            return Ok(());
+        };
+        if (document.checked.as_ref()).is_some_and(|c| c.version == document.version) {
+            return Ok(());
+        }
+        let checked = self.check(document)?;
+        if let Some(document) = self.documents.get_mut(uri) {
+            document.checked = Some(checked);
+        }
+        Ok(())
+    }
+
+    /// `check FILE` in the file's repository, the editor's text read in
+    /// place of the disk's, for this file and every other open one.
+    fn check(&self, document: &Document) -> Result<Checked, AppError> {
+        let start = document.path.parent().unwrap_or(Path::new("/"));
+        let config = crate::app::config_from(self.cli, start)?;
+        let buffers = (self.documents.values())
+            .filter(|other| other.path != document.path)
+            .map(|other| (other.path.clone(), other.text.clone().into_bytes()))
+            .collect();
+        let options = CheckOptions {
+            stdin: Some((document.path.clone(), document.text.clone().into_bytes())),
+            buffers,
+            ..crate::app::base_options(self.cli)
+        };
+        let result = check_paths(std::slice::from_ref(&document.path), &config, &options)?;
+        Ok(Checked {
+            version: document.version,
+            config,
+            options,
+            result,
+        })
+    }
+
+    /// The quick fixes for the findings in `range`, each checked again
+    /// with its edits applied before it is offered.
+    pub fn code_actions(
+        &mut self,
+        params: &CodeActionParams,
+    ) -> Result<Vec<CodeActionOrCommand>, AppError> {
+        let uri = &params.text_document.uri;
+        self.ensure_checked(uri)?;
+        let Some(document) = self.documents.get(uri) else {
+            return Ok(Vec::new());
+        };
+        let Some(checked) = &document.checked else {
+            return Ok(Vec::new());
+        };
+        let result = &checked.result;
+        let context = Context {
+            paths: std::slice::from_ref(&document.path),
+            config: &checked.config,
+            options: &checked.options,
+        };
+        let mut actions = Vec::new();
+        for finding in own_findings(document, result).filter(|f| !f.fixes.is_empty()) {
+            let diagnostic = convert::diagnostic(finding, &result.sources);
+            if !overlaps(diagnostic.range, params.range) {
+                continue;
+            }
+            for fix in &finding.fixes {
+                if let Verdict::Accepted(..) = context.verify(result, &[fix], &[finding])? {
+                    actions.extend(
+                        convert::code_action(fix, diagnostic.clone(), &result.sources)
+                            .map(CodeActionOrCommand::CodeAction),
+                    );
+                }
+            }
+        }
+        Ok(actions)
+    }
+
+    /// A rule id under the cursor (in a suppression comment, in
+    /// tripline.toml): the rule's doc, as `tripline explain` prints it.
+    pub fn hover(&self, params: &HoverParams) -> Option<Hover> {
+        let at = &params.text_document_position_params;
+        let text = self.documents.get(&at.text_document.uri)?.text.as_bytes();
+        let index = LineIndex::new(text);
+        let offset = index.offset(at.position);
+        let is_id_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'/');
+        let start = text[..offset]
+            .iter()
+            .rposition(|b| !is_id_byte(b))
+            .map_or(0, |i| i + 1);
+        let end = (text[offset..].iter())
+            .position(|b| !is_id_byte(b))
+            .map_or(text.len(), |i| offset + i);
+        let word = std::str::from_utf8(&text[start..end]).ok()?;
+        let rule = registry::find(word.trim_matches('/'))?;
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: rule.doc.trim_end().to_string(),
+            }),
+            range: Some(index.range(start, end)),
+        })
+    }
+}
+
+/// The findings of the run that are in the document itself.
+fn own_findings<'r>(
+    document: &'r Document,
+    result: &'r CheckResult,
+) -> impl Iterator<Item = &'r crate::finding::Located> {
+    result.findings.iter().filter(move |f| {
+        crate::root::absolute(&result.sources.get(f.span.file).path) == document.path
+    })
+}
+
+/// Whether two ranges share a position (an empty range, the cursor, is in
+/// the finding it touches).
+fn overlaps(a: Range, b: Range) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
