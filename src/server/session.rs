@@ -23,6 +23,8 @@ pub struct Session<'a> {
     documents: BTreeMap<Url, Document>,
     /// Documents to check again before the next answer.
     stale: BTreeSet<Url>,
+    /// Documents closed since the last answer: their diagnostics to withdraw.
+    closed: Vec<Url>,
 }
 
 struct Document {
@@ -48,6 +50,7 @@ impl<'a> Session<'a> {
             cli,
             documents: BTreeMap::new(),
             stale: BTreeSet::new(),
+            closed: Vec::new(),
         }
     }
 
@@ -95,23 +98,31 @@ impl<'a> Session<'a> {
     }
 
     /// The editor closed `uri`: its diagnostics go with it.
-    pub fn close(&mut self, uri: &Url) -> Option<PublishDiagnosticsParams> {
+    pub fn close(&mut self, uri: &Url) {
         self.stale.remove(uri);
-        self.documents.remove(uri)?;
-        Some(PublishDiagnosticsParams::new(uri.clone(), Vec::new(), None))
+        if self.documents.remove(uri).is_some() {
+            self.closed.push(uri.clone());
+        }
     }
 
-    /// Checks every stale document; what to publish for each.
+    /// Checks every stale document; what to publish for each, and for each
+    /// closed one (nothing).
     pub fn publish_stale(&mut self) -> Vec<PublishDiagnosticsParams> {
+        let closed = std::mem::take(&mut self.closed);
+        let withdrawn: Vec<PublishDiagnosticsParams> = (closed.into_iter())
+            .filter(|uri| !self.documents.contains_key(uri))
+            .map(|uri| PublishDiagnosticsParams::new(uri, Vec::new(), None))
+            .collect();
         let stale = std::mem::take(&mut self.stale);
-        stale
+        let checked: Vec<PublishDiagnosticsParams> = stale
             .into_iter()
             .filter_map(|uri| {
                 let diagnostics = self.diagnostics(&uri)?;
                 let version = self.documents.get(&uri).map(|d| d.version);
                 Some(PublishDiagnosticsParams::new(uri, diagnostics, version))
             })
-            .collect()
+            .collect();
+        withdrawn.into_iter().chain(checked).collect()
     }
 
     /// The diagnostics of `uri`, checked now unless its text was checked.
