@@ -239,6 +239,19 @@ const IGNORED_BY_BASELINE: &[&str] = &[
     "unsafe_fixes",
 ];
 
+/// Flags `tripline server` has no use for: it answers the editor in LSP
+/// on standard output, so a format, an output file, statistics, a gate or
+/// a baseline would be silently ignored.
+const IGNORED_BY_SERVER: &[&str] = &[
+    "format",
+    "output",
+    "statistics",
+    "fail_on",
+    "baseline",
+    "color",
+    "quiet",
+];
+
 /// The command line, parsed. A flag the command would ignore is a usage
 /// error (exit 2), not silently dropped.
 pub fn parse() -> Cli {
@@ -246,23 +259,33 @@ pub fn parse() -> Cli {
     let mut command = Cli::command();
     let matches = command.get_matches_mut();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut command).exit());
-    if let Some(("baseline", sub)) = matches.subcommand() {
-        let given = |id: &str| {
-            [&matches, sub]
-                .iter()
-                .any(|m| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
-        };
-        if let Some(id) = IGNORED_BY_BASELINE.iter().find(|id| given(id)) {
-            let flag = format!("--{}", id.replace('_', "-"));
-            command
-                .error(
-                    clap::error::ErrorKind::ArgumentConflict,
-                    format!(
-                        "`tripline baseline` does not take {flag}: it writes every finding as a baseline file (JSON) and exits 0"
-                    ),
-                )
-                .exit();
-        }
+    let (ignored, why) = match matches.subcommand() {
+        Some(("baseline", _)) => (
+            IGNORED_BY_BASELINE,
+            "it writes every finding as a baseline file (JSON) and exits 0",
+        ),
+        Some(("server", _)) => (
+            IGNORED_BY_SERVER,
+            "it answers the editor in the language server protocol on standard output",
+        ),
+        _ => return cli,
+    };
+    let Some((name, sub)) = matches.subcommand() else {
+        return cli;
+    };
+    let given = |id: &str| {
+        [&matches, sub]
+            .iter()
+            .any(|m| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+    };
+    if let Some(id) = ignored.iter().find(|id| given(id)) {
+        let flag = format!("--{}", id.replace('_', "-"));
+        command
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!("`tripline {name}` does not take {flag}: {why}"),
+            )
+            .exit();
     }
     cli
 }

@@ -447,3 +447,42 @@ fn a_broken_tripline_toml_is_shown_and_its_repair_picked_up() {
     assert_eq!(message["params"]["diagnostics"], json!([]));
     client.stop();
 }
+
+#[test]
+fn a_file_tripline_does_not_check_gets_no_diagnostics_and_a_logged_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let notes = dir.path().join("notes.txt");
+    write(&notes, "server { listen 80; }\n");
+    let uri = uri_of(&notes);
+
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path());
+    client.open(&uri, "plaintext", "server { listen 80; }\n");
+    assert_eq!(client.diagnostics(&uri, 1), Vec::<Value>::new());
+    let log = client.wait(|m| m["method"] == "window/logMessage");
+    let message = log["params"]["message"].as_str().expect("message");
+    assert!(
+        message.contains("notes.txt") && message.contains("skipped"),
+        "{message}"
+    );
+    client.stop();
+}
+
+#[test]
+fn flags_the_server_would_ignore_are_usage_errors() {
+    for flag in [
+        &["--format", "json"][..],
+        &["--statistics"],
+        &["--fail-on", "error"],
+    ] {
+        let mut args = vec!["server"];
+        args.extend_from_slice(flag);
+        let run = common::tripline(&args);
+        assert_eq!(run.code, 2, "{flag:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("does not take {}", flag[0])),
+            "{}",
+            run.stderr
+        );
+    }
+}

@@ -17,8 +17,8 @@ use lsp_types::notification::{self as notify, Notification as _};
 use lsp_types::request::{self as ask, Request as _};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, HoverProviderCapability,
-    SaveOptions, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+    LogMessageParams, MessageType, SaveOptions, ServerCapabilities, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
 };
 use session::Session;
 
@@ -92,6 +92,14 @@ fn serve(connection: &Connection, session: &mut Session<'_>) -> Result<(), AppEr
 fn publish(connection: &Connection, session: &mut Session<'_>) -> Result<(), AppError> {
     for params in session.publish_stale() {
         let method = notify::PublishDiagnostics::METHOD.to_string();
+        send(connection, Notification::new(method, params))?;
+    }
+    for note in session.take_log() {
+        let params = LogMessageParams {
+            typ: MessageType::INFO,
+            message: format!("tripline: {}", crate::report::escape::visible(&note)),
+        };
+        let method = notify::LogMessage::METHOD.to_string();
         send(connection, Notification::new(method, params))?;
     }
     Ok(())

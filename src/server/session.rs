@@ -25,6 +25,8 @@ pub struct Session<'a> {
     stale: BTreeSet<Url>,
     /// Documents closed since the last answer: their diagnostics to withdraw.
     closed: Vec<Url>,
+    /// The checks' notes not yet sent to the editor's log.
+    log: Vec<String>,
 }
 
 struct Document {
@@ -51,6 +53,7 @@ impl<'a> Session<'a> {
             documents: BTreeMap::new(),
             stale: BTreeSet::new(),
             closed: Vec::new(),
+            log: Vec::new(),
         }
     }
 
@@ -125,6 +128,11 @@ impl<'a> Session<'a> {
         withdrawn.into_iter().chain(checked).collect()
     }
 
+    /// The checks' notes since the last call (files skipped and why).
+    pub fn take_log(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.log)
+    }
+
     /// The diagnostics of `uri`, checked now unless its text was checked.
     fn diagnostics(&mut self, uri: &Url) -> Option<Vec<Diagnostic>> {
         let problem = self.ensure_checked(uri).err();
@@ -156,6 +164,8 @@ impl<'a> Session<'a> {
             return Ok(());
         }
         let checked = self.check(document)?;
+        // Why a file was skipped, or what was assumed: the editor's log.
+        self.log.extend(checked.result.notes.iter().cloned());
         if let Some(document) = self.documents.get_mut(uri) {
             document.checked = Some(checked);
         }
