@@ -82,7 +82,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
                 notes: Vec::new(),
             })
         }
-        Command::Check(args) if args.show_files => {
+        Command::Check { args, .. } if args.show_files => {
             let (_, result) = check(cli, args)?;
             Ok(Outcome {
                 output: report::files::render(cli.format, &result.files),
@@ -90,12 +90,12 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
                 notes: result.notes,
             })
         }
-        Command::Check(args) if args.fix || args.diff => {
+        Command::Check { args, fixes } if fixes.fix || fixes.diff => {
             let config = load_config(cli)?;
             let (paths, options) = check_options(cli, args)?;
-            crate::fix::command::run(cli, args, &config, &paths, &options)
+            crate::fix::command::run(cli, fixes, &config, &paths, &options)
         }
-        Command::Check(args) => {
+        Command::Check { args, .. } => {
             let (config, result) = check(cli, args)?;
             crate::present::outcome(cli, &config, result, None)
         }

@@ -99,7 +99,6 @@ pub enum ColorChoice {
 
 /// What `check` and `baseline` read.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"]).multiple(true)))]
 pub struct CheckArgs {
     /// Files or folders [default: .]. A file named here is checked when it
     /// is an nginx config, a zone or a certificate (else skipped with a note).
@@ -120,6 +119,12 @@ pub struct CheckArgs {
     /// loads it in, who loads it and why, and every skipped look-alike with the reason.
     #[arg(long)]
     pub show_files: bool,
+}
+
+/// `check`'s exact fixes (not `baseline`'s: it records, it does not fix).
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"]).multiple(true)))]
+pub struct FixArgs {
     /// Apply the safe fixes (syntax and spelling: a missing `;`, a misspelt
     /// directive or variable) to the files checked, each checked again
     /// first; then report what is left. With `-`, print the fixed input.
@@ -138,7 +143,12 @@ pub struct CheckArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and folders.
-    Check(CheckArgs),
+    Check {
+        #[command(flatten)]
+        args: CheckArgs,
+        #[command(flatten)]
+        fixes: FixArgs,
+    },
     /// Record today's findings of `check` (or of `diff` with --diff), to be
     /// given to `--baseline` later: `tripline baseline > .tripline-baseline.json`.
     Baseline {
@@ -229,15 +239,7 @@ impl clap::builder::TypedValueParser for RuleIds {
 /// Flags `tripline baseline` has no use for: it writes a baseline (JSON,
 /// every finding, exit 0), so a format, statistics, a gate or another
 /// baseline would be silently ignored.
-const IGNORED_BY_BASELINE: &[&str] = &[
-    "format",
-    "statistics",
-    "fail_on",
-    "baseline",
-    "fix",
-    "diff",
-    "unsafe_fixes",
-];
+const IGNORED_BY_BASELINE: &[&str] = &["format", "statistics", "fail_on", "baseline"];
 
 /// Flags `tripline server` has no use for: it answers the editor in LSP
 /// on standard output, so a format, an output file, statistics, a gate or

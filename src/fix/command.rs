@@ -4,7 +4,7 @@
 
 use super::verify::{with_overlays, Context, Verdict};
 use crate::app::{AppError, CheckOptions, CheckResult, Outcome};
-use crate::cli::{CheckArgs, Cli};
+use crate::cli::{Cli, FixArgs};
 use crate::config::Config;
 use crate::finding::{Applicability, Fix, Located};
 use std::collections::{BTreeMap, HashSet};
@@ -18,7 +18,7 @@ const MAX_ROUNDS: usize = 100;
 /// `-`, standard input, printed), or shows the diff; then what is left.
 pub fn run(
     cli: &Cli,
-    args: &CheckArgs,
+    args: &FixArgs,
     config: &Config,
     paths: &[PathBuf],
     options: &CheckOptions,

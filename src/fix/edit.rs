@@ -74,7 +74,7 @@ mod tests {
     #[test]
     fn edits_apply_in_order_whatever_order_they_come_in() {
         let text = b"listen 80;\nroot /x\n";
-        let out = apply(text, &[(17..17, ";"), (9..9, " default_server")]);
+        let out = apply(text, &[(18..18, ";"), (9..9, " default_server")]);
         assert_eq!(
             out.as_deref(),
             Some(&b"listen 80 default_server;\nroot /x;\n"[..])
