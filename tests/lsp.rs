@@ -311,6 +311,8 @@ fn an_nginx_site_in_a_debian_tree_is_checked_fixed_and_cleared() {
     );
 
     let actions = client.code_actions(&uri, diagnostic);
+    // Asked again at the same text (the cursor moved): the same answer.
+    assert_eq!(client.code_actions(&uri, diagnostic), actions);
     let edits = take_fix(&actions, "ssl_protocols", &uri);
     let fixed = apply(SHOP_SITE, &edits);
     assert_eq!(fixed, SHOP_SITE.replace("ssl_protocol ", "ssl_protocols "));

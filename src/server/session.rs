@@ -6,13 +6,14 @@ use super::convert::{self, LineIndex};
 use crate::app::{check_paths, AppError, CheckOptions, CheckResult};
 use crate::cli::Cli;
 use crate::config::Config;
+use crate::finding::Located;
 use crate::fix::{Context, Verdict};
 use crate::registry;
 use lsp_types::{
     CodeActionOrCommand, CodeActionParams, Diagnostic, DiagnosticSeverity, Hover, HoverContents,
     HoverParams, MarkupContent, MarkupKind, PublishDiagnosticsParams, Range, Url,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// The file the settings live in: a change to it rechecks every document.
@@ -44,6 +45,9 @@ struct Checked {
     config: Config,
     options: CheckOptions,
     result: CheckResult,
+    /// Whether each fix (finding index, fix index) passed its check: an
+    /// editor asks for code actions at every move of the cursor.
+    verdicts: HashMap<(usize, usize), bool>,
 }
 
 impl<'a> Session<'a> {
@@ -192,6 +196,7 @@ impl<'a> Session<'a> {
             config,
             options,
             result,
+            verdicts: HashMap::new(),
         })
     }
 
@@ -203,26 +208,45 @@ impl<'a> Session<'a> {
     ) -> Result<Vec<CodeActionOrCommand>, AppError> {
         let uri = &params.text_document.uri;
         self.ensure_checked(uri)?;
-        let Some(document) = self.documents.get(uri) else {
+        let Some(document) = self.documents.get_mut(uri) else {
             return Ok(Vec::new());
         };
-        let Some(checked) = &document.checked else {
+        let Some(checked) = &mut document.checked else {
             return Ok(Vec::new());
         };
-        let result = &checked.result;
+        let Checked {
+            config,
+            options,
+            result,
+            verdicts,
+            ..
+        } = checked;
+        let path = &document.path;
         let context = Context {
-            paths: std::slice::from_ref(&document.path),
-            config: &checked.config,
-            options: &checked.options,
+            paths: std::slice::from_ref(path),
+            config,
+            options,
         };
         let mut actions = Vec::new();
-        for finding in own_findings(document, result).filter(|f| !f.fixes.is_empty()) {
+        for (index, finding) in result.findings.iter().enumerate() {
+            if finding.fixes.is_empty() || !is_in(path, finding, result) {
+                continue;
+            }
             let diagnostic = convert::diagnostic(finding, &result.sources);
             if !overlaps(diagnostic.range, params.range) {
                 continue;
             }
-            for fix in &finding.fixes {
-                if let Verdict::Accepted(..) = context.verify(result, &[fix], &[finding])? {
+            for (nth, fix) in finding.fixes.iter().enumerate() {
+                let accepted = match verdicts.get(&(index, nth)) {
+                    Some(&accepted) => accepted,
+                    None => {
+                        let verdict = context.verify(result, &[fix], &[finding])?;
+                        let accepted = matches!(verdict, Verdict::Accepted(..));
+                        verdicts.insert((index, nth), accepted);
+                        accepted
+                    }
+                };
+                if accepted {
                     actions.extend(
                         convert::code_action(fix, diagnostic.clone(), &result.sources)
                             .map(CodeActionOrCommand::CodeAction),
@@ -264,10 +288,13 @@ impl<'a> Session<'a> {
 fn own_findings<'r>(
     document: &'r Document,
     result: &'r CheckResult,
-) -> impl Iterator<Item = &'r crate::finding::Located> {
-    result.findings.iter().filter(move |f| {
-        crate::root::absolute(&result.sources.get(f.span.file).path) == document.path
-    })
+) -> impl Iterator<Item = &'r Located> {
+    (result.findings.iter()).filter(move |f| is_in(&document.path, f, result))
+}
+
+/// Whether `finding` is in the file at `path` (absolute).
+fn is_in(path: &Path, finding: &Located, result: &CheckResult) -> bool {
+    crate::root::absolute(&result.sources.get(finding.span.file).path) == path
 }
 
 /// Whether two ranges share a position (an empty range, the cursor, is in
