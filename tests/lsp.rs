@@ -2,7 +2,9 @@
 //! server's standard input and output, framed with `Content-Length`.
 //! initialize, didOpen, wait for publishDiagnostics, ask for code
 //! actions, apply the edit, didChange, see the diagnostics go, shutdown,
-//! exit.
+//! exit. Unix only: the file URIs are built from Unix paths, the tree
+//! has a Debian symlink.
+#![cfg(unix)]
 
 #[macro_use]
 mod common;
@@ -271,8 +273,12 @@ fn an_nginx_site_in_a_debian_tree_is_checked_fixed_and_cleared() {
     let nginx = dir.path().join("etc/nginx");
     write(&nginx.join("nginx.conf"), NGINX_CONF);
     write(&nginx.join("sites-enabled/default"), DEFAULT_SITE);
-    let shop = nginx.join("sites-enabled/shop");
+    // As Debian lays it out: the site in sites-available, enabled by a
+    // symlink; the editor opens the file itself.
+    let shop = nginx.join("sites-available/shop");
     write(&shop, SHOP_SITE);
+    std::os::unix::fs::symlink("../sites-available/shop", nginx.join("sites-enabled/shop"))
+        .expect("symlink");
     let uri = uri_of(&shop);
 
     let mut client = Client::start(dir.path());
