@@ -179,10 +179,16 @@ impl<'a> Session<'a> {
     /// `check FILE` in the file's repository, the editor's text read in
     /// place of the disk's, for this file and every other open one.
     fn check(&self, document: &Document) -> Result<Checked, AppError> {
+        // The cap every file read from disk has.
+        let limit = crate::tree::MAX_FILE_BYTES;
+        if document.text.len() as u64 > limit {
+            let mb = limit >> 20;
+            return Err(AppError::Server(format!("more than {mb} MB: not checked")));
+        }
         let start = document.path.parent().unwrap_or(Path::new("/"));
         let config = crate::app::config_from(self.cli, start)?;
         let buffers = (self.documents.values())
-            .filter(|other| other.path != document.path)
+            .filter(|other| other.path != document.path && other.text.len() as u64 <= limit)
             .map(|other| (other.path.clone(), other.text.clone().into_bytes()))
             .collect();
         let options = CheckOptions {
