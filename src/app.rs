@@ -41,6 +41,8 @@ pub enum AppError {
     Drift(String),
     #[error("interrupted")]
     Interrupted,
+    #[error("language server: {0}")]
+    Server(String),
 }
 
 impl AppError {
@@ -80,7 +82,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
                 notes: Vec::new(),
             })
         }
-        Command::Check(args) if args.show_files => {
+        Command::Check { args, .. } if args.show_files => {
             let (_, result) = check(cli, args)?;
             Ok(Outcome {
                 output: report::files::render(cli.format, &result.files),
@@ -88,10 +90,20 @@ pub fn run(cli: &Cli) -> Result<Outcome, AppError> {
                 notes: result.notes,
             })
         }
-        Command::Check(args) => {
+        Command::Check { args, fixes } if fixes.fix || fixes.diff => {
+            let config = load_config(cli)?;
+            let (paths, options) = check_options(cli, args)?;
+            crate::fix::command::run(cli, fixes, &config, &paths, &options)
+        }
+        Command::Check { args, .. } => {
             let (config, result) = check(cli, args)?;
             crate::present::outcome(cli, &config, result, None)
         }
+        Command::Server => crate::server::run(cli).map(|()| Outcome {
+            output: String::new(),
+            exit_code: 0,
+            notes: Vec::new(),
+        }),
         Command::Baseline { check: args, diff } => {
             let result = match diff.as_deref() {
                 Some([old, new]) => diff_result(cli, old, new, false, now(cli))?.1.check,
@@ -126,23 +138,38 @@ fn jobs(cli: &Cli) -> usize {
 }
 
 /// The clock of the run: `--now`, else the system's, read once.
-fn now(cli: &Cli) -> time::OffsetDateTime {
+pub(crate) fn now(cli: &Cli) -> time::OffsetDateTime {
     cli.now.unwrap_or_else(time::OffsetDateTime::now_utc)
 }
 
 /// tripline.toml (`--config`, else found upward unless `--isolated`), with
 /// `--select` and `--ignore` applied over it.
-fn load_config(cli: &Cli) -> Result<Config, AppError> {
+pub(crate) fn load_config(cli: &Cli) -> Result<Config, AppError> {
+    let cwd = std::env::current_dir().map_err(AppError::CurrentDir)?;
+    config_from(cli, &cwd)
+}
+
+/// As [`load_config`], found upward from `start` rather than the current
+/// folder (the language server: from the folder of the file being edited).
+pub(crate) fn config_from(cli: &Cli, start: &Path) -> Result<Config, AppError> {
     let mut config = match &cli.config {
         Some(path) => Config::load(path)?,
         None if cli.isolated => Config::default(),
-        None => {
-            let cwd = std::env::current_dir().map_err(AppError::CurrentDir)?;
-            Config::discover(&cwd)?
-        }
+        None => Config::discover(start)?,
     };
     config.apply_command_line(&cli.select, &cli.ignore)?;
     Ok(config)
+}
+
+/// The options every check of a run shares, from the command line.
+pub(crate) fn base_options(cli: &Cli) -> CheckOptions {
+    CheckOptions {
+        origin: cli.origin.clone(),
+        ca_file: cli.ca_file.clone(),
+        root: cli.root.clone(),
+        jobs: jobs(cli),
+        ..CheckOptions::at(now(cli))
+    }
 }
 
 /// Everything `tripline check` found, located and sorted.
@@ -163,6 +190,13 @@ pub struct CheckResult {
 
 fn check(cli: &Cli, args: &CheckArgs) -> Result<(Config, CheckResult), AppError> {
     let config = load_config(cli)?;
+    let (paths, options) = check_options(cli, args)?;
+    let result = check_paths(&paths, &config, &options)?;
+    Ok((config, result))
+}
+
+/// The paths `check` reads and how (standard input read here).
+fn check_options(cli: &Cli, args: &CheckArgs) -> Result<(Vec<PathBuf>, CheckOptions), AppError> {
     let (paths, stdin) = stdin_input(args)?;
     let options = CheckOptions {
         now: now(cli),
@@ -172,10 +206,10 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<(Config, CheckResult), AppError>
         no_ignore: args.no_ignore,
         root: cli.root.clone(),
         stdin,
+        buffers: Vec::new(),
         jobs: jobs(cli),
     };
-    let result = check_paths(&paths, &config, &options)?;
-    Ok((config, result))
+    Ok((paths, options))
 }
 
 /// The paths to check and, for `check -`, what standard input stands for.
@@ -283,6 +317,10 @@ pub struct CheckOptions {
     pub root: Option<PathBuf>,
     /// `check -`: the path standard input stands for, and its content.
     pub stdin: Option<(PathBuf, Vec<u8>)>,
+    /// Other files read from memory in place of the disk: an editor's
+    /// unsaved buffers, a fix being checked. Unlike `stdin`, they are not
+    /// asked about: they are context.
+    pub buffers: Vec<(PathBuf, Vec<u8>)>,
     /// Threads the run may use (`--jobs`).
     pub jobs: usize,
 }
@@ -305,6 +343,7 @@ impl CheckOptions {
             no_ignore: false,
             root: None,
             stdin: None,
+            buffers: Vec::new(),
             jobs: crate::parallel::default_jobs(),
         }
     }

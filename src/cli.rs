@@ -121,10 +121,34 @@ pub struct CheckArgs {
     pub show_files: bool,
 }
 
+/// `check`'s exact fixes (not `baseline`'s: it records, it does not fix).
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"]).multiple(true)))]
+pub struct FixArgs {
+    /// Apply the safe fixes (syntax and spelling: a missing `;`, a misspelt
+    /// directive or variable) to the files checked, each checked again
+    /// first; then report what is left. With `-`, print the fixed input.
+    #[arg(long, conflicts_with = "show_files")]
+    pub fix: bool,
+    /// With --fix or --diff: the fixes that change behaviour too
+    /// (`default_server`, a zone target's trailing dot, a lower TTL).
+    #[arg(long, requires = "fixing")]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of applying them; exit 1
+    /// when there is one.
+    #[arg(long, conflicts_with = "show_files")]
+    pub diff: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and folders.
-    Check(CheckArgs),
+    Check {
+        #[command(flatten)]
+        args: CheckArgs,
+        #[command(flatten)]
+        fixes: FixArgs,
+    },
     /// Record today's findings of `check` (or of `diff` with --diff), to be
     /// given to `--baseline` later: `tripline baseline > .tripline-baseline.json`.
     Baseline {
@@ -166,6 +190,9 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff): `tripline man > /usr/local/share/man/man1/tripline.1`.
     Man,
+    /// A language server on standard input and output (LSP): tripline's
+    /// findings in the editor as you type, with quick fixes.
+    Server,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -214,6 +241,19 @@ impl clap::builder::TypedValueParser for RuleIds {
 /// baseline would be silently ignored.
 const IGNORED_BY_BASELINE: &[&str] = &["format", "statistics", "fail_on", "baseline"];
 
+/// Flags `tripline server` has no use for: it answers the editor in LSP
+/// on standard output, so a format, an output file, statistics, a gate or
+/// a baseline would be silently ignored.
+const IGNORED_BY_SERVER: &[&str] = &[
+    "format",
+    "output",
+    "statistics",
+    "fail_on",
+    "baseline",
+    "color",
+    "quiet",
+];
+
 /// The command line, parsed. A flag the command would ignore is a usage
 /// error (exit 2), not silently dropped.
 pub fn parse() -> Cli {
@@ -221,23 +261,33 @@ pub fn parse() -> Cli {
     let mut command = Cli::command();
     let matches = command.get_matches_mut();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut command).exit());
-    if let Some(("baseline", sub)) = matches.subcommand() {
-        let given = |id: &str| {
-            [&matches, sub]
-                .iter()
-                .any(|m| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
-        };
-        if let Some(id) = IGNORED_BY_BASELINE.iter().find(|id| given(id)) {
-            let flag = format!("--{}", id.replace('_', "-"));
-            command
-                .error(
-                    clap::error::ErrorKind::ArgumentConflict,
-                    format!(
-                        "`tripline baseline` does not take {flag}: it writes every finding as a baseline file (JSON) and exits 0"
-                    ),
-                )
-                .exit();
-        }
+    let (ignored, why) = match matches.subcommand() {
+        Some(("baseline", _)) => (
+            IGNORED_BY_BASELINE,
+            "it writes every finding as a baseline file (JSON) and exits 0",
+        ),
+        Some(("server", _)) => (
+            IGNORED_BY_SERVER,
+            "it answers the editor in the language server protocol on standard output",
+        ),
+        _ => return cli,
+    };
+    let Some((name, sub)) = matches.subcommand() else {
+        return cli;
+    };
+    let given = |id: &str| {
+        [&matches, sub]
+            .iter()
+            .any(|m| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+    };
+    if let Some(id) = ignored.iter().find(|id| given(id)) {
+        let flag = format!("--{}", id.replace('_', "-"));
+        command
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!("`tripline {name}` does not take {flag}: {why}"),
+            )
+            .exit();
     }
     cli
 }

@@ -36,6 +36,68 @@ pub struct Related {
     pub message: String,
 }
 
+/// One replacement in one file: the bytes of `span` become `text` (an
+/// empty span inserts).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+}
+
+impl Edit {
+    pub fn insert(file: crate::source::FileId, at: usize, text: impl Into<String>) -> Edit {
+        Edit {
+            span: Span::new(file, at, at),
+            text: text.into(),
+        }
+    }
+
+    pub fn replace(span: Span, text: impl Into<String>) -> Edit {
+        Edit {
+            span,
+            text: text.into(),
+        }
+    }
+}
+
+/// Whether a fix keeps what the servers do: `Safe` ones repair syntax or
+/// spelling of a file the server refuses today (`tripline check --fix`);
+/// `Unsafe` ones change behaviour and are applied only with
+/// `--unsafe-fixes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+/// An exact fix a rule can state: edits to apply together. Fixes are
+/// checked again before they are offered or applied (see [`crate::fix`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What it does, as an editor's quick fix names it.
+    pub title: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability: Applicability::Safe,
+            edits,
+        }
+    }
+
+    pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability: Applicability::Unsafe,
+            edits,
+        }
+    }
+}
+
 /// Findings of one rule in one file beyond this many are summed up in one
 /// more: a 2 MB file can hold a million problems, and nobody reads them.
 pub const MAX_PER_RULE_AND_FILE: usize = 100;
@@ -86,6 +148,8 @@ pub struct Finding {
     /// Further findings like this one that were counted but not recorded
     /// (a parser keeps [`MAX_RECORDED_ERRORS`] per file).
     pub hidden: usize,
+    /// Exact fixes, the one to prefer first.
+    pub fixes: Vec<Fix>,
 }
 
 impl Finding {
@@ -103,7 +167,20 @@ impl Finding {
             help: help.into(),
             related: Vec::new(),
             hidden: 0,
+            fixes: Vec::new(),
         }
+    }
+
+    /// Offers each of `fixes` (after those already offered).
+    pub fn with_fixes(mut self, fixes: impl IntoIterator<Item = Fix>) -> Self {
+        self.fixes.extend(fixes);
+        self
+    }
+
+    /// Offers `fix` (after those already offered).
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
     }
 
     pub fn related(mut self, span: Span, message: impl Into<String>) -> Self {
@@ -121,6 +198,8 @@ pub struct RelatedLocation {
     pub file: String,
     pub start: LineCol,
     pub message: String,
+    /// The span, for editors that show the place (the language server).
+    pub span: Span,
 }
 
 /// A finding resolved for output: paths and 1-based positions.
@@ -140,6 +219,8 @@ pub struct Located {
     pub path: String,
     /// Who the finding is, whatever line it is on: see [`crate::fingerprint`].
     pub fingerprint: String,
+    /// The rule's exact fixes (`--fix`, the language server's quick fixes).
+    pub fixes: Vec<Fix>,
 }
 
 impl Located {
@@ -154,6 +235,7 @@ impl Located {
                     file: rf.display.clone(),
                     start: rf.line_col(r.span.start as usize),
                     message: r.message,
+                    span: r.span,
                 }
             })
             .collect();
@@ -169,6 +251,7 @@ impl Located {
             span: finding.span,
             path: file.display.clone(),
             fingerprint: String::new(),
+            fixes: finding.fixes,
         }
     }
 

@@ -188,6 +188,9 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         Some((path, content)) => tree.with_stdin(path, content.clone()),
         None => tree,
     };
+    let tree = (options.buffers.iter()).fold(tree, |tree, (path, content)| {
+        tree.with_buffer(path, content.clone())
+    });
 
     let to_walk = walk_roots(&folders, &projects);
     let listing = discover::list(

@@ -149,6 +149,12 @@ impl SourceFile {
         text.trim_end_matches(['\n', '\r']).to_string()
     }
 
+    /// A template: its bytes are masked, its text as written is elsewhere
+    /// (no fix is applied to it).
+    pub fn is_template(&self) -> bool {
+        self.original.is_some()
+    }
+
     /// A stock file nginx packages install, embedded in tripline: read for
     /// context, never reported on.
     pub fn is_stock(&self) -> bool {

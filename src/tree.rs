@@ -125,9 +125,10 @@ pub struct Tree {
     roots: Option<Vec<Root>>,
     /// `[nginx] paths`: absolute prefix on the server → folder in the tree.
     mappings: Vec<(PathBuf, PathBuf)>,
-    /// Standard input standing in for one file (`check -`): its absolute
-    /// path and content, read in place of the disk's.
-    stdin: Option<(PathBuf, std::sync::Arc<[u8]>)>,
+    /// Standard input standing in for one file (`check -`), then unsaved
+    /// buffers standing in for others: absolute paths and content, read in
+    /// place of the disk's.
+    stdin: Vec<(PathBuf, std::sync::Arc<[u8]>)>,
     /// Folders already seen to be folders, not symlinks: a path below one
     /// need not ask the file system about it again (thousands of site
     /// files share their handful of folders).
@@ -167,7 +168,7 @@ impl Tree {
         Tree {
             roots: Some(roots),
             mappings: Vec::new(),
-            stdin: None,
+            stdin: Vec::new(),
             plain_dirs: Default::default(),
             resolved: Default::default(),
             listings: Default::default(),
@@ -177,15 +178,27 @@ impl Tree {
     /// Reads `content` wherever `path` is asked for (`check -
     /// --stdin-filename PATH`): an editor's unsaved buffer, checked in the
     /// context of the files around it. The file need not exist on disk.
-    pub fn with_stdin(mut self, path: &Path, content: Vec<u8>) -> Tree {
-        self.stdin = Some((absolute(path), content.into()));
+    pub fn with_stdin(self, path: &Path, content: Vec<u8>) -> Tree {
+        self.with_buffer(path, content)
+    }
+
+    /// Reads `content` wherever `path` is asked for, as [`Tree::with_stdin`]
+    /// does, for one more file (an editor's other unsaved buffers, a fix
+    /// that edits several files); the first given for a path wins.
+    pub fn with_buffer(mut self, path: &Path, content: Vec<u8>) -> Tree {
+        self.stdin.push((absolute(path), content.into()));
         self
     }
 
-    /// The content standing in for `path`, if standard input does.
+    /// The content standing in for `path`, if standard input or a buffer does.
     pub fn stdin_for(&self, path: &Path) -> Option<&[u8]> {
-        let (at, content) = self.stdin.as_ref()?;
-        (*at == absolute(path)).then_some(&**content)
+        if self.stdin.is_empty() {
+            return None;
+        }
+        let path = absolute(path);
+        (self.stdin.iter())
+            .find(|(at, _)| *at == path)
+            .map(|(_, content)| &**content)
     }
 
     /// Adds `[nginx] paths` mappings (absolute server prefix → tree folder).

@@ -63,14 +63,18 @@ impl<'a> Workspace<'a> {
             .errors
             .iter()
             .map(|e| {
-                Finding::new(
+                let finding = Finding::new(
                     &syntax_error::RULE,
                     Span::new(id, e.start as usize, e.end as usize),
                     e.message.clone(),
                     e.hint
                         .clone()
                         .unwrap_or_else(|| syntax_error::help_for(&e.message).to_string()),
-                )
+                );
+                match e.semicolon_at {
+                    Some(at) => finding.with_fix(syntax_error::semicolon_fix(id, at as usize)),
+                    None => finding,
+                }
             })
             .collect();
         if let Some(last) = findings.last_mut() {
@@ -92,6 +96,7 @@ fn parse_file(bytes: &[u8]) -> ConfFile {
                     "not a text file: NUL byte at offset {at}; this is not an nginx configuration"
                 ),
                 hint: None,
+                semicolon_at: None,
             }],
             ..ConfFile::default()
         };

@@ -43,6 +43,9 @@ pub struct SyntaxError {
     pub message: String,
     /// A fix hint more specific than the message's generic one.
     pub hint: Option<String>,
+    /// Where a `;` would end the directive left unterminated: the fix
+    /// `tripline check --fix` and the editor offer (checked before use).
+    pub semicolon_at: Option<u32>,
 }
 
 #[derive(Debug, Default)]
@@ -215,7 +218,19 @@ impl<'a> Parser<'a> {
             end,
             message,
             hint: None,
+            semicolon_at: None,
         });
+    }
+
+    /// Marks the error just recorded as fixed by a `;` at `at`.
+    fn semicolon_fixes_last(&mut self, at: u32) {
+        // Past the recorded errors, the last one is another's.
+        if self.out.more_errors > 0 {
+            return;
+        }
+        if let Some(e) = self.out.errors.last_mut() {
+            e.semicolon_at = Some(at);
+        }
     }
 
     fn parent_name(&self) -> Option<std::borrow::Cow<'a, str>> {
@@ -334,6 +349,7 @@ impl<'a> Parser<'a> {
                 missing_at,
                 format!("directive \"{name}\" is not terminated by \";\""),
             );
+            self.semicolon_fixes_last(missing_at);
         }
         let name = self.word_text(&words[0]);
         if self
@@ -394,6 +410,7 @@ impl<'a> Parser<'a> {
                 e.hint = Some(format!("`{name}` before it is missing its `;`"));
             }
             let stmt_end = words[words.len() - 1].end;
+            self.semicolon_fixes_last(stmt_end);
             self.push_directive(&words, Block::None, stmt_end);
         } else if self.open.is_empty() {
             self.error(at, at + 1, "unexpected \"}\"".into());
@@ -414,6 +431,7 @@ impl<'a> Parser<'a> {
             );
             let words = std::mem::take(&mut self.pending);
             let stmt_end = words[words.len() - 1].end;
+            self.semicolon_fixes_last(stmt_end);
             self.push_directive(&words, Block::None, stmt_end);
         } else if !self.open.is_empty() {
             self.error(at, at, "unexpected end of file, expecting \"}\"".into());

@@ -474,6 +474,7 @@ mod tests {
             span: Span::new(FileId(0), 0, 0),
             path: "z".into(),
             fingerprint: String::new(),
+            fixes: Vec::new(),
         }
     }
 

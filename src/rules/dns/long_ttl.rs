@@ -7,9 +7,10 @@
 use super::human_duration;
 use crate::dns::model::Zone;
 use crate::dns::zone::Record;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Edit, Finding, Fix, Severity};
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::source::Span;
 use std::collections::BTreeMap;
 
 pub const RULE: Rule = Rule {
@@ -57,6 +58,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
         let finding = match source {
             Source::Directive(d) => {
                 let (span, _) = zone.ttl_directives[usize::from(d) - 1];
+                let fix_at = ttl_word(out, span, 1, ttl);
                 let count = records.len();
                 let affected = if count == 1 {
                     format!("{} {}", zone.owner(first), first.rtype)
@@ -74,6 +76,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
                     help,
                 )
                 .related(first.span, format!("first of them: {} {}", zone.owner(first), first.rtype))
+                .with_fixes(fix_at.map(|at| lower_ttl(at, ttl, max)))
             }
             Source::Record(_) => Finding::new(
                 &RULE,
@@ -86,8 +89,69 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
                     human_duration(ttl)
                 ),
                 help,
-            ),
+            )
+            .with_fixes(record_ttl_word(out, first, ttl).map(|at| lower_ttl(at, ttl, max))),
         };
         out.report(finding);
     }
+}
+
+/// The TTL lowered to `[dns] max-ttl`: fewer cached answers, more queries.
+fn lower_ttl(word: Span, ttl: u32, max: u32) -> Fix {
+    Fix::unsafe_(
+        format!("Lower the TTL from {ttl} to {max} (`[dns] max-ttl`)"),
+        vec![Edit::replace(word, max.to_string())],
+    )
+}
+
+/// The TTL a record writes itself, between its owner and its data.
+fn record_ttl_word(out: &Checker<'_>, record: &Record, ttl: u32) -> Option<Span> {
+    if zone_is_not_text(record) {
+        return None;
+    }
+    let fields = Span {
+        start: record.owner_span().end,
+        end: record.rdata_start,
+        ..record.span
+    };
+    (0..3).find_map(|index| ttl_word(out, fields, index, ttl))
+}
+
+/// Provider exports have no text to edit.
+fn zone_is_not_text(record: &Record) -> bool {
+    record.provider.is_some() || record.owner_len == crate::dns::zone::OWNER_IS_ENTRY
+}
+
+/// The `index`th word of `span` (before any comment), when it is a TTL
+/// of `ttl` seconds (`86400`, `1d`).
+fn ttl_word(out: &Checker<'_>, span: Span, index: usize, ttl: u32) -> Option<Span> {
+    let bytes = out
+        .sources
+        .get(span.file)
+        .bytes
+        .get(span.start as usize..span.end as usize)?;
+    let code = bytes.split(|&b| b == b';').next()?;
+    let mut at = 0;
+    let mut words = Vec::new();
+    while at < code.len() {
+        let skip = code[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        at += skip;
+        let length = code[at..]
+            .iter()
+            .take_while(|b| !b.is_ascii_whitespace())
+            .count();
+        if length > 0 {
+            words.push((at, length));
+        }
+        at += length;
+    }
+    let &(start, length) = words.get(index)?;
+    let text = std::str::from_utf8(&code[start..start + length]).ok()?;
+    (crate::dns::zone::parse_ttl(text) == Some(ttl)).then(|| {
+        let begin = span.start as usize + start;
+        Span::new(span.file, begin, begin + length)
+    })
 }

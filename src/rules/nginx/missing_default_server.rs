@@ -2,8 +2,8 @@
 //! nginx silently sends every request for an unknown host to the first one
 //! it read.
 
-use crate::finding::{Finding, Severity};
-use crate::nginx::model::{Model, Server, SocketGroup};
+use crate::finding::{Edit, Finding, Fix, Severity};
+use crate::nginx::model::{Listen, Model, Server, SocketGroup};
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
 
@@ -70,8 +70,58 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                 format!("also listens on {}", group.socket),
             );
         }
+        // One fix per server, for the user to pick: the block written to
+        // catch unknown hosts first, then the one nginx picks today.
+        let mut order: Vec<&crate::nginx::model::SocketListener<'_>> =
+            group.servers.iter().collect();
+        order.sort_by_key(|s| !model.servers[s.server].is_catch_all());
+        for listener in order {
+            let server = &model.servers[listener.server];
+            if let Some(edit) = default_server_edit(listener.listen, out) {
+                finding = finding.with_fix(Fix::unsafe_(
+                    format!(
+                        "Make {} the default server of {}",
+                        server.label(),
+                        group.socket
+                    ),
+                    vec![edit],
+                ));
+            }
+        }
         out.report(finding);
     }
+}
+
+/// ` default_server` after the address of a `listen` directive written
+/// out (not the implicit `*:80` of a server without one).
+fn default_server_edit(listen: &Listen, out: &Checker<'_>) -> Option<Edit> {
+    if listen.implicit {
+        return None;
+    }
+    let span = listen.span;
+    let bytes = out
+        .sources
+        .get(span.file)
+        .bytes
+        .get(span.start as usize..span.end as usize)?;
+    let rest = bytes.strip_prefix(b"listen")?;
+    let blank = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    if blank == 0 {
+        return None;
+    }
+    let address = &rest[blank..];
+    if address
+        .first()
+        .is_none_or(|b| matches!(b, b'"' | b'\'' | b';'))
+    {
+        return None;
+    }
+    let length = address
+        .iter()
+        .take_while(|b| !b.is_ascii_whitespace() && **b != b';')
+        .count();
+    let at = span.start as usize + "listen".len() + blank + length;
+    Some(Edit::insert(span.file, at, " default_server"))
 }
 
 /// Whether the servers of a socket are one site: one file, and either one

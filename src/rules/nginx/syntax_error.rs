@@ -1,7 +1,8 @@
 //! A file nginx would refuse to load. Reported by the parser.
 
-use crate::finding::Severity;
+use crate::finding::{Edit, Fix, Severity};
 use crate::registry::{Check, Rule};
+use crate::source::FileId;
 
 pub const RULE: Rule = Rule {
     id: "nginx/syntax-error",
@@ -31,4 +32,9 @@ pub fn help_for(message: &str) -> &'static str {
     } else {
         "nginx -t would reject this file"
     }
+}
+
+/// The missing `;` added where the directive nginx reads ends.
+pub fn semicolon_fix(file: FileId, at: usize) -> Fix {
+    Fix::safe("Add the missing `;`", vec![Edit::insert(file, at, ";")])
 }

@@ -4,7 +4,7 @@
 //! `unknown directive "ssl_protocol"`.
 
 use super::table::{Build, Lookups};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Edit, Finding, Fix, Severity};
 use crate::nginx::directives::{self, Spec, Version};
 use crate::nginx::model::Model;
 use crate::nginx::modules::Loaded;
@@ -36,6 +36,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         }
         let name = &*d.name;
         let why = why_unknown(found.all, &build);
+        let mut fix = None;
         let (reason, help) = match why {
             Some(why) => why,
             None => {
@@ -53,6 +54,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                         })
                     })
                     .flatten();
+                if let Some(s) = suggestion {
+                    fix = spelling_fix(d.name_span, name, s, out);
+                }
                 match suggestion {
                     Some(s) => (
                         format!("; did you mean \"{s}\"?"),
@@ -65,12 +69,16 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                 }
             }
         };
-        out.report(Finding::new(
+        let mut finding = Finding::new(
             &RULE,
             d.stmt_span,
             format!("unknown directive \"{name}\"{reason}"),
             help,
-        ));
+        );
+        if let Some(fix) = fix {
+            finding = finding.with_fix(fix);
+        }
+        out.report(finding);
     }
 }
 
@@ -107,6 +115,24 @@ impl Suggestions {
         let key = (Box::from(name), contexts);
         *answers.entry(key).or_insert_with(suggest)
     }
+}
+
+/// The name replaced by the suggestion, where the file spells it as
+/// nginx reads it (not quoted, not escaped).
+fn spelling_fix(
+    span: crate::source::Span,
+    name: &str,
+    suggestion: &str,
+    out: &Checker<'_>,
+) -> Option<Fix> {
+    let bytes = &out.sources.get(span.file).bytes;
+    let written = bytes.get(span.start as usize..span.end as usize)?;
+    (written == name.as_bytes()).then(|| {
+        Fix::safe(
+            format!("Replace `{name}` with `{suggestion}`"),
+            vec![Edit::replace(span, suggestion)],
+        )
+    })
 }
 
 /// Why a directive nginx has somewhere is not in this build: its version,

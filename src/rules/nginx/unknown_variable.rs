@@ -4,7 +4,7 @@
 //! `unknown "reqeust_uri" variable`.
 
 use super::table::Build;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Edit, Finding, Fix, Severity};
 use crate::nginx::directives::{self, VARIABLES};
 use crate::nginx::model::Model;
 use crate::nginx::variables;
@@ -49,6 +49,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             continue;
         }
         let known = directives::variable(name, used.stream);
+        let mut fix = None;
         let reason = match known {
             Some(v) if v.since <= build.version && v.until.is_none_or(|u| build.version <= u) => {
                 continue
@@ -71,6 +72,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                 let suggestion = (suggestions_left > 0)
                     .then(|| crate::suggest::closest(name, candidates, 0.88))
                     .flatten();
+                if let Some(n) = suggestion {
+                    fix = rename_fix(used.span, name, n, out);
+                }
                 match suggestion {
                     Some(n) => format!("; did you mean \"${n}\"?"),
                     None => String::new(),
@@ -82,7 +86,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         if !reported.insert((name.to_string(), used.span)) {
             continue;
         }
-        out.report(Finding::new(
+        let mut finding = Finding::new(
             &RULE,
             used.span,
             format!(
@@ -90,6 +94,48 @@ fn check(model: &Model, out: &mut Checker<'_>) {
                 crate::finding::shortened(name)
             ),
             "fix the name, or define it (`set`, `map`, `geo`) before nginx needs it",
-        ));
+        );
+        if let Some(fix) = fix {
+            finding = finding.with_fix(fix);
+        }
+        out.report(finding);
     }
+}
+
+/// Each `$name` and `${name}` of the argument renamed to the suggestion.
+fn rename_fix(arg: crate::source::Span, name: &str, to: &str, out: &Checker<'_>) -> Option<Fix> {
+    let bytes = out
+        .sources
+        .get(arg.file)
+        .bytes
+        .get(arg.start as usize..arg.end as usize)?;
+    let is_name_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let plain = format!("${name}");
+    let braced = format!("${{{name}}}");
+    let mut edits = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        let start = arg.start as usize + at;
+        if rest.starts_with(braced.as_bytes()) {
+            let name_at = start + 2;
+            edits.push(Edit::replace(
+                crate::source::Span::new(arg.file, name_at, name_at + name.len()),
+                to,
+            ));
+            at += braced.len();
+        } else if rest.starts_with(plain.as_bytes())
+            && !rest.get(plain.len()).is_some_and(is_name_byte)
+        {
+            let name_at = start + 1;
+            edits.push(Edit::replace(
+                crate::source::Span::new(arg.file, name_at, name_at + name.len()),
+                to,
+            ));
+            at += plain.len();
+        } else {
+            at += 1;
+        }
+    }
+    (!edits.is_empty()).then(|| Fix::safe(format!("Replace `${name}` with `${to}`"), edits))
 }
