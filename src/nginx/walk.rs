@@ -243,6 +243,13 @@ pub fn build(
         Start::Stream => Placed::In(DirectiveCtx::STREAM),
         Start::Server => Placed::In(DirectiveCtx::SERVER),
         Start::Location => Placed::AnyOf(LOCATION_CONTEXTS),
+        // A file of nothing but includes says nothing of where it stands:
+        // it may be nginx's main file itself (`include nginx.conf;`, run
+        // with `nginx -c`), so the files it includes may hold main-only
+        // directives.
+        Start::Snippet if only_includes(&conf, &walker.ws.sources.get(entry).bytes) => {
+            Placed::AnyOf(DirectiveCtx(DirectiveCtx::MAIN.0 | SNIPPET_CONTEXTS.0))
+        }
         Start::Snippet => Placed::AnyOf(SNIPPET_CONTEXTS),
     };
     let end = conf.directives.len();
@@ -264,6 +271,12 @@ pub fn build(
     });
     walker.run();
     walker.finish()
+}
+
+/// Whether a file's top level is `include` directives and nothing else.
+fn only_includes(conf: &ConfFile, text: &[u8]) -> bool {
+    let mut top = conf.children(None).map(|i| &conf.directives[i]).peekable();
+    top.peek().is_some() && top.all(|d| d.name.value(text) == "include")
 }
 
 /// Directives whose arguments the model reads.

@@ -29,6 +29,9 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         let allowed = (found.available.iter()).fold(Ctx::NONE, |all, s| all.union(s.contexts));
         let here = match d.placed {
             Placed::In(ctx) => format!(" (in {})", ctx.name()),
+            Placed::AnyOf(set) if set.intersects(Ctx::MAIN) => {
+                " (reached through a file of includes only, which may stand at the top of nginx.conf, in http, a server or a location)".to_string()
+            }
             Placed::AnyOf(_) => {
                 " (in a snippet, which http, a server or a location may include)".to_string()
             }
