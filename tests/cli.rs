@@ -739,3 +739,27 @@ fn stock_files_stand_in_and_are_named() {
     ]);
     assert!(!quiet.stdout.contains("stock files"), "{}", quiet.stdout);
 }
+
+/// A statement the file ends before its `;` is a syntax error and nothing
+/// more: nginx stops there and never looks the directive up (`@@@`, a bare
+/// `listen` at the end of certbot's and crossplane's broken test files).
+#[test]
+fn a_statement_cut_by_the_end_of_the_file_is_one_syntax_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for tail in ["@@@", "http {\n    server {\n        listen"] {
+        let config = format!("user www-data;\nevents {{}}\n{tail}");
+        fs::write(dir.path().join("nginx.conf"), config).expect("write");
+        let (code, json) = check_json_in(dir.path(), &["nginx.conf"]);
+        assert_eq!(code, 1, "{json}");
+        let syntax = rules_of(&json)
+            .iter()
+            .filter(|r| *r == "nginx/syntax-error")
+            .count();
+        assert!(syntax >= 1, "{tail}: {json}");
+        assert_eq!(
+            rules_of(&json).len(),
+            syntax,
+            "only syntax errors for {tail:?}: {json}"
+        );
+    }
+}

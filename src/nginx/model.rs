@@ -311,6 +311,9 @@ impl Occurrence {
     pub const NEWLINE: u8 = 4;
     /// The first argument starts with `~` (a regex `location`, `server_name`).
     pub const TILDE: u8 = 8;
+    /// The file ends before the statement's `;`: nginx stops at that syntax
+    /// error and never looks the directive up.
+    pub const CUT: u8 = 16;
 
     pub fn has(&self, flag: u8) -> bool {
         self.flags & flag != 0

@@ -500,9 +500,16 @@ impl Walker<'_, '_> {
             }
         };
         let src = &self.ws.sources.get(file).bytes;
-        let words = conf.args(&conf.directives[d.index]);
+        let parsed = &conf.directives[d.index];
+        let words = conf.args(parsed);
         let start = self.model.words.len() as u32;
         let mut flags = 0u8;
+        let terminator = (parsed.stmt_end as usize)
+            .checked_sub(1)
+            .and_then(|i| src.get(i));
+        if parsed.block == Block::None && terminator != Some(&b';') {
+            flags |= Occurrence::CUT;
+        }
         for w in words {
             let raw = &src[w.start as usize..w.end as usize];
             if let Some(at) = memchr::memchr(b'$', raw) {

@@ -74,13 +74,15 @@ impl Build {
     }
 
     /// Whether nginx gets to check this directive: it is not inside a
-    /// block directive the build does not know.
+    /// block directive the build does not know, nor cut off by the end of
+    /// its file (nginx stops at that syntax error first).
     pub fn reaches(&self, d: &Occurrence) -> bool {
-        !self
-            .unknown_blocks
-            .get(d.block as usize)
-            .copied()
-            .unwrap_or(false)
+        !d.has(Occurrence::CUT)
+            && !self
+                .unknown_blocks
+                .get(d.block as usize)
+                .copied()
+                .unwrap_or(false)
     }
 
     /// The directives nginx gets to check, in the order it reads them.
