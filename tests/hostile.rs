@@ -532,3 +532,46 @@ fn settings_files_that_lead_to_devices_are_refused() {
         );
     }
 }
+
+/// A Route 53 export with thousands of routing sets at one name on each
+/// side, none shared: `diff` pairs a set with its stand-ins by key within
+/// the name, which must stay n log n (a scan per set made it hang).
+#[test]
+fn diff_of_thousands_of_routing_sets_at_one_name_ends() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let export = |prefix: &str| {
+        let head = r#"{"Name": "example.com.", "Type": "NS", "TTL": 172800, "ResourceRecords": [{"Value": "ns-1.awsdns-1.com."}]},
+{"Name": "example.com.", "Type": "SOA", "TTL": 900, "ResourceRecords": [{"Value": "ns-1.awsdns-1.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"}]}"#;
+        let sets: Vec<String> = (0..5000)
+            .map(|i| {
+                format!(
+                    r#"{{"Name": "www.example.com.", "Type": "A", "SetIdentifier": "{prefix}{i}", "Weight": 1, "TTL": 60, "ResourceRecords": [{{"Value": "10.0.{}.{}"}}]}}"#,
+                    i / 256,
+                    i % 256
+                )
+            })
+            .collect();
+        format!(
+            "{{\"ResourceRecordSets\": [{head},\n{}]}}",
+            sets.join(",\n")
+        )
+    };
+    write(dir.path(), "old.json", export("old"));
+    write(dir.path(), "new.json", export("new"));
+    let run = run_bounded(
+        dir.path(),
+        &["diff", "--format", "json", "old.json", "new.json"],
+    );
+    assert_eq!(run.code, Some(1), "ended with findings: {}", run.stderr);
+    assert!(run.max_rss_kb < MAX_RSS_KB, "{} KB", run.max_rss_kb);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    // Every set is missing and every set is extra: the report lists the
+    // first 1,000 of each.
+    let listed = |rule: &str| {
+        (json["findings"].as_array().expect("findings").iter())
+            .filter(|f| f["rule"] == rule)
+            .count()
+    };
+    assert!(listed("migration/missing-record") >= 1000, "{json}");
+    assert!(listed("migration/extra-record") >= 1000, "{json}");
+}

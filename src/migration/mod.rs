@@ -297,9 +297,9 @@ impl<'z> SideSet<'z> {
         ))
     }
 
-    /// Same key at the same owner.
-    fn same_key(&self, key: &SetKey) -> bool {
-        self.class == key.class && self.rtype == key.rtype && self.set_id == key.set_id.as_deref()
+    /// The key within its owner, the order the sets of one owner come in.
+    fn key_ref(&self) -> KeyRef<'z> {
+        (self.class, self.rtype, self.set_id)
     }
 
     fn key(&self) -> SetKey {
@@ -309,6 +309,15 @@ impl<'z> SideSet<'z> {
             rtype: self.rtype,
             set_id: self.set_id.map(str::to_string),
         }
+    }
+}
+
+/// A set's key within its owner: class, type, routing set.
+type KeyRef<'a> = (u16, RType, Option<&'a str>);
+
+impl SetKey {
+    fn key_ref(&self) -> KeyRef<'_> {
+        (self.class, self.rtype, self.set_id.as_deref())
     }
 }
 
@@ -416,15 +425,20 @@ fn compare_owner<'z>(old: Vec<SideSet<'z>>, new: Vec<SideSet<'z>>, pair: &mut Zo
         pair.ns_compared |=
             set.owner == &*pair.origin && (old.iter().chain(&new)).any(|s| s.rtype == RType::NS);
     }
+    // Both sides come in key order: found by binary search, so that an
+    // owner with thousands of routing sets costs n log n, not n².
     let in_old: Vec<SetKey> = old.iter().map(SideSet::key).collect();
+    let new_keys: Vec<KeyRef<'z>> = new.iter().map(SideSet::key_ref).collect();
+    let claimed = |k: &KeyRef<'_>| in_old.binary_search_by(|o| o.key_ref().cmp(k)).is_ok();
+    // The sets of NEW at this owner that OLD lacks itself: the only ones
+    // that may stand in for another.
+    let unclaimed: Vec<usize> = (0..new.len()).filter(|&i| !claimed(&new_keys[i])).collect();
     let mut new: Vec<Option<SideSet<'z>>> = new.into_iter().map(Some).collect();
     // Sets of NEW that stand in for a set of OLD under another key: compared
     // with it, so not extra.
     let mut stood_in = vec![false; new.len()];
     for (set, key) in old.into_iter().zip(in_old.iter()) {
-        let exact = (new.iter_mut())
-            .find(|n| n.as_ref().is_some_and(|n| n.same_key(key)))
-            .and_then(Option::take);
+        let exact = (new_keys.binary_search(&key.key_ref()).ok()).and_then(|i| new[i].take());
         if exact
             .as_ref()
             .is_some_and(|n| plainly_identical(&set.members, &n.members))
@@ -439,7 +453,7 @@ fn compare_owner<'z>(old: Vec<SideSet<'z>>, new: Vec<SideSet<'z>>, pair: &mut Zo
                 (outcome_of(&old_side, &new_side), Some(new_side))
             }
             None => {
-                let found = stand_ins(key, &old_side, &new, &in_old);
+                let found = stand_ins(key, &old_side, &new, &unclaimed);
                 if found.is_empty() {
                     // A record that is gone is missing, whatever kind it
                     // was: an alias deleted is a loss, not a portability
@@ -491,14 +505,9 @@ fn stand_ins(
     key: &SetKey,
     old: &Side<'_>,
     new: &[Option<SideSet<'_>>],
-    in_old: &[SetKey],
+    unclaimed: &[usize],
 ) -> Vec<usize> {
-    // The sets of NEW at this owner, by index, that OLD lacks itself.
-    let unclaimed = || {
-        (new.iter().enumerate())
-            .filter_map(|(i, s)| Some((i, s.as_ref()?)))
-            .filter(|(_, s)| !in_old.iter().any(|k| s.same_key(k)))
-    };
+    let unclaimed = || (unclaimed.iter()).filter_map(|&i| Some((i, new[i].as_ref()?)));
     let replacement = unclaimed().find(|(_, s)| {
         s.set_id == key.set_id.as_deref()
             && s.rtype.is_address_like()
