@@ -208,6 +208,7 @@ fn check_options(cli: &Cli, args: &CheckArgs) -> Result<(Vec<PathBuf>, CheckOpti
         stdin,
         buffers: Vec::new(),
         jobs: jobs(cli),
+        warm: None,
     };
     Ok((paths, options))
 }
@@ -323,6 +324,9 @@ pub struct CheckOptions {
     pub buffers: Vec<(PathBuf, Vec<u8>)>,
     /// Threads the run may use (`--jobs`).
     pub jobs: usize,
+    /// What the language server keeps between checks: files unchanged since
+    /// the last check are not read or sniffed again.
+    pub warm: Option<std::sync::Arc<crate::tree::Warm>>,
 }
 
 impl CheckOptions {
@@ -345,6 +349,7 @@ impl CheckOptions {
             stdin: None,
             buffers: Vec::new(),
             jobs: crate::parallel::default_jobs(),
+            warm: None,
         }
     }
 }

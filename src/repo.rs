@@ -184,6 +184,10 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
     roots.extend(projects.iter().cloned());
     roots.extend(options.ca_file.iter().cloned());
     let tree = Tree::new(&roots).with_mappings(config.nginx_mappings());
+    let tree = match &options.warm {
+        Some(warm) => tree.with_warm(warm.clone()),
+        None => tree,
+    };
     let tree = match &options.stdin {
         Some((path, content)) => tree.with_stdin(path, content.clone()),
         None => tree,
