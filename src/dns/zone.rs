@@ -6,119 +6,17 @@
 
 use super::lexer::{self, Entry, Token};
 use super::name::Name;
-use super::names::{NameId, NameTable};
-pub use super::provider::{ProviderData, Pseudo, Route53Alias};
+use super::names::NameId;
+use super::parsed::{ParsedZone, ZoneError};
+use super::provider::{ProviderData, Pseudo, Route53Alias};
 use super::rdata::{self, Field, RData, RType};
+use super::record::Record;
 use crate::source::{FileId, Sources, Span};
 use std::borrow::Cow;
 
 mod directives;
 mod generate;
 mod halves;
-
-/// [`Record::owner_len`] when the owner field is the whole entry.
-pub const OWNER_IS_ENTRY: u16 = u16::MAX;
-
-#[derive(Clone, Debug)]
-pub struct Record {
-    /// In the zone's name table (`ParsedZone::names`, `Zone::names`).
-    pub owner: NameId,
-    pub ttl: u32,
-    /// For an inherited TTL: which `$TTL` set it (index + 1 into
-    /// `ParsedZone::ttl_directives`); 0 for a TTL written on the record,
-    /// taken from the record before or from the SOA.
-    pub ttl_directive: u16,
-    pub class: u16,
-    pub rtype: RType,
-    pub rdata: RData,
-    /// The whole entry, from the start of its line.
-    pub span: Span,
-    /// Where the RDATA begins, and the owner field's length from the start
-    /// of the entry (0 when inherited; [`OWNER_IS_ENTRY`] when it is the
-    /// whole entry): offsets instead of two more spans, since a
-    /// million-record zone pays for every byte of a record (64 of them).
-    pub rdata_start: u32,
-    pub owner_len: u16,
-    /// What only provider exports carry: one pointer, empty for the plain
-    /// records that make up nearly every zone.
-    pub provider: Option<Box<ProviderData>>,
-}
-
-impl Record {
-    pub fn set_id(&self) -> Option<&str> {
-        self.provider.as_ref().and_then(|p| p.set_id.as_deref())
-    }
-
-    pub fn pseudo(&self) -> Option<&Pseudo> {
-        self.provider.as_ref().and_then(|p| p.pseudo.as_ref())
-    }
-
-    pub fn routing(&self) -> Option<&super::provider::Routing> {
-        self.provider.as_ref().and_then(|p| p.routing.as_ref())
-    }
-
-    /// The owner field, or an empty span at the start of the entry when the
-    /// owner is inherited.
-    pub fn owner_span(&self) -> Span {
-        if self.owner_len == OWNER_IS_ENTRY {
-            return self.span;
-        }
-        Span {
-            end: self.span.start + u32::from(self.owner_len),
-            ..self.span
-        }
-    }
-
-    /// [`Record::owner_len`] of an owner field `owner` in the entry `whole`.
-    pub fn owner_len(whole: Span, owner: Span) -> u16 {
-        let len = owner.end.saturating_sub(whole.start);
-        match u16::try_from(len) {
-            // A name is at most ~1,000 characters written: a longer owner
-            // field is the whole of a generated or exported entry.
-            Ok(len) if owner.start == whole.start && len < OWNER_IS_ENTRY => len,
-            _ => OWNER_IS_ENTRY,
-        }
-    }
-
-    /// The RDATA fields (the whole entry when they have no place of their own).
-    pub fn rdata_span(&self) -> Span {
-        Span {
-            start: self.rdata_start,
-            ..self.span
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ZoneError {
-    pub span: Span,
-    pub message: String,
-}
-
-#[derive(Debug, Default)]
-pub struct ParsedZone {
-    pub origin: Option<Name>,
-    pub records: Vec<Record>,
-    /// The records' owner and target names.
-    pub names: NameTable,
-    pub errors: Vec<ZoneError>,
-    /// First record whose TTL fell back to the SOA minimum (no `$TTL`).
-    pub soa_minimum_ttl: Option<Span>,
-    /// Files read through `$INCLUDE`.
-    pub included: Vec<FileId>,
-    /// The file is binary: no zone to check beyond saying so.
-    pub not_text: bool,
-    /// A Cloudflare export (its `;; Exported:` header): the provider owns SOA and NS.
-    pub cloudflare_export: bool,
-    /// Each `$TTL` directive (the whole entry) and the TTL it set.
-    pub ttl_directives: Vec<(Span, u32)>,
-    /// The zone a `; Domain:` header names (GoDaddy, Cloudflare exports).
-    pub domain_header: Option<Name>,
-    /// Problems a server loads the zone despite (a TTL above 2^31−1).
-    pub warnings: Vec<ZoneError>,
-    /// Errors beyond [`crate::finding::MAX_RECORDED_ERRORS`], counted only.
-    pub more_errors: usize,
-}
 
 /// `$ORIGIN`, `$TTL`, `$INCLUDE`, `$GENERATE`: a `$` word opening a line.
 fn is_directive(src: &[u8], entry: &Entry) -> bool {
@@ -322,9 +220,6 @@ impl<'s> Parser<'s> {
         if ttl <= MAX_TTL {
             return ttl;
         }
-        if self.out.warnings.len() >= crate::finding::MAX_RECORDED_ERRORS {
-            return 0;
-        }
         self.out.warnings.push(ZoneError {
             span,
             message: format!(
@@ -335,10 +230,6 @@ impl<'s> Parser<'s> {
     }
 
     fn error(&mut self, span: Span, message: impl Into<String>) {
-        if self.out.errors.len() >= crate::finding::MAX_RECORDED_ERRORS {
-            self.out.more_errors += 1;
-            return;
-        }
         self.out.errors.push(ZoneError {
             span,
             message: message.into(),
@@ -817,7 +708,7 @@ mod tests {
             (text.len() as u32, text.len() as u32)
         );
         let whole = Span::new(z.records[0].span.file, 10, 100_000);
-        assert_eq!(Record::owner_len(whole, whole), OWNER_IS_ENTRY);
+        assert_eq!(Record::owner_len(whole, whole), crate::dns::record::OWNER_IS_ENTRY);
         assert_eq!(Record::owner_len(whole, Span { end: 20, ..whole }), 10);
     }
 }
