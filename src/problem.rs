@@ -206,9 +206,71 @@ impl<T> IntoIterator for Bounded<T> {
     }
 }
 
+/// What one walk may read through includes, counting a file each time it
+/// is read: files that include each other twice per level grow
+/// exponentially, while a real configuration or zone reads a few files
+/// once. Past either limit the walk reads no more and says so once.
+#[derive(Clone, Debug)]
+pub struct IncludeBudget {
+    max_bytes: u64,
+    max_files: usize,
+    bytes: u64,
+    files: usize,
+    said: bool,
+}
+
+/// Whether one more included file fits its walk's [`IncludeBudget`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spend {
+    Within,
+    /// Past the budget: not read; `first` the first time, when the walk
+    /// says so.
+    Spent {
+        first: bool,
+    },
+}
+
+impl IncludeBudget {
+    pub const fn new(max_bytes: u64, max_files: usize) -> Self {
+        IncludeBudget {
+            max_bytes,
+            max_files,
+            bytes: 0,
+            files: 0,
+            said: false,
+        }
+    }
+
+    /// Counts one more file of `size` bytes (an empty one as 1).
+    pub fn spend(&mut self, size: u64) -> Spend {
+        self.bytes = self.bytes.saturating_add(size.max(1));
+        self.files = self.files.saturating_add(1);
+        if self.bytes <= self.max_bytes && self.files <= self.max_files {
+            return Spend::Within;
+        }
+        let first = !self.said;
+        self.said = true;
+        Spend::Spent { first }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spent_budget_is_said_once() {
+        let mut budget = IncludeBudget::new(10, 3);
+        assert_eq!(budget.spend(4), Spend::Within);
+        assert_eq!(budget.spend(0), Spend::Within, "an empty file counts as 1");
+        assert_eq!(budget.spend(5), Spend::Within);
+        assert_eq!(budget.spend(1), Spend::Spent { first: true });
+        assert_eq!(budget.spend(1), Spend::Spent { first: false });
+        let mut files = IncludeBudget::new(u64::MAX, 2);
+        files.spend(1);
+        files.spend(1);
+        assert_eq!(files.spend(1), Spend::Spent { first: true });
+    }
 
     #[test]
     fn keeps_the_first_and_counts_the_rest() {

@@ -79,3 +79,20 @@ impl Record {
         }
     }
 }
+
+#[cfg(test)]
+mod layout {
+    /// A million-record zone holds a million of these: a field that makes
+    /// every record bigger should be a decision, not an accident
+    /// (`cargo bench --bench zone_scale` measures the whole).
+    #[test]
+    fn records_stay_small() {
+        use std::mem::size_of;
+        assert!(size_of::<crate::dns::rdata::RData>() <= 24);
+        assert!(
+            size_of::<super::Record>() <= 64,
+            "{}",
+            size_of::<super::Record>()
+        );
+    }
+}

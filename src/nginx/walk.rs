@@ -11,7 +11,7 @@ use super::listen::{implicit_http_socket, ListenParams, Protocol};
 use super::model::*;
 use super::parser::{Block, ConfFile};
 use super::Workspace;
-use crate::problem::Problem;
+use crate::problem::{IncludeBudget, Problem};
 use crate::source::{FileId, Span};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -149,9 +149,8 @@ struct Walker<'w, 'a> {
     reached: BTreeSet<FileId>,
     problems: Vec<Problem>,
     stack: Vec<Frame>,
-    included_bytes: u64,
-    included_files: usize,
-    budget_reported: bool,
+    /// What the entry point may still read through includes.
+    budget: IncludeBudget,
     /// Stock files read in place of missing ones.
     stock_used: BTreeSet<&'static str>,
     /// What each `include` directive (by its argument's span) resolved to:
@@ -200,9 +199,7 @@ pub fn build(
         reached: BTreeSet::from([entry]),
         problems: Vec::new(),
         stack: Vec::new(),
-        included_bytes: 0,
-        included_files: 0,
-        budget_reported: false,
+        budget: IncludeBudget::new(MAX_INCLUDED_BYTES, MAX_INCLUDED_FILES),
         stock_used: BTreeSet::new(),
         includes: HashMap::new(),
         here: (None, 0, NOT_INCLUDED),

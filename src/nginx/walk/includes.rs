@@ -7,7 +7,7 @@ use super::super::directives::Ctx as DirectiveCtx;
 use super::super::include::{Locator, Resolved};
 use super::super::model::*;
 use super::{Chain, Ctx, Directive, Frame, Walker};
-use crate::problem::{Nginx as Kind, Problem};
+use crate::problem::{Nginx as Kind, Problem, Spend};
 use crate::source::{FileId, ReadError, Span};
 use std::path::Path;
 use std::rc::Rc;
@@ -268,25 +268,31 @@ Kind::IncludeLoop, arg_span, format!(
             return;
         }
         if chain.depth >= MAX_INCLUDE_DEPTH {
-            self.problems.push(Problem::new(
-Kind::IncludeLoop, arg_span, format!(
+            self.problems.push(
+                Problem::new(
+                    Kind::IncludeLoop,
+                    arg_span,
+                    format!(
                     "includes nested deeper than {MAX_INCLUDE_DEPTH} files; not followed further"
-                )).help("flatten the include chain"));
+                ),
+                )
+                .help("flatten the include chain"),
+            );
             return;
         }
         let size = self.ws.sources.get(id).bytes.len() as u64;
-        self.included_bytes = self.included_bytes.saturating_add(size.max(1));
-        self.included_files += 1;
-        if self.included_bytes > MAX_INCLUDED_BYTES || self.included_files > MAX_INCLUDED_FILES {
-            if !self.budget_reported {
-                self.budget_reported = true;
-                self.problems.push(Problem::new(
-Kind::IncludeLoop, arg_span, format!(
+        match self.budget.spend(size) {
+            Spend::Within => {}
+            Spend::Spent { first } => {
+                if first {
+                    self.problems.push(Problem::new(
+                        Kind::IncludeLoop, arg_span, format!(
                         "includes expand to more than {} MB or {MAX_INCLUDED_FILES} files of configuration from one nginx.conf; not followed further",
                         MAX_INCLUDED_BYTES >> 20
                     )).help("files that include each other several times grow exponentially; include each file once"));
+                }
+                return;
             }
-            return;
         }
         self.reached.insert(id);
         // An include in a stock nginx.conf (read in place of one the
