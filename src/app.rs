@@ -10,10 +10,11 @@ use crate::migration::{self, DiffOptions};
 use crate::nginx;
 use crate::registry::{self, Check, RULES};
 use crate::report::{self, Format};
+use crate::root::checked_roots;
 use crate::rules::{parse_problems, Checker};
 use crate::source::{ReadError, Sources};
 use crate::tls;
-use crate::tree::{checked_roots, Tree};
+use crate::tree::Tree;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 

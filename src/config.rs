@@ -10,7 +10,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub const FILE_NAME: &str = "tripline.toml";
+pub const FILE_NAME: &str = crate::root::SETTINGS_FILE;
 
 /// Far more than any real tripline.toml; it bounds a hostile one.
 const MAX_CONFIG_BYTES: u64 = 4 << 20;

@@ -31,6 +31,7 @@ pub mod server;
 pub mod source;
 pub mod suggest;
 pub mod suppress;
+pub mod template;
 pub mod tls;
 pub mod tree;
 pub mod yaml;

@@ -3,8 +3,11 @@
 //! the top. `--root`, else the git top level above the checked paths, else
 //! the folder of tripline.toml, else the current folder.
 
-use crate::source::normalize;
+use crate::tree::normalize;
 use std::path::{Path, PathBuf};
+
+/// The settings file; its folder marks a project as `.git` does.
+pub const SETTINGS_FILE: &str = "tripline.toml";
 
 /// An absolute, lexically normalised path (no `.`/`..`), without touching
 /// the file system beyond the current folder.
@@ -73,7 +76,7 @@ pub fn project_of(path: &Path) -> Option<PathBuf> {
     };
     let marked = dir
         .ancestors()
-        .find(|a| a.join(".git").exists() || a.join(crate::config::FILE_NAME).is_file());
+        .find(|a| a.join(".git").exists() || a.join(SETTINGS_FILE).is_file());
     if let Some(project) = marked {
         return Some(project.to_path_buf());
     }
@@ -128,4 +131,33 @@ mod tests {
         let by_config = find(None, Some(&plain.join("tripline.toml")), &plain.join("etc"));
         assert_eq!(by_config, normalize(&plain));
     }
+}
+
+/// The roots a run may read below: each folder given, and for each file
+/// given the repository it belongs to (the nearest folder above it with
+/// `.git` or `tripline.toml`, else the current folder when the file is
+/// below it, else the file's own folder), so that a site file named by a
+/// hook is checked with the nginx.conf above it.
+pub fn checked_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let cwd = std::env::current_dir().ok().map(|c| absolute(&c));
+    paths
+        .iter()
+        .map(|p| {
+            let given = absolute(p);
+            if given.is_dir() {
+                return given;
+            }
+            let parent = given
+                .parent()
+                .map_or_else(|| given.clone(), Path::to_path_buf);
+            let repository = parent
+                .ancestors()
+                .find(|a| a.join(".git").exists() || a.join(SETTINGS_FILE).is_file());
+            match (repository, &cwd) {
+                (Some(repo), _) => repo.to_path_buf(),
+                (None, Some(cwd)) if given.starts_with(cwd) => cwd.clone(),
+                _ => parent,
+            }
+        })
+        .collect()
 }

@@ -3,7 +3,7 @@
 
 use crate::tree::Tree;
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -183,10 +183,10 @@ pub struct Sources {
     /// The project root (see [`crate::root`]) repository paths are relative to.
     root: Option<PathBuf>,
     /// Templates, by absolute path: read with their placeholders masked.
-    templates: HashMap<PathBuf, (crate::project::template::Syntax, bool)>,
+    templates: HashMap<PathBuf, (crate::template::Syntax, bool)>,
 }
 
-pub use crate::tree::ReadError;
+pub use crate::tree::{normalize, ReadError};
 
 impl Sources {
     pub fn new(tree: Tree) -> Self {
@@ -201,14 +201,9 @@ impl Sources {
     }
 
     /// Marks a file as a template: it is read with its placeholders masked
-    /// (see [`crate::project::template`]). `named`: its name or place says
+    /// (see [`crate::template`]). `named`: its name or place says
     /// template, so `$VAR` counts as a placeholder too.
-    pub fn add_template(
-        &mut self,
-        path: &Path,
-        syntax: crate::project::template::Syntax,
-        named: bool,
-    ) {
+    pub fn add_template(&mut self, path: &Path, syntax: crate::template::Syntax, named: bool) {
         self.templates
             .insert(crate::root::absolute(path), (syntax, named));
     }
@@ -298,9 +293,9 @@ impl Sources {
             .copied();
         let id = match template {
             Some((syntax, named)) => {
-                let scan = crate::project::template::scan(&bytes, syntax, named);
-                let masked = crate::project::template::mask(&bytes, &scan);
-                let lines = crate::project::template::lines(&bytes, &scan);
+                let scan = crate::template::scan(&bytes, syntax, named);
+                let masked = crate::template::mask(&bytes, &scan);
+                let lines = crate::template::lines(&bytes, &scan);
                 let id = self.add(path.clone(), display, masked);
                 let file = &mut self.files[id.0 as usize];
                 file.original = Some(bytes.into());
@@ -336,17 +331,17 @@ impl Sources {
 
     /// A stock file nginx packages install, read once, shown as
     /// `stock:<origin>/<name>`.
-    pub fn load_stock(&mut self, stock: &crate::nginx::stock::StockFile) -> FileId {
+    pub fn load_stock(&mut self, origin: &str, name: &str, text: &str) -> FileId {
         let shown = format!(
             "stock:{}/{}",
-            stock.origin.replace(' ', "-").to_ascii_lowercase(),
-            stock.name
+            origin.replace(' ', "-").to_ascii_lowercase(),
+            name
         );
         let key = PathBuf::from(&shown);
         if let Some(&id) = self.by_path.get(&key) {
             return id;
         }
-        self.add(key, shown, stock.text.as_bytes().to_vec())
+        self.add(key, shown, text.as_bytes().to_vec())
     }
 
     /// Adds in-memory content (stock files, tests, benchmarks).
@@ -365,30 +360,6 @@ impl Sources {
         self.loaded_as.push(None);
         id
     }
-}
-
-/// Removes `.` and resolves `..` lexically, so one file reached by two
-/// spellings of its path is read and reported once.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                let can_pop = matches!(out.components().next_back(), Some(Component::Normal(_)));
-                if can_pop {
-                    out.pop();
-                } else {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    if out.as_os_str().is_empty() {
-        out.push(".");
-    }
-    out
 }
 
 /// The path as the user would type it from the current folder, `/`-separated.

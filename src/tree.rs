@@ -13,7 +13,6 @@ mod warm;
 
 pub use warm::{Stamp, Warm};
 
-use crate::source::normalize;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
@@ -708,33 +707,28 @@ impl Tree {
     }
 }
 
-/// The roots a run may read below: each folder given, and for each file
-/// given the repository it belongs to (the nearest folder above it with
-/// `.git` or `tripline.toml`, else the current folder when the file is
-/// below it, else the file's own folder), so that a site file named by a
-/// hook is checked with the nginx.conf above it.
-pub fn checked_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let cwd = std::env::current_dir().ok().map(|c| absolute(&c));
-    paths
-        .iter()
-        .map(|p| {
-            let given = absolute(p);
-            if given.is_dir() {
-                return given;
+/// Removes `.` and resolves `..` lexically, so one file reached by two
+/// spellings of its path is read and reported once.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let can_pop = matches!(out.components().next_back(), Some(Component::Normal(_)));
+                if can_pop {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
             }
-            let parent = given
-                .parent()
-                .map_or_else(|| given.clone(), Path::to_path_buf);
-            let repository = parent
-                .ancestors()
-                .find(|a| a.join(".git").exists() || a.join(crate::config::FILE_NAME).is_file());
-            match (repository, &cwd) {
-                (Some(repo), _) => repo.to_path_buf(),
-                (None, Some(cwd)) if given.starts_with(cwd) => cwd.clone(),
-                _ => parent,
-            }
-        })
-        .collect()
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
 }
 
 enum Step {

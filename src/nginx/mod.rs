@@ -224,7 +224,7 @@ fn in_stock_context(
 ) -> Option<Built> {
     use crate::project::server_path::Flavor;
     let stock = stock::main_config(flavor)?;
-    let entry = ws.sources.load_stock(stock);
+    let entry = ws.sources.load_stock(stock.origin, stock.name, stock.text);
     let folder = match flavor {
         Flavor::Debian => "/etc/nginx/sites-enabled",
         Flavor::Alpine => "/etc/nginx/http.d",
@@ -295,7 +295,7 @@ pub fn analyse(
                 let Some(stock) = stock::main_config(*flavor) else {
                     continue;
                 };
-                let id = ws.sources.load_stock(stock);
+                let id = ws.sources.load_stock(stock.origin, stock.name, stock.text);
                 // No folder of the tree is the prefix of a stock
                 // configuration: its paths are mounts or stock files.
                 (id, PathBuf::from("/nonexistent-stock-prefix"), true)

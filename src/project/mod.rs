@@ -16,8 +16,8 @@ pub mod loaders;
 pub mod names;
 pub mod record;
 pub mod server_path;
+pub use crate::template;
 mod sniff;
-pub mod template;
 
 pub use decide::nginx_role_from_content;
 pub use record::{

@@ -5,6 +5,8 @@
 use crate::dns::name::Name;
 use std::path::PathBuf;
 
+pub use crate::template::TemplateStyle;
+
 /// The three kinds of file tripline checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum FileKind {
@@ -129,36 +131,6 @@ impl Confidence {
 
     pub fn is_established(self) -> bool {
         self != Confidence::Unsure
-    }
-}
-
-/// A placeholder style of a template (see [`crate::project::template`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TemplateStyle {
-    /// Jinja, Django, Liquid, Go, Helm, Mustache: `{{ x }}`, `{% x %}`.
-    Braces,
-    /// ERB and EPP: `<%= x %>`, `<% x %>`.
-    Erb,
-    /// envsubst and shell: `${VAR}` (and `$VAR` in a named template).
-    Envsubst,
-    /// `{VAR}`.
-    SingleBrace,
-    /// autoconf: `@VAR@`.
-    At,
-    /// sed tokens: `%VAR%`.
-    Percent,
-}
-
-impl TemplateStyle {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TemplateStyle::Braces => "{{ }}",
-            TemplateStyle::Erb => "<% %>",
-            TemplateStyle::Envsubst => "${VAR}",
-            TemplateStyle::SingleBrace => "{VAR}",
-            TemplateStyle::At => "@VAR@",
-            TemplateStyle::Percent => "%VAR%",
-        }
     }
 }
 

@@ -146,7 +146,10 @@ impl Walker<'_, '_> {
                 if !self.ws.sources.get(arg_span.file).is_stock() {
                     self.stock_used.insert(stock.name);
                 }
-                let id = self.ws.sources.load_stock(stock);
+                let id = self
+                    .ws
+                    .sources
+                    .load_stock(stock.origin, stock.name, stock.text);
                 return Included::Files(Rc::from(vec![id]));
             }
             // A fragment nothing loads cannot fail a reload: what it

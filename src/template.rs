@@ -10,7 +10,35 @@
 //! Control tags (`{% if %}`, `{{ range }}`, `<% if %>`) decide the
 //! structure only once rendered: such a file is not checked.
 
-use super::record::TemplateStyle;
+/// A placeholder style of a template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TemplateStyle {
+    /// Jinja, Django, Liquid, Go, Helm, Mustache: `{{ x }}`, `{% x %}`.
+    Braces,
+    /// ERB and EPP: `<%= x %>`, `<% x %>`.
+    Erb,
+    /// envsubst and shell: `${VAR}` (and `$VAR` in a named template).
+    Envsubst,
+    /// `{VAR}`.
+    SingleBrace,
+    /// autoconf: `@VAR@`.
+    At,
+    /// sed tokens: `%VAR%`.
+    Percent,
+}
+
+impl TemplateStyle {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TemplateStyle::Braces => "{{ }}",
+            TemplateStyle::Erb => "<% %>",
+            TemplateStyle::Envsubst => "${VAR}",
+            TemplateStyle::SingleBrace => "{VAR}",
+            TemplateStyle::At => "@VAR@",
+            TemplateStyle::Percent => "%VAR%",
+        }
+    }
+}
 
 /// The comment syntax of the file being scanned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
