@@ -4,6 +4,7 @@
 
 pub mod blocks;
 pub mod directives;
+pub mod flavor;
 pub mod include;
 pub mod lexer;
 pub mod listen;
@@ -105,7 +106,7 @@ fn parse_file(bytes: &[u8]) -> ConfFile {
 #[derive(Clone, Debug)]
 pub enum EntrySource {
     File(PathBuf),
-    Stock(crate::project::server_path::Flavor),
+    Stock(crate::nginx::flavor::Flavor),
 }
 
 /// One nginx instance to build: its main configuration and the files its
@@ -136,7 +137,7 @@ pub struct Fragment {
     /// A site file (the inside of `http`) is checked as the stock nginx.conf
     /// of this flavor would load it: in its `http { }`, with the log
     /// formats and includes that file brings.
-    pub flavor: Option<crate::project::server_path::Flavor>,
+    pub flavor: Option<crate::nginx::flavor::Flavor>,
     /// It is in a sites folder (`conf.d/`, `sites-enabled/`), which nginx
     /// loads whole: checked with the other site files of that folder.
     pub in_sites_folder: bool,
@@ -185,9 +186,9 @@ fn standalone_prefix(path: &Path) -> PathBuf {
 }
 
 /// The nginx prefix a stock configuration was written for.
-fn stock_prefix(flavor: crate::project::server_path::Flavor) -> &'static str {
+fn stock_prefix(flavor: crate::nginx::flavor::Flavor) -> &'static str {
     match flavor {
-        crate::project::server_path::Flavor::OpenResty => stock::OPENRESTY_PREFIX,
+        crate::nginx::flavor::Flavor::OpenResty => stock::OPENRESTY_PREFIX,
         _ => "/etc/nginx",
     }
 }
@@ -218,11 +219,11 @@ fn built_into(model: &mut Model, built_modules: Option<&[String]>) {
 fn in_stock_context(
     ws: &mut Workspace<'_>,
     sites: &[&Path],
-    flavor: crate::project::server_path::Flavor,
+    flavor: crate::nginx::flavor::Flavor,
     shared_mounts: &[(String, PathBuf)],
     in_image: bool,
 ) -> Option<Built> {
-    use crate::project::server_path::Flavor;
+    use crate::nginx::flavor::Flavor;
     let stock = stock::main_config(flavor)?;
     let entry = ws.sources.load_stock(stock.origin, stock.name, stock.text);
     let folder = match flavor {
@@ -319,7 +320,7 @@ pub fn analyse(
         };
         let mut result = walk::build(ws, id, &setup, Start::Main, true);
         ws.nginx_prefix = saved_prefix;
-        if let EntrySource::Stock(crate::project::server_path::Flavor::OpenResty) = entry.source {
+        if let EntrySource::Stock(crate::nginx::flavor::Flavor::OpenResty) = entry.source {
             result.model.openresty = true;
         }
         built_into(&mut result.model, entry.built_modules.as_deref());
@@ -370,7 +371,7 @@ pub fn analyse(
     // configuration that would include that folder.
     type SiteGroup = (
         PathBuf,
-        crate::project::server_path::Flavor,
+        crate::nginx::flavor::Flavor,
         Option<Vec<String>>,
         bool,
     );

@@ -40,8 +40,8 @@ stock! {
 }
 
 /// The nginx.conf an image or package of each flavor ships.
-static MAIN_CONFIGS: &[(crate::project::server_path::Flavor, StockFile)] = {
-    use crate::project::server_path::Flavor;
+static MAIN_CONFIGS: &[(crate::nginx::flavor::Flavor, StockFile)] = {
+    use crate::nginx::flavor::Flavor;
     &[
         (
             Flavor::Official,
@@ -79,7 +79,7 @@ static MAIN_CONFIGS: &[(crate::project::server_path::Flavor, StockFile)] = {
 };
 
 /// The main configuration of a flavor's image or package.
-pub fn main_config(flavor: crate::project::server_path::Flavor) -> Option<&'static StockFile> {
+pub fn main_config(flavor: crate::nginx::flavor::Flavor) -> Option<&'static StockFile> {
     MAIN_CONFIGS
         .iter()
         .find(|(f, _)| *f == flavor)
