@@ -202,3 +202,79 @@ pub fn emit(outcome: &Outcome, out: &mut dyn Write) -> Result<u8, Error> {
         Err(e) => Err(Error::Output(e)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Every `.rs` file under `src/<folder>` (or the file `src/<folder>.rs`).
+    fn sources_of(folder: &str) -> Vec<(String, String)> {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        let mut pending = vec![src.join(folder)];
+        let single = src.join(format!("{folder}.rs"));
+        if single.is_file() {
+            pending.push(single);
+        }
+        while let Some(path) = pending.pop() {
+            if path.is_dir() {
+                let entries = std::fs::read_dir(&path).expect("readable src folder");
+                pending.extend(entries.map(|e| e.expect("a folder entry").path()));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("readable source");
+                files.push((path.display().to_string(), text));
+            }
+        }
+        files
+    }
+
+    /// The modules a file names as `crate::NAME`, comments left out.
+    fn uses(text: &str, name: &str) -> bool {
+        let needle = format!("crate::{name}");
+        text.lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .any(|l| {
+                l.match_indices(&needle).any(|(at, _)| {
+                    let next = l[at + needle.len()..].chars().next();
+                    !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                })
+            })
+    }
+
+    #[test]
+    fn nothing_below_the_command_line_imports_app() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut offenders = Vec::new();
+        for entry in std::fs::read_dir(&src).expect("src") {
+            let name = entry.expect("entry").file_name();
+            let name = name.to_string_lossy();
+            let module = name.trim_end_matches(".rs");
+            if ["app", "main", "lib"].contains(&module) {
+                continue;
+            }
+            for (path, text) in sources_of(module) {
+                if uses(&text, "app") {
+                    offenders.push(path);
+                }
+            }
+        }
+        offenders.sort();
+        offenders.dedup();
+        assert!(offenders.is_empty(), "import crate::app: {offenders:?}");
+    }
+
+    #[test]
+    fn renderers_take_report_data_not_commands() {
+        let commands = ["app", "cli", "pipeline", "present", "fix", "server"];
+        let offenders: Vec<String> = sources_of("report")
+            .into_iter()
+            .flat_map(|(path, text)| {
+                (commands.iter())
+                    .filter(|c| uses(&text, c))
+                    .map(|c| format!("{path}: crate::{c}"))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert!(offenders.is_empty(), "{offenders:?}");
+    }
+}

@@ -5,7 +5,8 @@
 //! network; every wait is bounded, the whole run has a deadline, and only
 //! queries, handshakes and one documented HTTP request per TLS socket and
 //! address are sent. What could not be compared is reported, never passed
-//! over in silence.
+//! over in silence. This module gathers the live answers ([`gather`]); the
+//! drift rules run over them in the rule runner `check` and `diff` share.
 
 pub use endpoints::key_type;
 
