@@ -1,6 +1,8 @@
 //! The command line, every flag documented once.
 
+use crate::config::Config;
 use crate::discover::FileKind;
+use crate::pipeline::{CheckOptions, Error};
 use crate::report::Format;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -87,6 +89,51 @@ pub struct Cli {
     /// Write the report to this file instead of standard output.
     #[arg(long, short, global = true, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+impl Cli {
+    /// `--jobs`, else every core.
+    pub fn jobs(&self) -> usize {
+        self.jobs
+            .unwrap_or_else(crate::parallel::default_jobs)
+            .max(1)
+    }
+
+    /// The clock of the run: `--now`, else the system's, read once.
+    pub fn now(&self) -> OffsetDateTime {
+        self.now.unwrap_or_else(OffsetDateTime::now_utc)
+    }
+
+    /// tripline.toml (`--config`, else found upward unless `--isolated`),
+    /// with `--select` and `--ignore` applied over it.
+    pub fn load_config(&self) -> Result<Config, Error> {
+        let cwd = std::env::current_dir().map_err(Error::CurrentDir)?;
+        self.config_from(&cwd)
+    }
+
+    /// As [`Self::load_config`], found upward from `start` rather than the
+    /// current folder (the language server: from the folder of the file
+    /// being edited).
+    pub fn config_from(&self, start: &std::path::Path) -> Result<Config, Error> {
+        let mut config = match &self.config {
+            Some(path) => Config::load(path)?,
+            None if self.isolated => Config::default(),
+            None => Config::discover(start)?,
+        };
+        config.apply_command_line(&self.select, &self.ignore)?;
+        Ok(config)
+    }
+
+    /// The options every check of a run shares, from the command line.
+    pub fn base_options(&self) -> CheckOptions {
+        CheckOptions {
+            origin: self.origin.clone(),
+            ca_file: self.ca_file.clone(),
+            root: self.root.clone(),
+            jobs: self.jobs(),
+            ..CheckOptions::at(self.now())
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

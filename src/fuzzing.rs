@@ -6,10 +6,10 @@
 //! Inputs are written to a private temporary folder, because the pipeline
 //! reads files (that is what is being tested: the reader included).
 
-use crate::app::{self, CheckOptions};
 use crate::config::Config;
 use crate::discover::FileKind;
 use crate::migration::DiffOptions;
+use crate::pipeline::{self, CheckOptions};
 use crate::report::{self, Format, Report, TextOptions};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -54,7 +54,7 @@ fn now() -> time::OffsetDateTime {
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
-fn render_all(result: &app::CheckResult) -> usize {
+fn render_all(result: &pipeline::CheckResult) -> usize {
     let report = Report {
         findings: &result.findings,
         summary: result.summary.clone(),
@@ -108,7 +108,7 @@ pub fn check(name: &str, data: &[u8]) -> usize {
         force_kind: Some(kind_of(name)),
         ..CheckOptions::at(now())
     };
-    match app::check_paths(&[path], &Config::default(), &options) {
+    match pipeline::check_paths(&[path], &Config::default(), &options) {
         Ok(result) => {
             let _ = render_all(&result);
             result.findings.len()
@@ -138,7 +138,7 @@ pub fn diff(name: &str, data: &[u8]) -> usize {
     let diff_options = DiffOptions {
         include_ns_soa: data.len().is_multiple_of(2),
     };
-    match app::diff_paths(
+    match pipeline::diff_paths(
         Path::new(&old),
         Path::new(&new),
         &Config::default(),
@@ -147,7 +147,7 @@ pub fn diff(name: &str, data: &[u8]) -> usize {
     ) {
         Ok(result) => {
             let _ = render_all(&result.check);
-            let _ = report::markdown::render_diff(&result, &result.check.findings, now());
+            let _ = report::markdown::render_diff(&result.audit, &result.check.findings, now());
             result.check.findings.len()
         }
         Err(_) => 0,

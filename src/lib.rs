@@ -2,7 +2,9 @@
 //! the mistakes that have caused real outages, before they ship.
 //!
 //! The pipeline runs in one direction: [`discover`] → parse ([`nginx`]) →
-//! model → [`rules`] → [`suppress`] → [`report`]; [`app`] wires it up.
+//! model → [`rules`] → [`suppress`] → [`report`]; [`pipeline`] is that
+//! path, shared by `check`, `diff` and `drift`; [`app`] maps the command
+//! line ([`cli`]) onto it.
 
 pub mod app;
 pub mod baseline;
@@ -13,12 +15,13 @@ pub mod dns;
 pub mod drift;
 pub mod finding;
 pub mod fingerprint;
-pub mod finish;
 pub mod fix;
 pub mod fuzzing;
+pub mod human;
 pub mod migration;
 pub mod nginx;
 pub mod parallel;
+pub mod pipeline;
 pub mod present;
 pub mod problem;
 pub mod project;

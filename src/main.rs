@@ -1,5 +1,6 @@
 use std::process::ExitCode;
 use tripline::app;
+use tripline::pipeline::Error;
 use tripline::report::escape::{cut, visible, MAX_QUOTED};
 
 /// The longest error line: a few quoted texts and the words around them.
@@ -34,7 +35,7 @@ fn main() -> ExitCode {
         match &cli.output {
             Some(path) => {
                 let mut file = std::fs::File::create(path).map_err(|e| {
-                    app::AppError::Output(std::io::Error::new(
+                    Error::Output(std::io::Error::new(
                         e.kind(),
                         format!("{}: {e}", path.display()),
                     ))
@@ -46,7 +47,7 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(app::AppError::Interrupted) => {
+        Err(error) if error.is_interrupted() => {
             eprintln!("tripline: interrupted");
             ExitCode::from(130)
         }

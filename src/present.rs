@@ -2,18 +2,37 @@
 //! `check`, `diff` and `drift`: the baseline taken out, statistics or the
 //! chosen format, and the exit code from what is left.
 
-use crate::app::{AppError, CheckResult, Outcome};
 use crate::baseline::{self, Applied, Baseline};
 use crate::cli::{Cli, ColorChoice, FailOn};
 use crate::config::Config;
 use crate::finding::{Located, Severity, Summary};
+use crate::pipeline::{CheckResult, Error};
 use crate::registry;
 use crate::report::{self, Format, Report, TextOptions};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
+/// What a run produced, before it is written out.
+pub struct Outcome {
+    pub output: String,
+    pub exit_code: u8,
+    /// One line each for stderr: files skipped and why.
+    pub notes: Vec<String>,
+}
+
+impl Outcome {
+    /// Output that is all a command has to say (a listing, a document).
+    pub fn printed(output: String) -> Self {
+        Outcome {
+            output,
+            exit_code: 0,
+            notes: Vec::new(),
+        }
+    }
+}
+
 /// The baseline a run reads: `--baseline`, else `[baseline] file`.
-fn load_baseline(cli: &Cli, config: &Config) -> Result<Option<(Baseline, String)>, AppError> {
+fn load_baseline(cli: &Cli, config: &Config) -> Result<Option<(Baseline, String)>, Error> {
     // One named in tripline.toml stays in the config's repository; one
     // named on the command line, in its own.
     let (path, scope) = match (&cli.baseline, &config.baseline.file) {
@@ -40,7 +59,7 @@ pub fn outcome(
     config: &Config,
     mut result: CheckResult,
     custom: Option<CustomRender<'_>>,
-) -> Result<Outcome, AppError> {
+) -> Result<Outcome, Error> {
     let applied = match load_baseline(cli, config)? {
         Some((baseline, file)) => {
             let applied = baseline::apply(&mut result.findings, &baseline, file);

@@ -6,10 +6,10 @@
 //! `tripline check FILE` checks FILE as the project loads it, and reports
 //! what `tripline check .` reports for it.
 
-use crate::app::{AppError, CheckOptions};
 use crate::config::Config;
 use crate::discover;
 use crate::nginx::{self, walk::Start, Workspace};
+use crate::pipeline::{CheckOptions, Error as AppError};
 use crate::project::{self, Confidence, FileKind, Inventory, Role};
 use crate::root::checked_roots;
 use crate::source::{FileId, Sources};

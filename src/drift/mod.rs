@@ -5,7 +5,8 @@
 //! network; every wait is bounded, the whole run has a deadline, and only
 //! queries, handshakes and one documented HTTP request per TLS socket and
 //! address are sent. What could not be compared is reported, never passed
-//! over in silence.
+//! over in silence. This module gathers the live answers ([`gather`]); the
+//! drift rules run over them in the rule runner `check` and `diff` share.
 
 pub use endpoints::key_type;
 
@@ -29,18 +30,22 @@ mod zones;
 
 pub use default_server::UNKNOWN_NAME;
 
-use crate::app::AppError;
-use crate::config::Config as TriplineConfig;
-use crate::finding::Finding;
-use crate::registry::{Check, RULES};
-use crate::rules::Checker;
 use report::{DefaultAnswer, DriftReport, Found};
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-/// What a drift run found, and what it cost.
-pub struct Outcome {
-    pub findings: Vec<Finding>,
+/// Why a drift run could not compare: nothing to compare, an invalid
+/// setting, the network runtime, the deadline, or Ctrl-C.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("drift: {0}")]
+    Failed(String),
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// What a drift run said and what it cost, besides its findings.
+pub struct Gathered {
     pub notes: Vec<String>,
     pub stats: Stats,
 }
@@ -97,19 +102,28 @@ impl Stats {
     }
 }
 
+/// What drift compares: the repository's models, as read for the run.
+pub struct Repository<'r> {
+    pub sources: &'r crate::source::Sources,
+    pub nginx: &'r [crate::nginx::model::Model],
+    pub zones: &'r [crate::dns::model::Zone],
+    pub bundles: &'r [crate::tls::Bundle],
+    /// Subjects of the roots `--ca-file` or `[tls] ca-file` adds.
+    pub extra_roots: &'r [Vec<u8>],
+}
+
 /// Asks the live servers about the repository's zones and TLS servers and
-/// runs the drift rules over the answers.
-pub fn compare(
-    repo: &crate::repo::Repo,
-    config: &TriplineConfig,
+/// hands what they answered to `judge` (the rule runner).
+pub fn gather<R>(
+    repo: &Repository<'_>,
     mut settings: config::Settings,
-    now: time::OffsetDateTime,
     show_progress: bool,
-) -> Result<Outcome, AppError> {
-    let models: Vec<&crate::nginx::model::Model> = repo.nginx.models.iter().collect();
-    let zones = &repo.zones.zones;
+    judge: impl FnOnce(&DriftReport<'_>) -> R,
+) -> Result<(R, Gathered), Error> {
+    let models: Vec<&crate::nginx::model::Model> = repo.nginx.iter().collect();
+    let zones = repo.zones;
     mapping::resolve(&mut settings, zones, &endpoints::tls_names(&models))
-        .map_err(AppError::Drift)?;
+        .map_err(Error::Failed)?;
     let (dns, tls) = (settings.dns, settings.tls);
     let has_tls = endpoints::tls_servers(&models).next().is_some();
     let something = (dns && !zones.is_empty()) || (tls && has_tls);
@@ -121,16 +135,16 @@ pub fn compare(
             (true, false) => "no zone file or provider export (--dns)",
             _ => "no TLS server in a loaded nginx configuration (--tls)",
         };
-        return Err(AppError::Drift(format!("nothing to compare: {what}")));
+        return Err(Error::Failed(format!("nothing to compare: {what}")));
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| AppError::Drift(format!("cannot start the network runtime: {e}")))?;
+        .map_err(|e| Error::Failed(format!("cannot start the network runtime: {e}")))?;
     let started = Instant::now();
     let mut notes = std::mem::take(&mut settings.notes);
     let net = net::Net::new(settings, show_progress);
-    let bundles = crate::tls::served::index(&repo.certificates.bundles, &repo.sources);
+    let bundles = crate::tls::served::index(repo.bundles, repo.sources);
     let gathered = runtime.block_on(async {
         let gather = async {
             let mut report = DriftReport {
@@ -149,7 +163,7 @@ pub fn compare(
                     &models,
                     &bundles,
                     zones,
-                    &repo.extra_roots,
+                    repo.extra_roots,
                     &mut notes,
                 )
                 .await;
@@ -157,9 +171,9 @@ pub fn compare(
                     &net,
                     &models,
                     &bundles,
-                    &repo.sources,
+                    repo.sources,
                     &report.endpoints,
-                    &repo.extra_roots,
+                    repo.extra_roots,
                     &mut notes,
                 )
                 .await;
@@ -171,8 +185,8 @@ pub fn compare(
         let overall = net.deadline + net.settings.timeout.min(std::time::Duration::from_secs(1));
         tokio::select! {
             report = gather => Ok(report),
-            _ = tokio::signal::ctrl_c() => Err(AppError::Interrupted),
-            _ = tokio::time::sleep_until(overall) => Err(AppError::Drift(format!(
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+            _ = tokio::time::sleep_until(overall) => Err(Error::Failed(format!(
                 "the run's deadline of {:?} passed ([drift] deadline, --deadline)",
                 net.settings.deadline
             ))),
@@ -181,17 +195,7 @@ pub fn compare(
     net.progress.finish_and_clear();
     let report = gathered?;
     let stats = stats(&report, net.queries_sent(), started.elapsed().as_secs_f64());
-    let mut checker = Checker::new(&repo.sources, config, now, &repo.extra_roots, Vec::new());
-    for rule in RULES.iter().filter(|r| config.is_selected(r)) {
-        if let Check::Drift(check) = rule.check {
-            check(&report, &mut checker);
-        }
-    }
-    Ok(Outcome {
-        findings: checker.findings,
-        notes,
-        stats,
-    })
+    Ok((judge(&report), Gathered { notes, stats }))
 }
 
 /// What was sent and what was compared.

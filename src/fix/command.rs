@@ -3,10 +3,11 @@
 //! written only to the files the user asked about, and only with `--fix`.
 
 use super::verify::{with_overlays, Context, Verdict};
-use crate::app::{AppError, CheckOptions, CheckResult, Outcome};
 use crate::cli::{Cli, FixArgs};
 use crate::config::Config;
 use crate::finding::{Applicability, Fix, Located};
+use crate::pipeline::{CheckOptions, CheckResult, Error};
+use crate::present::Outcome;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,7 @@ pub fn run(
     config: &Config,
     paths: &[PathBuf],
     options: &CheckOptions,
-) -> Result<Outcome, AppError> {
+) -> Result<Outcome, Error> {
     let wanted = Wanted {
         unsafe_fixes: args.unsafe_fixes,
     };
@@ -145,13 +146,13 @@ pub fn fix(
     options: &CheckOptions,
     wanted: Wanted,
     writable: &dyn Fn(&Path) -> bool,
-) -> Result<Fixed, AppError> {
+) -> Result<Fixed, Error> {
     let mut overlays: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
     let mut originals: BTreeMap<PathBuf, (String, Vec<u8>)> = BTreeMap::new();
     let mut refused: HashSet<(String, usize, usize, &'static str, String)> = HashSet::new();
     let mut notes = Vec::new();
     let mut applied = 0;
-    let mut result = crate::app::check_paths(paths, config, options)?;
+    let mut result = crate::pipeline::check_paths(paths, config, options)?;
     for round in 0.. {
         if round == MAX_ROUNDS {
             notes.push(format!(
@@ -287,11 +288,11 @@ pub fn unified_diff(files: &[ChangedFile]) -> String {
 
 /// Writes each changed file where it is (through a symlink, to the file
 /// it leads to), keeping the file itself (its mode, its owner).
-pub fn write(files: &[ChangedFile]) -> Result<(), AppError> {
+pub fn write(files: &[ChangedFile]) -> Result<(), Error> {
     use std::io::Write;
     for file in files {
         let named = |e: std::io::Error| {
-            AppError::Output(std::io::Error::new(
+            Error::Output(std::io::Error::new(
                 e.kind(),
                 format!("{}: {e}", file.shown),
             ))

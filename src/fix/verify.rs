@@ -4,9 +4,9 @@
 //! a syntax error, so that is covered too).
 
 use super::FileEdits;
-use crate::app::{check_paths, AppError, CheckOptions, CheckResult};
 use crate::config::Config;
 use crate::finding::{Fix, Located, Severity};
+use crate::pipeline::{check_paths, CheckOptions, CheckResult, Error};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -53,7 +53,7 @@ impl Context<'_> {
     pub fn check(
         &self,
         overlays: impl IntoIterator<Item = (PathBuf, Vec<u8>)>,
-    ) -> Result<CheckResult, AppError> {
+    ) -> Result<CheckResult, Error> {
         let options = with_overlays(self.options.clone(), overlays);
         check_paths(self.paths, self.config, &options)
     }
@@ -65,7 +65,7 @@ impl Context<'_> {
         before: &CheckResult,
         fixes: &[&Fix],
         fixed: &[&Located],
-    ) -> Result<Verdict, AppError> {
+    ) -> Result<Verdict, Error> {
         let Some(edits) = FileEdits::of(fixes, &before.sources) else {
             return Ok(Verdict::Rejected("its edits overlap or touch a template"));
         };

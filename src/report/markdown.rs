@@ -3,10 +3,9 @@
 //! a table of findings.
 
 use super::Report;
-use crate::app::DiffResult;
 use crate::finding::Located;
+use crate::human::duration as human_duration;
 use crate::migration::{earliest_switch, rfc3339, Outcome, PairReport, Row};
-use crate::rules::dns::human_duration;
 use std::fmt::Write as _;
 
 /// A table cell of plain text: one line, control characters visible, and
@@ -119,10 +118,23 @@ fn findings_table(out: &mut String, findings: &[Located]) {
     }
 }
 
+/// What `tripline diff` compared, as its markdown audit sums it up.
+pub struct MigrationAudit {
+    /// OLD and NEW as given on the command line.
+    pub old: String,
+    pub new: String,
+    /// Per zone pair: counts, rows, the TTLs to lower.
+    pub zones: Vec<PairReport>,
+}
+
 /// `diff --format markdown`.
 /// The audit of a diff; `findings` are those left to report (after a
-/// baseline), `result.check` is not read.
-pub fn render_diff(result: &DiffResult, findings: &[Located], now: time::OffsetDateTime) -> String {
+/// baseline).
+pub fn render_diff(
+    result: &MigrationAudit,
+    findings: &[Located],
+    now: time::OffsetDateTime,
+) -> String {
     let mut out = String::from("# DNS migration audit\n\n");
     let total = |count: fn(&PairReport) -> usize| result.zones.iter().map(count).sum::<usize>();
     let blockers = to_fix(&[

@@ -3,11 +3,11 @@
 //! last check of each, kept for its quick fixes.
 
 use super::convert::{self, LineIndex};
-use crate::app::{check_paths, AppError, CheckOptions, CheckResult};
 use crate::cli::Cli;
 use crate::config::Config;
 use crate::finding::Located;
 use crate::fix::{Context, Verdict};
+use crate::pipeline::{check_paths, CheckOptions, CheckResult, Error as AppError};
 use crate::registry;
 use lsp_types::{
     CodeActionOrCommand, CodeActionParams, Diagnostic, DiagnosticSeverity, Hover, HoverContents,
@@ -190,7 +190,7 @@ impl<'a> Session<'a> {
             return Err(AppError::Server(format!("more than {mb} MB: not checked")));
         }
         let start = document.path.parent().unwrap_or(Path::new("/"));
-        let config = crate::app::config_from(self.cli, start)?;
+        let config = self.cli.config_from(start)?;
         let buffers = (self.documents.values())
             .filter(|other| other.path != document.path && other.text.len() as u64 <= limit)
             .map(|other| (other.path.clone(), other.text.clone().into_bytes()))
@@ -199,7 +199,7 @@ impl<'a> Session<'a> {
             stdin: Some((document.path.clone(), document.text.clone().into_bytes())),
             buffers,
             warm: Some(self.warm.clone()),
-            ..crate::app::base_options(self.cli)
+            ..self.cli.base_options()
         };
         let result = check_paths(std::slice::from_ref(&document.path), &config, &options)?;
         Ok(Checked {

@@ -3,6 +3,7 @@
 //! applied, at most so many per rule and file, then located, sorted,
 //! deduplicated and fingerprinted. Every command ends here.
 
+use super::runner::Command;
 use crate::config::Config;
 use crate::finding::{Finding, Located, Severity, MAX_PER_RULE_AND_FILE};
 use crate::registry;
@@ -10,18 +11,57 @@ use crate::source::{FileId, Sources};
 use crate::suppress;
 use std::collections::BTreeSet;
 
+/// The files a run reports on, and how it reads them.
+#[derive(Clone, Debug, Default)]
+pub struct Reported {
+    /// Files the user asked about: a finding elsewhere is context, kept
+    /// only where it involves one of these.
+    pub files: BTreeSet<FileId>,
+    /// Zone files: they take `;` suppression comments.
+    pub zone_files: BTreeSet<FileId>,
+    /// Files whose role is not established: no error is raised on them.
+    pub unsure: BTreeSet<FileId>,
+}
+
+impl Reported {
+    /// What a repository read says: the files in scope, its zones, and the
+    /// files it is unsure of.
+    pub fn of_repo(repo: &crate::repo::Repo) -> Self {
+        Reported {
+            files: repo.in_scope.clone(),
+            zone_files: repo.zones.reported.clone(),
+            unsure: repo.unsure.clone(),
+        }
+    }
+
+    /// Zone files only, all of them asked about (`diff`'s two sides).
+    pub fn zones<'a>(sides: impl IntoIterator<Item = &'a BTreeSet<FileId>>) -> Self {
+        let files: BTreeSet<FileId> = sides.into_iter().flatten().copied().collect();
+        Reported {
+            zone_files: files.clone(),
+            files,
+            unsure: BTreeSet::new(),
+        }
+    }
+}
+
 /// From raw findings to what is reported: only findings that touch a
-/// reported file, rules enabled for the file, inline suppressions applied,
-/// then located and sorted. `zone_files` take `;` suppression comments.
+/// reported file, rules enabled for the file, inline suppressions applied
+/// (a suppression is unused only if `command` ran its rule), then located
+/// and sorted.
 pub fn finish(
     findings: Vec<Finding>,
     sources: &Sources,
-    reported: &BTreeSet<FileId>,
-    zone_files: &BTreeSet<FileId>,
-    unsure: &BTreeSet<FileId>,
+    reported: &Reported,
     config: &Config,
-    ran: &dyn Fn(&registry::Rule) -> bool,
+    command: Command,
 ) -> Vec<Located> {
+    let Reported {
+        files: reported,
+        zone_files,
+        unsure,
+    } = reported;
+    let ran = |rule: &registry::Rule| command.ran(rule);
     // Files read only for context (an nginx.conf above a file named on the
     // command line) are reported on only where a finding involves an input.
     let touches_reported = |f: &Finding| {
@@ -47,7 +87,7 @@ pub fn finish(
             suppress::scan(sources.get(id), id, comment, rule)
         })
         .collect();
-    let findings = suppress::apply(findings, sources, suppressions, config, ran);
+    let findings = suppress::apply(findings, sources, suppressions, config, &ran);
     let findings = without_placeholder_lines(findings, sources);
     locate(
         cap_per_rule_and_file(findings),

@@ -1,0 +1,21 @@
+//! The pipeline `check`, `diff` and `drift` share, one direction: read
+//! (the repository, or two sides of zones) → models → the one rule runner
+//! ([`runner`]) → finish (scope, suppressions, caps, locations) → report
+//! data ([`CheckResult`]). What the command line asked for comes in as
+//! [`CheckOptions`]; rendering is the caller's.
+
+mod check;
+mod diff;
+mod drift;
+mod error;
+pub mod finish;
+mod options;
+mod result;
+pub mod runner;
+
+pub use check::check_paths;
+pub use diff::{diff_paths, DiffResult};
+pub use drift::drift_paths;
+pub use error::Error;
+pub use options::CheckOptions;
+pub use result::CheckResult;
