@@ -76,7 +76,7 @@ impl Baseline {
     /// Reads a baseline inside `scope` (its repository): one that leads
     /// out of it is refused unread.
     pub fn load(path: &Path, scope: &Path) -> Result<Baseline, BaselineError> {
-        let shown = crate::report::escape::quoted(&path.display().to_string());
+        let shown = crate::escape::quoted(&path.display().to_string());
         let text =
             crate::tree::read_settings_file(path, scope, MAX_BASELINE_BYTES).map_err(|reason| {
                 BaselineError::Read {
@@ -86,7 +86,7 @@ impl Baseline {
             })?;
         let baseline: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Parse {
             path: shown.clone(),
-            message: crate::report::escape::quoted(&e.to_string()),
+            message: crate::escape::quoted(&e.to_string()),
         })?;
         if baseline.version != VERSION {
             return Err(BaselineError::Version {

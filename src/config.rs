@@ -10,9 +10,9 @@ pub(crate) use file::json_schema;
 pub use file::{BaselineOptions, DnsOptions, MigrationOptions, NginxOptions, TlsOptions};
 
 use crate::dns::name::Name;
+use crate::escape::quoted;
 use crate::finding::Severity;
 use crate::registry::{self, Rule};
-use crate::report::escape::quoted;
 use error::parse_error;
 use file::RawConfig;
 use globset::{GlobBuilder, GlobMatcher};

@@ -731,6 +731,21 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// A server path, normalised: `.` and `..` resolved, no trailing `/`.
+pub fn server_normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
 enum Step {
     Done(Place),
     Link(PathBuf),

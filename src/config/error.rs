@@ -1,6 +1,6 @@
 //! What is wrong with a `tripline.toml`, with the line it is on.
 
-use crate::report::escape::{quoted, MAX_QUOTED};
+use crate::escape::{quoted, MAX_QUOTED};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -71,7 +71,7 @@ pub(super) fn parse_error(text: &str, shown: &str, error: &toml::de::Error) -> C
 /// At most [`MAX_QUOTED`] characters of a line around byte `at`, made
 /// visible, and the caret's column in them: a 3 MB line is not printed.
 fn excerpt_around(line: &str, at: usize) -> (String, usize) {
-    let visible = |t: &str| crate::report::escape::visible(t).into_owned();
+    let visible = |t: &str| crate::escape::visible(t).into_owned();
     let at = (0..=at.min(line.len()))
         .rev()
         .find(|&i| line.is_char_boundary(i))

@@ -54,7 +54,7 @@ fn server_path(arg: &str, nginx_prefix: &Path) -> String {
     } else {
         format!("{}/{arg}", nginx_prefix.to_string_lossy())
     };
-    crate::project::loaders::server_normalize(&joined)
+    crate::tree::server_normalize(&joined)
 }
 
 impl Locator<'_> {

@@ -7,7 +7,7 @@ use super::{CheckOptions, CheckResult, Error};
 use crate::config::Config;
 use crate::finding::{Finding, Summary};
 use crate::nginx::model::{Model, TlsPlace};
-use crate::repo::Repo;
+use crate::pipeline::read::Repo;
 use crate::rules::parse_problems;
 use crate::tls;
 use std::collections::BTreeSet;
@@ -19,8 +19,8 @@ pub fn check_paths(
     config: &Config,
     options: &CheckOptions,
 ) -> Result<CheckResult, Error> {
-    let mut repo = crate::repo::read(paths, config, options)?;
-    let files = crate::repo::file_rows(&repo);
+    let mut repo = crate::pipeline::read::read(paths, config, options)?;
+    let files = crate::pipeline::file_rows(&repo);
     let reported = Reported::of_repo(&repo);
     let readers = reader_findings(&mut repo);
     let (findings, stock_assumed, jobs) = run_rules(&repo, config, options, readers);

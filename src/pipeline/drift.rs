@@ -19,7 +19,7 @@ pub fn drift_paths(
     settings: Settings,
     show_progress: bool,
 ) -> Result<CheckResult, Error> {
-    let mut repo = crate::repo::read(paths, config, options)?;
+    let mut repo = crate::pipeline::read::read(paths, config, options)?;
     repo.retain_in_scope();
     let reported = Reported::of_repo(&repo);
     // Reading problems come first: a record that does not parse is not compared.

@@ -26,7 +26,7 @@ pub struct Reported {
 impl Reported {
     /// What a repository read says: the files in scope, its zones, and the
     /// files it is unsure of.
-    pub fn of_repo(repo: &crate::repo::Repo) -> Self {
+    pub fn of_repo(repo: &crate::pipeline::read::Repo) -> Self {
         Reported {
             files: repo.in_scope.clone(),
             zone_files: repo.zones.reported.clone(),

@@ -8,8 +8,10 @@ mod check;
 mod diff;
 mod drift;
 mod error;
+mod files;
 pub mod finish;
 mod options;
+pub mod read;
 mod result;
 pub mod runner;
 
@@ -17,5 +19,6 @@ pub use check::check_paths;
 pub use diff::{diff_paths, DiffResult};
 pub use drift::drift_paths;
 pub use error::Error;
+pub use files::file_rows;
 pub use options::CheckOptions;
 pub use result::CheckResult;

@@ -2,7 +2,7 @@
 //! and returns the full text, so output is byte-identical run to run.
 
 pub mod concise;
-pub mod escape;
+pub use crate::escape;
 pub mod excerpt;
 pub mod files;
 pub mod github;

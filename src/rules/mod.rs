@@ -1,5 +1,7 @@
 //! Every rule, one file each, grouped by area.
 
+pub mod rule;
+pub use rule::{Check, Rule};
 pub mod dns;
 pub mod drift;
 pub mod migration;

@@ -174,20 +174,7 @@ pub fn is_literal(path: &str) -> bool {
     !path.is_empty() && !path.contains(['$', '{', '}', '`', '<', '>', '%'])
 }
 
-/// A server path, normalised: `.` and `..` resolved, no trailing `/`.
-pub fn server_normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
+pub use crate::tree::server_normalize;
 
 /// The image filesystem a Dockerfile or a compose service builds up: which
 /// repository file or folder stands at each server path.

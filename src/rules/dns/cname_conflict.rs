@@ -5,8 +5,8 @@ use crate::dns::model::Zone;
 use crate::dns::provider::Pseudo;
 use crate::dns::rdata::RType;
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {

@@ -5,8 +5,8 @@ use crate::dns::model::Zone;
 use crate::dns::name::{DnsName, Name};
 use crate::dns::rdata::RType;
 use crate::finding::{Edit, Finding, Fix, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::source::Span;
 
 pub const RULE: Rule = Rule {

@@ -1,7 +1,7 @@
 //! a suppression comment names an unknown rule or suppresses nothing
 
 use crate::finding::Severity;
-use crate::registry::{Check, Rule};
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "dns/invalid-suppression",

@@ -8,8 +8,8 @@ use super::human_duration;
 use crate::dns::model::Zone;
 use crate::dns::record::Record;
 use crate::finding::{Edit, Finding, Fix, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::source::Span;
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! records without a TTL and no $TTL: the SOA minimum is used instead
 
 use crate::finding::Severity;
-use crate::registry::{Check, Rule};
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "dns/no-default-ttl",

@@ -2,7 +2,7 @@
 //! are never served. Reported while the zone is read (see `dns::analyse`).
 
 use crate::finding::Severity;
-use crate::registry::{Check, Rule};
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "dns/out-of-zone-data",

@@ -1,7 +1,7 @@
 //! BIND or Knot would refuse to load this zone file
 
 use crate::finding::Severity;
-use crate::registry::{Check, Rule};
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "dns/syntax-error",

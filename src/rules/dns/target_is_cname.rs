@@ -4,8 +4,8 @@
 use crate::dns::model::Zone;
 use crate::dns::rdata::RType;
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use std::net::IpAddr;
 
 pub const RULE: Rule = Rule {

@@ -6,8 +6,8 @@
 use super::{by_certificate, expected_for};
 use crate::drift::report::DriftReport;
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "drift/certificate-not-deployed",

@@ -8,8 +8,8 @@
 
 use crate::drift::report::{BlockView, DefaultAnswer, DefaultReport, DriftReport, HttpAnswer};
 use crate::finding::{listed, Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::tls::cert::Cert;
 
 pub const RULE: Rule = Rule {

@@ -8,8 +8,8 @@ use crate::dns::name::Name;
 use crate::dns::rdata::{RData, RType};
 use crate::drift::report::DriftReport;
 use crate::finding::{listed, Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "drift/delegation-mismatch",

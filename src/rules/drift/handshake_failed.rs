@@ -7,8 +7,8 @@
 use super::names_at;
 use crate::drift::report::DriftReport;
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "drift/handshake-failed",

@@ -8,8 +8,8 @@ use crate::drift::handshake::KeyType;
 use crate::drift::key_type;
 use crate::drift::report::DriftReport;
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "drift/key-type-not-served",

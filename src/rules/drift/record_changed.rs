@@ -6,8 +6,8 @@
 use super::{comparable, present, shown};
 use crate::drift::report::DriftReport;
 use crate::finding::{listed, Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "drift/record-changed",

@@ -5,8 +5,8 @@
 use super::{comparable, servers_said};
 use crate::drift::report::{DriftReport, Found};
 use crate::finding::{listed, Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "drift/record-missing",

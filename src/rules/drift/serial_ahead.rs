@@ -5,8 +5,8 @@
 use super::serials_off;
 use crate::drift::report::DriftReport;
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use std::cmp::Ordering;
 
 pub const RULE: Rule = Rule {

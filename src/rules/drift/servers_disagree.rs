@@ -6,8 +6,8 @@
 use super::{comparable, present, serial_cmp, shown};
 use crate::drift::report::DriftReport;
 use crate::finding::{listed, Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use std::cmp::Ordering;
 
 pub const RULE: Rule = Rule {

@@ -7,8 +7,8 @@
 use super::provider_verdict;
 use crate::drift::report::{DriftReport, ServerState};
 use crate::finding::{listed, Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "drift/single-dns-provider",

@@ -4,8 +4,8 @@
 use super::{comparable, present};
 use crate::drift::report::DriftReport;
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "drift/ttl-changed",

@@ -3,8 +3,8 @@
 use super::zone_start;
 use crate::finding::{Finding, Severity};
 use crate::migration::ZonePair;
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "migration/extra-zone",

@@ -4,8 +4,8 @@
 use super::zone_start;
 use crate::finding::{Finding, Severity};
 use crate::migration::ZonePair;
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "migration/mass-deletion",

@@ -2,8 +2,8 @@
 
 use crate::finding::{Finding, Severity};
 use crate::migration::{set_name, Outcome, ZonePair};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "migration/missing-record",

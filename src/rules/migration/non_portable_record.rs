@@ -6,8 +6,8 @@
 
 use crate::finding::{Finding, Severity};
 use crate::migration::{set_name, Flavour, Outcome, Side, ZonePair};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "migration/non-portable-record",

@@ -5,9 +5,9 @@
 
 use crate::finding::{Finding, Severity};
 use crate::migration::{earliest_switch, ttls_to_lower, ZonePair};
-use crate::registry::{Check, Rule};
 use crate::rules::dns::human_duration;
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "migration/ttl-not-lowered",

@@ -7,8 +7,8 @@
 use super::inherited_list::{report_drops, Family};
 use crate::finding::Severity;
 use crate::nginx::model::Model;
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/add-header-dropped",

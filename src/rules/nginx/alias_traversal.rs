@@ -9,8 +9,8 @@ use crate::nginx::blocks::{location, Location, Modifier};
 use crate::nginx::model::{Arg, Model};
 use crate::nginx::regex::{self, Before};
 use crate::nginx::script::{pieces, Piece, Resolver};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/alias-traversal",

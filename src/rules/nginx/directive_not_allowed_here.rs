@@ -6,8 +6,8 @@ use super::table::{Build, Lookups};
 use crate::finding::{Finding, Severity};
 use crate::nginx::directives::Ctx;
 use crate::nginx::model::{Model, Placed};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/directive-not-allowed-here",

@@ -8,8 +8,8 @@
 use super::table::{Build, Lookups};
 use crate::finding::{Finding, Severity};
 use crate::nginx::model::{Model, Occurrence};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use std::collections::HashMap;
 
 pub const RULE: Rule = Rule {

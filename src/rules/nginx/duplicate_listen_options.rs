@@ -6,8 +6,8 @@
 
 use crate::finding::{Finding, Severity};
 use crate::nginx::model::{Listen, Model};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use std::collections::HashMap;
 
 pub const RULE: Rule = Rule {

@@ -7,8 +7,8 @@
 use crate::finding::{Finding, Severity};
 use crate::nginx::model::{Arg, Model, Occurrence};
 use crate::nginx::script::Resolver;
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/http-splitting",

@@ -2,7 +2,7 @@
 //! resolving includes (see `nginx::model`).
 
 use crate::finding::Severity;
-use crate::registry::{Check, Rule};
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/include-cycle",

@@ -4,7 +4,7 @@
 //! resolving includes (see `nginx::model`); never followed.
 
 use crate::finding::Severity;
-use crate::registry::{Check, Rule};
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/include-outside-tree",

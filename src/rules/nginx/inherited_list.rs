@@ -6,8 +6,8 @@
 use crate::finding::{Finding, Severity};
 use crate::nginx::blocks::ByBlock;
 use crate::nginx::model::Model;
-use crate::registry::Rule;
 use crate::rules::Checker;
+use crate::rules::Rule;
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 use std::sync::Arc;

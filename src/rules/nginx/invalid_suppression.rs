@@ -2,7 +2,7 @@
 //! Reported by `suppress::apply`.
 
 use crate::finding::Severity;
-use crate::registry::{Check, Rule};
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/invalid-suppression",

@@ -7,8 +7,8 @@ use super::table::{Build, Lookups};
 use crate::finding::{Finding, Severity};
 use crate::nginx::directives::{ValueKind, Version};
 use crate::nginx::model::Model;
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/invalid-value",

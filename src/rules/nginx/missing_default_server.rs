@@ -4,8 +4,8 @@
 
 use crate::finding::{Edit, Finding, Fix, Severity};
 use crate::nginx::model::{Listen, Model, Server, SocketGroup};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/missing-default-server",

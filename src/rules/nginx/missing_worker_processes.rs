@@ -4,8 +4,8 @@
 use crate::finding::{Finding, Severity};
 use crate::nginx::directives::Ctx;
 use crate::nginx::model::{Model, Placed};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/missing-worker-processes",

@@ -6,8 +6,8 @@ use crate::finding::{Finding, Severity};
 use crate::nginx::model::Model;
 use crate::nginx::script::{pieces, Piece};
 use crate::nginx::variables::first_argument_definers;
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::source::Span;
 use std::collections::BTreeMap;
 

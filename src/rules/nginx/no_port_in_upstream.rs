@@ -7,8 +7,8 @@
 use crate::finding::{Finding, Severity};
 use crate::nginx::listen::Protocol;
 use crate::nginx::model::{Model, Pass};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/no-port-in-upstream",

@@ -8,8 +8,8 @@ use crate::finding::{Finding, Severity};
 use crate::nginx::model::Model;
 use crate::nginx::regex::Pattern;
 use crate::nginx::script::{pieces, Piece};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/overlapping-captures",

@@ -8,8 +8,8 @@ use crate::finding::{Finding, Severity};
 use crate::nginx::blocks::{location, Location, Modifier};
 use crate::nginx::model::{Model, Occurrence};
 use crate::nginx::script::{pieces, Piece, Resolver, Value};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/proxy-pass-path",

@@ -6,8 +6,8 @@ use crate::finding::{Finding, Severity};
 use crate::nginx::directives::Version;
 use crate::nginx::model::{Model, Pass};
 use crate::nginx::script::{Resolver, Value};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use std::net::IpAddr;
 
 pub const RULE: Rule = Rule {

@@ -7,8 +7,8 @@ use crate::finding::{Finding, Severity};
 use crate::nginx::blocks::{condition, location};
 use crate::nginx::model::Model;
 use crate::nginx::regex::Pattern;
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::source::Span;
 
 pub const RULE: Rule = Rule {

@@ -5,8 +5,8 @@
 use crate::finding::{Finding, Severity};
 use crate::nginx::blocks::location;
 use crate::nginx::model::{Model, Occurrence};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use std::collections::BTreeSet;
 
 pub const RULE: Rule = Rule {

@@ -7,8 +7,8 @@
 use crate::finding::{Finding, Severity};
 use crate::nginx::blocks::condition;
 use crate::nginx::model::{Model, Occurrence};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/rewrite-args-capture",

@@ -12,8 +12,8 @@ use super::table::Build;
 use crate::finding::{Finding, Severity};
 use crate::nginx::model::Model;
 use crate::nginx::zones::{self, Binding, ZoneRef};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use std::collections::{HashMap, HashSet};
 
 pub const RULE: Rule = Rule {

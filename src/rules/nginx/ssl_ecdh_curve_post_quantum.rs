@@ -5,8 +5,8 @@
 
 use crate::finding::{Finding, Severity};
 use crate::nginx::model::Model;
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 
 pub const RULE: Rule = Rule {
     id: "nginx/ssl-ecdh-curve-post-quantum",

@@ -1,7 +1,7 @@
 //! A file nginx would refuse to load. Reported by the parser.
 
 use crate::finding::{Edit, Fix, Severity};
-use crate::registry::{Check, Rule};
+use crate::rules::{Check, Rule};
 use crate::source::FileId;
 
 pub const RULE: Rule = Rule {

@@ -9,8 +9,8 @@ use crate::nginx::blocks::{condition, location};
 use crate::nginx::model::{Arg, Model, Occurrence};
 use crate::nginx::regex::Pattern;
 use crate::nginx::script::{pieces, Piece};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::source::Span;
 use std::collections::{BTreeSet, HashMap};
 

@@ -8,8 +8,8 @@ use crate::finding::{Edit, Finding, Fix, Severity};
 use crate::nginx::directives::{self, Spec, Version};
 use crate::nginx::model::Model;
 use crate::nginx::modules::Loaded;
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use rustc_hash::FxHashMap;
 
 pub const RULE: Rule = Rule {

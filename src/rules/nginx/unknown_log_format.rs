@@ -7,8 +7,8 @@
 use crate::finding::{Finding, Severity};
 use crate::nginx::directives::Ctx;
 use crate::nginx::model::Model;
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {

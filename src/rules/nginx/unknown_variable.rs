@@ -8,8 +8,8 @@ use crate::finding::{Edit, Finding, Fix, Severity};
 use crate::nginx::directives::{self, VARIABLES};
 use crate::nginx::model::Model;
 use crate::nginx::variables;
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {

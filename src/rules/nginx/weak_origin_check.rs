@@ -9,8 +9,8 @@ use crate::nginx::blocks::condition;
 use crate::nginx::model::Model;
 use crate::nginx::regex::{samples, Pattern};
 use crate::nginx::script::{Resolver, Value};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::source::Span;
 
 pub const RULE: Rule = Rule {

@@ -3,8 +3,8 @@
 //! CA X3 expiry broke chains whose leaves were all valid).
 
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::tls::cert::date;
 use crate::tls::{Bundle, Role};
 

@@ -4,8 +4,8 @@
 //! first certificate that does not match the key).
 
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::tls::cert::Link;
 use crate::tls::{Bundle, Role};
 

@@ -2,8 +2,8 @@
 
 use super::served;
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::tls::Bundle;
 
 pub const RULE: Rule = Rule {

@@ -3,8 +3,8 @@
 //! only (the CN is ignored, as browsers do), RFC 6125 wildcards.
 
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::tls::cert::Cert;
 use crate::tls::served::Served;
 use std::collections::HashSet;

@@ -3,8 +3,8 @@
 //! and API clients fail.
 
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::tls::{Bundle, Role};
 
 pub const RULE: Rule = Rule {

@@ -3,8 +3,8 @@
 //! mismatch`). Compared by algorithm and key bits, never by encoding.
 
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::source::Span;
 use crate::tls::cert::Cert;
 use crate::tls::key::PrivateKey;

@@ -2,7 +2,7 @@
 //! should be: reported while reading, with the block's line.
 
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
+use crate::rules::{Check, Rule};
 use crate::source::Span;
 
 pub const RULE: Rule = Rule {

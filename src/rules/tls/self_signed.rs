@@ -2,8 +2,8 @@
 //! exception rejects it.
 
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::tls::served::Served;
 
 pub const RULE: Rule = Rule {

@@ -3,8 +3,8 @@
 
 use super::served;
 use crate::finding::{Finding, Severity};
-use crate::registry::{Check, Rule};
 use crate::rules::Checker;
+use crate::rules::{Check, Rule};
 use crate::tls::key::{self, PublicKey};
 use crate::tls::Bundle;
 
