@@ -101,6 +101,35 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
     Some(if text.is_empty() { ".".into() } else { text })
 }
 
+/// The roots a run may read below: each folder given, and for each file
+/// given the repository it belongs to (the nearest folder above it with
+/// `.git` or `tripline.toml`, else the current folder when the file is
+/// below it, else the file's own folder), so that a site file named by a
+/// hook is checked with the nginx.conf above it.
+pub fn checked_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let cwd = std::env::current_dir().ok().map(|c| absolute(&c));
+    paths
+        .iter()
+        .map(|p| {
+            let given = absolute(p);
+            if given.is_dir() {
+                return given;
+            }
+            let parent = given
+                .parent()
+                .map_or_else(|| given.clone(), Path::to_path_buf);
+            let repository = parent
+                .ancestors()
+                .find(|a| a.join(".git").exists() || a.join(SETTINGS_FILE).is_file());
+            match (repository, &cwd) {
+                (Some(repo), _) => repo.to_path_buf(),
+                (None, Some(cwd)) if given.starts_with(cwd) => cwd.clone(),
+                _ => parent,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,33 +160,4 @@ mod tests {
         let by_config = find(None, Some(&plain.join("tripline.toml")), &plain.join("etc"));
         assert_eq!(by_config, normalize(&plain));
     }
-}
-
-/// The roots a run may read below: each folder given, and for each file
-/// given the repository it belongs to (the nearest folder above it with
-/// `.git` or `tripline.toml`, else the current folder when the file is
-/// below it, else the file's own folder), so that a site file named by a
-/// hook is checked with the nginx.conf above it.
-pub fn checked_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let cwd = std::env::current_dir().ok().map(|c| absolute(&c));
-    paths
-        .iter()
-        .map(|p| {
-            let given = absolute(p);
-            if given.is_dir() {
-                return given;
-            }
-            let parent = given
-                .parent()
-                .map_or_else(|| given.clone(), Path::to_path_buf);
-            let repository = parent
-                .ancestors()
-                .find(|a| a.join(".git").exists() || a.join(SETTINGS_FILE).is_file());
-            match (repository, &cwd) {
-                (Some(repo), _) => repo.to_path_buf(),
-                (None, Some(cwd)) if given.starts_with(cwd) => cwd.clone(),
-                _ => parent,
-            }
-        })
-        .collect()
 }
