@@ -6,6 +6,7 @@
 mod common;
 
 mod adoption;
+mod any_folder;
 mod classification;
 mod cli;
 mod cli_surface;
@@ -20,6 +21,7 @@ mod drift_live;
 mod exports;
 mod fix;
 mod fixtures;
+mod format_snapshots;
 mod formats;
 mod fuzz_stable;
 mod gixy_yardstick;

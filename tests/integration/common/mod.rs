@@ -235,3 +235,35 @@ pub fn repo_with_a_staged_key_swap(repo: &Path) {
     );
     git(repo, &["add", "etc/nginx/certs/fullchain.pem"]);
 }
+
+/// Runs tripline in this process, as `main.rs` does: the library, no new
+/// process (hundreds of fixtures, each run without a process of its own).
+/// Run from the crate root only: the library asks for the current folder
+/// once per process. A usage or run error is exit 2 with its text on
+/// stderr, as from the binary.
+pub fn tripline_here(args: &[&str]) -> Run {
+    use clap::Parser as _;
+    let line = std::iter::once("tripline").chain(args.iter().copied());
+    let cli = match tripline::cli::Cli::try_parse_from(line) {
+        Ok(cli) => cli,
+        Err(error) => {
+            return Run {
+                code: 2,
+                stdout: String::new(),
+                stderr: error.to_string(),
+            }
+        }
+    };
+    match tripline::app::run(&cli) {
+        Ok(outcome) => Run {
+            code: i32::from(outcome.exit_code),
+            stdout: outcome.output,
+            stderr: outcome.notes.join("\n"),
+        },
+        Err(error) => Run {
+            code: 2,
+            stdout: String::new(),
+            stderr: error.to_string(),
+        },
+    }
+}
