@@ -31,9 +31,24 @@ fn project() -> tempfile::TempDir {
 fn run(dir: &Path, format: &str, path: &str) -> Run {
     let run = tripline_in(
         dir,
-        &["check", "--format", format, "--now", NOW, "--fail-on", "info", path],
+        &[
+            "check",
+            "--format",
+            format,
+            "--now",
+            NOW,
+            "--fail-on",
+            "info",
+            path,
+        ],
     );
-    assert_eq!(run.code, 1, "--format {format} in {}: {}", dir.display(), run.stderr);
+    assert_eq!(
+        run.code,
+        1,
+        "--format {format} in {}: {}",
+        dir.display(),
+        run.stderr
+    );
     run
 }
 

@@ -2,7 +2,7 @@
 //! or podman): the image checks a mounted folder as an unprivileged user,
 //! with `tripline` as its entrypoint. The build compiles tripline inside
 //! the container (minutes); where no engine runs, the test says so and
-//! skips. tests/workflows.rs checks the Dockerfile's shape everywhere.
+//! skips. tests/integration/workflows.rs checks the Dockerfile's shape everywhere.
 
 use crate::common::root;
 use std::process::{Command, Output};

@@ -94,6 +94,7 @@ fn no_syntax_error_on_configs_nginx_accepts() {
 }
 
 #[test]
+#[ignore = "scale (over 5 s): `.ci/run` runs it; `cargo test --test integration -- --ignored`"]
 fn no_panic_on_any_corpus_file() {
     let Some(dir) = corpus() else { return };
     let mut files = Vec::new();

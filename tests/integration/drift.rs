@@ -1,5 +1,5 @@
 //! `tripline drift` against real servers started on loopback (hickory-server
-//! for DNS, rustls for TLS). Every rule's fixtures run in tests/fixtures.rs
+//! for DNS, rustls for TLS). Every rule's fixtures run in tests/integration/fixtures.rs
 //! (a drifted server makes it fire, a faithful one gives exit 0); these
 //! tests pin what the fixtures cannot: transports, limits, interruption.
 

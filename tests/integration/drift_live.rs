@@ -2,7 +2,7 @@
 //! the seed outages live (issue 23), against servers started here on
 //! loopback: hickory-server and a small raw server for DNS, rustls for TLS.
 //! Each test is one scenario of the issue; the fixtures of the rules
-//! (tests/fixtures.rs) pin the rest.
+//! (tests/integration/fixtures.rs) pin the rest.
 
 use crate::common;
 use crate::common::live::{messages, DnsServer, Live, Manifest, Site, TlsServer};

@@ -30,12 +30,12 @@ macro_rules! fixture_tests {
 
 /// Folders of `fixtures/` that belong to no rule, and the tests that use them.
 const NOT_RULES: &[&str] = &[
-    "classification",            // classification
-    "drift-debian",              // drift_debian
-    "fix",                       // fix
-    "hostile",                   // hostile, hostile_pr
-    "repository",                // repository
-    "dns/exports",               // exports
+    "classification",                // classification
+    "drift-debian",                  // drift_debian
+    "fix",                           // fix
+    "hostile",                       // hostile, hostile_pr
+    "repository",                    // repository
+    "dns/exports",                   // exports
     "migration/old-host-to-route53", // diff
 ];
 

@@ -35,7 +35,10 @@ const CASES: &[(&str, &[&str])] = &[
         ],
     ),
     // A certificate past its date.
-    ("tls", &["check", "fixtures/tls/expired/bad-expired-leaf.pem"]),
+    (
+        "tls",
+        &["check", "fixtures/tls/expired/bad-expired-leaf.pem"],
+    ),
     // A migration whose new side lost records.
     (
         "diff",

@@ -4,9 +4,11 @@
 //! format. No input under 1 MB may panic, run over 2 s (release build) or
 //! take the process over 1 GB.
 //!
-//! Plain `cargo test` runs a short smoke round; `TRIPLINE_FUZZ_SECS=180
-//! cargo test --release --test fuzz_stable` (what `.ci/run` does) runs for
-//! that long. Every input that ever failed lives in
+//! A scale test, `#[ignore]`d by plain `cargo test`: `cargo test --test
+//! integration fuzz_stable:: -- --include-ignored` runs a short smoke
+//! round; `TRIPLINE_FUZZ_SECS=180 cargo test --release --test integration
+//! fuzz_stable:: -- --include-ignored` (what `.ci/run` does) runs for that
+//! long. Every input that ever failed lives in
 //! `fixtures/hostile/regressions/<target>/` and runs first, every time.
 
 use crate::common;
@@ -268,6 +270,7 @@ fn save(target: &str, data: &[u8], n: usize) -> PathBuf {
 }
 
 #[test]
+#[ignore = "scale (over 5 s): `.ci/run` runs it; `cargo test --test integration -- --ignored`"]
 fn mutated_inputs_never_panic_hang_or_explode() {
     let budget = std::env::var("TRIPLINE_FUZZ_SECS")
         .ok()

@@ -184,6 +184,7 @@ fn fifos_and_devices() {
 }
 
 #[test]
+#[ignore = "scale (over 5 s): `.ci/run` runs it; `cargo test --test integration -- --ignored`"]
 fn exponential_includes_end_with_one_finding() {
     let dir = tempfile::tempdir().expect("tempdir");
     // Each file includes the next one twice: 2^40 includes.
@@ -233,6 +234,7 @@ fn exponential_includes_end_with_one_finding() {
 }
 
 #[test]
+#[ignore = "scale (over 5 s): `.ci/run` runs it; `cargo test --test integration -- --ignored`"]
 fn many_findings_on_one_long_line_stay_small() {
     let dir = tempfile::tempdir().expect("tempdir");
     // 15 KB of statements on one line, each a finding.
@@ -415,6 +417,7 @@ fn a_gitignore_cannot_hide_tracked_files() {
 }
 
 #[test]
+#[ignore = "scale (over 5 s): `.ci/run` runs it; `cargo test --test integration -- --ignored`"]
 fn server_names_against_a_huge_certificate() {
     let Some(python) = which_python_with_cryptography() else {
         report!("SKIPPED 100,000-SAN attack: python3 with cryptography is not available");

@@ -261,6 +261,7 @@ fn repositories(corpus: &Path) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "scale (over 5 s): `.ci/run` runs it; `cargo test --test integration -- --ignored`"]
 fn real_repositories_read_as_their_labels_say() {
     let Some(corpus) = corpus() else {
         return;
@@ -320,6 +321,7 @@ fn findings_in(value: &Value, file: &str) -> Vec<(String, String, u64, u64, Stri
 /// report what `tripline check .` reports for that file. Every repository,
 /// up to `PER_REPO` of its checked files (spread over its list).
 #[test]
+#[ignore = "scale (over 5 s): `.ci/run` runs it; `cargo test --test integration -- --ignored`"]
 fn a_file_named_alone_hears_what_the_whole_repository_says_of_it() {
     const PER_REPO: usize = 6;
     let Some(corpus) = corpus() else {

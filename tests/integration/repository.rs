@@ -97,6 +97,7 @@ fn cases() -> Vec<String> {
 }
 
 #[test]
+#[ignore = "scale (over 5 s): `.ci/run` runs it; `cargo test --test integration -- --ignored`"]
 fn each_file_is_what_the_servers_load_it_as() {
     let mut failures = Vec::new();
     for case in cases() {
@@ -130,6 +131,7 @@ fn each_file_is_what_the_servers_load_it_as() {
 /// folder walk says of that file (the file checked in the role its loaders
 /// give it, not alone).
 #[test]
+#[ignore = "scale (over 5 s): `.ci/run` runs it; `cargo test --test integration -- --ignored`"]
 fn a_file_named_alone_gets_the_findings_of_the_folder_walk() {
     let mut compared = 0;
     for case in cases() {
