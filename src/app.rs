@@ -10,7 +10,7 @@ use crate::migration::{self, DiffOptions};
 use crate::nginx;
 use crate::registry::{self, Check, RULES};
 use crate::report::{self, Format};
-use crate::rules::Checker;
+use crate::rules::{parse_problems, Checker};
 use crate::source::{ReadError, Sources};
 use crate::tls;
 use crate::tree::{checked_roots, Tree};
@@ -208,6 +208,7 @@ fn check_options(cli: &Cli, args: &CheckArgs) -> Result<(Vec<PathBuf>, CheckOpti
         stdin,
         buffers: Vec::new(),
         jobs: jobs(cli),
+        warm: None,
     };
     Ok((paths, options))
 }
@@ -263,9 +264,9 @@ fn drift(
     let progress = !cli.quiet && std::io::stderr().is_terminal();
     let outcome = crate::drift::compare(&repo, &config, settings, now, progress)?;
     // Reading problems come first: a record that does not parse is not compared.
-    let mut findings = repo.zones.findings;
-    findings.extend(repo.nginx.findings);
-    findings.extend(repo.certificates.findings);
+    let mut findings = parse_problems::findings(repo.zones.problems);
+    findings.extend(parse_problems::findings(repo.nginx.problems));
+    findings.extend(parse_problems::findings(repo.certificates.problems));
     findings.extend(outcome.findings);
     let reported = repo.in_scope.clone();
     let ran = |rule: &registry::Rule| matches!(rule.check, Check::Drift(_) | Check::Reader);
@@ -323,6 +324,9 @@ pub struct CheckOptions {
     pub buffers: Vec<(PathBuf, Vec<u8>)>,
     /// Threads the run may use (`--jobs`).
     pub jobs: usize,
+    /// What the language server keeps between checks: files unchanged since
+    /// the last check are not read or sniffed again.
+    pub warm: Option<std::sync::Arc<crate::tree::Warm>>,
 }
 
 impl CheckOptions {
@@ -345,6 +349,7 @@ impl CheckOptions {
             stdin: None,
             buffers: Vec::new(),
             jobs: crate::parallel::default_jobs(),
+            warm: None,
         }
     }
 }
@@ -401,9 +406,9 @@ pub fn check_paths(
         .map(|m| tls::served::Served::new(m, &by_path))
         .collect();
 
-    let mut findings = analysis.findings;
-    findings.extend(zones.findings);
-    findings.extend(certificates.findings);
+    let mut findings = parse_problems::findings(analysis.problems);
+    findings.extend(parse_problems::findings(zones.problems));
+    findings.extend(parse_problems::findings(certificates.problems));
     // Each rule on its own checker, rules spread over the cores; findings
     // joined in rule order, as one thread would have made them.
     let selected: Vec<&registry::Rule> = RULES
@@ -554,8 +559,8 @@ pub fn diff_paths(
     let new_zones = dns::analyse(&mut sources, &new_inputs, options.jobs)?;
 
     let pairs = migration::pair_zones(&old_zones.zones, &new_zones.zones, diff_options);
-    let mut findings = old_zones.findings;
-    findings.extend(new_zones.findings);
+    let mut findings = parse_problems::findings(old_zones.problems);
+    findings.extend(parse_problems::findings(new_zones.problems));
     let mut checker = Checker::new(&sources, config, options.now, &[], findings);
     for rule in RULES.iter().filter(|r| config.is_selected(r)) {
         if let Check::Migration(check) = rule.check {

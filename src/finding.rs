@@ -1,6 +1,5 @@
 //! One model of a finding, shared by every rule and every output format.
 
-use crate::registry::Rule;
 use crate::source::{LineCol, Sources, Span};
 use serde::{Deserialize, Serialize};
 
@@ -102,9 +101,9 @@ impl Fix {
 /// more: a 2 MB file can hold a million problems, and nobody reads them.
 pub const MAX_PER_RULE_AND_FILE: usize = 100;
 
-/// Errors a parser records per file; the rest are only counted, so that a
-/// hostile file cannot make tripline hold a million messages.
-pub const MAX_RECORDED_ERRORS: usize = 1000;
+/// Findings of one rule in one file recorded before the rest are only
+/// counted: as many as a reader keeps problems per file.
+pub const MAX_RECORDED_ERRORS: usize = crate::problem::MAX_KEPT;
 
 /// Names a message lists before it says "and N more".
 pub const MAX_LISTED: usize = 10;
@@ -152,16 +151,23 @@ pub struct Finding {
     pub fixes: Vec<Fix>,
 }
 
+/// What a finding takes from its rule: the id and the default severity.
+/// The registry's rules provide it; findings know no registry.
+pub trait RuleRef {
+    fn id(&self) -> &'static str;
+    fn default_severity(&self) -> Severity;
+}
+
 impl Finding {
     pub fn new(
-        rule: &Rule,
+        rule: &impl RuleRef,
         span: Span,
         message: impl Into<String>,
         help: impl Into<String>,
     ) -> Self {
         Finding {
-            rule: rule.id,
-            severity: rule.default_severity,
+            rule: rule.id(),
+            severity: rule.default_severity(),
             message: message.into(),
             span,
             help: help.into(),

@@ -20,6 +20,7 @@ pub mod migration;
 pub mod nginx;
 pub mod parallel;
 pub mod present;
+pub mod problem;
 pub mod project;
 pub mod registry;
 pub mod repo;

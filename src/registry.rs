@@ -45,6 +45,16 @@ pub struct Rule {
     pub check: Check,
 }
 
+impl crate::finding::RuleRef for Rule {
+    fn id(&self) -> &'static str {
+        self.id
+    }
+
+    fn default_severity(&self) -> Severity {
+        self.default_severity
+    }
+}
+
 impl Rule {
     pub fn area(&self) -> &'static str {
         area_of(self.id)

@@ -184,6 +184,10 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
     roots.extend(projects.iter().cloned());
     roots.extend(options.ca_file.iter().cloned());
     let tree = Tree::new(&roots).with_mappings(config.nginx_mappings());
+    let tree = match &options.warm {
+        Some(warm) => tree.with_warm(warm.clone()),
+        None => tree,
+    };
     let tree = match &options.stdin {
         Some((path, content)) => tree.with_stdin(path, content.clone()),
         None => tree,
@@ -393,13 +397,13 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
     for (path, kind) in oversized {
         let shown = crate::source::display_path(&path);
         let id = sources.add(path, shown, Vec::new());
-        let finding = too_large(kind, id);
-        let (findings, reported) = match kind {
-            FileKind::Nginx => (&mut analysis.findings, &mut analysis.reported),
-            FileKind::Zone => (&mut zones.findings, &mut zones.reported),
-            FileKind::Tls => (&mut certificates.findings, &mut certificates.reported),
+        let problem = too_large(kind, id);
+        let (problems, reported) = match kind {
+            FileKind::Nginx => (&mut analysis.problems, &mut analysis.reported),
+            FileKind::Zone => (&mut zones.problems, &mut zones.reported),
+            FileKind::Tls => (&mut certificates.problems, &mut certificates.reported),
         };
-        findings.push(finding);
+        problems.push(problem);
         reported.insert(id);
     }
 
@@ -538,23 +542,24 @@ fn without_oversized(
     (inventory, oversized)
 }
 
-/// The finding for a file too large to read, in the rule that reports
-/// what cannot be read in its kind of file.
-fn too_large(kind: FileKind, file: FileId) -> crate::finding::Finding {
-    let rule = match kind {
-        FileKind::Nginx => &crate::rules::nginx::syntax_error::RULE,
-        FileKind::Zone => &crate::rules::dns::syntax_error::RULE,
-        FileKind::Tls => &crate::rules::tls::parse_error::RULE,
+/// The problem of a file too large to read, of the kind that says a file
+/// of its kind cannot be read.
+fn too_large(kind: FileKind, file: FileId) -> crate::problem::Problem {
+    use crate::problem::{Dns, Nginx, Problem, Tls};
+    let unreadable: crate::problem::Kind = match kind {
+        FileKind::Nginx => Nginx::Syntax { semicolon_at: None }.into(),
+        FileKind::Zone => Dns::Syntax.into(),
+        FileKind::Tls => Tls::Unreadable.into(),
     };
-    crate::finding::Finding::new(
-        rule,
+    Problem::new(
+        unreadable,
         crate::source::Span::new(file, 0, 0),
         format!(
             "this file is larger than the {} MB tripline reads; not checked",
             crate::tree::MAX_FILE_BYTES >> 20
         ),
-        "no configuration, zone or certificate is this large: see what was committed here",
     )
+    .help("no configuration, zone or certificate is this large: see what was committed here")
 }
 
 /// One record per file: a symlink to another file of the listing

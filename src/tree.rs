@@ -9,6 +9,9 @@
 //! file's size while reading the stream rather than trusting its metadata.
 
 mod beneath;
+mod warm;
+
+pub use warm::{Stamp, Warm};
 
 use crate::source::normalize;
 use std::io::Read;
@@ -140,6 +143,9 @@ pub struct Tree {
     /// listed once however many sites name a file in it (261 listings of
     /// one 494-entry folder were 39 % of a corpus run).
     listings: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<PathBuf, Listing>>>,
+    /// What a long-running process keeps between runs (the language
+    /// server): files' content and what was worked out from it.
+    warm: Option<std::sync::Arc<Warm>>,
 }
 
 /// The sorted names in one folder, shared between the lookups that ask.
@@ -172,7 +178,56 @@ impl Tree {
             plain_dirs: Default::default(),
             resolved: Default::default(),
             listings: Default::default(),
+            warm: None,
         }
+    }
+
+    /// Keeps files' content and what is worked out from them in `warm`
+    /// across runs, for as long as each file is unchanged.
+    pub fn with_warm(mut self, warm: std::sync::Arc<Warm>) -> Tree {
+        self.warm = Some(warm);
+        self
+    }
+
+    /// What `what` worked out from `path` in an earlier run, if the file is
+    /// unchanged since (never for a buffer: it is new at every run).
+    pub fn remembered<T: std::any::Any + Send + Sync + Clone>(
+        &self,
+        path: &Path,
+        what: &'static str,
+    ) -> Option<T> {
+        let (key, stamp) = self.warm_key(path)?;
+        self.warm.as_ref()?.derived(&key, stamp, what)
+    }
+
+    /// Remembers what `what` worked out from `path`, for later runs.
+    pub fn remember<T: std::any::Any + Send + Sync>(
+        &self,
+        path: &Path,
+        what: &'static str,
+        value: T,
+    ) {
+        if let (Some(warm), Some((key, stamp))) = (&self.warm, self.warm_key(path)) {
+            warm.keep_derived(&key, stamp, what, value);
+        }
+    }
+
+    /// The key and stamp of a file for the warm cache: its path as asked
+    /// (what is derived may depend on the name), stamped with what it leads
+    /// to.
+    ///
+    /// The stamp is the file's the path leads to, links followed, without
+    /// confinement: what is remembered was worked out through the confined
+    /// reads, and only the same file unchanged (device, inode, times, size)
+    /// finds it again; whatever a link swapped in since is another file.
+    fn warm_key(&self, path: &Path) -> Option<(PathBuf, Stamp)> {
+        self.warm.as_ref()?;
+        if self.stdin_for(path).is_some() {
+            return None;
+        }
+        let meta = std::fs::metadata(path).ok()?;
+        meta.is_file()
+            .then(|| (path.to_path_buf(), Stamp::of(&meta)))
     }
 
     /// Reads `content` wherever `path` is asked for (`check -
@@ -298,7 +353,14 @@ impl Tree {
         {
             return place;
         }
-        let place = self.resolve_uncached(asked.clone());
+        let place = match self.remembered_plain_file(&asked) {
+            Some(place) => place,
+            None => {
+                let place = self.resolve_uncached(asked.clone());
+                self.remember_plain_file(&asked, &place);
+                place
+            }
+        };
         // Only files: a folder's listing, a missing file, may change as
         // tripline runs (tests create files between calls on one tree).
         if matches!(place, Place::File(_)) {
@@ -307,6 +369,37 @@ impl Tree {
             }
         }
         place
+    }
+
+    /// A file an earlier run found to be a plain file inside the tree,
+    /// reached with no link, and unchanged since: one `lstat` instead of a
+    /// walk. Should a folder on its way have become a link since, the file
+    /// `lstat` finds through it is another one (its stamp differs), or the
+    /// read, which never follows a link, refuses it.
+    fn remembered_plain_file(&self, asked: &Path) -> Option<Place> {
+        let warm = self.warm.as_ref()?;
+        let real = self.below_real_root(asked.to_path_buf());
+        // Another run may have had other roots.
+        if !self.contains(&real) {
+            return None;
+        }
+        let stamp = Stamp::of(&std::fs::symlink_metadata(&real).ok()?);
+        warm.is_plain_file(&real, stamp)
+            .then_some(Place::File(real))
+    }
+
+    fn remember_plain_file(&self, asked: &Path, place: &Place) {
+        let (Some(warm), Place::File(real)) = (&self.warm, place) else {
+            return;
+        };
+        if *real != self.below_real_root(asked.to_path_buf()) {
+            return;
+        }
+        if let Ok(meta) = std::fs::symlink_metadata(real) {
+            if meta.is_file() {
+                warm.keep_plain_file(real, Stamp::of(&meta));
+            }
+        }
     }
 
     fn resolve_uncached(&self, asked: PathBuf) -> Place {
@@ -465,14 +558,23 @@ impl Tree {
         if let Some(content) = self.stdin_for(path) {
             return Ok((absolute(path), content.to_vec()));
         }
+        let remembered = self.remembered_bytes(path);
+        if let Some((real, bytes)) = remembered.filter(|(_, b)| b.len() as u64 <= limit) {
+            return Ok((real, bytes.to_vec()));
+        }
         let (real, file) = self.open(path, shown)?;
+        let meta = file.metadata().ok();
         // Refused by its size before a byte is read; the read is capped too,
         // as a size can change (or lie, in /proc).
-        if file.metadata().is_ok_and(|m| m.len() > limit) {
+        if meta.as_ref().is_some_and(|m| m.len() > limit) {
             return Err(ReadError::TooLarge {
                 path: shown.to_string(),
                 limit,
             });
+        }
+        let warm = (self.warm.as_ref()).zip(meta.as_ref().map(Stamp::of));
+        if let Some(bytes) = warm.and_then(|(warm, stamp)| warm.bytes(&real, stamp)) {
+            return Ok((real, bytes.to_vec()));
         }
         let mut bytes = Vec::new();
         file.take(limit + 1)
@@ -487,7 +589,27 @@ impl Tree {
                 limit,
             });
         }
+        if let Some((warm, stamp)) = warm {
+            // Only what was read whole at the size the stamp says: a file
+            // growing as it is read is read again next time.
+            if meta.as_ref().is_some_and(|m| m.len() == bytes.len() as u64) {
+                warm.keep_bytes(&real, stamp, bytes.as_slice().into());
+            }
+        }
         Ok((real, bytes))
+    }
+
+    /// The content of `path` read in an earlier run, if it is unchanged:
+    /// the path is resolved inside the tree as for a read, and only the
+    /// same file at the same stamp has it.
+    fn remembered_bytes(&self, path: &Path) -> Option<(PathBuf, std::sync::Arc<[u8]>)> {
+        let warm = self.warm.as_ref()?;
+        let Place::File(real) = self.resolve(path) else {
+            return None;
+        };
+        let stamp = Stamp::of(&std::fs::metadata(&real).ok()?);
+        let bytes = warm.bytes(&real, stamp)?;
+        Some((real, bytes))
     }
 
     /// Opens a regular file inside the tree for reading. Returns its real

@@ -7,14 +7,15 @@ pub mod lexer;
 pub mod model;
 pub mod name;
 pub mod names;
+pub mod parsed;
 pub mod provider;
 pub mod rdata;
+pub mod record;
 pub mod svcb;
 pub mod wire;
 pub mod zone;
 
-use crate::finding::Finding;
-use crate::rules::dns::{no_default_ttl, out_of_zone_data, syntax_error};
+use crate::problem::{Dns as Kind, Problem};
 use crate::source::{FileId, ReadError, Sources, Span};
 use model::Zone;
 use name::Name;
@@ -23,7 +24,8 @@ use std::path::Path;
 
 pub struct Analysis {
     pub zones: Vec<Zone>,
-    pub findings: Vec<Finding>,
+    /// What could not be read, and records that are not the zone's.
+    pub problems: Vec<Problem>,
     /// The zone files and what they `$INCLUDE`.
     pub reported: BTreeSet<FileId>,
 }
@@ -97,7 +99,7 @@ pub fn analyse(
     jobs: usize,
 ) -> Result<Analysis, ReadError> {
     let mut zones = Vec::new();
-    let mut findings = Vec::new();
+    let mut problems = Vec::new();
     let mut reported = BTreeSet::new();
     let mut loaded = Vec::with_capacity(inputs.len());
     for input in inputs {
@@ -157,39 +159,36 @@ pub fn analyse(
                 continue;
             }
             no_origin_reported |= unresolvable;
-            let (message, help) = if unresolvable {
-                (
+            problems.push(if unresolvable {
+                Problem::new(
+                    Kind::OriginUnknown,
+                    e.span,
                     format!(
                         "{}; no $ORIGIN, no absolute SOA owner, and the file name does not name a zone",
                         e.message
                     ),
-                    NAME_THE_ZONE,
                 )
+                .help(NAME_THE_ZONE)
             } else {
-                (e.message.clone(), syntax_error::HELP)
-            };
-            findings.push(Finding::new(&syntax_error::RULE, e.span, message, help));
+                Problem::new(Kind::Syntax, e.span, e.message.clone())
+            });
         }
-        if let Some(last) = findings.last_mut().filter(|_| !parsed.errors.is_empty()) {
-            last.hidden = parsed.more_errors;
+        if let Some(last) = problems.last_mut().filter(|_| !parsed.errors.is_empty()) {
+            last.hidden = parsed.errors.more();
         }
         if let Some(span) = parsed.soa_minimum_ttl {
-            findings.push(Finding::new(
-                &no_default_ttl::RULE,
+            problems.push(Problem::new(
+                Kind::NoDefaultTtl,
                 span,
                 "no $TTL and no TTL on this record: BIND and Knot fall back to the SOA minimum, which is meant for negative caching",
-                "add `$TTL 3600` (or the TTL you mean) at the top of the file",
             ));
         }
         for w in &parsed.warnings {
-            let mut finding = Finding::new(
-                &syntax_error::RULE,
+            problems.push(Problem::new(
+                Kind::TtlAboveMaximum,
                 w.span,
                 w.message.clone(),
-                "write the TTL you mean: at most 2147483647 seconds, and usually far less",
-            );
-            finding.severity = crate::finding::Severity::Warning;
-            findings.push(finding);
+            ));
         }
         // An origin the user or a server configuration gave is the zone's,
         // whatever the file's own `$ORIGIN .` suggests.
@@ -210,11 +209,10 @@ pub fn analyse(
                     .collect();
                 for r in outside {
                     let owner = names.get(r.owner);
-                    findings.push(Finding::new(
-                        &out_of_zone_data::RULE,
+                    problems.push(Problem::new(
+                        Kind::OutOfZone,
                         r.owner_span(),
                         format!("ignoring out-of-zone data: {owner} is not in zone {origin}"),
-                        "a server never serves it; move the record to the zone it belongs to, or fix the origin",
                     ));
                 }
                 let mut zone = Zone::new(origin, file, inside, names, is_export, jobs);
@@ -226,17 +224,19 @@ pub fn analyse(
             None if parsed.records.is_empty() && parsed.errors.is_empty() => {}
             // The first relative name already said so, where it stands.
             None if no_origin_reported => {}
-            None => findings.push(Finding::new(
-                &syntax_error::RULE,
-                Span::new(file, 0, 0),
-                "cannot tell which zone this is: no $ORIGIN, no absolute SOA owner, and the file name does not name a zone",
-                NAME_THE_ZONE,
-            )),
+            None => problems.push(
+                Problem::new(
+                    Kind::OriginUnknown,
+                    Span::new(file, 0, 0),
+                    "cannot tell which zone this is: no $ORIGIN, no absolute SOA owner, and the file name does not name a zone",
+                )
+                .help(NAME_THE_ZONE),
+            ),
         }
     }
     Ok(Analysis {
         zones,
-        findings,
+        problems,
         reported,
     })
 }
@@ -245,7 +245,7 @@ pub fn analyse(
 /// exports write every name fully qualified below it): from its SOA's
 /// owner, else its `; Domain:` header, else its file name, when records
 /// lie below that name. Root-zone and hint files keep the root.
-fn infer_origin(parsed: &zone::ParsedZone, path: &Path) -> Option<(Name, &'static str)> {
+fn infer_origin(parsed: &parsed::ParsedZone, path: &Path) -> Option<(Name, &'static str)> {
     if parsed.origin.as_ref().is_none_or(|o| *o != Name::root()) {
         return None;
     }

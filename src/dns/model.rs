@@ -4,7 +4,7 @@
 use super::name::{DnsName, Name};
 use super::names::{NameId, NameTable};
 use super::rdata::{RData, RType, Soa};
-use super::zone::Record;
+use super::record::Record;
 use crate::source::FileId;
 use rustc_hash::FxHashSet;
 

@@ -6,119 +6,22 @@
 
 use super::lexer::{self, Entry, Token};
 use super::name::Name;
-use super::names::{NameId, NameTable};
-pub use super::provider::{ProviderData, Pseudo, Route53Alias};
+use super::names::NameId;
+use super::parsed::{ParsedZone, ZoneError};
+use super::provider::{ProviderData, Pseudo, Route53Alias};
 use super::rdata::{self, Field, RData, RType};
+use super::record::Record;
 use crate::source::{FileId, Sources, Span};
 use std::borrow::Cow;
 
+mod cloudflare;
 mod directives;
+mod fields;
 mod generate;
 mod halves;
 
-/// [`Record::owner_len`] when the owner field is the whole entry.
-pub const OWNER_IS_ENTRY: u16 = u16::MAX;
-
-#[derive(Clone, Debug)]
-pub struct Record {
-    /// In the zone's name table (`ParsedZone::names`, `Zone::names`).
-    pub owner: NameId,
-    pub ttl: u32,
-    /// For an inherited TTL: which `$TTL` set it (index + 1 into
-    /// `ParsedZone::ttl_directives`); 0 for a TTL written on the record,
-    /// taken from the record before or from the SOA.
-    pub ttl_directive: u16,
-    pub class: u16,
-    pub rtype: RType,
-    pub rdata: RData,
-    /// The whole entry, from the start of its line.
-    pub span: Span,
-    /// Where the RDATA begins, and the owner field's length from the start
-    /// of the entry (0 when inherited; [`OWNER_IS_ENTRY`] when it is the
-    /// whole entry): offsets instead of two more spans, since a
-    /// million-record zone pays for every byte of a record (64 of them).
-    pub rdata_start: u32,
-    pub owner_len: u16,
-    /// What only provider exports carry: one pointer, empty for the plain
-    /// records that make up nearly every zone.
-    pub provider: Option<Box<ProviderData>>,
-}
-
-impl Record {
-    pub fn set_id(&self) -> Option<&str> {
-        self.provider.as_ref().and_then(|p| p.set_id.as_deref())
-    }
-
-    pub fn pseudo(&self) -> Option<&Pseudo> {
-        self.provider.as_ref().and_then(|p| p.pseudo.as_ref())
-    }
-
-    pub fn routing(&self) -> Option<&super::provider::Routing> {
-        self.provider.as_ref().and_then(|p| p.routing.as_ref())
-    }
-
-    /// The owner field, or an empty span at the start of the entry when the
-    /// owner is inherited.
-    pub fn owner_span(&self) -> Span {
-        if self.owner_len == OWNER_IS_ENTRY {
-            return self.span;
-        }
-        Span {
-            end: self.span.start + u32::from(self.owner_len),
-            ..self.span
-        }
-    }
-
-    /// [`Record::owner_len`] of an owner field `owner` in the entry `whole`.
-    pub fn owner_len(whole: Span, owner: Span) -> u16 {
-        let len = owner.end.saturating_sub(whole.start);
-        match u16::try_from(len) {
-            // A name is at most ~1,000 characters written: a longer owner
-            // field is the whole of a generated or exported entry.
-            Ok(len) if owner.start == whole.start && len < OWNER_IS_ENTRY => len,
-            _ => OWNER_IS_ENTRY,
-        }
-    }
-
-    /// The RDATA fields (the whole entry when they have no place of their own).
-    pub fn rdata_span(&self) -> Span {
-        Span {
-            start: self.rdata_start,
-            ..self.span
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ZoneError {
-    pub span: Span,
-    pub message: String,
-}
-
-#[derive(Debug, Default)]
-pub struct ParsedZone {
-    pub origin: Option<Name>,
-    pub records: Vec<Record>,
-    /// The records' owner and target names.
-    pub names: NameTable,
-    pub errors: Vec<ZoneError>,
-    /// First record whose TTL fell back to the SOA minimum (no `$TTL`).
-    pub soa_minimum_ttl: Option<Span>,
-    /// Files read through `$INCLUDE`.
-    pub included: Vec<FileId>,
-    /// The file is binary: no zone to check beyond saying so.
-    pub not_text: bool,
-    /// A Cloudflare export (its `;; Exported:` header): the provider owns SOA and NS.
-    pub cloudflare_export: bool,
-    /// Each `$TTL` directive (the whole entry) and the TTL it set.
-    pub ttl_directives: Vec<(Span, u32)>,
-    /// The zone a `; Domain:` header names (GoDaddy, Cloudflare exports).
-    pub domain_header: Option<Name>,
-    /// Problems a server loads the zone despite (a TTL above 2^31−1).
-    pub warnings: Vec<ZoneError>,
-    /// Errors beyond [`crate::finding::MAX_RECORDED_ERRORS`], counted only.
-    pub more_errors: usize,
-}
+pub use fields::parse_ttl;
+use fields::{entry_comment, parse_class};
 
 /// `$ORIGIN`, `$TTL`, `$INCLUDE`, `$GENERATE`: a `$` word opening a line.
 fn is_directive(src: &[u8], entry: &Entry) -> bool {
@@ -140,76 +43,6 @@ impl ParsedZone {
 
 /// RFC 2181 §8: a TTL is 31 bits; BIND loads a larger one as 0.
 pub const MAX_TTL: u32 = i32::MAX as u32;
-
-/// Cloudflare's automatic TTL, written as `1` in its exports.
-const CLOUDFLARE_AUTO_TTL: u32 = 300;
-
-/// An entry's trailing comment, borrowed from the file (no copy per record).
-fn entry_comment<'a>(entry: &Entry, src: &'a [u8]) -> Option<std::borrow::Cow<'a, str>> {
-    entry
-        .comment
-        .map(|(start, end)| String::from_utf8_lossy(&src[start as usize..end as usize]))
-}
-
-/// A TTL: seconds, or units (`1h30m`, `2W`), case-insensitive.
-pub fn parse_ttl(text: &str) -> Option<u32> {
-    if text.is_empty() {
-        return None;
-    }
-    if text.bytes().all(|b| b.is_ascii_digit()) {
-        return text.parse::<u32>().ok();
-    }
-    let mut total: u64 = 0;
-    let mut number: Option<u64> = None;
-    for c in text.chars() {
-        if let Some(d) = c.to_digit(10) {
-            number = Some(
-                number
-                    .unwrap_or(0)
-                    .checked_mul(10)?
-                    .checked_add(u64::from(d))?,
-            );
-            continue;
-        }
-        let unit = match c.to_ascii_lowercase() {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            'w' => 604_800,
-            _ => return None,
-        };
-        total = total.checked_add(number.take()?.checked_mul(unit)?)?;
-    }
-    if number.is_some() {
-        return None;
-    }
-    u32::try_from(total).ok()
-}
-
-/// A class mnemonic or `CLASSnnn`, case-insensitive; no allocation (every
-/// record's fields are tried as a class).
-fn parse_class(text: &str) -> Option<u16> {
-    const CLASSES: [(&str, u16); 6] = [
-        ("IN", 1),
-        ("CS", 2),
-        ("CH", 3),
-        ("HS", 4),
-        ("NONE", 254),
-        ("ANY", 255),
-    ];
-    if let Some(&(_, class)) = CLASSES
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(text))
-    {
-        return Some(class);
-    }
-    text.get(..5)
-        .filter(|prefix| prefix.eq_ignore_ascii_case("CLASS"))
-        .map(|_| &text[5..])
-        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|d| d.parse().ok())
-}
 
 #[derive(Clone)]
 struct State {
@@ -238,16 +71,27 @@ struct Parser<'s> {
 }
 
 /// What `$GENERATE` and `$INCLUDE` have used of a zone's budgets so far.
-#[derive(Default)]
 struct Budgets {
     /// Records and bytes `$GENERATE` made so far.
     generated_records: u64,
     generated_bytes: usize,
     generate_budget_reported: bool,
-    /// Bytes read again through `$INCLUDE` so far, and the files read once.
-    repeated_include_bytes: usize,
+    /// The files read once, and what the zone may still read again
+    /// through `$INCLUDE`.
     included_once: std::collections::HashSet<FileId>,
-    include_budget_reported: bool,
+    repeated_includes: crate::problem::IncludeBudget,
+}
+
+impl Default for Budgets {
+    fn default() -> Self {
+        Budgets {
+            generated_records: 0,
+            generated_bytes: 0,
+            generate_budget_reported: false,
+            included_once: Default::default(),
+            repeated_includes: directives::repeated_include_budget(),
+        }
+    }
 }
 
 /// Where the origin known before parsing came from.
@@ -322,9 +166,6 @@ impl<'s> Parser<'s> {
         if ttl <= MAX_TTL {
             return ttl;
         }
-        if self.out.warnings.len() >= crate::finding::MAX_RECORDED_ERRORS {
-            return 0;
-        }
         self.out.warnings.push(ZoneError {
             span,
             message: format!(
@@ -335,10 +176,6 @@ impl<'s> Parser<'s> {
     }
 
     fn error(&mut self, span: Span, message: impl Into<String>) {
-        if self.out.errors.len() >= crate::finding::MAX_RECORDED_ERRORS {
-            self.out.more_errors += 1;
-            return;
-        }
         self.out.errors.push(ZoneError {
             span,
             message: message.into(),
@@ -356,28 +193,7 @@ impl<'s> Parser<'s> {
             self.out.not_text = true;
             return;
         }
-        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
-        if self.out.domain_header.is_none() {
-            self.out.domain_header = head
-                .lines()
-                .find_map(|l| l.trim_start_matches(';').trim().strip_prefix("Domain:"))
-                .and_then(|d| {
-                    Name::parse(&format!("{}.", d.trim().trim_end_matches('.')), None).ok()
-                });
-        }
-        if head.contains(";; Exported:") && head.contains(";; Domain:") {
-            self.out.cloudflare_export = true;
-            self.cloudflare_domain = head
-                .lines()
-                .find_map(|l| l.strip_prefix(";; Domain:"))
-                .map(|d| d.trim().trim_end_matches('.').to_ascii_lowercase());
-            if state.origin.is_none() {
-                state.origin = self
-                    .cloudflare_domain
-                    .as_ref()
-                    .and_then(|d| Name::parse(&format!("{d}."), None).ok());
-            }
-        }
+        self.read_head(&bytes, state);
         if chain.len() == 1 && self.jobs > 1 && self.in_halves(file, &bytes, state, chain) {
             return;
         }
@@ -572,7 +388,7 @@ impl<'s> Parser<'s> {
         }
         let comment = entry_comment(entry, src).filter(|_| generated.is_none());
         let ttl = match ttl {
-            Some(1) if self.out.cloudflare_export => Some(CLOUDFLARE_AUTO_TTL),
+            Some(1) if self.out.cloudflare_export => Some(cloudflare::CLOUDFLARE_AUTO_TTL),
             other => other,
         };
         let mut ttl_directive = 0;
@@ -613,29 +429,6 @@ impl<'s> Parser<'s> {
             rdata_start: rdata_span.start,
             provider: ProviderData::from_comment(comment.as_deref(), pseudo),
         });
-    }
-
-    /// Cloudflare marks proxied records in a comment, and flattens a CNAME
-    /// at the apex.
-    fn pseudo_of(
-        &self,
-        comment: Option<&str>,
-        rtype: RType,
-        owner: NameId,
-        state: &State,
-    ) -> Option<Pseudo> {
-        let cloudflare =
-            self.out.cloudflare_export || comment.is_some_and(|c| c.contains("cf_tags="));
-        if !cloudflare {
-            return None;
-        }
-        let origin = self.out.origin.as_ref().or(state.origin.as_ref());
-        if rtype == RType::CNAME && origin.is_some_and(|o| o == self.out.names.get(owner)) {
-            return Some(Pseudo::FlattenedCname);
-        }
-        comment
-            .filter(|c| c.contains("cf-proxied:true"))
-            .map(|_| Pseudo::CloudflareProxied)
     }
 
     /// cli53's `owner ttl AWS ALIAS type target zone-id evaluate-health`.
@@ -702,138 +495,4 @@ impl<'s> Parser<'s> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::path::PathBuf;
-
-    fn parse(text: &str) -> ParsedZone {
-        let mut sources = Sources::default();
-        let id = sources.add(PathBuf::from("t.zone"), "t.zone".into(), text.into());
-        let origin = Name::parse("example.com.", None).expect("origin");
-        parse_zone(&mut sources, id, Some(OriginHint::Guessed(origin)))
-    }
-
-    #[test]
-    fn ttls() {
-        assert_eq!(parse_ttl("3600"), Some(3600));
-        assert_eq!(parse_ttl("1h30m"), Some(5400));
-        assert_eq!(parse_ttl("2W"), Some(1_209_600));
-        assert_eq!(parse_ttl("1h30"), None);
-        assert_eq!(parse_ttl("h"), None);
-        assert_eq!(parse_ttl("99999999999"), None);
-    }
-
-    #[test]
-    fn inheritance_and_order() {
-        let z = parse(
-            "$TTL 300\n@ IN SOA ns1 host 1 2 3 4 5\n  NS ns1\nwww 60 IN A 192.0.2.1\n    IN 120 A 192.0.2.2\nmail A 192.0.2.3\n",
-        );
-        assert!(z.errors.is_empty(), "{:?}", z.errors);
-        let summary: Vec<(String, u32, String)> = z
-            .records
-            .iter()
-            .map(|r| (z.names.get(r.owner).to_string(), r.ttl, r.rtype.name()))
-            .collect();
-        assert_eq!(
-            summary,
-            [
-                ("example.com.".into(), 300, "SOA".into()),
-                ("example.com.".into(), 300, "NS".into()),
-                ("www.example.com.".into(), 60, "A".into()),
-                ("www.example.com.".into(), 120, "A".into()),
-                ("mail.example.com.".into(), 300, "A".into()),
-            ]
-        );
-    }
-
-    #[test]
-    fn no_ttl_falls_back_to_soa_minimum() {
-        let z = parse("www A 192.0.2.1\n@ IN SOA ns1 host 1 2 3 4 900\n");
-        assert!(z.errors.is_empty(), "{:?}", z.errors);
-        assert_eq!(z.records[0].ttl, 900);
-        assert!(z.soa_minimum_ttl.is_some());
-    }
-
-    #[test]
-    fn errors_continue_with_next_record() {
-        let z = parse("$TTL 60\na A 300.0.0.1\nb FOO x\nc A 192.0.2.1\nd CNAME @\n");
-        let messages: Vec<&str> = z.errors.iter().map(|e| e.message.as_str()).collect();
-        assert_eq!(
-            messages,
-            ["bad IPv4 address `300.0.0.1`", "unknown RR type `FOO`"]
-        );
-        assert_eq!(z.records.len(), 2);
-    }
-
-    #[test]
-    fn generate() {
-        let z = parse(
-            "$TTL 60\n$GENERATE 1-3 host$ A 10.0.0.${10}\n$GENERATE 10-12/2 ${0,2,x} PTR h$\n",
-        );
-        assert!(z.errors.is_empty(), "{:?}", z.errors);
-        let owners: Vec<String> = (z.records.iter())
-            .map(|r| z.names.get(r.owner).to_string())
-            .collect();
-        assert_eq!(
-            owners[..3],
-            [
-                "host1.example.com.",
-                "host2.example.com.",
-                "host3.example.com."
-            ]
-        );
-        assert_eq!(
-            z.records[0].rdata,
-            RData::A("10.0.0.11".parse().expect("ip"))
-        );
-        assert_eq!(owners[3..], ["0a.example.com.", "0c.example.com."]);
-    }
-
-    #[test]
-    fn origin_from_soa_and_directive() {
-        let mut sources = Sources::default();
-        let id = sources.add(
-            PathBuf::from("t"),
-            "t".into(),
-            b"example.org. 60 IN SOA ns1 host 1 2 3 4 5\nwww 60 A 192.0.2.1\n$ORIGIN sub.example.org.\nx 60 A 192.0.2.2\n".to_vec(),
-        );
-        let z = parse_zone(&mut sources, id, None);
-        assert!(z.errors.is_empty(), "{:?}", z.errors);
-        assert_eq!(z.origin.expect("origin").as_str(), "example.org.");
-        assert_eq!(
-            z.names.get(z.records[2].owner).as_str(),
-            "x.sub.example.org."
-        );
-    }
-    #[test]
-    fn owner_fields_are_kept_as_lengths() {
-        let z = parse("www 60 IN A 192.0.2.1\n    IN A 192.0.2.2\n");
-        let text = "www 60 IN A 192.0.2.1\n";
-        let owner = z.records[0].owner_span();
-        assert_eq!((owner.start, owner.end), (0, 3));
-        let inherited = z.records[1].owner_span();
-        assert_eq!(
-            (inherited.start, inherited.end),
-            (text.len() as u32, text.len() as u32)
-        );
-        let whole = Span::new(z.records[0].span.file, 10, 100_000);
-        assert_eq!(Record::owner_len(whole, whole), OWNER_IS_ENTRY);
-        assert_eq!(Record::owner_len(whole, Span { end: 20, ..whole }), 10);
-    }
-}
-#[cfg(test)]
-mod layout {
-    /// A million-record zone holds a million of these: a field that makes
-    /// every record bigger should be a decision, not an accident
-    /// (`cargo bench --bench zone_scale` measures the whole).
-    #[test]
-    fn records_stay_small() {
-        use std::mem::size_of;
-        assert!(size_of::<crate::dns::rdata::RData>() <= 24);
-        assert!(
-            size_of::<super::Record>() <= 64,
-            "{}",
-            size_of::<super::Record>()
-        );
-    }
-}
+mod tests;

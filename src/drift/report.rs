@@ -11,7 +11,7 @@ use super::query::Answer;
 use crate::dns::model::Zone;
 use crate::dns::name::Name;
 use crate::dns::rdata::RType;
-use crate::dns::zone::Record;
+use crate::dns::record::Record;
 use crate::nginx::model::Server as NginxServer;
 use crate::source::Span;
 use crate::tls::cert::Cert;

@@ -8,7 +8,7 @@ use super::report::{Found, LiveSet, RepoRecords, RepoSet, SetReport};
 use crate::dns::model::Zone;
 use crate::dns::name::Name;
 use crate::dns::rdata::{RData, RType};
-use crate::dns::zone::Record;
+use crate::dns::record::Record;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
@@ -199,7 +199,7 @@ fn repo_set<'z>(zone: &Zone, records: RepoRecords<'z>) -> RepoSet<'z> {
             );
         }
         r.pseudo().map(|p| {
-            use crate::dns::zone::Pseudo;
+            use crate::dns::provider::Pseudo;
             match p {
                 Pseudo::Route53Alias(_) | Pseudo::Alias => {
                     "an alias: the provider answers with its target's records".to_string()

@@ -6,9 +6,10 @@
 use crate::dns::model::Zone;
 use crate::dns::name::{DnsName, Name};
 use crate::dns::names::NameTable;
+use crate::dns::provider::Pseudo;
 use crate::dns::provider::Routing;
 use crate::dns::rdata::{RData, RType};
-use crate::dns::zone::{Pseudo, Record};
+use crate::dns::record::Record;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 

@@ -5,7 +5,7 @@
 use super::{set_name, Counts, Outcome, Side, ZonePair};
 use crate::dns::model::Zone;
 use crate::dns::rdata::RType;
-use crate::dns::zone::Record;
+use crate::dns::record::Record;
 use crate::source::Sources;
 
 /// An OLD TTL that must come down before the NS switch.

@@ -17,8 +17,7 @@ pub mod variables;
 pub mod walk;
 pub mod zones;
 
-use crate::finding::Finding;
-use crate::rules::nginx::syntax_error;
+use crate::problem::{self, Problem};
 use crate::source::{FileId, ReadError, Sources, Span};
 use model::Model;
 use parser::ConfFile;
@@ -54,33 +53,28 @@ impl<'a> Workspace<'a> {
         )
     }
 
-    /// Syntax errors of a parsed file as findings.
-    pub fn syntax_findings(&self, id: FileId) -> Vec<Finding> {
+    /// Syntax errors of a parsed file, as problems.
+    pub fn syntax_problems(&self, id: FileId) -> Vec<Problem> {
         let Some(conf) = self.parsed.get(&id) else {
             return Vec::new();
         };
-        let mut findings: Vec<Finding> = conf
+        let mut problems: Vec<Problem> = conf
             .errors
             .iter()
-            .map(|e| {
-                let finding = Finding::new(
-                    &syntax_error::RULE,
-                    Span::new(id, e.start as usize, e.end as usize),
-                    e.message.clone(),
-                    e.hint
-                        .clone()
-                        .unwrap_or_else(|| syntax_error::help_for(&e.message).to_string()),
-                );
-                match e.semicolon_at {
-                    Some(at) => finding.with_fix(syntax_error::semicolon_fix(id, at as usize)),
-                    None => finding,
-                }
+            .map(|e| Problem {
+                kind: problem::Kind::Nginx(problem::Nginx::Syntax {
+                    semicolon_at: e.semicolon_at.map(|at| at as usize),
+                }),
+                span: Span::new(id, e.start as usize, e.end as usize),
+                message: e.message.clone(),
+                help: e.hint.clone(),
+                hidden: 0,
             })
             .collect();
-        if let Some(last) = findings.last_mut() {
-            last.hidden = conf.more_errors;
+        if let Some(last) = problems.last_mut() {
+            last.hidden = conf.errors.more();
         }
-        findings
+        problems
     }
 }
 
@@ -97,7 +91,8 @@ fn parse_file(bytes: &[u8]) -> ConfFile {
                 ),
                 hint: None,
                 semicolon_at: None,
-            }],
+            }]
+            .into(),
             ..ConfFile::default()
         };
     }
@@ -158,7 +153,7 @@ pub struct Fragment {
 pub struct Analysis {
     pub models: Vec<Model>,
     /// Include problems and syntax errors.
-    pub findings: Vec<Finding>,
+    pub problems: Vec<Problem>,
     /// Stock files read because the tree lacks them (`mime.types`).
     pub stock_used: BTreeSet<&'static str>,
     /// Files whose findings are reported: the inputs and what their entry
@@ -358,7 +353,7 @@ pub fn analyse(
     let mut reported: BTreeSet<FileId> = fragment_ids.iter().copied().collect();
     let mut included_by = HashMap::new();
     let mut models = Vec::new();
-    let mut findings = Vec::new();
+    let mut problems = Vec::new();
     let mut stock_used = BTreeSet::new();
     let mut reached_any = BTreeSet::new();
     for (_, b) in built {
@@ -368,7 +363,7 @@ pub fn analyse(
             included_by.entry(file).or_insert(span);
         }
         models.push(b.model);
-        findings.extend(b.findings);
+        problems.extend(b.problems);
         stock_used.extend(b.stock_used);
     }
     // Site files no entry reaches: each folder's together, in the stock
@@ -407,7 +402,7 @@ pub fn analyse(
             fragments_done.extend(b.reached.iter().copied());
             reported.extend(b.reached.iter().copied());
             models.push(b.model);
-            findings.extend(b.findings);
+            problems.extend(b.problems);
             stock_used.extend(b.stock_used);
         }
     }
@@ -428,16 +423,16 @@ pub fn analyse(
         let b = walk::build(ws, id, &setup, fragment.start, fragment.loaded);
         reported.extend(b.reached.iter().copied());
         models.push(b.model);
-        findings.extend(b.findings);
+        problems.extend(b.problems);
         stock_used.extend(b.stock_used);
     }
     reported.retain(|&id| !ws.sources.get(id).is_stock());
     for &id in &reported {
-        findings.extend(ws.syntax_findings(id));
+        problems.extend(ws.syntax_problems(id));
     }
     Ok(Analysis {
         models,
-        findings,
+        problems,
         stock_used,
         reported,
         included_by,

@@ -7,6 +7,7 @@
 //! wherever the intent is still clear.
 
 use super::lexer::{skip_lua_block, Lexer, Quote, Token, Word};
+use crate::problem::Bounded;
 
 /// Deeper nesting than this is reported and the rest of the file skipped:
 /// real configs nest fewer than ten levels.
@@ -52,9 +53,8 @@ pub struct SyntaxError {
 pub struct ConfFile {
     pub directives: Vec<Directive>,
     pub words: Vec<Word>,
-    /// At most [`crate::finding::MAX_RECORDED_ERRORS`]; `more_errors` counts the rest.
-    pub errors: Vec<SyntaxError>,
-    pub more_errors: usize,
+    /// The first [`crate::problem::MAX_KEPT`], the rest counted.
+    pub errors: Bounded<SyntaxError>,
 }
 
 impl ConfFile {
@@ -209,10 +209,6 @@ impl<'a> Parser<'a> {
     }
 
     fn error(&mut self, start: u32, end: u32, message: String) {
-        if self.out.errors.len() >= crate::finding::MAX_RECORDED_ERRORS {
-            self.out.more_errors += 1;
-            return;
-        }
         self.out.errors.push(SyntaxError {
             start,
             end,
@@ -225,7 +221,7 @@ impl<'a> Parser<'a> {
     /// Marks the error just recorded as fixed by a `;` at `at`.
     fn semicolon_fixes_last(&mut self, at: u32) {
         // Past the recorded errors, the last one is another's.
-        if self.out.more_errors > 0 {
+        if self.out.errors.more() > 0 {
             return;
         }
         if let Some(e) = self.out.errors.last_mut() {

@@ -131,7 +131,7 @@ impl NginxShape {
 pub fn nginx_shape(head: &[u8]) -> NginxShape {
     let conf = parser::parse(head);
     let mut shape = NginxShape {
-        syntax_errors: conf.errors.len() + conf.more_errors,
+        syntax_errors: conf.errors.total(),
         ..NginxShape::default()
     };
     // Lua and njs bodies are not nginx's lines.

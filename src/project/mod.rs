@@ -128,6 +128,19 @@ fn head(tree: &crate::tree::Tree, path: &Path, kind: Option<FileKind>) -> Option
     Some((head, whole))
 }
 
+/// What a file's head says (`None`: it cannot be read), remembered across
+/// the runs of a long-running process while the file is unchanged.
+fn sniffed(tree: &crate::tree::Tree, path: &Path, signal: &names::NameSignal) -> Option<Sniff> {
+    const SNIFF: &str = "project::sniff";
+    if let Some(sniff) = tree.remembered::<Sniff>(path, SNIFF) {
+        return Some(sniff);
+    }
+    let (head, whole) = head(tree, path, signal.kind)?;
+    let sniff = sniff::sniff(path, signal, &head, whole);
+    tree.remember(path, SNIFF, sniff.clone());
+    Some(sniff)
+}
+
 /// A loader's path as the files beside it are shown (from the current
 /// folder), or from the repository root when it lies above that folder.
 fn shown(root: &Path, path: &Path) -> String {
@@ -172,9 +185,7 @@ pub fn build(
         options.jobs.max(1)
     };
     let sniffs: Vec<(usize, Option<Sniff>)> = crate::parallel::map_in_order(&to_read, jobs, |&i| {
-        let sniffed = head(tree, &listed[i].path, signals[i].kind)
-            .map(|(head, whole)| sniff::sniff(&listed[i].path, &signals[i], &head, whole));
-        (i, sniffed)
+        (i, sniffed(tree, &listed[i].path, &signals[i]))
     });
     let mut sniffed: HashMap<usize, Sniff> = HashMap::new();
     let mut unreadable = Vec::new();
@@ -207,9 +218,9 @@ pub fn build(
         .filter(|i| !sniffed.contains_key(i) && named_by_loaders.contains(absolute[*i].as_path()))
         .collect();
     for i in late {
-        match head(tree, &listed[i].path, signals[i].kind) {
-            Some((head, whole)) => {
-                sniffed.insert(i, sniff::sniff(&listed[i].path, &signals[i], &head, whole));
+        match self::sniffed(tree, &listed[i].path, &signals[i]) {
+            Some(sniff) => {
+                sniffed.insert(i, sniff);
             }
             None => unreadable.push(i),
         }

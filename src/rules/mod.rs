@@ -4,6 +4,7 @@ pub mod dns;
 pub mod drift;
 pub mod migration;
 pub mod nginx;
+pub mod parse_problems;
 pub mod tls;
 
 use crate::config::Config;

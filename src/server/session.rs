@@ -28,6 +28,9 @@ pub struct Session<'a> {
     closed: Vec<Url>,
     /// The checks' notes not yet sent to the editor's log.
     log: Vec<String>,
+    /// Files read and sniffed in earlier checks, kept while unchanged on
+    /// disk: a keystroke rechecks one buffer, not the whole tree's files.
+    warm: std::sync::Arc<crate::tree::Warm>,
 }
 
 struct Document {
@@ -58,6 +61,7 @@ impl<'a> Session<'a> {
             stale: BTreeSet::new(),
             closed: Vec::new(),
             log: Vec::new(),
+            warm: Default::default(),
         }
     }
 
@@ -194,6 +198,7 @@ impl<'a> Session<'a> {
         let options = CheckOptions {
             stdin: Some((document.path.clone(), document.text.clone().into_bytes())),
             buffers,
+            warm: Some(self.warm.clone()),
             ..crate::app::base_options(self.cli)
         };
         let result = check_paths(std::slice::from_ref(&document.path), &config, &options)?;

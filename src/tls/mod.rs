@@ -9,8 +9,7 @@ pub mod pem;
 pub mod secret;
 pub mod served;
 
-use crate::finding::Finding;
-use crate::rules::tls::{parse_error, unverifiable};
+use crate::problem::{Problem, Tls as Kind};
 use crate::source::{FileId, ReadError, SourceFile, Sources, Span};
 use cert::Cert;
 use key::PrivateKey;
@@ -97,11 +96,11 @@ impl Bundle {
 
 pub struct Analysis {
     pub bundles: Vec<Bundle>,
-    pub findings: Vec<Finding>,
+    pub problems: Vec<Problem>,
     pub reported: BTreeSet<FileId>,
 }
 
-/// Reads each file into a bundle; unreadable blocks become findings.
+/// Reads each file into a bundle; unreadable blocks become problems.
 /// `context` files (named by nginx, not by the user) are read too, once,
 /// but are not reported on by themselves.
 pub fn analyse(
@@ -132,19 +131,19 @@ pub fn analyse(
     let sources: &Sources = sources;
     let jobs = if files.len() < 16 { 1 } else { jobs };
     let read_files = crate::parallel::map_in_order(&files, jobs, |&file| {
-        let mut findings = Vec::new();
-        let bundles = read_all(sources.get(file), file, &mut findings);
-        (bundles, findings)
+        let mut problems = Vec::new();
+        let bundles = read_all(sources.get(file), file, &mut problems);
+        (bundles, problems)
     });
     let mut bundles = Vec::with_capacity(read_files.len());
-    let mut findings = Vec::new();
+    let mut problems = Vec::new();
     for (read, found) in read_files {
         bundles.extend(read);
-        findings.extend(found);
+        problems.extend(found);
     }
     Ok(Analysis {
         bundles,
-        findings,
+        problems,
         reported,
     })
 }
@@ -164,8 +163,8 @@ pub fn root_subjects(sources: &mut Sources, path: &Path) -> Result<Vec<Vec<u8>>,
 
 /// Reads one file: PEM blocks wherever they stand, or one DER object; for
 /// a Kubernetes manifest, its first TLS Secret (see [`read_all`]).
-pub fn read(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) -> Bundle {
-    read_all(source, file, findings)
+pub fn read(source: &SourceFile, file: FileId, problems: &mut Vec<Problem>) -> Bundle {
+    read_all(source, file, problems)
         .into_iter()
         .next()
         .unwrap_or_else(|| Bundle::empty(file))
@@ -173,10 +172,10 @@ pub fn read(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) -> B
 
 /// Reads one file into its bundles: one per Kubernetes TLS Secret of a
 /// manifest, else one for the file's PEM blocks or DER object.
-pub fn read_all(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) -> Vec<Bundle> {
+pub fn read_all(source: &SourceFile, file: FileId, problems: &mut Vec<Problem>) -> Vec<Bundle> {
     let bytes: &[u8] = &source.bytes;
     if secret::is_tls_secret(bytes) {
-        let mut bundles = secret::read(bytes, file, findings);
+        let mut bundles = secret::read(bytes, file, problems);
         for bundle in &mut bundles {
             bundle.role = Bundle::role_of(&bundle.certs, &bundle.keys);
         }
@@ -187,9 +186,9 @@ pub fn read_all(source: &SourceFile, file: FileId, findings: &mut Vec<Finding>) 
         bytes,
         &|start, end| Span::new(file, start, end),
         &mut bundle,
-        findings,
+        problems,
     ) {
-        read_der(bytes, Span::new(file, 0, 0), &mut bundle, findings);
+        read_der(bytes, Span::new(file, 0, 0), &mut bundle, problems);
     }
     bundle.role = Bundle::role_of(&bundle.certs, &bundle.keys);
     vec![bundle]
@@ -201,7 +200,7 @@ pub fn read_pem(
     bytes: &[u8],
     locate: &dyn Fn(usize, usize) -> Span,
     bundle: &mut Bundle,
-    findings: &mut Vec<Finding>,
+    problems: &mut Vec<Problem>,
 ) -> bool {
     let (blocks, unterminated) = pem::blocks(bytes);
     if blocks.is_empty() && unterminated.is_none() {
@@ -213,7 +212,7 @@ pub fn read_pem(
         match pem::decode(block) {
             pem::Decoded::Known(SectionKind::Certificate, der) => match Cert::from_der(der) {
                 Ok(cert) => bundle.certs.push((cert, span)),
-                Err(reason) => findings.push(parse_error::finding(
+                Err(reason) => problems.push(unreadable(
                     span,
                     format!("this CERTIFICATE block is not an X.509 certificate: {reason}"),
                 )),
@@ -227,25 +226,25 @@ pub fn read_pem(
                 };
                 match key {
                     Some(key) => bundle.keys.push((key, span)),
-                    None => findings.push(parse_error::finding(
+                    None => problems.push(unreadable(
                         span,
                         format!("this {} block does not hold a readable key", block.label),
                     )),
                 }
             }
-            pem::Decoded::Encrypted => findings.push(unverifiable::finding(
+            pem::Decoded::Encrypted => problems.push(encrypted(
                 span,
                 "this private key is encrypted: tripline cannot tell which certificate it belongs to",
             )),
             pem::Decoded::Skipped => {}
-            pem::Decoded::Broken(reason) => findings.push(parse_error::finding(
+            pem::Decoded::Broken(reason) => problems.push(unreadable(
                 span,
                 format!("this {} block does not decode: {reason}", block.label),
             )),
         }
     }
     if let Some(open) = unterminated {
-        findings.push(parse_error::finding(
+        problems.push(unreadable(
             locate(open.start, open.end),
             format!(
                 "this {} block has no `-----END {}-----` line",
@@ -257,10 +256,10 @@ pub fn read_pem(
 }
 
 /// A file without PEM blocks: one DER certificate or key, or garbage.
-fn read_der(bytes: &[u8], whole: Span, bundle: &mut Bundle, findings: &mut Vec<Finding>) {
+fn read_der(bytes: &[u8], whole: Span, bundle: &mut Bundle, problems: &mut Vec<Problem>) {
     let span = Span::new(whole.file, 0, bytes.len().min(1));
     if bytes.first() != Some(&0x30) {
-        findings.push(parse_error::finding(
+        problems.push(unreadable(
             whole,
             if bytes.is_empty() {
                 "the file is empty: no certificate or key".to_string()
@@ -279,7 +278,7 @@ fn read_der(bytes: &[u8], whole: Span, bundle: &mut Bundle, findings: &mut Vec<F
                 .or_else(|| key::from_sec1(bytes, None));
             match key {
                 Some(key) => bundle.keys.push((key, span)),
-                None => findings.push(parse_error::finding(
+                None => problems.push(unreadable(
                     whole,
                     format!(
                         "DER data that is neither a certificate ({cert_error}) nor a private key"
@@ -288,4 +287,14 @@ fn read_der(bytes: &[u8], whole: Span, bundle: &mut Bundle, findings: &mut Vec<F
             }
         }
     }
+}
+
+/// A block or file that does not decode.
+fn unreadable(span: Span, message: impl Into<String>) -> Problem {
+    Problem::new(Kind::Unreadable, span, message)
+}
+
+/// Key material that decodes but cannot be checked.
+fn encrypted(span: Span, message: impl Into<String>) -> Problem {
+    Problem::new(Kind::Encrypted, span, message)
 }

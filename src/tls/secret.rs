@@ -2,9 +2,8 @@
 //! `data.tls.key` in base64 (or `stringData` in plain PEM). Findings about
 //! what they hold point at the `tls.crt:` / `tls.key:` line.
 
-use super::{read_pem, Bundle};
-use crate::finding::Finding;
-use crate::rules::tls::parse_error;
+use super::{read_pem, unreadable, Bundle};
+use crate::problem::Problem;
 use crate::source::{FileId, Span};
 use base64::Engine as _;
 use serde::Deserialize;
@@ -48,10 +47,10 @@ fn documents(text: &str) -> Vec<(usize, &str)> {
 
 /// One bundle per `kubernetes.io/tls` Secret of the file: a manifest may
 /// hold several, and each pairs its own certificate with its own key.
-pub fn read(bytes: &[u8], file: FileId, findings: &mut Vec<Finding>) -> Vec<Bundle> {
+pub fn read(bytes: &[u8], file: FileId, problems: &mut Vec<Problem>) -> Vec<Bundle> {
     let text = String::from_utf8_lossy(bytes);
     if let Err((message, at)) = crate::yaml::guard(&text) {
-        findings.push(parse_error::finding(Span::new(file, at, at), message));
+        problems.push(unreadable(Span::new(file, at, at), message));
         return Vec::new();
     }
     let mut bundles = Vec::new();
@@ -62,7 +61,7 @@ pub fn read(bytes: &[u8], file: FileId, findings: &mut Vec<Finding>) -> Vec<Bund
             Err(_) if !document.contains("kubernetes.io/tls") => continue,
             Err(e) => {
                 let at = offset + e.location().map_or(0, |l| l.index());
-                findings.push(parse_error::finding(
+                problems.push(unreadable(
                     Span::new(file, at, at),
                     format!("not a readable Kubernetes Secret: {e}"),
                 ));
@@ -81,7 +80,7 @@ pub fn read(bytes: &[u8], file: FileId, findings: &mut Vec<Finding>) -> Vec<Bund
                     match base64::engine::general_purpose::STANDARD.decode(compact) {
                         Ok(decoded) => decoded,
                         Err(e) => {
-                            findings.push(parse_error::finding(
+                            problems.push(unreadable(
                                 at,
                                 format!("`{entry}` is not valid base64: {e}"),
                             ));
@@ -92,15 +91,12 @@ pub fn read(bytes: &[u8], file: FileId, findings: &mut Vec<Finding>) -> Vec<Bund
                 (None, Some(plain)) => plain.as_bytes().to_vec(),
                 (None, None) => continue,
             };
-            if !read_pem(&decoded, &|_, _| at, &mut bundle, findings) {
-                findings.push(parse_error::finding(
-                    at,
-                    format!("`{entry}` does not decode to PEM"),
-                ));
+            if !read_pem(&decoded, &|_, _| at, &mut bundle, problems) {
+                problems.push(unreadable(at, format!("`{entry}` does not decode to PEM")));
             }
         }
         if bundle.certs.is_empty() && bundle.keys.is_empty() {
-            findings.push(parse_error::finding(
+            problems.push(unreadable(
                 Span::new(file, offset, offset),
                 "a kubernetes.io/tls Secret without `tls.crt` or `tls.key` data",
             ));

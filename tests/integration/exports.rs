@@ -5,6 +5,7 @@
 use crate::common::root;
 use std::path::Path;
 use tripline::dns::{self, name::Name, rdata::RType};
+use tripline::rules::parse_problems;
 use tripline::source::Sources;
 
 const DIR: &str = "fixtures/dns/exports/same-zone";
@@ -23,11 +24,10 @@ fn records_in(dir: &str, file: &str) -> (Vec<(String, String, u32, String)>, boo
         origin: Some(origin),
     };
     let analysis = dns::analyse(&mut sources, &[input], 1).expect("read");
-    let syntax: Vec<&str> = analysis
-        .findings
-        .iter()
+    let syntax: Vec<String> = parse_problems::findings(analysis.problems.clone())
+        .into_iter()
         .filter(|f| f.rule == "dns/syntax-error")
-        .map(|f| f.message.as_str())
+        .map(|f| f.message)
         .collect();
     assert!(syntax.is_empty(), "{file}: {syntax:?}");
     assert_eq!(analysis.zones.len(), 1, "{file}");
@@ -157,7 +157,7 @@ fn cloudflare_proxied_and_cli53_alias() {
         1,
     )
     .expect("read");
-    use tripline::dns::zone::Pseudo;
+    use tripline::dns::provider::Pseudo;
     let cf_zone = &analysis.zones[0];
     assert_eq!(cf_zone.records[0].pseudo(), Some(&Pseudo::FlattenedCname));
     assert_eq!(

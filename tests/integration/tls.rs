@@ -4,7 +4,7 @@
 use crate::common;
 use crate::common::{check_json, root, rules_of};
 use std::path::{Path, PathBuf};
-use tripline::finding::Finding;
+use tripline::problem::Problem;
 use tripline::source::Sources;
 use tripline::tls::{self, Bundle};
 
@@ -155,7 +155,7 @@ fn corpus() -> Option<PathBuf> {
     }
 }
 
-fn read(path: &Path) -> (Bundle, Vec<Finding>) {
+fn read(path: &Path) -> (Bundle, Vec<Problem>) {
     let mut sources = Sources::default();
     let file = sources.load(path).expect("readable");
     let mut findings = Vec::new();

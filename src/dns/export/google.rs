@@ -2,9 +2,9 @@
 
 use super::Reader;
 use crate::dns::name::Name;
+use crate::dns::parsed::ParsedZone;
 use crate::dns::provider::ProviderData;
 use crate::dns::rdata::RType;
-use crate::dns::zone::ParsedZone;
 use crate::source::{FileId, Span};
 use serde::Deserialize;
 

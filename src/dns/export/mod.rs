@@ -19,9 +19,10 @@ pub use octodns::read_octodns;
 pub use route53::read_route53;
 
 use super::name::Name;
+use super::parsed::{ParsedZone, ZoneError};
 use super::provider::ProviderData;
 use super::rdata::{self, RData, RType, TextError};
-use super::zone::{ParsedZone, Record, ZoneError};
+use super::record::Record;
 use crate::source::{FileId, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,10 +99,6 @@ impl<'t> Reader<'t> {
     }
 
     pub(super) fn error(&mut self, span: Span, message: String) {
-        if self.out.errors.len() >= crate::finding::MAX_RECORDED_ERRORS {
-            self.out.more_errors += 1;
-            return;
-        }
         self.out.errors.push(ZoneError { span, message });
     }
 
@@ -167,7 +164,7 @@ impl Reader<'_> {
             rtype,
             rdata,
             span,
-            owner_len: crate::dns::zone::OWNER_IS_ENTRY,
+            owner_len: crate::dns::record::OWNER_IS_ENTRY,
             rdata_start: span.start,
             provider: provider.into_box(),
         });

@@ -8,9 +8,9 @@
 use super::yaml_keys::KeyPositions;
 use super::Reader;
 use crate::dns::name::{idna_to_ascii, Name};
+use crate::dns::parsed::ParsedZone;
 use crate::dns::provider::{ProviderData, Pseudo, Routing};
 use crate::dns::rdata::{RData, RType, TxtStrings};
-use crate::dns::zone::ParsedZone;
 use crate::source::{FileId, Span};
 use serde::Deserialize;
 use serde_norway::Value;

@@ -3,9 +3,9 @@
 
 use super::{offset_of, Reader};
 use crate::dns::name::Name;
+use crate::dns::parsed::ParsedZone;
 use crate::dns::provider::{ProviderData, Pseudo, Route53Alias as AliasDetails, Route53Routing};
 use crate::dns::rdata::RType;
-use crate::dns::zone::ParsedZone;
 use crate::source::{FileId, Span};
 use serde::Deserialize;
 

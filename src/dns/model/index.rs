@@ -6,7 +6,7 @@
 use crate::dns::name::Name;
 use crate::dns::names::NameTable;
 use crate::dns::rdata::RType;
-use crate::dns::zone::Record;
+use crate::dns::record::Record;
 use rustc_hash::FxHashSet;
 
 /// A zone's records with the table their owners are named in.

@@ -5,6 +5,7 @@
 use super::{parse_ttl, Parser, State};
 use crate::dns::lexer::Entry;
 use crate::dns::name::Name;
+use crate::problem::{IncludeBudget, Spend};
 use crate::source::FileId;
 
 /// `$INCLUDE` chains deeper than this are reported, not followed.
@@ -12,7 +13,12 @@ const MAX_INCLUDE_DEPTH: usize = 16;
 /// Bytes one zone may read again through `$INCLUDE` (a file included a
 /// second time, and every time after): a real zone includes each file once,
 /// while files that include each other twice per level grow exponentially.
-const MAX_REPEATED_INCLUDE_BYTES: usize = 8 << 20;
+const MAX_REPEATED_INCLUDE_BYTES: u64 = 8 << 20;
+
+/// The budget of bytes one zone may read again through `$INCLUDE`.
+pub(super) fn repeated_include_budget() -> IncludeBudget {
+    IncludeBudget::new(MAX_REPEATED_INCLUDE_BYTES, usize::MAX)
+}
 
 impl Parser<'_> {
     pub(super) fn directive(
@@ -146,22 +152,20 @@ impl Parser<'_> {
             return;
         }
         if !self.budgets.included_once.insert(included) {
-            let size = self.sources.get(included).bytes.len().max(1);
-            self.budgets.repeated_include_bytes =
-                self.budgets.repeated_include_bytes.saturating_add(size);
-            if self.budgets.repeated_include_bytes > MAX_REPEATED_INCLUDE_BYTES {
-                if self.budgets.include_budget_reported {
+            let size = self.sources.get(included).bytes.len() as u64;
+            match self.budgets.repeated_includes.spend(size) {
+                Spend::Within => {}
+                Spend::Spent { first: false } => return,
+                Spend::Spent { first: true } => {
+                    self.error(
+                        target_span,
+                        format!(
+                            "$INCLUDE reads the same files again for more than {} MB in one zone; not followed (files that include each other several times grow exponentially)",
+                            MAX_REPEATED_INCLUDE_BYTES >> 20
+                        ),
+                    );
                     return;
                 }
-                self.budgets.include_budget_reported = true;
-                self.error(
-                    target_span,
-                    format!(
-                        "$INCLUDE reads the same files again for more than {} MB in one zone; not followed (files that include each other several times grow exponentially)",
-                        MAX_REPEATED_INCLUDE_BYTES >> 20
-                    ),
-                );
-                return;
             }
         }
         // The included file may set its own origin; the includer's is restored.

@@ -15,7 +15,7 @@ use super::{ParsedZone, Parser, Record, State, ZoneError};
 use crate::dns::lexer::{Entries, LexError};
 use crate::dns::name::Name;
 use crate::dns::names::{NameTable, Renumber};
-use crate::finding::MAX_RECORDED_ERRORS;
+use crate::problem::Bounded;
 use crate::source::{FileId, Sources, Span};
 use std::sync::mpsc;
 
@@ -64,9 +64,9 @@ impl Guess {
 /// The second half's records, errors and final state.
 struct SecondHalf {
     pieces: Vec<Vec<Record>>,
-    errors: Vec<ZoneError>,
+    errors: Bounded<ZoneError>,
     lex_errors: Vec<LexError>,
-    warnings: Vec<ZoneError>,
+    warnings: Bounded<ZoneError>,
     /// The owner and target names of `pieces`, numbered from 0 in a table
     /// of their own.
     names: NameTable,
@@ -147,9 +147,7 @@ impl Parser<'_> {
             if let Some(send) = send_guess.take() {
                 let _ = send.send(Guess::of(&first, &first_state));
             }
-            let first_clean = !entries.cut_short()
-                && first.out.more_errors == 0
-                && first.out.errors.len() < MAX_RECORDED_ERRORS;
+            let first_clean = !entries.cut_short() && !first.out.errors.is_full();
             let lex_errors = std::mem::take(&mut entries.errors);
             let second = second.join().ok().flatten()?;
             (first_clean && second.1.holds_for(&first, &first_state))
@@ -199,7 +197,6 @@ impl Parser<'_> {
                 }));
         }
         warnings.extend(second.warnings);
-        warnings.truncate(MAX_RECORDED_ERRORS);
         first_out.warnings = warnings;
         first_out.origin = second.origin;
         self.out = first_out;
@@ -270,7 +267,7 @@ fn second_half(
                 Vec::with_capacity(PIECE),
             ));
         }
-        if p.out.more_errors > 0 || p.out.errors.len() >= MAX_RECORDED_ERRORS {
+        if p.out.errors.is_full() {
             return None;
         }
     }
@@ -429,7 +426,7 @@ mod tests {
         let many = zone(HEAD, 100_000, |i| format!("bad{i} A 999.0.0.{}", i % 10));
         assert!(!halves_held(&many));
         let parsed = same_on_two_threads(&many, None);
-        assert_eq!(parsed.errors.len(), MAX_RECORDED_ERRORS);
-        assert_eq!(parsed.more_errors, 99_000);
+        assert_eq!(parsed.errors.len(), crate::problem::MAX_KEPT);
+        assert_eq!(parsed.errors.more(), 99_000);
     }
 }

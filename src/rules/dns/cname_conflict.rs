@@ -2,8 +2,8 @@
 //! apex: resolvers answer inconsistently and BIND refuses the zone.
 
 use crate::dns::model::Zone;
+use crate::dns::provider::Pseudo;
 use crate::dns::rdata::RType;
-use crate::dns::zone::Pseudo;
 use crate::finding::{Finding, Severity};
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
@@ -108,7 +108,7 @@ fn check_cnames(zone: &Zone, out: &mut Checker<'_>) {
         for (_, r) in records.clone().filter(|(_, r)| r.rtype == RType::CNAME) {
             if !cnames
                 .iter()
-                .any(|c: &&crate::dns::zone::Record| c.rdata.same(&r.rdata, &zone.names))
+                .any(|c: &&crate::dns::record::Record| c.rdata.same(&r.rdata, &zone.names))
             {
                 cnames.push(r);
             }

@@ -82,7 +82,7 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
 /// public suffix.
 fn trailing_dot_fix(
     zone: &Zone,
-    record: &crate::dns::zone::Record,
+    record: &crate::dns::record::Record,
     out: &Checker<'_>,
 ) -> Option<Fix> {
     if zone.is_export {

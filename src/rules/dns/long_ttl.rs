@@ -6,7 +6,7 @@
 
 use super::human_duration;
 use crate::dns::model::Zone;
-use crate::dns::zone::Record;
+use crate::dns::record::Record;
 use crate::finding::{Edit, Finding, Fix, Severity};
 use crate::registry::{Check, Rule};
 use crate::rules::Checker;
@@ -119,7 +119,7 @@ fn record_ttl_word(out: &Checker<'_>, record: &Record, ttl: u32) -> Option<Span>
 
 /// Provider exports have no text to edit.
 fn zone_is_not_text(record: &Record) -> bool {
-    record.provider.is_some() || record.owner_len == crate::dns::zone::OWNER_IS_ENTRY
+    record.provider.is_some() || record.owner_len == crate::dns::record::OWNER_IS_ENTRY
 }
 
 /// The `index`th word of `span` (before any comment), when it is a TTL

@@ -1,0 +1,219 @@
+//! What a long-running process (the language server) keeps between checks
+//! of the same tree: each file's content and what was worked out from it,
+//! valid while the file's stamp (size, times, inode) is unchanged.
+//!
+//! A one-shot run never holds one: it reads each file once anyway. The
+//! server checks the same 2,000-site tree at every keystroke, and reading
+//! and sniffing its 3,500 files again was most of each answer.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// What says a file is unchanged since it was read: a write changes its
+/// modification or change time, a replacement its inode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    changed: (i64, i64),
+    #[cfg(unix)]
+    inode: (u64, u64),
+}
+
+impl Stamp {
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            changed: (meta.ctime(), meta.ctime_nsec()),
+            #[cfg(unix)]
+            inode: (meta.dev(), meta.ino()),
+        }
+    }
+}
+
+/// One file's content and what was derived from it, for one stamp.
+struct Entry {
+    stamp: Stamp,
+    bytes: Option<Arc<[u8]>>,
+    derived: HashMap<&'static str, Arc<dyn Any + Send + Sync>>,
+}
+
+/// Files by real path (as [`super::Tree::resolve`] found them).
+#[derive(Default)]
+pub struct Warm {
+    files: Mutex<HashMap<PathBuf, Entry>>,
+    /// Paths that resolved to themselves, a regular file with no link on
+    /// the way, with the file's stamp (not following the last component).
+    plain_files: Mutex<HashMap<PathBuf, Stamp>>,
+}
+
+impl std::fmt::Debug for Warm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let files = self.files.lock().map_or(0, |files| files.len());
+        f.debug_struct("Warm").field("files", &files).finish()
+    }
+}
+
+impl Warm {
+    /// Runs `f` on the entry of `real` when it is still `stamp`'s, else on a
+    /// fresh one that replaces it.
+    fn with_entry<T>(&self, real: &Path, stamp: Stamp, f: impl FnOnce(&mut Entry) -> T) -> T {
+        let mut fresh = Entry {
+            stamp,
+            bytes: None,
+            derived: HashMap::new(),
+        };
+        let Ok(mut files) = self.files.lock() else {
+            // A thread panicked holding the lock: nothing cached is trusted.
+            return f(&mut fresh);
+        };
+        let entry = files.entry(real.to_path_buf()).or_insert_with(|| Entry {
+            stamp,
+            bytes: None,
+            derived: HashMap::new(),
+        });
+        if entry.stamp != stamp {
+            *entry = fresh;
+        }
+        f(entry)
+    }
+
+    /// The content read of `real` at `stamp`, if any.
+    pub fn bytes(&self, real: &Path, stamp: Stamp) -> Option<Arc<[u8]>> {
+        self.with_entry(real, stamp, |e| e.bytes.clone())
+    }
+
+    pub fn keep_bytes(&self, real: &Path, stamp: Stamp, bytes: Arc<[u8]>) {
+        self.with_entry(real, stamp, |e| e.bytes = Some(bytes));
+    }
+
+    /// Whether `path` resolved to itself, a plain file, when it had `stamp`.
+    pub fn is_plain_file(&self, path: &Path, stamp: Stamp) -> bool {
+        (self.plain_files.lock()).is_ok_and(|files| files.get(path) == Some(&stamp))
+    }
+
+    pub fn keep_plain_file(&self, path: &Path, stamp: Stamp) {
+        if let Ok(mut files) = self.plain_files.lock() {
+            files.insert(path.to_path_buf(), stamp);
+        }
+    }
+
+    /// What `what` worked out of `real` at `stamp`, if it did.
+    pub fn derived<T: Any + Send + Sync + Clone>(
+        &self,
+        real: &Path,
+        stamp: Stamp,
+        what: &'static str,
+    ) -> Option<T> {
+        self.with_entry(real, stamp, |e| {
+            e.derived.get(what)?.downcast_ref::<T>().cloned()
+        })
+    }
+
+    pub fn keep_derived<T: Any + Send + Sync>(
+        &self,
+        real: &Path,
+        stamp: Stamp,
+        what: &'static str,
+        value: T,
+    ) {
+        self.with_entry(real, stamp, |e| {
+            e.derived.insert(what, Arc::new(value));
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_changed_file_forgets_what_was_derived_from_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site.conf");
+        std::fs::write(&path, "server { }\n").unwrap();
+        let warm = Warm::default();
+        let stamp = Stamp::of(&std::fs::metadata(&path).unwrap());
+        warm.keep_derived(&path, stamp, "words", 2usize);
+        warm.keep_bytes(&path, stamp, Arc::from(&b"server { }\n"[..]));
+        assert_eq!(warm.derived::<usize>(&path, stamp, "words"), Some(2));
+        assert!(warm.bytes(&path, stamp).is_some());
+
+        std::fs::write(&path, "server { listen 80; }\n").unwrap();
+        let changed = Stamp::of(&std::fs::metadata(&path).unwrap());
+        assert_ne!(stamp, changed, "a write of another size is another stamp");
+        assert_eq!(warm.derived::<usize>(&path, changed, "words"), None);
+        assert!(warm.bytes(&path, changed).is_none());
+    }
+
+    #[test]
+    fn a_value_of_another_type_is_not_mistaken_for_the_one_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.example");
+        std::fs::write(&path, "@ IN A 192.0.2.1\n").unwrap();
+        let warm = Warm::default();
+        let stamp = Stamp::of(&std::fs::metadata(&path).unwrap());
+        warm.keep_derived(&path, stamp, "n", 1u32);
+        assert_eq!(warm.derived::<u64>(&path, stamp, "n"), None);
+        assert_eq!(warm.derived::<u32>(&path, stamp, "n"), Some(1));
+    }
+
+    #[test]
+    fn a_warm_tree_reads_a_file_changed_since_the_last_run_anew() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site.conf");
+        std::fs::write(&path, "server { listen 80; }\n").unwrap();
+        let warm = Arc::new(Warm::default());
+        let run = || crate::tree::Tree::new(&[dir.path().to_path_buf()]).with_warm(warm.clone());
+        let (_, first) = run().read(&path, "site.conf").unwrap();
+        assert_eq!(first, b"server { listen 80; }\n");
+        std::fs::write(&path, "server { listen 443 ssl; }\n").unwrap();
+        let (_, second) = run().read(&path, "site.conf").unwrap();
+        assert_eq!(second, b"server { listen 443 ssl; }\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_by_a_link_out_of_the_tree_is_not_read_from_memory() {
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret");
+        std::fs::write(&secret, "not yours\n").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site.conf");
+        std::fs::write(&path, "server { }\n").unwrap();
+        let warm = Arc::new(Warm::default());
+        let run = || crate::tree::Tree::new(&[dir.path().to_path_buf()]).with_warm(warm.clone());
+        assert!(run().read(&path, "site.conf").is_ok());
+        assert!(matches!(run().resolve(&path), crate::tree::Place::File(_)));
+
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&secret, &path).unwrap();
+        let tree = run();
+        assert!(
+            matches!(tree.resolve(&path), crate::tree::Place::Outside),
+            "the link is resolved again, not taken from the last run"
+        );
+        assert!(tree.read(&path, "site.conf").is_err());
+    }
+
+    #[test]
+    fn a_run_with_other_roots_does_not_take_a_file_from_memory() {
+        let one = tempfile::tempdir().unwrap();
+        let other = tempfile::tempdir().unwrap();
+        let path = one.path().join("site.conf");
+        std::fs::write(&path, "server { }\n").unwrap();
+        let warm = Arc::new(Warm::default());
+        let first = crate::tree::Tree::new(&[one.path().to_path_buf()]).with_warm(warm.clone());
+        assert!(first.read(&path, "site.conf").is_ok());
+        let second = crate::tree::Tree::new(&[other.path().to_path_buf()]).with_warm(warm);
+        assert!(matches!(second.resolve(&path), crate::tree::Place::Outside));
+        assert!(second.read(&path, "site.conf").is_err());
+    }
+}
