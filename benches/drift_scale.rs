@@ -13,7 +13,7 @@
 //!   time (user + system, from the kernel's accounting of the child), and
 //!   beside it the CPU of reading the same file with `tripline check`.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/integration/common/mod.rs"]
 #[macro_use]
 mod common;
 

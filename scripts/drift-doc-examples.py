@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Writes the example of each rules/drift/*.md from its first bad fixture's
 snapshot (tests/snapshots/), loopback addresses shown as real ones would be.
-Run after `INSTA_UPDATE=always cargo test --test snapshots`."""
+Run after `INSTA_UPDATE=always cargo test --test integration snapshots::`."""
 import glob, re, os
 for doc in sorted(glob.glob('rules/drift/*.md')):
     rule = os.path.basename(doc)[:-3]
-    snaps = sorted(glob.glob(f'tests/snapshots/snapshots__drift__{rule}__bad*.snap'))
+    snaps = sorted(glob.glob(f'tests/integration/snapshots/integration__snapshots__drift__{rule}__bad*.snap'))
     text = open(snaps[0]).read()
     lines = text.splitlines()
     line = next(l for l in lines if f'[drift/{rule}]' in l)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes fixtures/drift/ (and fixtures/drift-debian/, the certificates of
-tests/drift_debian.rs): for each drift rule, folders holding `repo/` (what
-tripline reads) and `live.toml` plus `live/` (what tests/common/live.rs serves
+tests/integration/drift_debian/): for each drift rule, folders holding `repo/` (what
+tripline reads) and `live.toml` plus `live/` (what tests/integration/common/live.rs serves
 on loopback). Certificates have fixed validity around --now
 2026-01-15T12:00:00Z; keys are fresh on every run (the files change, the
 verdicts do not). Needs `pip install cryptography`. Run from the repository
@@ -143,7 +143,7 @@ def dns():
     old = PARENT.format(ns1="ns1.old-provider.net.", ns2="ns2.old-provider.net.", glue="")
     good_parent = PARENT.format(ns1="ns1.example.test.", ns2="ns2.example.test.",
                                 glue="ns1.example IN A 192.0.2.53\nns2.example IN A 198.51.100.53\n")
-    # Stale glue is tested against BIND (tests/drift_debian.rs): hickory-server
+    # Stale glue is tested against BIND (tests/integration/drift_debian/): hickory-server
     # answers for a delegation without glue.
     for case, parent, comment in [
         ("bad-parent-names-old-provider", old, "the registry still delegates to the old provider"),
@@ -366,7 +366,7 @@ def tls():
               'certs = [["live/server0/cert0.pem", "live/server0/key0.pem"]]\n')
     default_server(root, inter, inter_key)
 
-    # For tests/drift_debian.rs: nginx serving an RSA and an ECDSA
+    # For tests/integration/drift_debian/: nginx serving an RSA and an ECDSA
     # certificate, each renewed once.
     rsa_new, _ = leaf(start="2026-01-10", end="2026-04-10", key=rsa_key)
     for file, chain, key in [

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Rewrites the rule table of README.md from `tripline rules --format json`
-(the registry is the source of truth; tests/cli.rs checks they agree)."""
+(the registry is the source of truth; tests/integration/cli.rs checks they agree)."""
 import json, os, subprocess, sys
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -1,7 +1,7 @@
 //! Entry points for fuzzers: one input through the whole pipeline, as a
 //! user's run would take it (classification, parsing, models, every rule,
 //! suppressions, every output format). Used by the `cargo fuzz` targets in
-//! `fuzz/` and by the stable-toolchain harness in `tests/fuzz_stable.rs`.
+//! `fuzz/` and by the stable-toolchain harness in `tests/integration/fuzz_stable.rs`.
 //!
 //! Inputs are written to a private temporary folder, because the pipeline
 //! reads files (that is what is being tested: the reader included).

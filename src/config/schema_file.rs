@@ -1,6 +1,6 @@
 //! schemas/tripline.schema.json is [`super::json_schema`], checked in: for
 //! SchemaStore, editors (taplo, VS Code's Even Better TOML) and
-//! tests/schema.rs. `TRIPLINE_UPDATE_SCHEMA=1 cargo test --lib
+//! tests/integration/schema.rs. `TRIPLINE_UPDATE_SCHEMA=1 cargo test --lib
 //! config_schema` writes it anew after a change to the settings types.
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/tripline.schema.json");

@@ -35,7 +35,11 @@ pub fn render(report: &Report<'_>) -> String {
         plural(s.infos, "info"),
         plural(s.files_checked, "file")
     );
-    for f in report.findings {
+    // Ordered by the paths it names, from the project root (as SARIF and
+    // GitLab): the same annotations from any folder.
+    let mut findings: Vec<_> = report.findings.iter().collect();
+    findings.sort_by(|a, b| a.rooted_sort_key().cmp(&b.rooted_sort_key()));
+    for f in findings {
         let level = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

@@ -40,12 +40,15 @@ pub fn render(report: &Report<'_>) -> String {
     out.push_str(&format!(
         "<testsuites name=\"tripline\" tests=\"{total}\" failures=\"{failures}\" errors=\"0\">\n"
     ));
-    // Findings come sorted by file; suites go by rule, in id order.
+    // Suites go by rule, in id order.
     let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
     rules.sort_unstable();
     rules.dedup();
     for rule in rules {
-        let findings: Vec<_> = report.findings.iter().filter(|f| f.rule == rule).collect();
+        // In the order of the files it names (`file`, from the project
+        // root): the same suites, in the same order, from any folder.
+        let mut findings: Vec<_> = report.findings.iter().filter(|f| f.rule == rule).collect();
+        findings.sort_by(|a, b| a.rooted_sort_key().cmp(&b.rooted_sort_key()));
         out.push_str(&format!(
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n",
             xml(rule),
