@@ -319,3 +319,37 @@ mod schema_file;
 
 #[cfg(test)]
 mod tests;
+
+impl crate::rules::Settings for Config {
+    fn max_ttl(&self) -> u32 {
+        self.dns.max_ttl
+    }
+
+    fn expiry_days(&self) -> (u32, u32) {
+        (self.tls.warn_days, self.tls.error_days)
+    }
+
+    fn cutover_ttl(&self) -> u32 {
+        self.migration.cutover_ttl
+    }
+
+    fn nginx_version(&self) -> crate::nginx::directives::Version {
+        Config::nginx_version(self)
+    }
+
+    fn nginx_version_text(&self) -> String {
+        Config::nginx_version_text(self)
+    }
+
+    fn nginx_modules(&self) -> &[String] {
+        &self.nginx.modules
+    }
+
+    fn nginx_directives(&self) -> &[String] {
+        &self.nginx.directives
+    }
+
+    fn nginx_flavor(&self) -> Option<&str> {
+        self.nginx.flavor.as_deref()
+    }
+}

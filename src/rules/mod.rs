@@ -1,7 +1,9 @@
 //! Every rule, one file each, grouped by area.
 
 pub mod rule;
+pub mod settings;
 pub use rule::{Check, Rule};
+pub use settings::Settings;
 pub mod dns;
 pub mod drift;
 pub mod migration;
@@ -9,7 +11,6 @@ pub mod nginx;
 pub mod parse_problems;
 pub mod tls;
 
-use crate::config::Config;
 use crate::finding::{Finding, MAX_RECORDED_ERRORS};
 use crate::source::{FileId, Sources};
 use std::collections::HashMap;
@@ -18,7 +19,7 @@ use std::collections::HashMap;
 /// the configuration (for rule options), the clock, and where to report.
 pub struct Checker<'a> {
     pub sources: &'a Sources,
-    pub config: &'a Config,
+    pub config: &'a dyn Settings,
     /// `--now`, so that time-dependent rules never read the real clock.
     pub now: time::OffsetDateTime,
     /// Subjects (DER) of roots trusted besides the built-in store
@@ -34,7 +35,7 @@ pub struct Checker<'a> {
 impl<'a> Checker<'a> {
     pub fn new(
         sources: &'a Sources,
-        config: &'a Config,
+        config: &'a dyn Settings,
         now: time::OffsetDateTime,
         extra_roots: &'a [Vec<u8>],
         findings: Vec<Finding>,

@@ -29,6 +29,7 @@ mod gixy_yardstick;
 mod hostile;
 #[cfg(unix)]
 mod hostile_pr;
+mod layers;
 #[cfg(unix)]
 mod lsp;
 mod nginx_agreement;

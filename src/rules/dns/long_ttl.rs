@@ -33,7 +33,7 @@ enum Source {
 }
 
 fn check(zone: &Zone, out: &mut Checker<'_>) {
-    let max = out.config.dns.max_ttl;
+    let max = out.config.max_ttl();
     let name_servers = zone.name_server_hosts();
     let mut groups: BTreeMap<Source, Vec<&Record>> = BTreeMap::new();
     for (index, record) in zone.records.iter().enumerate() {

@@ -26,8 +26,8 @@ const DAY: i64 = 86_400;
 fn check(report: &DriftReport<'_>, out: &mut Checker<'_>) {
     let now = out.now.unix_timestamp();
     let (warn_days, error_days) = (
-        i64::from(out.config.tls.warn_days),
-        i64::from(out.config.tls.error_days),
+        i64::from(out.config.expiry_days().0),
+        i64::from(out.config.expiry_days().1),
     );
     for endpoint in &report.endpoints {
         for group in by_certificate(endpoint) {

@@ -19,7 +19,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(pair: &ZonePair<'_>, out: &mut Checker<'_>) {
-    let cutover = out.config.migration.cutover_ttl;
+    let cutover = out.config.cutover_ttl();
     for lower in ttls_to_lower(pair, cutover) {
         let switch = earliest_switch(out.now, lower.ttl);
         let why = if lower.is_apex_ns {

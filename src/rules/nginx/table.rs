@@ -2,10 +2,10 @@
 //! for the nginx build the configuration targets (`[nginx] version`, the
 //! modules it loads): shared by the rules that make nginx's reload refusals.
 
-use crate::config::Config;
 use crate::nginx::directives::{self, Spec, Version};
 use crate::nginx::model::{Model, Occurrence};
 use crate::nginx::modules::Loaded;
+use crate::rules::Settings;
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
@@ -25,9 +25,9 @@ impl Build {
     /// From `[nginx] version` and `[nginx] modules`, and what the
     /// configuration itself loads. A fragment nothing loads may be loaded
     /// by an nginx.conf with any module.
-    pub fn of(model: &Model, config: &Config) -> Build {
-        let mut modules = Loaded::configured(&config.nginx.modules);
-        for name in &config.nginx.directives {
+    pub fn of(model: &Model, config: &dyn Settings) -> Build {
+        let mut modules = Loaded::configured(config.nginx_modules());
+        for name in config.nginx_directives() {
             modules.add_directive(name);
         }
         for id in &model.loaded_modules {
@@ -36,7 +36,7 @@ impl Build {
         for name in &model.custom_modules {
             modules.add(name);
         }
-        if model.openresty || config.nginx.flavor.as_deref() == Some("openresty") {
+        if model.openresty || config.nginx_flavor() == Some("openresty") {
             modules.add("openresty");
         }
         modules.unknown |= model.modules_unknown || !model.loaded;

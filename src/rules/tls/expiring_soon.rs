@@ -22,8 +22,8 @@ const DAY: i64 = 86_400;
 fn check(bundle: &Bundle, out: &mut Checker<'_>) {
     let now = out.now.unix_timestamp();
     let (warn_days, error_days) = (
-        i64::from(out.config.tls.warn_days),
-        i64::from(out.config.tls.error_days),
+        i64::from(out.config.expiry_days().0),
+        i64::from(out.config.expiry_days().1),
     );
     for (cert, span) in served(bundle) {
         let left = cert.not_after - now;
