@@ -9,6 +9,7 @@
 //! file's size while reading the stream rather than trusting its metadata.
 
 mod beneath;
+mod resolve;
 mod warm;
 
 pub use warm::{Stamp, Warm};
@@ -56,17 +57,6 @@ pub fn settings_scope(path: &Path) -> PathBuf {
         .find(|dir| dir.join(".git").exists())
         .map_or(folder.clone(), Path::to_path_buf)
 }
-
-/// Folders above a path looked up among those already walked.
-const MAX_KNOWN_LOOKUPS: usize = 8;
-
-/// Symlink hops followed before a path is called a loop (Linux's limit).
-const MAX_HOPS: usize = 40;
-
-/// A file whose whole content is one path is a symlink that lost its
-/// link-ness (git's `core.symlinks=false`, archive downloads, Windows
-/// checkouts); stubs are short.
-const MAX_STUB_BYTES: u64 = 512;
 
 /// One folder (or file) the user asked to check.
 #[derive(Clone, Debug)]
@@ -188,47 +178,6 @@ impl Tree {
         self
     }
 
-    /// What `what` worked out from `path` in an earlier run, if the file is
-    /// unchanged since (never for a buffer: it is new at every run).
-    pub fn remembered<T: std::any::Any + Send + Sync + Clone>(
-        &self,
-        path: &Path,
-        what: &'static str,
-    ) -> Option<T> {
-        let (key, stamp) = self.warm_key(path)?;
-        self.warm.as_ref()?.derived(&key, stamp, what)
-    }
-
-    /// Remembers what `what` worked out from `path`, for later runs.
-    pub fn remember<T: std::any::Any + Send + Sync>(
-        &self,
-        path: &Path,
-        what: &'static str,
-        value: T,
-    ) {
-        if let (Some(warm), Some((key, stamp))) = (&self.warm, self.warm_key(path)) {
-            warm.keep_derived(&key, stamp, what, value);
-        }
-    }
-
-    /// The key and stamp of a file for the warm cache: its path as asked
-    /// (what is derived may depend on the name), stamped with what it leads
-    /// to.
-    ///
-    /// The stamp is the file's the path leads to, links followed, without
-    /// confinement: what is remembered was worked out through the confined
-    /// reads, and only the same file unchanged (device, inode, times, size)
-    /// finds it again; whatever a link swapped in since is another file.
-    fn warm_key(&self, path: &Path) -> Option<(PathBuf, Stamp)> {
-        self.warm.as_ref()?;
-        if self.stdin_for(path).is_some() {
-            return None;
-        }
-        let meta = std::fs::metadata(path).ok()?;
-        meta.is_file()
-            .then(|| (path.to_path_buf(), Stamp::of(&meta)))
-    }
-
     /// Reads `content` wherever `path` is asked for (`check -
     /// --stdin-filename PATH`): an editor's unsaved buffer, checked in the
     /// context of the files around it. The file need not exist on disk.
@@ -340,207 +289,6 @@ impl Tree {
         None
     }
 
-    /// Where `path` leads, following symlinks (and symlink stubs) hop by
-    /// hop; nothing outside the roots is ever looked at.
-    pub fn resolve(&self, path: &Path) -> Place {
-        let asked = absolute(path);
-        if let Some(place) = self
-            .resolved
-            .lock()
-            .ok()
-            .and_then(|r| r.get(&asked).cloned())
-        {
-            return place;
-        }
-        let place = match self.remembered_plain_file(&asked) {
-            Some(place) => place,
-            None => {
-                let place = self.resolve_uncached(asked.clone());
-                self.remember_plain_file(&asked, &place);
-                place
-            }
-        };
-        // Only files: a folder's listing, a missing file, may change as
-        // tripline runs (tests create files between calls on one tree).
-        if matches!(place, Place::File(_)) {
-            if let Ok(mut resolved) = self.resolved.lock() {
-                resolved.insert(asked, place.clone());
-            }
-        }
-        place
-    }
-
-    /// A file an earlier run found to be a plain file inside the tree,
-    /// reached with no link, and unchanged since: one `lstat` instead of a
-    /// walk. Should a folder on its way have become a link since, the file
-    /// `lstat` finds through it is another one (its stamp differs), or the
-    /// read, which never follows a link, refuses it.
-    fn remembered_plain_file(&self, asked: &Path) -> Option<Place> {
-        let warm = self.warm.as_ref()?;
-        let real = self.below_real_root(asked.to_path_buf());
-        // Another run may have had other roots.
-        if !self.contains(&real) {
-            return None;
-        }
-        let stamp = Stamp::of(&std::fs::symlink_metadata(&real).ok()?);
-        warm.is_plain_file(&real, stamp)
-            .then_some(Place::File(real))
-    }
-
-    fn remember_plain_file(&self, asked: &Path, place: &Place) {
-        let (Some(warm), Place::File(real)) = (&self.warm, place) else {
-            return;
-        };
-        if *real != self.below_real_root(asked.to_path_buf()) {
-            return;
-        }
-        if let Ok(meta) = std::fs::symlink_metadata(real) {
-            if meta.is_file() {
-                warm.keep_plain_file(real, Stamp::of(&meta));
-            }
-        }
-    }
-
-    fn resolve_uncached(&self, asked: PathBuf) -> Place {
-        let mut pending = self.below_real_root(asked);
-        for _ in 0..MAX_HOPS {
-            match self.walk_components(&pending) {
-                Step::Done(place) => {
-                    if let Place::File(real) = &place {
-                        if let Some(target) = self.stub_target(real) {
-                            pending = target;
-                            continue;
-                        }
-                    }
-                    return place;
-                }
-                Step::Link(next) => pending = next,
-            }
-        }
-        Place::Loop
-    }
-
-    /// A path below a root as the user spelled it, spelled below the root's
-    /// real path: links on the way to a root (`~/src -> /data/src`) are the
-    /// user's own, and are not to be judged as links inside the tree.
-    fn below_real_root(&self, path: PathBuf) -> PathBuf {
-        let Some(roots) = &self.roots else {
-            return path;
-        };
-        roots
-            .iter()
-            .find_map(|r| Some(r.real.join(path.strip_prefix(&r.given).ok()?)))
-            .unwrap_or(path)
-    }
-
-    /// Resolves `path` up to its first symlink; the link's target (mapped
-    /// into the tree when absolute) with the rest appended is the next step.
-    fn walk_components(&self, path: &Path) -> Step {
-        if !self.contains(path) {
-            return Step::Done(Place::Outside);
-        }
-        // The walk starts below the deepest folder known to be a plain one
-        // (every folder above it was walked before): a file's walk then
-        // looks at the components below it only, usually one or two, and
-        // not its whole depth each time (a 1,900-folder-deep tree took a
-        // minute).
-        // A few levels up at most: each look hashes the whole path, and a
-        // hostile `$INCLUDE` names 24,000 folders that do not exist.
-        let known = (path.ancestors().skip(1))
-            .take(MAX_KNOWN_LOOKUPS)
-            .find(|a| self.is_plain_dir(a));
-        let (mut current, rest) = match known {
-            Some(folder) => (
-                folder.to_path_buf(),
-                path.strip_prefix(folder).unwrap_or(path),
-            ),
-            None => (PathBuf::new(), path),
-        };
-        let mut components = rest.components().peekable();
-        while let Some(component) = components.next() {
-            current.push(component);
-            if !matches!(component, Component::Normal(_)) {
-                continue;
-            }
-            if !self.may_stat(&current) {
-                return Step::Done(Place::Outside);
-            }
-            let last = components.peek().is_none();
-            let meta = match std::fs::symlink_metadata(&current) {
-                Ok(meta) => meta,
-                Err(_) => return Step::Done(Place::Missing(path.to_path_buf())),
-            };
-            if meta.is_dir() && !last {
-                if let Ok(mut dirs) = self.plain_dirs.lock() {
-                    dirs.insert(current.clone());
-                }
-            }
-            if meta.file_type().is_symlink() {
-                let Ok(target) = std::fs::read_link(&current) else {
-                    return Step::Done(Place::Missing(path.to_path_buf()));
-                };
-                let parent = current.parent().unwrap_or(Path::new("/"));
-                let Some(mut next) = self.link_target(&target, parent) else {
-                    return Step::Done(Place::Outside);
-                };
-                next.extend(components);
-                return Step::Link(normalize(&next));
-            }
-        }
-        let place = match std::fs::metadata(&current) {
-            Err(_) => Place::Missing(current),
-            Ok(meta) if meta.is_file() => Place::File(current),
-            Ok(meta) if meta.is_dir() => Place::Dir(current),
-            Ok(meta) => Place::Special(current, special_kind(&meta)),
-        };
-        Step::Done(place)
-    }
-
-    fn is_plain_dir(&self, path: &Path) -> bool {
-        self.plain_dirs.lock().is_ok_and(|dirs| dirs.contains(path))
-    }
-
-    /// Where a symlink's target is in the tree: relative to the link's
-    /// folder, or an absolute path inside a root or mapped into the tree.
-    fn link_target(&self, target: &Path, link_dir: &Path) -> Option<PathBuf> {
-        if target.is_absolute() {
-            let target = normalize(target);
-            // In the tree, or a folder on the way down to a root (a root
-            // reached through a symlinked folder, like macOS's /tmp): the
-            // next hop checks that the rest stays inside.
-            if self.contains(&target) || self.may_stat(&target) {
-                return Some(target);
-            }
-            return self.map_absolute(&target, &link_dir.join("x"));
-        }
-        Some(normalize(&link_dir.join(target)))
-    }
-
-    /// The file a symlink stub names, when `real` is one and its target is
-    /// a file inside the tree.
-    fn stub_target(&self, real: &Path) -> Option<PathBuf> {
-        let meta = std::fs::metadata(real).ok()?;
-        if meta.len() > MAX_STUB_BYTES || meta.len() < 2 {
-            return None;
-        }
-        let bytes = std::fs::read(real).ok()?;
-        let text = std::str::from_utf8(&bytes).ok()?;
-        let target = text.strip_suffix('\n').unwrap_or(text);
-        let looks_like_path = target.contains('/')
-            && !target.chars().any(|c| {
-                c.is_whitespace() || c.is_control() || matches!(c, ';' | '{' | '}' | '#' | '"')
-            })
-            && !target.contains("://");
-        if !looks_like_path {
-            return None;
-        }
-        let next = self.link_target(Path::new(target), real.parent()?)?;
-        match self.walk_components(&next) {
-            Step::Done(Place::File(_)) | Step::Link(_) => Some(next),
-            _ => None,
-        }
-    }
-
     /// Reads a regular file inside the tree, at most [`MAX_FILE_BYTES`].
     /// Returns its real path (the identity of the file) and content.
     pub fn read(&self, path: &Path, shown: &str) -> Result<(PathBuf, Vec<u8>), ReadError> {
@@ -596,19 +344,6 @@ impl Tree {
             }
         }
         Ok((real, bytes))
-    }
-
-    /// The content of `path` read in an earlier run, if it is unchanged:
-    /// the path is resolved inside the tree as for a read, and only the
-    /// same file at the same stamp has it.
-    fn remembered_bytes(&self, path: &Path) -> Option<(PathBuf, std::sync::Arc<[u8]>)> {
-        let warm = self.warm.as_ref()?;
-        let Place::File(real) = self.resolve(path) else {
-            return None;
-        };
-        let stamp = Stamp::of(&std::fs::metadata(&real).ok()?);
-        let bytes = warm.bytes(&real, stamp)?;
-        Some((real, bytes))
     }
 
     /// Opens a regular file inside the tree for reading. Returns its real
@@ -746,11 +481,6 @@ pub fn server_normalize(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-enum Step {
-    Done(Place),
-    Link(PathBuf),
-}
-
 fn special_kind(meta: &std::fs::Metadata) -> &'static str {
     #[cfg(unix)]
     {
@@ -793,164 +523,4 @@ fn is_link_refused(error: &std::io::Error) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tree_in(dir: &Path) -> Tree {
-        Tree::new(&[dir.to_path_buf()])
-    }
-
-    #[test]
-    fn paths_outside_the_roots_are_never_resolved() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let tree = tree_in(dir.path());
-        assert_eq!(tree.resolve(Path::new("/etc/passwd")), Place::Outside);
-        assert_eq!(
-            tree.resolve(&dir.path().join("../../../proc/self/environ")),
-            Place::Outside
-        );
-        assert!(matches!(
-            tree.read(Path::new("/proc/self/environ"), "x"),
-            Err(ReadError::Outside { .. })
-        ));
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn symlinks_out_of_the_tree_are_refused_whether_or_not_the_target_exists() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let link = |name: &str, target: &str| {
-            std::os::unix::fs::symlink(target, dir.path().join(name)).expect("symlink")
-        };
-        link("leak.pem", "/proc/self/environ");
-        link("nothing.pem", "/no/such/file/anywhere");
-        link("up.conf", "../../../../../../etc/passwd");
-        std::fs::write(dir.path().join("real.conf"), "x").expect("write");
-        link("ok.conf", "real.conf");
-        link("dangling.conf", "gone.conf");
-        let tree = tree_in(dir.path());
-        assert_eq!(tree.resolve(&dir.path().join("leak.pem")), Place::Outside);
-        assert_eq!(
-            tree.resolve(&dir.path().join("nothing.pem")),
-            Place::Outside
-        );
-        assert_eq!(tree.resolve(&dir.path().join("up.conf")), Place::Outside);
-        assert!(matches!(
-            tree.resolve(&dir.path().join("ok.conf")),
-            Place::File(p) if p.ends_with("real.conf")
-        ));
-        assert!(matches!(
-            tree.resolve(&dir.path().join("dangling.conf")),
-            Place::Missing(_)
-        ));
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_root_reached_through_a_link_is_read() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::create_dir_all(dir.path().join("data/repo")).expect("mkdir");
-        std::fs::write(dir.path().join("data/repo/a.zone"), "x").expect("write");
-        std::os::unix::fs::symlink("data", dir.path().join("link")).expect("symlink");
-        let root = dir.path().join("link/repo");
-        let tree = tree_in(&root);
-        let (_, bytes) = tree.read(&root.join("a.zone"), "a.zone").expect("read");
-        assert_eq!(bytes, b"x");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn fifos_are_never_opened() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let fifo = dir.path().join("pipe.conf");
-        let status = std::process::Command::new("mkfifo").arg(&fifo).status();
-        if !status.is_ok_and(|s| s.success()) {
-            eprintln!("SKIPPED fifo test: mkfifo is not available");
-            return;
-        }
-        let tree = tree_in(dir.path());
-        assert!(matches!(tree.resolve(&fifo), Place::Special(_, "FIFO")));
-        assert!(matches!(
-            tree.read(&fifo, "pipe.conf"),
-            Err(ReadError::Special { kind: "FIFO", .. })
-        ));
-    }
-
-    #[test]
-    fn stubs_of_symlinks_lead_to_their_target() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let nginx = dir.path().join("root/etc/nginx");
-        std::fs::create_dir_all(nginx.join("sites-available")).expect("mkdir");
-        std::fs::create_dir_all(nginx.join("sites-enabled")).expect("mkdir");
-        std::fs::write(nginx.join("sites-available/site"), "server {}\n").expect("write");
-        std::fs::write(nginx.join("sites-enabled/rel"), "../sites-available/site").expect("write");
-        std::fs::write(
-            nginx.join("sites-enabled/abs"),
-            "/etc/nginx/sites-available/site\n",
-        )
-        .expect("write");
-        std::fs::write(nginx.join("sites-enabled/gone"), "../sites-available/gone").expect("write");
-        let tree = tree_in(dir.path());
-        for name in ["rel", "abs"] {
-            assert!(
-                matches!(tree.resolve(&nginx.join("sites-enabled").join(name)),
-                    Place::File(p) if p.ends_with("sites-available/site")),
-                "{name}"
-            );
-        }
-        // A stub whose target does not exist is just a small file.
-        assert!(matches!(
-            tree.resolve(&nginx.join("sites-enabled/gone")),
-            Place::File(p) if p.ends_with("sites-enabled/gone")
-        ));
-    }
-
-    #[test]
-    fn absolute_server_paths_map_onto_filesystem_fragments() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let fragment = dir.path().join("tree/root");
-        std::fs::create_dir_all(fragment.join("etc/nginx/conf.d")).expect("mkdir");
-        std::fs::create_dir_all(fragment.join("usr/local/openresty/nginx/conf")).expect("mkdir");
-        let tree = tree_in(dir.path());
-        let near = fragment.join("usr/local/openresty/nginx/conf/nginx.conf");
-        assert_eq!(
-            tree.map_absolute(Path::new("/etc/nginx/conf.d/x.conf"), &near),
-            Some(fragment.join("etc/nginx/conf.d/x.conf"))
-        );
-        assert_eq!(tree.map_absolute(Path::new("/var/lib/x.conf"), &near), None);
-        let mapped = tree_in(dir.path()).with_mappings(vec![(
-            PathBuf::from("/config"),
-            dir.path().join("tree/defaults"),
-        )]);
-        assert_eq!(
-            mapped.map_absolute(Path::new("/config/nginx/ssl.conf"), &near),
-            Some(dir.path().join("tree/defaults/nginx/ssl.conf"))
-        );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_root_reached_through_a_symlinked_folder_is_read() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let real = dir.path().join("real");
-        std::fs::create_dir_all(real.join("conf")).expect("mkdir");
-        std::fs::write(real.join("conf/nginx.conf"), "events {}\n").expect("write");
-        std::fs::write(dir.path().join("secret.conf"), "x\n").expect("write");
-        std::os::unix::fs::symlink(&real, dir.path().join("link")).expect("symlink");
-        let entry = dir.path().join("link/conf/nginx.conf");
-        let tree = tree_in(&entry);
-        assert!(
-            matches!(tree.resolve(&entry), Place::File(p) if p.ends_with("real/conf/nginx.conf"))
-        );
-        // Through the same link, nothing beside the root.
-        assert_eq!(
-            tree.resolve(&dir.path().join("link/../secret.conf")),
-            Place::Outside
-        );
-        std::os::unix::fs::symlink(dir.path(), real.join("conf/up")).expect("symlink");
-        assert_eq!(
-            tree.resolve(&real.join("conf/up/secret.conf")),
-            Place::Outside
-        );
-    }
-}
+mod tests;

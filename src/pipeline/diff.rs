@@ -31,8 +31,8 @@ pub fn diff_paths(
     diff_options: &DiffOptions,
 ) -> Result<DiffResult, Error> {
     let tree = Tree::new(&checked_roots(&[old.to_path_buf(), new.to_path_buf()]));
-    let old_inputs = crate::pipeline::read::zone_inputs(old, &tree, config, options)?;
-    let new_inputs = crate::pipeline::read::zone_inputs(new, &tree, config, options)?;
+    let old_inputs = crate::pipeline::zone_inputs(old, &tree, config, options)?;
+    let new_inputs = crate::pipeline::zone_inputs(new, &tree, config, options)?;
     let mut sources = Sources::new(tree);
     sources.set_root(crate::root::find(
         options.root.as_deref(),

@@ -14,6 +14,7 @@ mod options;
 pub mod read;
 mod result;
 pub mod runner;
+mod zones;
 
 pub use check::check_paths;
 pub use diff::{diff_paths, DiffResult};
@@ -22,3 +23,4 @@ pub use error::Error;
 pub use files::file_rows;
 pub use options::CheckOptions;
 pub use result::CheckResult;
+pub use zones::zone_inputs;

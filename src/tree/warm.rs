@@ -130,6 +130,62 @@ impl Warm {
     }
 }
 
+impl super::Tree {
+    /// What `what` worked out from `path` in an earlier run, if the file is
+    /// unchanged since (never for a buffer: it is new at every run).
+    pub fn remembered<T: std::any::Any + Send + Sync + Clone>(
+        &self,
+        path: &Path,
+        what: &'static str,
+    ) -> Option<T> {
+        let (key, stamp) = self.warm_key(path)?;
+        self.warm.as_ref()?.derived(&key, stamp, what)
+    }
+
+    /// Remembers what `what` worked out from `path`, for later runs.
+    pub fn remember<T: std::any::Any + Send + Sync>(
+        &self,
+        path: &Path,
+        what: &'static str,
+        value: T,
+    ) {
+        if let (Some(warm), Some((key, stamp))) = (&self.warm, self.warm_key(path)) {
+            warm.keep_derived(&key, stamp, what, value);
+        }
+    }
+
+    /// The key and stamp of a file for the warm cache: its path as asked
+    /// (what is derived may depend on the name), stamped with what it leads
+    /// to.
+    ///
+    /// The stamp is the file's the path leads to, links followed, without
+    /// confinement: what is remembered was worked out through the confined
+    /// reads, and only the same file unchanged (device, inode, times, size)
+    /// finds it again; whatever a link swapped in since is another file.
+    fn warm_key(&self, path: &Path) -> Option<(PathBuf, Stamp)> {
+        self.warm.as_ref()?;
+        if self.stdin_for(path).is_some() {
+            return None;
+        }
+        let meta = std::fs::metadata(path).ok()?;
+        meta.is_file()
+            .then(|| (path.to_path_buf(), Stamp::of(&meta)))
+    }
+
+    /// The content of `path` read in an earlier run, if it is unchanged:
+    /// the path is resolved inside the tree as for a read, and only the
+    /// same file at the same stamp has it.
+    pub(super) fn remembered_bytes(&self, path: &Path) -> Option<(PathBuf, std::sync::Arc<[u8]>)> {
+        let warm = self.warm.as_ref()?;
+        let super::Place::File(real) = self.resolve(path) else {
+            return None;
+        };
+        let stamp = Stamp::of(&std::fs::metadata(&real).ok()?);
+        let bytes = warm.bytes(&real, stamp)?;
+        Some((real, bytes))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -224,3 +224,28 @@ fn the_reader_of_this_test_finds_an_import_where_there_is_one() {
         graph.get("pipeline")
     );
 }
+
+/// A file past this many lines is a sign its module owns two things.
+const MAX_LINES: usize = 600;
+
+#[test]
+fn no_hand_written_source_file_is_over_600_lines() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let long: Vec<String> = (files.iter())
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(f).ok()?;
+            let generated = text
+                .lines()
+                .next()
+                .is_some_and(|l| l.contains("@generated"));
+            let lines = text.lines().count();
+            (!generated && lines > MAX_LINES).then(|| format!("{}: {lines}", f.display()))
+        })
+        .collect();
+    assert!(files.len() > 100, "the source tree was read");
+    assert!(
+        long.is_empty(),
+        "split these along what they own: {long:#?}"
+    );
+}

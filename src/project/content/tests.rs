@@ -1,0 +1,70 @@
+use super::*;
+
+#[test]
+fn binary_without_nul_bytes() {
+    // An 80-byte session ticket key: random bytes, no NUL among them.
+    let ticket_key: Vec<u8> = (0u32..80)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 1)
+        .collect();
+    assert!(is_binary(&ticket_key));
+    // Latin-1 comments are text; so is UTF-8 cut mid-character.
+    assert!(!is_binary(
+        b"; Zone f\xfcr M\xfcnchen\n@ IN SOA ns1 host 1 2 3 4 5\n"
+    ));
+    assert!(!is_binary("; \u{00e9}t\u{00e9}".as_bytes()));
+    assert!(!is_binary(&"caf\u{00e9}".as_bytes()[..4]));
+    assert!(!is_binary(b""));
+}
+
+#[test]
+fn nginx_shapes() {
+    let site = b"server {\n listen 80;\n server_name x;\n}\n";
+    let s = nginx_shape(site);
+    assert!(s.confirms() && s.http_level && !s.main_level);
+    let main = b"user nginx;\nevents {}\nhttp { include conf.d/*.conf; }\n";
+    assert!(nginx_shape(main).main_level);
+    let redis = b"include /etc/redis/local.conf\nbind 127.0.0.1\nport 6379\n";
+    assert!(!nginx_shape(redis).confirms());
+    // OpenBSD httpd: nginx's words, but no statement ends a line.
+    let httpd = b"server \"x\" {\n listen on egress port 80\n root \"/acme\"\n location \"/\" {\n  pass\n }\n}\n";
+    assert!(!nginx_shape(httpd).strongly());
+    // Three misspelt directives of seven are still nginx.
+    let typos = b"server {\n listen 80;\n server_nme x;\n roott /srv;\n indx i;\n access_log off;\n gzip on;\n}\n";
+    assert!(nginx_shape(typos).confirms());
+}
+
+#[test]
+fn zone_shapes() {
+    let z = zone_shape(b"$TTL 300\n@ IN SOA ns1 host 1 2 3 4 5\nwww IN A 192.0.2.1\n");
+    assert!(z.confirms() && z.soa);
+    let keys = zone_shape(b"; This is a key-signing key\nexample.com. IN DNSKEY 257 3 13 AAAA\n");
+    assert!(keys.keys_only);
+    let hints = zone_shape(
+        b".  3600000 NS A.ROOT-SERVERS.NET.\nA.ROOT-SERVERS.NET. 3600000 A 198.41.0.4\n",
+    );
+    assert!(hints.root_hints);
+    assert!(!zone_shape(b"import sqlite3\ndef x(): pass\n").confirms());
+}
+
+#[test]
+fn pem_at_top_or_quoted() {
+    let file = b"-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n";
+    assert!(pem_shape(file).at_top && pem_shape(file).certificates());
+    let yaml = b"ssl:\n  cert: |\n    -----BEGIN CERTIFICATE-----\n    MII\n    -----END CERTIFICATE-----\n";
+    assert!(!pem_shape(yaml).at_top);
+    let dh = b"-----BEGIN DH PARAMETERS-----\nMII\n-----END DH PARAMETERS-----\n";
+    assert!(pem_shape(dh).other_material().is_some());
+}
+
+#[test]
+fn signs_of_other_formats_only_outside_comments_and_strings() {
+    let apache = masked_code(b"<VirtualHost *:80>\n</VirtualHost>\n", b'#');
+    assert!(foreign_to_nginx(&apache).is_some());
+    let commented = masked_code(
+        b"# <VirtualHost *:80>\nserver { return 200 \"<VirtualHost\"; }\n",
+        b'#',
+    );
+    assert!(foreign_to_nginx(&commented).is_none());
+    let ini = masked_code(b"[www]\nuser = www-data\nlisten = 9000\n", b'#');
+    assert!(foreign_to_nginx(&ini).is_some());
+}
