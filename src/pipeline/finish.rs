@@ -9,7 +9,7 @@ use crate::finding::{Finding, Located, Severity, MAX_PER_RULE_AND_FILE};
 use crate::registry;
 use crate::source::{FileId, Sources};
 use crate::suppress;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The files a run reports on, and how it reads them.
 #[derive(Clone, Debug, Default)]
@@ -19,6 +19,9 @@ pub struct Reported {
     pub files: BTreeSet<FileId>,
     /// Zone files: they take `;` suppression comments.
     pub zone_files: BTreeSet<FileId>,
+    /// Zone data read in another format (a provider export), with what
+    /// starts a comment in it; `None`: a format without comments (JSON).
+    pub comments: BTreeMap<FileId, Option<char>>,
     /// Files whose role is not established: no error is raised on them.
     pub unsure: BTreeSet<FileId>,
 }
@@ -30,6 +33,7 @@ impl Reported {
         Reported {
             files: repo.in_scope.clone(),
             zone_files: repo.zones.reported.clone(),
+            comments: repo.zones.comments.clone(),
             unsure: repo.unsure.clone(),
         }
     }
@@ -40,8 +44,20 @@ impl Reported {
         Reported {
             zone_files: files.clone(),
             files,
+            comments: BTreeMap::new(),
             unsure: BTreeSet::new(),
         }
+    }
+
+    /// The comment syntax of the exports among the zones.
+    pub fn with_comments<'a>(
+        mut self,
+        comments: impl IntoIterator<Item = &'a BTreeMap<FileId, Option<char>>>,
+    ) -> Self {
+        for map in comments {
+            self.comments.extend(map.iter().map(|(id, c)| (*id, *c)));
+        }
+        self
     }
 }
 
@@ -59,6 +75,7 @@ pub fn finish(
     let Reported {
         files: reported,
         zone_files,
+        comments,
         unsure,
     } = reported;
     let ran = |rule: &registry::Rule| command.ran(rule);
@@ -76,15 +93,18 @@ pub fn finish(
         })
         .collect();
 
+    // Each file's suppressions in its own comment syntax: a zone file's `;`,
+    // an export's `#` (YAML) or none (JSON), nginx's `#`.
     let suppressions = reported
         .iter()
-        .map(|&id| {
+        .filter_map(|&id| {
             let (comment, rule) = if zone_files.contains(&id) {
-                (';', &crate::rules::dns::invalid_suppression::RULE)
+                let comment = comments.get(&id).copied().unwrap_or(Some(';'))?;
+                (comment, &crate::rules::dns::invalid_suppression::RULE)
             } else {
                 ('#', &crate::rules::nginx::invalid_suppression::RULE)
             };
-            suppress::scan(sources.get(id), id, comment, rule)
+            Some(suppress::scan(sources.get(id), id, comment, rule))
         })
         .collect();
     let findings = suppress::apply(findings, sources, suppressions, config, &ran);

@@ -177,3 +177,39 @@ fn report_skip(path: &Path) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "SKIPPED: {} is absent", path.display());
 }
+
+/// An octoDNS file takes suppressions in YAML's `#` comments, as a zone
+/// file takes them in `;`: the format is remembered from reading to the
+/// end of the run.
+#[test]
+fn suppressions_are_read_in_each_export_s_own_comment_syntax() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("config");
+    std::fs::create_dir(&config).expect("mkdir");
+    let zone = |owner_line: &str| {
+        format!(
+            "---\n{owner_line}\n  - type: A\n    value: 192.0.2.1\n  - type: MX\n    values:\n    - exchange: mx1.example.com.\n      preference: 10\n"
+        )
+    };
+    let file = config.join("example.com.yaml");
+    let rules = |text: &str| {
+        std::fs::write(&file, text).expect("write");
+        let (_, json) = crate::common::check_json_in(dir.path(), &["config/example.com.yaml"]);
+        crate::common::rules_of(&json)
+    };
+    assert_eq!(
+        rules(&zone("'':")),
+        vec!["dns/dangling-target"],
+        "the finding to suppress"
+    );
+    assert!(
+        rules(&zone("'':  # tripline: ignore dns/dangling-target")).is_empty(),
+        "a `#` comment suppresses in YAML"
+    );
+    let misspelled = rules(&zone("'':  # tripline: ignore dns/dangling-targt"));
+    assert!(
+        misspelled.contains(&"dns/invalid-suppression".to_string())
+            && misspelled.contains(&"dns/dangling-target".to_string()),
+        "a misspelled rule is reported and suppresses nothing: {misspelled:?}"
+    );
+}

@@ -32,6 +32,17 @@ pub enum Format {
     OctoDns,
 }
 
+impl Format {
+    /// What starts a comment in the format, where a suppression can be
+    /// written: YAML's `#`; JSON has none.
+    pub fn comment(self) -> Option<char> {
+        match self {
+            Format::Route53 => None,
+            Format::GoogleCloud | Format::OctoDns => Some('#'),
+        }
+    }
+}
+
 /// Which export a file is, from its content and name.
 pub fn detect(path: &std::path::Path, text: &str) -> Option<Format> {
     let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
