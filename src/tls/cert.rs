@@ -5,6 +5,7 @@
 use super::key::{self, PublicKey};
 use x509_parser::prelude::*;
 
+#[derive(Clone)]
 pub struct Cert {
     pub der: Vec<u8>,
     pub subject: String,

@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// One file's certificates and keys, in file order.
+#[derive(Clone)]
 pub struct Bundle {
     pub file: FileId,
     pub certs: Vec<(Cert, Span)>,
@@ -130,11 +131,7 @@ pub fn analyse(
     // file is read on its own. Joined in file order.
     let sources: &Sources = sources;
     let jobs = if files.len() < 16 { 1 } else { jobs };
-    let read_files = crate::parallel::map_in_order(&files, jobs, |&file| {
-        let mut problems = Vec::new();
-        let bundles = read_all(sources.get(file), file, &mut problems);
-        (bundles, problems)
-    });
+    let read_files = crate::parallel::map_in_order(&files, jobs, |&file| remembered(sources, file));
     let mut bundles = Vec::with_capacity(read_files.len());
     let mut problems = Vec::new();
     for (read, found) in read_files {
@@ -146,6 +143,41 @@ pub fn analyse(
         problems,
         reported,
     })
+}
+
+/// A file's bundles and problems: read, or as read in an earlier run of a
+/// long-running process (the language server) if the file is unchanged —
+/// parsing a thousand certificates and verifying their signatures again at
+/// every keystroke was a fifth of each answer.
+fn remembered(sources: &Sources, file: FileId) -> (Vec<Bundle>, Vec<Problem>) {
+    const READ: &str = "tls::read_all";
+    type Read = std::sync::Arc<(Vec<Bundle>, Vec<Problem>)>;
+    let tree = sources.tree();
+    let path = &sources.get(file).path;
+    if let Some(read) = tree.remembered::<Read>(path, READ) {
+        // Read under another run's file ids: renumbered to this run's.
+        let (mut bundles, mut problems) = (read.0.clone(), read.1.clone());
+        for bundle in &mut bundles {
+            bundle.file = file;
+            bundle
+                .certs
+                .iter_mut()
+                .for_each(|(_, span)| span.file = file);
+            bundle
+                .keys
+                .iter_mut()
+                .for_each(|(_, span)| span.file = file);
+        }
+        problems.iter_mut().for_each(|p| p.span.file = file);
+        return (bundles, problems);
+    }
+    let mut problems = Vec::new();
+    let bundles = read_all(sources.get(file), file, &mut problems);
+    if tree.keeps_warm() {
+        let read = (bundles.clone(), problems.clone());
+        tree.remember::<Read>(path, READ, std::sync::Arc::new(read));
+    }
+    (bundles, problems)
 }
 
 /// The subjects of the certificates in a CA file, as DER: roots to trust
@@ -297,4 +329,50 @@ fn unreadable(span: Span, message: impl Into<String>) -> Problem {
 /// Key material that decodes but cannot be checked.
 fn encrypted(span: Span, message: impl Into<String>) -> Problem {
     Problem::new(Kind::Encrypted, span, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A certificate remembered from an earlier run is numbered as this
+    /// run's file: findings on it must point at the file as read now.
+    #[test]
+    fn a_remembered_bundle_takes_this_run_s_file_id() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tls/expiring-soon");
+        let first = fixtures.join("bad-14-days-left.pem");
+        let second = fixtures.join("good-45-days-left.pem");
+        let warm = std::sync::Arc::new(crate::tree::Warm::default());
+        let run = |order: &[&Path]| {
+            let tree =
+                crate::tree::Tree::new(std::slice::from_ref(&fixtures)).with_warm(warm.clone());
+            let mut sources = Sources::new(tree);
+            let analysis = analyse(&mut sources, order, &[], 1).expect("read");
+            (sources, analysis)
+        };
+        let (sources, cold) = run(&[&first, &second]);
+        assert!(
+            format!("{warm:?}").contains("files: 2"),
+            "both files are remembered: {warm:?}"
+        );
+        let (warm_sources, warm) = run(&[&second, &first]);
+        assert_eq!(cold.bundles.len(), 2);
+        assert_eq!(warm.bundles.len(), 2);
+        for bundle in &warm.bundles {
+            let path = &warm_sources.get(bundle.file).path;
+            assert!(bundle
+                .certs
+                .iter()
+                .all(|(_, span)| span.file == bundle.file));
+            let cold_bundle = (cold.bundles.iter())
+                .find(|b| &sources.get(b.file).path == path)
+                .expect("the same file read cold");
+            assert_eq!(cold_bundle.certs.len(), bundle.certs.len());
+            assert_eq!(cold_bundle.certs[0].0.der, bundle.certs[0].0.der);
+        }
+        assert_ne!(
+            cold.bundles[0].file, warm.bundles[1].file,
+            "the files were numbered in another order: the test would prove nothing"
+        );
+    }
 }

@@ -131,6 +131,12 @@ impl Warm {
 }
 
 impl super::Tree {
+    /// Whether what is worked out is kept for later runs: when not, there
+    /// is no point in copying it to keep.
+    pub fn keeps_warm(&self) -> bool {
+        self.warm.is_some()
+    }
+
     /// What `what` worked out from `path` in an earlier run, if the file is
     /// unchanged since (never for a buffer: it is new at every run).
     pub fn remembered<T: std::any::Any + Send + Sync + Clone>(
