@@ -25,17 +25,7 @@ fn is_root(path: &str) -> bool {
     {
         return false;
     }
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.is_empty()
+    crate::tree::server_normalize(path) == "/"
 }
 
 fn check(model: &Model, out: &mut Checker<'_>) {
