@@ -12,7 +12,7 @@ mod beneath;
 mod resolve;
 mod warm;
 
-pub use warm::{Stamp, Warm};
+pub use warm::{Stamp, Warm, WarmKey};
 
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};

@@ -132,12 +132,18 @@ fn head(tree: &crate::tree::Tree, path: &Path, kind: Option<FileKind>) -> Option
 /// the runs of a long-running process while the file is unchanged.
 fn sniffed(tree: &crate::tree::Tree, path: &Path, signal: &names::NameSignal) -> Option<Sniff> {
     const SNIFF: &str = "project::sniff";
-    if let Some(sniff) = tree.remembered::<Sniff>(path, SNIFF) {
+    let key = tree.warm_key(path);
+    if let Some(sniff) = key
+        .as_ref()
+        .and_then(|k| tree.remembered::<Sniff>(k, SNIFF))
+    {
         return Some(sniff);
     }
     let (head, whole) = head(tree, path, signal.kind)?;
     let sniff = sniff::sniff(path, signal, &head, whole);
-    tree.remember(path, SNIFF, sniff.clone());
+    if let Some(key) = &key {
+        tree.remember(key, SNIFF, sniff.clone());
+    }
     Some(sniff)
 }
 

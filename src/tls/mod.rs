@@ -151,12 +151,17 @@ pub fn analyse(
 /// every keystroke was a fifth of each answer.
 fn remembered(sources: &Sources, file: FileId) -> (Vec<Bundle>, Vec<Problem>) {
     const READ: &str = "tls::read_all";
-    type Read = std::sync::Arc<(Vec<Bundle>, Vec<Problem>)>;
+    /// The content read, and what it gave.
+    type Read = std::sync::Arc<(std::sync::Arc<[u8]>, Vec<Bundle>, Vec<Problem>)>;
+    let source = sources.get(file);
     let tree = sources.tree();
-    let path = &sources.get(file).path;
-    if let Some(read) = tree.remembered::<Read>(path, READ) {
+    // The file was read before this key is taken: only the same content,
+    // not merely the same stamp, is what the earlier run parsed.
+    let key = tree.warm_key(&source.path);
+    let earlier = key.as_ref().and_then(|k| tree.remembered::<Read>(k, READ));
+    if let Some(read) = earlier.filter(|read| *read.0 == *source.bytes) {
         // Read under another run's file ids: renumbered to this run's.
-        let (mut bundles, mut problems) = (read.0.clone(), read.1.clone());
+        let (mut bundles, mut problems) = (read.1.clone(), read.2.clone());
         for bundle in &mut bundles {
             bundle.file = file;
             bundle
@@ -172,10 +177,10 @@ fn remembered(sources: &Sources, file: FileId) -> (Vec<Bundle>, Vec<Problem>) {
         return (bundles, problems);
     }
     let mut problems = Vec::new();
-    let bundles = read_all(sources.get(file), file, &mut problems);
-    if tree.keeps_warm() {
-        let read = (bundles.clone(), problems.clone());
-        tree.remember::<Read>(path, READ, std::sync::Arc::new(read));
+    let bundles = read_all(source, file, &mut problems);
+    if let Some(key) = &key {
+        let read = (source.bytes.clone(), bundles.clone(), problems.clone());
+        tree.remember::<Read>(key, READ, std::sync::Arc::new(read));
     }
     (bundles, problems)
 }

@@ -130,52 +130,49 @@ impl Warm {
     }
 }
 
+/// A file as it was when a run looked at it: its path as asked (what is
+/// derived may depend on the name) and its stamp, taken before the file is
+/// read, so that what is worked out is never filed under a later version.
+pub struct WarmKey {
+    path: PathBuf,
+    stamp: Stamp,
+}
+
 impl super::Tree {
-    /// Whether what is worked out is kept for later runs: when not, there
-    /// is no point in copying it to keep.
-    pub fn keeps_warm(&self) -> bool {
-        self.warm.is_some()
-    }
-
-    /// What `what` worked out from `path` in an earlier run, if the file is
-    /// unchanged since (never for a buffer: it is new at every run).
-    pub fn remembered<T: std::any::Any + Send + Sync + Clone>(
-        &self,
-        path: &Path,
-        what: &'static str,
-    ) -> Option<T> {
-        let (key, stamp) = self.warm_key(path)?;
-        self.warm.as_ref()?.derived(&key, stamp, what)
-    }
-
-    /// Remembers what `what` worked out from `path`, for later runs.
-    pub fn remember<T: std::any::Any + Send + Sync>(
-        &self,
-        path: &Path,
-        what: &'static str,
-        value: T,
-    ) {
-        if let (Some(warm), Some((key, stamp))) = (&self.warm, self.warm_key(path)) {
-            warm.keep_derived(&key, stamp, what, value);
-        }
-    }
-
-    /// The key and stamp of a file for the warm cache: its path as asked
-    /// (what is derived may depend on the name), stamped with what it leads
-    /// to.
+    /// The key to remember what is worked out from `path` under, when this
+    /// run keeps anything (never for a buffer: it is new at every run).
+    /// Take it before reading the file.
     ///
     /// The stamp is the file's the path leads to, links followed, without
     /// confinement: what is remembered was worked out through the confined
     /// reads, and only the same file unchanged (device, inode, times, size)
     /// finds it again; whatever a link swapped in since is another file.
-    fn warm_key(&self, path: &Path) -> Option<(PathBuf, Stamp)> {
+    pub fn warm_key(&self, path: &Path) -> Option<WarmKey> {
         self.warm.as_ref()?;
         if self.stdin_for(path).is_some() {
             return None;
         }
         let meta = std::fs::metadata(path).ok()?;
-        meta.is_file()
-            .then(|| (path.to_path_buf(), Stamp::of(&meta)))
+        meta.is_file().then(|| WarmKey {
+            path: path.to_path_buf(),
+            stamp: Stamp::of(&meta),
+        })
+    }
+
+    /// What `what` worked out from the file at `key` in an earlier run.
+    pub fn remembered<T: Any + Send + Sync + Clone>(
+        &self,
+        key: &WarmKey,
+        what: &'static str,
+    ) -> Option<T> {
+        self.warm.as_ref()?.derived(&key.path, key.stamp, what)
+    }
+
+    /// Remembers what `what` worked out from the file at `key`.
+    pub fn remember<T: Any + Send + Sync>(&self, key: &WarmKey, what: &'static str, value: T) {
+        if let Some(warm) = &self.warm {
+            warm.keep_derived(&key.path, key.stamp, what, value);
+        }
     }
 
     /// The content of `path` read in an earlier run, if it is unchanged:
