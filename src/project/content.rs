@@ -300,19 +300,29 @@ const COMMON_TYPES: &[&str] = &[
 /// The record type of a line `[owner] [ttl] [class] TYPE rdata`, if it is
 /// one.
 fn record_type(line: &str) -> Option<String> {
-    let words: Vec<&str> = line.split_whitespace().take(6).collect();
+    // Every line of every head sniffed comes here: no allocation until a
+    // type is found.
+    let mut words = [""; 6];
+    let mut count = 0;
+    for (slot, word) in words.iter_mut().zip(line.split_whitespace()) {
+        *slot = word;
+        count += 1;
+    }
+    let words = &words[..count];
     words.iter().take(4).enumerate().find_map(|(i, w)| {
-        let upper = w.to_ascii_uppercase();
-        let is_type = COMMON_TYPES.contains(&upper.as_str()) && i + 1 < words.len();
+        let found = COMMON_TYPES.iter().find(|t| t.eq_ignore_ascii_case(w))?;
+        let is_type = i + 1 < words.len();
         // Everything between the owner and the type is a TTL or a class.
         let between_ok = words[..i].iter().skip(1).all(|m| {
             m.bytes().all(|b| b.is_ascii_alphanumeric())
                 && (m.bytes().next().is_some_and(|b| b.is_ascii_digit())
-                    || ["IN", "CH", "HS", "CS"].contains(&m.to_ascii_uppercase().as_str()))
+                    || ["IN", "CH", "HS", "CS"]
+                        .iter()
+                        .any(|class| class.eq_ignore_ascii_case(m)))
         });
         // A line that starts with blanks has no owner: the type may be first.
         let owner_ok = i >= 1 || line.starts_with([' ', '\t']);
-        (is_type && between_ok && owner_ok).then_some(upper)
+        (is_type && between_ok && owner_ok).then(|| (*found).to_string())
     })
 }
 

@@ -313,6 +313,8 @@ fn run_fixture(rule_id: &str, entry: &str) -> Result<(i32, Vec<String>), String>
             let live = common::live::Live::start(&root().join(entry));
             args.extend(["drift", "--format", "json", "--now", NOW].map(String::from));
             args.extend(live.args.iter().cloned());
+            // Its repository is a project of its own (see `fixture_command`).
+            args.extend(["--root".to_string(), format!("{entry}/repo")]);
             args.push(format!("{entry}/repo"));
             Some(live)
         } else {

@@ -20,11 +20,26 @@ pub struct NsdConf {
 /// Whether a text is NSD configuration: `zone:` or `pattern:` clauses
 /// with `name:` and `zonefile:`, or a `server:` clause with `zonesdir:`.
 pub fn looks_like_nsd_conf(code: &str) -> bool {
-    let has = |key: &str| code.lines().any(|l| l.trim_start().starts_with(key));
-    (has("zone:") || has("pattern:"))
-        && has("name:")
-        && (has("zonefile:") || has("include-pattern:"))
-        || has("server:") && has("zonesdir:")
+    // One pass over the lines (every `.conf` head is asked), noting which
+    // of NSD's keys start one.
+    const KEYS: [&str; 7] = [
+        "zone:",
+        "pattern:",
+        "name:",
+        "zonefile:",
+        "include-pattern:",
+        "server:",
+        "zonesdir:",
+    ];
+    let mut seen = [false; KEYS.len()];
+    for line in code.lines() {
+        let line = line.trim_start();
+        for (key, seen) in KEYS.iter().zip(seen.iter_mut()) {
+            *seen |= line.starts_with(key);
+        }
+    }
+    let [zone, pattern, name, zonefile, include_pattern, server, zonesdir] = seen;
+    (zone || pattern) && name && (zonefile || include_pattern) || server && zonesdir
 }
 
 fn value(line: &str, key: &str) -> Option<String> {

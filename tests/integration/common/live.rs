@@ -486,7 +486,10 @@ pub fn drift_fixture(dir: &str, extra: &[&str]) -> (i32, serde_json::Value, Stri
     let root: PathBuf = super::root();
     let live = Live::start(&root.join(dir));
     let repo = format!("{dir}/repo");
+    // The fixture's repository is a project of its own (see
+    // `fixture_command`), not the crate's git tree.
     let mut args: Vec<&str> = vec!["drift", "--format", "json", "--now", super::NOW];
+    args.extend(["--root", &repo]);
     args.extend(live.args.iter().map(String::as_str));
     args.extend_from_slice(extra);
     args.push(&repo);
@@ -503,6 +506,7 @@ pub fn drift_text(dir: &str) -> (i32, String, String) {
     let live = Live::start(&root.join(dir));
     let repo = format!("{dir}/repo");
     let mut args: Vec<&str> = vec!["drift", "--now", super::NOW, "--fail-on", "info"];
+    args.extend(["--root", &repo]);
     args.extend(live.args.iter().map(String::as_str));
     args.push(&repo);
     let run = super::tripline(&args);
@@ -545,6 +549,7 @@ pub fn without_ports(text: &str) -> String {
 pub fn drift_in(dir: &Path, live: &Live, extra: &[&str]) -> (super::Run, serde_json::Value) {
     let repo = dir.join("repo").to_string_lossy().into_owned();
     let mut args: Vec<&str> = vec!["drift", "--format", "json", "--now", super::NOW];
+    args.extend(["--root", &repo]);
     args.extend(live.args.iter().map(String::as_str));
     args.extend_from_slice(extra);
     args.push(&repo);

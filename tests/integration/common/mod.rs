@@ -110,22 +110,32 @@ pub fn fixture_entries(rule_id: &str, prefix: &str) -> Vec<String> {
     entries
 }
 
-/// The command a fixture runs: `check ENTRY`, or for `migration/*` rules,
-/// whose fixture is a folder holding one `old*` and one `new*` (files or
-/// folders), `diff OLD NEW`. A fixture folder holding a `tripline.toml`
-/// runs with it (`--config`).
+/// The command a fixture runs: `check --root PROJECT ENTRY`, or for
+/// `migration/*` rules, whose fixture is a folder holding one `old*` and
+/// one `new*` (files or folders), `diff OLD NEW`. A fixture folder holding
+/// a `tripline.toml` runs with it (`--config`).
 pub fn fixture_command(rule_id: &str, entry: &str) -> Vec<String> {
     if !rule_id.starts_with("migration/") {
+        // Each fixture is a repository of its own (`--root`): its folder,
+        // or the folder a single-file fixture lies in. Not the crate's git
+        // tree, whose 1,400 files would be every fixture's context: no
+        // fixture may lean on another, and a run reads a few files, not
+        // the whole crate.
+        let project = if root().join(entry).is_dir() {
+            entry.to_string()
+        } else {
+            entry
+                .rsplit_once('/')
+                .map_or(".", |(folder, _)| folder)
+                .to_string()
+        };
+        let mut command: Vec<String> = vec!["check".into(), "--root".into(), project];
         let config = root().join(entry).join("tripline.toml");
         if config.is_file() {
-            return vec![
-                "check".into(),
-                "--config".into(),
-                format!("{entry}/tripline.toml"),
-                entry.into(),
-            ];
+            command.extend(["--config".into(), format!("{entry}/tripline.toml")]);
         }
-        return vec!["check".into(), entry.into()];
+        command.push(entry.into());
+        return command;
     }
     let side = |prefix: &str| -> String {
         let mut names: Vec<String> = std::fs::read_dir(root().join(entry))
