@@ -12,8 +12,8 @@
 use crate::project::Listed;
 use crate::tree::{Place, Tree};
 use ignore::WalkBuilder;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use crate::project::FileKind;
 
@@ -150,8 +150,9 @@ fn special_kind(meta: &std::fs::Metadata) -> &'static str {
 
 /// What git says a folder's tracked files are.
 enum Tracked {
-    /// The tracked files (ignore files may hide only the others).
-    Files(Vec<PathBuf>),
+    /// The tracked files (ignore files may hide only the others), some
+    /// perhaps deleted in the work tree.
+    Files(Arc<Vec<PathBuf>>),
     /// Not inside a git work tree: `.gitignore` means nothing here.
     NotAWorkTree,
     /// Inside one, but git could not be asked: nothing may be hidden.
@@ -162,7 +163,7 @@ fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Listing) {
     let tracked = if options.no_ignore {
         Tracked::NotAWorkTree
     } else {
-        git_tracked(root)
+        git_tracked(root, tree)
     };
     let mut builder = WalkBuilder::new(root);
     builder
@@ -196,7 +197,7 @@ fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Listing) {
             builder.require_git(true);
         }
     }
-    let mut seen = BTreeSet::new();
+    let mut seen = foldhash::HashSet::default();
     let mut found = 0usize;
     for entry in builder.build() {
         let entry = match entry {
@@ -259,11 +260,14 @@ fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Listing) {
         });
     }
     if let Tracked::Files(files) = tracked {
-        for path in files {
-            if !seen.contains(&crate::source::normalize(&path)) {
-                if let Place::File(_) = tree.resolve(&path) {
+        // Tracked files the walk did not list (an ignore file names them,
+        // or they were deleted in the work tree: resolved, they are not
+        // files).
+        for path in files.iter() {
+            if !seen.contains(&crate::source::normalize(path)) {
+                if let Place::File(_) = tree.resolve(path) {
                     out.files.push(Listed {
-                        path,
+                        path: path.clone(),
                         explicit: false,
                     });
                 }
@@ -272,14 +276,33 @@ fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Listing) {
     }
 }
 
-/// The files git tracks under `root`.
-fn git_tracked(root: &Path) -> Tracked {
+/// The files git tracks under `root`, remembered across the runs of a
+/// long-running process while git's index is unchanged (`ls-files
+/// --cached` reads nothing else): the language server asks at every
+/// keystroke, and a process is milliseconds.
+fn git_tracked(root: &Path, tree: &Tree) -> Tracked {
+    const TRACKED: &str = "discover::tracked";
     let Ok(absolute) = std::path::absolute(root) else {
         return Tracked::NotAWorkTree;
     };
-    if !absolute.ancestors().any(|a| a.join(".git").exists()) {
+    let Some(top) = absolute.ancestors().find(|a| a.join(".git").exists()) else {
         return Tracked::NotAWorkTree;
+    };
+    let key = tree.warm_key(&top.join(".git").join("index"));
+    let remembered = (key.as_ref())
+        .and_then(|k| tree.remembered::<(PathBuf, Arc<Vec<PathBuf>>)>(k, TRACKED))
+        .filter(|(asked, _)| *asked == absolute);
+    if let Some((_, files)) = remembered {
+        return Tracked::Files(files);
     }
+    let tracked = git_ls_files(root);
+    if let (Some(key), Tracked::Files(files)) = (&key, &tracked) {
+        tree.remember(key, TRACKED, (absolute, files.clone()));
+    }
+    tracked
+}
+
+fn git_ls_files(root: &Path) -> Tracked {
     let output = std::process::Command::new("git")
         .args(["-c", "core.fsmonitor=false", "-C"])
         .arg(root)
@@ -301,19 +324,17 @@ fn git_tracked(root: &Path) -> Tracked {
             .collect::<String>();
         return Tracked::Unknown(format!("git ls-files failed: {first_line}"));
     }
-    Tracked::Files(
+    Tracked::Files(Arc::new(
         output
             .stdout
             .split(|&b| b == 0)
             .filter(|p| !p.is_empty())
             .filter_map(|p| std::str::from_utf8(p).ok())
             .map(|p| root.join(p))
-            // Tracked but deleted in the work tree: nothing to check.
-            .filter(|p| std::fs::symlink_metadata(p).is_ok())
             .filter(|p| {
                 !p.components()
                     .any(|c| VCS_DIRS.iter().any(|v| c.as_os_str() == *v))
             })
             .collect(),
-    )
+    ))
 }

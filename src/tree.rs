@@ -124,14 +124,16 @@ pub struct Tree {
     /// Folders already seen to be folders, not symlinks: a path below one
     /// need not ask the file system about it again (thousands of site
     /// files share their handful of folders).
-    plain_dirs: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<PathBuf>>>,
+    plain_dirs: std::sync::Arc<std::sync::Mutex<foldhash::HashSet<PathBuf>>>,
     /// Files already resolved: discovery, reading and lookups ask about the
-    /// same file several times in one run.
-    resolved: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<PathBuf, Place>>>,
+    /// same file several times in one run. (The path maps use foldhash,
+    /// seeded per process as std's SipHash is, and a fraction of its cost:
+    /// SipHash over the paths was a tenth of a language-server recheck.)
+    resolved: std::sync::Arc<std::sync::Mutex<foldhash::HashMap<PathBuf, Place>>>,
     /// Folder listings already read: a missing certificate's folder is
     /// listed once however many sites name a file in it (261 listings of
     /// one 494-entry folder were 39 % of a corpus run).
-    listings: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<PathBuf, Listing>>>,
+    listings: std::sync::Arc<std::sync::Mutex<foldhash::HashMap<PathBuf, Listing>>>,
     /// What a long-running process keeps between runs (the language
     /// server): files' content and what was worked out from it.
     warm: Option<std::sync::Arc<Warm>>,
@@ -445,7 +447,18 @@ impl Tree {
 /// Removes `.` and resolves `..` lexically, so one file reached by two
 /// spellings of its path is read and reported once.
 pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
+    // Most paths asked about already are (every walked file is, and every
+    // check asks about each many times): copied whole, not rebuilt one
+    // component at a time.
+    if is_normal(path) {
+        return path.to_path_buf();
+    }
+    by_components(path)
+}
+
+/// `normalize`, one component at a time.
+fn by_components(path: &Path) -> PathBuf {
+    let mut out = PathBuf::with_capacity(path.as_os_str().len());
     for component in path.components() {
         match component {
             Component::CurDir => {}
@@ -464,6 +477,27 @@ pub fn normalize(path: &Path) -> PathBuf {
         out.push(".");
     }
     out
+}
+
+/// Whether `normalize` would give `path` back unchanged: not empty, no
+/// `.` or `..` component, no doubled or trailing `/`.
+#[cfg(unix)]
+fn is_normal(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    if bytes == b"/" {
+        return true;
+    }
+    let relative = bytes.strip_prefix(b"/").unwrap_or(bytes);
+    !relative.is_empty()
+        && relative
+            .split(|&b| b == b'/')
+            .all(|part| !matches!(part, b"" | b"." | b".."))
+}
+
+#[cfg(not(unix))]
+fn is_normal(_: &Path) -> bool {
+    false
 }
 
 /// A server path, normalised: `.` and `..` resolved, no trailing `/`.

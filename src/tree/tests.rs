@@ -155,3 +155,43 @@ fn a_root_reached_through_a_symlinked_folder_is_read() {
         Place::Outside
     );
 }
+
+#[test]
+fn a_path_taken_as_normal_is_what_the_components_give() {
+    let paths = [
+        "",
+        ".",
+        "..",
+        "/",
+        "//",
+        "/a",
+        "a",
+        "a/",
+        "a//b",
+        "a/./b",
+        "a/../b",
+        "./a",
+        "../a",
+        "/a/b/c",
+        "/a/b/",
+        "/a/.",
+        "/a/..",
+        "a/.b",
+        "a/..b",
+        "a/b..",
+        ".a",
+        "/.git/x",
+        "etc/nginx/sites-enabled/site0.conf",
+        "/../a",
+        "a/b/../../..",
+    ];
+    for text in paths {
+        let path = Path::new(text);
+        assert_eq!(normalize(path), by_components(path), "{text:?}");
+        if is_normal(path) {
+            assert_eq!(by_components(path), path, "{text:?} taken as normal");
+        }
+    }
+    assert!(is_normal(Path::new("/work/repo/etc/nginx.conf")));
+    assert!(!is_normal(Path::new("/work/repo/./etc")));
+}

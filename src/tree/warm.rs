@@ -48,10 +48,10 @@ struct Entry {
 /// Files by real path (as [`super::Tree::resolve`] found them).
 #[derive(Default)]
 pub struct Warm {
-    files: Mutex<HashMap<PathBuf, Entry>>,
+    files: Mutex<foldhash::HashMap<PathBuf, Entry>>,
     /// Paths that resolved to themselves, a regular file with no link on
     /// the way, with the file's stamp (not following the last component).
-    plain_files: Mutex<HashMap<PathBuf, Stamp>>,
+    plain_files: Mutex<foldhash::HashMap<PathBuf, Stamp>>,
 }
 
 impl std::fmt::Debug for Warm {
