@@ -74,15 +74,15 @@ impl Warm {
             // A thread panicked holding the lock: nothing cached is trusted.
             return f(&mut fresh);
         };
-        let entry = files.entry(real.to_path_buf()).or_insert_with(|| Entry {
-            stamp,
-            bytes: None,
-            derived: HashMap::new(),
-        });
-        if entry.stamp != stamp {
-            *entry = fresh;
+        // Looked up before an entry is made: most lookups find one, and
+        // making one copies the path.
+        if let Some(entry) = files.get_mut(real) {
+            if entry.stamp != stamp {
+                *entry = fresh;
+            }
+            return f(entry);
         }
-        f(entry)
+        f(files.entry(real.to_path_buf()).or_insert(fresh))
     }
 
     /// The content read of `real` at `stamp`, if any.
