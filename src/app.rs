@@ -3,8 +3,9 @@
 //! Returns the outcome; errors become exit 2 in main.
 
 use crate::cli::{CheckArgs, Cli, Command};
+use crate::command_error::CommandError as Error;
 use crate::migration::DiffOptions;
-use crate::pipeline::{self, CheckResult, DiffResult, Error};
+use crate::pipeline::{self, CheckResult, DiffResult};
 use crate::present::Outcome;
 use crate::registry::{self, RULES};
 use crate::report::{self, Format};

@@ -1,8 +1,9 @@
 //! The command line, every flag documented once.
 
+use crate::command_error::CommandError as Error;
 use crate::config::Config;
 use crate::discover::FileKind;
-use crate::pipeline::{CheckOptions, Error};
+use crate::pipeline::CheckOptions;
 use crate::report::Format;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;

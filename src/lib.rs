@@ -9,6 +9,7 @@
 pub mod app;
 pub mod baseline;
 pub mod cli;
+pub mod command_error;
 pub mod config;
 pub mod discover;
 pub mod dns;

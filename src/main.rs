@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 use tripline::app;
-use tripline::pipeline::Error;
+use tripline::command_error::CommandError as Error;
 use tripline::report::escape::{cut, visible, MAX_QUOTED};
 
 /// The longest error line: a few quoted texts and the words around them.

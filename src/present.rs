@@ -4,9 +4,10 @@
 
 use crate::baseline::{self, Applied, Baseline};
 use crate::cli::{Cli, ColorChoice, FailOn};
+use crate::command_error::CommandError as Error;
 use crate::config::Config;
 use crate::finding::{Located, Severity, Summary};
-use crate::pipeline::{CheckResult, Error};
+use crate::pipeline::CheckResult;
 use crate::registry;
 use crate::report::{self, Format, Report, TextOptions};
 use std::collections::BTreeMap;

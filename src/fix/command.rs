@@ -4,9 +4,10 @@
 
 use super::verify::{with_overlays, Context, Verdict};
 use crate::cli::{Cli, FixArgs};
+use crate::command_error::CommandError as Error;
 use crate::config::Config;
 use crate::finding::{Applicability, Fix, Located};
-use crate::pipeline::{CheckOptions, CheckResult, Error};
+use crate::pipeline::{CheckOptions, CheckResult};
 use crate::present::Outcome;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -1,5 +1,7 @@
-//! What stops a run (exit 2): the one error type of the pipeline and of the
-//! commands around it. A problem in a checked file is a finding, never this.
+//! What stops a run of the pipeline (exit 2). A problem in a checked file
+//! is a finding, never this; what only the command line can get wrong
+//! (standard input, the output, a rule it names) is
+//! [`crate::command_error::CommandError`].
 
 use crate::config::ConfigError;
 use crate::discover::DiscoverError;
@@ -13,23 +15,13 @@ pub enum Error {
     Discover(#[from] DiscoverError),
     #[error(transparent)]
     Read(#[from] ReadError),
-    #[error("unknown rule `{rule}`{hint} (`tripline rules` lists every rule)")]
-    UnknownRule { rule: String, hint: String },
     #[error(transparent)]
     Baseline(#[from] crate::baseline::BaselineError),
-    #[error("standard input: {0}")]
-    Stdin(String),
-    #[error("cannot determine the current folder: {0}")]
-    CurrentDir(std::io::Error),
     #[error("{0}: no zone file or provider export found")]
     NoZones(String),
-    #[error("writing output: {0}")]
-    Output(#[from] std::io::Error),
     /// The live comparison could not run (or was interrupted).
     #[error(transparent)]
     Drift(#[from] crate::drift::Error),
-    #[error("language server: {0}")]
-    Server(String),
 }
 
 impl Error {

@@ -11,7 +11,7 @@ mod convert;
 mod session;
 
 use crate::cli::Cli;
-use crate::pipeline::Error as AppError;
+use crate::command_error::CommandError as AppError;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as notify, Notification as _};
 use lsp_types::request::{self as ask, Request as _};

@@ -4,10 +4,11 @@
 
 use super::convert::{self, LineIndex};
 use crate::cli::Cli;
+use crate::command_error::CommandError as AppError;
 use crate::config::Config;
 use crate::finding::Located;
 use crate::fix::{Context, Verdict};
-use crate::pipeline::{check_paths, CheckOptions, CheckResult, Error as AppError};
+use crate::pipeline::{check_paths, CheckOptions, CheckResult};
 use crate::registry;
 use lsp_types::{
     CodeActionOrCommand, CodeActionParams, Diagnostic, DiagnosticSeverity, Hover, HoverContents,

@@ -24,6 +24,7 @@ const PARSERS: &[&str] = &["nginx", "dns", "tls"];
 const ABOVE_MODELS: &[&str] = &[
     "app",
     "cli",
+    "command_error",
     "pipeline",
     "server",
     "fix",
@@ -42,7 +43,14 @@ const ABOVE_MODELS: &[&str] = &[
 
 /// The commands: renderers take report data, never these.
 const COMMANDS: &[&str] = &[
-    "app", "cli", "pipeline", "server", "fix", "present", "fuzzing",
+    "app",
+    "cli",
+    "command_error",
+    "pipeline",
+    "server",
+    "fix",
+    "present",
+    "fuzzing",
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
