@@ -74,11 +74,8 @@ pub fn project_of(path: &Path) -> Option<PathBuf> {
     } else {
         start.parent()?.to_path_buf()
     };
-    let marked = dir
-        .ancestors()
-        .find(|a| a.join(".git").exists() || a.join(SETTINGS_FILE).is_file());
-    if let Some(project) = marked {
-        return Some(project.to_path_buf());
+    if let Some(project) = marked_ancestor(&dir) {
+        return Some(project);
     }
     dir.ancestors()
         .take(5)
@@ -108,6 +105,10 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 /// hook is checked with the nginx.conf above it.
 pub fn checked_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
     let cwd = std::env::current_dir().ok().map(|c| absolute(&c));
+    // The repository above each folder, looked for once per folder: a hook
+    // names hundreds of files of a few folders.
+    let mut repositories: std::collections::HashMap<PathBuf, Option<PathBuf>> =
+        std::collections::HashMap::new();
     paths
         .iter()
         .map(|p| {
@@ -118,16 +119,23 @@ pub fn checked_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
             let parent = given
                 .parent()
                 .map_or_else(|| given.clone(), Path::to_path_buf);
-            let repository = parent
-                .ancestors()
-                .find(|a| a.join(".git").exists() || a.join(SETTINGS_FILE).is_file());
+            let repository = (repositories.entry(parent.clone()))
+                .or_insert_with(|| marked_ancestor(&parent))
+                .clone();
             match (repository, &cwd) {
-                (Some(repo), _) => repo.to_path_buf(),
+                (Some(repo), _) => repo,
                 (None, Some(cwd)) if given.starts_with(cwd) => cwd.clone(),
                 _ => parent,
             }
         })
         .collect()
+}
+
+/// The nearest folder at or above `dir` holding `.git` or tripline.toml.
+fn marked_ancestor(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|a| a.join(".git").exists() || a.join(SETTINGS_FILE).is_file())
+        .map(Path::to_path_buf)
 }
 
 #[cfg(test)]

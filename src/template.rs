@@ -267,9 +267,9 @@ fn skip_block(bytes: &[u8], open: usize) -> usize {
 
 /// The placeholder or tag that starts at `i`, if one does.
 fn tag_at(bytes: &[u8], i: usize, named_template: bool) -> Option<Placeholder> {
-    // Every tag opens with one of these: asked at each byte of every head
-    // sniffed, the other bytes go no further.
-    if !matches!(bytes.get(i), Some(b'$' | b'{' | b'<')) {
+    // Every tag opens with one of these: the scan asks at each byte of a
+    // head, and most bytes are none of them.
+    if !matches!(bytes.get(i), Some(b'$' | b'{' | b'<' | b'@' | b'%')) {
         return None;
     }
     let rest = &bytes[i..];

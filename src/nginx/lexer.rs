@@ -45,7 +45,12 @@ impl Word {
     pub fn value<'a>(&self, src: &'a [u8]) -> std::borrow::Cow<'a, str> {
         let inner = self.inner(src);
         if !self.escaped {
-            return String::from_utf8_lossy(inner);
+            // Checked first: the lossy decoder walks a word in chunks even
+            // when it is plain ASCII, and the walk asks for every word.
+            return match std::str::from_utf8(inner) {
+                Ok(text) => std::borrow::Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(inner),
+            };
         }
         let mut out = Vec::with_capacity(inner.len());
         let mut i = 0;

@@ -131,18 +131,23 @@ fn head(tree: &crate::tree::Tree, path: &Path, kind: Option<FileKind>) -> Option
 /// What a file's head says (`None`: it cannot be read), remembered across
 /// the runs of a long-running process while the file is unchanged.
 fn sniffed(tree: &crate::tree::Tree, path: &Path, signal: &names::NameSignal) -> Option<Sniff> {
-    const SNIFF: &str = "project::sniff";
+    // A head sniffed as an nginx file's leaves out what only other kinds
+    // ask: remembered apart, for another spelling of the same file.
+    let kind_of_sniff = match signal.kind {
+        Some(FileKind::Nginx) => "project::sniff (nginx)",
+        _ => "project::sniff",
+    };
     let key = tree.warm_key(path);
     if let Some(sniff) = key
         .as_ref()
-        .and_then(|k| tree.remembered::<Sniff>(k, SNIFF))
+        .and_then(|k| tree.remembered::<Sniff>(k, kind_of_sniff))
     {
         return Some(sniff);
     }
     let (head, whole) = head(tree, path, signal.kind)?;
     let sniff = sniff::sniff(path, signal, &head, whole);
     if let Some(key) = &key {
-        tree.remember(key, SNIFF, sniff.clone());
+        tree.remember(key, kind_of_sniff, sniff.clone());
     }
     Some(sniff)
 }

@@ -169,12 +169,19 @@ pub fn sniff(path: &std::path::Path, signal: &NameSignal, head: &[u8], whole: bo
             };
     }
 
-    s.pem = content::pem_shape(head);
-    s.ssh_public_key = String::from_utf8_lossy(&head[..head.len().min(64)])
-        .trim_start()
-        .starts_with("ssh-");
+    // A file named like an nginx one is decided by its nginx shape (and
+    // the loaders above): what it holds as a zone or a certificate is
+    // never asked, so it is not worked out (a corpus of 800 configurations
+    // read each head as a zone too).
+    let named_nginx = signal.kind == Some(FileKind::Nginx);
+    if !named_nginx {
+        s.pem = content::pem_shape(head);
+        s.ssh_public_key = String::from_utf8_lossy(&head[..head.len().min(64)])
+            .trim_start()
+            .starts_with("ssh-");
+    }
     if s.loader.is_none() && !yaml && !json {
-        if signal.kind != Some(FileKind::Tls) {
+        if signal.kind != Some(FileKind::Tls) && !named_nginx {
             s.zone = Some(content::zone_shape(&masked));
             let text = String::from_utf8_lossy(&head[..head.len().min(1024)]);
             let mut lines = text.lines().take(8);

@@ -13,7 +13,7 @@ pub mod tls;
 
 use crate::finding::{Finding, MAX_RECORDED_ERRORS};
 use crate::source::{FileId, Sources};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// What a rule's check gets: the files (for messages that cite a location),
 /// the configuration (for rule options), the clock, and where to report.
@@ -27,7 +27,7 @@ pub struct Checker<'a> {
     pub extra_roots: &'a [Vec<u8>],
     pub findings: Vec<Finding>,
     /// Per rule and file: findings recorded, and the index of the last one.
-    recorded: HashMap<(&'static str, FileId), (usize, usize)>,
+    recorded: FxHashMap<(&'static str, FileId), (usize, usize)>,
     /// What the rule remembers between the models of one run (see [`Checker::memo`]).
     memo: Option<Box<dyn std::any::Any>>,
 }
@@ -46,7 +46,7 @@ impl<'a> Checker<'a> {
             now,
             extra_roots,
             findings,
-            recorded: HashMap::new(),
+            recorded: FxHashMap::default(),
             memo: None,
         }
     }
@@ -78,6 +78,25 @@ impl<'a> Checker<'a> {
         }
         *entry = (entry.0 + 1, next);
         self.findings.push(finding);
+    }
+
+    /// Whether a finding of `rule` in `file` would now only be counted
+    /// (past [`MAX_RECORDED_ERRORS`]): a rule that finds thousands of
+    /// problems in one file then counts the rest with
+    /// [`Checker::count_unrecorded`] instead of building each message.
+    pub fn counts_only(&self, rule: &'static str, file: FileId) -> bool {
+        (self.recorded.get(&(rule, file))).is_some_and(|&(n, _)| n >= MAX_RECORDED_ERRORS)
+    }
+
+    /// Counts one more finding of `rule` in `file` where
+    /// [`Checker::counts_only`] says so: what [`Checker::report`] does
+    /// with a finding past the recorded ones.
+    pub fn count_unrecorded(&mut self, rule: &'static str, file: FileId) {
+        if let Some(&(n, last)) = self.recorded.get(&(rule, file)) {
+            if n >= MAX_RECORDED_ERRORS {
+                self.findings[last].hidden += 1;
+            }
+        }
     }
 
     /// `file:line` of a span, for messages that point elsewhere. The path

@@ -14,20 +14,34 @@ use std::path::{Component, Path};
 /// reached through links; nothing below it may be one.
 #[cfg(unix)]
 pub fn open(root: &Path, rest: &Path) -> std::io::Result<std::fs::File> {
-    use rustix::fs::{openat, Mode, OFlags, CWD};
+    use rustix::fs::{openat, Mode, CWD};
     if rest.as_os_str().is_empty() {
         // The root is the file itself (a file named on the command line).
         let fd = openat(CWD, root, file_flags(), Mode::empty())?;
         return Ok(std::fs::File::from(fd));
     }
-    let dir_flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-    let root_fd = openat(CWD, root, dir_flags, Mode::empty())?;
+    open_in(&open_dir(root)?, rest)
+}
+
+/// Opens the folder `root` (through links, as the user named it), for
+/// [`open_in`]: a run opens it once for all the files below it.
+#[cfg(unix)]
+pub fn open_dir(root: &Path) -> std::io::Result<rustix::fd::OwnedFd> {
+    use rustix::fs::{openat, Mode, CWD};
+    Ok(openat(CWD, root, dir_flags(), Mode::empty())?)
+}
+
+/// Opens `rest` (not empty) below the folder `root_fd`, no link on the way.
+#[cfg(unix)]
+pub fn open_in(root_fd: &rustix::fd::OwnedFd, rest: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{openat, Mode, OFlags};
+    let dir_flags = dir_flags();
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
         use rustix::fs::{openat2, ResolveFlags};
         let resolve =
             ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS;
-        match openat2(&root_fd, rest, file_flags(), Mode::empty(), resolve) {
+        match openat2(root_fd, rest, file_flags(), Mode::empty(), resolve) {
             Ok(fd) => return Ok(std::fs::File::from(fd)),
             // Older kernels and some sandboxes: walk it ourselves.
             Err(e) if e == rustix::io::Errno::NOSYS || e == rustix::io::Errno::PERM => {}
@@ -47,12 +61,25 @@ pub fn open(root: &Path, rest: &Path) -> std::io::Result<std::fs::File> {
     let Some((file, folders)) = names.split_last() else {
         return Err(std::io::ErrorKind::InvalidInput.into());
     };
-    let mut dir = root_fd;
+    let mut dir: Option<rustix::fd::OwnedFd> = None;
     for name in folders {
-        dir = openat(&dir, *name, dir_flags | OFlags::NOFOLLOW, Mode::empty())?;
+        let next = match &dir {
+            Some(dir) => openat(dir, *name, dir_flags | OFlags::NOFOLLOW, Mode::empty())?,
+            None => openat(root_fd, *name, dir_flags | OFlags::NOFOLLOW, Mode::empty())?,
+        };
+        dir = Some(next);
     }
-    let fd = openat(&dir, *file, file_flags(), Mode::empty())?;
+    let fd = match &dir {
+        Some(dir) => openat(dir, *file, file_flags(), Mode::empty())?,
+        None => openat(root_fd, *file, file_flags(), Mode::empty())?,
+    };
     Ok(std::fs::File::from(fd))
+}
+
+#[cfg(unix)]
+fn dir_flags() -> rustix::fs::OFlags {
+    use rustix::fs::OFlags;
+    OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC
 }
 
 /// Read only, the last component no link, and never blocking on a FIFO

@@ -7,6 +7,8 @@ use crate::nginx::model::TlsPlace;
 use crate::rules::Checker;
 use crate::rules::{Check, Rule};
 use crate::tls::served::Served;
+use std::collections::HashMap;
+use std::path::PathBuf;
 
 pub const RULE: Rule = Rule {
     id: "tls/file-not-found",
@@ -30,13 +32,12 @@ fn check(served: &Served<'_>, out: &mut Checker<'_>) {
         // Keys are secrets that most repositories keep out of git: a path
         // into a folder holding no certificate or key of the tree is
         // deployed separately, and nginx on the server has it.
+        // Asked once per folder: the corpus names one 494-entry folder from
+        // 261 sites.
         let manages_certificates = path.parent().is_some_and(|dir| {
-            tree.list(dir).iter().any(|name| {
-                let lower = name.to_ascii_lowercase();
-                [".pem", ".crt", ".cer", ".der", ".key"]
-                    .iter()
-                    .any(|ext| lower.ends_with(ext))
-            })
+            *(out.memo::<HashMap<PathBuf, bool>>())
+                .entry(dir.to_path_buf())
+                .or_insert_with(|| holds_certificates(&tree.list(dir)))
         });
         if !manages_certificates {
             continue;
@@ -53,4 +54,14 @@ fn check(served: &Served<'_>, out: &mut Checker<'_>) {
             "fix the path, or add the file; paths under the nginx prefix map onto the folder of nginx.conf",
         ));
     }
+}
+
+/// Whether a folder's names include a certificate or key file.
+fn holds_certificates(names: &[String]) -> bool {
+    names.iter().any(|name| {
+        let lower = name.to_ascii_lowercase();
+        [".pem", ".crt", ".cer", ".der", ".key"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+    })
 }

@@ -1,0 +1,191 @@
+//! Issue 25's first row: the nginx corpus (`../shared/corpus/nginx`, see
+//! its SOURCES.md) checked by one tripline process (`check . --format
+//! json`, what CI runs), next to gixy-ng over every `*.conf` of the same
+//! folder in one process, the two alternating run by run. Also the floor
+//! no linter gets under: one process that reads every file of the corpus
+//! (`cat`), and in-process reading + nginx parsing only.
+//!
+//! Run with `cargo bench --bench nginx_corpus`. gixy-ng is looked for in
+//! `TRIPLINE_GIXY` (a path to its `gixy` script), then on PATH, then in
+//! `/tmp/gixyenv/bin/gixy` (`python3 -m venv /tmp/gixyenv &&
+//! /tmp/gixyenv/bin/pip install gixy-ng`); without it, or without the
+//! corpus, that part is skipped with the reason printed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// Rounds of the two processes, alternating (medians are reported).
+const ROUNDS: usize = 7;
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// The wall time of one run of `command` in seconds, its output dropped.
+fn time_once(command: &mut Command) -> f64 {
+    let started = Instant::now();
+    let _ = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("the command starts");
+    started.elapsed().as_secs_f64()
+}
+
+/// Every file below `dir`, sorted.
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(path),
+                Ok(t) if t.is_file() => out.push(path),
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// gixy-ng's script, if it is installed.
+fn gixy() -> Option<PathBuf> {
+    let mut candidates: Vec<PathBuf> = std::env::var_os("TRIPLINE_GIXY")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    if let Some(path) = std::env::var_os("PATH") {
+        candidates.extend(std::env::split_paths(&path).map(|d| d.join("gixy")));
+    }
+    candidates.push(PathBuf::from("/tmp/gixyenv/bin/gixy"));
+    for candidate in candidates {
+        let runs = Command::new(&candidate)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if runs {
+            return Some(candidate);
+        }
+    }
+    None
+}
+
+fn main() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/nginx");
+    if !corpus.join("SOURCES.md").is_file() {
+        println!(
+            "skipped: no nginx corpus at {} (see the project's shared folder)",
+            corpus.display()
+        );
+        return;
+    }
+    let files = files_below(&corpus);
+    let confs: Vec<PathBuf> = (files.iter())
+        .filter(|f| f.extension().is_some_and(|e| e == "conf"))
+        .map(|f| f.strip_prefix(&corpus).unwrap_or(f).to_path_buf())
+        .collect();
+    let bytes: u64 = (files.iter())
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "corpus: {} ({} files, {} of them *.conf, {:.1} MB)",
+        corpus.display(),
+        files.len(),
+        confs.len(),
+        bytes as f64 / 1e6
+    );
+
+    // The floor, in process: read every file and parse the nginx ones
+    // (lexer + tree), nothing else. Best of 5.
+    let mut parse_only = f64::MAX;
+    for _ in 0..5 {
+        let started = Instant::now();
+        let mut directives = 0;
+        for file in &files {
+            let Ok(text) = std::fs::read(file) else {
+                continue;
+            };
+            if file.extension().is_some_and(|e| e == "conf") {
+                directives += tripline::nginx::parser::parse(&text).directives.len();
+            }
+        }
+        parse_only = parse_only.min(started.elapsed().as_secs_f64());
+        assert!(directives > 0, "the corpus holds nginx directives");
+    }
+    println!(
+        "floor, in process: read every file + parse the *.conf: {:.1} ms (best of 5, one thread)",
+        parse_only * 1e3
+    );
+
+    let tripline = PathBuf::from(env!("CARGO_BIN_EXE_tripline"));
+    let mut check = Command::new(&tripline);
+    check
+        .args(["check", ".", "--format", "json"])
+        .current_dir(&corpus);
+    // One run first: the files in the page cache, and the verdict shown.
+    let summary = check
+        .stderr(Stdio::null())
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let checked = summary
+        .split("\"files_checked\": ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .unwrap_or("?")
+        .to_string();
+    let mut cat = Command::new("cat");
+    cat.args(&files);
+
+    let peer = gixy();
+    let mut gixy_command = peer.as_ref().map(|gixy| {
+        let mut command = Command::new(gixy);
+        command
+            .args(["-f", "json"])
+            .args(&confs)
+            .current_dir(&corpus);
+        command
+    });
+    let (mut ours, mut theirs, mut floor) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        ours.push(time_once(&mut check));
+        floor.push(time_once(&mut cat));
+        if let Some(command) = gixy_command.as_mut() {
+            theirs.push(time_once(command));
+        }
+    }
+    let ours = median(ours);
+    println!(
+        "tripline check . --format json ({checked} files checked): {:.1} ms (median of {ROUNDS}, alternating)",
+        ours * 1e3
+    );
+    println!(
+        "floor, one process: cat of every file: {:.1} ms (median of {ROUNDS})",
+        median(floor) * 1e3
+    );
+    match peer {
+        Some(gixy) if !theirs.is_empty() => {
+            let theirs = median(theirs);
+            println!(
+                "gixy-ng ({}) over the {} *.conf: {:.0} ms (median of {ROUNDS}, alternating): tripline is {:.1}x faster (goal: 150x, tripline <= 23 ms)",
+                gixy.display(),
+                confs.len(),
+                theirs * 1e3,
+                theirs / ours
+            );
+        }
+        _ => println!(
+            "gixy-ng: skipped (not installed: python3 -m venv /tmp/gixyenv && /tmp/gixyenv/bin/pip install gixy-ng, or set TRIPLINE_GIXY)"
+        ),
+    }
+}
