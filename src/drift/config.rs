@@ -1,129 +1,19 @@
-//! The drift options: the command line's flags (declared here, once),
-//! `[drift]` in `tripline.toml`, and the settings one run uses after the
-//! two are merged. The command line wins; the repository's file may only
-//! tighten the limits that bound a run, never loosen them — a pull request
-//! must not hold a CI job for a day or aim it at the runner's network.
+//! The drift options: the command line's flags and `[drift]` in
+//! `tripline.toml` (declared once, in [`options`]), and the settings one
+//! run uses after the two are merged. The command line wins; the
+//! repository's file may only tighten the limits that bound a run, never
+//! loosen them — a pull request must not hold a CI job for a day or aim it
+//! at the runner's network.
+
+mod options;
+
+pub use options::{Axfr, DriftConfig, Flags, ZoneConfig};
 
 use super::endpoint::{self, Endpoint};
 use crate::dns::name::{DnsName, Name};
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::time::Duration;
-
-/// Whether to ask a server for a zone transfer.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
-#[serde(rename_all = "kebab-case")]
-pub enum Axfr {
-    /// Try once per server; fall back to one query per RRset if refused.
-    #[default]
-    Auto,
-    /// Require it: a refused transfer is a finding.
-    Always,
-    /// Never ask: one query per RRset.
-    Never,
-}
-
-/// The command line's drift options.
-#[derive(Clone, Debug, Default, clap::Args)]
-pub struct Flags {
-    /// Compare DNS zones only [default: both DNS and TLS].
-    #[arg(long)]
-    pub dns: bool,
-    /// Compare TLS servers only [default: both DNS and TLS].
-    #[arg(long)]
-    pub tls: bool,
-    /// Where a zone's servers are: ZONE=IP[:PORT] replaces the zone's
-    /// servers; NSHOST=IP[:PORT] says where one name server host of the
-    /// zones' NS records is reached, and findings keep its name. A name
-    /// that is neither is an error [default: the zone's apex NS, at their
-    /// glue or resolved addresses].
-    #[arg(long = "server", value_name = "NAME=IP[:PORT]", value_parser = endpoint::parse_server)]
-    pub servers: Vec<(Name, SocketAddr)>,
-    /// A parent zone server, for the delegation check [default: found by the resolver].
-    #[arg(long = "parent-server", value_name = "IP[:PORT]", value_parser = parse_dns_address)]
-    pub parent_servers: Vec<SocketAddr>,
-    /// The recursive resolver for ordinary lookups [default: the system's].
-    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_dns_address)]
-    pub resolver: Option<SocketAddr>,
-    /// Where to reach a TLS server name, like curl's --resolve; NAME `*`
-    /// for every name (`'*:443=127.0.0.1:8443'`). A name no TLS server_name
-    /// has is an error [default: `[drift] connect`, else the repository's
-    /// A/AAAA for the name, else the resolver].
-    #[arg(long = "connect", value_name = "NAME[:PORT]=IP[:PORT]", value_parser = endpoint::parse_connect)]
-    pub connect: Vec<Endpoint>,
-    /// Ask for zone transfers [default: auto, once per zone and server].
-    #[arg(long, value_enum)]
-    pub axfr: Option<Axfr>,
-    /// Seconds to wait for one answer (retries included) or handshake [default: 2].
-    #[arg(long, value_name = "SECONDS")]
-    pub timeout: Option<f64>,
-    /// Queries sent again within the timeout when UDP stays silent [default: 2].
-    #[arg(long)]
-    pub retries: Option<u32>,
-    /// Queries in flight per server [default: 8].
-    #[arg(long)]
-    pub concurrency: Option<usize>,
-    /// Queries per second per server; 0 for no limit [default: 5000].
-    #[arg(long, value_name = "PER_SECOND")]
-    pub rate: Option<u32>,
-    /// Seconds the whole run may take [default: 300].
-    #[arg(long, value_name = "SECONDS")]
-    pub deadline: Option<f64>,
-    /// Contact private, loopback and link-local addresses the repository
-    /// names (glue, A records, tripline.toml) [default: public addresses
-    /// only, besides the address and port given on the command line].
-    #[arg(long = "allow-private-addresses")]
-    pub allow_private: bool,
-}
-
-fn parse_dns_address(text: &str) -> Result<SocketAddr, String> {
-    endpoint::parse_address(text, 53)
-}
-
-/// `[drift]` as written.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct DriftConfig {
-    /// Seconds to wait for one answer or handshake (at most the default).
-    pub timeout: Option<f64>,
-    /// Queries sent again per query (at most the default).
-    pub retries: Option<u32>,
-    /// Queries in flight per server (at most the default).
-    pub concurrency: Option<usize>,
-    /// Queries per second per server (at most the default; 0 is the default).
-    pub rate: Option<u32>,
-    /// Seconds the whole run may take (at most the default).
-    pub deadline: Option<f64>,
-    pub axfr: Option<Axfr>,
-    /// `IP[:PORT]` of a recursive resolver (default: the system's).
-    pub resolver: Option<String>,
-    /// `IP[:PORT]` of the parent zone's servers, for the delegation check.
-    pub parent_servers: Vec<String>,
-    /// `NAME[:PORT]=IP[:PORT]` like `--connect`; public addresses only,
-    /// unless `--allow-private-addresses`.
-    pub connect: Vec<String>,
-    /// Names whose records are not compared, as globs (`_acme-challenge.*`).
-    pub ignore: Vec<String>,
-    /// Live serials this far behind or ahead of the repository's are not
-    /// reported (a serial bumped by the signer, say).
-    pub serial_tolerance: Option<u32>,
-    /// Per zone: `[drift.zones."example.com."]`.
-    pub zones: BTreeMap<String, ZoneConfig>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ZoneConfig {
-    /// `IP[:PORT]` of the zone's authoritative servers (default: its apex NS).
-    pub servers: Vec<String>,
-    pub ignore: Vec<String>,
-    pub serial_tolerance: Option<u32>,
-    pub axfr: Option<Axfr>,
-}
 
 /// Where a mapping was written, for messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
