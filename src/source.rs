@@ -36,6 +36,15 @@ impl Span {
     }
 }
 
+/// What the reader that parsed a file saw of it, beyond its model: kept
+/// on the file for what is worked out after the rules (suppressions), so
+/// that nothing reads the raw text again.
+#[derive(Clone, Debug, Default)]
+pub struct Seen {
+    /// Where each comment starts, in order: where suppressions can be.
+    pub comments: Vec<u32>,
+}
+
 /// 1-based line and column; columns count characters, not bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LineCol {
@@ -66,9 +75,16 @@ pub struct SourceFile {
     placeholder_lines: Vec<u32>,
     line_starts: OnceLock<Vec<usize>>,
     char_checkpoints: OnceLock<Vec<u32>>,
+    /// What the reader that parsed it saw (`None`: no reader said).
+    seen: Option<Seen>,
 }
 
 impl SourceFile {
+    /// What the reader that parsed the file saw: its comments.
+    pub fn seen(&self) -> Option<&Seen> {
+        self.seen.as_ref()
+    }
+
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             let mut starts = vec![0];
@@ -357,6 +373,15 @@ impl Sources {
         self.by_path.insert(path, id);
     }
 
+    /// Records what the reader that parsed a file saw of it; the first
+    /// reader's word stands (a file parsed again reads the same).
+    pub fn saw(&mut self, id: FileId, seen: Seen) {
+        let file = &mut self.files[id.0 as usize];
+        if file.seen.is_none() {
+            file.seen = Some(seen);
+        }
+    }
+
     /// The path nginx includes a file by, when it differs from the file's.
     pub fn loaded_as_of(&self, id: FileId) -> Option<&str> {
         self.loaded_as[id.0 as usize].as_deref()
@@ -398,6 +423,7 @@ impl Sources {
             placeholder_lines: Vec::new(),
             line_starts: OnceLock::new(),
             char_checkpoints: OnceLock::new(),
+            seen: None,
         });
         self.loaded_as.push(None);
         id
@@ -434,6 +460,7 @@ mod tests {
             placeholder_lines: Vec::new(),
             line_starts: OnceLock::new(),
             char_checkpoints: OnceLock::new(),
+            seen: None,
         }
     }
 
