@@ -66,6 +66,9 @@ fn head(tree: &crate::tree::Tree, path: &Path, kind: Option<FileKind>) -> Option
     })
 }
 
+/// What a file's head says, and its whole text when the head was all of it.
+pub(super) type Sniffed = (Sniff, Option<FileText>);
+
 /// What [`head`] read of a file.
 struct Head {
     bytes: Vec<u8>,
@@ -80,7 +83,7 @@ pub(super) fn sniffed(
     tree: &crate::tree::Tree,
     path: &Path,
     signal: &names::NameSignal,
-) -> Option<(Sniff, Option<FileText>)> {
+) -> Option<Sniffed> {
     // A head sniffed as an nginx file's leaves out what only other kinds
     // ask: remembered apart, for another spelling of the same file.
     let kind_of_sniff = match signal.kind {

@@ -137,7 +137,7 @@ pub fn build(
     } else {
         options.jobs.max(1)
     };
-    let sniffs: Vec<(usize, Option<(Sniff, Option<FileText>)>)> =
+    let sniffs: Vec<(usize, Option<head::Sniffed>)> =
         crate::parallel::map_in_order(&to_read, jobs, |&i| {
             (i, head::sniffed(tree, &listed[i].path, &signals[i]))
         });
