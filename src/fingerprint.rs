@@ -5,6 +5,16 @@
 //! or a day count: a comment added above a record or a clock a day later
 //! leaves every fingerprint as it was. Findings alike in all of that are
 //! told apart by their order (`…:1`, `…:2`).
+//!
+//! What encloses a finding is worked out from the raw text by the scan in
+//! `contexts`, not taken from the nginx parse or the zone lexer, on
+//! purpose: baselines hold these values, and the scan reads some text
+//! otherwise than the readers do (`#` or a quote inside a word, `${var}`,
+//! Lua bodies, invalid UTF-8, a zone line inside parentheses that starts
+//! at column 0, YAML and JSON exports). Measured on `fixtures/` and the
+//! nginx and dns corpora: the parse would give another context somewhere
+//! in 29 of 990 nginx files (h5bp's `location ~* (?:#.*#|…)` among them)
+//! and the zone lexer in 7 of 1,016 zone files.
 
 use crate::finding::Located;
 use crate::source::{FileId, SourceFile, Sources};

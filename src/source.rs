@@ -36,6 +36,15 @@ impl Span {
     }
 }
 
+/// What the reader that parsed a file saw of it, beyond its model: kept
+/// on the file for what is worked out after the rules (suppressions), so
+/// that nothing reads the raw text again.
+#[derive(Clone, Debug, Default)]
+pub struct Seen {
+    /// Where each comment starts, in order: where suppressions can be.
+    pub comments: Vec<u32>,
+}
+
 /// 1-based line and column; columns count characters, not bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LineCol {
@@ -66,9 +75,16 @@ pub struct SourceFile {
     placeholder_lines: Vec<u32>,
     line_starts: OnceLock<Vec<usize>>,
     char_checkpoints: OnceLock<Vec<u32>>,
+    /// What the reader that parsed it saw (`None`: no reader said).
+    seen: Option<Seen>,
 }
 
 impl SourceFile {
+    /// What the reader that parsed the file saw: its comments.
+    pub fn seen(&self) -> Option<&Seen> {
+        self.seen.as_ref()
+    }
+
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             let mut starts = vec![0];
@@ -184,6 +200,9 @@ pub struct Sources {
     root: Option<PathBuf>,
     /// Templates, by absolute path: read with their placeholders masked.
     templates: HashMap<PathBuf, (crate::template::Syntax, bool)>,
+    /// Files read whole before (by the repository model, deciding what
+    /// they are), by real path: taken from here rather than read again.
+    read_before: HashMap<PathBuf, std::sync::Arc<[u8]>>,
 }
 
 pub use crate::tree::{normalize, ReadError};
@@ -206,6 +225,30 @@ impl Sources {
     pub fn add_template(&mut self, path: &Path, syntax: crate::template::Syntax, named: bool) {
         self.templates
             .insert(crate::root::absolute(path), (syntax, named));
+    }
+
+    /// Hands over a file's text read before (its record's): the file's
+    /// [`Sources::load`] takes it instead of reading the file again.
+    pub fn read_before(&mut self, real: PathBuf, bytes: std::sync::Arc<[u8]>) {
+        self.read_before.insert(real, bytes);
+    }
+
+    /// Drops the texts handed over and not taken.
+    pub fn forget_read_before(&mut self) {
+        self.read_before = HashMap::new();
+    }
+
+    /// The text handed over for the file at `path`, once; standard input
+    /// or an editor's buffer for the path wins, as in [`Tree::read`].
+    fn take_read_before(&mut self, path: &Path) -> Option<(PathBuf, std::sync::Arc<[u8]>)> {
+        if self.read_before.is_empty() || self.tree.stdin_for(path).is_some() {
+            return None;
+        }
+        let crate::tree::Place::File(real) = self.tree.resolve(path) else {
+            return None;
+        };
+        let bytes = self.read_before.remove(&real)?;
+        Some((real, bytes))
     }
 
     /// Sets the project root; [`Sources::repo_path`] is relative to it.
@@ -277,7 +320,13 @@ impl Sources {
             return Ok(*id);
         }
         let display = display_path(&path);
-        let (real, bytes) = self.tree.read(&path, &display)?;
+        let (real, bytes) = match self.take_read_before(&path) {
+            Some(read) => read,
+            None => {
+                let (real, bytes) = self.tree.read(&path, &display)?;
+                (real, bytes.into())
+            }
+        };
         if let Some(&id) = self.by_path.get(&real) {
             self.by_path.insert(path, id);
             return Ok(id);
@@ -298,11 +347,11 @@ impl Sources {
                 let lines = crate::template::lines(&bytes, &scan);
                 let id = self.add(path.clone(), display, masked);
                 let file = &mut self.files[id.0 as usize];
-                file.original = Some(bytes.into());
+                file.original = Some(bytes);
                 file.placeholder_lines = lines;
                 id
             }
-            None => self.add(path.clone(), display, bytes),
+            None => self.add_shared(path.clone(), display, bytes),
         };
         self.by_path.insert(real, id);
         Ok(id)
@@ -322,6 +371,15 @@ impl Sources {
             self.loaded_as[index] = Some(shown);
         }
         self.by_path.insert(path, id);
+    }
+
+    /// Records what the reader that parsed a file saw of it; the first
+    /// reader's word stands (a file parsed again reads the same).
+    pub fn saw(&mut self, id: FileId, seen: Seen) {
+        let file = &mut self.files[id.0 as usize];
+        if file.seen.is_none() {
+            file.seen = Some(seen);
+        }
     }
 
     /// The path nginx includes a file by, when it differs from the file's.
@@ -346,16 +404,26 @@ impl Sources {
 
     /// Adds in-memory content (stock files, tests, benchmarks).
     pub fn add(&mut self, path: PathBuf, display: String, bytes: Vec<u8>) -> FileId {
+        self.add_shared(path, display, bytes.into())
+    }
+
+    fn add_shared(
+        &mut self,
+        path: PathBuf,
+        display: String,
+        bytes: std::sync::Arc<[u8]>,
+    ) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.by_path.insert(path.clone(), id);
         self.files.push(SourceFile {
             path,
             display,
-            bytes: bytes.into(),
+            bytes,
             original: None,
             placeholder_lines: Vec::new(),
             line_starts: OnceLock::new(),
             char_checkpoints: OnceLock::new(),
+            seen: None,
         });
         self.loaded_as.push(None);
         id
@@ -392,7 +460,43 @@ mod tests {
             placeholder_lines: Vec::new(),
             line_starts: OnceLock::new(),
             char_checkpoints: OnceLock::new(),
+            seen: None,
         }
+    }
+
+    #[test]
+    fn a_text_handed_over_is_loaded_without_reading_the_file_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("site.conf");
+        std::fs::write(&path, "x".repeat(2000)).expect("write");
+        let tree = Tree::new(&[dir.path().to_path_buf()]);
+        let crate::tree::Place::File(real) = tree.resolve(&path) else {
+            panic!("a file");
+        };
+        let mut sources = Sources::new(tree);
+        sources.read_before(real, b"server {}\n".as_slice().into());
+        std::fs::remove_file(&path).expect("remove");
+        let id = sources
+            .load(&path)
+            .expect("loaded from the text handed over");
+        assert_eq!(&*sources.get(id).bytes, b"server {}\n");
+        // Taken once: the same file asked again is the same file.
+        assert_eq!(sources.load(&path).expect("again"), id);
+    }
+
+    #[test]
+    fn standard_input_wins_over_a_text_handed_over() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.conf");
+        std::fs::write(&path, "on disk").expect("write");
+        let tree = Tree::new(&[dir.path().to_path_buf()]).with_stdin(&path, b"typed".to_vec());
+        let crate::tree::Place::File(real) = tree.resolve(&path) else {
+            panic!("a file");
+        };
+        let mut sources = Sources::new(tree);
+        sources.read_before(real, b"on disk".as_slice().into());
+        let id = sources.load(&path).expect("load");
+        assert_eq!(&*sources.get(id).bytes, b"typed");
     }
 
     #[test]

@@ -31,83 +31,63 @@ pub struct FileSuppressions {
     items: Vec<Suppression>,
 }
 
-/// Suppression comments one line may hold; more are ignored (a hostile
-/// line can hold ten thousand).
-const MAX_PER_LINE: usize = 32;
 /// Rule ids one suppression comment may name.
 const MAX_NAMES: usize = 32;
 
-/// Finds suppression comments; `comment` is the comment character. One
-/// pass over the text: each comment's list ends at the next comment
-/// character, and what a line holds before its first comment is looked at
-/// once per line, so a line of ten thousand comments costs its length.
-pub fn scan(
-    source: &SourceFile,
-    file: FileId,
-    comment: char,
-    invalid_rule: &'static Rule,
-) -> FileSuppressions {
-    let text = source.text_lossy();
+/// Finds the suppressions among the comments the file's reader saw (the
+/// nginx lexer's `#`, the zone lexer's `;`, a YAML export's `#`, the `#`
+/// lines around PEM blocks); a file no reader saw comments in (a JSON
+/// export) has none. A comment runs to the end of its line, and its list
+/// of rules to the next comment character on it: a line of ten thousand
+/// comments is one comment, looked at once.
+pub fn scan(source: &SourceFile, file: FileId, invalid_rule: &'static Rule) -> FileSuppressions {
+    let comments = source
+        .seen()
+        .map_or(&[][..], |seen| seen.comments.as_slice());
+    let bytes = &source.bytes[..];
     let mut items = Vec::new();
-    // Only real comments suppress: not a marker inside a quoted argument.
-    let comments = if text.contains(MARKER) {
-        comment_starts(&text, comment)
-    } else {
-        Vec::new()
-    };
-    // The line of the last marker, as offsets into `text`; `counted` is how
-    // far newlines have been counted.
-    let (mut line, mut counted) = (1usize, 0usize);
-    let (mut line_start, mut line_end, mut first_code) = (0usize, 0usize, 0usize);
-    let mut on_line = 0usize;
-    // Lossy text can differ in length from the bytes only where the bytes are
-    // invalid UTF-8; offsets are then approximate, which is fine for a comment.
-    for (at, _) in text.match_indices(MARKER) {
-        if at >= line_end {
-            line += text[counted..at].matches('\n').count();
-            counted = at;
-            line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-            line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-            let rest = &text[line_start..line_end];
-            first_code = line_start + rest.len() - rest.trim_start().len();
-            on_line = 0;
-        }
-        on_line += 1;
-        if on_line > MAX_PER_LINE {
+    let worth_a_look =
+        !comments.is_empty() && memchr::memmem::find(bytes, MARKER.as_bytes()).is_some();
+    for &at in comments.iter().filter(|_| worth_a_look) {
+        let at = at as usize;
+        let Some(&comment) = bytes.get(at) else {
             continue;
-        }
+        };
+        let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n);
         // Only white space may stand between the comment character and the marker.
-        let before = text[line_start..at].trim_end();
-        if !before.ends_with(comment) {
+        let body = &bytes[at + 1..line_end];
+        let marker = at + 1 + body.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        if !bytes[marker..line_end].starts_with(MARKER.as_bytes()) {
             continue;
         }
-        let comment_at = line_start + before.len() - comment.len_utf8();
-        if comments.binary_search(&comment_at).is_err() {
-            continue;
-        }
-        let list_end = text[at + MARKER.len()..line_end]
-            .find(comment)
-            .map_or(line_end, |i| at + MARKER.len() + i);
-        let after = &text[at + MARKER.len()..list_end];
+        let list_from = marker + MARKER.len();
+        let list_end = memchr::memchr(comment, &bytes[list_from..line_end])
+            .map_or(line_end, |n| list_from + n);
+        let after = String::from_utf8_lossy(&bytes[list_from..list_end]);
         let Some(list) = after.trim_start().strip_prefix("ignore") else {
             continue;
         };
-        let list_offset = list_end - list.len();
-        let target_line = if comment_at == first_code {
-            line + 1
-        } else {
-            line
-        };
+        // Where the list starts in the file (lossy text can be longer than
+        // its bytes only where they are invalid UTF-8: then approximate).
+        let list_offset = list_end.saturating_sub(list.len()).max(list_from);
+        let line_start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = source.line_of(at);
+        // Alone on its line, it is about the next line.
+        let alone = bytes[line_start..at].iter().all(u8::is_ascii_whitespace);
+        let target_line = if alone { line + 1 } else { line };
         let mut names = Vec::new();
         let mut offset = list_offset;
         for part in list.split(',').take(MAX_NAMES) {
             let id = part.trim();
             let lead = part.len() - part.trim_start().len();
             if !id.is_empty() {
-                let start = offset + lead;
+                let start = (offset + lead).min(list_end);
                 names.push(Named {
                     id: id.to_string(),
-                    span: Span::new(file, start, start + id.len()),
+                    span: Span::new(file, start, (start + id.len()).min(list_end)),
                     used: false,
                 });
             }
@@ -121,52 +101,6 @@ pub fn scan(
         invalid_rule,
         items,
     }
-}
-
-/// Where the comments of a file begin, in order: the comment character
-/// outside quoted strings and, in nginx, at the start of a token (`a#b` is
-/// one token to nginx). Quotes and backslash escapes as each lexer reads
-/// them: nginx's quoted strings may span lines, a zone's end at the line.
-fn comment_starts(text: &str, comment: char) -> Vec<usize> {
-    let nginx = comment != ';';
-    let comment = comment as u8;
-    let bytes = text.as_bytes();
-    let mut starts = Vec::new();
-    let mut quote: Option<u8> = None;
-    let mut token_start = true;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if let Some(q) = quote {
-            match b {
-                b'\\' => i += 1,
-                b'\n' if !nginx => quote = None,
-                _ if b == q => quote = None,
-                _ => {}
-            }
-            i += 1;
-            continue;
-        }
-        match b {
-            b'\\' => {
-                token_start = false;
-                i += 1;
-            }
-            _ if b == comment && (token_start || !nginx) => {
-                starts.push(i);
-                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
-                token_start = true;
-                continue;
-            }
-            b'"' if token_start || !nginx => quote = Some(b),
-            b'\'' if token_start && nginx => quote = Some(b),
-            b' ' | b'\t' | b'\r' | b'\n' => token_start = true,
-            b';' | b'{' | b'}' if nginx => token_start = true,
-            _ => token_start = false,
-        }
-        i += 1;
-    }
-    starts
 }
 
 /// Drops suppressed findings, then reports unknown and unused suppressions.
@@ -241,9 +175,12 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
+    /// An nginx file, its comments as the nginx parser saw them.
     fn setup(text: &str) -> (Sources, FileId) {
         let mut sources = Sources::default();
         let id = sources.add(PathBuf::from("x.conf"), "x.conf".into(), text.into());
+        let comments = crate::nginx::parser::parse(text.as_bytes()).comments;
+        sources.saw(id, crate::source::Seen { comments });
         (sources, id)
     }
 
@@ -260,7 +197,7 @@ mod tests {
     fn line_before_and_end_of_line() {
         let text = "# tripline: ignore nginx/syntax-error\na;\nb; # tripline: ignore nginx/syntax-error\nc;\n";
         let (sources, id) = setup(text);
-        let supp = scan(sources.get(id), id, '#', invalid());
+        let supp = scan(sources.get(id), id, invalid());
         let a = text.find("a;").expect("a");
         let b = text.find("b;").expect("b");
         let c = text.find("c;").expect("c");
@@ -276,25 +213,41 @@ mod tests {
         assert_eq!(kept[0].span.start as usize, c);
     }
 
+    /// Only real comments suppress: the readers' comments are outside
+    /// quoted strings and, in nginx, at the start of a token (`a#b` is one
+    /// token to nginx).
     #[test]
     fn only_real_comments_suppress() {
-        let starts = |text: &str, c: char| -> Vec<usize> {
-            comment_starts(text, c)
-                .into_iter()
-                .map(|i| text[..i].chars().count())
-                .collect()
+        let nginx = |text: &str| crate::nginx::parser::parse(text.as_bytes()).comments;
+        assert_eq!(nginx("a \"# x\" '#' b#c \\# #d"), [19]);
+        assert_eq!(nginx("a \"multi\n# line\" # c"), [17]);
+        let zone = |text: &str| {
+            let mut entries = crate::dns::lexer::Entries::new(text.as_bytes());
+            entries.by_ref().for_each(drop);
+            entries.take_comments()
         };
-        assert_eq!(starts("a \"# x\" '#' b#c \\# #d", '#'), [19]);
-        assert_eq!(starts("a \"multi\n# line\" # c", '#'), [17]);
-        assert_eq!(starts("www TXT \"a;b\" ; c\nx \"open\n; d", ';'), [14, 26]);
-        assert_eq!(starts("a\\;b;c", ';'), [4]);
+        assert_eq!(zone("www TXT \"a;b\" ; c\nx \"closed\"\n; d"), [14, 29]);
+        assert_eq!(zone("a\\;b;c"), [4]);
+        let text = "x; bogus \"# tripline: ignore nginx/unknown-directive\";\n";
+        let (sources, id) = setup(text);
+        assert!(scan(sources.get(id), id, invalid()).items.is_empty());
+    }
+
+    #[test]
+    fn a_file_without_comments_has_no_suppressions() {
+        // A JSON export: its reader saw no comments.
+        let mut sources = Sources::default();
+        let text = "{\"a\": \"# tripline: ignore dns/long-ttl\"}\n";
+        let id = sources.add(PathBuf::from("x.json"), "x.json".into(), text.into());
+        sources.saw(id, crate::source::Seen::default());
+        assert!(scan(sources.get(id), id, invalid()).items.is_empty());
     }
 
     #[test]
     fn unknown_and_unused_are_reported() {
         let text = "a; # tripline: ignore nginx/nope, nginx/syntax-error\n";
         let (sources, id) = setup(text);
-        let supp = scan(sources.get(id), id, '#', invalid());
+        let supp = scan(sources.get(id), id, invalid());
         let kept = apply(
             Vec::new(),
             &sources,

@@ -10,8 +10,10 @@
 
 mod beneath;
 mod resolve;
+mod settings;
 mod warm;
 
+pub use settings::{read_settings_file, settings_scope};
 pub use warm::{Stamp, Warm, WarmKey};
 
 use std::io::Read;
@@ -21,42 +23,6 @@ use std::path::{Component, Path, PathBuf};
 /// and reading a multi-gigabyte file into memory is how a linter gets
 /// killed in CI.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
-
-/// A settings file tripline reads for itself (tripline.toml, a baseline):
-/// a regular file inside `within` (the repository it belongs to), at most
-/// `limit` bytes, UTF-8. It may come from the pull request, so a symlink
-/// out of the repository is refused without looking at what it leads to (a
-/// symlink to `/proc/self/environ` would print the runner's environment in
-/// the parse error), and a FIFO or `/dev/zero` is an error, not a hang.
-pub fn read_settings_file(path: &Path, within: &Path, limit: u64) -> Result<String, String> {
-    let tree = Tree::new(&[within.to_path_buf()]);
-    let (_, bytes) = tree.read_at_most(path, "", limit).map_err(|e| match e {
-        ReadError::Outside { .. } => {
-            "outside the repository (or a link leads out of it); not read".to_string()
-        }
-        ReadError::TooLarge { limit, .. } => format!("larger than {} MB", limit >> 20),
-        ReadError::Special { kind, .. } => format!("is a {kind}, not a regular file"),
-        ReadError::IsDirectory { .. } => "is a folder, not a regular file".to_string(),
-        ReadError::Missing { .. } => "no such file".to_string(),
-        ReadError::Loop { .. } => "symlink loop".to_string(),
-        ReadError::Changed { .. } => "changed while it was read; not read".to_string(),
-        ReadError::Io { source, .. } => source.to_string(),
-    })?;
-    String::from_utf8(bytes).map_err(|_| "not UTF-8".to_string())
-}
-
-/// The folder a settings file is confined to: the repository it is in (the
-/// nearest folder above it holding `.git`), else its own folder.
-pub fn settings_scope(path: &Path) -> PathBuf {
-    let path = absolute(path);
-    let folder = path
-        .parent()
-        .map_or_else(|| path.clone(), Path::to_path_buf);
-    folder
-        .ancestors()
-        .find(|dir| dir.join(".git").exists())
-        .map_or(folder.clone(), Path::to_path_buf)
-}
 
 /// One folder (or file) the user asked to check.
 #[derive(Clone, Debug)]
@@ -134,6 +100,10 @@ pub struct Tree {
     /// listed once however many sites name a file in it (261 listings of
     /// one 494-entry folder were 39 % of a corpus run).
     listings: std::sync::Arc<std::sync::Mutex<foldhash::HashMap<PathBuf, Listing>>>,
+    /// Small files (a few hundred bytes) read whole while they were
+    /// resolved, to tell a symlink stub: their next reader takes them from
+    /// here rather than opening them again.
+    small: std::sync::Arc<std::sync::Mutex<foldhash::HashMap<PathBuf, std::sync::Arc<[u8]>>>>,
     /// What a long-running process keeps between runs (the language
     /// server): files' content and what was worked out from it.
     warm: Option<std::sync::Arc<Warm>>,
@@ -176,6 +146,7 @@ impl Tree {
             plain_dirs: Default::default(),
             resolved: Default::default(),
             listings: Default::default(),
+            small: Default::default(),
             warm: None,
             #[cfg(unix)]
             root_dirs: Default::default(),
@@ -320,6 +291,10 @@ impl Tree {
         if let Some((real, bytes)) = remembered.filter(|(_, b)| b.len() as u64 <= limit) {
             return Ok((real, bytes.to_vec()));
         }
+        let small = self.read_while_resolved(path);
+        if let Some((real, bytes)) = small.filter(|(_, b)| b.len() as u64 <= limit) {
+            return Ok((real, bytes.to_vec()));
+        }
         let (real, file) = self.open(path, shown)?;
         let meta = file.metadata().ok();
         // Refused by its size before a byte is read; the read is capped too,
@@ -358,6 +333,17 @@ impl Tree {
             }
         }
         Ok((real, bytes))
+    }
+
+    /// The whole content of a small file, when resolving it read it (to
+    /// tell a symlink stub) and no reader took it yet: no need to open it
+    /// again.
+    pub fn read_while_resolved(&self, path: &Path) -> Option<(PathBuf, std::sync::Arc<[u8]>)> {
+        let Place::File(real) = self.resolve(path) else {
+            return None;
+        };
+        let bytes = self.small_read(&real)?;
+        Some((real, bytes))
     }
 
     /// Opens a regular file inside the tree for reading. Returns its real

@@ -51,9 +51,58 @@ pub fn guard(text: &str) -> Result<(), (String, usize)> {
     Ok(())
 }
 
+/// Where the comments of a YAML text start: a `#` at the start of a line
+/// or after white space, outside a quoted scalar (YAML 1.2 §6.6; `a#b` is
+/// a plain scalar). A quote opens a scalar only where one starts, after
+/// white space or a flow indicator (`it's` is plain); a backslash escapes
+/// the byte after it inside a double-quoted one.
+pub fn comments(text: &[u8]) -> Vec<u32> {
+    let mut starts = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut token_start = true;
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i];
+        if let Some(q) = quote {
+            match b {
+                b'\\' if q == b'"' => i += 1,
+                _ if b == q => quote = None,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'#' if token_start => {
+                starts.push(i as u32);
+                i = memchr::memchr(b'\n', &text[i..]).map_or(text.len(), |n| i + n);
+                continue;
+            }
+            b'"' | b'\'' if token_start => quote = Some(b),
+            b' ' | b'\t' | b'\r' | b'\n' => token_start = true,
+            b'[' | b'{' | b',' | b':' | b'-' => {}
+            _ => token_start = false,
+        }
+        i += 1;
+    }
+    starts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comments_start_at_a_hash_after_white_space_outside_quotes() {
+        let text =
+            b"a: b#c # one\n# two\nd: 'x # y' # three\ne: \"q \\\" # r\" #four\nit's: #five\n";
+        let starts: Vec<&[u8]> = comments(text)
+            .into_iter()
+            .map(|at| &text[at as usize..at as usize + 2])
+            .collect();
+        assert_eq!(starts, [b"# ", b"# ", b"# ", b"#f", b"#f"]);
+        assert_eq!(comments(b"x: 1\n").len(), 0);
+    }
 
     #[test]
     fn deep_nesting_is_refused_before_parsing() {

@@ -131,6 +131,8 @@ pub struct Entries<'a> {
     pub errors: Vec<LexError>,
     /// The input ended inside parentheses or a quoted string.
     cut_short: bool,
+    /// Where each `;` comment seen so far starts.
+    comments: Vec<u32>,
 }
 
 impl<'a> Entries<'a> {
@@ -151,7 +153,13 @@ impl<'a> Entries<'a> {
             done: false,
             errors: Vec::new(),
             cut_short: false,
+            comments: Vec::new(),
         }
+    }
+
+    /// Where the comments lexed so far start, in order.
+    pub fn take_comments(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.comments)
     }
 
     /// Where lexing has got to.
@@ -205,6 +213,7 @@ impl Iterator for Entries<'_> {
                 b';' => {
                     let len = comment(rest).map_or(rest.len(), |(r, _)| rest.len() - r.len());
                     self.current.comment = Some((pos as u32, (pos + len) as u32));
+                    self.comments.push(pos as u32);
                     self.pos += len;
                 }
                 b'(' => {

@@ -19,7 +19,7 @@ use crate::problem::{Dns as Kind, Problem};
 use crate::source::{FileId, ReadError, Sources, Span};
 use model::Zone;
 use name::Name;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 pub struct Analysis {
@@ -28,9 +28,6 @@ pub struct Analysis {
     pub problems: Vec<Problem>,
     /// The zone files and what they `$INCLUDE`.
     pub reported: BTreeSet<FileId>,
-    /// Files read in a format other than a zone file's, with what starts a
-    /// comment in it (`None`: JSON, no comments): where suppressions are.
-    pub comments: BTreeMap<FileId, Option<char>>,
 }
 
 /// The zone a file name suggests: `db.example.com`, `example.com.zone`,
@@ -104,7 +101,6 @@ pub fn analyse(
     let mut zones = Vec::new();
     let mut problems = Vec::new();
     let mut reported = BTreeSet::new();
-    let mut comments = BTreeMap::new();
     let mut loaded = Vec::with_capacity(inputs.len());
     for input in inputs {
         loaded.push((sources.load(&input.path)?, input));
@@ -134,13 +130,19 @@ pub fn analyse(
         let bytes = &sources.get(file).bytes;
         let head = String::from_utf8_lossy(detection_head(bytes)).into_owned();
         let format = export::detect(path, &head);
-        if let Some(format) = format {
-            comments.insert(file, format.comment());
-        }
         let text = match format {
             Some(_) => sources.get(file).text_lossy().into_owned(),
             None => String::new(),
         };
+        // An export's comments go on the file, as a zone file's lexer puts
+        // them (suppressions are there): YAML's `#`; JSON has none.
+        if let Some(format) = format {
+            let comments = match format.comment() {
+                Some(_) => crate::yaml::comments(text.as_bytes()),
+                None => Vec::new(),
+            };
+            sources.saw(file, crate::source::Seen { comments });
+        }
         let given = origin
             .cloned()
             .or_else(|| export_origin_from_file_name(path));
@@ -245,7 +247,6 @@ pub fn analyse(
         zones,
         problems,
         reported,
-        comments,
     })
 }
 

@@ -201,6 +201,8 @@ impl<'s> Parser<'s> {
         for entry in entries.by_ref() {
             self.entry(file, &bytes, &entry, state, chain);
         }
+        let comments = entries.take_comments();
+        self.sources.saw(file, crate::source::Seen { comments });
         for e in std::mem::take(&mut entries.errors) {
             self.error(Span::new(file, e.start as usize, e.end as usize), e.message);
         }

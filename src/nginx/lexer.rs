@@ -7,10 +7,10 @@
 //! must be followed by white space, `;`, `{` or `)`.
 
 use nom::branch::alt;
-use nom::bytes::complete::{is_not, tag, take, take_till, take_while, take_while1};
+use nom::bytes::complete::{is_not, tag, take, take_while1};
 use nom::combinator::{opt, recognize};
 use nom::multi::many0_count;
-use nom::sequence::{pair, preceded};
+use nom::sequence::pair;
 use nom::{IResult, Parser};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,16 +104,20 @@ fn is_plain_word_byte(b: u8) -> bool {
     !matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'{' | b'\\' | b'$')
 }
 
-/// White space and `#` comments (a comment runs to the end of the line and
-/// may hold any bytes).
-fn trivia(input: &[u8]) -> Res<'_, ()> {
-    let comment = preceded(tag(&b"#"[..]), take_till(|b| b == b'\n'));
-    let (rest, _) = pair(
-        take_while(is_space),
-        many0_count(pair(comment, take_while(is_space))),
-    )
-    .parse(input)?;
-    Ok((rest, ()))
+/// Skips white space and `#` comments (a comment runs to the end of the
+/// line and may hold any bytes) from `pos`; records where each comment
+/// starts. Returns where the next token starts.
+fn skip_trivia(src: &[u8], mut pos: usize, comments: &mut Vec<u32>) -> usize {
+    loop {
+        while src.get(pos).is_some_and(|&b| is_space(b)) {
+            pos += 1;
+        }
+        if src.get(pos) != Some(&b'#') {
+            return pos;
+        }
+        comments.push(pos as u32);
+        pos = memchr::memchr(b'\n', &src[pos..]).map_or(src.len(), |n| pos + n);
+    }
 }
 
 /// One piece of a bare word: plain bytes, a backslash pair, `${` or a lone `$`.
@@ -148,6 +152,8 @@ pub struct Lexer<'a> {
     pos: usize,
     /// Set after a closing quote: the next byte must separate tokens.
     need_space: bool,
+    /// Where each `#` comment seen so far starts.
+    comments: Vec<u32>,
 }
 
 impl<'a> Lexer<'a> {
@@ -156,7 +162,13 @@ impl<'a> Lexer<'a> {
             src,
             pos: 0,
             need_space: false,
+            comments: Vec::new(),
         }
+    }
+
+    /// Where the comments seen so far start, in order.
+    pub fn take_comments(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.comments)
     }
 
     pub fn position(&self) -> usize {
@@ -197,10 +209,7 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
-        // trivia never fails: both halves accept empty input.
-        if let Ok((rest, ())) = trivia(self.rest()) {
-            self.advance_to(rest);
-        }
+        self.pos = skip_trivia(self.src, self.pos, &mut self.comments);
         let start = self.pos as u32;
         let Some(&first) = self.rest().first() else {
             return Ok(Token::Eof(start));

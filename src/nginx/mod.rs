@@ -46,12 +46,18 @@ impl<'a> Workspace<'a> {
     }
 
     pub fn parsed(&mut self, id: FileId) -> Rc<ConfFile> {
-        let sources = &*self.sources;
-        Rc::clone(
-            self.parsed
-                .entry(id)
-                .or_insert_with(|| Rc::new(parse_file(&sources.get(id).bytes))),
-        )
+        if let Some(conf) = self.parsed.get(&id) {
+            return Rc::clone(conf);
+        }
+        let mut conf = parse_file(&self.sources.get(id).bytes);
+        // Its comments go on the file: suppressions take them from there.
+        let seen = crate::source::Seen {
+            comments: std::mem::take(&mut conf.comments),
+        };
+        self.sources.saw(id, seen);
+        let conf = Rc::new(conf);
+        self.parsed.insert(id, Rc::clone(&conf));
+        conf
     }
 
     /// Syntax errors of a parsed file, as problems.

@@ -55,6 +55,8 @@ pub struct ConfFile {
     pub words: Vec<Word>,
     /// The first [`crate::problem::MAX_KEPT`], the rest counted.
     pub errors: Bounded<SyntaxError>,
+    /// Where each `#` comment starts, in order.
+    pub comments: Vec<u32>,
 }
 
 impl ConfFile {
@@ -200,6 +202,7 @@ pub fn parse(src: &[u8]) -> ConfFile {
         pending: Vec::new(),
     };
     p.run();
+    p.out.comments = p.lexer.take_comments();
     p.out
 }
 

@@ -62,8 +62,7 @@ pub fn diff_paths(
         .map(|pair| migration::PairReport::new(pair, &sources, config.migration.cutover_ttl))
         .collect();
 
-    let reported = Reported::zones([&old_zones.reported, &new_zones.reported])
-        .with_comments([&old_zones.comments, &new_zones.comments]);
+    let reported = Reported::zones([&old_zones.reported, &new_zones.reported]);
     let located = finish(findings, &sources, &reported, config, Command::Diff);
     let summary = Summary::new(reported.files.len(), &located);
     Ok(DiffResult {

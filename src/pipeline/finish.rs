@@ -9,7 +9,7 @@ use crate::finding::{Finding, Located, Severity, MAX_PER_RULE_AND_FILE};
 use crate::registry;
 use crate::source::{FileId, Sources};
 use crate::suppress;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The files a run reports on, and how it reads them.
 #[derive(Clone, Debug, Default)]
@@ -17,11 +17,9 @@ pub struct Reported {
     /// Files the user asked about: a finding elsewhere is context, kept
     /// only where it involves one of these.
     pub files: BTreeSet<FileId>,
-    /// Zone files: they take `;` suppression comments.
+    /// Zone files and exports: `dns/invalid-suppression` reports their
+    /// suppressions.
     pub zone_files: BTreeSet<FileId>,
-    /// Zone data read in another format (a provider export), with what
-    /// starts a comment in it; `None`: a format without comments (JSON).
-    pub comments: BTreeMap<FileId, Option<char>>,
     /// Files whose role is not established: no error is raised on them.
     pub unsure: BTreeSet<FileId>,
 }
@@ -33,7 +31,6 @@ impl Reported {
         Reported {
             files: repo.in_scope.clone(),
             zone_files: repo.zones.reported.clone(),
-            comments: repo.zones.comments.clone(),
             unsure: repo.unsure.clone(),
         }
     }
@@ -44,20 +41,8 @@ impl Reported {
         Reported {
             zone_files: files.clone(),
             files,
-            comments: BTreeMap::new(),
             unsure: BTreeSet::new(),
         }
-    }
-
-    /// The comment syntax of the exports among the zones.
-    pub fn with_comments<'a>(
-        mut self,
-        comments: impl IntoIterator<Item = &'a BTreeMap<FileId, Option<char>>>,
-    ) -> Self {
-        for map in comments {
-            self.comments.extend(map.iter().map(|(id, c)| (*id, *c)));
-        }
-        self
     }
 }
 
@@ -75,7 +60,6 @@ pub fn finish(
     let Reported {
         files: reported,
         zone_files,
-        comments,
         unsure,
     } = reported;
     let ran = |rule: &registry::Rule| command.ran(rule);
@@ -93,18 +77,18 @@ pub fn finish(
         })
         .collect();
 
-    // Each file's suppressions in its own comment syntax: a zone file's `;`,
-    // an export's `#` (YAML) or none (JSON), nginx's `#`.
+    // Each file's suppressions are in the comments its reader saw: a zone
+    // file's `;`, an export's `#` (YAML; JSON has none), nginx's `#`, the
+    // `#` lines around a certificate's PEM blocks.
     let suppressions = reported
         .iter()
-        .filter_map(|&id| {
-            let (comment, rule) = if zone_files.contains(&id) {
-                let comment = comments.get(&id).copied().unwrap_or(Some(';'))?;
-                (comment, &crate::rules::dns::invalid_suppression::RULE)
+        .map(|&id| {
+            let rule = if zone_files.contains(&id) {
+                &crate::rules::dns::invalid_suppression::RULE
             } else {
-                ('#', &crate::rules::nginx::invalid_suppression::RULE)
+                &crate::rules::nginx::invalid_suppression::RULE
             };
-            Some(suppress::scan(sources.get(id), id, comment, rule))
+            suppress::scan(sources.get(id), id, rule)
         })
         .collect();
     let findings = suppress::apply(findings, sources, suppressions, config, &ran);

@@ -198,10 +198,16 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         },
     );
     let inventory = without_symlink_twins(inventory, &tree);
-    let (inventory, oversized) = without_oversized(inventory, &tree);
+    let (mut inventory, oversized) = without_oversized(inventory, &tree);
 
     let mut sources = Sources::new(tree);
     sources.set_root(anchor.clone());
+    for record in &mut inventory.records {
+        // Read once: what deciding the file's kind read of it whole.
+        if let Some(text) = record.text.take() {
+            sources.read_before(text.real, text.bytes);
+        }
+    }
     for record in &inventory.records {
         if record.template.is_some() {
             let syntax = match record.kind() {
@@ -386,6 +392,9 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         reported.insert(id);
     }
 
+    // What was read before and is not checked (a zone out of scope) is
+    // not kept for the rest of the run.
+    sources.forget_read_before();
     let mut in_scope = BTreeSet::new();
     for &id in analysis
         .reported

@@ -17,13 +17,25 @@ use std::path::{Path, PathBuf};
 /// Deepest `include` chain of DNS server configurations followed.
 const MAX_CONFIG_INCLUDES: usize = 8;
 
-fn read_text(tree: &Tree, path: &Path) -> Option<String> {
-    let (_, bytes) = tree.read(path, "").ok()?;
+/// A loader file's text: as deciding what it is read it whole (`read`,
+/// by real path), else read now.
+fn read_text(tree: &Tree, read: &Texts, path: &Path) -> Option<String> {
+    let before = match tree.resolve(path) {
+        crate::tree::Place::File(real) => read.get(&real).cloned(),
+        _ => None,
+    };
+    let bytes: std::sync::Arc<[u8]> = match before {
+        Some(bytes) if tree.stdin_for(path).is_none() => bytes,
+        _ => tree.read(path, "").ok()?.1.into(),
+    };
     if bytes.len() > MAX_LOADER_BYTES {
         return None;
     }
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
+
+/// Loader files read whole before, by real path.
+pub type Texts = HashMap<PathBuf, std::sync::Arc<[u8]>>;
 
 fn zone_name(text: &str) -> Option<Name> {
     let bare = text.trim().trim_end_matches('.');
@@ -35,6 +47,7 @@ fn zone_name(text: &str) -> Option<Name> {
 
 struct Run<'a> {
     tree: &'a Tree,
+    read: &'a Texts,
     files: &'a RepoFiles,
     loaded: Loaded,
     /// Every image's files, for DNS configurations that name server paths.
@@ -42,9 +55,15 @@ struct Run<'a> {
 }
 
 /// Reads every loader file of the repository.
-pub fn run(loaders: &[(PathBuf, LoaderKind)], files: &RepoFiles, tree: &Tree) -> Loaded {
+pub fn run(
+    loaders: &[(PathBuf, LoaderKind)],
+    files: &RepoFiles,
+    tree: &Tree,
+    read: &Texts,
+) -> Loaded {
     let mut run = Run {
         tree,
+        read,
         files,
         loaded: Loaded::default(),
         images: Vec::new(),
@@ -59,7 +78,7 @@ pub fn run(loaders: &[(PathBuf, LoaderKind)], files: &RepoFiles, tree: &Tree) ->
     // Compose services, and which Dockerfile each builds with which context.
     let mut builds: HashMap<PathBuf, (PathBuf, usize)> = HashMap::new();
     for path in of(LoaderKind::Compose) {
-        let Some(text) = read_text(tree, path) else {
+        let Some(text) = read_text(tree, read, path) else {
             continue;
         };
         run.loaded.loaders.push((path.clone(), "compose file"));
@@ -85,7 +104,7 @@ pub fn run(loaders: &[(PathBuf, LoaderKind)], files: &RepoFiles, tree: &Tree) ->
     }
 
     for path in of(LoaderKind::Dockerfile) {
-        let Some(text) = read_text(tree, path) else {
+        let Some(text) = read_text(tree, read, path) else {
             continue;
         };
         run.loaded.loaders.push((path.clone(), "Dockerfile"));
@@ -117,7 +136,7 @@ pub fn run(loaders: &[(PathBuf, LoaderKind)], files: &RepoFiles, tree: &Tree) ->
     }
 
     for path in of(LoaderKind::Ansible) {
-        let Some(text) = read_text(tree, path) else {
+        let Some(text) = read_text(tree, read, path) else {
             continue;
         };
         let installs = ansible::read(&text, path, files);
@@ -189,7 +208,7 @@ impl Run<'_> {
             let Some((repo, false)) = image.fs.lookup(&script, self.files) else {
                 continue;
             };
-            let Some(text) = read_text(self.tree, &repo) else {
+            let Some(text) = read_text(self.tree, self.read, &repo) else {
                 continue;
             };
             let origin = Origin {
@@ -235,7 +254,7 @@ impl Run<'_> {
         if depth > MAX_CONFIG_INCLUDES || !seen.insert(path.to_path_buf()) {
             return;
         }
-        let Some(text) = read_text(self.tree, path) else {
+        let Some(text) = read_text(self.tree, self.read, path) else {
             return;
         };
         self.loaded
@@ -265,7 +284,7 @@ impl Run<'_> {
     }
 
     fn nsd_conf(&mut self, path: &Path) {
-        let Some(text) = read_text(self.tree, path) else {
+        let Some(text) = read_text(self.tree, self.read, path) else {
             return;
         };
         self.loaded.loaders.push((path.to_path_buf(), "nsd.conf"));
@@ -297,7 +316,7 @@ impl Run<'_> {
                 self.find(include, path).into_iter().collect()
             };
             for file in matches {
-                let Some(included) = read_text(self.tree, &file) else {
+                let Some(included) = read_text(self.tree, self.read, &file) else {
                     continue;
                 };
                 let sub = nsd::read_with(&included, &conf.patterns);
@@ -309,7 +328,7 @@ impl Run<'_> {
         }
         if let Some(list) = &conf.zonelistfile {
             if let Some(list_file) = self.find(list, path) {
-                if let Some(list_text) = read_text(self.tree, &list_file) {
+                if let Some(list_text) = read_text(self.tree, self.read, &list_file) {
                     for (zone, pattern, line) in nsd::read_zone_list(&list_text) {
                         if let Some(template) = conf.patterns.get(&pattern) {
                             let named = in_dir(&nsd::fill(template, &zone), &conf.zonesdir);
@@ -339,7 +358,7 @@ impl Run<'_> {
     }
 
     fn knot_conf(&mut self, path: &Path) {
-        let Some(text) = read_text(self.tree, path) else {
+        let Some(text) = read_text(self.tree, self.read, path) else {
             return;
         };
         self.loaded.loaders.push((path.to_path_buf(), "knot.conf"));
@@ -349,7 +368,7 @@ impl Run<'_> {
     }
 
     fn octodns(&mut self, path: &Path) {
-        let Some(text) = read_text(self.tree, path) else {
+        let Some(text) = read_text(self.tree, self.read, path) else {
             return;
         };
         self.loaded

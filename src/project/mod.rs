@@ -11,6 +11,7 @@
 
 pub mod content;
 mod decide;
+mod head;
 mod load;
 pub mod loaders;
 pub mod names;
@@ -21,7 +22,8 @@ mod sniff;
 
 pub use decide::nginx_role_from_content;
 pub use record::{
-    Confidence, FileKind, FileRecord, FileRow, Role, SkipReason, SkippedFile, TemplateStyle,
+    Confidence, FileKind, FileRecord, FileRow, FileText, Role, SkipReason, SkippedFile,
+    TemplateStyle,
 };
 
 use decide::Decision;
@@ -29,7 +31,6 @@ use loaders::{Loaded, RepoFiles};
 use server_path::Flavor;
 use sniff::{LoaderKind, Sniff};
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// One file the listing found.
@@ -93,65 +94,6 @@ impl Inventory {
     }
 }
 
-/// The head of a file inside the tree, and whether it is the rest of the
-/// file. A comment header of any length is read past: its whole lines are
-/// dropped as they come, so that what follows it is what is sniffed (a
-/// pull request must not hide an nginx.conf behind a megabyte of `#`).
-fn head(tree: &crate::tree::Tree, path: &Path, kind: Option<FileKind>) -> Option<(Vec<u8>, bool)> {
-    if let Some(content) = tree.stdin_for(path) {
-        let end = content.len().min(content::HEAD_BYTES);
-        return Some((content[..end].to_vec(), end == content.len()));
-    }
-    let (_, file) = tree.open(path, "").ok()?;
-    let mut reader = file.take(crate::tree::MAX_FILE_BYTES);
-    let mut head = Vec::with_capacity(content::HEAD_BYTES);
-    (&mut reader)
-        .take(content::HEAD_BYTES as u64)
-        .read_to_end(&mut head)
-        .ok()?;
-    let mut whole = head.len() < content::HEAD_BYTES;
-    while !whole && sniff::all_comments(&head, kind) {
-        // The last line may go on in the next chunk: kept.
-        let last_line = head.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        head.drain(..last_line);
-        if head.len() >= content::MAX_SNIFF_BYTES {
-            // One comment line of a megabyte: nothing to learn from it.
-            break;
-        }
-        let before = head.len();
-        (&mut reader)
-            .take(content::HEAD_BYTES as u64)
-            .read_to_end(&mut head)
-            .ok()?;
-        whole = head.len() - before < content::HEAD_BYTES;
-    }
-    Some((head, whole))
-}
-
-/// What a file's head says (`None`: it cannot be read), remembered across
-/// the runs of a long-running process while the file is unchanged.
-fn sniffed(tree: &crate::tree::Tree, path: &Path, signal: &names::NameSignal) -> Option<Sniff> {
-    // A head sniffed as an nginx file's leaves out what only other kinds
-    // ask: remembered apart, for another spelling of the same file.
-    let kind_of_sniff = match signal.kind {
-        Some(FileKind::Nginx) => "project::sniff (nginx)",
-        _ => "project::sniff",
-    };
-    let key = tree.warm_key(path);
-    if let Some(sniff) = key
-        .as_ref()
-        .and_then(|k| tree.remembered::<Sniff>(k, kind_of_sniff))
-    {
-        return Some(sniff);
-    }
-    let (head, whole) = head(tree, path, signal.kind)?;
-    let sniff = sniff::sniff(path, signal, &head, whole);
-    if let Some(key) = &key {
-        tree.remember(key, kind_of_sniff, sniff.clone());
-    }
-    Some(sniff)
-}
-
 /// A loader's path as the files beside it are shown (from the current
 /// folder), or from the repository root when it lies above that folder.
 fn shown(root: &Path, path: &Path) -> String {
@@ -195,15 +137,21 @@ pub fn build(
     } else {
         options.jobs.max(1)
     };
-    let sniffs: Vec<(usize, Option<Sniff>)> = crate::parallel::map_in_order(&to_read, jobs, |&i| {
-        (i, sniffed(tree, &listed[i].path, &signals[i]))
-    });
+    let sniffs: Vec<(usize, Option<head::Sniffed>)> =
+        crate::parallel::map_in_order(&to_read, jobs, |&i| {
+            (i, head::sniffed(tree, &listed[i].path, &signals[i]))
+        });
     let mut sniffed: HashMap<usize, Sniff> = HashMap::new();
+    // The whole text of the files whose head was all of them.
+    let mut texts: HashMap<usize, FileText> = HashMap::new();
     let mut unreadable = Vec::new();
     for (i, s) in sniffs {
         match s {
-            Some(s) => {
+            Some((s, text)) => {
                 sniffed.insert(i, s);
+                if let Some(text) = text {
+                    texts.insert(i, text);
+                }
             }
             None if signals[i].kind.is_some() || listed[i].explicit => unreadable.push(i),
             None => {}
@@ -216,7 +164,14 @@ pub fn build(
         .collect();
     let mut loader_files = loader_files;
     loader_files.sort();
-    let loaded = load::run(&loader_files, &files, tree);
+    // Loader files are read once too: what their sniff read whole.
+    let loader_texts: load::Texts = (sniffed.iter())
+        .filter(|(_, s)| s.loader.is_some())
+        .filter_map(|(i, _)| texts.get(i))
+        .map(|t| (t.real.clone(), t.bytes.clone()))
+        .collect();
+    let loaded = load::run(&loader_files, &files, tree, &loader_texts);
+    drop(loader_texts);
     // What loaders name is read whatever its name (`nsd/zones/example.org`).
     let named_by_loaders: HashSet<&Path> = loaded
         .mounts
@@ -229,9 +184,12 @@ pub fn build(
         .filter(|i| !sniffed.contains_key(i) && named_by_loaders.contains(absolute[*i].as_path()))
         .collect();
     for i in late {
-        match self::sniffed(tree, &listed[i].path, &signals[i]) {
-            Some(sniff) => {
+        match head::sniffed(tree, &listed[i].path, &signals[i]) {
+            Some((sniff, text)) => {
                 sniffed.insert(i, sniff);
+                if let Some(text) = text {
+                    texts.insert(i, text);
+                }
             }
             None => unreadable.push(i),
         }
@@ -300,6 +258,7 @@ pub fn build(
                 template,
                 explicit: item.explicit,
                 aliases: Vec::new(),
+                text: texts.remove(&i),
             }),
             Decision::Skip(reason) => inventory.skipped.push(SkippedFile {
                 path: path.clone(),

@@ -152,6 +152,23 @@ pub struct FileRecord {
     /// Symlinks in the repository that lead to this file
     /// (`sites-enabled/x` → `../sites-available/x`).
     pub aliases: Vec<PathBuf>,
+    /// The whole file, when deciding what it is read all of it (a file of
+    /// up to 16 KiB): its reader takes it rather than reading it again.
+    pub text: Option<FileText>,
+}
+
+/// A file's content as read once, with the real path it was read at (the
+/// file's identity, symlinks resolved).
+#[derive(Clone)]
+pub struct FileText {
+    pub real: PathBuf,
+    pub bytes: std::sync::Arc<[u8]>,
+}
+
+impl std::fmt::Debug for FileText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} bytes of {}", self.bytes.len(), self.real.display())
+    }
 }
 
 impl FileRecord {

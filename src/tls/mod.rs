@@ -127,6 +127,11 @@ pub fn analyse(
             files.push(file);
         }
     }
+    // The comments around the blocks go on the file: suppressions are there.
+    for &file in &files {
+        let comments = pem::comments(&sources.get(file).bytes);
+        sources.saw(file, crate::source::Seen { comments });
+    }
     // Read on every core: parsing certificates is the work here, and each
     // file is read on its own. Joined in file order.
     let sources: &Sources = sources;

@@ -35,6 +35,29 @@ pub struct Unterminated {
 const BEGIN: &[u8] = b"-----BEGIN ";
 const DASHES: &[u8] = b"-----";
 
+/// Where the `#` comments of the text around the blocks start (PEM files
+/// allow text around blocks: `openssl x509 -text` output, notes): a `#`
+/// at the start of a line or after white space, outside every block.
+pub fn comments(bytes: &[u8]) -> Vec<u32> {
+    let (blocks, open) = blocks(bytes);
+    let mut spans: Vec<(usize, usize)> = blocks.iter().map(|b| (b.start, b.end)).collect();
+    spans.extend(open.map(|o| (o.start, bytes.len())));
+    let mut starts = Vec::new();
+    let mut at = 0;
+    while let Some(n) = memchr::memchr(b'#', &bytes[at..]) {
+        let hash = at + n;
+        let after_space = hash == 0 || matches!(bytes[hash - 1], b' ' | b'\t' | b'\r' | b'\n');
+        let in_block = spans.iter().any(|&(s, e)| (s..e).contains(&hash));
+        at = if after_space && !in_block {
+            starts.push(hash as u32);
+            memchr::memchr(b'\n', &bytes[hash..]).map_or(bytes.len(), |n| hash + n)
+        } else {
+            hash + 1
+        };
+    }
+    starts
+}
+
 /// Every block in `bytes`, in order, and an unterminated one if the file
 /// ends inside a block.
 pub fn blocks(bytes: &[u8]) -> (Vec<Block<'_>>, Option<Unterminated>) {

@@ -197,6 +197,30 @@ impl Tree {
         Some(normalize(&link_dir.join(target)))
     }
 
+    /// The whole of a file of at most [`MAX_STUB_BYTES`], opened as
+    /// [`Tree::read`] opens files, and kept for the rest of the run.
+    fn read_small(&self, real: &Path) -> Option<std::sync::Arc<[u8]>> {
+        use std::io::Read;
+        let file = self.open_resolved(real).ok()?;
+        let mut bytes = Vec::new();
+        file.take(MAX_STUB_BYTES + 1).read_to_end(&mut bytes).ok()?;
+        if bytes.len() as u64 > MAX_STUB_BYTES {
+            return None;
+        }
+        let bytes: std::sync::Arc<[u8]> = bytes.into();
+        if let Ok(mut small) = self.small.lock() {
+            small.insert(real.to_path_buf(), bytes.clone());
+        }
+        Some(bytes)
+    }
+
+    /// The content of a small file read while it was resolved, once: the
+    /// next reader takes it, and a later one reads the file anew (and sees
+    /// what changed on disk since, a link swapped in refused).
+    pub(super) fn small_read(&self, real: &Path) -> Option<std::sync::Arc<[u8]>> {
+        self.small.lock().ok()?.remove(real)
+    }
+
     /// The file a symlink stub names, when `real` is one and its target is
     /// a file inside the tree.
     fn stub_target(&self, real: &Path) -> Option<PathBuf> {
@@ -204,7 +228,10 @@ impl Tree {
         if meta.len() > MAX_STUB_BYTES || meta.len() < 2 {
             return None;
         }
-        let bytes = std::fs::read(real).ok()?;
+        // Read as every file is (never through a link): what it holds is
+        // kept, so that the file's reader takes it instead of opening the
+        // file again.
+        let bytes = self.read_small(real)?;
         let text = std::str::from_utf8(&bytes).ok()?;
         let target = text.strip_suffix('\n').unwrap_or(text);
         let looks_like_path = target.contains('/')

@@ -195,3 +195,25 @@ fn a_path_taken_as_normal_is_what_the_components_give() {
     assert!(is_normal(Path::new("/work/repo/etc/nginx.conf")));
     assert!(!is_normal(Path::new("/work/repo/./etc")));
 }
+
+#[test]
+fn a_small_file_read_while_resolved_is_not_read_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("db.example");
+    std::fs::write(&path, "@ IN A 192.0.2.1\n").expect("write");
+    let tree = tree_in(dir.path());
+    assert!(matches!(tree.resolve(&path), Place::File(_)));
+    std::fs::remove_file(&path).expect("remove");
+    let (real, bytes) = tree
+        .read(&path, "x")
+        .expect("read from what resolving read");
+    assert!(real.ends_with("db.example"));
+    assert_eq!(bytes, b"@ IN A 192.0.2.1\n");
+    // Taken once: a second reader opens the file anew.
+    assert!(tree.read(&path, "x").is_err());
+    // A larger file is not kept: it is read when asked for.
+    let large = dir.path().join("large.zone");
+    std::fs::write(&large, "x".repeat(600)).expect("write");
+    assert!(matches!(tree.resolve(&large), Place::File(_)));
+    assert!(tree.read_while_resolved(&large).is_none());
+}

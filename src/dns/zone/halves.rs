@@ -66,6 +66,8 @@ struct SecondHalf {
     pieces: Vec<Vec<Record>>,
     errors: Bounded<ZoneError>,
     lex_errors: Vec<LexError>,
+    /// Where its comments start.
+    comments: Vec<u32>,
     warnings: Bounded<ZoneError>,
     /// The owner and target names of `pieces`, numbered from 0 in a table
     /// of their own.
@@ -149,19 +151,22 @@ impl Parser<'_> {
             }
             let first_clean = !entries.cut_short() && !first.out.errors.is_full();
             let lex_errors = std::mem::take(&mut entries.errors);
+            let comments = entries.take_comments();
             let second = second.join().ok().flatten()?;
             (first_clean && second.1.holds_for(&first, &first_state))
-                .then_some((lex_errors, second.0))
+                .then_some((lex_errors, comments, second.0))
         });
-        let Some((first_lex_errors, mut second)) = outcome else {
+        let Some((first_lex_errors, mut comments, mut second)) = outcome else {
             return false;
         };
+        comments.append(&mut second.comments);
         // Only past 4 GiB of names: one thread then says so where it happens.
         let Ok(renumber) = first.out.names.append(std::mem::take(&mut second.names)) else {
             return false;
         };
         let first = first.into_first_half();
         *state = self.join(first, first_lex_errors, second, renumber, file);
+        self.sources.saw(file, crate::source::Seen { comments });
         true
     }
 
@@ -276,6 +281,7 @@ fn second_half(
         pieces,
         errors: std::mem::take(&mut p.out.errors),
         lex_errors: std::mem::take(&mut entries.errors),
+        comments: entries.take_comments(),
         warnings: std::mem::take(&mut p.out.warnings),
         names: std::mem::take(&mut p.out.names),
         origin: p.out.origin.take(),
