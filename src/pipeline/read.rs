@@ -476,9 +476,9 @@ fn without_oversized(
     let mut oversized = Vec::new();
     inventory.records.retain(|record| {
         let too_large = match tree.resolve(&record.path) {
-            Place::File(real) => {
-                std::fs::metadata(real).is_ok_and(|m| m.len() > crate::tree::MAX_FILE_BYTES)
-            }
+            Place::File(real) => tree
+                .file_size(&real)
+                .is_some_and(|size| size > crate::tree::MAX_FILE_BYTES),
             _ => false,
         };
         if too_large {

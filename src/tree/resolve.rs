@@ -1,7 +1,7 @@
 //! Resolving a path inside the tree: symlinks (and symlink stubs) followed
 //! hop by hop from the root, never a look at anything outside it.
 
-use super::{absolute, normalize, special_kind, Place, Stamp, Tree};
+use super::{absolute, normalize, special_kind, Place, Tree};
 use std::path::{Component, Path, PathBuf};
 
 /// Folders above a path looked up among those already walked.
@@ -63,7 +63,7 @@ impl Tree {
         if !self.contains(&real) {
             return None;
         }
-        let stamp = Stamp::of(&std::fs::symlink_metadata(&real).ok()?);
+        let stamp = self.plain_file_stamp(&real)?;
         warm.is_plain_file(&real, stamp)
             .then_some(Place::File(real))
     }
@@ -75,10 +75,8 @@ impl Tree {
         if *real != self.below_real_root(asked.to_path_buf()) {
             return;
         }
-        if let Ok(meta) = std::fs::symlink_metadata(real) {
-            if meta.is_file() {
-                warm.keep_plain_file(real, Stamp::of(&meta));
-            }
+        if let Some(stamp) = self.plain_file_stamp(real) {
+            warm.keep_plain_file(real, stamp);
         }
     }
 

@@ -36,6 +36,11 @@ impl Stamp {
             inode: (meta.dev(), meta.ino()),
         }
     }
+
+    /// The file's size in bytes.
+    pub fn size(&self) -> u64 {
+        self.len
+    }
 }
 
 /// One file's content and what was derived from it, for one stamp.
@@ -152,11 +157,50 @@ impl super::Tree {
         if self.stdin_for(path).is_some() {
             return None;
         }
-        let meta = std::fs::metadata(path).ok()?;
-        meta.is_file().then(|| WarmKey {
+        let stamp = match self.plain_file_stamp(path) {
+            Some(stamp) => stamp,
+            // A link, or nothing: the file it leads to, if it is one.
+            None => Some(std::fs::metadata(path).ok()?)
+                .filter(std::fs::Metadata::is_file)
+                .map(|meta| Stamp::of(&meta))?,
+        };
+        Some(WarmKey {
             path: path.to_path_buf(),
-            stamp: Stamp::of(&meta),
+            stamp,
         })
+    }
+
+    /// The stamp of the regular file `lstat` finds at `path` (`None`: a
+    /// link, something else, or nothing), asked of the file system once per
+    /// run when the run keeps anything. Taken before any read of the file
+    /// in this run, as a key must be.
+    pub(super) fn plain_file_stamp(&self, path: &Path) -> Option<Stamp> {
+        let stat = || {
+            let meta = std::fs::symlink_metadata(path).ok()?;
+            meta.is_file().then(|| Stamp::of(&meta))
+        };
+        if self.warm.is_none() {
+            return stat();
+        }
+        let known = (self.file_stamps.lock().ok()).and_then(|stamps| stamps.get(path).copied());
+        if known.is_some() {
+            return known;
+        }
+        // Only files are remembered: what is missing may appear as the run
+        // goes on.
+        let stamp = stat()?;
+        if let Ok(mut stamps) = self.file_stamps.lock() {
+            stamps.insert(path.to_path_buf(), stamp);
+        }
+        Some(stamp)
+    }
+
+    /// The size of `real`, a regular file resolved inside the tree.
+    pub fn file_size(&self, real: &Path) -> Option<u64> {
+        match self.plain_file_stamp(real) {
+            Some(stamp) => Some(stamp.size()),
+            None => std::fs::metadata(real).ok().map(|meta| meta.len()),
+        }
     }
 
     /// What `what` worked out from the file at `key` in an earlier run.
@@ -183,7 +227,10 @@ impl super::Tree {
         let super::Place::File(real) = self.resolve(path) else {
             return None;
         };
-        let stamp = Stamp::of(&std::fs::metadata(&real).ok()?);
+        let stamp = match self.plain_file_stamp(&real) {
+            Some(stamp) => stamp,
+            None => Stamp::of(&std::fs::metadata(&real).ok()?),
+        };
         let bytes = warm.bytes(&real, stamp)?;
         Some((real, bytes))
     }
