@@ -24,14 +24,14 @@ use model::Model;
 use parser::ConfFile;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 use walk::{Built, Start};
 
 /// Files read and parsed during one run; each file is parsed once however
 /// often it is included.
 pub struct Workspace<'a> {
     pub sources: &'a mut Sources,
-    parsed: HashMap<FileId, Rc<ConfFile>>,
+    parsed: HashMap<FileId, Arc<ConfFile>>,
     /// The absolute prefix the configs were written for (`/etc/nginx`).
     pub nginx_prefix: PathBuf,
 }
@@ -45,19 +45,47 @@ impl<'a> Workspace<'a> {
         }
     }
 
-    pub fn parsed(&mut self, id: FileId) -> Rc<ConfFile> {
+    pub fn parsed(&mut self, id: FileId) -> Arc<ConfFile> {
         if let Some(conf) = self.parsed.get(&id) {
-            return Rc::clone(conf);
+            return Arc::clone(conf);
         }
-        let mut conf = parse_file(&self.sources.get(id).bytes);
+        let (conf, comments) = self.remembered_parse(id);
         // Its comments go on the file: suppressions take them from there.
-        let seen = crate::source::Seen {
-            comments: std::mem::take(&mut conf.comments),
-        };
-        self.sources.saw(id, seen);
-        let conf = Rc::new(conf);
-        self.parsed.insert(id, Rc::clone(&conf));
+        self.sources.saw(id, crate::source::Seen { comments });
+        self.parsed.insert(id, Arc::clone(&conf));
         conf
+    }
+
+    /// The parse of a file and its comments, from an earlier run of a
+    /// long-running process (the language server re-reads 2,000 unchanged
+    /// sites at each keystroke) when the content is the same, else parsed
+    /// now. The file was read before its key is taken: only the same
+    /// content, not merely the same stamp, is what the earlier run parsed.
+    fn remembered_parse(&self, id: FileId) -> (Arc<ConfFile>, Vec<u32>) {
+        const PARSED: &str = "nginx::parsed";
+        /// The content parsed, what it gave, and its comments.
+        type Parsed = Arc<(Arc<[u8]>, Arc<ConfFile>, Vec<u32>)>;
+        let source = self.sources.get(id);
+        let tree = self.sources.tree();
+        let key = tree.warm_key(&source.path);
+        let earlier = key
+            .as_ref()
+            .and_then(|k| tree.remembered::<Parsed>(k, PARSED));
+        if let Some(parsed) = earlier.filter(|p| *p.0 == *source.bytes) {
+            return (Arc::clone(&parsed.1), parsed.2.clone());
+        }
+        let mut conf = parse_file(&source.bytes);
+        let comments = std::mem::take(&mut conf.comments);
+        let conf = Arc::new(conf);
+        if let Some(key) = &key {
+            let parsed: Parsed = Arc::new((
+                Arc::clone(&source.bytes),
+                Arc::clone(&conf),
+                comments.clone(),
+            ));
+            tree.remember(key, PARSED, parsed);
+        }
+        (conf, comments)
     }
 
     /// Syntax errors of a parsed file, as problems.

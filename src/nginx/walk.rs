@@ -107,7 +107,7 @@ impl Chain {
 }
 
 struct Frame {
-    conf: Rc<ConfFile>,
+    conf: Arc<ConfFile>,
     next: usize,
     end: usize,
     ctx: Ctx,
@@ -333,7 +333,7 @@ impl Walker<'_, '_> {
                 continue;
             }
             let index = frame.next;
-            let conf = Rc::clone(&frame.conf);
+            let conf = Arc::clone(&frame.conf);
             frame.next = conf.directives[index].subtree_end as usize;
             let (ctx, scope, chain) = (frame.ctx, frame.scope, Rc::clone(&frame.chain));
             self.here = (frame.placed, frame.block, frame.via);
@@ -376,7 +376,7 @@ impl Walker<'_, '_> {
 
     fn push_children(
         &mut self,
-        conf: &Rc<ConfFile>,
+        conf: &Arc<ConfFile>,
         d: &Directive,
         ctx: Ctx,
         scope: ScopeId,
@@ -397,7 +397,7 @@ impl Walker<'_, '_> {
         }
         let placed = self.here.0.and_then(|p| p.enter(&d.name));
         self.stack.push(Frame {
-            conf: Rc::clone(conf),
+            conf: Arc::clone(conf),
             next: d.index + 1,
             end: conf.directives[d.index].subtree_end as usize,
             ctx,

@@ -490,3 +490,45 @@ fn flags_the_server_would_ignore_are_usage_errors() {
         );
     }
 }
+
+/// What the server keeps between checks (content, parses) is for files
+/// unchanged on disk: a site another program rewrites is read again.
+#[test]
+fn a_site_changed_on_disk_is_read_again_at_the_next_check() {
+    const OPEN_SITE: &str =
+        "server {\n    listen 80;\n    server_name shop.example.com;\n    return 200;\n}\n";
+    const NO_CATCH_ALL: &str =
+        "server {\n    listen 80;\n    server_name www.example.com;\n    return 444;\n}\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let nginx = dir.path().join("etc/nginx");
+    write(&nginx.join("nginx.conf"), NGINX_CONF);
+    let default = nginx.join("sites-enabled/default");
+    write(&default, DEFAULT_SITE);
+    // Read before `default`: the site nginx falls back to without one.
+    let site = nginx.join("sites-enabled/a-shop");
+    write(&site, OPEN_SITE);
+    let uri = uri_of(&site);
+
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path());
+    client.open(&uri, "nginx", OPEN_SITE);
+    let first = client.diagnostics(&uri, 1);
+    assert!(first.is_empty(), "a catch-all exists: {first:#?}");
+
+    // Another program drops the catch-all's default_server.
+    write(&default, NO_CATCH_ALL);
+    client.change(&uri, 2, OPEN_SITE);
+    let second = client.diagnostics(&uri, 2);
+    assert!(
+        second
+            .iter()
+            .any(|d| d["code"] == "nginx/missing-default-server"),
+        "the rewritten site is read again: {second:#?}"
+    );
+
+    write(&default, DEFAULT_SITE);
+    client.change(&uri, 3, OPEN_SITE);
+    let third = client.diagnostics(&uri, 3);
+    assert!(third.is_empty(), "and again: {third:#?}");
+    client.stop();
+}

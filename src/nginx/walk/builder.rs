@@ -188,7 +188,7 @@ impl Walker<'_, '_> {
 
     pub(super) fn visit(
         &mut self,
-        conf: &Rc<ConfFile>,
+        conf: &Arc<ConfFile>,
         d: Directive,
         ctx: Ctx,
         scope: ScopeId,
@@ -401,7 +401,7 @@ impl Walker<'_, '_> {
     /// Directives of server, location, if and limit_except blocks.
     fn body_directive(
         &mut self,
-        conf: &Rc<ConfFile>,
+        conf: &Arc<ConfFile>,
         d: &Directive,
         server: Option<usize>,
         protocol: Protocol,
