@@ -15,7 +15,7 @@ pub mod octodns;
 
 use super::server_path::Flavor;
 use crate::dns::name::Name;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Largest loader file read: a Dockerfile or named.conf is a few KB.
@@ -91,9 +91,11 @@ impl Loaded {
 /// need (existence, folders, glob matches, base names).
 #[derive(Default)]
 pub struct RepoFiles {
-    files: HashSet<PathBuf>,
-    dirs: HashSet<PathBuf>,
-    by_name: HashMap<String, Vec<PathBuf>>,
+    // foldhash: built for every file of the repository at each check (the
+    // language server's too), and SipHash over paths is slow.
+    files: foldhash::HashSet<PathBuf>,
+    dirs: foldhash::HashSet<PathBuf>,
+    by_name: foldhash::HashMap<String, Vec<PathBuf>>,
     sorted: Vec<PathBuf>,
     pub root: PathBuf,
 }
@@ -105,10 +107,13 @@ impl RepoFiles {
             ..RepoFiles::default()
         };
         for path in paths {
+            // The folders above it, up to one already known (asked before
+            // a copy of the path is made for the set).
             for dir in path.ancestors().skip(1) {
-                if !repo.dirs.insert(dir.to_path_buf()) {
+                if repo.dirs.contains(dir) {
                     break;
                 }
+                repo.dirs.insert(dir.to_path_buf());
             }
             if let Some(name) = path.file_name() {
                 let name = name.to_string_lossy().into_owned();
