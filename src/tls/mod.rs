@@ -164,7 +164,10 @@ fn remembered(sources: &Sources, file: FileId) -> (Vec<Bundle>, Vec<Problem>) {
     // not merely the same stamp, is what the earlier run parsed.
     let key = tree.warm_key(&source.path);
     let earlier = key.as_ref().and_then(|k| tree.remembered::<Read>(k, READ));
-    if let Some(read) = earlier.filter(|read| *read.0 == *source.bytes) {
+    // The same block (the warm store's, shared) or the same bytes.
+    let same =
+        |read: &Read| std::sync::Arc::ptr_eq(&read.0, &source.bytes) || *read.0 == *source.bytes;
+    if let Some(read) = earlier.filter(same) {
         // Read under another run's file ids: renumbered to this run's.
         let (mut bundles, mut problems) = (read.1.clone(), read.2.clone());
         for bundle in &mut bundles {
