@@ -157,16 +157,18 @@ impl super::Tree {
         if self.stdin_for(path).is_some() {
             return None;
         }
-        let stamp = match self.plain_file_stamp(path) {
-            Some(stamp) => stamp,
-            // A link, or nothing: the file it leads to, if it is one.
-            None => Some(std::fs::metadata(path).ok()?)
-                .filter(std::fs::Metadata::is_file)
-                .map(|meta| Stamp::of(&meta))?,
-        };
         Some(WarmKey {
             path: path.to_path_buf(),
-            stamp,
+            stamp: self.file_stamp(path)?,
+        })
+    }
+
+    /// The stamp of the regular file `path` leads to, links followed.
+    fn file_stamp(&self, path: &Path) -> Option<Stamp> {
+        self.plain_file_stamp(path).or_else(|| {
+            // A link, or nothing: the file it leads to, if it is one.
+            let meta = std::fs::metadata(path).ok()?;
+            meta.is_file().then(|| Stamp::of(&meta))
         })
     }
 
@@ -197,10 +199,7 @@ impl super::Tree {
 
     /// The size of `real`, a regular file resolved inside the tree.
     pub fn file_size(&self, real: &Path) -> Option<u64> {
-        match self.plain_file_stamp(real) {
-            Some(stamp) => Some(stamp.size()),
-            None => std::fs::metadata(real).ok().map(|meta| meta.len()),
-        }
+        self.file_stamp(real).map(|stamp| stamp.size())
     }
 
     /// What `what` worked out from the file at `key` in an earlier run.
@@ -227,11 +226,7 @@ impl super::Tree {
         let super::Place::File(real) = self.resolve(path) else {
             return None;
         };
-        let stamp = match self.plain_file_stamp(&real) {
-            Some(stamp) => stamp,
-            None => Stamp::of(&std::fs::metadata(&real).ok()?),
-        };
-        let bytes = warm.bytes(&real, stamp)?;
+        let bytes = warm.bytes(&real, self.file_stamp(&real)?)?;
         Some((real, bytes))
     }
 }

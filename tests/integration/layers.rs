@@ -19,28 +19,6 @@ const SOURCE_LAYER: &[&str] = &[
 /// The readers: they report problems as data and never name a rule.
 const PARSERS: &[&str] = &["nginx", "dns", "tls"];
 
-/// What a renderer, a reader or the source layer must never import: the
-/// commands, the pipeline that runs rules, the rules and their settings.
-const ABOVE_MODELS: &[&str] = &[
-    "app",
-    "cli",
-    "command_error",
-    "pipeline",
-    "server",
-    "fix",
-    "present",
-    "fuzzing",
-    "rules",
-    "registry",
-    "config",
-    "drift",
-    "migration",
-    "report",
-    "baseline",
-    "suppress",
-    "fingerprint",
-];
-
 /// The commands: renderers take report data, never these.
 const COMMANDS: &[&str] = &[
     "app",
@@ -52,6 +30,26 @@ const COMMANDS: &[&str] = &[
     "present",
     "fuzzing",
 ];
+
+/// Below the commands and above the models: the rules and their settings,
+/// and what runs after them.
+const RULES_AND_AFTER: &[&str] = &[
+    "rules",
+    "registry",
+    "config",
+    "drift",
+    "migration",
+    "report",
+    "baseline",
+    "suppress",
+    "fingerprint",
+];
+
+/// What a renderer, a reader or the source layer must never import: the
+/// commands, the pipeline that runs rules, the rules and their settings.
+fn above_models() -> Vec<&'static str> {
+    COMMANDS.iter().chain(RULES_AND_AFTER).copied().collect()
+}
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("src is readable") {
@@ -200,8 +198,8 @@ fn offenders(modules: &[&str], forbidden: &[&str]) -> Vec<String> {
 
 #[test]
 fn the_source_layer_imports_nothing_above_it() {
-    let above: Vec<&str> = (ABOVE_MODELS.iter().chain(PARSERS))
-        .copied()
+    let above: Vec<&str> = (above_models().into_iter())
+        .chain(PARSERS.iter().copied())
         .chain(["project", "discover", "finding", "finish", "repo"])
         .collect();
     let found = offenders(SOURCE_LAYER, &above);
@@ -210,7 +208,7 @@ fn the_source_layer_imports_nothing_above_it() {
 
 #[test]
 fn readers_report_problems_and_never_name_a_rule() {
-    let found = offenders(PARSERS, ABOVE_MODELS);
+    let found = offenders(PARSERS, &above_models());
     assert!(found.is_empty(), "{found:#?}");
 }
 
