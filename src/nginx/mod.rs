@@ -62,32 +62,13 @@ impl<'a> Workspace<'a> {
     /// now. The file was read before its key is taken: only the same
     /// content, not merely the same stamp, is what the earlier run parsed.
     fn remembered_parse(&self, id: FileId) -> (Arc<ConfFile>, Vec<u32>) {
-        const PARSED: &str = "nginx::parsed";
-        /// The content parsed, what it gave, and its comments.
-        type Parsed = Arc<(Arc<[u8]>, Arc<ConfFile>, Vec<u32>)>;
         let source = self.sources.get(id);
         let tree = self.sources.tree();
-        let key = tree.warm_key(&source.path);
-        let earlier = key
-            .as_ref()
-            .and_then(|k| tree.remembered::<Parsed>(k, PARSED));
-        // The same block (the warm store's, shared) or the same bytes.
-        let same = |p: &Parsed| Arc::ptr_eq(&p.0, &source.bytes) || *p.0 == *source.bytes;
-        if let Some(parsed) = earlier.filter(same) {
-            return (Arc::clone(&parsed.1), parsed.2.clone());
-        }
-        let mut conf = parse_file(&source.bytes);
-        let comments = std::mem::take(&mut conf.comments);
-        let conf = Arc::new(conf);
-        if let Some(key) = &key {
-            let parsed: Parsed = Arc::new((
-                Arc::clone(&source.bytes),
-                Arc::clone(&conf),
-                comments.clone(),
-            ));
-            tree.remember(key, PARSED, parsed);
-        }
-        (conf, comments)
+        tree.remembered_for_content(&source.path, &source.bytes, "nginx::parsed", || {
+            let mut conf = parse_file(&source.bytes);
+            let comments = std::mem::take(&mut conf.comments);
+            (Arc::new(conf), comments)
+        })
     }
 
     /// Syntax errors of a parsed file, as problems.

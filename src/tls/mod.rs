@@ -155,41 +155,28 @@ pub fn analyse(
 /// parsing a thousand certificates and verifying their signatures again at
 /// every keystroke was a fifth of each answer.
 fn remembered(sources: &Sources, file: FileId) -> (Vec<Bundle>, Vec<Problem>) {
-    const READ: &str = "tls::read_all";
-    /// The content read, and what it gave.
-    type Read = std::sync::Arc<(std::sync::Arc<[u8]>, Vec<Bundle>, Vec<Problem>)>;
     let source = sources.get(file);
-    let tree = sources.tree();
-    // The file was read before this key is taken: only the same content,
-    // not merely the same stamp, is what the earlier run parsed.
-    let key = tree.warm_key(&source.path);
-    let earlier = key.as_ref().and_then(|k| tree.remembered::<Read>(k, READ));
-    // The same block (the warm store's, shared) or the same bytes.
-    let same =
-        |read: &Read| std::sync::Arc::ptr_eq(&read.0, &source.bytes) || *read.0 == *source.bytes;
-    if let Some(read) = earlier.filter(same) {
-        // Read under another run's file ids: renumbered to this run's.
-        let (mut bundles, mut problems) = (read.1.clone(), read.2.clone());
-        for bundle in &mut bundles {
-            bundle.file = file;
-            bundle
-                .certs
-                .iter_mut()
-                .for_each(|(_, span)| span.file = file);
-            bundle
-                .keys
-                .iter_mut()
-                .for_each(|(_, span)| span.file = file);
-        }
-        problems.iter_mut().for_each(|p| p.span.file = file);
-        return (bundles, problems);
+    let (mut bundles, mut problems) =
+        sources
+            .tree()
+            .remembered_for_content(&source.path, &source.bytes, "tls::read_all", || {
+                let mut problems = Vec::new();
+                (read_all(source, file, &mut problems), problems)
+            });
+    // What an earlier run read carries its file ids: renumbered to this
+    // run's.
+    for bundle in &mut bundles {
+        bundle.file = file;
+        bundle
+            .certs
+            .iter_mut()
+            .for_each(|(_, span)| span.file = file);
+        bundle
+            .keys
+            .iter_mut()
+            .for_each(|(_, span)| span.file = file);
     }
-    let mut problems = Vec::new();
-    let bundles = read_all(source, file, &mut problems);
-    if let Some(key) = &key {
-        let read = (source.bytes.clone(), bundles.clone(), problems.clone());
-        tree.remember::<Read>(key, READ, std::sync::Arc::new(read));
-    }
+    problems.iter_mut().for_each(|p| p.span.file = file);
     (bundles, problems)
 }
 

@@ -211,6 +211,36 @@ impl super::Tree {
         self.warm.as_ref()?.derived(&key.path, key.stamp, what)
     }
 
+    /// What `what` works out of the file at `path`, whose content is
+    /// `bytes`: as an earlier run of a long-running process worked it out
+    /// from the same content, else `work()` now, kept for the next run.
+    /// For files read before their key can be taken: only the same
+    /// content, not merely the same stamp, is what the earlier run saw.
+    pub fn remembered_for_content<T: Clone + Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        bytes: &Arc<[u8]>,
+        what: &'static str,
+        work: impl FnOnce() -> T,
+    ) -> T {
+        type Kept<T> = Arc<(Arc<[u8]>, T)>;
+        let key = self.warm_key(path);
+        let earlier = key
+            .as_ref()
+            .and_then(|k| self.remembered::<Kept<T>>(k, what));
+        // The same block (the warm store's, shared) or the same bytes.
+        let same = |kept: &Kept<T>| Arc::ptr_eq(&kept.0, bytes) || *kept.0 == **bytes;
+        if let Some(kept) = earlier.filter(same) {
+            return kept.1.clone();
+        }
+        let value = work();
+        if let Some(key) = &key {
+            let kept: Kept<T> = Arc::new((Arc::clone(bytes), value.clone()));
+            self.remember(key, what, kept);
+        }
+        value
+    }
+
     /// Remembers what `what` worked out from the file at `key`.
     pub fn remember<T: Any + Send + Sync>(&self, key: &WarmKey, what: &'static str, value: T) {
         if let Some(warm) = &self.warm {
