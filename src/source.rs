@@ -200,9 +200,6 @@ pub struct Sources {
     root: Option<PathBuf>,
     /// Templates, by absolute path: read with their placeholders masked.
     templates: HashMap<PathBuf, (crate::template::Syntax, bool)>,
-    /// Files read whole before (by the repository model, deciding what
-    /// they are), by real path: taken from here rather than read again.
-    read_before: HashMap<PathBuf, std::sync::Arc<[u8]>>,
 }
 
 pub use crate::tree::{normalize, ReadError};
@@ -227,28 +224,14 @@ impl Sources {
             .insert(crate::root::absolute(path), (syntax, named));
     }
 
-    /// Hands over a file's text read before (its record's): the file's
-    /// [`Sources::load`] takes it instead of reading the file again.
-    pub fn read_before(&mut self, real: PathBuf, bytes: std::sync::Arc<[u8]>) {
-        self.read_before.insert(real, bytes);
-    }
-
-    /// Drops the texts handed over and not taken.
-    pub fn forget_read_before(&mut self) {
-        self.read_before = HashMap::new();
-    }
-
-    /// The text handed over for the file at `path`, once; standard input
-    /// or an editor's buffer for the path wins, as in [`Tree::read`].
-    fn take_read_before(&mut self, path: &Path) -> Option<(PathBuf, std::sync::Arc<[u8]>)> {
-        if self.read_before.is_empty() || self.tree.stdin_for(path).is_some() {
+    /// The text of the file at `path` read earlier in the run (see
+    /// [`Tree::read_earlier`]); standard input or an editor's buffer for
+    /// the path wins, as in [`Tree::read`].
+    fn take_read_earlier(&self, path: &Path) -> Option<(PathBuf, std::sync::Arc<[u8]>)> {
+        if self.tree.stdin_for(path).is_some() {
             return None;
         }
-        let crate::tree::Place::File(real) = self.tree.resolve(path) else {
-            return None;
-        };
-        let bytes = self.read_before.remove(&real)?;
-        Some((real, bytes))
+        self.tree.read_earlier(path)
     }
 
     /// Sets the project root; [`Sources::repo_path`] is relative to it.
@@ -320,7 +303,7 @@ impl Sources {
             return Ok(*id);
         }
         let display = display_path(&path);
-        let (real, bytes) = match self.take_read_before(&path) {
+        let (real, bytes) = match self.take_read_earlier(&path) {
             Some(read) => read,
             None => {
                 let (real, bytes) = self.tree.read(&path, &display)?;
@@ -474,7 +457,9 @@ mod tests {
             panic!("a file");
         };
         let mut sources = Sources::new(tree);
-        sources.read_before(real, b"server {}\n".as_slice().into());
+        sources
+            .tree()
+            .hand_over(real, b"server {}\n".as_slice().into());
         std::fs::remove_file(&path).expect("remove");
         let id = sources
             .load(&path)
@@ -494,7 +479,7 @@ mod tests {
             panic!("a file");
         };
         let mut sources = Sources::new(tree);
-        sources.read_before(real, b"on disk".as_slice().into());
+        sources.tree().hand_over(real, b"on disk".as_slice().into());
         let id = sources.load(&path).expect("load");
         assert_eq!(&*sources.get(id).bytes, b"typed");
     }

@@ -9,6 +9,7 @@
 //! file's size while reading the stream rather than trusting its metadata.
 
 mod beneath;
+mod earlier;
 mod resolve;
 mod settings;
 mod warm;
@@ -100,10 +101,12 @@ pub struct Tree {
     /// listed once however many sites name a file in it (261 listings of
     /// one 494-entry folder were 39 % of a corpus run).
     listings: std::sync::Arc<std::sync::Mutex<foldhash::HashMap<PathBuf, Listing>>>,
-    /// Small files (a few hundred bytes) read whole while they were
-    /// resolved, to tell a symlink stub: their next reader takes them from
-    /// here rather than opening them again.
-    small: std::sync::Arc<std::sync::Mutex<foldhash::HashMap<PathBuf, std::sync::Arc<[u8]>>>>,
+    /// Files read whole earlier in the run, by real path: a small file
+    /// resolving read (to tell a symlink stub), a file whose head was all of
+    /// it (handed over by the repository model). The next reader takes the
+    /// content from here rather than opening the file again, once.
+    read_earlier:
+        std::sync::Arc<std::sync::Mutex<foldhash::HashMap<PathBuf, std::sync::Arc<[u8]>>>>,
     /// What a long-running process keeps between runs (the language
     /// server): files' content and what was worked out from it.
     warm: Option<std::sync::Arc<Warm>>,
@@ -155,7 +158,7 @@ impl Tree {
             plain_dirs: Default::default(),
             resolved: Default::default(),
             listings: Default::default(),
-            small: Default::default(),
+            read_earlier: Default::default(),
             warm: None,
             file_stamps: Default::default(),
             #[cfg(unix)]
@@ -301,8 +304,8 @@ impl Tree {
         if let Some((real, bytes)) = remembered.filter(|(_, b)| b.len() as u64 <= limit) {
             return Ok((real, bytes.to_vec()));
         }
-        let small = self.read_while_resolved(path);
-        if let Some((real, bytes)) = small.filter(|(_, b)| b.len() as u64 <= limit) {
+        let earlier = self.read_earlier(path);
+        if let Some((real, bytes)) = earlier.filter(|(_, b)| b.len() as u64 <= limit) {
             return Ok((real, bytes.to_vec()));
         }
         let (real, file) = self.open(path, shown)?;
@@ -343,17 +346,6 @@ impl Tree {
             }
         }
         Ok((real, bytes))
-    }
-
-    /// The whole content of a small file, when resolving it read it (to
-    /// tell a symlink stub) and no reader took it yet: no need to open it
-    /// again.
-    pub fn read_while_resolved(&self, path: &Path) -> Option<(PathBuf, std::sync::Arc<[u8]>)> {
-        let Place::File(real) = self.resolve(path) else {
-            return None;
-        };
-        let bytes = self.small_read(&real)?;
-        Some((real, bytes))
     }
 
     /// Opens a regular file inside the tree for reading. Returns its real

@@ -205,7 +205,7 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
     for record in &mut inventory.records {
         // Read once: what deciding the file's kind read of it whole.
         if let Some(text) = record.text.take() {
-            sources.read_before(text.real, text.bytes);
+            sources.tree().hand_over(text.real, text.bytes);
         }
     }
     for record in &inventory.records {
@@ -394,7 +394,7 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
 
     // What was read before and is not checked (a zone out of scope) is
     // not kept for the rest of the run.
-    sources.forget_read_before();
+    sources.tree().forget_read_earlier();
     let mut in_scope = BTreeSet::new();
     for &id in analysis
         .reported

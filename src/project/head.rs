@@ -24,7 +24,7 @@ fn head(tree: &crate::tree::Tree, path: &Path, kind: Option<FileKind>) -> Option
             text: None,
         });
     }
-    if let Some((real, text)) = tree.read_while_resolved(path) {
+    if let Some((real, text)) = tree.read_earlier(path) {
         let end = text.len().min(content::HEAD_BYTES);
         return Some(Head {
             bytes: text[..end].to_vec(),

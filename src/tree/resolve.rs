@@ -196,7 +196,7 @@ impl Tree {
     }
 
     /// The whole of a file of at most [`MAX_STUB_BYTES`], opened as
-    /// [`Tree::read`] opens files, and kept for the rest of the run.
+    /// [`Tree::read`] opens files, and handed over to its next reader.
     fn read_small(&self, real: &Path) -> Option<std::sync::Arc<[u8]>> {
         use std::io::Read;
         let file = self.open_resolved(real).ok()?;
@@ -206,17 +206,8 @@ impl Tree {
             return None;
         }
         let bytes: std::sync::Arc<[u8]> = bytes.into();
-        if let Ok(mut small) = self.small.lock() {
-            small.insert(real.to_path_buf(), bytes.clone());
-        }
+        self.hand_over(real.to_path_buf(), bytes.clone());
         Some(bytes)
-    }
-
-    /// The content of a small file read while it was resolved, once: the
-    /// next reader takes it, and a later one reads the file anew (and sees
-    /// what changed on disk since, a link swapped in refused).
-    pub(super) fn small_read(&self, real: &Path) -> Option<std::sync::Arc<[u8]>> {
-        self.small.lock().ok()?.remove(real)
     }
 
     /// The file a symlink stub names, when `real` is one and its target is

@@ -215,5 +215,5 @@ fn a_small_file_read_while_resolved_is_not_read_again() {
     let large = dir.path().join("large.zone");
     std::fs::write(&large, "x".repeat(600)).expect("write");
     assert!(matches!(tree.resolve(&large), Place::File(_)));
-    assert!(tree.read_while_resolved(&large).is_none());
+    assert!(tree.read_earlier(&large).is_none());
 }
