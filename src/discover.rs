@@ -121,7 +121,9 @@ pub fn list(
         }
     }
     for f in &mut out.files {
-        f.path = crate::source::normalize(&f.path);
+        if !crate::tree::is_normal(&f.path) {
+            f.path = crate::source::normalize(&f.path);
+        }
     }
     out.files
         .sort_by(|a, b| a.path.cmp(&b.path).then(b.explicit.cmp(&a.explicit)));
@@ -197,7 +199,7 @@ fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Listing) {
             builder.require_git(true);
         }
     }
-    let mut seen = foldhash::HashSet::default();
+    let first_walked = out.files.len();
     let mut found = 0usize;
     for entry in builder.build() {
         let entry = match entry {
@@ -253,7 +255,6 @@ fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Listing) {
             }
         }
         found += 1;
-        seen.insert(crate::source::normalize(path));
         out.files.push(Listed {
             path: path.to_path_buf(),
             explicit: false,
@@ -262,17 +263,21 @@ fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Listing) {
     if let Tracked::Files(files) = tracked {
         // Tracked files the walk did not list (an ignore file names them,
         // or they were deleted in the work tree: resolved, they are not
-        // files).
-        for path in files.iter() {
-            if !seen.contains(&crate::source::normalize(path)) {
-                if let Place::File(_) = tree.resolve(path) {
-                    out.files.push(Listed {
-                        path: path.clone(),
-                        explicit: false,
-                    });
-                }
-            }
-        }
+        // files). Both are `root` joined with a relative path, so they are
+        // compared as they are.
+        let seen: foldhash::HashSet<&Path> = out.files[first_walked..]
+            .iter()
+            .map(|l| l.path.as_path())
+            .collect();
+        let unseen: Vec<Listed> = (files.iter())
+            .filter(|path| !seen.contains(path.as_path()))
+            .filter(|path| matches!(tree.resolve(path), Place::File(_)))
+            .map(|path| Listed {
+                path: path.clone(),
+                explicit: false,
+            })
+            .collect();
+        out.files.extend(unseen);
     }
 }
 

@@ -507,7 +507,7 @@ fn by_components(path: &Path) -> PathBuf {
 /// Whether `normalize` would give `path` back unchanged: not empty, no
 /// `.` or `..` component, no doubled or trailing `/`.
 #[cfg(unix)]
-fn is_normal(path: &Path) -> bool {
+pub(crate) fn is_normal(path: &Path) -> bool {
     use std::os::unix::ffi::OsStrExt;
     let bytes = path.as_os_str().as_bytes();
     if bytes == b"/" {
@@ -521,7 +521,7 @@ fn is_normal(path: &Path) -> bool {
 }
 
 #[cfg(not(unix))]
-fn is_normal(_: &Path) -> bool {
+pub(crate) fn is_normal(_: &Path) -> bool {
     false
 }
 

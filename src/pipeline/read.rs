@@ -195,6 +195,7 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
             force_kind: options.force_kind,
             origin_given: options.origin.is_some(),
             jobs: options.jobs,
+            folders_asked: !folders.is_empty(),
         },
     );
     let inventory = without_symlink_twins(inventory, &tree);

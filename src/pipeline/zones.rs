@@ -60,6 +60,8 @@ pub fn zone_inputs(
             force_kind: Some(FileKind::Zone),
             origin_given: options.origin.is_some(),
             jobs: options.jobs,
+            // The listing holds only what `diff` compares: all of it.
+            folders_asked: true,
         },
     );
     let inputs: Vec<dns::ZoneInput> = inventory

@@ -10,6 +10,7 @@
 //! documentation and media are never opened.
 
 pub mod content;
+mod context;
 mod decide;
 mod head;
 mod load;
@@ -49,6 +50,9 @@ pub struct Options {
     /// `--origin` was given: a named file that is nothing else is a zone.
     pub origin_given: bool,
     pub jobs: usize,
+    /// A folder was asked about: all of it is read. Otherwise only the
+    /// files named, and what can change their verdicts.
+    pub folders_asked: bool,
 }
 
 /// An nginx instance a loader builds: an image or a host whose files go
@@ -119,17 +123,35 @@ pub fn build(
     tree: &crate::tree::Tree,
     options: &Options,
 ) -> Inventory {
-    let absolute: Vec<PathBuf> = listed
-        .iter()
-        .map(|l| crate::root::absolute(&l.path))
-        .collect();
-    let files = RepoFiles::new(root.to_path_buf(), absolute.iter().cloned());
+    // Absolute paths, worked out for the files read, and for all only
+    // where loaders name files by path (a hook run in a 20,000-file
+    // repository without loaders needs none of the rest).
+    let absolute_of = |i: usize| crate::root::absolute(&listed[i].path);
+    let all_absolute: std::cell::OnceCell<Vec<PathBuf>> = std::cell::OnceCell::new();
+    let absolute = || all_absolute.get_or_init(|| (0..listed.len()).map(absolute_of).collect());
     let signals: Vec<names::NameSignal> = listed.iter().map(|l| names::signal(&l.path)).collect();
+    // The files named first: their kinds say what else is read.
+    let named: Vec<usize> = (0..listed.len()).filter(|&i| listed[i].explicit).collect();
+    let mut sniffs: Vec<(usize, Option<head::Sniffed>)> = named
+        .iter()
+        .map(|&i| (i, head::sniffed(tree, &listed[i].path, &signals[i])))
+        .collect();
+    let named_kinds = sniffs.iter().map(|(i, s)| {
+        let sniff = s.as_ref().map(|(sniff, _)| sniff);
+        let kind = sniff.map_or(signals[*i].kind, |sniff| {
+            let decided = decide::decide(&listed[*i].path, &signals[*i], sniff);
+            let decided = explicit(decided, &listed[*i].path, &signals[*i], sniff, options);
+            context::named_kind(options.force_kind, &decided, &signals[*i], Some(sniff))
+        });
+        (listed[*i].path.as_path(), kind)
+    });
+    let context = context::Context::of(options.folders_asked, named_kinds);
     let to_read: Vec<usize> = (0..listed.len())
         .filter(|&i| {
-            listed[i].explicit
-                || names::worth_reading(&listed[i].path, &signals[i])
-                || names::is_dockerfile(&listed[i].path)
+            !listed[i].explicit
+                && (names::worth_reading(&listed[i].path, &signals[i])
+                    || names::is_dockerfile(&listed[i].path))
+                && context.wants(&listed[i].path, &signals[i])
         })
         .collect();
     let jobs = if to_read.len() < 64 {
@@ -137,14 +159,13 @@ pub fn build(
     } else {
         options.jobs.max(1)
     };
-    let sniffs: Vec<(usize, Option<head::Sniffed>)> =
-        crate::parallel::map_in_order(&to_read, jobs, |&i| {
-            (i, head::sniffed(tree, &listed[i].path, &signals[i]))
-        });
+    sniffs.extend(crate::parallel::map_in_order(&to_read, jobs, |&i| {
+        (i, head::sniffed(tree, &listed[i].path, &signals[i]))
+    }));
     let mut sniffed: HashMap<usize, Sniff> = HashMap::new();
     // The whole text of the files whose head was all of them.
     let mut texts: HashMap<usize, FileText> = HashMap::new();
-    let mut unreadable = Vec::new();
+    let mut unreadable = HashSet::new();
     for (i, s) in sniffs {
         match s {
             Some((s, text)) => {
@@ -153,14 +174,16 @@ pub fn build(
                     texts.insert(i, text);
                 }
             }
-            None if signals[i].kind.is_some() || listed[i].explicit => unreadable.push(i),
+            None if signals[i].kind.is_some() || listed[i].explicit => {
+                unreadable.insert(i);
+            }
             None => {}
         }
     }
 
     let loader_files: Vec<(PathBuf, LoaderKind)> = sniffed
         .iter()
-        .filter_map(|(&i, s)| Some((absolute[i].clone(), s.loader?)))
+        .filter_map(|(&i, s)| Some((absolute_of(i), s.loader?)))
         .collect();
     let mut loader_files = loader_files;
     loader_files.sort();
@@ -170,7 +193,15 @@ pub fn build(
         .filter_map(|(i, _)| texts.get(i))
         .map(|t| (t.real.clone(), t.bytes.clone()))
         .collect();
+    // The lookups loaders make (a hook run in a repository without any
+    // needs none: 20,000 paths hashed three ways for nothing).
+    let files = if loader_files.is_empty() {
+        RepoFiles::empty(root.to_path_buf())
+    } else {
+        RepoFiles::new(root.to_path_buf(), absolute().iter().cloned())
+    };
     let loaded = load::run(&loader_files, &files, tree, &loader_texts);
+    drop(files);
     drop(loader_texts);
     // What loaders name is read whatever its name (`nsd/zones/example.org`).
     let named_by_loaders: HashSet<&Path> = loaded
@@ -181,7 +212,8 @@ pub fn build(
         .chain(loaded.zones.iter().map(|z| z.file.as_path()))
         .collect();
     let late: Vec<usize> = (0..listed.len())
-        .filter(|i| !sniffed.contains_key(i) && named_by_loaders.contains(absolute[*i].as_path()))
+        .filter(|i| !named_by_loaders.is_empty() && !sniffed.contains_key(i))
+        .filter(|&i| named_by_loaders.contains(absolute()[i].as_path()))
         .collect();
     for i in late {
         match head::sniffed(tree, &listed[i].path, &signals[i]) {
@@ -191,7 +223,9 @@ pub fn build(
                     texts.insert(i, text);
                 }
             }
-            None => unreadable.push(i),
+            None => {
+                unreadable.insert(i);
+            }
         }
     }
 
@@ -215,7 +249,6 @@ pub fn build(
     let mut inventory = Inventory::default();
     for (i, item) in listed.iter().enumerate() {
         let path = &item.path;
-        let abs = &absolute[i];
         if unreadable.contains(&i) {
             inventory.skipped.push(SkippedFile {
                 path: path.clone(),
@@ -227,6 +260,7 @@ pub fn build(
         let Some(sniff) = sniffed.get(&i) else {
             continue;
         };
+        let abs = &absolute_of(i);
         let mut decision = decide::decide(path, &signals[i], sniff);
         // A certificate or a zone that a volume puts under /etc/nginx is
         // still a certificate or a zone.
@@ -276,12 +310,12 @@ pub fn build(
             Decision::NotInfra => {}
         }
     }
-    inventory.instances = nginx_instances(&loaded, &files);
+    inventory.instances = nginx_instances(&loaded);
     inventory.loaders = loaded
         .loaders
         .iter()
         .map(|(abs, what)| {
-            let walked = absolute
+            let walked = absolute()
                 .iter()
                 .position(|a| a == abs)
                 .map_or_else(|| abs.clone(), |i| listed[i].path.clone());
@@ -421,8 +455,7 @@ fn explicit(
 
 /// The nginx instances loaders build, with what their stock configuration
 /// would include.
-fn nginx_instances(loaded: &Loaded, files: &RepoFiles) -> Vec<NginxInstance> {
-    let _ = files;
+fn nginx_instances(loaded: &Loaded) -> Vec<NginxInstance> {
     let mut out = Vec::new();
     for (index, instance) in loaded.instances.iter().enumerate() {
         // Every file of the image: nginx's, and the certificates it names.

@@ -101,12 +101,26 @@ pub struct RepoFiles {
 }
 
 impl RepoFiles {
+    /// No files: what runs with no loader to read use.
+    pub fn empty(root: PathBuf) -> Self {
+        RepoFiles {
+            root,
+            ..RepoFiles::default()
+        }
+    }
+
     pub fn new(root: PathBuf, paths: impl IntoIterator<Item = PathBuf>) -> Self {
         let mut repo = RepoFiles {
             root,
             ..RepoFiles::default()
         };
         for path in paths {
+            // A file named on the command line is listed twice (as named,
+            // and as walked from the root): one file, or a loader's lookup
+            // by base name would find two and trust neither.
+            if repo.files.contains(&path) {
+                continue;
+            }
             // The folders above it, up to one already known (asked before
             // a copy of the path is made for the set).
             for dir in path.ancestors().skip(1) {
