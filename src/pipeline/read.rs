@@ -335,7 +335,24 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
 
     // Certificates: those asked about, and those the nginx models name.
     let models: Vec<&nginx::model::Model> = analysis.models.iter().collect();
-    let referenced = tls::served::referenced_paths(&models, sources.tree());
+    // The nginx files whose findings are kept: those asked about, and all
+    // that a configuration asked about loads (as `in_scope` below).
+    let mut reported_nginx: HashSet<FileId> = HashSet::new();
+    for model in &models {
+        let whole = model
+            .entry
+            .is_some_and(|e| scope.contains(&sources.get(e).path));
+        reported_nginx.extend(
+            (model.files.iter().copied())
+                .filter(|&f| whole || scope.contains(&sources.get(f).path)),
+        );
+    }
+    let referenced = tls::served::referenced_paths(
+        &models,
+        sources.tree(),
+        |file| reported_nginx.contains(&file),
+        |path| scope.contains(path),
+    );
     let tls_inputs: Vec<&Path> = inventory
         .of_kind(FileKind::Tls)
         .filter(|r| scope.contains(&r.path))

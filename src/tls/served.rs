@@ -7,7 +7,7 @@ use crate::finding::Finding;
 use crate::nginx::model::{Model, Server, TlsFile, TlsPlace};
 use crate::source::{FileId, Sources};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// An nginx model and the bundles its TLS directives name.
 pub struct Served<'a> {
@@ -72,17 +72,65 @@ fn tls_files(model: &Model) -> impl Iterator<Item = &TlsFile> {
     model.scopes.iter().flat_map(|s| s.tls_files.iter())
 }
 
-/// The files in this tree that the models' TLS directives name and that
-/// exist: read with the discovered ones.
-pub fn referenced_paths(models: &[&Model], tree: &crate::tree::Tree) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = models
-        .iter()
-        .flat_map(|m| tls_files(m))
-        .filter_map(|f| match &f.place {
+/// The files in this tree that the models' TLS directives name, that
+/// exist and that can change what is reported: read with the discovered
+/// ones. `reported`: whether findings on a configuration file are kept;
+/// `asked`: whether a certificate or key was asked about.
+///
+/// A file named inside a server of a file whose findings are dropped (the
+/// 1,999 other sites of a hook run) is context nothing reads: what rules
+/// find with it is located in that server. One named outside every server
+/// (`http`, inherited) or by a server that names a file asked about is
+/// read.
+pub fn referenced_paths(
+    models: &[&Model],
+    tree: &crate::tree::Tree,
+    reported: impl Fn(FileId) -> bool,
+    asked: impl Fn(&Path) -> bool,
+) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for model in models {
+        // The server each scope is inside, if any.
+        let mut server_of: Vec<Option<usize>> = vec![None; model.scopes.len()];
+        for (index, server) in model.servers.iter().enumerate() {
+            if let Some(slot) = server_of.get_mut(server.scope) {
+                *slot = Some(index);
+            }
+        }
+        for id in 0..model.scopes.len() {
+            let mut at = model.scopes[id].parent;
+            while server_of[id].is_none() {
+                let Some(parent) = at else { break };
+                server_of[id] = server_of.get(parent).copied().flatten();
+                at = model.scopes.get(parent).and_then(|s| s.parent);
+            }
+        }
+        let in_tree = |f: &'_ TlsFile| match &f.place {
             TlsPlace::Tree(path) => Some(path.clone()),
             _ => None,
-        })
-        .collect();
+        };
+        let mut wanted: Vec<bool> = (model.servers.iter())
+            .map(|s| reported(s.keyword.file))
+            .collect();
+        for (id, scope) in model.scopes.iter().enumerate() {
+            let Some(server) = server_of[id] else {
+                continue;
+            };
+            if scope
+                .tls_files
+                .iter()
+                .filter_map(in_tree)
+                .any(|p| asked(&p))
+            {
+                wanted[server] = true;
+            }
+        }
+        for (id, scope) in model.scopes.iter().enumerate() {
+            if server_of[id].is_none_or(|server| wanted[server]) {
+                paths.extend(scope.tls_files.iter().filter_map(in_tree));
+            }
+        }
+    }
     // Each path once before it is resolved: thousands of sites name a
     // handful of certificates.
     paths.sort();
