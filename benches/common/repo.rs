@@ -3,6 +3,9 @@
 //! files, and for the hook, the code and documents around them that make
 //! it a 20,000-file repository under git.
 
+// Each bench including this module uses a part of it.
+#![allow(dead_code)]
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;

@@ -85,7 +85,7 @@ impl Context {
             !folders.is_empty()
                 && path.parent().is_some_and(|p| {
                     let p = crate::root::absolute(p);
-                    folders.iter().any(|f| *f == p)
+                    folders.contains(&p)
                 })
         };
         let extension = |list: &[&str]| {
