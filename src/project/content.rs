@@ -41,35 +41,34 @@ pub fn is_binary(head: &[u8]) -> bool {
 /// The text of `head` with comments and quoted strings blanked (same
 /// length): what signs of another format are looked for in.
 pub fn masked_code(head: &[u8], comment: u8) -> Vec<u8> {
+    // Every head sniffed comes here: jump from one byte that opens a
+    // comment or a quote to the next, blanking what lies between (line
+    // ends are kept: a quote may span lines, a comment ends at one).
+    fn blank(bytes: &mut [u8]) {
+        for b in bytes.iter_mut().filter(|b| **b != b'\n') {
+            *b = b' ';
+        }
+    }
     let mut out = head.to_vec();
-    let mut quote: Option<u8> = None;
-    let mut in_comment = false;
-    for (i, &b) in head.iter().enumerate() {
-        if b == b'\n' {
-            in_comment = false;
-            continue;
-        }
-        if in_comment {
-            out[i] = b' ';
-            continue;
-        }
-        match quote {
-            Some(q) => {
-                if b == q && (i == 0 || head[i - 1] != b'\\') {
-                    quote = None;
+    let mut at = 0;
+    while let Some(found) = memchr::memchr3(comment, b'"', b'\'', &head[at..]) {
+        let start = at + found;
+        let opener = head[start];
+        let end = if opener == comment {
+            memchr::memchr(b'\n', &head[start..]).map_or(head.len(), |n| start + n)
+        } else {
+            // To the closing quote that no backslash escapes, or the end.
+            let mut from = start + 1;
+            loop {
+                match memchr::memchr(opener, &head[from..]) {
+                    Some(n) if head[from + n - 1] == b'\\' => from += n + 1,
+                    Some(n) => break from + n + 1,
+                    None => break head.len(),
                 }
-                out[i] = b' ';
             }
-            None if b == comment => {
-                in_comment = true;
-                out[i] = b' ';
-            }
-            None if b == b'"' || b == b'\'' => {
-                quote = Some(b);
-                out[i] = b' ';
-            }
-            None => {}
-        }
+        };
+        blank(&mut out[start..end]);
+        at = end;
     }
     out
 }
@@ -310,6 +309,10 @@ fn record_type(line: &str) -> Option<String> {
     }
     let words = &words[..count];
     words.iter().take(4).enumerate().find_map(|(i, w)| {
+        // No type is longer than 10 letters or starts with anything else.
+        if w.len() > 10 || !w.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return None;
+        }
         let found = COMMON_TYPES.iter().find(|t| t.eq_ignore_ascii_case(w))?;
         let is_type = i + 1 < words.len();
         // Everything between the owner and the type is a TTL or a class.
@@ -336,14 +339,27 @@ pub fn zone_shape(head: &[u8]) -> ZoneShape {
         let code = line.split(';').next().unwrap_or("");
         let trimmed = code.trim();
         let in_parens = depth > 0;
-        depth = (depth + code.matches('(').count()).saturating_sub(code.matches(')').count());
+        let (opened, closed) = code.bytes().fold((0, 0), |(o, c), b| match b {
+            b'(' => (o + 1, c),
+            b')' => (o, c + 1),
+            _ => (o, c),
+        });
+        depth = (depth + opened).saturating_sub(closed);
         if trimmed.is_empty() || in_parens {
             continue;
         }
-        let upper = trimmed.to_ascii_uppercase();
-        if ["$ORIGIN", "$TTL", "$INCLUDE", "$GENERATE"]
-            .iter()
-            .any(|d| upper.starts_with(d) && upper[d.len()..].starts_with([' ', '\t']))
+        // Every line of every head sniffed comes here: compared in place,
+        // not upper-cased into a copy.
+        let directive = |d: &str| {
+            trimmed
+                .get(..d.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(d))
+                && trimmed[d.len()..].starts_with([' ', '\t'])
+        };
+        if trimmed.starts_with('$')
+            && ["$ORIGIN", "$TTL", "$INCLUDE", "$GENERATE"]
+                .iter()
+                .any(|d| directive(d))
         {
             shape.directives = true;
             continue;

@@ -68,3 +68,76 @@ fn signs_of_other_formats_only_outside_comments_and_strings() {
     let ini = masked_code(b"[www]\nuser = www-data\nlisten = 9000\n", b'#');
     assert!(foreign_to_nginx(&ini).is_some());
 }
+
+/// The byte-by-byte masking `masked_code` replaced with a jump from one
+/// opening byte to the next: the two agree on every input.
+fn masked_code_byte_by_byte(head: &[u8], comment: u8) -> Vec<u8> {
+    let mut out = head.to_vec();
+    let mut quote: Option<u8> = None;
+    let mut in_comment = false;
+    for (i, &b) in head.iter().enumerate() {
+        if b == b'\n' {
+            in_comment = false;
+            continue;
+        }
+        if in_comment {
+            out[i] = b' ';
+            continue;
+        }
+        match quote {
+            Some(q) => {
+                if b == q && (i == 0 || head[i - 1] != b'\\') {
+                    quote = None;
+                }
+                out[i] = b' ';
+            }
+            None if b == comment => {
+                in_comment = true;
+                out[i] = b' ';
+            }
+            None if b == b'"' || b == b'\'' => {
+                quote = Some(b);
+                out[i] = b' ';
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn masking_agrees_with_the_byte_by_byte_reading() {
+    let mut cases: Vec<Vec<u8>> = [
+        &b"a \"b # c\" # d 'e'\nf 'g\nh' i\\\" j \"k\\\"l\" m\n"[..],
+        b"\"\"''#\n;\"",
+        b"x \"unterminated\n# still quoted",
+        b"'\\'' ; \"a\\\\\" b",
+    ]
+    .iter()
+    .map(|c| c.to_vec())
+    .collect();
+    // Pseudo-random texts over the bytes that matter.
+    let alphabet = b"ab #;\"'\\\n";
+    let mut state = 0x2545_f491_u32;
+    for _ in 0..2_000 {
+        let text = (0..40)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                alphabet[state as usize % alphabet.len()]
+            })
+            .collect();
+        cases.push(text);
+    }
+    for case in &cases {
+        for comment in [b'#', b';'] {
+            assert_eq!(
+                masked_code(case, comment),
+                masked_code_byte_by_byte(case, comment),
+                "{:?}",
+                String::from_utf8_lossy(case)
+            );
+        }
+    }
+}
