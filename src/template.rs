@@ -174,10 +174,19 @@ pub fn scan(bytes: &[u8], syntax: Syntax, named_template: bool) -> Scan {
                 i += 2;
                 continue;
             }
+            i += 1;
             if b == q {
                 quote = None;
+                continue;
             }
-            i += 1;
+            // To the next byte that ends the quote, escapes or may open a
+            // tag: nothing else inside quotes matters.
+            while bytes
+                .get(i)
+                .is_some_and(|&c| c != q && !matches!(c, b'\\' | b'$' | b'{' | b'<' | b'@' | b'%'))
+            {
+                i += 1;
+            }
             continue;
         }
         // A zone line that starts with `%` is a template generator's
@@ -266,12 +275,17 @@ fn skip_block(bytes: &[u8], open: usize) -> usize {
 }
 
 /// The placeholder or tag that starts at `i`, if one does.
+#[inline(always)]
 fn tag_at(bytes: &[u8], i: usize, named_template: bool) -> Option<Placeholder> {
     // Every tag opens with one of these: the scan asks at each byte of a
-    // head, and most bytes are none of them.
+    // head, and most bytes are none of them (asked inline, not called).
     if !matches!(bytes.get(i), Some(b'$' | b'{' | b'<' | b'@' | b'%')) {
         return None;
     }
+    tag_opening_at(bytes, i, named_template)
+}
+
+fn tag_opening_at(bytes: &[u8], i: usize, named_template: bool) -> Option<Placeholder> {
     let rest = &bytes[i..];
     let make = |end: usize, style, control| Placeholder {
         start: i,
