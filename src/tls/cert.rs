@@ -140,8 +140,14 @@ impl Cert {
         }
     }
 
-    /// `Some(valid)` when the signature algorithm is supported.
+    /// `Some(valid)` when the signature algorithm is supported. Each pair
+    /// is verified once per process: a repository copies one chain into
+    /// every site's bundle, and a signature costs tens of microseconds.
     fn verify_with(&self, issuer: &Cert) -> Option<bool> {
+        verified::once(&self.der, &issuer.der, || self.verify_now(issuer))
+    }
+
+    fn verify_now(&self, issuer: &Cert) -> Option<bool> {
         let (_, this) = X509Certificate::from_der(&self.der).ok()?;
         let (_, signer) = X509Certificate::from_der(&issuer.der).ok()?;
         match this.verify_signature(Some(signer.public_key())) {
@@ -263,5 +269,80 @@ pub fn days_left(not_after: i64, now: i64) -> String {
             1 => "expired 1 day ago".to_string(),
             n => format!("expired {n} days ago"),
         }
+    }
+}
+
+/// Signatures verified in this process, by the two certificates' bytes.
+mod verified {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+
+    /// Pairs kept at most (a few KB each): past it, pairs are verified
+    /// again rather than kept.
+    const MAX_PAIRS: usize = 20_000;
+
+    type Outcomes = HashMap<Box<[u8]>, Option<bool>>;
+
+    fn outcomes() -> &'static Mutex<Outcomes> {
+        static OUTCOMES: OnceLock<Mutex<Outcomes>> = OnceLock::new();
+        OUTCOMES.get_or_init(|| Mutex::new(HashMap::new()))
+    }
+
+    /// The outcome of `verify` for this certificate and issuer, worked out
+    /// once. Keyed by the whole of both (not a hash a crafted certificate
+    /// could collide with).
+    pub fn once(der: &[u8], issuer: &[u8], verify: impl FnOnce() -> Option<bool>) -> Option<bool> {
+        let mut key = Vec::with_capacity(8 + der.len() + issuer.len());
+        key.extend_from_slice(&(der.len() as u64).to_le_bytes());
+        key.extend_from_slice(der);
+        key.extend_from_slice(issuer);
+        if let Some(&known) = outcomes()
+            .lock()
+            .ok()
+            .as_ref()
+            .and_then(|m| m.get(key.as_slice()))
+        {
+            return known;
+        }
+        let outcome = verify();
+        if let Ok(mut map) = outcomes().lock() {
+            if map.len() < MAX_PAIRS {
+                map.insert(key.into_boxed_slice(), outcome);
+            }
+        }
+        outcome
+    }
+}
+
+#[cfg(test)]
+mod verified_tests {
+    use super::verified;
+    use std::cell::Cell;
+
+    #[test]
+    fn a_pair_is_verified_once_and_only_the_same_bytes_share_it() {
+        let calls = Cell::new(0);
+        let verify = |outcome| {
+            calls.set(calls.get() + 1);
+            outcome
+        };
+        let leaf = b"verified-once test leaf".as_slice();
+        assert_eq!(
+            verified::once(leaf, b"issuer A", || verify(Some(true))),
+            Some(true)
+        );
+        assert_eq!(
+            verified::once(leaf, b"issuer A", || verify(Some(false))),
+            Some(true)
+        );
+        assert_eq!(calls.get(), 1, "the same pair is not verified again");
+        // The same bytes split elsewhere are another pair.
+        let split = b"verified-once test leafi".as_slice();
+        assert_eq!(
+            verified::once(split, b"ssuer A", || verify(Some(false))),
+            Some(false)
+        );
+        assert_eq!(verified::once(leaf, b"issuer B", || verify(None)), None);
+        assert_eq!(calls.get(), 3);
     }
 }
