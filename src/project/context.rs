@@ -10,7 +10,8 @@
 //!   and the Dockerfiles, compose files and Ansible tasks that put files
 //!   where nginx reads them;
 //! - a certificate or key: the same (an `ssl_certificate` names it, a
-//!   volume mounts it), and the files beside it (its key, its chain);
+//!   volume mounts it); other certificates never enclose one (its key and
+//!   chain are found through what names them);
 //! - a zone: DNS server configurations and octoDNS configurations (`zone`
 //!   statements, by content, whatever their names), and the zones beside
 //!   it (`$INCLUDE`, the fragments of its folder).
@@ -39,8 +40,6 @@ pub struct Needs {
     nginx: bool,
     /// DNS server and octoDNS configurations.
     zone_loaders: bool,
-    /// Folders of named certificates and keys.
-    tls_folders: Vec<PathBuf>,
     /// Folders of named zones.
     zone_folders: Vec<PathBuf>,
 }
@@ -63,10 +62,7 @@ impl Context {
             match kind {
                 None => return Context::Everything,
                 Some(FileKind::Nginx) => needs.nginx = true,
-                Some(FileKind::Tls) => {
-                    needs.nginx = true;
-                    needs.tls_folders.push(folder);
-                }
+                Some(FileKind::Tls) => needs.nginx = true,
                 Some(FileKind::Zone) => {
                     needs.zone_loaders = true;
                     needs.zone_folders.push(folder);
@@ -99,7 +95,8 @@ impl Context {
             // `named.conf` is named like an nginx file: a DNS server
             // configuration is known by its content.
             Some(FileKind::Nginx) => needs.nginx || needs.zone_loaders,
-            Some(FileKind::Tls) => beside(&needs.tls_folders),
+            // Read when something names them (the late read, TLS analysis).
+            Some(FileKind::Tls) => false,
             Some(FileKind::Zone) => beside(&needs.zone_folders),
             // Compose files and Ansible tasks mount nginx files and
             // certificates; octoDNS configurations load zones.
@@ -185,10 +182,14 @@ mod tests {
     }
 
     #[test]
-    fn a_named_certificate_reads_nginx_and_the_files_beside_it() {
+    fn a_named_certificate_reads_what_can_name_it() {
         let c = named("/r/certs/a.pem", Some(FileKind::Tls));
-        assert!(wants(&c, "/r/certs/a.key"));
+        assert!(
+            !wants(&c, "/r/certs/a.key"),
+            "found through ssl_certificate_key"
+        );
         assert!(!wants(&c, "/r/other/b.pem"));
+        assert!(wants(&c, "/r/docker-compose.yml"));
         assert!(wants(&c, "/r/etc/nginx/nginx.conf"));
         assert!(!wants(&c, "/r/zones/db.example.com"));
     }
