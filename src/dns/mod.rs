@@ -2,6 +2,7 @@
 //! typed RDATA), and the zone model the DNS rules check.
 
 pub mod canonical;
+pub mod contexts;
 pub mod export;
 pub mod lexer;
 pub mod model;
@@ -158,6 +159,8 @@ pub fn analyse(
                 (parsed, cloudflare)
             }
         };
+        // What encloses each record goes on its file: fingerprints name it.
+        contexts::record(sources, &parsed, format);
         reported.extend(parsed.included.iter().copied());
         included_elsewhere.extend(parsed.included.iter().copied());
         let included = parsed.included.clone();

@@ -1,0 +1,179 @@
+//! What encloses each part of a file, as the reader that parsed it saw
+//! it: the nginx blocks around a directive, the owner of a zone record,
+//! the record set of a provider export. Kept on the file as data, so that
+//! what is worked out after the rules (a finding's fingerprint) names the
+//! parse's context without reading the raw text again or knowing any
+//! format.
+//!
+//! A label is either text the reader made (a block's header and its
+//! parent's label; an export's `owner TYPE`) or a range of the file itself
+//! (a zone record's owner as written): a million-record zone pays 20 bytes
+//! per run of records with one owner, not a string each.
+
+/// One label: text the reader made, or a range of the file's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Label {
+    /// Index into [`Contexts::texts`].
+    Text(u32),
+    /// `start..end` of the file.
+    Written(u32, u32),
+}
+
+/// A part of the file and its label.
+#[derive(Clone, Copy, Debug)]
+struct Part {
+    start: u32,
+    end: u32,
+    label: Label,
+}
+
+/// A text label: its own text, and the label it is nested in (an nginx
+/// block inside another).
+#[derive(Clone, Debug)]
+struct Text {
+    text: Box<str>,
+    parent: Option<u32>,
+}
+
+/// What a file's labels are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Kind {
+    /// Block headers (`location ~ ^/v2/`): a number in one is a detail (a
+    /// port, a version in a path), not who a finding is.
+    #[default]
+    Blocks,
+    /// Names (`web1`, `www.example.com. A`): their digits tell them apart.
+    Names,
+}
+
+/// The parts of one file and their labels. Parts are added in order and
+/// never overlap: a part that starts before the last one ends is dropped
+/// (the first reader's word on a place stands).
+#[derive(Clone, Debug, Default)]
+pub struct Contexts {
+    parts: Vec<Part>,
+    texts: Vec<Text>,
+    /// What the labels are.
+    pub kind: Kind,
+}
+
+/// A text label to give parts: see [`Contexts::text`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextId(u32);
+
+impl Contexts {
+    /// No part yet; labels of this kind.
+    pub fn of(kind: Kind) -> Self {
+        Contexts {
+            kind,
+            ..Contexts::default()
+        }
+    }
+
+    /// A label made of `text`, nested in `parent` (its segments are listed
+    /// outermost first by [`Contexts::at`]).
+    pub fn text(&mut self, text: &str, parent: Option<TextId>) -> TextId {
+        let id = self.texts.len() as u32;
+        self.texts.push(Text {
+            text: text.into(),
+            parent: parent.map(|p| p.0),
+        });
+        TextId(id)
+    }
+
+    /// `start..end` is labelled `text`.
+    pub fn label(&mut self, start: u32, end: u32, text: TextId) {
+        self.push(start, end, Label::Text(text.0));
+    }
+
+    /// `start..end` is labelled with the file's own bytes `from..to` (a
+    /// zone record's owner as written).
+    pub fn label_written(&mut self, start: u32, end: u32, from: u32, to: u32) {
+        self.push(start, end, Label::Written(from, to));
+    }
+
+    fn push(&mut self, start: u32, end: u32, label: Label) {
+        if end <= start {
+            return;
+        }
+        if let Some(last) = self.parts.last_mut() {
+            if start < last.end {
+                return;
+            }
+            // Records that share an owner are one run: a zone's inherited
+            // owners cost nothing more.
+            if last.label == label {
+                last.end = end;
+                return;
+            }
+        }
+        self.parts.push(Part { start, end, label });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// The label of the part that holds `offset`, as its segments from the
+    /// outermost in (`["http", "server", "location /"]`); empty where no
+    /// part holds it. `bytes` is the file's text, for written labels.
+    pub fn at<'a>(&'a self, offset: u32, bytes: &'a [u8]) -> Vec<std::borrow::Cow<'a, str>> {
+        let index = self.parts.partition_point(|p| p.start <= offset);
+        let Some(part) = index.checked_sub(1).and_then(|i| self.parts.get(i)) else {
+            return Vec::new();
+        };
+        if offset >= part.end {
+            return Vec::new();
+        }
+        match part.label {
+            Label::Written(from, to) => {
+                let (from, to) = (from as usize, to as usize);
+                let text = bytes.get(from..to.min(bytes.len())).unwrap_or_default();
+                vec![String::from_utf8_lossy(text)]
+            }
+            Label::Text(mut id) => {
+                let mut segments = Vec::new();
+                // Parents come before their children: the walk ends.
+                while let Some(text) = self.texts.get(id as usize) {
+                    segments.push(std::borrow::Cow::Borrowed(&*text.text));
+                    match text.parent {
+                        Some(parent) if parent < id => id = parent,
+                        _ => break,
+                    }
+                }
+                segments.reverse();
+                segments
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_nest_and_runs_merge() {
+        let bytes = b"www A 1\n  A 2\nmail A 3\n";
+        let mut c = Contexts::default();
+        c.label_written(0, 8, 0, 3);
+        c.label_written(8, 14, 0, 3);
+        c.label_written(14, 23, 14, 18);
+        // Overlapping the last part: dropped.
+        c.label_written(20, 30, 0, 3);
+        assert_eq!(c.parts.len(), 2);
+        assert_eq!(c.at(10, bytes), ["www"]);
+        assert_eq!(c.at(14, bytes), ["mail"]);
+        assert!(c.at(23, bytes).is_empty());
+
+        let mut c = Contexts::default();
+        let http = c.text("http", None);
+        let server = c.text("server", Some(http));
+        c.label(5, 10, http);
+        c.label(10, 20, server);
+        c.label(20, 25, http);
+        assert_eq!(c.at(12, b""), ["http", "server"]);
+        assert_eq!(c.at(22, b""), ["http"]);
+        assert!(c.at(2, b"").is_empty());
+    }
+}
