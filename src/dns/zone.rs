@@ -203,6 +203,8 @@ impl<'s> Parser<'s> {
         }
         let comments = entries.take_comments();
         self.sources.saw(file, crate::source::Seen { comments });
+        let owners = super::contexts::of_owners(&entries.take_owners());
+        self.sources.enclosed(file, std::sync::Arc::new(owners));
         for e in std::mem::take(&mut entries.errors) {
             self.error(Span::new(file, e.start as usize, e.end as usize), e.message);
         }

@@ -69,16 +69,20 @@ fn nginx_blocks_as_the_parse_splits_them() {
 
 #[test]
 fn zone_owners_as_the_lexer_reads_them() {
-    let text = "$ORIGIN example.com.\n$TTL 300\nwww 300 IN A 192.0.2.1\n; note\n    IN AAAA ::1\nmail IN MX (\n10\nmx.example.com. )\n  IN TXT \"after\"\nhost1 IN A 192.0.2.3\n";
+    let text = "$ORIGIN example.com.\n$TTL 300\nwww 300 IN A 192.0.2.1\n; note\n    IN AAAA ::1\nmail IN MX (\n10\nmx.example.com. )\n  IN TXT \"after\"\nhost1 IN A 192.0.2.3\nbad IN BOGUS x\n  IN BOGUS y\n";
     let got = contexts_in(
         "db.example.com",
         text,
-        &["www", "AAAA", "mail", "\n10\n", "TXT", "$TTL", "host1"],
+        &[
+            "www", "AAAA", "mail", "\n10\n", "TXT", "$TTL", "host1", "BOGUS y",
+        ],
     );
     // A line inside parentheses at column 0 is not an owner: the record
     // goes on (version 1 took `10` for the owner of what follows). A name
-    // keeps its digits.
-    assert_eq!(got, ["www", "www", "mail", "mail", "mail", "", "host1"]);
+    // keeps its digits. An entry that makes no record (a syntax error)
+    // still has the owner the lexer read.
+    let owners = ["www", "www", "mail", "mail", "mail", "", "host1", "bad"];
+    assert_eq!(got, owners);
 }
 
 #[test]
