@@ -47,11 +47,20 @@ fn contexts_in(name: &str, text: &str, needles: &[&str]) -> Vec<String> {
 
 #[test]
 fn nginx_blocks_as_the_parse_splits_them() {
-    let text = "http {\n  # a { comment\n  server {\n    listen 80;\n    location \"/a{\" {\n      x;\n    }\n    location ~* (?:#.*#|\\.bak)$ {\n      deny all;\n    }\n    y;\n  }\n}\ntop;\n";
+    let text = "http {\n  # a { comment\n  server {\n    listen 80;\n    location \"/a{\" {\n      x;\n    }\n    location ~* (?:#.*#|\\.bak)$ {\n      deny all;\n    }\n    y;\n    if ($uri ~ \"^/p\"){ z; }\n  }\n}\ntop;\nevents {\n  open;";
     let got = contexts_in(
         "nginx.conf",
         text,
-        &["x;", "y;", "deny", "location \"", "server {", "top;"],
+        &[
+            "x;",
+            "y;",
+            "deny",
+            "location \"",
+            "server {",
+            "top;",
+            "z;",
+            "open;",
+        ],
     );
     assert_eq!(
         got,
@@ -63,8 +72,16 @@ fn nginx_blocks_as_the_parse_splits_them() {
             "http > server",
             "http",
             "",
+            // Words that touch stay together, as they are written.
+            "http > server > if ($uri ~ \"^/p\")",
+            "events",
         ]
     );
+    // A block the file leaves open encloses its very end, where the
+    // syntax error that says so points.
+    let text = b"events {\n  open;";
+    let blocks = crate::nginx::parser::parse(text).contexts;
+    assert_eq!(blocks.at(text.len() as u32, text), ["events"]);
 }
 
 #[test]

@@ -43,13 +43,16 @@ impl Blocks {
 }
 
 /// A block's header as the parse split it: its words as written (quotes
-/// kept), one space apart.
+/// kept), one space apart where anything stood between them (white space,
+/// a comment) and none where they touch (`"^/x")` is two words to nginx).
 pub fn header(src: &[u8], words: &[super::lexer::Word]) -> String {
     let mut out = String::new();
+    let mut last_end = None;
     for w in words {
-        if !out.is_empty() {
+        if last_end.is_some_and(|end| end != w.start) {
             out.push(' ');
         }
+        last_end = Some(w.end);
         let text = src
             .get(w.start as usize..w.end as usize)
             .unwrap_or_default();

@@ -446,7 +446,9 @@ impl<'a> Parser<'a> {
         } else if !self.open.is_empty() {
             self.error(at, at, "unexpected end of file, expecting \"}\"".into());
         }
-        let end = self.src.len() as u32;
+        // Blocks the file leaves open enclose its very end too (where the
+        // error that says so points).
+        let end = self.src.len() as u32 + 1;
         while !self.open.is_empty() {
             self.close_block(end);
         }
