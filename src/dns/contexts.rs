@@ -1,36 +1,17 @@
-//! What a finding in a zone or an export is inside of: what its
-//! fingerprint names as its context. A zone file's entry is inside its
-//! owner as the lexer read it (an inherited owner, the one written above
-//! it), whether or not the entry made a record; an export's record is
-//! inside its record set, from the records the reader made: the owner
-//! name, and its type where the export locates each set on its own (Route
-//! 53, Cloud DNS; an octoDNS key holds every type of its name at one
-//! place, so there the name alone).
+//! What a finding in an export is inside of: what its fingerprint names as
+//! its context. A record is inside its record set, from the records the
+//! reader made: the owner name, and its type where the export locates each
+//! set on its own (Route 53, Cloud DNS; an octoDNS key holds every type of
+//! its name at one place, so there the name alone). A zone file's entries
+//! are inside the owner its lexer read (`lexer::Entries::take_owners`).
 
 use super::export::Format;
-use super::lexer::OwnerRun;
 use super::parsed::ParsedZone;
 use crate::source::context::{Contexts, Kind};
 use crate::source::{FileId, Sources};
 use std::sync::Arc;
 
-/// A zone file's entries by owner, as the lexer gave them: an inherited
-/// owner is the one written before it (one the lexing of a later half of
-/// the file began without).
-pub fn of_owners(runs: &[OwnerRun]) -> Contexts {
-    let mut contexts = Contexts::of(Kind::Names);
-    let mut last = None;
-    for run in runs {
-        last = run.owner.or(last);
-        if let Some((from, to)) = last {
-            contexts.label_written(run.start, run.end, from, to);
-        }
-    }
-    contexts
-}
-
-/// Records on an export's file what encloses its records (a zone file's
-/// contexts come from its lexer: see [`of_owners`]).
+/// Records on an export's file what encloses its records.
 pub fn of_export(sources: &mut Sources, file: FileId, parsed: &ParsedZone, format: Format) {
     let mut builder = Builder::default();
     for r in parsed.records.iter().filter(|r| r.span.file == file) {

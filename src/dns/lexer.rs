@@ -133,19 +133,10 @@ pub struct Entries<'a> {
     cut_short: bool,
     /// Where each `;` comment seen so far starts.
     comments: Vec<u32>,
-    /// The entries so far, by owner: what a finding on one is inside of.
-    owners: Vec<OwnerRun>,
-}
-
-/// Entries of one owner as written: from the start of the line that
-/// writes it (or of the first entry that inherits it) to past the last
-/// entry that inherits it. Directives go with the run they stand in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct OwnerRun {
-    pub start: u32,
-    pub end: u32,
-    /// The owner field (`None`: inherited from before where lexing began).
-    pub owner: Option<(u32, u32)>,
+    /// Where each entry that writes its owner starts, and where that
+    /// owner ends: what the entries after it, up to the next, are inside
+    /// of (see [`crate::source::context::Contexts::of_owners`]).
+    owners: Vec<(u32, u32)>,
 }
 
 impl<'a> Entries<'a> {
@@ -187,8 +178,9 @@ impl<'a> Entries<'a> {
         self.cut_short
     }
 
-    /// The entries lexed so far, by owner, in order.
-    pub fn take_owners(&mut self) -> Vec<OwnerRun> {
+    /// Where each entry lexed so far that writes its owner starts, and
+    /// where the owner ends, in order.
+    pub fn take_owners(&mut self) -> Vec<(u32, u32)> {
         std::mem::take(&mut self.owners)
     }
 
@@ -196,16 +188,11 @@ impl<'a> Entries<'a> {
     fn finish(&mut self) -> Option<Entry> {
         let entry = std::mem::take(&mut self.current);
         let first = entry.tokens.first()?;
-        let end = self.pos as u32;
-        let directive = !entry.blank_owner && self.src.get(first.start as usize) == Some(&b'$');
-        match self.owners.last_mut() {
-            Some(run) if entry.blank_owner || directive => run.end = end,
-            _ if directive => {}
-            _ => self.owners.push(OwnerRun {
-                start: entry.line_start,
-                end,
-                owner: (!entry.blank_owner).then_some((first.start, first.end)),
-            }),
+        // An owner is written at the start of the line; a directive
+        // (`$TTL`) writes none and stays inside the owner before it.
+        let directive = self.src.get(first.start as usize) == Some(&b'$');
+        if !entry.blank_owner && !directive {
+            self.owners.push((entry.line_start, first.end));
         }
         Some(entry)
     }

@@ -7,8 +7,8 @@
 //!
 //! A label is either text the reader made (a block's header and its
 //! parent's label; an export's `owner TYPE`) or a range of the file itself
-//! (a zone record's owner as written): a million-record zone pays 20 bytes
-//! per run of records with one owner, not a string each.
+//! (a zone record's owner as written): a million-record zone pays 8 bytes
+//! per owner it writes, not a string each.
 
 /// One label: text the reader made, or a range of the file's bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +53,11 @@ pub enum Kind {
 pub struct Contexts {
     parts: Vec<Part>,
     texts: Vec<Text>,
+    /// A zone file's owners as written, in order: where each entry that
+    /// writes one starts and where the owner ends. What follows, up to
+    /// the next, is inside it (entries that inherit it, directives,
+    /// comments); before the first, nothing is.
+    owners: Vec<(u32, u32)>,
     /// What the labels are.
     pub kind: Kind,
 }
@@ -79,6 +84,17 @@ impl Contexts {
             parent: parent.map(|p| p.0),
         });
         TextId(id)
+    }
+
+    /// A zone file's contexts: its owners as written, as the lexer gave
+    /// them (see [`Contexts::owners`]).
+    pub fn of_owners(mut owners: Vec<(u32, u32)>) -> Self {
+        owners.shrink_to_fit();
+        Contexts {
+            owners,
+            kind: Kind::Names,
+            ..Contexts::default()
+        }
     }
 
     /// `start..end` is labelled `text`.
@@ -111,13 +127,21 @@ impl Contexts {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.parts.is_empty()
+        self.parts.is_empty() && self.owners.is_empty()
     }
 
     /// The label of the part that holds `offset`, as its segments from the
     /// outermost in (`["http", "server", "location /"]`); empty where no
     /// part holds it. `bytes` is the file's text, for written labels.
     pub fn at<'a>(&'a self, offset: u32, bytes: &'a [u8]) -> Vec<std::borrow::Cow<'a, str>> {
+        if !self.owners.is_empty() {
+            let index = self.owners.partition_point(|&(start, _)| start <= offset);
+            let Some(&(start, end)) = index.checked_sub(1).and_then(|i| self.owners.get(i)) else {
+                return Vec::new();
+            };
+            let text = (bytes.get(start as usize..end as usize)).unwrap_or_default();
+            return vec![String::from_utf8_lossy(text)];
+        }
         let index = self.parts.partition_point(|p| p.start <= offset);
         let Some(part) = index.checked_sub(1).and_then(|i| self.parts.get(i)) else {
             return Vec::new();
@@ -165,6 +189,11 @@ mod tests {
         assert_eq!(c.at(10, bytes), ["www"]);
         assert_eq!(c.at(14, bytes), ["mail"]);
         assert!(c.at(23, bytes).is_empty());
+
+        let c = Contexts::of_owners(vec![(0, 3), (14, 18)]);
+        assert_eq!(c.at(10, bytes), ["www"]);
+        assert_eq!(c.at(14, bytes), ["mail"]);
+        assert_eq!(c.at(99, bytes), ["mail"]);
 
         let mut c = Contexts::default();
         let http = c.text("http", None);
