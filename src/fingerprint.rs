@@ -16,11 +16,21 @@
 //! read otherwise (and every YAML or JSON export, which version 1 gave no
 //! real context) get a new one.
 //!
+//! Measured on the corpora when version 2 came (SARIF carries both): 5 of
+//! 1,225 nginx findings differ (4 files: Lua bodies, a `{` in an unquoted
+//! regex or a `//` line), no finding in a zone file, every finding in an
+//! export (15 of 2,306 dns findings; 12 of 521 in `real-repos-2`, all in
+//! octoDNS files), none in `real-trees`.
+//!
 //! Version 1 is kept apart, in [`v1`], and worked out only where an old
 //! identity is asked for: a baseline of version 1 is matched by it (so
 //! that no baseline written before version 2 needs writing again), and
 //! SARIF carries it next to version 2 (so that GitHub keeps each alert).
-//! New baselines are of version 2 and matched by it alone.
+//! New baselines are of version 2 and matched by it alone. Matching an old
+//! baseline by version 2 where the two agree and version 1 elsewhere would
+//! need version 1 all the same; rewriting the baseline for the user would
+//! write to their repository, which tripline never does. The cost is the
+//! old scan, only on those runs: a run with neither pays nothing for it.
 
 pub mod v1;
 

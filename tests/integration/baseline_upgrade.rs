@@ -7,7 +7,7 @@
 //! what `tripline baseline` wrote for it before version 2 (commit 0b79138,
 //! `--now 2026-01-15T12:00:00Z`).
 
-use crate::common::{root, tripline_in, NOW};
+use crate::common::{copy_tree, root, tripline_in, NOW};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -23,19 +23,6 @@ fn upgraded_repo() -> tempfile::TempDir {
     )
     .expect("the v1 baseline");
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("fixture folder") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// `check --format json --baseline FILE`: the exit code and the JSON.
