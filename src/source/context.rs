@@ -10,21 +10,12 @@
 //! (a zone record's owner as written): a million-record zone pays 8 bytes
 //! per owner it writes, not a string each.
 
-/// One label: text the reader made, or a range of the file's bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Label {
-    /// Index into [`Contexts::texts`].
-    Text(u32),
-    /// `start..end` of the file.
-    Written(u32, u32),
-}
-
-/// A part of the file and its label.
+/// A part of the file and its label (an index into [`Contexts::texts`]).
 #[derive(Clone, Copy, Debug)]
 struct Part {
     start: u32,
     end: u32,
-    label: Label,
+    label: u32,
 }
 
 /// A text label: its own text, and the label it is nested in (an nginx
@@ -99,16 +90,7 @@ impl Contexts {
 
     /// `start..end` is labelled `text`.
     pub fn label(&mut self, start: u32, end: u32, text: TextId) {
-        self.push(start, end, Label::Text(text.0));
-    }
-
-    /// `start..end` is labelled with the file's own bytes `from..to` (a
-    /// zone record's owner as written).
-    pub fn label_written(&mut self, start: u32, end: u32, from: u32, to: u32) {
-        self.push(start, end, Label::Written(from, to));
-    }
-
-    fn push(&mut self, start: u32, end: u32, label: Label) {
+        let label = text.0;
         if end <= start {
             return;
         }
@@ -116,8 +98,7 @@ impl Contexts {
             if start < last.end {
                 return;
             }
-            // Records that share an owner are one run: a zone's inherited
-            // owners cost nothing more.
+            // Records of one set are one part.
             if last.label == label {
                 last.end = end;
                 return;
@@ -132,7 +113,7 @@ impl Contexts {
 
     /// The label of the part that holds `offset`, as its segments from the
     /// outermost in (`["http", "server", "location /"]`); empty where no
-    /// part holds it. `bytes` is the file's text, for written labels.
+    /// part holds it. `bytes` is the file's text, for owners as written.
     pub fn at<'a>(&'a self, offset: u32, bytes: &'a [u8]) -> Vec<std::borrow::Cow<'a, str>> {
         if !self.owners.is_empty() {
             let index = self.owners.partition_point(|&(start, _)| start <= offset);
@@ -149,26 +130,18 @@ impl Contexts {
         if offset >= part.end {
             return Vec::new();
         }
-        match part.label {
-            Label::Written(from, to) => {
-                let (from, to) = (from as usize, to as usize);
-                let text = bytes.get(from..to.min(bytes.len())).unwrap_or_default();
-                vec![String::from_utf8_lossy(text)]
-            }
-            Label::Text(mut id) => {
-                let mut segments = Vec::new();
-                // Parents come before their children: the walk ends.
-                while let Some(text) = self.texts.get(id as usize) {
-                    segments.push(std::borrow::Cow::Borrowed(&*text.text));
-                    match text.parent {
-                        Some(parent) if parent < id => id = parent,
-                        _ => break,
-                    }
-                }
-                segments.reverse();
-                segments
+        let mut segments = Vec::new();
+        let mut id = part.label;
+        // Parents come before their children: the walk ends.
+        while let Some(text) = self.texts.get(id as usize) {
+            segments.push(std::borrow::Cow::Borrowed(&*text.text));
+            match text.parent {
+                Some(parent) if parent < id => id = parent,
+                _ => break,
             }
         }
+        segments.reverse();
+        segments
     }
 }
 
@@ -177,23 +150,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parts_nest_and_runs_merge() {
+    fn parts_nest_and_sets_merge() {
         let bytes = b"www A 1\n  A 2\nmail A 3\n";
-        let mut c = Contexts::default();
-        c.label_written(0, 8, 0, 3);
-        c.label_written(8, 14, 0, 3);
-        c.label_written(14, 23, 14, 18);
-        // Overlapping the last part: dropped.
-        c.label_written(20, 30, 0, 3);
-        assert_eq!(c.parts.len(), 2);
-        assert_eq!(c.at(10, bytes), ["www"]);
-        assert_eq!(c.at(14, bytes), ["mail"]);
-        assert!(c.at(23, bytes).is_empty());
-
         let c = Contexts::of_owners(vec![(0, 3), (14, 18)]);
         assert_eq!(c.at(10, bytes), ["www"]);
         assert_eq!(c.at(14, bytes), ["mail"]);
         assert_eq!(c.at(99, bytes), ["mail"]);
+        assert!(Contexts::of_owners(vec![(8, 10)]).at(2, bytes).is_empty());
+
+        let mut c = Contexts::default();
+        let www = c.text("www. A", None);
+        c.label(0, 4, www);
+        c.label(4, 8, www);
+        // Overlapping the last part: dropped.
+        c.label(6, 12, www);
+        assert_eq!(c.parts.len(), 1);
+        assert_eq!(c.at(5, b""), ["www. A"]);
+        assert!(c.at(8, b"").is_empty());
 
         let mut c = Contexts::default();
         let http = c.text("http", None);
