@@ -2,6 +2,12 @@
 //! turn tripline on in a repository with existing findings and be told
 //! only about new ones. Entries no longer matched are reported as stale, so
 //! the baseline only shrinks.
+//!
+//! Version 2 holds version 2 fingerprints and is what `tripline baseline`
+//! writes. Version 1 (before fingerprints came from the parse) is still
+//! read, and matched by version 1 fingerprints (`fingerprint::v1`), so that
+//! a baseline written then keeps matching the same findings — no stale
+//! entry, no new finding — until it is written again.
 
 use crate::finding::Located;
 use serde::{Deserialize, Serialize};
@@ -11,8 +17,12 @@ use std::path::Path;
 /// A baseline of 100,000 findings is about 30 MB.
 const MAX_BASELINE_BYTES: u64 = 128 << 20;
 
-/// The file's format version; a different one is refused, not misread.
-const VERSION: u32 = 1;
+/// The file's format version, written; another is refused, not misread.
+const VERSION: u32 = 2;
+
+/// The version before fingerprints came from the parse: read, matched by
+/// version 1 fingerprints.
+pub const LEGACY_VERSION: u32 = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
@@ -20,7 +30,7 @@ pub enum BaselineError {
     Read { path: String, reason: String },
     #[error("baseline {path}: not a tripline baseline: {message}")]
     Parse { path: String, message: String },
-    #[error("baseline {path}: version {found}, this tripline reads version {VERSION}")]
+    #[error("baseline {path}: version {found}, this tripline reads version {VERSION} (and {LEGACY_VERSION})")]
     Version { path: String, found: u32 },
 }
 
@@ -88,7 +98,7 @@ impl Baseline {
             path: shown.clone(),
             message: crate::escape::quoted(&e.to_string()),
         })?;
-        if baseline.version != VERSION {
+        if baseline.version != VERSION && baseline.version != LEGACY_VERSION {
             return Err(BaselineError::Version {
                 path: shown,
                 found: baseline.version,
@@ -109,7 +119,17 @@ pub struct Applied {
     pub stale: Vec<Entry>,
 }
 
-/// Takes the findings the baseline holds out of `findings`.
+impl Baseline {
+    /// Whether its entries hold version 1 fingerprints: the findings'
+    /// version 1 fingerprints are then wanted to match it.
+    pub fn is_legacy(&self) -> bool {
+        self.version == LEGACY_VERSION
+    }
+}
+
+/// Takes the findings the baseline holds out of `findings`: by their
+/// version 1 fingerprints for a baseline of version 1 (worked out before,
+/// see [`crate::fingerprint::v1`]), else by their fingerprints.
 pub fn apply(findings: &mut Vec<Located>, baseline: &Baseline, file: String) -> Applied {
     let index: HashMap<(&str, &str, &str), usize> = (baseline.findings.iter().enumerate())
         .map(|(i, entry)| (entry.key(), i))
@@ -117,7 +137,11 @@ pub fn apply(findings: &mut Vec<Located>, baseline: &Baseline, file: String) -> 
     let mut matched = vec![false; baseline.findings.len()];
     let (known, new): (Vec<Located>, Vec<Located>) =
         std::mem::take(findings).into_iter().partition(|f| {
-            let key = (f.path.as_str(), f.rule, f.fingerprint.as_str());
+            let fingerprint = match &f.legacy_fingerprint {
+                Some(legacy) if baseline.is_legacy() => legacy,
+                _ => &f.fingerprint,
+            };
+            let key = (f.path.as_str(), f.rule, fingerprint.as_str());
             index.get(&key).map(|&i| matched[i] = true).is_some()
         });
     *findings = new;

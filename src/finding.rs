@@ -225,6 +225,10 @@ pub struct Located {
     pub path: String,
     /// Who the finding is, whatever line it is on: see [`crate::fingerprint`].
     pub fingerprint: String,
+    /// Its version 1 fingerprint, worked out only where an old identity is
+    /// asked for (a baseline of version 1, SARIF): see
+    /// [`crate::fingerprint::v1`].
+    pub legacy_fingerprint: Option<String>,
     /// The rule's exact fixes (`--fix`, the language server's quick fixes).
     pub fixes: Vec<Fix>,
 }
@@ -257,6 +261,7 @@ impl Located {
             span: finding.span,
             path: file.display.clone(),
             fingerprint: String::new(),
+            legacy_fingerprint: None,
             fixes: finding.fixes,
         }
     }

@@ -61,7 +61,15 @@ pub fn outcome(
     mut result: CheckResult,
     custom: Option<CustomRender<'_>>,
 ) -> Result<Outcome, Error> {
-    let applied = match load_baseline(cli, config)? {
+    let baseline = load_baseline(cli, config)?;
+    // Version 1 fingerprints only where an old identity is asked for: a
+    // baseline written before version 2, SARIF's `tripline/v1`.
+    let legacy = cli.format == Format::Sarif
+        || (baseline.as_ref()).is_some_and(|(baseline, _)| baseline.is_legacy());
+    if legacy {
+        crate::fingerprint::v1::assign(&mut result.findings, &result.sources, &result.zone_files);
+    }
+    let applied = match baseline {
         Some((baseline, file)) => {
             let applied = baseline::apply(&mut result.findings, &baseline, file);
             let skipped = std::mem::take(&mut result.summary.skipped);

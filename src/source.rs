@@ -1,6 +1,8 @@
 //! The files tripline has read, and the mapping from byte offsets to the
 //! 1-based line and character column that every output format reports.
 
+pub mod context;
+
 use crate::tree::Tree;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -77,12 +79,20 @@ pub struct SourceFile {
     char_checkpoints: OnceLock<Vec<u32>>,
     /// What the reader that parsed it saw (`None`: no reader said).
     seen: Option<Seen>,
+    /// What encloses each part, as its reader parsed it (`None`: no reader
+    /// said): for fingerprints.
+    contexts: Option<std::sync::Arc<context::Contexts>>,
 }
 
 impl SourceFile {
     /// What the reader that parsed the file saw: its comments.
     pub fn seen(&self) -> Option<&Seen> {
         self.seen.as_ref()
+    }
+
+    /// What encloses each part of the file, as its reader parsed it.
+    pub fn contexts(&self) -> Option<&context::Contexts> {
+        self.contexts.as_deref()
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -365,6 +375,15 @@ impl Sources {
         }
     }
 
+    /// Records what encloses each part of a file, as the reader that
+    /// parsed it saw; the first reader's word stands.
+    pub fn enclosed(&mut self, id: FileId, contexts: std::sync::Arc<context::Contexts>) {
+        let file = &mut self.files[id.0 as usize];
+        if file.contexts.is_none() {
+            file.contexts = Some(contexts);
+        }
+    }
+
     /// The path nginx includes a file by, when it differs from the file's.
     pub fn loaded_as_of(&self, id: FileId) -> Option<&str> {
         self.loaded_as[id.0 as usize].as_deref()
@@ -407,6 +426,7 @@ impl Sources {
             line_starts: OnceLock::new(),
             char_checkpoints: OnceLock::new(),
             seen: None,
+            contexts: None,
         });
         self.loaded_as.push(None);
         id
@@ -444,6 +464,7 @@ mod tests {
             line_starts: OnceLock::new(),
             char_checkpoints: OnceLock::new(),
             seen: None,
+            contexts: None,
         }
     }
 

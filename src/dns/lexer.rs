@@ -133,6 +133,10 @@ pub struct Entries<'a> {
     cut_short: bool,
     /// Where each `;` comment seen so far starts.
     comments: Vec<u32>,
+    /// Where each entry that writes its owner starts, and where that
+    /// owner ends: what the entries after it, up to the next, are inside
+    /// of (see [`crate::source::context::Contexts::of_owners`]).
+    owners: Vec<(u32, u32)>,
 }
 
 impl<'a> Entries<'a> {
@@ -154,6 +158,7 @@ impl<'a> Entries<'a> {
             errors: Vec::new(),
             cut_short: false,
             comments: Vec::new(),
+            owners: Vec::new(),
         }
     }
 
@@ -173,10 +178,23 @@ impl<'a> Entries<'a> {
         self.cut_short
     }
 
+    /// Where each entry lexed so far that writes its owner starts, and
+    /// where the owner ends, in order.
+    pub fn take_owners(&mut self) -> Vec<(u32, u32)> {
+        std::mem::take(&mut self.owners)
+    }
+
     /// The finished entry, if it has tokens.
     fn finish(&mut self) -> Option<Entry> {
         let entry = std::mem::take(&mut self.current);
-        (!entry.tokens.is_empty()).then_some(entry)
+        let first = entry.tokens.first()?;
+        // An owner is written at the start of the line; a directive
+        // (`$TTL`) writes none and stays inside the owner before it.
+        let directive = self.src.get(first.start as usize) == Some(&b'$');
+        if !entry.blank_owner && !directive {
+            self.owners.push((entry.line_start, first.end));
+        }
+        Some(entry)
     }
 }
 

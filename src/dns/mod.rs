@@ -2,6 +2,7 @@
 //! typed RDATA), and the zone model the DNS rules check.
 
 pub mod canonical;
+pub mod contexts;
 pub mod export;
 pub mod lexer;
 pub mod model;
@@ -158,6 +159,11 @@ pub fn analyse(
                 (parsed, cloudflare)
             }
         };
+        // What encloses each record goes on an export's file, as its lexer
+        // put it on a zone file's: fingerprints name it.
+        if let Some(format) = format {
+            contexts::of_export(sources, file, &parsed, format);
+        }
         reported.extend(parsed.included.iter().copied());
         included_elsewhere.extend(parsed.included.iter().copied());
         let included = parsed.included.clone();

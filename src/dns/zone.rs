@@ -11,6 +11,7 @@ use super::parsed::{ParsedZone, ZoneError};
 use super::provider::{ProviderData, Pseudo, Route53Alias};
 use super::rdata::{self, Field, RData, RType};
 use super::record::Record;
+use crate::source::context::Contexts;
 use crate::source::{FileId, Sources, Span};
 use std::borrow::Cow;
 
@@ -203,6 +204,8 @@ impl<'s> Parser<'s> {
         }
         let comments = entries.take_comments();
         self.sources.saw(file, crate::source::Seen { comments });
+        let owners = Contexts::of_owners(entries.take_owners());
+        self.sources.enclosed(file, std::sync::Arc::new(owners));
         for e in std::mem::take(&mut entries.errors) {
             self.error(Span::new(file, e.start as usize, e.end as usize), e.message);
         }

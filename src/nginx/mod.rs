@@ -3,6 +3,7 @@
 //! discovery found into one model per nginx instance.
 
 pub mod blocks;
+pub mod contexts;
 pub mod directives;
 pub mod flavor;
 pub mod include;
@@ -19,6 +20,7 @@ pub mod walk;
 pub mod zones;
 
 use crate::problem::{self, Problem};
+use crate::source::context::Contexts;
 use crate::source::{FileId, ReadError, Sources, Span};
 use model::Model;
 use parser::ConfFile;
@@ -49,9 +51,11 @@ impl<'a> Workspace<'a> {
         if let Some(conf) = self.parsed.get(&id) {
             return Arc::clone(conf);
         }
-        let (conf, comments) = self.remembered_parse(id);
-        // Its comments go on the file: suppressions take them from there.
+        let (conf, comments, contexts) = self.remembered_parse(id);
+        // Its comments go on the file: suppressions take them from there;
+        // and its blocks: fingerprints name them.
         self.sources.saw(id, crate::source::Seen { comments });
+        self.sources.enclosed(id, contexts);
         self.parsed.insert(id, Arc::clone(&conf));
         conf
     }
@@ -61,13 +65,14 @@ impl<'a> Workspace<'a> {
     /// sites at each keystroke) when the content is the same, else parsed
     /// now. The file was read before its key is taken: only the same
     /// content, not merely the same stamp, is what the earlier run parsed.
-    fn remembered_parse(&self, id: FileId) -> (Arc<ConfFile>, Vec<u32>) {
+    fn remembered_parse(&self, id: FileId) -> (Arc<ConfFile>, Vec<u32>, Arc<Contexts>) {
         let source = self.sources.get(id);
         let tree = self.sources.tree();
         tree.remembered_for_content(&source.path, &source.bytes, "nginx::parsed", || {
             let mut conf = parse_file(&source.bytes);
             let comments = std::mem::take(&mut conf.comments);
-            (Arc::new(conf), comments)
+            let contexts = Arc::new(std::mem::take(&mut conf.contexts));
+            (Arc::new(conf), comments, contexts)
         })
     }
 

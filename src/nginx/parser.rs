@@ -57,6 +57,8 @@ pub struct ConfFile {
     pub errors: Bounded<SyntaxError>,
     /// Where each `#` comment starts, in order.
     pub comments: Vec<u32>,
+    /// The blocks around each part of the file (for fingerprints).
+    pub contexts: crate::source::context::Contexts,
 }
 
 impl ConfFile {
@@ -191,6 +193,8 @@ struct Parser<'a> {
     /// Open blocks: index of the directive that opened each.
     open: Vec<usize>,
     pending: Vec<Word>,
+    /// The same blocks, as contexts.
+    blocks: super::contexts::Blocks,
 }
 
 pub fn parse(src: &[u8]) -> ConfFile {
@@ -200,9 +204,11 @@ pub fn parse(src: &[u8]) -> ConfFile {
         out: ConfFile::default(),
         open: Vec::new(),
         pending: Vec::new(),
+        blocks: Default::default(),
     };
     p.run();
     p.out.comments = p.lexer.take_comments();
+    p.out.contexts = p.blocks.finish();
     p.out
 }
 
@@ -253,9 +259,12 @@ impl<'a> Parser<'a> {
         index
     }
 
-    fn close_block(&mut self) {
+    /// Closes the innermost block; `end` is just past its `}` (or where
+    /// the parse stops).
+    fn close_block(&mut self, end: u32) {
         if let Some(i) = self.open.pop() {
             self.out.directives[i].subtree_end = self.out.directives.len() as u32;
+            self.blocks.close(end);
         }
     }
 
@@ -390,12 +399,14 @@ impl<'a> Parser<'a> {
                 ),
             );
             while !self.open.is_empty() {
-                self.close_block();
+                self.close_block(at + 1);
             }
             return false;
         }
         let index = self.push_directive(&words, Block::Children, at + 1);
         self.open.push(index);
+        self.blocks
+            .open(&super::contexts::header(self.src, &words), at);
         true
     }
 
@@ -415,7 +426,7 @@ impl<'a> Parser<'a> {
             self.error(at, at + 1, "unexpected \"}\"".into());
             return;
         }
-        self.close_block();
+        self.close_block(at + 1);
     }
 
     fn on_eof(&mut self, _: u32) {
@@ -435,8 +446,11 @@ impl<'a> Parser<'a> {
         } else if !self.open.is_empty() {
             self.error(at, at, "unexpected end of file, expecting \"}\"".into());
         }
+        // Blocks the file leaves open enclose its very end too (where the
+        // error that says so points).
+        let end = self.src.len() as u32 + 1;
         while !self.open.is_empty() {
-            self.close_block();
+            self.close_block(end);
         }
     }
 }

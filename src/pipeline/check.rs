@@ -64,6 +64,7 @@ pub fn check_paths(
         stock_assumed,
         inventory,
         files,
+        zone_files: reported.zone_files,
     })
 }
 

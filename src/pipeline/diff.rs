@@ -70,6 +70,7 @@ pub fn diff_paths(
             sources,
             findings: located,
             summary,
+            zone_files: reported.zone_files,
             ..CheckResult::default()
         },
         audit: MigrationAudit {

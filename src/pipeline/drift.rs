@@ -60,5 +60,6 @@ pub fn drift_paths(
         stock_assumed,
         inventory: repo.inventory,
         files: Vec::new(),
+        zone_files: reported.zone_files,
     })
 }

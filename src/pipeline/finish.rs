@@ -93,13 +93,7 @@ pub fn finish(
         .collect();
     let findings = suppress::apply(findings, sources, suppressions, config, &ran);
     let findings = without_placeholder_lines(findings, sources);
-    locate(
-        cap_per_rule_and_file(findings),
-        sources,
-        zone_files,
-        unsure,
-        config,
-    )
+    locate(cap_per_rule_and_file(findings), sources, unsure, config)
 }
 
 /// A template is checked with its placeholders as opaque values: nothing
@@ -179,7 +173,6 @@ fn cap_per_rule_and_file(mut findings: Vec<Finding>) -> Vec<Finding> {
 fn locate(
     findings: Vec<Finding>,
     sources: &Sources,
-    zone_files: &BTreeSet<FileId>,
     unsure: &BTreeSet<FileId>,
     config: &Config,
 ) -> Vec<Located> {
@@ -211,11 +204,12 @@ fn locate(
     });
     let mut seen = BTreeSet::new();
     located.retain(|f| seen.insert((f.file.clone(), f.start, f.end, f.rule, f.message.clone())));
-    crate::fingerprint::assign(&mut located, sources, zone_files);
+    crate::fingerprint::assign(&mut located, sources);
     // Named after the fingerprint, so that it stays what it was.
     for f in &mut located {
         if let Some(loaded_as) = sources.loaded_as_of(f.span.file) {
-            f.message = format!("{} (nginx loads it as {loaded_as})", f.message);
+            f.message
+                .push_str(&crate::fingerprint::loaded_as_note(loaded_as));
         }
     }
     located

@@ -19,4 +19,7 @@ pub struct CheckResult {
     pub inventory: crate::project::Inventory,
     /// `--show-files`: one row per file.
     pub files: Vec<crate::project::FileRow>,
+    /// The zone files and exports reported on: what version 1
+    /// fingerprints read as zones (see `fingerprint::v1`).
+    pub zone_files: std::collections::BTreeSet<crate::source::FileId>,
 }

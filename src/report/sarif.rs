@@ -127,10 +127,19 @@ struct Suppression {
     justification: String,
 }
 
+/// A result's identities across runs. Version 2 is the one to key on;
+/// version 1 stays beside it while users upgrade: GitHub matches a new
+/// result to an existing alert by a partial fingerprint the two have in
+/// common, so an alert opened under `tripline/v1` would otherwise be closed
+/// and opened again under `tripline/v2` in the files where the two differ.
+/// Versioned keys, as SARIF asks (§3.27.17): a consumer never compares a
+/// version 1 value with a version 2 one.
 #[derive(Serialize)]
 struct Fingerprints {
-    #[serde(rename = "tripline/v1")]
-    tripline_v1: String,
+    #[serde(rename = "tripline/v1", skip_serializing_if = "Option::is_none")]
+    tripline_v1: Option<String>,
+    #[serde(rename = "tripline/v2")]
+    tripline_v2: String,
 }
 
 #[derive(Serialize)]
@@ -334,7 +343,8 @@ fn result(f: &Located, report: &Report<'_>, standing: Standing) -> SarifResult {
             })
             .collect(),
         partial_fingerprints: Fingerprints {
-            tripline_v1: f.fingerprint.clone(),
+            tripline_v1: f.legacy_fingerprint.clone(),
+            tripline_v2: f.fingerprint.clone(),
         },
         baseline_state,
         suppressions,
@@ -474,6 +484,7 @@ mod tests {
             span: Span::new(FileId(0), 0, 0),
             path: "z".into(),
             fingerprint: String::new(),
+            legacy_fingerprint: None,
             fixes: Vec::new(),
         }
     }

@@ -60,7 +60,7 @@ fn fingerprints(log: &Value) -> BTreeSet<(String, String)> {
         .map(|r| {
             (
                 r["ruleId"].as_str().expect("rule").to_string(),
-                r["partialFingerprints"]["tripline/v1"]
+                r["partialFingerprints"]["tripline/v2"]
                     .as_str()
                     .expect("fingerprint")
                     .to_string(),
@@ -87,7 +87,7 @@ fn a_baseline_makes_old_findings_quiet_and_new_ones_loud() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     std::fs::write(top.join(".tripline-baseline.json"), &run.stdout).unwrap();
     let baseline: Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(baseline["version"], 1);
+    assert_eq!(baseline["version"], 2);
     assert_eq!(baseline["findings"].as_array().unwrap().len(), old_count);
     assert!(
         baseline["findings"][0]["path"]

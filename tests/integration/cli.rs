@@ -119,21 +119,9 @@ fn invalid_config_exits_2() {
 /// A copy of the Debian fixture in a temporary folder, with a config.
 fn debian_copy(config: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    copy_dir(&root().join(DEBIAN_BAD), dir.path());
+    common::copy_tree(&root().join(DEBIAN_BAD), dir.path());
     fs::write(dir.path().join("tripline.toml"), config).expect("write config");
     dir
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("read_dir").filter_map(Result::ok) {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 #[test]

@@ -125,21 +125,6 @@ fn flagged(path: &Path) -> Vec<String> {
     }
 }
 
-/// Copies the files of a folder tree (the cases are a few hundred small
-/// files).
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create a folder of the copy");
-    for entry in std::fs::read_dir(from).expect("read a cases folder") {
-        let entry = entry.expect("a folder entry");
-        let path = entry.path();
-        if path.is_dir() {
-            copy_tree(&path, &to.join(entry.file_name()));
-        } else if path.is_file() {
-            std::fs::copy(&path, to.join(entry.file_name())).expect("copy a case");
-        }
-    }
-}
-
 #[test]
 fn gixy_next_plugin_tests_agree() {
     let Some(dir) = cases_folder() else {
@@ -153,7 +138,7 @@ fn gixy_next_plugin_tests_agree() {
     // target/ would be read with every fixture of the repository around it.
     let outside = tempfile::tempdir().expect("tempdir");
     let copy = outside.path().join("tests/plugins/simply");
-    copy_tree(&dir, &copy);
+    common::copy_tree(&dir, &copy);
     let dir = copy;
     let mut plugins: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("read the cases folder")

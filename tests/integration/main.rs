@@ -7,6 +7,7 @@ mod common;
 
 mod adoption;
 mod any_folder;
+mod baseline_upgrade;
 mod classification;
 mod cli;
 mod cli_surface;

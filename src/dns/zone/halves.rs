@@ -68,6 +68,8 @@ struct SecondHalf {
     lex_errors: Vec<LexError>,
     /// Where its comments start.
     comments: Vec<u32>,
+    /// Where its entries that write their owner start, and the owners end.
+    owners: Vec<(u32, u32)>,
     warnings: Bounded<ZoneError>,
     /// The owner and target names of `pieces`, numbered from 0 in a table
     /// of their own.
@@ -152,14 +154,19 @@ impl Parser<'_> {
             let first_clean = !entries.cut_short() && !first.out.errors.is_full();
             let lex_errors = std::mem::take(&mut entries.errors);
             let comments = entries.take_comments();
+            let owners = entries.take_owners();
             let second = second.join().ok().flatten()?;
-            (first_clean && second.1.holds_for(&first, &first_state))
-                .then_some((lex_errors, comments, second.0))
+            (first_clean && second.1.holds_for(&first, &first_state)).then_some((
+                lex_errors,
+                (comments, owners),
+                second.0,
+            ))
         });
-        let Some((first_lex_errors, mut comments, mut second)) = outcome else {
+        let Some((first_lex_errors, (mut comments, mut owners), mut second)) = outcome else {
             return false;
         };
         comments.append(&mut second.comments);
+        owners.append(&mut second.owners);
         // Only past 4 GiB of names: one thread then says so where it happens.
         let Ok(renumber) = first.out.names.append(std::mem::take(&mut second.names)) else {
             return false;
@@ -167,6 +174,10 @@ impl Parser<'_> {
         let first = first.into_first_half();
         *state = self.join(first, first_lex_errors, second, renumber, file);
         self.sources.saw(file, crate::source::Seen { comments });
+        // The second half's first entries inherit the first half's last
+        // owner: the runs join up as one pass would have made them.
+        let owners = crate::source::context::Contexts::of_owners(owners);
+        self.sources.enclosed(file, std::sync::Arc::new(owners));
         true
     }
 
@@ -282,6 +293,7 @@ fn second_half(
         errors: std::mem::take(&mut p.out.errors),
         lex_errors: std::mem::take(&mut entries.errors),
         comments: entries.take_comments(),
+        owners: entries.take_owners(),
         warnings: std::mem::take(&mut p.out.warnings),
         names: std::mem::take(&mut p.out.names),
         origin: p.out.origin.take(),
@@ -298,15 +310,20 @@ mod tests {
     use std::fmt::Write as _;
     use std::path::PathBuf;
 
-    /// Parsed on one thread and on two: the same in every field.
+    /// Parsed on one thread and on two: the same in every field, and the
+    /// same owners around its entries.
     fn same_on_two_threads(text: &str, hint: Option<OriginHint>) -> ParsedZone {
         let parse = |jobs| {
             let mut sources = Sources::default();
             let id = sources.add(PathBuf::from("t.zone"), "t.zone".into(), text.into());
-            parse_zone_on(&mut sources, id, hint.clone(), jobs)
+            let parsed = parse_zone_on(&mut sources, id, hint.clone(), jobs);
+            let contexts = sources.get(id).contexts().expect("the lexer's owners");
+            assert!(!contexts.is_empty());
+            (parsed, format!("{contexts:?}"))
         };
-        let (one, two) = (parse(1), parse(2));
+        let ((one, one_contexts), (two, two_contexts)) = (parse(1), parse(2));
         assert_eq!(format!("{one:?}"), format!("{two:?}"));
+        assert!(one_contexts == two_contexts, "the owners differ");
         one
     }
 

@@ -25,6 +25,20 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Copies the files of a folder tree (fixture trees: small files).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a folder of the copy");
+    for entry in std::fs::read_dir(from).expect("read a folder to copy") {
+        let entry = entry.expect("a folder entry");
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(entry.file_name()));
+        } else if path.is_file() {
+            std::fs::copy(&path, to.join(entry.file_name())).expect("copy a file");
+        }
+    }
+}
+
 pub struct Run {
     pub code: i32,
     pub stdout: String,
