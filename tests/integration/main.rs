@@ -6,10 +6,12 @@
 mod common;
 
 mod adoption;
+mod adoption_cli;
 mod any_folder;
 mod baseline_upgrade;
 mod classification;
 mod cli;
+mod cli_input;
 mod cli_surface;
 mod container;
 mod corpus;
