@@ -13,8 +13,10 @@
 //!   volume mounts it); other certificates never enclose one (its key and
 //!   chain are found through what names them);
 //! - a zone: DNS server configurations and octoDNS configurations (`zone`
-//!   statements, by content, whatever their names), and the zones beside
-//!   it (`$INCLUDE`, the fragments of its folder).
+//!   statements, by content, whatever their names), the Dockerfiles and
+//!   compose files whose images hold them (a configuration names zones by
+//!   server paths), and the zones beside it (`$INCLUDE`, the fragments of
+//!   its folder).
 //!
 //! A file a loader names is read whatever this says (the late read in
 //! `build`). A named file whose kind neither its name nor its head tells
@@ -88,8 +90,11 @@ impl Context {
             path.extension()
                 .is_some_and(|e| list.iter().any(|l| e.eq_ignore_ascii_case(l)))
         };
+        // An image puts nginx files and certificates where nginx reads
+        // them, and DNS configurations name zones by the paths it copies
+        // them to.
         if names::is_dockerfile(path) {
-            return needs.nginx;
+            return needs.nginx || needs.zone_loaders;
         }
         match signal.kind {
             // `named.conf` is named like an nginx file: a DNS server
@@ -177,7 +182,10 @@ mod tests {
         );
         assert!(wants(&c, "/r/dns/servers.txt"));
         assert!(wants(&c, "/r/octodns/config.yaml"));
-        assert!(!wants(&c, "/r/Dockerfile"));
+        assert!(
+            wants(&c, "/r/Dockerfile"),
+            "named.conf names zones where images copy them"
+        );
         assert!(!wants(&c, "/r/certs/a.pem"));
     }
 
