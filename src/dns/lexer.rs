@@ -133,6 +133,9 @@ pub struct Entries<'a> {
     cut_short: bool,
     /// Where each `;` comment seen so far starts.
     comments: Vec<u32>,
+    /// `current` was lent out by [`Entries::next_entry`]: cleared before
+    /// reading on.
+    lent: bool,
 }
 
 impl<'a> Entries<'a> {
@@ -154,6 +157,7 @@ impl<'a> Entries<'a> {
             errors: Vec::new(),
             cut_short: false,
             comments: Vec::new(),
+            lent: false,
         }
     }
 
@@ -173,17 +177,37 @@ impl<'a> Entries<'a> {
         self.cut_short
     }
 
-    /// The finished entry, if it has tokens.
-    fn finish(&mut self) -> Option<Entry> {
-        let entry = std::mem::take(&mut self.current);
-        (!entry.tokens.is_empty()).then_some(entry)
+    /// The next entry, lent rather than given: its token list is reused
+    /// for the entry after it, so a million-record file allocates one
+    /// list, not a million.
+    pub fn next_entry(&mut self) -> Option<&Entry> {
+        if self.lent {
+            self.clear();
+        }
+        self.lent = self.advance();
+        self.lent.then_some(&self.current)
     }
-}
 
-impl Iterator for Entries<'_> {
-    type Item = Entry;
+    /// The entry read so far has tokens (it is then `current`, finished);
+    /// otherwise it is cleared for the next one.
+    fn finish(&mut self) -> bool {
+        let has_tokens = !self.current.tokens.is_empty();
+        if !has_tokens {
+            self.clear();
+        }
+        has_tokens
+    }
 
-    fn next(&mut self) -> Option<Entry> {
+    fn clear(&mut self) {
+        self.current.tokens.clear();
+        self.current.blank_owner = false;
+        self.current.line_start = 0;
+        self.current.comment = None;
+    }
+
+    /// Reads up to the end of the next entry with tokens: true when there
+    /// is one, in `current`.
+    fn advance(&mut self) -> bool {
         let src = self.src;
         while self.pos < src.len() {
             let pos = self.pos;
@@ -200,8 +224,8 @@ impl Iterator for Entries<'_> {
                     // Inside parentheses a newline continues the entry.
                     if self.depth == 0 {
                         self.at_line_start = true;
-                        if let Some(entry) = self.finish() {
-                            return Some(entry);
+                        if self.finish() {
+                            return true;
                         }
                     }
                 }
@@ -267,7 +291,7 @@ impl Iterator for Entries<'_> {
             }
         }
         if self.done {
-            return None;
+            return false;
         }
         self.done = true;
         if self.depth > 0 {
@@ -279,6 +303,18 @@ impl Iterator for Entries<'_> {
             });
         }
         self.finish()
+    }
+}
+
+impl Iterator for Entries<'_> {
+    type Item = Entry;
+
+    fn next(&mut self) -> Option<Entry> {
+        if self.lent {
+            self.clear();
+            self.lent = false;
+        }
+        self.advance().then(|| std::mem::take(&mut self.current))
     }
 }
 

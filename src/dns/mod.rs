@@ -18,6 +18,7 @@ pub mod zone;
 use crate::problem::{Dns as Kind, Problem};
 use crate::source::{FileId, ReadError, Sources, Span};
 use model::Zone;
+use record::Record;
 use name::Name;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -213,9 +214,11 @@ pub fn analyse(
                 // In place: a million-record zone is not copied.
                 let mut inside = parsed.records;
                 let names = parsed.names;
-                let outside: Vec<_> = inside
-                    .extract_if(.., |r| !names.get(r.owner).is_at_or_below(&origin))
-                    .collect();
+                let is_outside = |r: &Record| !names.get(r.owner).is_at_or_below(&origin);
+                let outside: Vec<_> = match first_outside(&inside, is_outside) {
+                    Some(at) => inside.extract_if(at.., |r| is_outside(r)).collect(),
+                    None => Vec::new(),
+                };
                 for r in outside {
                     let owner = names.get(r.owner);
                     problems.push(Problem::new(
@@ -247,6 +250,17 @@ pub fn analyse(
         zones,
         problems,
         reported,
+    })
+}
+
+/// The first record `outside` says is out of the zone. An owner's records
+/// stand together under one id, so each owner is asked once: this runs
+/// on one thread between parsing and indexing a large zone.
+fn first_outside(records: &[Record], outside: impl Fn(&Record) -> bool) -> Option<usize> {
+    let mut previous = None;
+    records.iter().position(|r| {
+        let new_owner = previous.replace(r.owner) != Some(r.owner);
+        new_owner && outside(r)
     })
 }
 

@@ -12,6 +12,7 @@ use super::provider::{ProviderData, Pseudo, Route53Alias};
 use super::rdata::{self, Field, RData, RType};
 use super::record::Record;
 use crate::source::{FileId, Sources, Span};
+use smallvec::SmallVec;
 use std::borrow::Cow;
 
 mod cloudflare;
@@ -198,8 +199,8 @@ impl<'s> Parser<'s> {
             return;
         }
         let mut entries = lexer::Entries::new(&bytes);
-        for entry in entries.by_ref() {
-            self.entry(file, &bytes, &entry, state, chain);
+        while let Some(entry) = entries.next_entry() {
+            self.entry(file, &bytes, entry, state, chain);
         }
         let comments = entries.take_comments();
         self.sources.saw(file, crate::source::Seen { comments });
@@ -356,8 +357,10 @@ impl<'s> Parser<'s> {
         let class = class.unwrap_or(state.last_class);
         state.last_class = class;
 
-        let field_texts: Vec<Cow<'_, str>> = (i..count).map(text).collect();
-        let fields: Vec<Field<'_>> = field_texts
+        // On the stack for all but long records: not two heap blocks
+        // allocated and freed again for each record of a large zone.
+        let field_texts: SmallVec<[Cow<'_, str>; 8]> = (i..count).map(text).collect();
+        let fields: SmallVec<[Field<'_>; 8]> = field_texts
             .iter()
             .enumerate()
             .map(|(k, t)| Field {

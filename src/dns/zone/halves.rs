@@ -135,9 +135,10 @@ impl Parser<'_> {
             });
             let mut entries = Entries::new(&bytes[..split]);
             let mut send_guess = Some(send_guess);
-            while let Some(entry) = entries.next() {
-                first.entry(file, bytes, &entry, &mut first_state, chain);
-                let ready = entry.line_start as usize >= directives_end
+            while let Some(entry) = entries.next_entry() {
+                first.entry(file, bytes, entry, &mut first_state, chain);
+                let line_start = entry.line_start as usize;
+                let ready = line_start >= directives_end
                     && (first.out.origin.is_some() || entries.position() >= split / 4);
                 if ready {
                     if let Some(send) = send_guess.take() {
@@ -261,11 +262,11 @@ fn second_half(
     state.last_owner = None;
     let mut entries = Entries::starting_at(bytes, split);
     let mut pieces = Vec::new();
-    for entry in entries.by_ref() {
-        if super::is_directive(bytes, &entry) {
+    while let Some(entry) = entries.next_entry() {
+        if super::is_directive(bytes, entry) {
             return None;
         }
-        p.record(file, bytes, &entry, &entry.tokens, &mut state, None);
+        p.record(file, bytes, entry, &entry.tokens, &mut state, None);
         if p.out.records.len() >= PIECE {
             pieces.push(std::mem::replace(
                 &mut p.out.records,
