@@ -123,14 +123,17 @@ impl Zone {
         } else {
             jobs
         };
-        let (owner_order, with_descendants) = crate::parallel::join(
+        // The owner order takes both threads (each sorts half the records).
+        // The slots, the longest of what needs the order, then have a
+        // thread to themselves while the other makes the rest: paired with
+        // the order, the names with descendants left the slots to run alone.
+        let owner_order = owner_order(list, jobs);
+        let ((rrset_starts, with_descendants), slots) = crate::parallel::join(
             jobs,
-            || owner_order(list, jobs),
-            || with_descendants(list, &origin),
-        );
-        let (rrset_starts, slots) = crate::parallel::join(
-            jobs,
-            || rrset_starts(&records, &owner_order.order, &owner_order.starts),
+            || {
+                let sets = rrset_starts(&records, &owner_order.order, &owner_order.starts);
+                (sets, with_descendants(list, &origin))
+            },
             || OwnerIndex::slots(&owner_order, &records),
         );
         // Freed now, not at the end of this function: resolving targets
@@ -207,6 +210,57 @@ impl Zone {
             zone: self,
             order: &self.by_owner_order[self.owners.span_of(g)],
         }
+    }
+
+    /// Each owner that has a record `wanted` picks: the index of its first
+    /// such record and the owner's number ([`Zone::owner_group`]), in the
+    /// file order of those records.
+    ///
+    /// Walking every owner reads every record, out of file order (a cache
+    /// miss each in a large zone); when few records are wanted (a zone's
+    /// CNAMEs), the records are read in file order instead and only the
+    /// owners of those looked up. Both give the same list.
+    pub fn first_of_each_owner(&self, wanted: impl Fn(&Record) -> bool) -> Vec<(u32, u32)> {
+        let count = self.records.iter().filter(|r| wanted(r)).count();
+        // A lookup reads about three places; a walk, one per record.
+        if count.saturating_mul(4) < self.records.len() {
+            self.first_of_each_owner_looked_up(&wanted)
+        } else {
+            self.first_of_each_owner_walked(&wanted)
+        }
+    }
+
+    fn first_of_each_owner_looked_up(&self, wanted: &impl Fn(&Record) -> bool) -> Vec<(u32, u32)> {
+        let mut seen = vec![0u64; self.owners.starts.len() / 64 + 1];
+        let mut found = Vec::new();
+        for (index, record) in self.records.iter().enumerate() {
+            if !wanted(record) {
+                continue;
+            }
+            let Some(g) = self.owners.group(self.owner(record).as_str(), &self.names) else {
+                continue;
+            };
+            let (word, bit) = (g / 64, 1u64 << (g % 64));
+            if seen[word] & bit == 0 {
+                seen[word] |= bit;
+                found.push((index as u32, g as u32));
+            }
+        }
+        found
+    }
+
+    fn first_of_each_owner_walked(&self, wanted: &impl Fn(&Record) -> bool) -> Vec<(u32, u32)> {
+        let mut found: Vec<(u32, u32)> = (self.owners().enumerate())
+            .filter_map(|(g, at_owner)| {
+                (at_owner.records())
+                    .filter(|(_, r)| wanted(r))
+                    .map(|(index, _)| index)
+                    .min()
+                    .map(|index| (index as u32, g as u32))
+            })
+            .collect();
+        found.sort_unstable();
+        found
     }
 
     /// Records at one name, in file order.
@@ -418,5 +472,37 @@ mod tests {
         let sub = Name::parse("y838.sub.example.com.", None).expect("name");
         assert!(one.has_descendants(&sub));
         assert_eq!(one.at(&sub).count(), 0);
+        first_of_each_owner_both_ways(&one);
+    }
+
+    /// Looked up or walked, the first wanted record of each owner is the
+    /// same, for few wanted records and for many.
+    fn first_of_each_owner_both_ways(zone: &Zone) {
+        let wanted: [(&str, fn(&Record) -> bool); 3] = [
+            ("CNAME", |r| r.rtype == RType::CNAME),
+            ("A or TXT", |r| matches!(r.rtype, RType::A | RType::TXT)),
+            ("any", |_| true),
+        ];
+        for (what, wanted) in wanted {
+            let looked_up = zone.first_of_each_owner_looked_up(&wanted);
+            assert_eq!(looked_up, zone.first_of_each_owner_walked(&wanted), "{what}");
+            assert_eq!(looked_up, zone.first_of_each_owner(wanted), "{what}");
+            assert!(looked_up.len() > 100, "{what}: {}", looked_up.len());
+            for &(index, g) in &looked_up {
+                let record = &zone.records[index as usize];
+                let at_owner: Vec<usize> = (zone.owner_group(g as usize).records())
+                    .filter(|(_, r)| wanted(r))
+                    .map(|(i, _)| i)
+                    .collect();
+                assert_eq!(at_owner.iter().min(), Some(&(index as usize)), "{what}");
+                // The owner numbered is the record's own.
+                let numbered: Vec<*const Record> = (zone.owner_group(g as usize).records())
+                    .map(|(_, r)| std::ptr::from_ref(r))
+                    .collect();
+                let by_name: Vec<*const Record> =
+                    zone.at(zone.owner(record)).map(std::ptr::from_ref).collect();
+                assert_eq!(numbered, by_name, "{what}");
+            }
+        }
     }
 }

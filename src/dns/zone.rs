@@ -4,7 +4,7 @@
 //! Every record keeps its file and byte span; a bad record is an error and
 //! parsing goes on with the next one.
 
-use super::lexer::{self, Entry, Token};
+use super::lexer::{self, Entry, Src, Token};
 use super::name::Name;
 use super::names::NameId;
 use super::parsed::{ParsedZone, ZoneError};
@@ -199,8 +199,9 @@ impl<'s> Parser<'s> {
             return;
         }
         let mut entries = lexer::Entries::new(&bytes);
+        let src = Src::validated(&bytes, 0, bytes.len());
         while let Some(entry) = entries.next_entry() {
-            self.entry(file, &bytes, entry, state, chain);
+            self.entry(file, src, entry, state, chain);
         }
         let comments = entries.take_comments();
         self.sources.saw(file, crate::source::Seen { comments });
@@ -212,13 +213,13 @@ impl<'s> Parser<'s> {
     fn entry(
         &mut self,
         file: FileId,
-        src: &[u8],
+        src: Src<'_>,
         entry: &Entry,
         state: &mut State,
         chain: &mut Vec<FileId>,
     ) {
-        if is_directive(src, entry) {
-            self.directive(file, src, entry, state, chain);
+        if is_directive(src.bytes, entry) {
+            self.directive(file, src.bytes, entry, state, chain);
         } else {
             self.record(file, src, entry, &entry.tokens, state, None);
         }
@@ -237,7 +238,7 @@ impl<'s> Parser<'s> {
     fn record(
         &mut self,
         file: FileId,
-        src: &[u8],
+        src: Src<'_>,
         entry: &Entry,
         tokens: &[Token],
         state: &mut State,
@@ -248,7 +249,7 @@ impl<'s> Parser<'s> {
         let text = |i: usize| -> Cow<'_, str> {
             match generated {
                 Some(g) => Cow::Borrowed(g.get(i).map_or("", String::as_str)),
-                None => tokens[i].text(src),
+                None => tokens[i].text_in(src),
             }
         };
         let count = generated.map_or(tokens.len(), <[String]>::len);
@@ -325,7 +326,7 @@ impl<'s> Parser<'s> {
         if text(i) == "AWS" && i + 1 < count && text(i + 1) == "ALIAS" {
             self.cli53_alias(
                 file,
-                src,
+                src.bytes,
                 entry,
                 &text,
                 i + 2,
@@ -391,7 +392,7 @@ impl<'s> Parser<'s> {
                 self.out.origin = Some(self.out.names.get(owner).to_owned());
             }
         }
-        let comment = entry_comment(entry, src).filter(|_| generated.is_none());
+        let comment = entry_comment(entry, src.bytes).filter(|_| generated.is_none());
         let ttl = match ttl {
             Some(1) if self.out.cloudflare_export => Some(cloudflare::CLOUDFLARE_AUTO_TTL),
             other => other,

@@ -184,6 +184,20 @@ pub(super) fn compare_keys(records: Records<'_>, a: u128, b: u128) -> std::cmp::
     })
 }
 
+/// Sorts keys as [`compare_keys`] orders them: first as plain numbers
+/// (owner prefix, then index: no call and no memory read per compare),
+/// then each run of one prefix by the whole comparison. Most owners differ
+/// in their first twelve bytes, so most runs are one owner's records; the
+/// sort with the comparison throughout was most of building the order.
+fn sort_keys(records: Records<'_>, keys: &mut [u128]) {
+    keys.sort_unstable();
+    for run in keys.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
+        if run.len() > 1 {
+            run.sort_unstable_by(|&a, &b| compare_keys(records, a, b));
+        }
+    }
+}
+
 /// The owner order and where it stands, built by [`owner_order`].
 pub(super) struct OwnerOrder {
     /// Record indexes grouped by owner, then by RRset key, file order
@@ -207,7 +221,7 @@ pub(super) fn owner_order(records: Records<'_>, jobs: usize) -> OwnerOrder {
                 (order_key(owner, from + i), text_hash(owner) as u32)
             })
             .unzip();
-        keys.sort_unstable_by(|&a, &b| compare_keys(records, a, b));
+        sort_keys(records, &mut keys);
         (keys, hashes)
     };
     let mut order = Ordered::new(records);

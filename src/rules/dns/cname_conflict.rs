@@ -78,19 +78,9 @@ fn check_cnames(zone: &Zone, out: &mut Checker<'_>) {
     // Each name's first CNAME in the file; a flattened apex CNAME
     // (Cloudflare) is answered as A/AAAA: no conflict. Names are taken in
     // the file order of those CNAMEs, the order findings are recorded in.
-    // Kept as (record, owner) numbers: 8 bytes each, where a zone of
-    // CNAMEs has one per record.
-    let mut with_cname: Vec<(u32, u32)> = (zone.owners().enumerate())
-        .filter_map(|(g, at_owner)| {
-            (at_owner.records())
-                .filter(|(_, r)| {
-                    r.rtype == RType::CNAME && r.pseudo() != Some(&Pseudo::FlattenedCname)
-                })
-                .min_by_key(|&(index, _)| index)
-                .map(|(index, _)| (index as u32, g as u32))
-        })
-        .collect();
-    with_cname.sort_unstable_by_key(|&(index, _)| index);
+    let with_cname = zone.first_of_each_owner(|r| {
+        r.rtype == RType::CNAME && r.pseudo() != Some(&Pseudo::FlattenedCname)
+    });
     for (index, g) in with_cname {
         let record = &zone.records[index as usize];
         let records = zone.owner_group(g as usize).records();
