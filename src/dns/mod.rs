@@ -215,7 +215,7 @@ pub fn analyse(
                 let mut inside = parsed.records;
                 let names = parsed.names;
                 let is_outside = |r: &Record| !names.get(r.owner).is_at_or_below(&origin);
-                let outside: Vec<_> = match first_outside(&inside, is_outside) {
+                let outside: Vec<_> = match first_outside(&inside, jobs, is_outside) {
                     Some(at) => inside.extract_if(at.., |r| is_outside(r)).collect(),
                     None => Vec::new(),
                 };
@@ -254,14 +254,27 @@ pub fn analyse(
 }
 
 /// The first record `outside` says is out of the zone. An owner's records
-/// stand together under one id, so each owner is asked once: this runs
-/// on one thread between parsing and indexing a large zone.
-fn first_outside(records: &[Record], outside: impl Fn(&Record) -> bool) -> Option<usize> {
-    let mut previous = None;
-    records.iter().position(|r| {
-        let new_owner = previous.replace(r.owner) != Some(r.owner);
-        new_owner && outside(r)
-    })
+/// stand together under one id, so each owner is asked once; a large
+/// zone's halves are asked on two threads (this stands between parsing
+/// and indexing, which both use two).
+fn first_outside(
+    records: &[Record],
+    jobs: usize,
+    outside: impl Fn(&Record) -> bool + Sync,
+) -> Option<usize> {
+    let scan = |part: &[Record]| {
+        let mut previous = None;
+        part.iter().position(|r| {
+            let new_owner = previous.replace(r.owner) != Some(r.owner);
+            new_owner && outside(r)
+        })
+    };
+    if records.len() < 1 << 16 {
+        return scan(records);
+    }
+    let (first, second) = records.split_at(records.len() / 2);
+    let (before, after) = crate::parallel::join(jobs, || scan(first), || scan(second));
+    before.or(after.map(|at| first.len() + at))
 }
 
 /// The zone of a file that says `$ORIGIN .` (BIND's own dumps, GoDaddy's

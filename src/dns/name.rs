@@ -475,6 +475,9 @@ fn parse_plain_labels(
         (true, _) => ("", own),
         (false, None) => return Err(NameError::NoOrigin(text.to_string())),
         (false, Some(origin)) if origin.as_str() == "." => (".", own),
+        // An origin's wire length is at most its text's plus one (escapes
+        // only shorten it): worked out only for names near the limit.
+        (false, Some(origin)) if own + origin.as_str().len() <= 255 => (origin.as_str(), own),
         (false, Some(origin)) => (origin.as_str(), own + origin.wire_len() - 1),
     };
     if wire > 255 {
