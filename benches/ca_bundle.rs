@@ -80,7 +80,12 @@ fn against_python(bundle: &Path) {
         &[
             Some((tripline.as_path(), check)),
             Some((tripline.as_path(), vec!["--version"])),
-            python.then(|| (python3.as_path(), vec![script_arg.as_str(), bundle_arg.as_str()])),
+            python.then(|| {
+                (
+                    python3.as_path(),
+                    vec![script_arg.as_str(), bundle_arg.as_str()],
+                )
+            }),
         ],
         ROUNDS,
     );

@@ -55,14 +55,20 @@ fn main() {
             args.extend(["--jobs", jobs, zone_arg.as_str()]);
             Some((tripline.as_path(), args))
         };
-        let names = ["tripline -j2", "tripline -j1", "named-checkzone", "kzonecheck"];
+        let names = [
+            "tripline -j2",
+            "tripline -j1",
+            "named-checkzone",
+            "kzonecheck",
+        ];
         let runs = alternate(
             &[
                 check("2"),
                 check("1"),
                 // `-i local`: the default integrity check also resolves
                 // out-of-zone names over the network, which a benchmark must not.
-                (named.as_deref()).map(|p| (p, vec!["-q", "-i", "local", "bench.example", &zone_arg])),
+                (named.as_deref())
+                    .map(|p| (p, vec!["-q", "-i", "local", "bench.example", &zone_arg])),
                 (knot.as_deref()).map(|p| (p, vec!["-o", "bench.example", &zone_arg])),
             ],
             ROUNDS,

@@ -19,6 +19,9 @@ pub struct Run {
 /// Runs `program args` with its output discarded.
 pub fn measure(program: &Path, args: &[&str]) -> Run {
     let started = Instant::now();
+    // Reaped by the wait4 below, which also gives its CPU time and peak
+    // memory (`Child::wait` gives neither).
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())

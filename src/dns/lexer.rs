@@ -77,7 +77,10 @@ impl Token {
     /// on a character boundary; `str::get` checks anyway).
     pub fn text_in<'a>(&self, src: Src<'a>) -> std::borrow::Cow<'a, str> {
         let (start, end) = match self.quoted {
-            true => (self.start as usize + 1, (self.end as usize).saturating_sub(1)),
+            true => (
+                self.start as usize + 1,
+                (self.end as usize).saturating_sub(1),
+            ),
             false => (self.start as usize, self.end as usize),
         };
         let sliced = (src.text).and_then(|text| {

@@ -18,8 +18,8 @@ pub mod zone;
 use crate::problem::{Dns as Kind, Problem};
 use crate::source::{FileId, ReadError, Sources, Span};
 use model::Zone;
-use record::Record;
 use name::Name;
+use record::Record;
 use std::collections::BTreeSet;
 use std::path::Path;
 

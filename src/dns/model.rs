@@ -10,8 +10,8 @@ use rustc_hash::FxHashSet;
 
 mod index;
 use index::{
-    of_type_in, owner_order, resolve_targets, rrset_starts, with_descendants, OwnerIndex,
-    OwnerOrder, Records, WORTH_THREADS,
+    of_type_in, owner_order, resolve_targets, rrset_ranges, rrset_splits, with_descendants,
+    OwnerIndex, OwnerOrder, Records, WORTH_THREADS,
 };
 
 pub struct Zone {
@@ -32,13 +32,14 @@ pub struct Zone {
     pub ttl_directives: Vec<(crate::source::Span, u32)>,
     /// Record indexes ordered by owner, then RRset (file order within one).
     by_owner_order: Vec<u32>,
-    /// Where each RRset starts in that order, plus the end.
-    rrset_starts: Vec<u32>,
+    /// Where RRsets start inside an owner's part of that order (each
+    /// owner's first record starts one too).
+    rrset_splits: Vec<u32>,
     /// Where each owner's records are in that order.
     owners: OwnerIndex,
     /// Names with records below them (every ancestor of an owner, down to
     /// the origin): they exist even without records of their own.
-    with_descendants: FxHashSet<Name>,
+    with_descendants: FxHashSet<Box<str>>,
     /// Per record: its target's owner group plus one, 0 for none.
     targets: Vec<u32>,
 }
@@ -128,10 +129,10 @@ impl Zone {
         // thread to themselves while the other makes the rest: paired with
         // the order, the names with descendants left the slots to run alone.
         let owner_order = owner_order(list, jobs);
-        let ((rrset_starts, with_descendants), slots) = crate::parallel::join(
+        let ((rrset_splits, with_descendants), slots) = crate::parallel::join(
             jobs,
             || {
-                let sets = rrset_starts(&records, &owner_order.order, &owner_order.starts);
+                let sets = rrset_splits(&records, &owner_order.order, &owner_order.starts);
                 (sets, with_descendants(list, &origin))
             },
             || OwnerIndex::slots(&owner_order, &records),
@@ -156,7 +157,7 @@ impl Zone {
             is_export,
             ttl_directives: Vec::new(),
             by_owner_order: order,
-            rrset_starts,
+            rrset_splits,
             owners,
             with_descendants,
             targets,
@@ -190,8 +191,7 @@ impl Zone {
 
     /// The range of `by_owner_order` holding the records at `name`.
     fn owner_range(&self, name: &str) -> std::ops::Range<usize> {
-        (self.owners.group(name, &self.names))
-            .map_or(0..0, |g| self.owners.span_of(g))
+        (self.owners.group(name, &self.names)).map_or(0..0, |g| self.owners.span_of(g))
     }
 
     /// Every owner's records, one owner at a time (owners ordered by
@@ -306,7 +306,8 @@ impl Zone {
     /// The RRsets, views of a precomputed index: walking every set of a
     /// million-record zone allocates nothing.
     pub fn rrsets(&self) -> impl Iterator<Item = RRset<'_>> {
-        (self.rrset_starts.windows(2)).map(move |set| self.rrset_at(set[0], set[1]))
+        self.rrset_ranges()
+            .map(move |(start, end)| self.rrset_at(start, end))
     }
 
     /// The RRsets of two records or more: what rules that compare a set's
@@ -315,9 +316,13 @@ impl Zone {
     /// skipped without reading their records (each a cache miss, in owner
     /// order: a tenth of checking a million-record zone, for two rules).
     pub fn rrsets_of_several(&self) -> impl Iterator<Item = RRset<'_>> {
-        (self.rrset_starts.windows(2))
-            .filter(|set| set[1] - set[0] > 1)
-            .map(move |set| self.rrset_at(set[0], set[1]))
+        (self.rrset_ranges())
+            .filter(|&(start, end)| end - start > 1)
+            .map(move |(start, end)| self.rrset_at(start, end))
+    }
+
+    fn rrset_ranges(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        rrset_ranges(&self.owners.starts, &self.rrset_splits)
     }
 
     fn rrset_at(&self, start: u32, end: u32) -> RRset<'_> {
@@ -393,7 +398,28 @@ mod tests {
         }
         let (one, two) = (zone_of(&text, 1), zone_of(&text, 2));
         assert_eq!(one.by_owner_order, two.by_owner_order);
-        assert_eq!(one.rrset_starts, two.rrset_starts);
+        assert_eq!(one.rrset_splits, two.rrset_splits);
+        // The sets cover the order one after the other; each is one owner,
+        // class, type and routing set, and neighbours differ.
+        let sets: Vec<(u32, u32)> = one.rrset_ranges().collect();
+        assert_eq!(sets.first().map(|s| s.0), Some(0));
+        assert_eq!(
+            sets.last().map(|s| s.1),
+            Some(one.by_owner_order.len() as u32)
+        );
+        let key = |at: u32| {
+            let r = &one.records[one.by_owner_order[at as usize] as usize];
+            (one.owner(r), index::rrset_key(r))
+        };
+        for pair in sets.windows(2) {
+            assert_eq!(pair[0].1, pair[1].0);
+            assert_ne!(key(pair[0].1 - 1), key(pair[1].0));
+        }
+        for &(start, end) in &sets {
+            assert!(start < end);
+            assert!((start..end).all(|at| key(at) == key(start)));
+        }
+        assert!(sets.len() > one.rrset_splits.len());
         assert_eq!(one.owners.starts, two.owners.starts);
         assert_eq!(one.owners.slots, two.owners.slots);
         assert_eq!(one.with_descendants, two.with_descendants);
@@ -444,7 +470,8 @@ mod tests {
 
     /// The first wanted record of each owner, with the owner's number.
     fn first_of_each_owner_numbers_its_owners(zone: &Zone) {
-        let wanted: [(&str, fn(&Record) -> bool); 3] = [
+        type Wanted = fn(&Record) -> bool;
+        let wanted: [(&str, Wanted); 3] = [
             ("CNAME", |r| r.rtype == RType::CNAME),
             ("A or TXT", |r| matches!(r.rtype, RType::A | RType::TXT)),
             ("any", |_| true),
@@ -452,7 +479,10 @@ mod tests {
         for (what, wanted) in wanted {
             let found = zone.first_of_each_owner(wanted);
             assert!(found.len() > 100, "{what}: {}", found.len());
-            assert!(found.windows(2).all(|w| w[0].0 < w[1].0), "{what}: file order");
+            assert!(
+                found.windows(2).all(|w| w[0].0 < w[1].0),
+                "{what}: file order"
+            );
             let owners = (zone.records.iter())
                 .filter(|r| wanted(r))
                 .map(|r| zone.owner(r))
@@ -469,8 +499,10 @@ mod tests {
                 let numbered: Vec<*const Record> = (zone.owner_group(g as usize).records())
                     .map(|(_, r)| std::ptr::from_ref(r))
                     .collect();
-                let by_name: Vec<*const Record> =
-                    zone.at(zone.owner(record)).map(std::ptr::from_ref).collect();
+                let by_name: Vec<*const Record> = zone
+                    .at(zone.owner(record))
+                    .map(std::ptr::from_ref)
+                    .collect();
                 assert_eq!(numbered, by_name, "{what}");
             }
         }

@@ -129,7 +129,9 @@ impl RType {
             ("MX", RType::MX),
             ("NS", RType::NS),
         ];
-        let common = COMMON.iter().find(|(name, _)| name.eq_ignore_ascii_case(text));
+        let common = COMMON
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(text));
         if let Some(&(_, rtype)) = common {
             return Some(rtype);
         }
@@ -152,7 +154,9 @@ impl RType {
     pub fn mnemonic(self) -> Option<&'static str> {
         // The table is in code order (a test says so): asked once or more
         // per record, a search, not a scan.
-        let at = TYPES.binary_search_by_key(&self.0, |&(_, code)| code).ok()?;
+        let at = TYPES
+            .binary_search_by_key(&self.0, |&(_, code)| code)
+            .ok()?;
         Some(TYPES[at].0)
     }
 

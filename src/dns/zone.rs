@@ -344,9 +344,7 @@ impl<'s> Parser<'s> {
         };
         i += 1;
         let owner_name = self.out.names.get(owner);
-        if rtype == RType::NSEC3
-            && !owner_name.first_label().bytes().all(rdata::is_base32hex)
-        {
+        if rtype == RType::NSEC3 && !owner_name.first_label().bytes().all(rdata::is_base32hex) {
             let message = format!("bad owner name `{owner_name}`: an NSEC3 owner's first label is an unpadded base32hex hash");
             self.error(owner_span, message);
             return;

@@ -145,8 +145,8 @@ pub(super) fn resolve_targets(records: Records<'_>, owners: &OwnerIndex, jobs: u
     let resolve = |part: &[Record]| -> Vec<u32> {
         (part.iter())
             .map(|r| {
-                let group = (r.rdata.target())
-                    .and_then(|t| owners.group(names.get(t).as_str(), names));
+                let group =
+                    (r.rdata.target()).and_then(|t| owners.group(names.get(t).as_str(), names));
                 group.map_or(0, |g| g as u32 + 1)
             })
             .collect()
@@ -299,28 +299,58 @@ impl<'r> Ordered<'r> {
 /// Zones with fewer records are indexed on one thread.
 pub(super) const WORTH_THREADS: usize = 1 << 16;
 
-/// Where each RRset starts in `order`, plus the end: owner groups split
-/// where the key changes. The sets cover the order one after the other,
-/// so a start is all a set needs (4 bytes a set, not a range's 8).
-pub(super) fn rrset_starts(records: &[Record], order: &[u32], starts: &[u32]) -> Vec<u32> {
+/// Where an RRset starts inside its owner's part of `order` (past the
+/// owner's first record): with the owners' starts, where every set starts.
+/// Most names hold one RRset, so this is short, where a start for every
+/// set cost 4 bytes a record of a large zone.
+pub(super) fn rrset_splits(records: &[Record], order: &[u32], starts: &[u32]) -> Vec<u32> {
     let key = |i: usize| rrset_key(&records[order[i] as usize]);
-    let mut sets = Vec::with_capacity(starts.len());
+    let mut splits = Vec::new();
     for group in starts.windows(2) {
         let (start, end) = (group[0] as usize, group[1] as usize);
-        sets.push(start as u32);
         for i in start + 1..end {
             if key(i) != key(i - 1) {
-                sets.push(i as u32);
+                splits.push(i as u32);
             }
         }
     }
-    sets.push(order.len() as u32);
-    sets
+    splits.shrink_to_fit();
+    splits
+}
+
+/// Each RRset's range in the order, from the owners' `starts` and the
+/// `splits` inside them, in order.
+pub(super) fn rrset_ranges<'a>(
+    starts: &'a [u32],
+    splits: &'a [u32],
+) -> impl Iterator<Item = (u32, u32)> + 'a {
+    // The next owner is `starts[g]..starts[g + 1]`; `splits[k..]` are
+    // those not passed yet; the set being made starts at `at`.
+    let (mut g, mut k) = (0, 0);
+    let mut at = starts.first().copied().unwrap_or(0);
+    std::iter::from_fn(move || {
+        let end = *starts.get(g + 1)?;
+        let next = match splits.get(k) {
+            Some(&split) if split < end => {
+                k += 1;
+                split
+            }
+            _ => {
+                g += 1;
+                end
+            }
+        };
+        let set = (at, next);
+        at = next;
+        Some(set)
+    })
 }
 
 /// Names with records below them, down to the origin. Records are read
 /// in file order, one after the other, not in the owner order.
-pub(super) fn with_descendants(records: Records<'_>, origin: &Name) -> FxHashSet<Name> {
+/// Kept as plain boxed texts: a shared name's count fields were 16 bytes
+/// more for each of a large zone's delegations.
+pub(super) fn with_descendants(records: Records<'_>, origin: &Name) -> FxHashSet<Box<str>> {
     let mut names = FxHashSet::default();
     let text = origin.as_str();
     let mut origin_reached = false;
@@ -344,12 +374,12 @@ pub(super) fn with_descendants(records: Records<'_>, origin: &Name) -> FxHashSet
                 break;
             }
             if let Ok(name) = Name::parse(parent, None) {
-                names.insert(name);
+                names.insert(name.as_str().into());
             }
         }
     }
     if origin_reached {
-        names.insert(origin.clone());
+        names.insert(text.into());
     }
     names
 }
