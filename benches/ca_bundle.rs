@@ -1,8 +1,16 @@
 //! The system CA bundle (~140 roots) checked by one tripline process, next
-//! to `openssl x509` run once per certificate (what shell scripts do).
-//! Run with `cargo bench --bench ca_bundle`; without a system bundle or
+//! to its peer, Python's `cryptography` loading the bundle and reading each
+//! certificate's expiry and subject (`benches/peers/cryptography_bundle.py`),
+//! each a process of its own, as a pre-commit hook or CI runs them: 11
+//! rounds, alternating, medians of wall and CPU time. Then `openssl x509`
+//! once per certificate (what shell scripts do). Run with `cargo bench
+//! --bench ca_bundle`; without a system bundle, python3 + cryptography or
 //! openssl, that part is skipped with the reason printed.
 
+#[path = "common/process.rs"]
+mod process;
+
+use process::{alternate, load_average, median, Run};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -12,17 +20,9 @@ const BUNDLES: &[&str] = &[
     "/etc/pki/tls/certs/ca-bundle.crt",
     "/etc/ssl/cert.pem",
 ];
-
-/// The best wall time of `runs` calls, in seconds.
-fn best_of(runs: usize, mut call: impl FnMut()) -> f64 {
-    (0..runs)
-        .map(|_| {
-            let started = Instant::now();
-            call();
-            started.elapsed().as_secs_f64()
-        })
-        .fold(f64::MAX, f64::min)
-}
+const ROUNDS: usize = 11;
+/// The goal: tripline at least this many times as fast.
+const GOAL: f64 = 25.0;
 
 fn main() {
     let Some(bundle) = BUNDLES.iter().map(Path::new).find(|p| p.is_file()) else {
@@ -32,70 +32,90 @@ fn main() {
     let text = std::fs::read_to_string(bundle).unwrap_or_default();
     let count = text.matches("-----BEGIN CERTIFICATE-----").count();
     println!(
-        "bundle: {} ({count} certificates, {} KB)",
+        "bundle: {} ({count} certificates, {} KB); load average {}",
         bundle.display(),
-        text.len() / 1024
+        text.len() / 1024,
+        load_average()
     );
+    in_process(bundle, count);
+    against_python(bundle);
+    openssl_loop(&text);
+}
 
-    // In process: read and model every certificate, best of 20.
-    let mut best = f64::MAX;
-    for _ in 0..20 {
+/// Reading and modelling every certificate, in this process: median of 21.
+fn in_process(bundle: &Path, count: usize) {
+    let times = (0..21).map(|_| {
         let mut sources = tripline::source::Sources::default();
         let started = Instant::now();
         let file = sources.load(bundle).expect("readable bundle");
         let mut findings = Vec::new();
         let read = tripline::tls::read(sources.get(file), file, &mut findings);
-        best = best.min(started.elapsed().as_secs_f64());
+        let elapsed = started.elapsed().as_secs_f64();
         assert_eq!(read.certs.len(), count, "every certificate read");
-    }
-    println!(
-        "tripline, in process (read + model): {:.2} ms (best of 20)",
-        best * 1e3
-    );
-
-    // One whole process, as a pre-commit hook or CI runs it: best of 20.
-    let tripline = PathBuf::from(env!("CARGO_BIN_EXE_tripline"));
-    let run_tripline = || {
-        Command::new(&tripline)
-            .args(["check", "--quiet", "--fail-on", "never"])
-            .stdout(std::process::Stdio::null())
-            .arg(bundle)
-            .status()
-            .expect("tripline runs")
-    };
-    let process = best_of(20, || {
-        run_tripline();
+        elapsed
     });
     println!(
-        "tripline check, one process: {:.1} ms (best of 20, exit {})",
-        process * 1e3,
-        run_tripline().code().unwrap_or(-1)
+        "tripline, in process (read + model): {:.2} ms (median of 21)",
+        median(times) * 1e3
     );
+}
 
-    // What a team writes in Python: load the bundle with `cryptography`
-    // and check each certificate's expiry.
-    let script = "import sys, datetime\nfrom cryptography import x509\ncerts = x509.load_pem_x509_certificates(open(sys.argv[1], 'rb').read())\nnow = datetime.datetime.now(datetime.timezone.utc)\nexpiring = [c for c in certs if (c.not_valid_after_utc - now).days < 30]\nprint(len(certs), len(expiring))\n";
-    let python_ok = Command::new("python3")
+/// `tripline check BUNDLE`, tripline's start-up alone (`--version`) and the
+/// Python peer, in turn.
+fn against_python(bundle: &Path) {
+    let tripline = PathBuf::from(env!("CARGO_BIN_EXE_tripline"));
+    let bundle_arg = bundle.to_string_lossy().into_owned();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers/cryptography_bundle.py");
+    let script_arg = script.to_string_lossy().into_owned();
+    let python = Command::new("python3")
         .args(["-c", "import cryptography"])
         .output()
         .is_ok_and(|o| o.status.success());
-    if python_ok {
-        let python = best_of(5, || {
-            let _ = Command::new("python3")
-                .args(["-c", script])
-                .arg(bundle)
-                .output();
-        });
-        println!(
-            "python3 + cryptography, one process: {:.1} ms (best of 5): tripline is {:.1}x faster",
-            python * 1e3,
-            python / process
-        );
-    } else {
-        println!("python3 + cryptography: skipped (python3 or its cryptography package is not installed: pip install cryptography)");
+    if !python {
+        println!("python3 + cryptography: skipped (python3 or its cryptography package is not installed: apt-get install python3-cryptography)");
     }
+    let python3 = PathBuf::from("python3");
+    let check = vec!["check", "--quiet", "--fail-on", "never", &bundle_arg];
+    let runs = alternate(
+        &[
+            Some((tripline.as_path(), check)),
+            Some((tripline.as_path(), vec!["--version"])),
+            python.then(|| {
+                (
+                    python3.as_path(),
+                    vec![script_arg.as_str(), bundle_arg.as_str()],
+                )
+            }),
+        ],
+        ROUNDS,
+    );
+    let row = |name: &str, run: &Run| {
+        println!(
+            "  {name:34} {:7.1} ms wall {:7.1} ms CPU   peak {:5.1} MB   exit {}",
+            run.wall * 1e3,
+            run.cpu * 1e3,
+            run.peak_mb,
+            run.code
+        );
+    };
+    println!("one process each, medians of {ROUNDS} alternating rounds:");
+    let (Some(ours), Some(start_up)) = (runs[0], runs[1]) else {
+        return;
+    };
+    row("tripline check", &ours);
+    row("tripline --version (start-up)", &start_up);
+    if let Some(peer) = runs[2] {
+        row("python3 + cryptography", &peer);
+        println!(
+            "  tripline is {:.1}x as fast (wall), {:.1}x (CPU); goal {GOAL}x",
+            peer.wall / ours.wall,
+            peer.cpu / ours.cpu
+        );
+    }
+}
 
-    // openssl once per certificate.
+/// `openssl x509 -checkend` once per certificate, as a shell loop does.
+fn openssl_loop(text: &str) {
     if Command::new("openssl").arg("version").output().is_err() {
         println!("openssl loop: skipped (openssl not installed)");
         return;

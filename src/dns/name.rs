@@ -5,6 +5,10 @@
 use std::fmt;
 use std::sync::Arc;
 
+mod plain;
+#[cfg(test)]
+use plain::{is_plain, parse_plain};
+
 /// An owned name. Shared (`Arc`): a clone is a reference count, not a copy
 /// of the text. A zone's own owners and targets are not `Name`s but ids in
 /// its [`super::names::NameTable`], which lends them out as [`DnsName`].
@@ -98,21 +102,6 @@ impl PartialEq<&DnsName> for Name {
     fn eq(&self, other: &&DnsName) -> bool {
         *self.0 == other.0
     }
-}
-
-/// The text of a name without an escape, a character to escape, an upper
-/// case letter or an empty label: what nearly every zone writes, and what
-/// [`Name::parse`] takes without decoding label by label.
-fn is_plain(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    !bytes.is_empty()
-        && bytes[0] != b'.'
-        && !text.contains("..")
-        && bytes.iter().all(|&b| {
-            matches!(b, 0x21..=0x7e)
-                && !b.is_ascii_uppercase()
-                && !matches!(b, b'\\' | b'"' | b'(' | b')' | b';' | b'@' | b'$')
-        })
 }
 
 /// [`Name::is_at_or_below`] on canonical texts.
@@ -369,8 +358,8 @@ pub(super) fn parse_into(
         out.push_str(origin.as_str());
         return Ok(());
     }
-    if is_plain(text) {
-        return parse_plain(text, origin, out);
+    if let Some(longest) = plain::longest_label(text) {
+        return plain::parse(text, longest, origin, out);
     }
     parse_decoded(text, origin, out)
 }
@@ -403,39 +392,6 @@ fn parse_decoded(text: &str, origin: Option<&DnsName>, out: &mut String) -> Resu
     if wire > 255 {
         return Err(NameError::NameTooLong(wire));
     }
-    Ok(())
-}
-
-/// [`parse_into`] for text that [`is_plain`]: it is its own canonical
-/// form, one octet a character.
-fn parse_plain(text: &str, origin: Option<&DnsName>, out: &mut String) -> Result<(), NameError> {
-    if let Some(label) = text.split('.').find(|l| l.len() > 63) {
-        return Err(NameError::LabelTooLong {
-            label: label.to_string(),
-            len: label.len(),
-        });
-    }
-    let absolute = text.ends_with('.');
-    let own = if absolute {
-        text.len() + 1
-    } else {
-        text.len() + 2
-    };
-    let (suffix, wire) = match (absolute, origin) {
-        (true, _) => ("", own),
-        (false, None) => return Err(NameError::NoOrigin(text.to_string())),
-        (false, Some(origin)) if origin.as_str() == "." => (".", own),
-        (false, Some(origin)) => (origin.as_str(), own + origin.wire_len() - 1),
-    };
-    if wire > 255 {
-        return Err(NameError::NameTooLong(wire));
-    }
-    out.reserve(text.len() + 1 + suffix.len());
-    out.push_str(text);
-    if suffix.len() > 1 {
-        out.push('.');
-    }
-    out.push_str(suffix);
     Ok(())
 }
 

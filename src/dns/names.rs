@@ -11,7 +11,9 @@
 use super::name::{parse_into, DnsName, NameError};
 
 /// A name in a zone's [`NameTable`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// `NameId::default()` is the first name: a filler where no name is meant
+/// (an empty slot of an index), never read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NameId(u32);
 
 #[derive(Default, Clone)]

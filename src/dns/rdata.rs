@@ -115,10 +115,26 @@ impl RType {
     pub const SRV: RType = RType(33);
     pub const DNAME: RType = RType(39);
     pub const RRSIG: RType = RType(46);
+    pub const NSEC3: RType = RType(50);
 
     /// A mnemonic (`MX`) or the RFC 3597 form (`TYPE15`), case-insensitive.
     /// No allocation: it runs once per record.
     pub fn parse(text: &str) -> Option<RType> {
+        // The types nearly every record has, before the whole table.
+        const COMMON: [(&str, RType); 6] = [
+            ("A", RType::A),
+            ("AAAA", RType::AAAA),
+            ("CNAME", RType::CNAME),
+            ("TXT", RType::TXT),
+            ("MX", RType::MX),
+            ("NS", RType::NS),
+        ];
+        let common = COMMON
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(text));
+        if let Some(&(_, rtype)) = common {
+            return Some(rtype);
+        }
         if let Some(&(_, code)) = TYPES
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(text))
@@ -136,10 +152,12 @@ impl RType {
 
     /// The mnemonic (`MX`), if the type has one; no allocation.
     pub fn mnemonic(self) -> Option<&'static str> {
-        TYPES
-            .iter()
-            .find(|(_, code)| *code == self.0)
-            .map(|(name, _)| *name)
+        // The table is in code order (a test says so): asked once or more
+        // per record, a search, not a scan.
+        let at = TYPES
+            .binary_search_by_key(&self.0, |&(_, code)| code)
+            .ok()?;
+        Some(TYPES[at].0)
     }
 
     pub fn name(self) -> String {
@@ -367,6 +385,19 @@ impl RData {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_type_table_is_in_code_order_and_read_both_ways() {
+        assert!(TYPES.windows(2).all(|w| w[0].1 < w[1].1));
+        for &(name, code) in TYPES {
+            assert_eq!(RType(code).mnemonic(), Some(name));
+            assert_eq!(RType::parse(name), Some(RType(code)), "{name}");
+            assert_eq!(RType::parse(&name.to_ascii_lowercase()), Some(RType(code)));
+        }
+        assert_eq!(RType(3000).mnemonic(), None);
+        assert_eq!(RType::parse("TYPE3000"), Some(RType(3000)));
+        assert_eq!(RType::parse("AA"), None);
+    }
 
     fn f(texts: &[&str]) -> Vec<Field<'static>> {
         texts

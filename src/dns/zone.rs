@@ -4,7 +4,7 @@
 //! Every record keeps its file and byte span; a bad record is an error and
 //! parsing goes on with the next one.
 
-use super::lexer::{self, Entry, Token};
+use super::lexer::{self, Entry, Src, Token};
 use super::name::Name;
 use super::names::NameId;
 use super::parsed::{ParsedZone, ZoneError};
@@ -13,6 +13,7 @@ use super::rdata::{self, Field, RData, RType};
 use super::record::Record;
 use crate::source::context::Contexts;
 use crate::source::{FileId, Sources, Span};
+use smallvec::SmallVec;
 use std::borrow::Cow;
 
 mod cloudflare;
@@ -199,8 +200,9 @@ impl<'s> Parser<'s> {
             return;
         }
         let mut entries = lexer::Entries::new(&bytes);
-        for entry in entries.by_ref() {
-            self.entry(file, &bytes, &entry, state, chain);
+        let src = Src::validated(&bytes, 0, bytes.len());
+        while let Some(entry) = entries.next_entry() {
+            self.entry(file, src, entry, state, chain);
         }
         let comments = entries.take_comments();
         self.sources.saw(file, crate::source::Seen { comments });
@@ -214,13 +216,13 @@ impl<'s> Parser<'s> {
     fn entry(
         &mut self,
         file: FileId,
-        src: &[u8],
+        src: Src<'_>,
         entry: &Entry,
         state: &mut State,
         chain: &mut Vec<FileId>,
     ) {
-        if is_directive(src, entry) {
-            self.directive(file, src, entry, state, chain);
+        if is_directive(src.bytes, entry) {
+            self.directive(file, src.bytes, entry, state, chain);
         } else {
             self.record(file, src, entry, &entry.tokens, state, None);
         }
@@ -239,7 +241,7 @@ impl<'s> Parser<'s> {
     fn record(
         &mut self,
         file: FileId,
-        src: &[u8],
+        src: Src<'_>,
         entry: &Entry,
         tokens: &[Token],
         state: &mut State,
@@ -250,7 +252,7 @@ impl<'s> Parser<'s> {
         let text = |i: usize| -> Cow<'_, str> {
             match generated {
                 Some(g) => Cow::Borrowed(g.get(i).map_or("", String::as_str)),
-                None => tokens[i].text(src),
+                None => tokens[i].text_in(src),
             }
         };
         let count = generated.map_or(tokens.len(), <[String]>::len);
@@ -327,7 +329,7 @@ impl<'s> Parser<'s> {
         if text(i) == "AWS" && i + 1 < count && text(i + 1) == "ALIAS" {
             self.cli53_alias(
                 file,
-                src,
+                src.bytes,
                 entry,
                 &text,
                 i + 2,
@@ -345,9 +347,7 @@ impl<'s> Parser<'s> {
         };
         i += 1;
         let owner_name = self.out.names.get(owner);
-        if rtype.mnemonic() == Some("NSEC3")
-            && !owner_name.first_label().bytes().all(rdata::is_base32hex)
-        {
+        if rtype == RType::NSEC3 && !owner_name.first_label().bytes().all(rdata::is_base32hex) {
             let message = format!("bad owner name `{owner_name}`: an NSEC3 owner's first label is an unpadded base32hex hash");
             self.error(owner_span, message);
             return;
@@ -359,8 +359,10 @@ impl<'s> Parser<'s> {
         let class = class.unwrap_or(state.last_class);
         state.last_class = class;
 
-        let field_texts: Vec<Cow<'_, str>> = (i..count).map(text).collect();
-        let fields: Vec<Field<'_>> = field_texts
+        // On the stack for all but long records: not two heap blocks
+        // allocated and freed again for each record of a large zone.
+        let field_texts: SmallVec<[Cow<'_, str>; 8]> = (i..count).map(text).collect();
+        let fields: SmallVec<[Field<'_>; 8]> = field_texts
             .iter()
             .enumerate()
             .map(|(k, t)| Field {
@@ -391,7 +393,7 @@ impl<'s> Parser<'s> {
                 self.out.origin = Some(self.out.names.get(owner).to_owned());
             }
         }
-        let comment = entry_comment(entry, src).filter(|_| generated.is_none());
+        let comment = entry_comment(entry, src.bytes).filter(|_| generated.is_none());
         let ttl = match ttl {
             Some(1) if self.out.cloudflare_export => Some(cloudflare::CLOUDFLARE_AUTO_TTL),
             other => other,

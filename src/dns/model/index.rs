@@ -4,7 +4,7 @@
 //! each record's resolved target, on two threads for a large zone.
 
 use crate::dns::name::Name;
-use crate::dns::names::NameTable;
+use crate::dns::names::{NameId, NameTable};
 use crate::dns::rdata::RType;
 use crate::dns::record::Record;
 use rustc_hash::FxHashSet;
@@ -42,8 +42,12 @@ pub(super) fn rrset_key(r: &Record) -> (u16, RType, Option<&str>) {
 pub(super) struct OwnerIndex {
     /// Group `g` spans `by_owner_order[starts[g]..starts[g + 1]]`.
     pub(super) starts: Vec<u32>,
-    /// `g + 1`, or 0 for an empty slot; a power of two long.
-    pub(super) slots: Vec<u32>,
+    /// `(g + 1, the group's owner)`, or `(0, _)` for an empty slot; a power
+    /// of two long. The owner is in the slot so that a probe reads the
+    /// slot and the name's text: through the group's start, its first
+    /// record and that record's owner it was five places in memory, each
+    /// a cache miss in a large zone (a quarter of building its model).
+    pub(super) slots: Vec<(u32, NameId)>,
 }
 
 /// FxHash-style over 8-byte words, then mixed (splitmix64's finaliser) so
@@ -67,34 +71,34 @@ pub(super) fn text_hash(text: &str) -> u64 {
 
 impl OwnerIndex {
     /// The slots of an index of the owner groups of `owners`.
-    pub(super) fn slots(owners: &OwnerOrder) -> Vec<u32> {
+    pub(super) fn slots(owners: &OwnerOrder, records: &[Record]) -> Vec<(u32, NameId)> {
         let starts = &owners.starts;
         let groups = starts.len() - 1;
-        let mut slots = vec![0u32; (groups * 2).next_power_of_two().max(2)];
+        let empty = (0, NameId::default());
+        let mut slots = vec![empty; (groups * 2).next_power_of_two().max(2)];
         // At most 2^32 slots: the hash's low 32 bits pick one.
         let mask = slots.len() - 1;
         for (g, &start) in starts[..groups].iter().enumerate() {
-            let hash = owners.hashes[owners.order[start as usize] as usize];
-            let mut at = hash as usize & mask;
-            while slots[at] != 0 {
+            let first = owners.order[start as usize] as usize;
+            let mut at = owners.hashes[first] as usize & mask;
+            while slots[at].0 != 0 {
                 at = (at + 1) & mask;
             }
-            slots[at] = g as u32 + 1;
+            slots[at] = (g as u32 + 1, records[first].owner);
         }
         slots
     }
 
-    /// The group of the records at `name`, in the owner `order` of `records`.
-    pub(super) fn group(&self, name: &str, records: Records<'_>, order: &[u32]) -> Option<usize> {
-        let owner_at = |i: u32| records.owner(order[i as usize] as usize);
+    /// The group of the records at `name`, whose owners are in `names`.
+    pub(super) fn group(&self, name: &str, names: &NameTable) -> Option<usize> {
         let mask = self.slots.len() - 1;
         let mut at = text_hash(name) as usize & mask;
         loop {
-            let g = match self.slots[at] {
-                0 => return None,
-                slot => (slot - 1) as usize,
+            let (g, owner) = match self.slots[at] {
+                (0, _) => return None,
+                (slot, owner) => ((slot - 1) as usize, owner),
             };
-            if owner_at(self.starts[g]) == name {
+            if names.get(owner).as_str() == name {
                 return Some(g);
             }
             at = (at + 1) & mask;
@@ -136,19 +140,13 @@ pub(super) fn of_type_in<'z>(
 /// For each record, the owner group its target name (CNAME, DNAME, NS,
 /// PTR, MX, SRV) falls in, plus one; 0 when it has none or the name has no
 /// records. Looked up once here, where rules would each look it up again.
-pub(super) fn resolve_targets(
-    records: Records<'_>,
-    order: &[u32],
-    owners: &OwnerIndex,
-    jobs: usize,
-) -> Vec<u32> {
+pub(super) fn resolve_targets(records: Records<'_>, owners: &OwnerIndex, jobs: usize) -> Vec<u32> {
+    let names = records.names;
     let resolve = |part: &[Record]| -> Vec<u32> {
         (part.iter())
             .map(|r| {
-                let group = r
-                    .rdata
-                    .target()
-                    .and_then(|t| owners.group(records.names.get(t).as_str(), records, order));
+                let group =
+                    (r.rdata.target()).and_then(|t| owners.group(names.get(t).as_str(), names));
                 group.map_or(0, |g| g as u32 + 1)
             })
             .collect()
@@ -186,6 +184,20 @@ pub(super) fn compare_keys(records: Records<'_>, a: u128, b: u128) -> std::cmp::
     })
 }
 
+/// Sorts keys as [`compare_keys`] orders them: first as plain numbers
+/// (owner prefix, then index: no call and no memory read per compare),
+/// then each run of one prefix by the whole comparison. Most owners differ
+/// in their first twelve bytes, so most runs are one owner's records; the
+/// sort with the comparison throughout was most of building the order.
+fn sort_keys(records: Records<'_>, keys: &mut [u128]) {
+    keys.sort_unstable();
+    for run in keys.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
+        if run.len() > 1 {
+            run.sort_unstable_by(|&a, &b| compare_keys(records, a, b));
+        }
+    }
+}
+
 /// The owner order and where it stands, built by [`owner_order`].
 pub(super) struct OwnerOrder {
     /// Record indexes grouped by owner, then by RRset key, file order
@@ -209,7 +221,7 @@ pub(super) fn owner_order(records: Records<'_>, jobs: usize) -> OwnerOrder {
                 (order_key(owner, from + i), text_hash(owner) as u32)
             })
             .unzip();
-        keys.sort_unstable_by(|&a, &b| compare_keys(records, a, b));
+        sort_keys(records, &mut keys);
         (keys, hashes)
     };
     let mut order = Ordered::new(records);
@@ -287,28 +299,58 @@ impl<'r> Ordered<'r> {
 /// Zones with fewer records are indexed on one thread.
 pub(super) const WORTH_THREADS: usize = 1 << 16;
 
-/// Where each RRset starts in `order`, plus the end: owner groups split
-/// where the key changes. The sets cover the order one after the other,
-/// so a start is all a set needs (4 bytes a set, not a range's 8).
-pub(super) fn rrset_starts(records: &[Record], order: &[u32], starts: &[u32]) -> Vec<u32> {
+/// Where an RRset starts inside its owner's part of `order` (past the
+/// owner's first record): with the owners' starts, where every set starts.
+/// Most names hold one RRset, so this is short, where a start for every
+/// set cost 4 bytes a record of a large zone.
+pub(super) fn rrset_splits(records: &[Record], order: &[u32], starts: &[u32]) -> Vec<u32> {
     let key = |i: usize| rrset_key(&records[order[i] as usize]);
-    let mut sets = Vec::with_capacity(starts.len());
+    let mut splits = Vec::new();
     for group in starts.windows(2) {
         let (start, end) = (group[0] as usize, group[1] as usize);
-        sets.push(start as u32);
         for i in start + 1..end {
             if key(i) != key(i - 1) {
-                sets.push(i as u32);
+                splits.push(i as u32);
             }
         }
     }
-    sets.push(order.len() as u32);
-    sets
+    splits.shrink_to_fit();
+    splits
+}
+
+/// Each RRset's range in the order, from the owners' `starts` and the
+/// `splits` inside them, in order.
+pub(super) fn rrset_ranges<'a>(
+    starts: &'a [u32],
+    splits: &'a [u32],
+) -> impl Iterator<Item = (u32, u32)> + 'a {
+    // The next owner is `starts[g]..starts[g + 1]`; `splits[k..]` are
+    // those not passed yet; the set being made starts at `at`.
+    let (mut g, mut k) = (0, 0);
+    let mut at = starts.first().copied().unwrap_or(0);
+    std::iter::from_fn(move || {
+        let end = *starts.get(g + 1)?;
+        let next = match splits.get(k) {
+            Some(&split) if split < end => {
+                k += 1;
+                split
+            }
+            _ => {
+                g += 1;
+                end
+            }
+        };
+        let set = (at, next);
+        at = next;
+        Some(set)
+    })
 }
 
 /// Names with records below them, down to the origin. Records are read
 /// in file order, one after the other, not in the owner order.
-pub(super) fn with_descendants(records: Records<'_>, origin: &Name) -> FxHashSet<Name> {
+/// Kept as plain boxed texts: a shared name's count fields were 16 bytes
+/// more for each of a large zone's delegations.
+pub(super) fn with_descendants(records: Records<'_>, origin: &Name) -> FxHashSet<Box<str>> {
     let mut names = FxHashSet::default();
     let text = origin.as_str();
     let mut origin_reached = false;
@@ -332,12 +374,12 @@ pub(super) fn with_descendants(records: Records<'_>, origin: &Name) -> FxHashSet
                 break;
             }
             if let Ok(name) = Name::parse(parent, None) {
-                names.insert(name);
+                names.insert(name.as_str().into());
             }
         }
     }
     if origin_reached {
-        names.insert(origin.clone());
+        names.insert(text.into());
     }
     names
 }

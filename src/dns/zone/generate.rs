@@ -3,7 +3,7 @@
 //! records and bytes per zone so that one line cannot ask for gigabytes.
 
 use super::{Parser, State};
-use crate::dns::lexer::Entry;
+use crate::dns::lexer::{Entry, Src};
 use crate::source::FileId;
 
 /// Records the `$GENERATE` lines of one zone may produce together.
@@ -83,7 +83,14 @@ impl Parser<'_> {
                 self.generate_budget_spent(whole);
                 return;
             }
-            self.record(file, src, &body, &body.tokens, state, Some(&texts));
+            self.record(
+                file,
+                Src::unvalidated(src),
+                &body,
+                &body.tokens,
+                state,
+                Some(&texts),
+            );
             match n.checked_add(step) {
                 Some(next) if next <= stop => n = next,
                 _ => break,

@@ -12,7 +12,7 @@
 //! thread: the speculation can cost time, never a different result.
 
 use super::{ParsedZone, Parser, Record, State, ZoneError};
-use crate::dns::lexer::{Entries, LexError};
+use crate::dns::lexer::{Entries, LexError, Src};
 use crate::dns::name::Name;
 use crate::dns::names::{NameTable, Renumber};
 use crate::problem::Bounded;
@@ -137,9 +137,11 @@ impl Parser<'_> {
             });
             let mut entries = Entries::new(&bytes[..split]);
             let mut send_guess = Some(send_guess);
-            while let Some(entry) = entries.next() {
-                first.entry(file, bytes, &entry, &mut first_state, chain);
-                let ready = entry.line_start as usize >= directives_end
+            let src = Src::validated(bytes, 0, split);
+            while let Some(entry) = entries.next_entry() {
+                first.entry(file, src, entry, &mut first_state, chain);
+                let line_start = entry.line_start as usize;
+                let ready = line_start >= directives_end
                     && (first.out.origin.is_some() || entries.position() >= split / 4);
                 if ready {
                     if let Some(send) = send_guess.take() {
@@ -272,11 +274,12 @@ fn second_half(
     state.last_owner = None;
     let mut entries = Entries::starting_at(bytes, split);
     let mut pieces = Vec::new();
-    for entry in entries.by_ref() {
-        if super::is_directive(bytes, &entry) {
+    let src = Src::validated(bytes, split, bytes.len());
+    while let Some(entry) = entries.next_entry() {
+        if super::is_directive(bytes, entry) {
             return None;
         }
-        p.record(file, bytes, &entry, &entry.tokens, &mut state, None);
+        p.record(file, src, entry, &entry.tokens, &mut state, None);
         if p.out.records.len() >= PIECE {
             pieces.push(std::mem::replace(
                 &mut p.out.records,

@@ -78,19 +78,12 @@ fn check_cnames(zone: &Zone, out: &mut Checker<'_>) {
     // Each name's first CNAME in the file; a flattened apex CNAME
     // (Cloudflare) is answered as A/AAAA: no conflict. Names are taken in
     // the file order of those CNAMEs, the order findings are recorded in.
-    let mut with_cname: Vec<_> = (zone.owners())
-        .filter_map(|at_owner| {
-            (at_owner.records())
-                .filter(|(_, r)| {
-                    r.rtype == RType::CNAME && r.pseudo() != Some(&Pseudo::FlattenedCname)
-                })
-                .min_by_key(|&(index, _)| index)
-                .map(|(index, record)| (index, record, at_owner))
-        })
-        .collect();
-    with_cname.sort_unstable_by_key(|&(index, _, _)| index);
-    for (_, record, at_owner) in with_cname {
-        let records = at_owner.records();
+    let with_cname = zone.first_of_each_owner(|r| {
+        r.rtype == RType::CNAME && r.pseudo() != Some(&Pseudo::FlattenedCname)
+    });
+    for (index, g) in with_cname {
+        let record = &zone.records[index as usize];
+        let records = zone.owner_group(g as usize).records();
         let span = record.span;
         let owner = zone.owner(record);
         if owner == zone.origin {

@@ -34,12 +34,16 @@ enum Source {
 
 fn check(zone: &Zone, out: &mut Checker<'_>) {
     let max = out.config.max_ttl();
-    let name_servers = zone.name_server_hosts();
-    let mut groups: BTreeMap<Source, Vec<&Record>> = BTreeMap::new();
+    // Gathered only once a long TTL is found: most zones have none, and
+    // the set of a zone's name servers costs a pass and a hash per NS.
+    let mut name_servers = None;
+    // Each source's first record and how many records it gives a long TTL.
+    let mut groups: BTreeMap<Source, (&Record, usize)> = BTreeMap::new();
     for (index, record) in zone.records.iter().enumerate() {
         if !record.rtype.is_address_like() || record.ttl <= max {
             continue;
         }
+        let name_servers = name_servers.get_or_insert_with(|| zone.name_server_hosts());
         if name_servers.contains(zone.owner(record)) {
             continue;
         }
@@ -47,10 +51,20 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
             0 => Source::Record(index),
             d => Source::Directive(d),
         };
-        groups.entry(source).or_default().push(record);
+        groups.entry(source).or_insert((record, 0)).1 += 1;
     }
-    for (source, records) in groups {
-        let first = records[0];
+    for (source, (first, count)) in groups {
+        // Past the findings a file keeps, only the count grows: a zone
+        // that sets a long TTL on each of 100,000 records does not build
+        // 100,000 messages to keep 100.
+        let file = match source {
+            Source::Directive(d) => zone.ttl_directives[usize::from(d) - 1].0.file,
+            Source::Record(_) => first.span.file,
+        };
+        if out.counts_only(RULE.id, file) {
+            out.count_unrecorded(RULE.id, file);
+            continue;
+        }
         let ttl = first.ttl;
         let help = format!(
             "lower the TTL to at most {max} s (`[dns] max-ttl`), and well before a planned change"
@@ -59,7 +73,6 @@ fn check(zone: &Zone, out: &mut Checker<'_>) {
             Source::Directive(d) => {
                 let (span, _) = zone.ttl_directives[usize::from(d) - 1];
                 let fix_at = ttl_word(out, span, 1, ttl);
-                let count = records.len();
                 let affected = if count == 1 {
                     format!("{} {}", zone.owner(first), first.rtype)
                 } else {

@@ -17,7 +17,8 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(zone: &Zone, out: &mut Checker<'_>) {
-    for set in zone.rrsets() {
+    // One record agrees with itself.
+    for set in zone.rrsets_of_several() {
         // An RRSIG set holds the signatures of several types, whose TTLs
         // follow the RRsets they cover (RFC 4034 §3).
         if set.rtype == RType::RRSIG {
