@@ -18,6 +18,8 @@
 //! `HOOK_LATENCY_KEEP=/some/path` writes the repository there and leaves
 //! it, for profiling by hand.
 
+#[path = "common/files.rs"]
+mod files;
 #[path = "common/repo.rs"]
 mod repo;
 
@@ -75,27 +77,12 @@ fn ruff() -> Result<PathBuf, String> {
 
 /// Reads the first 16 KB of every file below `dir` once.
 fn read_heads(dir: &Path) -> usize {
-    let mut read = 0;
-    let mut stack = vec![dir.to_path_buf()];
     let mut buffer = vec![0u8; 16 << 10];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            match entry.file_type() {
-                Ok(t) if t.is_dir() && entry.file_name() != ".git" => stack.push(path),
-                Ok(t) if t.is_file() => {
-                    if let Ok(mut file) = std::fs::File::open(&path) {
-                        read += file.read(&mut buffer).unwrap_or(0);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    read
+    files::files_below(dir)
+        .iter()
+        .filter_map(|path| std::fs::File::open(path).ok())
+        .map(|mut file| file.read(&mut buffer).unwrap_or(0))
+        .sum()
 }
 
 struct Row {

@@ -11,6 +11,10 @@
 //! /tmp/gixyenv/bin/pip install gixy-ng`); without it, or without the
 //! corpus, that part is skipped with the reason printed.
 
+#[path = "common/files.rs"]
+mod files;
+
+use files::files_below;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -32,27 +36,6 @@ fn time_once(command: &mut Command) -> f64 {
         .status()
         .expect("the command starts");
     started.elapsed().as_secs_f64()
-}
-
-/// Every file below `dir`, sorted.
-fn files_below(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(path),
-                Ok(t) if t.is_file() => out.push(path),
-                _ => {}
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// gixy-ng's script, if it is installed.
