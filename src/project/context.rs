@@ -48,26 +48,25 @@ pub struct Needs {
 
 impl Context {
     /// From the files named, each with what deciding it on its own says.
-    /// `whole_folders`: a folder was asked about.
+    /// `folders_asked`: a folder was asked about.
     pub fn of<'a>(
-        whole_folders: bool,
+        folders_asked: bool,
         named: impl IntoIterator<Item = (&'a Path, Option<FileKind>)>,
     ) -> Context {
-        if whole_folders {
+        if folders_asked {
             return Context::Everything;
         }
         let mut needs = Needs::default();
         for (path, kind) in named {
-            // Absolute: the listing holds the named path as given and the
-            // files around it as walked from the project root.
-            let folder = crate::root::absolute(path.parent().unwrap_or(Path::new("")));
             match kind {
                 None => return Context::Everything,
-                Some(FileKind::Nginx) => needs.nginx = true,
-                Some(FileKind::Tls) => needs.nginx = true,
+                Some(FileKind::Nginx | FileKind::Tls) => needs.nginx = true,
                 Some(FileKind::Zone) => {
                     needs.zone_loaders = true;
-                    needs.zone_folders.push(folder);
+                    // Absolute: the listing holds the named path as given
+                    // and the files around it as walked from the root.
+                    let folder = path.parent().unwrap_or(Path::new(""));
+                    needs.zone_folders.push(crate::root::absolute(folder));
                 }
             }
         }
@@ -122,7 +121,7 @@ pub fn named_kind(
     forced: Option<FileKind>,
     decision: &Decision,
     signal: &NameSignal,
-    sniff: Option<&Sniff>,
+    sniff: &Sniff,
 ) -> Option<FileKind> {
     if forced.is_some() {
         return forced;
@@ -131,7 +130,7 @@ pub fn named_kind(
         Decision::Check { role, .. } => Some(role.kind()),
         // A loader named on the command line is read for what it loads:
         // everything it may load is wanted.
-        _ if sniff.is_some_and(|s| s.loader.is_some()) => None,
+        _ if sniff.loader.is_some() => None,
         _ => signal.kind,
     }
 }

@@ -132,16 +132,16 @@ pub fn build(
     let signals: Vec<names::NameSignal> = listed.iter().map(|l| names::signal(&l.path)).collect();
     // The files named first: their kinds say what else is read.
     let named: Vec<usize> = (0..listed.len()).filter(|&i| listed[i].explicit).collect();
-    let mut sniffs: Vec<(usize, Option<head::Sniffed>)> = named
-        .iter()
-        .map(|&i| (i, head::sniffed(tree, &listed[i].path, &signals[i])))
-        .collect();
+    let jobs_for = |files: usize| if files < 64 { 1 } else { options.jobs.max(1) };
+    let sniff_at = |&i: &usize| (i, head::sniffed(tree, &listed[i].path, &signals[i]));
+    let mut sniffs: Vec<(usize, Option<head::Sniffed>)> =
+        crate::parallel::map_in_order(&named, jobs_for(named.len()), sniff_at);
     let named_kinds = sniffs.iter().map(|(i, s)| {
         let sniff = s.as_ref().map(|(sniff, _)| sniff);
-        let kind = sniff.map_or(signals[*i].kind, |sniff| {
+        let kind = sniff.map_or(options.force_kind.or(signals[*i].kind), |sniff| {
             let decided = decide::decide(&listed[*i].path, &signals[*i], sniff);
             let decided = explicit(decided, &listed[*i].path, &signals[*i], sniff, options);
-            context::named_kind(options.force_kind, &decided, &signals[*i], Some(sniff))
+            context::named_kind(options.force_kind, &decided, &signals[*i], sniff)
         });
         (listed[*i].path.as_path(), kind)
     });
@@ -154,14 +154,11 @@ pub fn build(
                 && context.wants(&listed[i].path, &signals[i])
         })
         .collect();
-    let jobs = if to_read.len() < 64 {
-        1
-    } else {
-        options.jobs.max(1)
-    };
-    sniffs.extend(crate::parallel::map_in_order(&to_read, jobs, |&i| {
-        (i, head::sniffed(tree, &listed[i].path, &signals[i]))
-    }));
+    sniffs.extend(crate::parallel::map_in_order(
+        &to_read,
+        jobs_for(to_read.len()),
+        sniff_at,
+    ));
     let mut sniffed: HashMap<usize, Sniff> = HashMap::new();
     // The whole text of the files whose head was all of them.
     let mut texts: HashMap<usize, FileText> = HashMap::new();
