@@ -98,9 +98,12 @@ pub fn referenced_paths(
             }
         }
         for id in 0..model.scopes.len() {
+            // Up the parents, never more steps than there are scopes.
             let mut at = model.scopes[id].parent;
-            while server_of[id].is_none() {
-                let Some(parent) = at else { break };
+            for _ in 0..model.scopes.len() {
+                let Some(parent) = at.filter(|_| server_of[id].is_none()) else {
+                    break;
+                };
                 server_of[id] = server_of.get(parent).copied().flatten();
                 at = model.scopes.get(parent).and_then(|s| s.parent);
             }

@@ -416,3 +416,66 @@ fn private_ca_from_ca_file_or_config() {
     let run = common::tripline(&["check", "--ca-file", "no/such/ca.pem", &leaf_arg]);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+/// A hook naming one site reads the certificates that site serves —
+/// inherited from `http` or its own — and not those only other sites'
+/// servers name (their findings are not reported): the named site hears
+/// what `check .` says of it either way.
+#[test]
+fn a_site_named_alone_is_checked_against_the_certificates_it_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path();
+    let certs =
+        crate::common::root().join("fixtures/tls/hostname-mismatch/bad-api-not-covered/certs");
+    crate::common::copy_tree(&certs, &top.join("etc/nginx/certs"));
+    std::fs::create_dir_all(top.join("etc/nginx/sites-enabled")).unwrap();
+    std::fs::write(
+        top.join("etc/nginx/nginx.conf"),
+        "events {}\nhttp {\n    ssl_certificate certs/fullchain.pem;\n    ssl_certificate_key certs/privkey.pem;\n    include sites-enabled/*;\n}\n",
+    )
+    .unwrap();
+    // Inherits the http-level certificate, which does not cover its name.
+    std::fs::write(
+        top.join("etc/nginx/sites-enabled/api"),
+        "server {\n    listen 443 ssl default_server;\n    server_name api.example.test;\n}\n",
+    )
+    .unwrap();
+    // Names its own certificate, which does not cover its name either.
+    std::fs::write(
+        top.join("etc/nginx/sites-enabled/other"),
+        "server {\n    listen 443 ssl;\n    server_name other.example.test;\n    ssl_certificate certs/fullchain.pem;\n    ssl_certificate_key certs/privkey.pem;\n}\n",
+    )
+    .unwrap();
+    let args = ["--root", "."];
+    let mismatches = |paths: &[&str]| -> Vec<String> {
+        let all: Vec<&str> = args.iter().chain(paths).copied().collect();
+        let (_, json) = crate::common::check_json_in(top, &all);
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "tls/hostname-mismatch")
+            .map(|f| format!("{}:{}", f["file"].as_str().unwrap(), f["line"]))
+            .collect()
+    };
+    let whole = mismatches(&["."]);
+    assert_eq!(
+        whole,
+        [
+            "etc/nginx/sites-enabled/api:3",
+            "etc/nginx/sites-enabled/other:3"
+        ]
+    );
+    for site in [
+        "etc/nginx/sites-enabled/api",
+        "etc/nginx/sites-enabled/other",
+    ] {
+        let alone = mismatches(&[site]);
+        let expected: Vec<String> = whole
+            .iter()
+            .filter(|w| w.starts_with(site))
+            .cloned()
+            .collect();
+        assert_eq!(alone, expected, "`check {site}` vs `check .`");
+    }
+}
