@@ -2,7 +2,8 @@
 //! (`repo_scale`'s 2,000 sites, 500 zones and 1,000 certificates, among
 //! 16,500 files of code and documents, under git) names one changed file.
 //! Rows, alternating run by run over the rounds, medians of wall and CPU
-//! time (the CPU of each child process, from `getrusage`):
+//! time and peak memory (each process's own, from `wait4`; see
+//! `common/process.rs`):
 //!
 //! - tripline, one site file (goal ≤ 50 ms);
 //! - tripline, one certificate (goal ≤ 50 ms);
@@ -20,42 +21,18 @@
 
 #[path = "common/files.rs"]
 mod files;
+#[path = "common/process.rs"]
+mod process;
 #[path = "common/repo.rs"]
 mod repo;
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 const ROUNDS: usize = 7;
 const CODE_FILES: usize = 16_500;
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
-/// CPU seconds of the children waited for so far.
-fn children_cpu() -> f64 {
-    // SAFETY: getrusage writes the struct it is given, nothing else.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    seconds(usage.ru_utime) + seconds(usage.ru_stime)
-}
-
-/// Wall and CPU seconds of one run, its output dropped.
-fn run_once(command: &mut Command) -> (f64, f64) {
-    let cpu = children_cpu();
-    let started = Instant::now();
-    let _ = command
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("the command starts");
-    (started.elapsed().as_secs_f64(), children_cpu() - cpu)
-}
 
 fn ruff() -> Result<PathBuf, String> {
     if let Some(path) = std::env::var_os("TRIPLINE_RUFF") {
@@ -85,28 +62,13 @@ fn read_heads(dir: &Path) -> usize {
         .sum()
 }
 
-struct Row {
-    label: &'static str,
-    goal: Option<f64>,
-    command: Command,
-    wall: Vec<f64>,
-    cpu: Vec<f64>,
-}
-
-fn tripline_row(label: &'static str, goal: f64, top: &Path, args: &[&str]) -> Row {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tripline"));
-    command
-        .current_dir(top)
-        .args(["--now", "2026-01-15T12:00:00Z", "check", "--quiet"])
-        .args(["--fail-on", "never"])
-        .args(args);
-    Row {
-        label,
-        goal: Some(goal),
-        command,
-        wall: Vec::new(),
-        cpu: Vec::new(),
-    }
+/// A tripline hook or check, as the rows run it: a pinned clock, no
+/// summary, never a failing exit.
+fn tripline_args<'a>(paths: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["--now", "2026-01-15T12:00:00Z", "check", "--quiet"];
+    args.extend(["--fail-on", "never"]);
+    args.extend(paths);
+    args
 }
 
 fn main() {
@@ -116,10 +78,9 @@ fn main() {
         None => dir.path().to_path_buf(),
     };
     repo::generate(&top);
-    let python = top.join("app/pkg7/src/mod0.py");
     let committed = repo::surround_with_code(&top, CODE_FILES);
     println!(
-        "repository: {} sites, {} zones, {} certificate files and {CODE_FILES} files of code and documents ({}){}",
+        "repository: {} sites, {} zones, {} certificate files and {CODE_FILES} files of code and documents ({}){}; load average {}",
         repo::SITES,
         repo::ZONES,
         repo::CERTIFICATES,
@@ -128,75 +89,63 @@ fn main() {
             ", committed with git"
         } else {
             "; git is missing, so it is not a git repository"
-        }
+        },
+        process::load_average()
     );
-    let mut rows = vec![
-        tripline_row(
-            "tripline, one site file",
-            0.05,
-            &top,
-            &["etc/nginx/sites-enabled/site5.conf"],
-        ),
-        tripline_row(
-            "tripline, one certificate",
-            0.05,
-            &top,
-            &["etc/nginx/certs/site5.pem"],
-        ),
-        tripline_row(
-            "tripline, the whole repository",
-            0.3,
-            &top,
-            &["--format", "json", "."],
-        ),
-    ];
-    match ruff() {
-        Ok(ruff) => {
-            let mut command = Command::new(ruff);
-            command
-                .current_dir(&top)
-                .args(["check", "--no-cache", "--quiet", "--exit-zero"])
-                .arg(&python);
-            rows.push(Row {
-                label: "peer: ruff, one Python file",
-                goal: None,
-                command,
-                wall: Vec::new(),
-                cpu: Vec::new(),
-            });
-        }
-        Err(why) => println!("SKIPPED the ruff row: {why}"),
+    // Every row runs in the repository, as a hook does.
+    std::env::set_current_dir(&top).expect("the repository is a folder");
+    let tripline = Path::new(env!("CARGO_BIN_EXE_tripline"));
+    let ruff = ruff();
+    if let Err(why) = &ruff {
+        println!("SKIPPED the ruff row: {why}");
     }
+    let rows: [(&str, Option<f64>); 4] = [
+        ("tripline, one site file", Some(0.05)),
+        ("tripline, one certificate", Some(0.05)),
+        ("tripline, the whole repository", Some(0.3)),
+        ("peer: ruff, one Python file", None),
+    ];
+    let programs = [
+        Some((
+            tripline,
+            tripline_args(&["etc/nginx/sites-enabled/site5.conf"]),
+        )),
+        Some((tripline, tripline_args(&["etc/nginx/certs/site5.pem"]))),
+        Some((tripline, tripline_args(&["--format", "json", "."]))),
+        ruff.as_ref().ok().map(|ruff| {
+            let args = ["check", "--no-cache", "--quiet", "--exit-zero"];
+            (
+                ruff.as_path(),
+                [&args[..], &["app/pkg7/src/mod0.py"]].concat(),
+            )
+        }),
+    ];
+    let runs = process::alternate(&programs, ROUNDS);
     let mut floor = Vec::new();
     for _ in 0..ROUNDS {
-        for row in &mut rows {
-            let (wall, cpu) = run_once(&mut row.command);
-            row.wall.push(wall);
-            row.cpu.push(cpu);
-        }
         let started = Instant::now();
         let bytes = read_heads(&top);
         floor.push(started.elapsed().as_secs_f64());
         assert!(bytes > 0, "the repository was read");
     }
     println!("medians of {ROUNDS} alternating rounds:");
-    for row in rows {
-        let (wall, cpu) = (median(row.wall), median(row.cpu));
-        let verdict = match row.goal {
-            Some(goal) if wall <= goal => format!("goal ≤ {:.0} ms: met", goal * 1e3),
+    for ((label, goal), run) in rows.iter().zip(runs) {
+        let Some(run) = run else { continue };
+        let verdict = match goal {
+            Some(goal) if run.wall <= *goal => format!("goal ≤ {:.0} ms: met", goal * 1e3),
             Some(goal) => format!("goal ≤ {:.0} ms: not met", goal * 1e3),
             None => String::new(),
         };
         println!(
-            "  {:<34} {:>7.1} ms wall {:>7.1} ms CPU   {verdict}",
-            row.label,
-            wall * 1e3,
-            cpu * 1e3
+            "  {label:<34} {:>7.1} ms wall {:>7.1} ms CPU {:>6.1} MB peak   {verdict}",
+            run.wall * 1e3,
+            run.cpu * 1e3,
+            run.peak_mb
         );
     }
     println!(
-        "  {:<34} {:>7.1} ms wall (the floor of the whole-repository row)",
+        "  {:<34} {:>7.1} ms wall (the floor of the whole-repository row; {ROUNDS} rounds)",
         "reading every file's first 16 KB",
-        median(floor) * 1e3
+        process::median(floor.into_iter()) * 1e3
     );
 }

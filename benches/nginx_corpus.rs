@@ -13,30 +13,16 @@
 
 #[path = "common/files.rs"]
 mod files;
+#[path = "common/process.rs"]
+mod process;
 
 use files::files_below;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-/// Rounds of the two processes, alternating (medians are reported).
+/// Rounds of the processes, alternating (medians are reported).
 const ROUNDS: usize = 7;
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
-/// The wall time of one run of `command` in seconds, its output dropped.
-fn time_once(command: &mut Command) -> f64 {
-    let started = Instant::now();
-    let _ = command
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("the command starts");
-    started.elapsed().as_secs_f64()
-}
 
 /// gixy-ng's script, if it is installed.
 fn gixy() -> Option<PathBuf> {
@@ -111,12 +97,12 @@ fn main() {
     );
 
     let tripline = PathBuf::from(env!("CARGO_BIN_EXE_tripline"));
-    let mut check = Command::new(&tripline);
-    check
-        .args(["check", ".", "--format", "json"])
-        .current_dir(&corpus);
+    // Every process runs in the corpus, as CI runs `check .` in a repository.
+    std::env::set_current_dir(&corpus).expect("the corpus is a folder");
+    let check_args = vec!["check", ".", "--format", "json"];
     // One run first: the files in the page cache, and the verdict shown.
-    let summary = check
+    let summary = Command::new(&tripline)
+        .args(&check_args)
         .stderr(Stdio::null())
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
@@ -127,44 +113,52 @@ fn main() {
         .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
         .unwrap_or("?")
         .to_string();
-    let mut cat = Command::new("cat");
-    cat.args(&files);
-
+    let utf8 = |path: &Path| {
+        path.to_str()
+            .expect("the corpus's paths are UTF-8")
+            .to_string()
+    };
+    let (file_args, conf_args): (Vec<String>, Vec<String>) = (
+        files.iter().map(|f| utf8(f)).collect(),
+        confs.iter().map(|f| utf8(f)).collect(),
+    );
     let peer = gixy();
-    let mut gixy_command = peer.as_ref().map(|gixy| {
-        let mut command = Command::new(gixy);
-        command
-            .args(["-f", "json"])
-            .args(&confs)
-            .current_dir(&corpus);
-        command
-    });
-    let (mut ours, mut theirs, mut floor) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        ours.push(time_once(&mut check));
-        floor.push(time_once(&mut cat));
-        if let Some(command) = gixy_command.as_mut() {
-            theirs.push(time_once(command));
-        }
-    }
-    let ours = median(ours);
+    let gixy_args: Vec<&str> = ["-f", "json"]
+        .into_iter()
+        .chain(conf_args.iter().map(String::as_str))
+        .collect();
+    let runs = process::alternate(
+        &[
+            Some((tripline.as_path(), check_args)),
+            Some((
+                Path::new("cat"),
+                file_args.iter().map(String::as_str).collect(),
+            )),
+            peer.as_deref().map(|gixy| (gixy, gixy_args)),
+        ],
+        ROUNDS,
+    );
+    let [Some(ours), Some(floor), theirs] = [runs[0], runs[1], runs[2]] else {
+        panic!("tripline and cat run");
+    };
     println!(
-        "tripline check . --format json ({checked} files checked): {:.1} ms (median of {ROUNDS}, alternating)",
-        ours * 1e3
+        "tripline check . --format json ({checked} files checked): {:.1} ms (median of {ROUNDS}, alternating; load average {})",
+        ours.wall * 1e3,
+        process::load_average()
     );
     println!(
         "floor, one process: cat of every file: {:.1} ms (median of {ROUNDS})",
-        median(floor) * 1e3
+        floor.wall * 1e3
     );
-    match peer {
-        Some(gixy) if !theirs.is_empty() => {
-            let theirs = median(theirs);
+    match (peer, theirs) {
+        (Some(gixy), Some(theirs)) => {
+            let theirs = theirs.wall;
             println!(
                 "gixy-ng ({}) over the {} *.conf: {:.0} ms (median of {ROUNDS}, alternating): tripline is {:.1}x faster (goal: 150x, tripline <= 23 ms)",
                 gixy.display(),
                 confs.len(),
                 theirs * 1e3,
-                theirs / ours
+                theirs / ours.wall
             );
         }
         _ => println!(
