@@ -36,6 +36,8 @@ pub mod source;
 pub mod suggest;
 pub mod suppress;
 pub mod template;
+#[cfg(test)]
+pub(crate) mod test_texts;
 pub mod tls;
 pub mod tree;
 pub mod yaml;

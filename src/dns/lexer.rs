@@ -452,16 +452,7 @@ mod tests {
     #[test]
     fn word_len_is_the_grammar() {
         let alphabet = b"a.\\ \t\n;()\"0\r";
-        let mut state = 0x2545_f491_u32;
-        for length in 0..2000 {
-            let input: Vec<u8> = (0..length % 12)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 17;
-                    state ^= state << 5;
-                    alphabet[state as usize % alphabet.len()]
-                })
-                .collect();
+        for input in crate::test_texts::over(alphabet, (0..2000).map(|l| l % 12)) {
             assert_eq!(word_len(&input), word_reference(&input), "{input:?}");
         }
     }

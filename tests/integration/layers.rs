@@ -12,8 +12,17 @@ use std::path::{Path, PathBuf};
 
 /// The bottom layer: reading files and text. It imports nothing above it.
 const SOURCE_LAYER: &[&str] = &[
-    "tree", "root", "source", "template", "escape", "problem", "parallel", "suggest", "yaml",
+    "tree",
+    "root",
+    "source",
+    "template",
+    "escape",
+    "problem",
+    "parallel",
+    "suggest",
+    "yaml",
     "human",
+    "test_texts",
 ];
 
 /// The readers: they report problems as data and never name a rule.

@@ -117,19 +117,7 @@ fn masking_agrees_with_the_byte_by_byte_reading() {
     .map(|c| c.to_vec())
     .collect();
     // Pseudo-random texts over the bytes that matter.
-    let alphabet = b"ab #;\"'\\\n";
-    let mut state = 0x2545_f491_u32;
-    for _ in 0..2_000 {
-        let text = (0..40)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 17;
-                state ^= state << 5;
-                alphabet[state as usize % alphabet.len()]
-            })
-            .collect();
-        cases.push(text);
-    }
+    cases.extend(crate::test_texts::over(b"ab #;\"'\\\n", [40; 2_000]));
     for case in &cases {
         for comment in [b'#', b';'] {
             assert_eq!(
