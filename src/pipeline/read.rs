@@ -335,18 +335,13 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
 
     // Certificates: those asked about, and those the nginx models name.
     let models: Vec<&nginx::model::Model> = analysis.models.iter().collect();
-    // The nginx files whose findings are kept: those asked about, and all
-    // that a configuration asked about loads (as `in_scope` below).
-    let mut reported_nginx: HashSet<FileId> = HashSet::new();
-    for model in &models {
-        let whole = model
-            .entry
-            .is_some_and(|e| scope.contains(&sources.get(e).path));
-        reported_nginx.extend(
-            (model.files.iter().copied())
-                .filter(|&f| whole || scope.contains(&sources.get(f).path)),
-        );
-    }
+    // The nginx files whose findings are kept (as `in_scope` below): those
+    // asked about, and what a configuration asked about loads.
+    let asked_nginx = |id: FileId| scope.contains(&sources.get(id).path);
+    let mut reported_nginx: HashSet<FileId> = (analysis.reported.iter().copied())
+        .filter(|&id| asked_nginx(id))
+        .collect();
+    reported_nginx.extend(loaded_by(&analysis.models, &sources, asked_nginx));
     let referenced = tls::served::referenced_paths(
         &models,
         sources.tree(),
@@ -427,11 +422,8 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
     let asked = in_scope.clone();
     // Checking a configuration checks what it loads: the files an nginx.conf
     // asked about includes, the files a zone asked about reads.
-    for model in &analysis.models {
-        if model.entry.is_some_and(|e| in_scope.contains(&e)) {
-            in_scope.extend(model.files.iter().filter(|f| !sources.get(**f).is_stock()));
-        }
-    }
+    let loaded = loaded_by(&analysis.models, &sources, |e| in_scope.contains(&e));
+    in_scope.extend(loaded);
     for zone in &zones.zones {
         if in_scope.contains(&zone.file) {
             in_scope.extend(zone.included.iter().copied());
@@ -464,6 +456,20 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         skipped_in_scope,
         scope,
     })
+}
+
+/// The files the nginx configurations whose entry is `asked` load, stock
+/// files aside: checking a configuration checks what it loads.
+fn loaded_by(
+    models: &[nginx::model::Model],
+    sources: &Sources,
+    asked: impl Fn(FileId) -> bool,
+) -> Vec<FileId> {
+    (models.iter())
+        .filter(|m| m.entry.is_some_and(&asked))
+        .flat_map(|m| m.files.iter().copied())
+        .filter(|&f| !sources.get(f).is_stock())
+        .collect()
 }
 
 impl Repo {
