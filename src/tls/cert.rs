@@ -274,14 +274,17 @@ pub fn days_left(not_after: i64, now: i64) -> String {
 
 /// Signatures verified in this process, by the two certificates' bytes.
 mod verified {
+    use ring::digest::{digest, SHA256};
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
 
-    /// Pairs kept at most (a few KB each): past it, pairs are verified
-    /// again rather than kept.
+    /// Pairs kept at most (64 bytes of key each): past it, pairs are
+    /// verified again rather than kept.
     const MAX_PAIRS: usize = 20_000;
 
-    type Outcomes = HashMap<Box<[u8]>, Option<bool>>;
+    /// The SHA-256 of the certificate, then of its issuer.
+    type Key = [u8; 64];
+    type Outcomes = HashMap<Key, Option<bool>>;
 
     fn outcomes() -> &'static Mutex<Outcomes> {
         static OUTCOMES: OnceLock<Mutex<Outcomes>> = OnceLock::new();
@@ -289,25 +292,21 @@ mod verified {
     }
 
     /// The outcome of `verify` for this certificate and issuer, worked out
-    /// once. Keyed by the whole of both (not a hash a crafted certificate
-    /// could collide with).
+    /// once. Keyed by SHA-256 digests: no crafted certificate collides with
+    /// another, and a megabyte certificate costs 32 bytes to keep, not its
+    /// size (a pull request of large look-alike certificates cannot fill
+    /// memory through this).
     pub fn once(der: &[u8], issuer: &[u8], verify: impl FnOnce() -> Option<bool>) -> Option<bool> {
-        let mut key = Vec::with_capacity(8 + der.len() + issuer.len());
-        key.extend_from_slice(&(der.len() as u64).to_le_bytes());
-        key.extend_from_slice(der);
-        key.extend_from_slice(issuer);
-        if let Some(&known) = outcomes()
-            .lock()
-            .ok()
-            .as_ref()
-            .and_then(|m| m.get(key.as_slice()))
-        {
+        let mut key: Key = [0; 64];
+        key[..32].copy_from_slice(digest(&SHA256, der).as_ref());
+        key[32..].copy_from_slice(digest(&SHA256, issuer).as_ref());
+        if let Some(&known) = outcomes().lock().ok().as_ref().and_then(|m| m.get(&key)) {
             return known;
         }
         let outcome = verify();
         if let Ok(mut map) = outcomes().lock() {
             if map.len() < MAX_PAIRS {
-                map.insert(key.into_boxed_slice(), outcome);
+                map.insert(key, outcome);
             }
         }
         outcome
