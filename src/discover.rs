@@ -161,12 +161,70 @@ enum Tracked {
     Unknown(String),
 }
 
+/// What the walk of one folder found: kept between the runs of a
+/// long-running process while no entry of its folders, each watched before
+/// it was read, is created, removed or renamed, and git's index is the same.
+#[derive(Clone)]
+struct Walked {
+    files: Arc<[Listed]>,
+    notes: Arc<[String]>,
+    /// Tracked files the walk did not list (an ignore file names them, or
+    /// they were deleted in the work tree), to be resolved at each run.
+    unseen: Arc<[PathBuf]>,
+    /// What git tracked when the folder was walked (`None`: no work tree).
+    tracked: Option<Arc<Vec<PathBuf>>>,
+    no_ignore: bool,
+}
+
+impl Walked {
+    const WHAT: &'static str = "discover::walked";
+
+    fn is_for(&self, tracked: &Tracked, options: &Options) -> bool {
+        let same_index = match (&self.tracked, tracked) {
+            (Some(then), Tracked::Files(now)) => Arc::ptr_eq(then, now),
+            (None, Tracked::NotAWorkTree) => true,
+            _ => false,
+        };
+        same_index && self.no_ignore == options.no_ignore
+    }
+}
+
 fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Listing) {
     let tracked = if options.no_ignore {
         Tracked::NotAWorkTree
     } else {
         git_tracked(root, tree)
     };
+    let remembered = (tree.remembered_listing::<Walked>(Walked::WHAT, root))
+        .filter(|w| w.is_for(&tracked, options));
+    let walked = match remembered {
+        Some(walked) => walked,
+        None => {
+            let (walked, watched) = walk_now(root, tree, options, &tracked);
+            if watched && !matches!(tracked, Tracked::Unknown(_)) {
+                tree.remember_listing(Walked::WHAT, root, walked.clone());
+            }
+            walked
+        }
+    };
+    out.files.extend(walked.files.iter().cloned());
+    out.notes.extend(walked.notes.iter().cloned());
+    // Resolved at each run: a tracked file deleted in the work tree is
+    // not a file.
+    out.files.extend(
+        (walked.unseen.iter())
+            .filter(|path| matches!(tree.resolve(path), Place::File(_)))
+            .map(|path| Listed {
+                path: path.clone(),
+                explicit: false,
+            }),
+    );
+}
+
+/// Walks `root`; also says whether every folder it read was watched
+/// before it was read (then the listing may be kept).
+fn walk_now(root: &Path, tree: &Tree, options: &Options, tracked: &Tracked) -> (Walked, bool) {
+    let mut out = Listing::default();
     let mut builder = WalkBuilder::new(root);
     builder
         .hidden(false)
@@ -176,7 +234,7 @@ fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Listing) {
             !(e.file_type().is_some_and(|t| t.is_dir())
                 && VCS_DIRS.iter().any(|v| e.file_name() == *v))
         });
-    match &tracked {
+    match tracked {
         _ if options.no_ignore => {
             builder.standard_filters(false).hidden(false);
         }
@@ -199,8 +257,10 @@ fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Listing) {
             builder.require_git(true);
         }
     }
-    let first_walked = out.files.len();
     let mut found = 0usize;
+    // The walk yields a folder before it reads the folder's entries: a
+    // folder watched then misses no change made after.
+    let mut watched = tree.watch_folder(root);
     for entry in builder.build() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -214,6 +274,7 @@ fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Listing) {
         };
         let path = entry.path();
         if file_type.is_dir() {
+            watched &= tree.watch_folder(path);
             continue;
         }
         if found >= MAX_LISTED_FILES {
@@ -260,25 +321,30 @@ fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Listing) {
             explicit: false,
         });
     }
-    if let Tracked::Files(files) = tracked {
-        // Tracked files the walk did not list (an ignore file names them,
-        // or they were deleted in the work tree: resolved, they are not
-        // files). Both are `root` joined with a relative path, so they are
-        // compared as they are.
-        let seen: foldhash::HashSet<&Path> = out.files[first_walked..]
-            .iter()
-            .map(|l| l.path.as_path())
-            .collect();
-        let unseen: Vec<Listed> = (files.iter())
-            .filter(|path| !seen.contains(path.as_path()))
-            .filter(|path| matches!(tree.resolve(path), Place::File(_)))
-            .map(|path| Listed {
-                path: path.clone(),
-                explicit: false,
-            })
-            .collect();
-        out.files.extend(unseen);
-    }
+    let unseen: Vec<PathBuf> = match tracked {
+        // Tracked files the walk did not list. Both are `root` joined with
+        // a relative path, so they are compared as they are.
+        Tracked::Files(files) => {
+            let seen: foldhash::HashSet<&Path> =
+                out.files.iter().map(|l| l.path.as_path()).collect();
+            (files.iter())
+                .filter(|path| !seen.contains(path.as_path()))
+                .cloned()
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let walked = Walked {
+        files: out.files.into(),
+        notes: out.notes.into(),
+        unseen: unseen.into(),
+        tracked: match tracked {
+            Tracked::Files(files) => Some(files.clone()),
+            _ => None,
+        },
+        no_ignore: options.no_ignore,
+    };
+    (walked, watched)
 }
 
 /// The files git tracks under `root`, remembered across the runs of a

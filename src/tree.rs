@@ -13,6 +13,7 @@ mod earlier;
 mod resolve;
 mod settings;
 mod warm;
+mod watch;
 
 pub use settings::{read_settings_file, settings_scope};
 pub use warm::{Stamp, Warm, WarmKey};
@@ -169,6 +170,9 @@ impl Tree {
     /// Keeps files' content and what is worked out from them in `warm`
     /// across runs, for as long as each file is unchanged.
     pub fn with_warm(mut self, warm: std::sync::Arc<Warm>) -> Tree {
+        // What changed since the last run is forgotten before this one
+        // looks at anything.
+        warm.catch_up();
         self.warm = Some(warm);
         self
     }

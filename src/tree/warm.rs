@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use super::watch::Watch;
+
 /// What says a file is unchanged since it was read: a write changes its
 /// modification or change time, a replacement its inode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +59,17 @@ pub struct Warm {
     /// Paths that resolved to themselves, a regular file with no link on
     /// the way, with the file's stamp (not following the last component).
     plain_files: Mutex<foldhash::HashMap<PathBuf, Stamp>>,
+    /// The folders watched, when the process watches them: then what is
+    /// known of their entries is kept from one run to the next until an
+    /// event says it changed, instead of being asked again at every run.
+    watch: Option<Watch>,
+    /// With `watch`: the stamp `lstat` found for each file of a watched
+    /// folder, until the file is written to or an entry moves.
+    stamps: Mutex<foldhash::HashMap<PathBuf, Stamp>>,
+    /// With `watch`: what was worked out from the entries of watched
+    /// folders (a walk's listing), until an entry is created, removed or
+    /// renamed.
+    listings: Mutex<HashMap<(&'static str, PathBuf), Arc<dyn Any + Send + Sync>>>,
 }
 
 impl std::fmt::Debug for Warm {
@@ -67,6 +80,85 @@ impl std::fmt::Debug for Warm {
 }
 
 impl Warm {
+    /// A store that also watches the folders it knows files of, where the
+    /// system can (Linux): a run then asks the file system only about
+    /// what changed since the last one.
+    pub fn watching() -> Warm {
+        Warm {
+            watch: Watch::start(),
+            ..Warm::default()
+        }
+    }
+
+    /// Takes the events queued since the last run and forgets what they
+    /// touch. Every run starts with this, before it looks at a file.
+    pub fn catch_up(&self) {
+        let Some(watch) = &self.watch else {
+            return;
+        };
+        let changes = watch.changes();
+        if changes.forgets_all() {
+            if let Ok(mut stamps) = self.stamps.lock() {
+                stamps.clear();
+            }
+            if let Ok(mut listings) = self.listings.lock() {
+                listings.clear();
+            }
+            return;
+        }
+        if let Ok(mut stamps) = self.stamps.lock() {
+            for path in &changes.files {
+                stamps.remove(path);
+            }
+        }
+    }
+
+    /// Watches `folder`, when this store watches: true when what is in
+    /// it is vouched for from now on. Call before looking at the folder.
+    pub fn watch_folder(&self, folder: &Path) -> bool {
+        self.watch.as_ref().is_some_and(|w| w.watch(folder))
+    }
+
+    /// The stamp of `path`, a file of a watched folder, as `lstat` last
+    /// found it, if nothing changed it since.
+    pub fn watched_stamp(&self, path: &Path) -> Option<Stamp> {
+        self.watch.as_ref()?;
+        self.stamps.lock().ok()?.get(path).copied()
+    }
+
+    /// Keeps `stamp`, taken after `path`'s folder was watched.
+    pub fn keep_watched_stamp(&self, path: &Path, stamp: Stamp) {
+        if let Ok(mut stamps) = self.stamps.lock() {
+            stamps.insert(path.to_path_buf(), stamp);
+        }
+    }
+
+    /// What `what` worked out of the entries of watched folders for `key`,
+    /// if no entry was created, removed or renamed since.
+    pub fn listing<T: Any + Send + Sync + Clone>(
+        &self,
+        what: &'static str,
+        key: &Path,
+    ) -> Option<T> {
+        self.watch.as_ref()?;
+        let listings = self.listings.lock().ok()?;
+        listings
+            .get(&(what, key.to_path_buf()))?
+            .downcast_ref::<T>()
+            .cloned()
+    }
+
+    /// Keeps `value`, worked out of folders each watched before it was
+    /// looked at.
+    pub fn keep_listing<T: Any + Send + Sync>(&self, what: &'static str, key: &Path, value: T) {
+        if self.watch.is_none() {
+            return;
+        }
+        if let Ok(mut listings) = self.listings.lock() {
+            listings.insert((what, key.to_path_buf()), Arc::new(value));
+        }
+    }
+
     /// Runs `f` on the entry of `real` when it is still `stamp`'s, else on a
     /// fresh one that replaces it.
     fn with_entry<T>(&self, real: &Path, stamp: Stamp, f: impl FnOnce(&mut Entry) -> T) -> T {
@@ -181,17 +273,24 @@ impl super::Tree {
             let meta = std::fs::symlink_metadata(path).ok()?;
             meta.is_file().then(|| Stamp::of(&meta))
         };
-        if self.warm.is_none() {
+        let Some(warm) = &self.warm else {
             return stat();
-        }
-        let known = (self.file_stamps.lock().ok()).and_then(|stamps| stamps.get(path).copied());
+        };
+        let known = (warm.watched_stamp(path))
+            .or_else(|| (self.file_stamps.lock().ok())?.get(path).copied());
         if known.is_some() {
             return known;
         }
+        // A file of a folder of the tree is kept from run to run when the
+        // folder is watched, from before the look.
+        let watched = (path.parent())
+            .is_some_and(|folder| self.contains(folder) && warm.watch_folder(folder));
         // Only files are remembered: what is missing may appear as the run
         // goes on.
         let stamp = stat()?;
-        if let Ok(mut stamps) = self.file_stamps.lock() {
+        if watched {
+            warm.keep_watched_stamp(path, stamp);
+        } else if let Ok(mut stamps) = self.file_stamps.lock() {
             stamps.insert(path.to_path_buf(), stamp);
         }
         Some(stamp)
@@ -239,6 +338,31 @@ impl super::Tree {
             self.remember(key, what, kept);
         }
         value
+    }
+
+    /// Watches `folder` of the tree for the runs to come, when this run's
+    /// store watches: true when what is in it is vouched for from now on.
+    /// Call before looking at the folder.
+    pub fn watch_folder(&self, folder: &Path) -> bool {
+        self.contains(folder) && (self.warm.as_ref()).is_some_and(|w| w.watch_folder(folder))
+    }
+
+    /// What `what` worked out of watched folders' entries for `key` in an
+    /// earlier run, if no entry was created, removed or renamed since.
+    pub fn remembered_listing<T: Any + Send + Sync + Clone>(
+        &self,
+        what: &'static str,
+        key: &Path,
+    ) -> Option<T> {
+        self.warm.as_ref()?.listing(what, key)
+    }
+
+    /// Keeps what `what` worked out of folders that were each watched
+    /// ([`super::Tree::watch_folder`]) before they were looked at.
+    pub fn remember_listing<T: Any + Send + Sync>(&self, what: &'static str, key: &Path, value: T) {
+        if let Some(warm) = &self.warm {
+            warm.keep_listing(what, key, value);
+        }
     }
 
     /// Remembers what `what` worked out from the file at `key`.

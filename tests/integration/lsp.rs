@@ -532,3 +532,74 @@ fn a_site_changed_on_disk_is_read_again_at_the_next_check() {
     assert!(third.is_empty(), "and again: {third:#?}");
     client.stop();
 }
+
+/// The server keeps what it knows of the tree between checks (stamps, the
+/// listing) for as long as nothing on disk says otherwise: a catch-all
+/// site removed, created again, replaced by a link re-pointed between two
+/// files, and the file behind the link rewritten, are each seen at the
+/// next check.
+#[test]
+fn files_created_removed_and_relinked_on_disk_are_seen_at_the_next_check() {
+    const OPEN_SITE: &str =
+        "server {\n    listen 80;\n    server_name shop.example.com;\n    return 200;\n}\n";
+    const PLAIN_SITE: &str =
+        "server {\n    listen 80;\n    server_name www.example.com;\n    return 444;\n}\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let nginx = dir.path().join("etc/nginx");
+    write(&nginx.join("nginx.conf"), NGINX_CONF);
+    write(&nginx.join("sites-enabled/default"), PLAIN_SITE);
+    let catch_all = nginx.join("sites-enabled/catch-all");
+    write(&catch_all, DEFAULT_SITE);
+    let site = nginx.join("sites-enabled/a-shop");
+    write(&site, OPEN_SITE);
+    let available = nginx.join("sites-available");
+    write(&available.join("catch-all"), DEFAULT_SITE);
+    write(&available.join("plain"), PLAIN_SITE);
+    let uri = uri_of(&site);
+    let missing_default = |diagnostics: &[Value]| {
+        (diagnostics.iter()).any(|d| d["code"] == "nginx/missing-default-server")
+    };
+
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path());
+    client.open(&uri, "nginx", OPEN_SITE);
+    let first = client.diagnostics(&uri, 1);
+    assert!(!missing_default(&first), "a catch-all exists: {first:#?}");
+    let mut version = 1;
+    let mut recheck = |client: &mut Client| {
+        version += 1;
+        client.change(&uri, version, OPEN_SITE);
+        client.diagnostics(&uri, version)
+    };
+    // Unchanged: what was kept is used, and says the same.
+    assert!(!missing_default(&recheck(&mut client)));
+
+    std::fs::remove_file(&catch_all).expect("remove");
+    let removed = recheck(&mut client);
+    assert!(missing_default(&removed), "the catch-all is gone: {removed:#?}");
+
+    write(&catch_all, DEFAULT_SITE);
+    let created = recheck(&mut client);
+    assert!(!missing_default(&created), "it is back: {created:#?}");
+
+    #[cfg(unix)]
+    {
+        let relink = |target: &str| {
+            std::fs::remove_file(&catch_all).expect("remove");
+            std::os::unix::fs::symlink(target, &catch_all).expect("symlink");
+        };
+        relink("../sites-available/plain");
+        let plain = recheck(&mut client);
+        assert!(missing_default(&plain), "linked to a plain site: {plain:#?}");
+        relink("../sites-available/catch-all");
+        let linked = recheck(&mut client);
+        assert!(!missing_default(&linked), "linked to the catch-all: {linked:#?}");
+        write(&available.join("catch-all"), PLAIN_SITE);
+        let rewritten = recheck(&mut client);
+        assert!(
+            missing_default(&rewritten),
+            "the file behind the link rewritten in place: {rewritten:#?}"
+        );
+    }
+    client.stop();
+}
