@@ -143,9 +143,9 @@ mod inotify {
                     continue;
                 }
                 let wd = event.wd();
-                if flags.intersects(
-                    ReadFlags::IGNORED | ReadFlags::DELETE_SELF | ReadFlags::MOVE_SELF,
-                ) {
+                if flags
+                    .intersects(ReadFlags::IGNORED | ReadFlags::DELETE_SELF | ReadFlags::MOVE_SELF)
+                {
                     // The folder itself went (or its watch did): what was
                     // known below it, by any spelling, is not vouched for.
                     // (A watch dropped here reports its end later: then
@@ -177,9 +177,8 @@ mod inotify {
                     changes.structure = true;
                 }
                 if flags.contains(ReadFlags::ISDIR)
-                    && flags.intersects(
-                        ReadFlags::DELETE | ReadFlags::MOVED_FROM | ReadFlags::MOVED_TO,
-                    )
+                    && flags
+                        .intersects(ReadFlags::DELETE | ReadFlags::MOVED_FROM | ReadFlags::MOVED_TO)
                 {
                     // A folder below, renamed or removed: the paths known
                     // below it are many; none is trusted.

@@ -576,7 +576,10 @@ fn files_created_removed_and_relinked_on_disk_are_seen_at_the_next_check() {
 
     std::fs::remove_file(&catch_all).expect("remove");
     let removed = recheck(&mut client);
-    assert!(missing_default(&removed), "the catch-all is gone: {removed:#?}");
+    assert!(
+        missing_default(&removed),
+        "the catch-all is gone: {removed:#?}"
+    );
 
     write(&catch_all, DEFAULT_SITE);
     let created = recheck(&mut client);
@@ -590,10 +593,16 @@ fn files_created_removed_and_relinked_on_disk_are_seen_at_the_next_check() {
         };
         relink("../sites-available/plain");
         let plain = recheck(&mut client);
-        assert!(missing_default(&plain), "linked to a plain site: {plain:#?}");
+        assert!(
+            missing_default(&plain),
+            "linked to a plain site: {plain:#?}"
+        );
         relink("../sites-available/catch-all");
         let linked = recheck(&mut client);
-        assert!(!missing_default(&linked), "linked to the catch-all: {linked:#?}");
+        assert!(
+            !missing_default(&linked),
+            "linked to the catch-all: {linked:#?}"
+        );
         write(&available.join("catch-all"), PLAIN_SITE);
         let rewritten = recheck(&mut client);
         assert!(
