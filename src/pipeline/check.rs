@@ -138,6 +138,7 @@ fn run_rules(
         now: options.now,
         extra_roots: &repo.extra_roots,
         jobs: options.jobs,
+        reported: Some(in_scope),
     };
     let findings = runner::run(Command::Check, &subjects, &context, readers);
     let findings = tls::served::point_at_directives(findings, &models, &by_path);

@@ -55,6 +55,7 @@ pub fn diff_paths(
         now: options.now,
         extra_roots: &[],
         jobs: options.jobs,
+        reported: None,
     };
     let findings = runner::run(Command::Diff, &subjects, &context, readers);
     let zones: Vec<migration::PairReport> = pairs

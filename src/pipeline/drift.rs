@@ -42,6 +42,7 @@ pub fn drift_paths(
             now: options.now,
             extra_roots: &repo.extra_roots,
             jobs: options.jobs,
+            reported: None,
         };
         runner::run(Command::Drift, &subjects, &context, readers)
     })?;

@@ -66,6 +66,8 @@ pub struct Context<'a> {
     pub extra_roots: &'a [Vec<u8>],
     /// Threads the rules may spread over.
     pub jobs: usize,
+    /// The files findings are reported in (`None`: every file read).
+    pub reported: Option<&'a std::collections::BTreeSet<crate::source::FileId>>,
 }
 
 impl Context<'_> {
@@ -107,7 +109,8 @@ pub fn run(
             context.now,
             context.extra_roots,
             Vec::new(),
-        );
+        )
+        .reporting_only(context.reported);
         apply(&rule.check, subjects, &mut checker);
         checker.findings
     });

@@ -30,6 +30,8 @@ pub struct Checker<'a> {
     recorded: FxHashMap<(&'static str, FileId), (usize, usize)>,
     /// What the rule remembers between the models of one run (see [`Checker::memo`]).
     memo: Option<Box<dyn std::any::Any>>,
+    /// The files findings are reported in (`None`: all of them).
+    reported: Option<&'a std::collections::BTreeSet<FileId>>,
 }
 
 impl<'a> Checker<'a> {
@@ -48,7 +50,24 @@ impl<'a> Checker<'a> {
             findings,
             recorded: FxHashMap::default(),
             memo: None,
+            reported: None,
         }
+    }
+
+    /// Findings are reported in `files` only (the files a run asked
+    /// about): see [`Checker::reports`].
+    pub fn reporting_only(mut self, files: Option<&'a std::collections::BTreeSet<FileId>>) -> Self {
+        self.reported = files;
+        self
+    }
+
+    /// Whether a finding located in `file` can be reported. One located
+    /// elsewhere is dropped unless a related location is in a reported
+    /// file: a rule whose findings name no other location skips the work
+    /// for them (a site edited in a 2,000-site tree is checked alone, the
+    /// others read as its context).
+    pub fn reports(&self, file: FileId) -> bool {
+        self.reported.is_none_or(|files| files.contains(&file))
     }
 
     /// State the rule keeps across the models of one run: answers that

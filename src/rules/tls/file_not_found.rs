@@ -25,6 +25,10 @@ fn check(served: &Served<'_>, out: &mut Checker<'_>) {
         let TlsPlace::Tree(path) = &file.place else {
             continue; // on the server only, or named through a variable
         };
+        // Its findings name the directive alone.
+        if !out.reports(file.span.file) {
+            continue;
+        }
         let tree = out.sources.tree();
         if !matches!(tree.resolve(path), crate::tree::Place::Missing(_)) {
             continue;
