@@ -182,6 +182,7 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         &tree,
         &discover::Options {
             no_ignore: options.no_ignore,
+            jobs: options.jobs,
         },
     )?;
     // What paths in messages, SARIF and baselines are relative to: the

@@ -113,6 +113,11 @@ impl Warm {
         }
     }
 
+    /// Whether this store watches folders.
+    pub fn watches(&self) -> bool {
+        self.watch.is_some()
+    }
+
     /// Watches `folder`, when this store watches: true when what is in
     /// it is vouched for from now on. Call before looking at the folder.
     pub fn watch_folder(&self, folder: &Path) -> bool {
@@ -338,6 +343,11 @@ impl super::Tree {
             self.remember(key, what, kept);
         }
         value
+    }
+
+    /// Whether this run's store watches the folders it knows files of.
+    pub fn watches(&self) -> bool {
+        (self.warm.as_ref()).is_some_and(|w| w.watches())
     }
 
     /// Watches `folder` of the tree for the runs to come, when this run's
