@@ -69,8 +69,11 @@ pub struct Warm {
     /// With `watch`: what was worked out from the entries of watched
     /// folders (a walk's listing), until an entry is created, removed or
     /// renamed.
-    listings: Mutex<HashMap<(&'static str, PathBuf), Arc<dyn Any + Send + Sync>>>,
+    listings: Mutex<HashMap<(&'static str, PathBuf), Kept>>,
 }
+
+/// A value worked out and kept, of the type its key says.
+type Kept = Arc<dyn Any + Send + Sync>;
 
 impl std::fmt::Debug for Warm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
