@@ -9,6 +9,8 @@
 //!
 //! Run with `cargo bench --bench lsp_latency`.
 
+// Only its median and load average: the server is timed by its answers.
+#[allow(dead_code)]
 #[path = "common/process.rs"]
 mod process;
 #[path = "common/repo.rs"]
