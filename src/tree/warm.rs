@@ -100,7 +100,7 @@ impl Warm {
             return;
         };
         let changes = watch.changes();
-        if changes.forgets_all() {
+        if changes.everything {
             if let Ok(mut stamps) = self.stamps.lock() {
                 stamps.clear();
             }
@@ -109,9 +109,18 @@ impl Warm {
             }
             return;
         }
+        if changes.listing {
+            if let Ok(mut listings) = self.listings.lock() {
+                listings.clear();
+            }
+        }
         if let Ok(mut stamps) = self.stamps.lock() {
-            for path in &changes.files {
+            for path in &changes.written {
                 stamps.remove(path);
+            }
+            // A folder moved or re-linked: every path through it.
+            if !changes.moved.is_empty() {
+                stamps.retain(|path, _| !changes.moved.iter().any(|m| path.starts_with(m)));
             }
         }
     }

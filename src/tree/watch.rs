@@ -20,22 +20,30 @@ const MAX_WATCHED_FOLDERS: usize = 20_000;
 /// What changed since the last look.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Changes {
-    /// Entries written to or whose attributes changed: their stamps.
-    pub files: Vec<PathBuf>,
-    /// Entries created, deleted or renamed (a link re-pointed, an editor's
-    /// save by rename), or an ignore file written: what a listing or a
-    /// resolved path depends on, so nothing known is trusted.
-    pub structure: bool,
-    /// Events were lost (the queue overflowed, a watched folder went):
-    /// nothing known is trusted, and the watches are taken again.
+    /// Entries written to, or whose attributes changed.
+    pub written: Vec<PathBuf>,
+    /// Entries created, removed or renamed (a link re-pointed, an editor's
+    /// save by rename), and watched folders gone: nothing known at or
+    /// below each path is trusted.
+    pub moved: Vec<PathBuf>,
+    /// Whether what a walk lists may have changed: an entry moved outside
+    /// a version-control folder (which walks skip), or an ignore file
+    /// written.
+    pub listing: bool,
+    /// Events were lost (the queue overflowed): nothing known is trusted,
+    /// and the watches are taken again.
     pub everything: bool,
 }
 
-impl Changes {
-    /// Whether nothing known of the file system may be kept.
-    pub fn forgets_all(&self) -> bool {
-        self.structure || self.everything
-    }
+/// Whether `folder` is or is inside a version-control folder (`.git`),
+/// which walks skip: git rewriting its index there changes no listing.
+fn in_vcs_folder(folder: &Path) -> bool {
+    (folder.components()).any(|c| {
+        matches!(
+            c.as_os_str().to_str(),
+            Some(".git" | ".hg" | ".svn" | ".jj")
+        )
+    })
 }
 
 /// A file whose change may change what a walk lists.
@@ -45,7 +53,7 @@ fn is_ignore_file(name: &[u8]) -> bool {
 
 #[cfg(target_os = "linux")]
 mod inotify {
-    use super::{is_ignore_file, Changes, MAX_WATCHED_FOLDERS};
+    use super::{in_vcs_folder, is_ignore_file, Changes, MAX_WATCHED_FOLDERS};
     use rustix::fs::inotify::{self, CreateFlags, ReadFlags, WatchFlags};
     use rustix::io::Errno;
     use std::collections::HashMap;
@@ -147,14 +155,17 @@ mod inotify {
                     .intersects(ReadFlags::IGNORED | ReadFlags::DELETE_SELF | ReadFlags::MOVE_SELF)
                 {
                     // The folder itself went (or its watch did): what was
-                    // known below it, by any spelling, is not vouched for.
-                    // (A watch dropped here reports its end later: then
-                    // it is no longer known, and nothing is lost.)
+                    // known below it, by any spelling, is not trusted, and
+                    // a folder moved elsewhere is no longer watched. (A
+                    // watch dropped here reports its end later, when it is
+                    // no longer known.)
                     if let Some(paths) = folders.by_watch.remove(&wd) {
+                        let _ = inotify::remove_watch(&self.fd, wd);
                         for path in paths {
                             folders.by_path.remove(&path);
+                            changes.listing |= !in_vcs_folder(&path);
+                            changes.moved.push(path);
                         }
-                        changes.everything = true;
                     }
                     continue;
                 }
@@ -162,29 +173,27 @@ mod inotify {
                     continue;
                 };
                 let Some(name) = event.file_name() else {
-                    changes.structure = true;
+                    // An event on a watched folder itself (its attributes).
+                    changes.moved.extend(paths.iter().cloned());
+                    changes.listing |= paths.iter().any(|p| !in_vcs_folder(p));
                     continue;
                 };
                 let name = std::ffi::OsStr::from_bytes(name.to_bytes());
-                let structural = flags.intersects(
+                let entries = paths.iter().map(|p| p.join(name));
+                let moved = flags.intersects(
                     ReadFlags::CREATE
                         | ReadFlags::DELETE
                         | ReadFlags::MOVED_FROM
                         | ReadFlags::MOVED_TO
                         | ReadFlags::ISDIR,
-                ) || is_ignore_file(name.as_bytes());
-                if structural {
-                    changes.structure = true;
+                );
+                if moved {
+                    changes.listing |= paths.iter().any(|p| !in_vcs_folder(p));
+                    changes.moved.extend(entries);
+                } else {
+                    changes.listing |= is_ignore_file(name.as_bytes());
+                    changes.written.extend(entries);
                 }
-                if flags.contains(ReadFlags::ISDIR)
-                    && flags
-                        .intersects(ReadFlags::DELETE | ReadFlags::MOVED_FROM | ReadFlags::MOVED_TO)
-                {
-                    // A folder below, renamed or removed: the paths known
-                    // below it are many; none is trusted.
-                    changes.everything = true;
-                }
-                changes.files.extend(paths.iter().map(|p| p.join(name)));
             }
             changes
         }
@@ -283,16 +292,17 @@ mod tests {
 
         std::fs::write(&file, "server { listen 80; }\n").unwrap();
         let changes = watch.changes();
-        assert!(changes.files.contains(&file), "{changes:?}");
-        assert!(!changes.structure, "a write changes no listing");
+        assert!(changes.written.contains(&file), "{changes:?}");
+        assert!(!changes.listing, "a write changes no listing");
 
         std::fs::write(dir.path().join("new.conf"), "").unwrap();
         let changes = watch.changes();
-        assert!(changes.structure, "a creation changes the listing");
-        assert!(changes.files.contains(&dir.path().join("new.conf")));
+        assert!(changes.listing, "a creation changes the listing");
+        assert!(changes.moved.contains(&dir.path().join("new.conf")));
 
         std::fs::remove_file(&file).unwrap();
-        assert!(watch.changes().structure);
+        let changes = watch.changes();
+        assert!(changes.listing && changes.moved.contains(&file));
         assert_eq!(watch.changes(), Changes::default(), "each event once");
     }
 
@@ -303,11 +313,26 @@ mod tests {
         let watch = Watch::start().expect("inotify");
         assert!(watch.watch(dir.path()));
         std::fs::write(dir.path().join(".gitignore"), "*.conf\n").unwrap();
-        assert!(watch.changes().structure);
+        assert!(watch.changes().listing);
     }
 
     #[test]
-    fn a_folder_removed_below_a_watched_one_trusts_nothing_and_rewatches() {
+    fn git_rewriting_its_index_changes_no_listing() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = dir.path().join(".git");
+        std::fs::create_dir(&git).unwrap();
+        std::fs::write(git.join("index"), "one").unwrap();
+        let watch = Watch::start().expect("inotify");
+        assert!(watch.watch(&git));
+        std::fs::write(git.join("index.lock"), "two").unwrap();
+        std::fs::rename(git.join("index.lock"), git.join("index")).unwrap();
+        let changes = watch.changes();
+        assert!(changes.moved.contains(&git.join("index")), "{changes:?}");
+        assert!(!changes.listing && !changes.everything, "{changes:?}");
+    }
+
+    #[test]
+    fn a_folder_removed_below_a_watched_one_is_forgotten_and_unwatched() {
         let dir = tempfile::tempdir().unwrap();
         let sub = dir.path().join("sites");
         std::fs::create_dir(&sub).unwrap();
@@ -316,8 +341,37 @@ mod tests {
         assert!(watch.watch(&sub));
         std::fs::remove_dir(&sub).unwrap();
         let changes = watch.changes();
-        assert!(changes.everything, "{changes:?}");
-        assert!(!watch.is_watched(dir.path()), "every watch dropped");
-        assert!(watch.watch(dir.path()), "and taken again when looked at");
+        assert!(
+            changes.moved.contains(&sub) && changes.listing,
+            "{changes:?}"
+        );
+        assert!(!watch.is_watched(&sub), "its watch is gone");
+        assert!(watch.is_watched(dir.path()), "its parent's is not");
+        std::fs::create_dir(&sub).unwrap();
+        assert!(
+            watch.watch(&sub),
+            "made again, it is watched when looked at"
+        );
+    }
+
+    #[test]
+    fn a_watched_folder_renamed_is_forgotten_under_its_old_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sites");
+        std::fs::create_dir(&sub).unwrap();
+        let watch = Watch::start().expect("inotify");
+        assert!(watch.watch(dir.path()));
+        assert!(watch.watch(&sub));
+        std::fs::rename(&sub, dir.path().join("moved")).unwrap();
+        let changes = watch.changes();
+        assert!(changes.moved.contains(&sub), "{changes:?}");
+        assert!(!watch.is_watched(&sub));
+        // Its old watch reports no more under the old name.
+        std::fs::write(dir.path().join("moved/site.conf"), "").unwrap();
+        let later = watch.changes();
+        assert!(
+            !later.written.iter().any(|p| p.starts_with(&sub)),
+            "{later:?}"
+        );
     }
 }
