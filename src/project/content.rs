@@ -127,6 +127,47 @@ impl NginxShape {
     }
 }
 
+/// Lines of code, and of those the lines that end a statement or a block,
+/// outside the `opaque` byte ranges (Lua and njs bodies).
+fn line_ends(code: &[u8], opaque: &[(usize, usize)]) -> (usize, usize) {
+    let (mut code_lines, mut ended_lines) = (0, 0);
+    let mut at = 0usize;
+    for line in code.split(|&b| b == b'\n') {
+        let start = at;
+        at += line.len() + 1;
+        let line = line.trim_ascii();
+        if line.is_empty() || opaque.iter().any(|&(s, e)| start > s && start < e) {
+            continue;
+        }
+        code_lines += 1;
+        if matches!(line.last(), Some(b';' | b'{' | b'}')) {
+            ended_lines += 1;
+        }
+    }
+    (code_lines, ended_lines)
+}
+
+/// The nginx shape of a file that neither its name nor its place says is
+/// nginx (`code`: its head with comments masked). Where no block opens (so
+/// no Lua body hides lines) and fewer than two lines in five end a
+/// statement or a block, none of [`NginxShape::confirms`],
+/// [`NginxShape::strongly`] or what `decide` asks of such a file can hold,
+/// as each asks for more ended lines: the head is then not parsed. Prose
+/// and data, most of a repository's candidates, cost a line count.
+pub fn candidate_nginx_shape(head: &[u8], code: &[u8]) -> NginxShape {
+    if memchr::memchr(b'{', code).is_none() {
+        let (code_lines, ended_lines) = line_ends(code, &[]);
+        if ended_lines * 5 < code_lines * 2 {
+            return NginxShape {
+                code_lines,
+                ended_lines,
+                ..NginxShape::default()
+            };
+        }
+    }
+    nginx_shape(head)
+}
+
 pub fn nginx_shape(head: &[u8]) -> NginxShape {
     let conf = parser::parse(head);
     let mut shape = NginxShape {
@@ -150,19 +191,7 @@ pub fn nginx_shape(head: &[u8]) -> NginxShape {
             text.first().is_some_and(u8::is_ascii_alphabetic) && text.ends_with(b";")
         })
         .count();
-    let mut at = 0usize;
-    for line in masked_code(head, b'#').split(|&b| b == b'\n') {
-        let start = at;
-        at += line.len() + 1;
-        let code = line.trim_ascii();
-        if code.is_empty() || opaque.iter().any(|&(s, e)| start > s && start < e) {
-            continue;
-        }
-        shape.code_lines += 1;
-        if matches!(code.last(), Some(b';' | b'{' | b'}')) {
-            shape.ended_lines += 1;
-        }
-    }
+    (shape.code_lines, shape.ended_lines) = line_ends(&masked_code(head, b'#'), &opaque);
     let mut skip_until = 0usize;
     let mut top_names = Vec::new();
     for (index, d) in conf.directives.iter().enumerate() {

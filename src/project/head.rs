@@ -83,11 +83,15 @@ pub(super) fn sniffed(
     tree: &crate::tree::Tree,
     path: &Path,
     signal: &names::NameSignal,
+    force_nginx: bool,
 ) -> Option<Sniffed> {
     // A head sniffed as an nginx file's leaves out what only other kinds
-    // ask: remembered apart, for another spelling of the same file.
+    // ask, and one sniffed as a candidate leaves out what only an nginx
+    // file's role asks: each remembered apart, for another spelling of the
+    // same file or another `--kind`.
     let kind_of_sniff = match signal.kind {
         Some(FileKind::Nginx) => "project::sniff (nginx)",
+        None if force_nginx => "project::sniff (in full)",
         _ => "project::sniff",
     };
     let key = tree.warm_key(path);
@@ -98,7 +102,7 @@ pub(super) fn sniffed(
         return Some((sniff, None));
     }
     let head = head(tree, path, signal.kind)?;
-    let sniff = sniff::sniff(path, signal, &head.bytes, head.whole);
+    let sniff = sniff::sniff(path, signal, &head.bytes, head.whole, force_nginx);
     if let Some(key) = &key {
         tree.remember(key, kind_of_sniff, sniff.clone());
     }
@@ -136,7 +140,7 @@ mod tests {
         let text = "events {}\nhttp { server { listen 80; } }\n";
         std::fs::write(&small, text).expect("write");
         let signal = names::signal(&small);
-        let (sniff, read) = sniffed(&tree, &small, &signal).expect("sniffed");
+        let (sniff, read) = sniffed(&tree, &small, &signal, false).expect("sniffed");
         assert!(sniff.nginx.is_some());
         let read = read.expect("the whole file");
         assert_eq!(&*read.bytes, text.as_bytes());
@@ -146,13 +150,14 @@ mod tests {
         let large = dir.path().join("big.conf");
         let body = "server { listen 80; }\n".repeat(1000);
         std::fs::write(&large, &body).expect("write");
-        let (_, read) = sniffed(&tree, &large, &names::signal(&large)).expect("sniffed");
+        let (_, read) = sniffed(&tree, &large, &names::signal(&large), false).expect("sniffed");
         assert!(read.is_none());
 
         // A file nothing would read again (a script) is not kept either.
         let script = dir.path().join("build.py");
         std::fs::write(&script, "print('hello world')\n").expect("write");
-        let (sniff, read) = sniffed(&tree, &script, &names::signal(&script)).expect("sniffed");
+        let (sniff, read) =
+            sniffed(&tree, &script, &names::signal(&script), false).expect("sniffed");
         assert!(read.is_none(), "{sniff:?}");
     }
 
@@ -166,7 +171,7 @@ mod tests {
         // What resolving read is what the head is: the file, changed on disk
         // since, is not opened again in this run.
         std::fs::write(&path, "changed").expect("write");
-        let (_, read) = sniffed(&tree, &path, &names::signal(&path)).expect("sniffed");
+        let (_, read) = sniffed(&tree, &path, &names::signal(&path), false).expect("sniffed");
         assert_eq!(
             &*read.expect("text").bytes,
             b"$ORIGIN example.com.\n@ IN A 192.0.2.1\n"

@@ -133,7 +133,11 @@ pub fn build(
     // The files named first: their kinds say what else is read.
     let named: Vec<usize> = (0..listed.len()).filter(|&i| listed[i].explicit).collect();
     let jobs_for = |files: usize| if files < 64 { 1 } else { options.jobs.max(1) };
-    let sniff_at = |&i: &usize| (i, head::sniffed(tree, &listed[i].path, &signals[i]));
+    let force_nginx = options.force_kind == Some(FileKind::Nginx);
+    let sniff_at = |&i: &usize| {
+        let sniffed = head::sniffed(tree, &listed[i].path, &signals[i], force_nginx);
+        (i, sniffed)
+    };
     let mut sniffs: Vec<(usize, Option<head::Sniffed>)> =
         crate::parallel::map_in_order(&named, jobs_for(named.len()), sniff_at);
     let named_kinds = sniffs.iter().map(|(i, s)| {
@@ -213,7 +217,8 @@ pub fn build(
         .filter(|&i| named_by_loaders.contains(absolute()[i].as_path()))
         .collect();
     for i in late {
-        match head::sniffed(tree, &listed[i].path, &signals[i]) {
+        // Named by a loader: its nginx shape in full, whatever its name.
+        match head::sniffed(tree, &listed[i].path, &signals[i], true) {
             Some((sniff, text)) => {
                 sniffed.insert(i, sniff);
                 if let Some(text) = text {

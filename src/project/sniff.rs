@@ -88,7 +88,16 @@ fn der_kind(bytes: &[u8]) -> Der {
 }
 
 /// Sums up a file's head. `whole`: the head is the whole file.
-pub fn sniff(path: &std::path::Path, signal: &NameSignal, head: &[u8], whole: bool) -> Sniff {
+/// `force_nginx`: a file no name says is nginx is worked out in full as
+/// nginx all the same (`--kind nginx`, or a loader putting it where nginx
+/// reads: its role is read from its shape), not only as a candidate.
+pub fn sniff(
+    path: &std::path::Path,
+    signal: &NameSignal,
+    head: &[u8],
+    whole: bool,
+    force_nginx: bool,
+) -> Sniff {
     let mut s = Sniff::default();
     if content::is_binary(head) {
         s.binary = true;
@@ -194,8 +203,13 @@ pub fn sniff(path: &std::path::Path, signal: &NameSignal, head: &[u8], whole: bo
                 s.export = Some(ExportShape::Registrar);
             }
         }
+        match signal.kind {
+            Some(FileKind::Nginx) => s.nginx = Some(content::nginx_shape(&masked)),
+            None if force_nginx => s.nginx = Some(content::nginx_shape(&masked)),
+            None => s.nginx = Some(content::candidate_nginx_shape(&masked, &code)),
+            _ => {}
+        }
         if matches!(signal.kind, None | Some(FileKind::Nginx)) {
-            s.nginx = Some(content::nginx_shape(&masked));
             s.foreign = content::foreign_to_nginx(&code);
         }
     }

@@ -129,3 +129,57 @@ fn masking_agrees_with_the_byte_by_byte_reading() {
         }
     }
 }
+
+/// What `decide` asks of the nginx shape of a file no name says is nginx.
+fn candidate_verdicts(shape: &NginxShape) -> (bool, bool, bool) {
+    let looks = shape.syntax_errors == 0
+        && shape.ended_lines * 5 >= shape.code_lines * 4
+        && (shape.confirms() || shape.known >= 3);
+    (shape.confirms(), shape.strongly(), looks)
+}
+
+#[test]
+fn a_candidate_head_skipped_unparsed_gets_the_verdicts_a_parse_gives() {
+    // Directive names, words, statement ends and line ends in random
+    // order: prose, data, and nginx lines with and without their `;`.
+    let words: &[&[u8]] = &[
+        b"listen 80",
+        b"server_name a",
+        b"root /srv",
+        b"gzip on",
+        b"line",
+        b"of",
+        b"x = 1",
+        b";",
+        b";",
+        b"\n",
+        b"\n",
+        b"\n",
+        b" ",
+        b"#",
+        b"'",
+        b"}",
+        b"return 444",
+    ];
+    let alphabet: Vec<u8> = (0..words.len() as u8).collect();
+    let mut skipped = 0;
+    for picks in crate::test_texts::over(&alphabet, (0..3000).map(|n| n % 60)) {
+        let head: Vec<u8> = picks
+            .iter()
+            .flat_map(|&i| words[i as usize].to_vec())
+            .collect();
+        let code = masked_code(&head, b'#');
+        let candidate = candidate_nginx_shape(&head, &code);
+        let full = nginx_shape(&head);
+        assert_eq!(
+            candidate_verdicts(&candidate),
+            candidate_verdicts(&full),
+            "{:?}",
+            String::from_utf8_lossy(&head)
+        );
+        if candidate != full {
+            skipped += 1;
+        }
+    }
+    assert!(skipped > 100, "the short way is taken: {skipped}");
+}
