@@ -91,18 +91,23 @@ fn one_version_everywhere_a_release_is_pinned() {
     ] {
         assert!(readme.contains(&pin), "the README does not show `{pin}`");
     }
-    // The shipped profile is stripped; profiling keeps line tables.
+    // The shipped profile is stripped; benchmarks time a binary built as
+    // it is; profiling keeps line tables.
     let manifest = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml");
     let manifest: toml::Value = toml::from_str(&manifest).expect("TOML");
     let profiles = &manifest["profile"];
     assert_eq!(profiles["dist"]["strip"].as_bool(), Some(true));
     assert_eq!(profiles["dist"]["inherits"].as_str(), Some("release"));
+    for key in ["lto", "strip"] {
+        assert_eq!(
+            profiles["bench"].get(key),
+            profiles["dist"].get(key),
+            "the bench profile's {key} is dist's"
+        );
+    }
+    assert_eq!(profiles["bench"]["debug"].as_bool(), Some(false));
     assert_eq!(
         profiles["profiling"]["debug"].as_str(),
-        Some("line-tables-only")
-    );
-    assert_eq!(
-        profiles["bench"]["debug"].as_str(),
         Some("line-tables-only")
     );
 }
