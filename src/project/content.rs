@@ -327,14 +327,32 @@ const COMMON_TYPES: &[&str] = &[
 
 /// The record type of a line `[owner] [ttl] [class] TYPE rdata`, if it is
 /// one.
-fn record_type(line: &str) -> Option<String> {
-    // Every line of every head sniffed comes here: no allocation until a
-    // type is found.
+fn record_type(line: &str) -> Option<&'static str> {
+    // Every line of every head sniffed comes here: no allocation, and an
+    // ASCII line's words are cut from its bytes (what `split_whitespace`
+    // cuts them at, within ASCII: VT included).
     let mut words = [""; 6];
     let mut count = 0;
-    for (slot, word) in words.iter_mut().zip(line.split_whitespace()) {
-        *slot = word;
-        count += 1;
+    if line.is_ascii() {
+        let bytes = line.as_bytes();
+        let blank = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+        let mut at = 0;
+        while count < words.len() {
+            let Some(start) = (at..bytes.len()).find(|&i| !blank(bytes[i])) else {
+                break;
+            };
+            let end = (start..bytes.len())
+                .find(|&i| blank(bytes[i]))
+                .unwrap_or(bytes.len());
+            words[count] = &line[start..end];
+            count += 1;
+            at = end;
+        }
+    } else {
+        for (slot, word) in words.iter_mut().zip(line.split_whitespace()) {
+            *slot = word;
+            count += 1;
+        }
     }
     let words = &words[..count];
     words.iter().take(4).enumerate().find_map(|(i, w)| {
@@ -354,25 +372,25 @@ fn record_type(line: &str) -> Option<String> {
         });
         // A line that starts with blanks has no owner: the type may be first.
         let owner_ok = i >= 1 || line.starts_with([' ', '\t']);
-        (is_type && between_ok && owner_ok).then(|| (*found).to_string())
+        (is_type && between_ok && owner_ok).then_some(*found)
     })
 }
 
 pub fn zone_shape(head: &[u8]) -> ZoneShape {
     let text = String::from_utf8_lossy(head);
     let mut shape = ZoneShape::default();
-    let mut types: Vec<String> = Vec::new();
+    let mut types: Vec<&'static str> = Vec::new();
     let mut root_owner_ns = false;
     let mut depth = 0usize;
     for line in text.lines() {
-        let code = line.split(';').next().unwrap_or("");
+        let code = match memchr::memchr(b';', line.as_bytes()) {
+            Some(semicolon) => &line[..semicolon],
+            None => line,
+        };
         let trimmed = code.trim();
         let in_parens = depth > 0;
-        let (opened, closed) = code.bytes().fold((0, 0), |(o, c), b| match b {
-            b'(' => (o + 1, c),
-            b')' => (o, c + 1),
-            _ => (o, c),
-        });
+        let opened = memchr::memchr_iter(b'(', code.as_bytes()).count();
+        let closed = memchr::memchr_iter(b')', code.as_bytes()).count();
         depth = (depth + opened).saturating_sub(closed);
         if trimmed.is_empty() || in_parens {
             continue;
@@ -415,12 +433,9 @@ pub fn zone_shape(head: &[u8]) -> ZoneShape {
     shape.keys_only = !types.is_empty()
         && types
             .iter()
-            .all(|t| matches!(t.as_str(), "DNSKEY" | "DS" | "CDS" | "CDNSKEY"));
-    shape.root_hints = root_owner_ns
-        && !shape.soa
-        && types
-            .iter()
-            .all(|t| matches!(t.as_str(), "NS" | "A" | "AAAA"));
+            .all(|t| matches!(*t, "DNSKEY" | "DS" | "CDS" | "CDNSKEY"));
+    shape.root_hints =
+        root_owner_ns && !shape.soa && types.iter().all(|t| matches!(*t, "NS" | "A" | "AAAA"));
     shape
 }
 
