@@ -331,14 +331,20 @@ mod tests {
         assert!(!changes.listing && !changes.everything, "{changes:?}");
     }
 
-    #[test]
-    fn a_folder_removed_below_a_watched_one_is_forgotten_and_unwatched() {
+    /// A folder and its `sites` subfolder, both watched.
+    fn folder_and_subfolder_watched() -> (tempfile::TempDir, PathBuf, Watch) {
         let dir = tempfile::tempdir().unwrap();
         let sub = dir.path().join("sites");
         std::fs::create_dir(&sub).unwrap();
         let watch = Watch::start().expect("inotify");
         assert!(watch.watch(dir.path()));
         assert!(watch.watch(&sub));
+        (dir, sub, watch)
+    }
+
+    #[test]
+    fn a_folder_removed_below_a_watched_one_is_forgotten_and_unwatched() {
+        let (dir, sub, watch) = folder_and_subfolder_watched();
         std::fs::remove_dir(&sub).unwrap();
         let changes = watch.changes();
         assert!(
@@ -356,12 +362,7 @@ mod tests {
 
     #[test]
     fn a_watched_folder_renamed_is_forgotten_under_its_old_name() {
-        let dir = tempfile::tempdir().unwrap();
-        let sub = dir.path().join("sites");
-        std::fs::create_dir(&sub).unwrap();
-        let watch = Watch::start().expect("inotify");
-        assert!(watch.watch(dir.path()));
-        assert!(watch.watch(&sub));
+        let (dir, sub, watch) = folder_and_subfolder_watched();
         std::fs::rename(&sub, dir.path().join("moved")).unwrap();
         let changes = watch.changes();
         assert!(changes.moved.contains(&sub), "{changes:?}");
