@@ -17,9 +17,6 @@ const MAX_STUB_BYTES: u64 = 512;
 
 enum Step {
     Done(Place),
-    /// A regular file, reached with no link, and its size: what `lstat`
-    /// said of its last component, which need not be asked again.
-    File(PathBuf, u64),
     Link(PathBuf),
 }
 
@@ -87,17 +84,9 @@ impl Tree {
         let mut pending = self.below_real_root(asked);
         for _ in 0..MAX_HOPS {
             match self.walk_components(&pending) {
-                Step::File(real, size) => {
-                    if let Some(target) = self.stub_target(&real, size) {
-                        pending = target;
-                        continue;
-                    }
-                    return Place::File(real);
-                }
                 Step::Done(place) => {
                     if let Place::File(real) = &place {
-                        let size = std::fs::metadata(real).map_or(0, |m| m.len());
-                        if let Some(target) = self.stub_target(real, size) {
+                        if let Some(target) = self.stub_target(real) {
                             pending = target;
                             continue;
                         }
@@ -160,10 +149,6 @@ impl Tree {
                 Ok(meta) => meta,
                 Err(_) => return Step::Done(Place::Missing(path.to_path_buf())),
             };
-            // The last component a regular file: what `stat` would say.
-            if last && meta.is_file() {
-                return Step::File(current, meta.len());
-            }
             if meta.is_dir() && !last {
                 if let Ok(mut dirs) = self.plain_dirs.lock() {
                     dirs.insert(current.clone());
@@ -225,10 +210,11 @@ impl Tree {
         Some(bytes)
     }
 
-    /// The file a symlink stub names, when `real` (of `size` bytes) is one
-    /// and its target is a file inside the tree.
-    fn stub_target(&self, real: &Path, size: u64) -> Option<PathBuf> {
-        if !(2..=MAX_STUB_BYTES).contains(&size) {
+    /// The file a symlink stub names, when `real` is one and its target is
+    /// a file inside the tree.
+    fn stub_target(&self, real: &Path) -> Option<PathBuf> {
+        let meta = std::fs::metadata(real).ok()?;
+        if meta.len() > MAX_STUB_BYTES || meta.len() < 2 {
             return None;
         }
         // Read as every file is (never through a link): what it holds is
@@ -247,7 +233,7 @@ impl Tree {
         }
         let next = self.link_target(Path::new(target), real.parent()?)?;
         match self.walk_components(&next) {
-            Step::Done(Place::File(_)) | Step::File(..) | Step::Link(_) => Some(next),
+            Step::Done(Place::File(_)) | Step::Link(_) => Some(next),
             _ => None,
         }
     }
