@@ -500,6 +500,8 @@ fn without_oversized(
     let mut oversized = Vec::new();
     inventory.records.retain(|record| {
         let too_large = match tree.resolve(&record.path) {
+            // Read whole while deciding what it is: its size is known.
+            Place::File(_) if record.text.is_some() => false,
             Place::File(real) => tree
                 .file_size(&real)
                 .is_some_and(|size| size > crate::tree::MAX_FILE_BYTES),
