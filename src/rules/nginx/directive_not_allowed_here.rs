@@ -23,10 +23,10 @@ fn check(model: &Model, out: &mut Checker<'_>) {
     let mut lookups = Lookups::new(&build);
     for d in build.reached(model) {
         let found = lookups.get(d);
-        if found.available.is_empty() || !found.allowed.is_empty() {
+        if found.available().is_empty() || !found.allowed().is_empty() {
             continue;
         }
-        let allowed = (found.available.iter()).fold(Ctx::NONE, |all, s| all.union(s.contexts));
+        let allowed = (found.available().iter()).fold(Ctx::NONE, |all, s| all.union(s.contexts));
         let here = match d.placed {
             Placed::In(ctx) => format!(" (in {})", ctx.name()),
             Placed::AnyOf(set) if set.intersects(Ctx::MAIN) => {
