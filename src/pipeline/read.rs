@@ -203,9 +203,14 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
 
     let mut sources = Sources::new(tree);
     sources.set_root(anchor.clone());
+    // Parsed once too: the nginx files deciding their kind parsed whole.
+    let mut early_parses = Vec::new();
     for record in &mut inventory.records {
         // Read once: what deciding the file's kind read of it whole.
         if let Some(text) = record.text.take() {
+            if let Some(parsed) = text.parsed.filter(|_| record.kind() == FileKind::Nginx) {
+                early_parses.push((std::sync::Arc::clone(&text.bytes), parsed));
+            }
             sources.tree().hand_over(text.real, text.bytes);
         }
     }
@@ -315,6 +320,7 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         })
         .collect();
     let mut ws = Workspace::new(&mut sources, config.nginx.prefix.clone());
+    ws.parsed_before(early_parses);
     let mut analysis = nginx::analyse(&mut ws, &entries, &fragments, &shared_mounts(&inventory))?;
     drop(ws);
 

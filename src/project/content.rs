@@ -128,7 +128,19 @@ impl NginxShape {
 }
 
 pub fn nginx_shape(head: &[u8]) -> NginxShape {
+    nginx_shape_and_parse(head).0
+}
+
+/// [`nginx_shape`], with the parse it read the shape from: where the head
+/// is the whole file, it is the file's parse, and the walk need not parse
+/// the file again.
+pub fn nginx_shape_and_parse(head: &[u8]) -> (NginxShape, parser::ConfFile) {
     let conf = parser::parse(head);
+    let shape = shape_of(head, &conf);
+    (shape, conf)
+}
+
+fn shape_of(head: &[u8], conf: &parser::ConfFile) -> NginxShape {
     let mut shape = NginxShape {
         syntax_errors: conf.errors.total(),
         ..NginxShape::default()

@@ -6,6 +6,7 @@ use super::content::{self, NginxShape, PemShape, ZoneShape};
 use super::names::NameSignal;
 use super::record::{FileKind, TemplateStyle};
 use super::template::{self, Syntax};
+use crate::nginx::parser::ConfFile;
 
 /// A file that loads others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -87,8 +88,16 @@ fn der_kind(bytes: &[u8]) -> Der {
     }
 }
 
-/// Sums up a file's head. `whole`: the head is the whole file.
-pub fn sniff(path: &std::path::Path, signal: &NameSignal, head: &[u8], whole: bool) -> Sniff {
+/// Sums up a file's head (`whole`: the head is the whole file), with the
+/// file's nginx parse where its nginx shape was read from the whole file
+/// as it is (no template placeholder masked): the parse the walk would
+/// make of it.
+pub fn sniff_and_parse(
+    path: &std::path::Path,
+    signal: &NameSignal,
+    head: &[u8],
+    whole: bool,
+) -> (Sniff, Option<ConfFile>) {
     let mut s = Sniff::default();
     if content::is_binary(head) {
         s.binary = true;
@@ -97,7 +106,7 @@ pub fn sniff(path: &std::path::Path, signal: &NameSignal, head: &[u8], whole: bo
             // response; real ones are a few KB, and the head is 16 KB.
             s.der = Some(if whole { der_kind(head) } else { Der::Other });
         }
-        return s;
+        return (s, None);
     }
     let yaml = extension_is(path, &["yaml", "yml"]);
     let json = extension_is(path, &["json"]);
@@ -121,6 +130,7 @@ pub fn sniff(path: &std::path::Path, signal: &NameSignal, head: &[u8], whole: bo
         });
     }
     let masked = template::mask(head, &scan);
+    let mut parse = None;
     let comment = if syntax == Syntax::Zone { b';' } else { b'#' };
     let code = content::masked_code(&masked, comment);
     let code_text = String::from_utf8_lossy(&code);
@@ -195,11 +205,15 @@ pub fn sniff(path: &std::path::Path, signal: &NameSignal, head: &[u8], whole: bo
             }
         }
         if matches!(signal.kind, None | Some(FileKind::Nginx)) {
-            s.nginx = Some(content::nginx_shape(&masked));
+            let (shape, conf) = content::nginx_shape_and_parse(&masked);
+            s.nginx = Some(shape);
             s.foreign = content::foreign_to_nginx(&code);
+            if whole && masked == head {
+                parse = Some(conf);
+            }
         }
     }
-    s
+    (s, parse)
 }
 
 /// Whether a head holds no statement at all (all comments and blanks), so
