@@ -225,7 +225,7 @@ impl Tree {
     /// The file a symlink stub names, when `real` (of `size` bytes) is one
     /// and its target is a file inside the tree.
     fn stub_target(&self, real: &Path, size: u64) -> Option<PathBuf> {
-        if size > MAX_STUB_BYTES || size < 2 {
+        if !(2..=MAX_STUB_BYTES).contains(&size) {
             return None;
         }
         // Read as every file is (never through a link): what it holds is
