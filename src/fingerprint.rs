@@ -64,17 +64,21 @@ pub fn fnv1a(parts: &[&str]) -> u64 {
 pub fn without_numbers(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(MAX_CONTEXT));
     for token in text.split_whitespace() {
-        let kept: String = token.chars().filter(|c| !c.is_ascii_digit()).collect();
-        let only_units = kept
-            .chars()
-            .all(|c| matches!(c.to_ascii_lowercase(), 's' | 'm' | 'h' | 'd' | 'w'));
-        if kept.len() < token.len() && only_units {
-            continue;
-        }
+        // The token's letters go straight to the output (no string per
+        // token), taken back if it was a number.
+        let before = out.len();
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&kept);
+        let kept = out.len();
+        out.extend(token.chars().filter(|c| !c.is_ascii_digit()));
+        let only_units = out[kept..]
+            .chars()
+            .all(|c| matches!(c.to_ascii_lowercase(), 's' | 'm' | 'h' | 'd' | 'w'));
+        if out.len() - kept < token.len() && only_units {
+            out.truncate(before);
+            continue;
+        }
         if out.len() >= MAX_CONTEXT {
             break;
         }

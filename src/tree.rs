@@ -312,23 +312,22 @@ impl Tree {
         if let Some((real, bytes)) = earlier.filter(|(_, b)| b.len() as u64 <= limit) {
             return Ok((real, bytes.to_vec()));
         }
-        let (real, file) = self.open(path, shown)?;
-        let meta = file.metadata().ok();
+        let (real, file, meta) = self.open_regular(path, shown)?;
         // Refused by its size before a byte is read; the read is capped too,
         // as a size can change (or lie, in /proc).
-        if meta.as_ref().is_some_and(|m| m.len() > limit) {
+        if meta.len() > limit {
             return Err(ReadError::TooLarge {
                 path: shown.to_string(),
                 limit,
             });
         }
-        let warm = (self.warm.as_ref()).zip(meta.as_ref().map(Stamp::of));
+        let warm = (self.warm.as_ref()).map(|warm| (warm, Stamp::of(&meta)));
         if let Some(bytes) = warm.and_then(|(warm, stamp)| warm.bytes(&real, stamp)) {
             return Ok((real, bytes.to_vec()));
         }
         // Sized from the file's length: grown by doubling, a 1.3 MB
         // configuration was copied and faulted in eight times over.
-        let expected = meta.as_ref().map_or(0, |m| m.len().min(limit) as usize);
+        let expected = meta.len().min(limit) as usize;
         let mut bytes = Vec::with_capacity(expected.saturating_add(1));
         file.take(limit + 1)
             .read_to_end(&mut bytes)
@@ -345,7 +344,7 @@ impl Tree {
         if let Some((warm, stamp)) = warm {
             // Only what was read whole at the size the stamp says: a file
             // growing as it is read is read again next time.
-            if meta.as_ref().is_some_and(|m| m.len() == bytes.len() as u64) {
+            if meta.len() == bytes.len() as u64 {
                 warm.keep_bytes(&real, stamp, bytes.as_slice().into());
             }
         }
@@ -356,6 +355,17 @@ impl Tree {
     /// path and the open file, which is a regular file inside the tree
     /// whatever changed on disk since the path was resolved.
     pub fn open(&self, path: &Path, shown: &str) -> Result<(PathBuf, std::fs::File), ReadError> {
+        self.open_regular(path, shown)
+            .map(|(real, file, _)| (real, file))
+    }
+
+    /// [`Tree::open`], with what the open file's `fstat` said (its size:
+    /// a reader need not ask again).
+    fn open_regular(
+        &self,
+        path: &Path,
+        shown: &str,
+    ) -> Result<(PathBuf, std::fs::File, std::fs::Metadata), ReadError> {
         let shown = || shown.to_string();
         let real = match self.resolve(path) {
             Place::File(real) => real,
@@ -392,7 +402,7 @@ impl Tree {
                 kind: special_kind(&meta),
             });
         }
-        Ok((real, file))
+        Ok((real, file, meta))
     }
 
     /// Opens a path [`Tree::resolve`] found to be a file, from the folder

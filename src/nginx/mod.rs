@@ -34,6 +34,10 @@ use walk::{Built, Start};
 pub struct Workspace<'a> {
     pub sources: &'a mut Sources,
     parsed: HashMap<FileId, Arc<ConfFile>>,
+    /// Parses made before the walk (deciding what a file is parsed it
+    /// whole), by the address of the text they were made of: taken by the
+    /// file whose text that very block is.
+    early: rustc_hash::FxHashMap<usize, (Arc<[u8]>, Arc<ConfFile>)>,
     /// The absolute prefix the configs were written for (`/etc/nginx`).
     pub nginx_prefix: PathBuf,
 }
@@ -43,15 +47,35 @@ impl<'a> Workspace<'a> {
         Workspace {
             sources,
             parsed: HashMap::new(),
+            early: Default::default(),
             nginx_prefix,
         }
+    }
+
+    /// Parses of texts made before the walk: a file whose text is one of
+    /// them is not parsed again.
+    pub fn parsed_before(&mut self, parses: Vec<(Arc<[u8]>, Arc<ConfFile>)>) {
+        for (text, conf) in parses {
+            self.early.insert(text.as_ptr() as usize, (text, conf));
+        }
+    }
+
+    /// The parse made before the walk of the text file `id` holds.
+    fn take_early(&mut self, id: FileId) -> Option<ConfFile> {
+        let bytes = &self.sources.get(id).bytes;
+        let (text, conf) = self.early.remove(&(bytes.as_ptr() as usize))?;
+        if !Arc::ptr_eq(&text, bytes) {
+            return None;
+        }
+        Arc::try_unwrap(conf).ok()
     }
 
     pub fn parsed(&mut self, id: FileId) -> Arc<ConfFile> {
         if let Some(conf) = self.parsed.get(&id) {
             return Arc::clone(conf);
         }
-        let (conf, comments, contexts) = self.remembered_parse(id);
+        let early = self.take_early(id);
+        let (conf, comments, contexts) = self.remembered_parse(id, early);
         // Its comments go on the file: suppressions take them from there;
         // and its blocks: fingerprints name them.
         self.sources.saw(id, crate::source::Seen { comments });
@@ -65,11 +89,15 @@ impl<'a> Workspace<'a> {
     /// sites at each keystroke) when the content is the same, else parsed
     /// now. The file was read before its key is taken: only the same
     /// content, not merely the same stamp, is what the earlier run parsed.
-    fn remembered_parse(&self, id: FileId) -> (Arc<ConfFile>, Vec<u32>, Arc<Contexts>) {
+    fn remembered_parse(
+        &self,
+        id: FileId,
+        early: Option<ConfFile>,
+    ) -> (Arc<ConfFile>, Vec<u32>, Arc<Contexts>) {
         let source = self.sources.get(id);
         let tree = self.sources.tree();
         tree.remembered_for_content(&source.path, &source.bytes, "nginx::parsed", || {
-            let mut conf = parse_file(&source.bytes);
+            let mut conf = early.unwrap_or_else(|| parse_file(&source.bytes));
             let comments = std::mem::take(&mut conf.comments);
             let contexts = Arc::new(std::mem::take(&mut conf.contexts));
             (Arc::new(conf), comments, contexts)

@@ -106,7 +106,7 @@ pub fn uses<'a>(directive: &str, args: &[&'a str]) -> Vec<(usize, &'a str)> {
 pub fn named_captures(text: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
     let mut i = 0;
-    while let Some(at) = text[i..].windows(2).position(|w| w == b"(?") {
+    while let Some(at) = memchr::memmem::find(&text[i..], b"(?") {
         let mut start = i + at + 2;
         match text.get(start) {
             Some(b'P') if text.get(start + 1) == Some(&b'<') => start += 2,

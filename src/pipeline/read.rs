@@ -204,9 +204,14 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
 
     let mut sources = Sources::new(tree);
     sources.set_root(anchor.clone());
+    // Parsed once too: the nginx files deciding their kind parsed whole.
+    let mut early_parses = Vec::new();
     for record in &mut inventory.records {
         // Read once: what deciding the file's kind read of it whole.
         if let Some(text) = record.text.take() {
+            if let Some(parsed) = text.parsed.filter(|_| record.kind() == FileKind::Nginx) {
+                early_parses.push((std::sync::Arc::clone(&text.bytes), parsed));
+            }
             sources.tree().hand_over(text.real, text.bytes);
         }
     }
@@ -316,6 +321,7 @@ pub fn read(paths: &[PathBuf], config: &Config, options: &CheckOptions) -> Resul
         })
         .collect();
     let mut ws = Workspace::new(&mut sources, config.nginx.prefix.clone());
+    ws.parsed_before(early_parses);
     let mut analysis = nginx::analyse(&mut ws, &entries, &fragments, &shared_mounts(&inventory))?;
     drop(ws);
 
@@ -501,6 +507,8 @@ fn without_oversized(
     let mut oversized = Vec::new();
     inventory.records.retain(|record| {
         let too_large = match tree.resolve(&record.path) {
+            // Read whole while deciding what it is: its size is known.
+            Place::File(_) if record.text.is_some() => false,
             Place::File(real) => tree
                 .file_size(&real)
                 .is_some_and(|size| size > crate::tree::MAX_FILE_BYTES),

@@ -151,28 +151,43 @@ fn line_ends(code: &[u8], opaque: &[(usize, usize)]) -> (usize, usize) {
 }
 
 /// The nginx shape of a file that neither its name nor its place says is
-/// nginx (`code`: its head with comments masked). Where no block opens (so
-/// no Lua body hides lines) and fewer than two lines in five end a
-/// statement or a block, none of [`NginxShape::confirms`],
-/// [`NginxShape::strongly`] or what `decide` asks of such a file can hold,
-/// as each asks for more ended lines: the head is then not parsed. Prose
-/// and data, most of a repository's candidates, cost a line count.
-pub fn candidate_nginx_shape(head: &[u8], code: &[u8]) -> NginxShape {
+/// nginx (`code`: its head with comments masked), with the parse it was
+/// read from if one was made. Where no block opens (so no Lua body hides
+/// lines) and fewer than two lines in five end a statement or a block,
+/// none of [`NginxShape::confirms`], [`NginxShape::strongly`] or what
+/// `decide` asks of such a file can hold, as each asks for more ended
+/// lines: the head is then not parsed. Prose and data, most of a
+/// repository's candidates, cost a line count.
+pub fn candidate_nginx_shape(head: &[u8], code: &[u8]) -> (NginxShape, Option<parser::ConfFile>) {
     if memchr::memchr(b'{', code).is_none() {
         let (code_lines, ended_lines) = line_ends(code, &[]);
         if ended_lines * 5 < code_lines * 2 {
-            return NginxShape {
+            let shape = NginxShape {
                 code_lines,
                 ended_lines,
                 ..NginxShape::default()
             };
+            return (shape, None);
         }
     }
-    nginx_shape(head)
+    let (shape, conf) = nginx_shape_and_parse(head);
+    (shape, Some(conf))
 }
 
 pub fn nginx_shape(head: &[u8]) -> NginxShape {
+    nginx_shape_and_parse(head).0
+}
+
+/// [`nginx_shape`], with the parse it read the shape from: where the head
+/// is the whole file, it is the file's parse, and the walk need not parse
+/// the file again.
+pub fn nginx_shape_and_parse(head: &[u8]) -> (NginxShape, parser::ConfFile) {
     let conf = parser::parse(head);
+    let shape = shape_of(head, &conf);
+    (shape, conf)
+}
+
+fn shape_of(head: &[u8], conf: &parser::ConfFile) -> NginxShape {
     let mut shape = NginxShape {
         syntax_errors: conf.errors.total(),
         ..NginxShape::default()

@@ -29,7 +29,11 @@ fn head(tree: &crate::tree::Tree, path: &Path, kind: Option<FileKind>) -> Option
         return Some(Head {
             bytes: text[..end].to_vec(),
             whole: end == text.len(),
-            text: Some(FileText { real, bytes: text }),
+            text: Some(FileText {
+                real,
+                bytes: text,
+                parsed: None,
+            }),
         });
     }
     let (real, file) = tree.open(path, "").ok()?;
@@ -43,6 +47,7 @@ fn head(tree: &crate::tree::Tree, path: &Path, kind: Option<FileKind>) -> Option
     let text = whole.then(|| FileText {
         real,
         bytes: head.as_slice().into(),
+        parsed: None,
     });
     while !whole && sniff::all_comments(&head, kind) {
         // The last line may go on in the next chunk: kept.
@@ -102,13 +107,19 @@ pub(super) fn sniffed(
         return Some((sniff, None));
     }
     let head = head(tree, path, signal.kind)?;
-    let sniff = sniff::sniff(path, signal, &head.bytes, head.whole, force_nginx);
+    let (sniff, parse) = sniff::sniff_and_parse(path, signal, &head.bytes, head.whole, force_nginx);
     if let Some(key) = &key {
         tree.remember(key, kind_of_sniff, sniff.clone());
     }
     // Only the text of a file that may be checked or loads others: the
-    // rest of a repository's candidates are not kept.
+    // rest of a repository's candidates are not kept; and the parse of
+    // a file that may be nginx's, for the walk.
     let text = head.text.filter(|_| may_be_read_again(&sniff, signal));
+    let nginx = signal.kind == Some(FileKind::Nginx) || sniff.nginx.is_some_and(|n| n.confirms());
+    let text = text.map(|text| FileText {
+        parsed: parse.filter(|_| nginx).map(std::sync::Arc::new),
+        ..text
+    });
     Some((sniff, text))
 }
 

@@ -163,6 +163,9 @@ pub struct FileRecord {
 pub struct FileText {
     pub real: PathBuf,
     pub bytes: std::sync::Arc<[u8]>,
+    /// Its nginx parse, where deciding what it is parsed all of it as it
+    /// is: the walk takes it rather than parsing the file again.
+    pub parsed: Option<std::sync::Arc<crate::nginx::parser::ConfFile>>,
 }
 
 impl std::fmt::Debug for FileText {

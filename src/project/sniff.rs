@@ -6,6 +6,7 @@ use super::content::{self, NginxShape, PemShape, ZoneShape};
 use super::names::NameSignal;
 use super::record::{FileKind, TemplateStyle};
 use super::template::{self, Syntax};
+use crate::nginx::parser::ConfFile;
 
 /// A file that loads others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -87,17 +88,20 @@ fn der_kind(bytes: &[u8]) -> Der {
     }
 }
 
-/// Sums up a file's head. `whole`: the head is the whole file.
-/// `force_nginx`: a file no name says is nginx is worked out in full as
-/// nginx all the same (`--kind nginx`, or a loader putting it where nginx
-/// reads: its role is read from its shape), not only as a candidate.
-pub fn sniff(
+/// Sums up a file's head (`whole`: the head is the whole file), with the
+/// file's nginx parse where its nginx shape was read from the whole file
+/// as it is (no template placeholder masked): the parse the walk would
+/// make of it. `force_nginx`: a file no name says is nginx is worked out
+/// in full as nginx all the same (`--kind nginx`, or a loader putting it
+/// where nginx reads: its role is read from its shape), not only as a
+/// candidate.
+pub fn sniff_and_parse(
     path: &std::path::Path,
     signal: &NameSignal,
     head: &[u8],
     whole: bool,
     force_nginx: bool,
-) -> Sniff {
+) -> (Sniff, Option<ConfFile>) {
     let mut s = Sniff::default();
     if content::is_binary(head) {
         s.binary = true;
@@ -106,7 +110,7 @@ pub fn sniff(
             // response; real ones are a few KB, and the head is 16 KB.
             s.der = Some(if whole { der_kind(head) } else { Der::Other });
         }
-        return s;
+        return (s, None);
     }
     let yaml = extension_is(path, &["yaml", "yml"]);
     let json = extension_is(path, &["json"]);
@@ -130,6 +134,7 @@ pub fn sniff(
         });
     }
     let masked = template::mask(head, &scan);
+    let mut parse = None;
     let comment = if syntax == Syntax::Zone { b';' } else { b'#' };
     let code = content::masked_code(&masked, comment);
     let code_text = String::from_utf8_lossy(&code);
@@ -203,17 +208,25 @@ pub fn sniff(
                 s.export = Some(ExportShape::Registrar);
             }
         }
-        match signal.kind {
-            Some(FileKind::Nginx) => s.nginx = Some(content::nginx_shape(&masked)),
-            None if force_nginx => s.nginx = Some(content::nginx_shape(&masked)),
-            None => s.nginx = Some(content::candidate_nginx_shape(&masked, &code)),
-            _ => {}
-        }
-        if matches!(signal.kind, None | Some(FileKind::Nginx)) {
+        let full = |masked: &[u8]| {
+            let (shape, conf) = content::nginx_shape_and_parse(masked);
+            (shape, Some(conf))
+        };
+        let shape_and_parse = match signal.kind {
+            Some(FileKind::Nginx) => Some(full(&masked)),
+            None if force_nginx => Some(full(&masked)),
+            None => Some(content::candidate_nginx_shape(&masked, &code)),
+            _ => None,
+        };
+        if let Some((shape, conf)) = shape_and_parse {
+            s.nginx = Some(shape);
             s.foreign = content::foreign_to_nginx(&code);
+            if whole && masked == head {
+                parse = conf;
+            }
         }
     }
-    s
+    (s, parse)
 }
 
 /// Whether a head holds no statement at all (all comments and blanks), so

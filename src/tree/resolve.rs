@@ -16,7 +16,9 @@ const MAX_HOPS: usize = 40;
 const MAX_STUB_BYTES: u64 = 512;
 
 enum Step {
-    Done(Place),
+    /// Where the path leads; for a file, its size as the last look at it
+    /// found (the stub test needs no other `stat`).
+    Done(Place, Option<u64>),
     Link(PathBuf),
 }
 
@@ -84,9 +86,9 @@ impl Tree {
         let mut pending = self.below_real_root(asked);
         for _ in 0..MAX_HOPS {
             match self.walk_components(&pending) {
-                Step::Done(place) => {
-                    if let Place::File(real) = &place {
-                        if let Some(target) = self.stub_target(real) {
+                Step::Done(place, size) => {
+                    if let (Place::File(real), Some(size)) = (&place, size) {
+                        if let Some(target) = self.stub_target(real, size) {
                             pending = target;
                             continue;
                         }
@@ -116,7 +118,7 @@ impl Tree {
     /// into the tree when absolute) with the rest appended is the next step.
     fn walk_components(&self, path: &Path) -> Step {
         if !self.contains(path) {
-            return Step::Done(Place::Outside);
+            return Step::Done(Place::Outside, None);
         }
         // The walk starts below the deepest folder known to be a plain one
         // (every folder above it was walked before): a file's walk then
@@ -136,18 +138,22 @@ impl Tree {
             None => (PathBuf::new(), path),
         };
         let mut components = rest.components().peekable();
+        // What `lstat` said of the last component: no link (a link is the
+        // next step), so what `stat` would say of the whole path.
+        let mut last_meta = None;
         while let Some(component) = components.next() {
             current.push(component);
+            last_meta = None;
             if !matches!(component, Component::Normal(_)) {
                 continue;
             }
             if !self.may_stat(&current) {
-                return Step::Done(Place::Outside);
+                return Step::Done(Place::Outside, None);
             }
             let last = components.peek().is_none();
             let meta = match std::fs::symlink_metadata(&current) {
                 Ok(meta) => meta,
-                Err(_) => return Step::Done(Place::Missing(path.to_path_buf())),
+                Err(_) => return Step::Done(Place::Missing(path.to_path_buf()), None),
             };
             if meta.is_dir() && !last {
                 if let Ok(mut dirs) = self.plain_dirs.lock() {
@@ -156,23 +162,29 @@ impl Tree {
             }
             if meta.file_type().is_symlink() {
                 let Ok(target) = std::fs::read_link(&current) else {
-                    return Step::Done(Place::Missing(path.to_path_buf()));
+                    return Step::Done(Place::Missing(path.to_path_buf()), None);
                 };
                 let parent = current.parent().unwrap_or(Path::new("/"));
                 let Some(mut next) = self.link_target(&target, parent) else {
-                    return Step::Done(Place::Outside);
+                    return Step::Done(Place::Outside, None);
                 };
                 next.extend(components);
                 return Step::Link(normalize(&next));
             }
+            if last {
+                last_meta = Some(meta);
+            }
         }
-        let place = match std::fs::metadata(&current) {
-            Err(_) => Place::Missing(current),
-            Ok(meta) if meta.is_file() => Place::File(current),
-            Ok(meta) if meta.is_dir() => Place::Dir(current),
-            Ok(meta) => Place::Special(current, special_kind(&meta)),
+        let meta = match last_meta {
+            Some(meta) => Ok(meta),
+            None => std::fs::metadata(&current),
         };
-        Step::Done(place)
+        match meta {
+            Err(_) => Step::Done(Place::Missing(current), None),
+            Ok(meta) if meta.is_file() => Step::Done(Place::File(current), Some(meta.len())),
+            Ok(meta) if meta.is_dir() => Step::Done(Place::Dir(current), None),
+            Ok(meta) => Step::Done(Place::Special(current, special_kind(&meta)), None),
+        }
     }
 
     fn is_plain_dir(&self, path: &Path) -> bool {
@@ -210,11 +222,10 @@ impl Tree {
         Some(bytes)
     }
 
-    /// The file a symlink stub names, when `real` is one and its target is
-    /// a file inside the tree.
-    fn stub_target(&self, real: &Path) -> Option<PathBuf> {
-        let meta = std::fs::metadata(real).ok()?;
-        if meta.len() > MAX_STUB_BYTES || meta.len() < 2 {
+    /// The file a symlink stub names, when `real` (of `size` bytes) is one
+    /// and its target is a file inside the tree.
+    fn stub_target(&self, real: &Path, size: u64) -> Option<PathBuf> {
+        if !(2..=MAX_STUB_BYTES).contains(&size) {
             return None;
         }
         // Read as every file is (never through a link): what it holds is
@@ -233,7 +244,7 @@ impl Tree {
         }
         let next = self.link_target(Path::new(target), real.parent()?)?;
         match self.walk_components(&next) {
-            Step::Done(Place::File(_)) | Step::Link(_) => Some(next),
+            Step::Done(Place::File(_), _) | Step::Link(_) => Some(next),
             _ => None,
         }
     }

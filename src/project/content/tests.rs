@@ -169,7 +169,7 @@ fn a_candidate_head_skipped_unparsed_gets_the_verdicts_a_parse_gives() {
             .flat_map(|&i| words[i as usize].to_vec())
             .collect();
         let code = masked_code(&head, b'#');
-        let candidate = candidate_nginx_shape(&head, &code);
+        let (candidate, _) = candidate_nginx_shape(&head, &code);
         let full = nginx_shape(&head);
         assert_eq!(
             candidate_verdicts(&candidate),

@@ -27,10 +27,10 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             continue;
         }
         let found = lookups.get(d);
-        if found.available.is_empty() || !found.allowed.is_empty() {
+        if found.available().is_empty() || !found.allowed().is_empty() {
             continue;
         }
-        let allowed = (found.available.iter()).fold(Ctx::NONE, |all, s| all.union(s.contexts));
+        let allowed = (found.available().iter()).fold(Ctx::NONE, |all, s| all.union(s.contexts));
         let here = match d.placed {
             Placed::In(ctx) => format!(" (in {})", ctx.name()),
             Placed::AnyOf(set) if set.intersects(Ctx::MAIN) => {

@@ -36,7 +36,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
     let mut first_in_block: HashMap<(u32, &str), &Occurrence> = HashMap::new();
     for d in build.reached(model) {
         let found = lookups.get(d);
-        if found.allowed.is_empty() || !found.allowed.iter().all(|s| s.once) {
+        if found.allowed().is_empty() || !found.allowed().iter().all(|s| s.once) {
             continue;
         }
         let key = (d.block, slot(&d.name));

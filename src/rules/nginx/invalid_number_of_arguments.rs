@@ -27,15 +27,15 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         }
         let found = lookups.get(d);
         let count = d.arg_count as usize;
-        let Some(first) = found.allowed.first() else {
+        let Some(first) = found.allowed().first() else {
             continue;
         };
         // A block and a simple form (`server` in http and in upstream)
         // each count their own arguments.
         let fits = found
-            .allowed
+            .allowed()
             .iter()
-            .filter(|s| s.args.is_block() == d.has_block || found.allowed.len() == 1)
+            .filter(|s| s.args.is_block() == d.has_block || found.allowed().len() == 1)
             .any(|s| s.args.accepts(count));
         if fits {
             continue;

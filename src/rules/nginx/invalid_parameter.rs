@@ -26,7 +26,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
             continue;
         }
         let found = lookups.get(d);
-        let [spec] = found.allowed.as_slice() else {
+        let Some(spec) = found.allowed().only() else {
             continue;
         };
         if spec.params.is_empty() {

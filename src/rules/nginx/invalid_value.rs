@@ -26,7 +26,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
     for d in build.reached(model) {
         let found = lookups.get(d);
         // One form only: a name with several declarations may accept more.
-        let [spec] = found.allowed.as_slice() else {
+        let Some(spec) = found.allowed().only() else {
             continue;
         };
         let args = model.args(d);

@@ -7,7 +7,6 @@ use crate::nginx::model::{Model, Occurrence};
 use crate::nginx::modules::Loaded;
 use crate::rules::Settings;
 use rustc_hash::FxHashMap;
-use std::rc::Rc;
 
 /// The nginx a configuration targets.
 pub struct Build {
@@ -93,10 +92,12 @@ impl Build {
 
 /// Lookups of the directives of one configuration, each name and context
 /// once: a 50 MB configuration repeats a few hundred names a million times.
+/// A lookup is a few words (no allocation): each of the rules that ask
+/// keeps its own while it checks the model.
 pub struct Lookups<'b> {
     build: &'b Build,
     /// By the address of the interned name, and the context bits.
-    cache: FxHashMap<(usize, u32), Rc<Lookup>>,
+    cache: FxHashMap<(usize, u32), Lookup>,
 }
 
 impl<'b> Lookups<'b> {
@@ -107,44 +108,109 @@ impl<'b> Lookups<'b> {
         }
     }
 
-    pub fn get(&mut self, d: &Occurrence) -> Rc<Lookup> {
+    pub fn get(&mut self, d: &Occurrence) -> Lookup {
         let key = (d.name.as_ptr() as usize, d.placed.contexts().0);
         let build = self.build;
-        Rc::clone(
-            self.cache
-                .entry(key)
-                .or_insert_with(|| Rc::new(Lookup::of(d, build))),
-        )
+        *self
+            .cache
+            .entry(key)
+            .or_insert_with(|| Lookup::of(d, build))
     }
 }
 
-/// One directive looked up.
+/// Some of the declarations of one name: a bit per declaration (a name
+/// has a handful; [`MAX_DECLARATIONS`] at most).
+#[derive(Clone, Copy)]
+pub struct Specs {
+    all: &'static [Spec],
+    bits: u64,
+}
+
+/// The most declarations one name may have in nginx's table.
+pub const MAX_DECLARATIONS: usize = 64;
+
+/// The bits of the declarations `keep` keeps.
+fn bits_of(all: &'static [Spec], keep: impl Fn(&Spec) -> bool) -> u64 {
+    (all.iter().take(MAX_DECLARATIONS).enumerate())
+        .filter(|(_, s)| keep(s))
+        .fold(0u64, |bits, (i, _)| bits | 1 << i)
+}
+
+impl Specs {
+    pub fn is_empty(&self) -> bool {
+        self.bits == 0
+    }
+
+    pub fn len(&self) -> usize {
+        self.bits.count_ones() as usize
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'static Spec> + Clone {
+        let bits = self.bits;
+        (self.all.iter().enumerate())
+            .filter(move |(i, _)| *i < MAX_DECLARATIONS && bits >> i & 1 == 1)
+            .map(|(_, s)| s)
+    }
+
+    pub fn first(&self) -> Option<&'static Spec> {
+        self.iter().next()
+    }
+
+    /// The declaration, when there is exactly one.
+    pub fn only(&self) -> Option<&'static Spec> {
+        (self.len() == 1).then(|| self.first()).flatten()
+    }
+}
+
+/// One directive looked up: a few words, no allocation.
+#[derive(Clone, Copy)]
 pub struct Lookup {
     /// Every declaration of the name, whatever the build.
     pub all: &'static [Spec],
-    /// Those the targeted build has (its version, its modules).
-    pub available: Vec<&'static Spec>,
-    /// Those of `available` allowed where the directive stands.
-    pub allowed: Vec<&'static Spec>,
+    available: u64,
+    allowed: u64,
 }
 
 impl Lookup {
     pub fn of(d: &Occurrence, build: &Build) -> Lookup {
         let all = directives::lookup(&d.name);
-        let available: Vec<&Spec> = all
-            .iter()
-            .filter(|s| build.modules.has(s.module()) && s.exists_in(build.version))
-            .collect();
+        let has = |s: &Spec| build.modules.has(s.module()) && s.exists_in(build.version);
         let here = d.placed.contexts();
-        let allowed = available
-            .iter()
-            .copied()
-            .filter(|s| s.contexts.intersects(here))
-            .collect();
         Lookup {
             all,
-            available,
-            allowed,
+            available: bits_of(all, has),
+            allowed: bits_of(all, |s| has(s) && s.contexts.intersects(here)),
         }
+    }
+
+    /// The declarations the targeted build has (its version, its modules).
+    pub fn available(&self) -> Specs {
+        Specs {
+            all: self.all,
+            bits: self.available,
+        }
+    }
+
+    /// Those of [`Self::available`] allowed where the directive stands.
+    pub fn allowed(&self) -> Specs {
+        Specs {
+            all: self.all,
+            bits: self.allowed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_name_has_more_declarations_than_a_lookup_holds() {
+        let mut most = 0;
+        for spec in directives::DIRECTIVES {
+            most = most.max(directives::lookup(spec.name).len());
+        }
+        assert!(most >= 2, "some names have several declarations: {most}");
+        assert!(most <= MAX_DECLARATIONS, "{most} declarations of one name");
     }
 }

@@ -31,7 +31,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         let found = lookups.get(d);
         // A module tripline does not know (`[nginx] modules = ["vod"]`)
         // provides the directives named after it.
-        if !found.available.is_empty() || build.modules.provides(&d.name) {
+        if !found.available().is_empty() || build.modules.provides(&d.name) {
             continue;
         }
         // Past the findings kept per file (a generated 35,000-line

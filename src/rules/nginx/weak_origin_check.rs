@@ -22,7 +22,7 @@ pub const RULE: Rule = Rule {
     check: Check::Nginx(check),
 };
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Header {
     Origin,
     Referer,
@@ -100,6 +100,7 @@ fn same_site(a: &str, b: &str) -> bool {
     a == b || registrable(a).is_some_and(|r| Some(r) == registrable(b))
 }
 
+#[derive(Clone)]
 enum Verdict {
     /// Another site passes: the value it sends.
     Bypass(String),
@@ -115,6 +116,25 @@ const FILLS: &[&str] = &[
     ".attacker.test",
     "attacker.test/",
 ];
+
+/// What each regex was found to let through, for the rest of the run: a
+/// snippet of `if ($http_origin ~ ...)` included by many configurations is
+/// one regex compiled and tried once, not once per configuration.
+type Verdicts = rustc_hash::FxHashMap<(Box<str>, bool, Header), Option<Verdict>>;
+
+/// [`analyse`], remembered across the models of the run.
+fn analysed(
+    out: &mut Checker<'_>,
+    source: &str,
+    caseless: bool,
+    header: Header,
+) -> Option<Verdict> {
+    let verdicts: &mut Verdicts = out.memo();
+    verdicts
+        .entry((source.into(), caseless, header))
+        .or_insert_with(|| analyse(source, caseless, header))
+        .clone()
+}
 
 fn analyse(source: &str, caseless: bool, header: Header) -> Option<Verdict> {
     let pattern = Pattern::parse(source, caseless).ok()?;
@@ -233,7 +253,7 @@ fn check(model: &Model, out: &mut Checker<'_>) {
         let Some((source, span)) = cond.value else {
             continue;
         };
-        if let Some(verdict) = analyse(source, cond.case_insensitive(), header) {
+        if let Some(verdict) = analysed(out, source, cond.case_insensitive(), header) {
             out.report(super::context::included_from(
                 model,
                 d,
@@ -313,7 +333,7 @@ fn cors(model: &Model, out: &mut Checker<'_>) {
                     .or_else(|| key.strip_prefix('~').map(|k| (k, false)));
                 match regex {
                     Some((source, caseless)) => {
-                        if let Some(verdict) = analyse(source, caseless, Header::Origin) {
+                        if let Some(verdict) = analysed(out, source, caseless, Header::Origin) {
                             let f = finding(e.key.span, source, verdict, Header::Origin)
                                 .related(value.span, "sent as Access-Control-Allow-Origin here");
                             out.report(super::context::included_from(model, d, f));
