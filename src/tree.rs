@@ -467,6 +467,13 @@ impl Tree {
         {
             return names;
         }
+        // A watched folder's names are kept from run to run until an entry
+        // moves (a sites folder globbed at every keystroke).
+        const NAMES: &str = "tree::list";
+        if let Some(names) = self.remembered_listing::<Listing>(NAMES, &real) {
+            return names;
+        }
+        let watched = self.watch_folder(&real);
         let Ok(entries) = std::fs::read_dir(&real) else {
             return Listing::from([]);
         };
@@ -476,6 +483,9 @@ impl Tree {
             .collect();
         names.sort();
         let names = Listing::from(names);
+        if watched {
+            self.remember_listing(NAMES, &real, names.clone());
+        }
         if let Ok(mut listings) = self.listings.lock() {
             listings.insert(real, names.clone());
         }

@@ -80,8 +80,15 @@ impl Locator<'_> {
             self.prefix_dir.join(path)
         };
         let located = normalize(&located);
-        let absolute = normalize(&std::path::absolute(&located).ok()?);
-        self.tree.contains(&absolute).then_some(located)
+        // Asked for every certificate and key of every server: a path that
+        // already is absolute is not rebuilt (nor the folder asked again).
+        let inside = if located.is_absolute() {
+            self.tree.contains(&located)
+        } else {
+            self.tree
+                .contains(&normalize(&std::path::absolute(&located).ok()?))
+        };
+        inside.then_some(located)
     }
 
     /// What the image's mounts hold at the path, if they hold anything:

@@ -535,9 +535,9 @@ fn a_site_changed_on_disk_is_read_again_at_the_next_check() {
 
 /// The server keeps what it knows of the tree between checks (stamps, the
 /// listing) for as long as nothing on disk says otherwise: a catch-all
-/// site removed, created again, replaced by a link re-pointed between two
-/// files, and the file behind the link rewritten, are each seen at the
-/// next check.
+/// site removed, created again, renamed, replaced by a link re-pointed
+/// between two files, and the file behind the link rewritten, are each
+/// seen at the next check.
 #[test]
 fn files_created_removed_and_relinked_on_disk_are_seen_at_the_next_check() {
     const OPEN_SITE: &str =
@@ -584,6 +584,16 @@ fn files_created_removed_and_relinked_on_disk_are_seen_at_the_next_check() {
     write(&catch_all, DEFAULT_SITE);
     let created = recheck(&mut client);
     assert!(!missing_default(&created), "it is back: {created:#?}");
+
+    // Under a name the folder did not hold: its listing is read again.
+    let renamed = nginx.join("sites-enabled/zz-catch-all");
+    std::fs::rename(&catch_all, &renamed).expect("rename");
+    let new_name = recheck(&mut client);
+    assert!(
+        !missing_default(&new_name),
+        "a new name in the folder is included: {new_name:#?}"
+    );
+    std::fs::rename(&renamed, &catch_all).expect("rename back");
 
     #[cfg(unix)]
     {
