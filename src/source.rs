@@ -322,10 +322,7 @@ impl Sources {
         let display = display_path(&path);
         let (real, bytes) = match self.take_read_earlier(&path) {
             Some(read) => read,
-            None => {
-                let (real, bytes) = self.tree.read(&path, &display)?;
-                (real, bytes.into())
-            }
+            None => self.tree.read_shared(&path, &display)?,
         };
         if let Some(&id) = self.by_path.get(&real) {
             self.by_path.insert(path, id);

@@ -301,16 +301,38 @@ impl Tree {
         shown: &str,
         limit: u64,
     ) -> Result<(PathBuf, Vec<u8>), ReadError> {
+        let (real, bytes) = self.read_shared_at_most(path, shown, limit)?;
+        Ok((real, bytes.to_vec()))
+    }
+
+    /// [`Tree::read`], the content shared rather than copied: what a
+    /// long-running process kept of an unchanged file is handed out as it
+    /// is (the block itself, so what was worked out from it is found by
+    /// identity, not by comparing the bytes).
+    pub fn read_shared(
+        &self,
+        path: &Path,
+        shown: &str,
+    ) -> Result<(PathBuf, std::sync::Arc<[u8]>), ReadError> {
+        self.read_shared_at_most(path, shown, MAX_FILE_BYTES)
+    }
+
+    fn read_shared_at_most(
+        &self,
+        path: &Path,
+        shown: &str,
+        limit: u64,
+    ) -> Result<(PathBuf, std::sync::Arc<[u8]>), ReadError> {
         if let Some(content) = self.stdin_for(path) {
-            return Ok((absolute(path), content.to_vec()));
+            return Ok((absolute(path), content.into()));
         }
         let remembered = self.remembered_bytes(path);
         if let Some((real, bytes)) = remembered.filter(|(_, b)| b.len() as u64 <= limit) {
-            return Ok((real, bytes.to_vec()));
+            return Ok((real, bytes));
         }
         let earlier = self.read_earlier(path);
         if let Some((real, bytes)) = earlier.filter(|(_, b)| b.len() as u64 <= limit) {
-            return Ok((real, bytes.to_vec()));
+            return Ok((real, bytes));
         }
         let (real, file, meta) = self.open_regular(path, shown)?;
         // Refused by its size before a byte is read; the read is capped too,
@@ -323,7 +345,7 @@ impl Tree {
         }
         let warm = (self.warm.as_ref()).map(|warm| (warm, Stamp::of(&meta)));
         if let Some(bytes) = warm.and_then(|(warm, stamp)| warm.bytes(&real, stamp)) {
-            return Ok((real, bytes.to_vec()));
+            return Ok((real, bytes));
         }
         // Sized from the file's length: grown by doubling, a 1.3 MB
         // configuration was copied and faulted in eight times over.
@@ -341,11 +363,12 @@ impl Tree {
                 limit,
             });
         }
+        let bytes: std::sync::Arc<[u8]> = bytes.into();
         if let Some((warm, stamp)) = warm {
             // Only what was read whole at the size the stamp says: a file
             // growing as it is read is read again next time.
             if meta.len() == bytes.len() as u64 {
-                warm.keep_bytes(&real, stamp, bytes.as_slice().into());
+                warm.keep_bytes(&real, stamp, bytes.clone());
             }
         }
         Ok((real, bytes))
