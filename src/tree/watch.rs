@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 /// the user's own limit (`fs.inotify.max_user_watches`) is shared with
 /// their editor. A folder past it is stat'ed at every check, as without a
 /// watch.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 const MAX_WATCHED_FOLDERS: usize = 20_000;
 
 /// What changed since the last look.
@@ -37,6 +38,7 @@ pub struct Changes {
 
 /// Whether `folder` is or is inside a version-control folder (`.git`),
 /// which walks skip: git rewriting its index there changes no listing.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn in_vcs_folder(folder: &Path) -> bool {
     (folder.components()).any(|c| {
         matches!(
@@ -47,6 +49,7 @@ fn in_vcs_folder(folder: &Path) -> bool {
 }
 
 /// A file whose change may change what a walk lists.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn is_ignore_file(name: &[u8]) -> bool {
     name.starts_with(b".") && name.ends_with(b"ignore")
 }
