@@ -20,8 +20,8 @@ use std::sync::{Arc, Mutex};
 /// it was read, is created, removed or renamed, and git's index is the same.
 #[derive(Clone)]
 struct Walked {
-    files: Arc<[Listed]>,
-    notes: Arc<[String]>,
+    files: Arc<Vec<Listed>>,
+    notes: Arc<Vec<String>>,
     /// Tracked files the walk did not list (an ignore file names them, or
     /// they were deleted in the work tree), to be resolved at each run.
     unseen: Arc<[PathBuf]>,
@@ -65,8 +65,8 @@ impl Walked {
             _ => Vec::new(),
         };
         Walked {
-            files: found.files.into(),
-            notes: notes.into(),
+            files: Arc::new(found.files),
+            notes: Arc::new(notes),
             unseen: unseen.into(),
             tracked: match tracked {
                 Tracked::Files(files) => Some(files.clone()),
@@ -103,8 +103,16 @@ impl Filters {
 /// Lists `root` into `out`.
 pub(super) fn walk(root: &Path, tree: &Tree, options: &Options, out: &mut Listing) {
     let walked = walked(root, tree, options);
-    out.files.extend(walked.files.iter().cloned());
-    out.notes.extend(walked.notes.iter().cloned());
+    // Moved out when nothing keeps the listing (a one-shot run: 20,000
+    // paths are not held twice); copied when the server keeps it.
+    match Arc::try_unwrap(walked.files) {
+        Ok(files) => out.files.extend(files),
+        Err(kept) => out.files.extend(kept.iter().cloned()),
+    }
+    match Arc::try_unwrap(walked.notes) {
+        Ok(notes) => out.notes.extend(notes),
+        Err(kept) => out.notes.extend(kept.iter().cloned()),
+    }
     // Resolved at each run: a tracked file deleted in the work tree is
     // not a file.
     out.files.extend(
@@ -244,49 +252,47 @@ fn walk_now(root: &Path, tree: &Tree, filters: Filters, threads: usize) -> Found
 fn walk_on_threads(root: &Path, tree: &Tree, filters: Filters, threads: usize) -> Option<Found> {
     let mut builder = builder(root, filters);
     builder.threads(threads);
-    let seen_all: Mutex<Vec<Seen>> = Mutex::new(Vec::new());
-    let files = AtomicUsize::new(0);
+    let files: Mutex<Vec<Listed>> = Mutex::new(Vec::new());
+    let notes: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
+    let counted = AtomicUsize::new(0);
     builder.build_parallel().run(|| {
-        let (seen_all, files) = (&seen_all, &files);
+        let (files, notes, counted) = (&files, &notes, &counted);
         Box::new(move |entry| {
             if entry.as_ref().is_ok_and(is_dir) {
                 return WalkState::Continue;
             }
-            let Some(one) = seen(entry, root, tree) else {
-                return WalkState::Continue;
-            };
-            if matches!(one, Seen::File(_))
-                && files.fetch_add(1, Ordering::Relaxed) >= MAX_LISTED_FILES
-            {
-                return WalkState::Quit;
-            }
-            if let Ok(mut all) = seen_all.lock() {
-                all.push(one);
+            match seen(entry, root, tree) {
+                Some(Seen::File(path)) => {
+                    if counted.fetch_add(1, Ordering::Relaxed) >= MAX_LISTED_FILES {
+                        return WalkState::Quit;
+                    }
+                    if let Ok(mut files) = files.lock() {
+                        files.push(Listed {
+                            path,
+                            explicit: false,
+                        });
+                    }
+                }
+                Some(Seen::Note(path, note)) => {
+                    if let Ok(mut notes) = notes.lock() {
+                        notes.push((path, note));
+                    }
+                }
+                None => {}
             }
             WalkState::Continue
         })
     });
-    if files.load(Ordering::Relaxed) > MAX_LISTED_FILES {
+    if counted.load(Ordering::Relaxed) > MAX_LISTED_FILES {
         return None;
     }
-    let mut found = Found {
-        files: Vec::new(),
-        notes: Vec::new(),
-        watched: false,
-    };
-    let mut notes = Vec::new();
-    for one in seen_all.into_inner().ok()? {
-        match one {
-            Seen::File(path) => found.files.push(Listed {
-                path,
-                explicit: false,
-            }),
-            Seen::Note(path, note) => notes.push((path, note)),
-        }
-    }
+    let mut notes = notes.into_inner().ok()?;
     notes.sort();
-    found.notes = notes.into_iter().map(|(_, note)| note).collect();
-    Some(found)
+    Some(Found {
+        files: files.into_inner().ok()?,
+        notes: notes.into_iter().map(|(_, note)| note).collect(),
+        watched: false,
+    })
 }
 
 /// The path a walk error concerns, if it names one.

@@ -75,17 +75,11 @@ impl Context<'_> {
     /// small input (a hook's few files).
     pub fn threads(&self) -> usize {
         match self.sources.total_bytes() {
-            bytes if bytes < RULES_WORTH_THREADS => 1,
+            bytes if bytes < crate::parallel::WORTH_THREADS => 1,
             _ => self.jobs,
         }
     }
 }
-
-/// Input below this many bytes has its rules run on one thread. Lower than
-/// what reading is worth threads for: rules cost more per byte than
-/// reading, and a 2,000-site tree (700 KB) spent 9 ms in them, where two
-/// threads cost a tenth of a millisecond to start.
-const RULES_WORTH_THREADS: usize = 256 * 1024;
 
 /// Runs every selected rule of `command` over its subjects, each rule on
 /// its own checker, rules spread over the cores; findings joined after
