@@ -26,7 +26,14 @@ fn read_text(tree: &Tree, read: &Texts, path: &Path) -> Option<String> {
     };
     let bytes: std::sync::Arc<[u8]> = match before {
         Some(bytes) if tree.stdin_for(path).is_none() => bytes,
-        _ => tree.read(path, "").ok()?.1.into(),
+        // Read no further than a loader may be (a file past it is None
+        // either way), and not copied.
+        _ => {
+            (tree
+                .read_shared_at_most(path, "", MAX_LOADER_BYTES as u64)
+                .ok()?)
+            .1
+        }
     };
     if bytes.len() > MAX_LOADER_BYTES {
         return None;

@@ -35,7 +35,8 @@ impl Tree {
         self.read_shared_at_most(path, shown, MAX_FILE_BYTES)
     }
 
-    fn read_shared_at_most(
+    /// [`Tree::read_shared`] with another size limit.
+    pub fn read_shared_at_most(
         &self,
         path: &Path,
         shown: &str,
