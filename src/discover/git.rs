@@ -25,13 +25,14 @@ pub(super) fn work_tree_top(root: &Path) -> Option<PathBuf> {
     Some(top.to_path_buf())
 }
 
-/// The files git tracks under `root`, remembered across the runs of a
-/// long-running process while git's index is unchanged (`ls-files
-/// --cached` reads nothing else): the language server asks at every
-/// keystroke, and a process is milliseconds.
-pub(super) fn git_tracked(root: &Path, tree: &Tree) -> Tracked {
+/// The files git tracks under `root`, in the work tree whose top is `top`
+/// ([`work_tree_top`]), remembered across the runs of a long-running
+/// process while git's index is unchanged (`ls-files --cached` reads
+/// nothing else): the language server asks at every keystroke, and a
+/// process is milliseconds.
+pub(super) fn git_tracked(root: &Path, top: Option<&Path>, tree: &Tree) -> Tracked {
     const TRACKED: &str = "discover::tracked";
-    let (Ok(absolute), Some(top)) = (std::path::absolute(root), work_tree_top(root)) else {
+    let (Ok(absolute), Some(top)) = (std::path::absolute(root), top) else {
         return Tracked::NotAWorkTree;
     };
     let key = tree.warm_key(&top.join(".git").join("index"));

@@ -133,13 +133,14 @@ fn walked(root: &Path, tree: &Tree, options: &Options) -> Walked {
     } else {
         options.jobs.max(1)
     };
+    let top = (!options.no_ignore).then(|| work_tree_top(root)).flatten();
     let (tracked, early) = if options.no_ignore {
         (Tracked::NotAWorkTree, None)
-    } else if threads > 1 && work_tree_top(root).is_some() {
+    } else if threads > 1 && top.is_some() {
         // git lists what it tracks while the folder is walked (as when it
         // answers, the ignore files applying to untracked files only).
         std::thread::scope(|scope| {
-            let git = scope.spawn(|| git_tracked(root, tree));
+            let git = scope.spawn(|| git_tracked(root, top.as_deref(), tree));
             let found = walk_now(root, tree, Filters::Git, threads);
             let tracked = git
                 .join()
@@ -147,7 +148,7 @@ fn walked(root: &Path, tree: &Tree, options: &Options) -> Walked {
             (tracked, Some(found))
         })
     } else {
-        (git_tracked(root, tree), None)
+        (git_tracked(root, top.as_deref(), tree), None)
     };
     let remembered = (tree.remembered_listing::<Walked>(Walked::WHAT, root))
         .filter(|w| w.is_for(&tracked, options));
