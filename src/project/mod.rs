@@ -129,6 +129,12 @@ pub fn build(
     let absolute_of = |i: usize| crate::root::absolute(&listed[i].path);
     let all_absolute: std::cell::OnceCell<Vec<PathBuf>> = std::cell::OnceCell::new();
     let absolute = || all_absolute.get_or_init(|| (0..listed.len()).map(absolute_of).collect());
+    // One file's, from the list once it is built (not worked out again).
+    let absolute_at = |i: usize| {
+        all_absolute
+            .get()
+            .map_or_else(|| absolute_of(i), |all| all[i].clone())
+    };
     let signals: Vec<names::NameSignal> = listed.iter().map(|l| names::signal(&l.path)).collect();
     // The files named first: their kinds say what else is read.
     let named: Vec<usize> = (0..listed.len()).filter(|&i| listed[i].explicit).collect();
@@ -184,7 +190,7 @@ pub fn build(
 
     let loader_files: Vec<(PathBuf, LoaderKind)> = sniffed
         .iter()
-        .filter_map(|(&i, s)| Some((absolute_of(i), s.loader?)))
+        .filter_map(|(&i, s)| Some((absolute_at(i), s.loader?)))
         .collect();
     let mut loader_files = loader_files;
     loader_files.sort();
@@ -262,7 +268,7 @@ pub fn build(
         let Some(sniff) = sniffed.get(&i) else {
             continue;
         };
-        let abs = &absolute_of(i);
+        let abs = &absolute_at(i);
         let mut decision = decide::decide(path, &signals[i], sniff);
         // A certificate or a zone that a volume puts under /etc/nginx is
         // still a certificate or a zone.
